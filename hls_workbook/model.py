@@ -1,0 +1,1288 @@
+"""The record kinds a team keeps, one pydantic model each.
+
+Every field carries its label, the question a facilitator would ask (its help prompt)
+and the kind of widget that edits it. The forms, the data dictionary and the validation
+messages all come from these models, so a field is described once, here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .errors import RecordError
+
+SHORT_TEXT = 200
+LONG_TEXT = 10_000
+
+# ---------------------------------------------------------------------------
+# Choices
+# ---------------------------------------------------------------------------
+
+
+class Choice(StrEnum):
+    """A set of choices whose values are stored and whose labels are shown."""
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        own = getattr(cls, "_labels", {})
+        return {m.value: own.get(m.value, m.value.replace("_", " ").capitalize()) for m in cls}
+
+    @property
+    def label(self) -> str:
+        return type(self).labels()[self.value]
+
+
+class Part(Choice):
+    """The parts of a local system."""
+
+    commissioner = "commissioner"
+    charity = "charity"
+    community_group = "community_group"
+    public_service = "public_service"
+    lived_experience = "lived_experience"
+    other = "other"
+
+
+Part._labels = {
+    "commissioner": "Commissioner or funder",
+    "charity": "Charity",
+    "community_group": "Community group",
+    "public_service": "Public service",
+    "lived_experience": "People with lived experience",
+    "other": "Other",
+}
+
+
+class Audience(Choice):
+    team = "team"
+    partners = "partners"
+    public = "public"
+
+
+Audience._labels = {
+    "team": "Our team",
+    "partners": "Partners across the local system",
+    "public": "The public",
+}
+
+
+class Naming(Choice):
+    none = "none"
+    first_name = "first_name"
+    pseudonym = "pseudonym"
+    full = "full"
+
+
+Naming._labels = {
+    "none": "Do not name them",
+    "first_name": "First name only",
+    "pseudonym": "A made-up name",
+    "full": "Full name",
+}
+
+
+class Cadence(Choice):
+    weekly = "weekly"
+    fortnightly = "fortnightly"
+    monthly = "monthly"
+
+
+class Weekday(Choice):
+    monday = "monday"
+    tuesday = "tuesday"
+    wednesday = "wednesday"
+    thursday = "thursday"
+    friday = "friday"
+    saturday = "saturday"
+    sunday = "sunday"
+
+
+class MeetingKind(Choice):
+    service_design = "service_design"
+    learning_forum = "learning_forum"
+    partnership = "partnership"
+    community_conversation = "community_conversation"
+    other = "other"
+
+
+class YesPartlyNo(Choice):
+    yes = "yes"
+    partly = "partly"
+    no = "no"
+
+
+class Level(Choice):
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+class ExperimentStatus(Choice):
+    idea = "idea"
+    approved = "approved"
+    running = "running"
+    paused = "paused"
+    ended = "ended"
+    stopped = "stopped"
+
+
+ExperimentStatus._labels = {
+    "idea": "An idea",
+    "approved": "Permission given",
+    "running": "Running",
+    "paused": "Paused",
+    "ended": "Ended",
+    "stopped": "Stopped early",
+}
+
+
+class NextStep(Choice):
+    amplify = "amplify"
+    adapt = "adapt"
+    stop = "stop"
+
+
+NextStep._labels = {
+    "amplify": "Amplify: do more of it",
+    "adapt": "Adapt: change it and try again",
+    "stop": "Stop: we learned what we needed",
+}
+
+
+class LearningKind(Choice):
+    breakthrough = "breakthrough"
+    disappointment = "disappointment"
+    surprise = "surprise"
+
+
+class Channel(Choice):
+    meeting = "meeting"
+    conversation = "conversation"
+    email = "email"
+    newsletter = "newsletter"
+    report = "report"
+    other = "other"
+
+
+class SupportKind(Choice):
+    training = "training"
+    reflective_practice = "reflective_practice"
+    partnership = "partnership"
+    supervision = "supervision"
+    other = "other"
+
+
+SupportKind._labels = {
+    "training": "Training",
+    "reflective_practice": "Facilitated reflective practice",
+    "partnership": "A partnership or link",
+    "supervision": "Supervision or coaching",
+    "other": "Other",
+}
+
+
+class SupportStatus(Choice):
+    open = "open"
+    in_progress = "in_progress"
+    met = "met"
+    declined = "declined"
+
+
+class BurdenAction(Choice):
+    keep = "keep"
+    simplify = "simplify"
+    share = "share"
+    stop = "stop"
+
+
+BurdenAction._labels = {
+    "keep": "Keep it",
+    "simplify": "Make it simpler",
+    "share": "Share one answer with every funder",
+    "stop": "Stop asking for it",
+}
+
+
+class IvarCommitment(Choice):
+    """IVAR's 'open and trusting' commitments, to map each funding requirement to."""
+
+    dont_waste_time = "dont_waste_time"
+    ask_relevant_questions = "ask_relevant_questions"
+    accept_risk = "accept_risk"
+    act_with_urgency = "act_with_urgency"
+    be_open = "be_open"
+    be_flexible = "be_flexible"
+    communicate_with_purpose = "communicate_with_purpose"
+    be_proportionate = "be_proportionate"
+
+
+IvarCommitment._labels = {
+    "dont_waste_time": "Don't waste time",
+    "ask_relevant_questions": "Ask relevant questions",
+    "accept_risk": "Accept risk",
+    "act_with_urgency": "Act with urgency",
+    "be_open": "Be open",
+    "be_flexible": "Be flexible",
+    "communicate_with_purpose": "Communicate with purpose",
+    "be_proportionate": "Be proportionate",
+}
+
+
+class StorytellerRole(Choice):
+    person_using_services = "person_using_services"
+    carer_or_family = "carer_or_family"
+    community_member = "community_member"
+    volunteer = "volunteer"
+    staff = "staff"
+    other = "other"
+
+
+StorytellerRole._labels = {
+    "person_using_services": "Someone who uses services",
+    "carer_or_family": "A carer or family member",
+    "community_member": "A community member",
+    "volunteer": "A volunteer",
+    "staff": "A member of staff",
+    "other": "Someone else",
+}
+
+
+# The pulse statements: one or more for every behaviour in PRACTICES.md. Scored 0-10 by
+# perception, for reflection only, never to hold anyone to account.
+PULSE_STATEMENTS: dict[str, tuple[str, str]] = {
+    "RC1": ("equal_partners", "We work as equal partners, not as competitors for funding."),
+    "RC2": ("know_each_other", "We know each other, and every part of the system is in the room."),
+    "RC3": ("hard_conversations", "We can raise hard, uncomfortable issues and talk them through."),
+    "RC4": ("honest_forum", "We have a regular place where every partner can be honest."),
+    "RC5": ("heard_not_loudest", "Decisions reflect many views, not only the loudest voice."),
+    "LB1": ("shared_language", "We use words that make sense to all of us."),
+    "LB2": ("light_bureaucracy", "Funding paperwork is in proportion and does not slow us down."),
+    "BH1": ("human_kind_honest", "People here are kind, honest and trusting with each other."),
+    "BH2": ("shared_values", "We share values and goals across organisations."),
+    "BH3": ("brave_in_practice", "We are brave and show our values in everyday work."),
+    "ES1": ("leaders_trust", "Leaders show commitment, support and trust to staff and volunteers."),
+    "ES2": ("outside_support", "We can get outside support when we need it."),
+    "ES3": ("time_for_feelings", "We have time to talk about the emotional side of this work."),
+}
+Statement = Choice(
+    "Statement", {key: key for key, _text in PULSE_STATEMENTS.values()}
+)
+Statement._labels = {key: text for key, text in PULSE_STATEMENTS.values()}
+STATEMENT_PRACTICE = {key: pid for pid, (key, _text) in PULSE_STATEMENTS.items()}
+
+
+# ---------------------------------------------------------------------------
+# Field helper
+# ---------------------------------------------------------------------------
+
+WIDGETS = {
+    "text", "long_text", "date", "choice", "multi_choice", "score", "yes_partly_no",
+    "number", "integer", "flag", "counts", "link", "links", "tags", "period",
+}
+
+
+def field(
+    label: str,
+    help: str,
+    widget: str = "text",
+    default: Any = ...,
+    *,
+    link: str | None = None,
+    **kwargs: Any,
+) -> Any:
+    """A model field with the label, help prompt and widget kind the forms need."""
+    if widget not in WIDGETS:
+        raise ValueError(f"unknown widget kind {widget!r}")
+    if widget == "text":
+        kwargs.setdefault("max_length", SHORT_TEXT)
+    if widget == "long_text":
+        kwargs.setdefault("max_length", LONG_TEXT)
+    if widget in ("text", "long_text") and default is ... and "default_factory" not in kwargs:
+        kwargs.setdefault("min_length", 1)
+    extra = {"widget": widget}
+    if link:
+        extra["link"] = link
+    return Field(default, title=label, description=help, json_schema_extra=extra, **kwargs)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PERIOD = re.compile(r"^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$")
+
+
+def clean_text(value: str) -> str:
+    """Strip ends, normalise unicode and refuse invisible control characters."""
+    value = unicodedata.normalize("NFC", value).strip()
+    if _CONTROL.search(value):
+        raise ValueError(
+            "contains an invisible control character; retype it or paste it as plain text"
+        )
+    return value
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+# ---------------------------------------------------------------------------
+# Base record
+# ---------------------------------------------------------------------------
+
+
+class Record(BaseModel):
+    """Base of every record kind: strict about unknown fields, forgiving about spaces."""
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=True, validate_default=True)
+
+    kind: ClassVar[str]
+    title_plural: ClassVar[str]
+    stage: ClassVar[str]
+    practices: ClassVar[tuple[str, ...]]
+    #: The field that places a record in a period (for report filters), if any.
+    date_field: ClassVar[str | None] = None
+    #: Fields holding text a person typed about other people (redacted for the public).
+    free_text: ClassVar[tuple[str, ...]] = ()
+    #: Fields that would identify someone (never shown to the public).
+    personal: ClassVar[tuple[str, ...]] = ()
+    #: Dates that cannot be in the future.
+    past_dates: ClassVar[tuple[str, ...]] = ()
+    #: A short one-line description used in lists and link choices.
+    summary_field: ClassVar[str] = ""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _forgiving_input(cls, value: Any, info: Any) -> Any:
+        """Accept what forms and spreadsheets give: blanks, comma lists, JSON text."""
+        f = cls.model_fields[info.field_name]
+        widget = (f.json_schema_extra or {}).get("widget")
+        if isinstance(value, str):
+            value = clean_text(value)
+            if value == "":
+                if widget in ("multi_choice", "links", "tags"):
+                    return []
+                if widget == "counts":
+                    return {}
+                return None if not f.is_required() else value
+            if widget in ("multi_choice", "links", "tags", "counts") and value[:1] in "[{":
+                try:
+                    return json.loads(value)
+                except json.JSONDecodeError:
+                    raise ValueError(
+                        "is not a readable list; separate the items with commas"
+                    ) from None
+            if widget in ("multi_choice", "links", "tags"):
+                return [item.strip() for item in value.split(",") if item.strip()]
+        if isinstance(value, list | tuple) and widget == "tags":
+            return [clean_text(str(v)) for v in value if str(v).strip()]
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_future_dates(cls, value: Any, info: Any) -> Any:
+        if info.field_name in cls.past_dates and value is not None and value > today():
+            raise ValueError(
+                f"{value.isoformat()} is in the future; pick today or an earlier date"
+            )
+        return value
+
+    @classmethod
+    def validate_input(cls, data: dict[str, Any]) -> Record:
+        """Validate form or file input; raise RecordError with a plain message per field."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise RecordError.from_validation(cls, exc) from None
+
+    @classmethod
+    def fields_meta(cls) -> list[FieldMeta]:
+        return [FieldMeta.of(cls, name) for name in cls.model_fields]
+
+    def summary(self) -> str:
+        return str(getattr(self, self.summary_field, "") or "")
+
+
+class FieldMeta(BaseModel):
+    """What the forms and the data dictionary need to know about one field."""
+
+    name: str
+    label: str
+    help: str
+    widget: str
+    required: bool
+    choices: dict[str, str] | None = None
+    link: str | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    type_name: str = "text"
+
+    @classmethod
+    def of(cls, model: type[Record], name: str) -> FieldMeta:
+        f = model.model_fields[name]
+        extra = f.json_schema_extra or {}
+        widget = extra.get("widget", "text")
+        max_length = minimum = maximum = None
+        for m in f.metadata:
+            max_length = getattr(m, "max_length", None) or max_length
+            for attr in ("ge", "gt"):
+                if getattr(m, attr, None) is not None:
+                    minimum = getattr(m, attr)
+            for attr in ("le", "lt"):
+                if getattr(m, attr, None) is not None:
+                    maximum = getattr(m, attr)
+        choices = None
+        enum = _enum_of(f.annotation)
+        if enum is not None:
+            choices = enum.labels()
+        type_name = {
+            "date": "date", "score": "integer 0-10", "number": "number", "integer": "integer",
+            "flag": "yes/no", "multi_choice": "list of choices", "links": "list of record ids",
+            "link": "record id", "counts": "counts by part of the system", "tags": "list of words",
+            "choice": "choice", "yes_partly_no": "choice", "period": "period (YYYY-Qn or YYYY-MM)",
+        }.get(widget, "text")
+        return cls(
+            name=name,
+            label=f.title or name,
+            help=f.description or "",
+            widget=widget,
+            required=f.is_required(),
+            choices=choices,
+            link=extra.get("link"),
+            max_length=max_length,
+            minimum=minimum,
+            maximum=maximum,
+            type_name=type_name,
+        )
+
+
+def _enum_of(annotation: Any) -> type[Choice] | None:
+    """Find the Choice enum inside an annotation such as `Part | None` or `list[Part]`."""
+    if isinstance(annotation, type) and issubclass(annotation, Choice):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _enum_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _period_ok(value: str | None) -> str | None:
+    if value is not None and not _PERIOD.match(value):
+        raise ValueError(
+            "write the period as a year and quarter (2026-Q3) or a year and month (2026-09)"
+        )
+    return value
+
+
+# ---------------------------------------------------------------------------
+# Getting started
+# ---------------------------------------------------------------------------
+
+
+class Place(Record):
+    kind = "place"
+    title_plural = "Place"
+    stage = "1_getting_started"
+    practices = ("GS3",)
+    summary_field = "name"
+    free_text = ("shared_focus", "why_it_matters")
+
+    name: str = field("Place name", "What do people who live here call this place?")
+    shared_focus: str = field(
+        "Our shared focus",
+        "What problem matters most here, that we want to tackle together?",
+        "long_text",
+    )
+    why_it_matters: str | None = field(
+        "Why it matters here",
+        "What makes this place different? What do local people say about it?",
+        "long_text",
+        None,
+    )
+    started_on: dt.date | None = field(
+        "When we started", "When did this group first come together?", "date", None
+    )
+    past_dates = ("started_on",)
+
+
+class Partner(Record):
+    kind = "partner"
+    title_plural = "Partners"
+    stage = "1_getting_started"
+    practices = ("GS3", "RC2")
+    summary_field = "organisation"
+    personal = ("contact_name",)
+
+    organisation: str = field(
+        "Organisation or group", "Who is part of this work? Use the name people know them by."
+    )
+    part: Part = field(
+        "Part of the system", "Which part of the local system are they?", "choice"
+    )
+    contact_name: str | None = field(
+        "Main contact (team only)",
+        "Who do we talk to there? This name never appears in public reports.",
+        "text",
+        None,
+    )
+    joined_on: dt.date | None = field("Joined on", "When did they join us?", "date", None)
+    what_they_bring: str | None = field(
+        "What they bring", "What do they know or do that nobody else does?", "long_text", None
+    )
+    past_dates = ("joined_on",)
+
+
+class Voice(Record):
+    """A story told by someone, in their own words, with the consent that travels with it."""
+
+    kind = "voice"
+    title_plural = "Voices"
+    stage = "1_getting_started"
+    practices = ("GS1", "GS4")
+    date_field = "collected_on"
+    summary_field = "domain_of_change"
+    free_text = ("story", "why_it_matters")
+    personal = ("storyteller_name", "collected_by")
+    past_dates = ("collected_on", "consent_withdrawn_on")
+
+    story: str = field(
+        "Their story, in their words",
+        "What happened? What was life like before, what part did they play, and what changed?",
+        "long_text",
+    )
+    why_it_matters: str | None = field(
+        "Why it matters to them", "Why is this change important to the person telling it?",
+        "long_text", None,
+    )
+    domain_of_change: str = field(
+        "What it is about", "In a few words: what area of life changed? For example 'housing'."
+    )
+    storyteller_role: StorytellerRole = field(
+        "Who told it", "What is the storyteller's connection to the services?", "choice"
+    )
+    storyteller_name: str | None = field(
+        "Their name (kept private)",
+        "Only if they want to be named. Leave empty to keep them anonymous.",
+        "text",
+        None,
+    )
+    pseudonym: str | None = field(
+        "A made-up name", "If they chose a made-up name for the story, write it here.", "text", None
+    )
+    collected_by: str | None = field(
+        "Who listened", "Which of us heard this story? A role is enough.", "text", None
+    )
+    collected_on: dt.date = field("When we heard it", "On what day was the story told?", "date")
+    consent_audiences: list[Audience] = field(
+        "Who may read it",
+        "Ask the storyteller: who are they happy to have read this story?",
+        "multi_choice",
+        default_factory=list,
+    )
+    consent_naming: Naming = field(
+        "How they may be named", "How do they want to be named, if at all?", "choice", Naming.none
+    )
+    consent_reviewed: bool = field(
+        "They have read it back",
+        "Has the storyteller read or heard this text and said it is right?",
+        "flag",
+        False,
+    )
+    consent_withdrawn: bool = field(
+        "Consent withdrawn",
+        "Has the storyteller asked for the story to be taken out? It will leave every report.",
+        "flag",
+        False,
+    )
+    consent_withdrawn_on: dt.date | None = field(
+        "Withdrawn on", "When did they ask for it to be taken out?", "date", None
+    )
+    in_confidence: bool = field(
+        "Said in confidence",
+        "Was any of this said in confidence? Then it is never used in any report.",
+        "flag",
+        False,
+    )
+    safeguarding_concern: bool = field(
+        "Safeguarding concern",
+        "Does the story raise a worry about someone's safety? Tell your safeguarding lead today.",
+        "flag",
+        False,
+    )
+
+    @model_validator(mode="after")
+    def _consent_consistent(self) -> Voice:
+        if self.consent_withdrawn_on and not self.consent_withdrawn:
+            raise ValueError(
+                "consent_withdrawn_on: there is a withdrawal date but consent is not marked "
+                "withdrawn; tick 'Consent withdrawn' or clear the date"
+            )
+        if self.consent_naming == Naming.full and not self.storyteller_name:
+            raise ValueError(
+                "storyteller_name: they agreed to be named in full, but no name is given; "
+                "add their name or choose another way to name them"
+            )
+        if self.consent_naming == Naming.pseudonym and not self.pseudonym:
+            raise ValueError(
+                "pseudonym: they chose a made-up name, but none is given; add one"
+            )
+        return self
+
+
+class MeetingSeries(Record):
+    kind = "meeting_series"
+    title_plural = "Meeting rhythms"
+    stage = "1_getting_started"
+    practices = ("GS2", "RC4")
+    summary_field = "name"
+    past_dates = ()
+
+    name: str = field("Name of the meeting", "What do we call this regular meeting?")
+    kind_of_meeting: MeetingKind = field(
+        "Kind of meeting", "What is this meeting mostly for?", "choice"
+    )
+    cadence: Cadence = field("How often", "How often do we meet?", "choice")
+    weekday: Weekday = field(
+        "Which day", "Which day of the week? The same day every time helps people come.", "choice"
+    )
+    started_on: dt.date = field("First meeting", "When was, or will be, the first one?", "date")
+    purpose: str | None = field(
+        "What it is for", "What do we want this conversation to do?", "long_text", None
+    )
+
+
+class Meeting(Record):
+    kind = "meeting"
+    title_plural = "Meetings"
+    stage = "1_getting_started"
+    practices = ("GS2", "GS4", "RC2", "RC3", "RC4")
+    date_field = "held_on"
+    summary_field = "held_on"
+    free_text = ("hard_topics", "how_it_felt", "decisions_summary")
+    past_dates = ("held_on",)
+
+    held_on: dt.date = field("Date", "When did we meet?", "date")
+    kind_of_meeting: MeetingKind = field("Kind of meeting", "What was it mostly for?", "choice")
+    series: int | None = field(
+        "Regular meeting", "Was this one of our regular meetings? Which one?", "link", None,
+        link="meeting_series",
+    )
+    attendance: dict[Part, int] = field(
+        "Who came",
+        "How many people came from each part of the system? Leave a part at 0 if nobody came.",
+        "counts",
+        default_factory=dict,
+    )
+    hard_topics_raised: bool = field(
+        "We talked about something hard",
+        "Did anyone raise a difficult or uncomfortable issue?",
+        "flag",
+        False,
+    )
+    hard_topics: str | None = field(
+        "What was hard", "What was it? Describe the issue, not the person.", "long_text", None
+    )
+    how_it_felt: str | None = field(
+        "How it felt", "How did the conversation feel? Could everyone be honest?", "long_text", None
+    )
+    decisions_summary: str | None = field(
+        "What we decided", "What did we agree to do?", "long_text", None
+    )
+
+    @field_validator("attendance")
+    @classmethod
+    def _attendance_ok(cls, value: dict[Part, int]) -> dict[Part, int]:
+        for part, count in value.items():
+            if count < 0 or count > 10_000:
+                raise ValueError(f"the number for {part} must be between 0 and 10,000")
+        return {k: v for k, v in value.items() if v}
+
+
+class GlossaryTerm(Record):
+    kind = "glossary_term"
+    title_plural = "Shared language"
+    stage = "1_getting_started"
+    practices = ("LB1",)
+    summary_field = "term"
+
+    term: str = field("Word or phrase", "Which word do people use that not everyone understands?")
+    plain_meaning: str = field(
+        "What it means, plainly",
+        "How would you explain it to a neighbour?",
+        "long_text",
+        max_length=1000,
+    )
+    words_to_avoid: list[str] = field(
+        "Words to avoid",
+        "Which words put people off or confuse them? Separate them with commas.",
+        "tags",
+        default_factory=list,
+    )
+    agreed_by: list[Part] = field(
+        "Agreed by", "Which parts of the system agreed this meaning?", "multi_choice",
+        default_factory=list,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Experimentation
+# ---------------------------------------------------------------------------
+
+
+class Experiment(Record):
+    """A safe-to-fail try, planned with Before Action Review questions."""
+
+    kind = "experiment"
+    title_plural = "Experiments"
+    stage = "2_experimentation"
+    practices = ("EX1", "EX3", "BH3")
+    date_field = "start_on"
+    summary_field = "title"
+    free_text = (
+        "intended_results", "how_we_will_see", "expected_challenges", "prior_learning",
+        "biggest_difference", "hypothesis_if", "hypothesis_then", "safe_to_fail_bounds",
+        "amplify_if", "dampen_if", "new_people_or_contexts",
+    )
+    past_dates = ()
+
+    title: str = field("Name of the experiment", "Give it a short name everyone will recognise.")
+    intended_results: str = field(
+        "What we hope will happen",
+        "What results do we intend? What would be different for people?",
+        "long_text",
+    )
+    how_we_will_see: str | None = field(
+        "How we will know", "What will we see or hear if it is working?", "long_text", None
+    )
+    expected_challenges: str | None = field(
+        "What might get in the way", "What challenges do we expect?", "long_text", None
+    )
+    prior_learning: str | None = field(
+        "What we already know",
+        "What have we or others learned from trying something like this before?",
+        "long_text",
+        None,
+    )
+    biggest_difference: str | None = field(
+        "What will make the biggest difference",
+        "What one thing will matter most this time?",
+        "long_text",
+        None,
+    )
+    hypothesis_if: str | None = field(
+        "If we ...", "Finish the sentence: if we do this ...", "long_text", None
+    )
+    hypothesis_then: str | None = field(
+        "... then ...", "... then we expect this to happen.", "long_text", None
+    )
+    safe_to_fail_bounds: str = field(
+        "Safe-to-fail limits",
+        "How far can this go wrong before we stop? Think of money, time and people's safety.",
+        "long_text",
+    )
+    amplify_if: str | None = field(
+        "We will do more if", "What sign would tell us to do more of it?", "long_text", None
+    )
+    dampen_if: str | None = field(
+        "We will slow down or stop if", "What sign would tell us to hold back?", "long_text", None
+    )
+    proposed_by: Part = field(
+        "Whose idea", "Which part of the system suggested it?", "choice"
+    )
+    permission_given_by: str | None = field(
+        "Who said yes",
+        "Who gave permission to try it? A role is enough, for example 'service manager'.",
+        "text",
+        None,
+    )
+    risk: Level = field("How risky", "How much could go wrong?", "choice", Level.low)
+    new_people: bool = field(
+        "Involves new people", "Are we working with people we have not worked with before?",
+        "flag", False,
+    )
+    new_contexts: bool = field(
+        "In a new setting", "Is this a new place, field or way of working for us?", "flag", False
+    )
+    new_people_or_contexts: str | None = field(
+        "Who or what is new", "Who are the new people, or what is the new setting?",
+        "long_text", None,
+    )
+    value_shown: str | None = field(
+        "Value it shows", "Which of our shared values does this put into practice?", "text", None
+    )
+    status: ExperimentStatus = field(
+        "Where it is up to", "What stage is the experiment at now?", "choice",
+        ExperimentStatus.idea,
+    )
+    start_on: dt.date | None = field("Start", "When does it start?", "date", None)
+    end_on: dt.date | None = field("End", "When will it end, or when did it end?", "date", None)
+    evidence_level: int | None = field(
+        "Strength of evidence (1-5)",
+        "Optional. 1 = we can describe why it should work; 5 = it has worked in many places.",
+        "integer",
+        None,
+        ge=1,
+        le=5,
+    )
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Experiment:
+        if self.start_on and self.end_on and self.end_on < self.start_on:
+            raise ValueError(
+                f"end_on: the end ({self.end_on.isoformat()}) is before the start "
+                f"({self.start_on.isoformat()}); pick an end on or after the start"
+            )
+        return self
+
+
+class Review(Record):
+    """An After Action Review: what happened, why, and what we do next. No blame."""
+
+    kind = "review"
+    title_plural = "Reviews"
+    stage = "2_experimentation"
+    practices = ("EX2", "EX4", "BH1")
+    date_field = "reviewed_on"
+    summary_field = "actual"
+    free_text = ("intended", "actual", "why_difference", "sustain", "improve", "feelings",
+                 "who_else_should_know")
+    past_dates = ("reviewed_on",)
+
+    experiment: int = field(
+        "Experiment", "Which experiment are we looking back on?", "link", link="experiment"
+    )
+    reviewed_on: dt.date = field("Date of the review", "When did we look back on it?", "date")
+    intended: str = field(
+        "What we meant to happen", "What did we set out to do?", "long_text"
+    )
+    actual: str = field("What happened", "What actually happened?", "long_text")
+    went_to_plan: YesPartlyNo = field(
+        "Did it go to plan",
+        "It is fine if it did not. A 'no' is learning too.",
+        "yes_partly_no",
+    )
+    why_difference: str | None = field(
+        "Why it was different",
+        "Why was there a difference? Talk about what happened, not who.",
+        "long_text",
+        None,
+    )
+    sustain: str | None = field("What to keep", "What worked that we should keep doing?",
+                                "long_text", None)
+    improve: str | None = field("What to change", "What would we do differently next time?",
+                                "long_text", None)
+    feelings: str | None = field(
+        "How it felt", "How did it feel to be part of this? All feelings are welcome.",
+        "long_text", None,
+    )
+    who_else_should_know: str | None = field(
+        "Who else should know", "Who else would learn from this?", "text", None
+    )
+    decision: NextStep = field("What we do next", "Shall we amplify, adapt or stop it?", "choice")
+
+
+# ---------------------------------------------------------------------------
+# Learning
+# ---------------------------------------------------------------------------
+
+
+class LearningEntry(Record):
+    kind = "learning"
+    title_plural = "Learning"
+    stage = "3_learning"
+    practices = ("LE1", "LE2", "LE3", "BH3")
+    date_field = "event_on"
+    summary_field = "title"
+    free_text = ("title", "observation", "implication", "context", "response")
+    past_dates = ("event_on", "recorded_on")
+
+    kind_of_learning: LearningKind = field(
+        "Kind of learning",
+        "Was it a breakthrough, a disappointment or a surprise? We need all three.",
+        "choice",
+    )
+    title: str = field("In a few words", "Sum it up in a short line.")
+    observation: str = field(
+        "What we noticed", "What happened? Write it rough; you can tidy it later.", "long_text"
+    )
+    implication: str | None = field(
+        "What it means for us", "So what? What does this mean for our work?", "long_text", None
+    )
+    context: str | None = field(
+        "Where and when it applies", "In what situation did this happen? Would it hold elsewhere?",
+        "long_text", None,
+    )
+    confidence: Level = field(
+        "How sure we are", "How sure are we that this is right?", "choice", Level.medium
+    )
+    response: str | None = field(
+        "What we will do", "What will we do now because of this?", "long_text", None
+    )
+    amplify: bool = field(
+        "Amplify and celebrate",
+        "Did this work for the people using services? Shall we share and celebrate it?",
+        "flag",
+        False,
+    )
+    event_on: dt.date = field("When it happened", "On what day did this happen?", "date")
+    recorded_on: dt.date = field(
+        "When we wrote it down", "Today, usually.", "date", default_factory=lambda: today()
+    )
+    owner_role: Part | None = field(
+        "Who owns it", "Which part of the system will look after this learning?", "choice", None
+    )
+    experiment: int | None = field(
+        "From experiment", "Did this come from one of our experiments?", "link", None,
+        link="experiment",
+    )
+    voices: list[int] = field(
+        "Voices behind it", "Which stories from people using services show this?", "links",
+        default_factory=list, link="voice",
+    )
+    value_shown: str | None = field(
+        "Value it shows", "Which of our shared values does this show?", "text", None
+    )
+    evidence_level: int | None = field(
+        "Strength of evidence (1-5)", "Optional, 1 to 5.", "integer", None, ge=1, le=5
+    )
+
+    @model_validator(mode="after")
+    def _recorded_after_event(self) -> LearningEntry:
+        if self.recorded_on < self.event_on:
+            raise ValueError(
+                "recorded_on: we wrote it down before it happened; the date written down "
+                "must be on or after the day it happened"
+            )
+        return self
+
+
+class Share(Record):
+    kind = "share"
+    title_plural = "Sharing log"
+    stage = "3_learning"
+    practices = ("LE1",)
+    date_field = "shared_on"
+    summary_field = "shared_with"
+    free_text = ("notes",)
+    past_dates = ("shared_on",)
+
+    learning: int = field(
+        "Learning shared", "Which piece of learning did we share?", "link", link="learning"
+    )
+    shared_with: Part = field(
+        "Shared with", "Which part of the system heard about it?", "choice"
+    )
+    shared_on: dt.date = field("When", "When did we share it?", "date")
+    channel: Channel = field("How", "How did we share it?", "choice", Channel.conversation)
+    notes: str | None = field("What they said", "How did they respond?", "long_text", None)
+
+
+class Reflection(Record):
+    """A short reflection that follows Gibbs' steps, feelings included."""
+
+    kind = "reflection"
+    title_plural = "Reflections"
+    stage = "3_learning"
+    practices = ("BH1", "ES3", "LE2")
+    date_field = "reflected_on"
+    summary_field = "description"
+    free_text = ("description", "feelings", "evaluation", "analysis", "conclusion", "action_plan")
+    past_dates = ("reflected_on",)
+
+    reflected_on: dt.date = field("Date", "When are we reflecting?", "date")
+    role: Part | None = field("Your part of the system", "Optional.", "choice", None)
+    description: str = field("What happened", "Describe what happened, briefly.", "long_text")
+    feelings: str | None = field(
+        "What you felt", "What were you thinking and feeling at the time?", "long_text", None
+    )
+    evaluation: str | None = field(
+        "What was good and bad", "What went well? What did not?", "long_text", None
+    )
+    analysis: str | None = field("Why", "Why do you think it went that way?", "long_text", None)
+    conclusion: str | None = field(
+        "What else could have been done", "What else could you have done?", "long_text", None
+    )
+    action_plan: str | None = field(
+        "Next time", "What will you do if it happens again?", "long_text", None
+    )
+
+
+# ---------------------------------------------------------------------------
+# Relationships and support
+# ---------------------------------------------------------------------------
+
+
+class PulseResponse(Record):
+    """One anonymous answer to one behaviour statement, scored 0-10."""
+
+    kind = "pulse"
+    title_plural = "Behaviour pulse"
+    stage = "4_relationships_and_support"
+    practices = ("RC1", "RC2", "RC3", "RC4", "RC5", "LB1", "LB2", "BH1", "BH2", "BH3",
+                 "ES1", "ES2", "ES3")
+    summary_field = "statement"
+    date_field = "answered_on"
+    past_dates = ("answered_on",)
+
+    statement: Statement = field(
+        "Statement", "How true is this for us right now?", "choice"
+    )
+    score: int = field(
+        "Score (0 = not at all, 10 = completely)", "Go with your first feeling.", "score",
+        ge=0, le=10,
+    )
+    role: Part = field("Your part of the system", "No names: only your part.", "choice")
+    period: str = field(
+        "Round", "Which round is this, for example 2026-Q3?", "period"
+    )
+    answered_on: dt.date = field(
+        "Answered on", "Today, usually.", "date", default_factory=lambda: today()
+    )
+    anonymous: bool = field(
+        "Anonymous", "Pulse answers are always anonymous.", "flag", True
+    )
+
+    @field_validator("period")
+    @classmethod
+    def _period_format(cls, value: str) -> str:
+        return _period_ok(value)
+
+
+class Contribution(Record):
+    """Who spoke how much in one meeting, under a pseudonym. A prompt, never a score."""
+
+    kind = "contribution"
+    title_plural = "Who spoke"
+    stage = "4_relationships_and_support"
+    practices = ("RC5",)
+    summary_field = "speaker"
+
+    meeting: int = field("Meeting", "Which meeting?", "link", link="meeting")
+    speaker: str = field(
+        "Speaker (made-up name or initials)",
+        "Use a made-up name or letter, never a real name.",
+        max_length=40,
+    )
+    role: Part = field("Their part of the system", "Which part of the system are they?", "choice")
+    turns: int | None = field(
+        "Times they spoke", "How many times did they speak?", "integer", None, ge=0, le=10_000
+    )
+    minutes: float | None = field(
+        "Minutes speaking", "Roughly how many minutes did they speak in all?", "number", None,
+        ge=0, le=1440,
+    )
+    longest_turn_minutes: float | None = field(
+        "Longest time speaking at once (minutes)", "Optional.", "number", None, ge=0, le=1440
+    )
+
+    @model_validator(mode="after")
+    def _something_counted(self) -> Contribution:
+        if self.turns is None and self.minutes is None:
+            raise ValueError(
+                "turns: give the times they spoke, the minutes speaking, or both"
+            )
+        if (
+            self.longest_turn_minutes is not None
+            and self.minutes is not None
+            and self.longest_turn_minutes > self.minutes
+        ):
+            raise ValueError(
+                "longest_turn_minutes: the longest turn is longer than all their minutes "
+                "together; check both numbers"
+            )
+        return self
+
+
+class Decision(Record):
+    kind = "decision"
+    title_plural = "Decisions"
+    stage = "4_relationships_and_support"
+    practices = ("RC5",)
+    date_field = "decided_on"
+    summary_field = "text"
+    free_text = ("text",)
+    past_dates = ("decided_on",)
+
+    text: str = field("What we decided", "Write the decision in one or two sentences.", "long_text")
+    decided_on: dt.date = field("Date", "When was it decided?", "date")
+    meeting: int | None = field("At meeting", "Which meeting?", "link", None, link="meeting")
+    proposer_role: Part = field(
+        "Whose idea", "Which part of the system proposed it?", "choice"
+    )
+    shaped_by: list[Part] = field(
+        "Whose views shaped it", "Which parts of the system changed or shaped it?",
+        "multi_choice", default_factory=list,
+    )
+    voices: list[int] = field(
+        "Stories behind it", "Which stories from people using services informed it?", "links",
+        default_factory=list, link="voice",
+    )
+
+
+class BurdenItem(Record):
+    """One funding or commissioning requirement, with what it costs to meet."""
+
+    kind = "burden"
+    title_plural = "Bureaucracy audit"
+    stage = "4_relationships_and_support"
+    practices = ("LB2",)
+    summary_field = "requirement"
+    free_text = ("requirement",)
+
+    requirement: str = field(
+        "What is asked for", "What form, report or return does a funder ask for?"
+    )
+    funder: str = field("Who asks", "Which funder or commissioner asks for it?")
+    organisation: str = field("Who fills it in", "Which organisation does the work?")
+    frequency_per_year: float = field(
+        "Times a year", "How many times a year is it asked for?", "number", ge=0, le=365
+    )
+    hours_each: float | None = field(
+        "Hours each time", "How many staff hours does it take each time? Leave empty if unknown.",
+        "number", None, ge=0, le=2000,
+    )
+    staff_cost_per_hour: float | None = field(
+        "Staff cost an hour (£)", "Roughly what does an hour of staff time cost?", "number", None,
+        ge=0, le=1000,
+    )
+    grant_value: float | None = field(
+        "Grant value a year (£)", "How much is the grant or contract worth each year?", "number",
+        None, ge=0,
+    )
+    used_in_decisions: YesPartlyNo | None = field(
+        "Used in decisions",
+        "Does anyone use the answers to make a decision? Ask the funder if unsure.",
+        "yes_partly_no",
+        None,
+    )
+    duplicate_of: str | None = field(
+        "Same as", "Is the same thing asked for by another funder? Which one?", "text", None
+    )
+    ivar_commitment: IvarCommitment | None = field(
+        "Open and trusting commitment",
+        "Which of the open and trusting funding commitments does this touch most?",
+        "choice",
+        None,
+    )
+    proposed_action: BurdenAction | None = field(
+        "What we propose", "What should happen to this requirement?", "choice", None
+    )
+
+
+class ValueStatement(Record):
+    kind = "value"
+    title_plural = "Shared values"
+    stage = "4_relationships_and_support"
+    practices = ("BH2", "BH3")
+    date_field = "agreed_on"
+    summary_field = "value"
+    free_text = ("what_it_looks_like",)
+    past_dates = ("agreed_on",)
+
+    value: str = field("Value", "Name the value in a few words, for example 'Be kind'.")
+    what_it_looks_like: str = field(
+        "What it looks like day to day", "What would someone see us doing if we live it?",
+        "long_text",
+    )
+    agreed_by: list[Part] = field(
+        "Signed up", "Which parts of the system have signed up to it?", "multi_choice",
+        default_factory=list,
+    )
+    agreed_on: dt.date | None = field("Agreed on", "When was it agreed?", "date", None)
+
+
+class SupportRequest(Record):
+    kind = "support"
+    title_plural = "Support requests"
+    stage = "4_relationships_and_support"
+    practices = ("ES2",)
+    date_field = "requested_on"
+    summary_field = "description"
+    free_text = ("description",)
+    past_dates = ("requested_on", "met_on")
+
+    support_kind: SupportKind = field("Kind of support", "What kind of help do we need?", "choice")
+    description: str = field(
+        "What we need", "What would help, and who would it help?", "long_text", max_length=2000
+    )
+    requested_by: Part = field(
+        "Asked for by", "Which part of the system is asking?", "choice"
+    )
+    requested_on: dt.date = field("Asked on", "When did we ask?", "date")
+    status: SupportStatus = field("Status", "Where is it up to?", "choice", SupportStatus.open)
+    met_on: dt.date | None = field("Met on", "When did the support arrive?", "date", None)
+
+    @model_validator(mode="after")
+    def _met_after_asked(self) -> SupportRequest:
+        if self.met_on and self.met_on < self.requested_on:
+            raise ValueError(
+                "met_on: the support arrived before it was asked for; pick a later date"
+            )
+        return self
+
+
+class CheckIn(Record):
+    """An anonymous check-in on the emotional load of the work. Shown only in aggregate."""
+
+    kind = "checkin"
+    title_plural = "Check-ins"
+    stage = "4_relationships_and_support"
+    practices = ("ES3", "BH1")
+    date_field = "checked_in_on"
+    summary_field = "checked_in_on"
+    past_dates = ("checked_in_on",)
+
+    emotional_load: int = field(
+        "How heavy the work feels (0 = light, 10 = very heavy)",
+        "Thinking about the last two weeks, how heavy has the work felt?",
+        "score",
+        ge=0,
+        le=10,
+    )
+    role: Part = field("Your part of the system", "No names: only your part.", "choice")
+    checked_in_on: dt.date = field(
+        "Date", "Today, usually.", "date", default_factory=lambda: today()
+    )
+    anonymous: bool = field("Anonymous", "Check-ins are always anonymous.", "flag", True)
+
+
+RECORD_KINDS: dict[str, type[Record]] = {
+    m.kind: m
+    for m in (
+        Place, Partner, Voice, MeetingSeries, Meeting, GlossaryTerm, Experiment, Review,
+        LearningEntry, Share, Reflection, PulseResponse, Contribution, Decision, BurdenItem,
+        ValueStatement, SupportRequest, CheckIn,
+    )
+}
+
+_ALIASES = {m.title_plural.lower(): k for k, m in RECORD_KINDS.items()}
+_ALIASES.update({k + "s": k for k in RECORD_KINDS})
+_ALIASES.update({"learnings": "learning", "learning_entry": "learning", "checkins": "checkin",
+                 "voices": "voice", "meeting_series": "meeting_series", "glossary": "glossary_term",
+                 "values": "value", "burden_items": "burden", "pulse_responses": "pulse"})
+
+
+def model_for(kind: str) -> type[Record]:
+    """The model for a record kind; accepts the kind, its plural or its title."""
+    key = kind.strip().lower().replace("-", "_").replace(" ", "_")
+    key = _ALIASES.get(key, _ALIASES.get(kind.strip().lower(), key))
+    try:
+        return RECORD_KINDS[key]
+    except KeyError:
+        known = ", ".join(sorted(RECORD_KINDS))
+        raise RecordError(
+            {"kind": f"'{kind}' is not a kind of record; use one of: {known}"}
+        ) from None

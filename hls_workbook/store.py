@@ -1,0 +1,714 @@
+"""The workbook database: every answer kept, every edit a new version, nothing lost.
+
+SQLAlchemy Core over SQLite by default (WAL, a busy timeout and retries so several team
+members' kernels can write at once); any SQLAlchemy URL works, so a team on JupyterHub can
+share a PostgreSQL server. One table per record kind, with the model's fields as columns
+and these columns besides:
+
+- ``id``: the record's number, the same across its versions and unique in the workbook;
+- ``version``: 1 for the first save, +1 for every edit;
+- ``place``: the place the record belongs to;
+- ``recorded_at`` / ``superseded_at``: when this version was saved and when a newer one
+  replaced it (empty while it is current), in UTC: what the team believed, and when;
+- ``archived``: set by "archive" instead of deleting;
+- ``recorded_by``: the part of the system of whoever saved it (never a name).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import random
+import re
+import sqlite3
+import time
+import types
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from .errors import DatabaseError, NewerDatabaseError, RecordError, WorkbookError
+from .model import RECORD_KINDS, Choice, Record, model_for
+
+SCHEMA_VERSION = 1
+ENV_VAR = "HLS_WORKBOOK_DB"
+PLACE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+META_COLUMNS = ("id", "version", "place", "recorded_at", "superseded_at", "archived",
+                "recorded_by")
+#: Text erased from every version of a story when its teller withdraws consent.
+WITHDRAWN_ERASE = ("story", "why_it_matters", "storyteller_name", "pseudonym", "collected_by")
+#: Record kinds placed in a period through another record (kind field -> linked kind).
+PERIOD_VIA = {"contribution": ("meeting", "meeting")}
+
+
+def project_root() -> Path:
+    """The folder holding notebooks/ and data/: the source checkout, else the current folder."""
+    here = Path(__file__).resolve().parents[1]
+    if (here / "pyproject.toml").exists() and (here / "notebooks").exists():
+        return here
+    return Path.cwd()
+
+
+def default_db() -> Path:
+    return project_root() / "data" / "workbook.db"
+
+
+def resolve_db(db: str | os.PathLike[str] | None = None) -> str:
+    """The database to use: the one given, else $HLS_WORKBOOK_DB, else data/workbook.db."""
+    chosen = db if db not in (None, "") else os.environ.get(ENV_VAR) or default_db()
+    return str(chosen)
+
+
+def _url(db: str) -> str:
+    if "://" in db:
+        return db
+    return "sqlite:///" + str(Path(db).expanduser().resolve())
+
+
+# ---------------------------------------------------------------------------
+# Schema, generated from the models
+# ---------------------------------------------------------------------------
+
+
+def _column_type(annotation: Any) -> sa.types.TypeEngine[Any]:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _column_type(args[0])
+    if origin in (list, dict):
+        return sa.JSON()
+    if isinstance(annotation, type):
+        if issubclass(annotation, Choice):
+            return sa.String(60)
+        if issubclass(annotation, bool):
+            return sa.Boolean()
+        if issubclass(annotation, int):
+            return sa.Integer()
+        if issubclass(annotation, float):
+            return sa.Float()
+        if issubclass(annotation, dt.date):
+            return sa.Date()
+    return sa.Text()
+
+
+def build_metadata() -> tuple[sa.MetaData, dict[str, sa.Table]]:
+    md = sa.MetaData()
+    sa.Table(
+        "meta", md,
+        sa.Column("key", sa.String(60), primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+    )
+    sa.Table(
+        "record_ids", md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("kind", sa.String(40), nullable=False),
+        sa.Column("place", sa.String(63), nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+    )
+    tables = {}
+    for kind, model in RECORD_KINDS.items():
+        cols = [
+            sa.Column("row_id", sa.Integer, primary_key=True, autoincrement=True),
+            sa.Column("id", sa.Integer, nullable=False),
+            sa.Column("version", sa.Integer, nullable=False),
+            sa.Column("place", sa.String(63), nullable=False),
+            sa.Column("recorded_at", sa.DateTime, nullable=False),
+            sa.Column("superseded_at", sa.DateTime, nullable=True),
+            sa.Column("archived", sa.Boolean, nullable=False, default=False),
+            sa.Column("recorded_by", sa.String(60), nullable=True),
+        ]
+        for name, info in model.model_fields.items():
+            cols.append(sa.Column(name, _column_type(info.annotation), nullable=True))
+        t = sa.Table(
+            kind, md, *cols,
+            sa.UniqueConstraint("id", "version", name=f"uq_{kind}_id_version"),
+        )
+        sa.Index(f"ix_{kind}_current", t.c.place, t.c.superseded_at)
+        sa.Index(f"ix_{kind}_id", t.c.id)
+        if model.date_field:
+            sa.Index(f"ix_{kind}_date", t.c.place, t.c[model.date_field])
+        tables[kind] = t
+    return md, tables
+
+
+METADATA, TABLES = build_metadata()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _is_busy(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "database is locked" in text or "database is busy" in text or "busy" in text
+
+
+# ---------------------------------------------------------------------------
+# The workbook
+# ---------------------------------------------------------------------------
+
+
+class Workbook:
+    """One workbook database. Open it with :func:`open_workbook`."""
+
+    def __init__(self, db: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
+        self.location = resolve_db(db)
+        self.url = _url(self.location)
+        self.is_sqlite = self.url.startswith("sqlite")
+        if self.is_sqlite:
+            path = Path(self.url.removeprefix("sqlite:///"))
+            self.path: Path | None = path
+            if not path.exists():
+                if not create:
+                    raise DatabaseError(
+                        f"There is no workbook database at {path}. Check the path, or create "
+                        "one with: hls-workbook init"
+                    )
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise DatabaseError(
+                        f"Cannot make the folder for the database at {path.parent}: "
+                        f"{exc.strerror or exc}. Choose another place with --db."
+                    ) from None
+            elif path.is_dir():
+                raise DatabaseError(f"{path} is a folder, not a database file. Give a file name.")
+        else:
+            self.path = None
+        self.engine = self._make_engine()
+        self._open_schema()
+
+    # -- engine and transactions ------------------------------------------------
+
+    def _make_engine(self) -> Engine:
+        if not self.is_sqlite:
+            return sa.create_engine(self.url, pool_pre_ping=True)
+        engine = sa.create_engine(
+            self.url,
+            connect_args={"timeout": 10, "check_same_thread": False},
+        )
+
+        @sa.event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA busy_timeout = 10000")
+            with contextlib.suppress(sqlite3.OperationalError):  # read-only: reads still work
+                cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = FULL")
+            cur.execute("PRAGMA foreign_keys = ON")
+            cur.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            # A writer takes the write lock at the start, so two writers never deadlock.
+            mode = "IMMEDIATE" if conn.get_execution_options().get("hls_write") else "DEFERRED"
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
+        return engine
+
+    def _translate(self, exc: BaseException) -> WorkbookError:
+        text = str(getattr(exc, "orig", exc) or exc).lower()
+        where = self.location
+        if "readonly" in text or "read-only" in text or "permission" in text:
+            return DatabaseError(
+                f"The database at {where} is read-only for you, so nothing was saved. Ask whoever "
+                "looks after the workbook for write access, or choose another file with --db."
+            )
+        if "not a database" in text or "malformed" in text or "corrupt" in text:
+            return DatabaseError(
+                f"The file at {where} is not a workbook database or is damaged. It was not "
+                "changed. Restore it from a backup, or choose another file with --db."
+            )
+        if "disk" in text and ("full" in text or "i/o" in text):
+            return DatabaseError(
+                f"The disk holding {where} is full or failing, so nothing was saved. Free some "
+                "space and try again; what you typed is still in the form."
+            )
+        if "unable to open" in text:
+            return DatabaseError(
+                f"Cannot open the database at {where}. Check that the folder exists and that "
+                "you may write there."
+            )
+        if _is_busy(exc):
+            return DatabaseError(
+                "The database is busy with other people's saves. Nothing was lost: please "
+                "press Submit again in a moment."
+            )
+        return DatabaseError(f"The database at {where} could not be used: {text.strip()}")
+
+    def _with_retry(self, fn: Callable[[Connection], Any], *, write: bool) -> Any:
+        """Run fn in one transaction; retry with back-off while another writer holds the lock."""
+        delay = 0.02
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with self.engine.connect() as conn:
+                    conn = conn.execution_options(hls_write=write)
+                    with conn.begin():
+                        return fn(conn)
+            except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:
+                if _is_busy(exc) and time.monotonic() < deadline:
+                    time.sleep(delay * (1 + random.random()))
+                    delay = min(delay * 2, 0.5)
+                    continue
+                raise self._translate(exc) from None
+
+    def write(self, fn: Callable[[Connection], Any]) -> Any:
+        """Run fn(conn) as one write transaction (all or nothing)."""
+        return self._with_retry(fn, write=True)
+
+    def read(self, fn: Callable[[Connection], Any]) -> Any:
+        return self._with_retry(fn, write=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Workbook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Workbook({self.location!r})"
+
+    # -- schema --------------------------------------------------------------------
+
+    def _open_schema(self) -> None:
+        def check(conn: Connection) -> int | None:
+            insp = sa.inspect(conn)
+            if not insp.has_table("meta"):
+                if insp.get_table_names():
+                    other = ", ".join(insp.get_table_names()[:3])
+                    raise DatabaseError(
+                        f"The database at {self.location} already holds other tables ({other}) "
+                        "and is not a workbook. It was not changed; choose another file with --db."
+                    )
+                return None
+            row = conn.execute(
+                sa.text("SELECT value FROM meta WHERE key = 'schema_version'")
+            ).first()
+            return int(row[0]) if row else 0
+
+        found = self.read(check)
+        if found is not None and found > SCHEMA_VERSION:
+            raise NewerDatabaseError(
+                f"The database at {self.location} was made by a newer HLS Workbook (schema "
+                f"{found}; this one understands up to {SCHEMA_VERSION}). It was not changed. "
+                "Update HLS Workbook: pip install -U hls-workbook"
+            )
+        if found == SCHEMA_VERSION:
+            return
+        self.write(lambda conn: self._migrate(conn, found))
+
+    def _migrate(self, conn: Connection, found: int | None) -> None:
+        """Create what is missing and add new columns: data is never dropped or rewritten."""
+        METADATA.create_all(conn)
+        insp = sa.inspect(conn)
+        for name, table in TABLES.items():
+            have = {c["name"] for c in insp.get_columns(name)}
+            for col in table.columns:
+                if col.name not in have:
+                    ddl = col.type.compile(dialect=conn.dialect)
+                    conn.exec_driver_sql(f'ALTER TABLE "{name}" ADD COLUMN "{col.name}" {ddl}')
+        for step in range((found or 0) + 1, SCHEMA_VERSION + 1):
+            migration = MIGRATIONS.get(step)
+            if migration:
+                migration(conn)
+        meta = METADATA.tables["meta"]
+        conn.execute(sa.delete(meta).where(meta.c.key == "schema_version"))
+        conn.execute(sa.insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+        if found is None:
+            conn.execute(sa.insert(meta).values(key="created_at", value=_now().isoformat()))
+
+    def schema_version(self) -> int:
+        return self.read(
+            lambda c: int(c.execute(sa.text("SELECT value FROM meta WHERE key='schema_version'"))
+                          .scalar_one())
+        )
+
+    # -- writing ------------------------------------------------------------------
+
+    def add(
+        self,
+        kind: str | Record,
+        data: Mapping[str, Any] | Record | None = None,
+        *,
+        place: str,
+        by: str | None = None,
+    ) -> int:
+        """Validate and save a new record; return its id. Raises RecordError naming the field."""
+        record = _as_record(kind, data)
+        place = check_place(place)
+        return self.write(lambda conn: self._insert_new(conn, record, place, by))
+
+    def add_many(
+        self, items: Iterable[tuple[str, Mapping[str, Any] | Record]], *, place: str,
+        by: str | None = None,
+    ) -> list[int]:
+        """Save many records in one transaction: all of them or none."""
+        records = [_as_record(k, d) for k, d in items]
+        place = check_place(place)
+        return self.write(lambda conn: [self._insert_new(conn, r, place, by) for r in records])
+
+    def _insert_new(self, conn: Connection, record: Record, place: str, by: str | None) -> int:
+        self._check_links(conn, record, place)
+        now = _now()
+        ids = METADATA.tables["record_ids"]
+        new_id = conn.execute(
+            sa.insert(ids).values(kind=record.kind, place=place, created_at=now)
+        ).inserted_primary_key[0]
+        self._insert_version(conn, record, new_id, 1, place, now, by, archived=False)
+        return int(new_id)
+
+    def _insert_version(
+        self, conn: Connection, record: Record, rid: int, version: int, place: str,
+        now: dt.datetime, by: str | None, *, archived: bool,
+    ) -> None:
+        values = record.model_dump(mode="python")
+        values = {k: (v.value if isinstance(v, Choice) else v) for k, v in values.items()}
+        conn.execute(
+            sa.insert(TABLES[record.kind]).values(
+                id=rid, version=version, place=place, recorded_at=now, superseded_at=None,
+                archived=archived, recorded_by=by, **values,
+            )
+        )
+
+    def _check_links(self, conn: Connection, record: Record, place: str) -> None:
+        problems = {}
+        for meta in record.fields_meta():
+            if not meta.link:
+                continue
+            value = getattr(record, meta.name)
+            wanted = [value] if isinstance(value, int) else list(value or [])
+            if not wanted:
+                continue
+            t = TABLES[meta.link]
+            found = set(
+                conn.execute(
+                    sa.select(t.c.id).where(
+                        t.c.id.in_(wanted), t.c.place == place, t.c.superseded_at.is_(None)
+                    )
+                ).scalars()
+            )
+            missing = [str(w) for w in wanted if w not in found]
+            if missing:
+                what = model_for(meta.link).title_plural.lower()
+                problems[meta.name] = (
+                    f"{meta.label}: there is no record numbered {', '.join(missing)} in "
+                    f"{what} for this place; pick one from the list"
+                )
+        if problems:
+            raise RecordError(problems, record.kind)
+
+    def _current_row(self, conn: Connection, kind: str, rid: int) -> Mapping[str, Any]:
+        t = TABLES[kind]
+        row = conn.execute(
+            sa.select(t).where(t.c.id == rid, t.c.superseded_at.is_(None))
+        ).mappings().first()
+        if row is None:
+            raise RecordError(
+                {"id": f"There is no {kind.replace('_', ' ')} numbered {rid} (it may be archived)"},
+                kind,
+            )
+        return row
+
+    def edit(
+        self,
+        kind: str,
+        rid: int,
+        changes: Mapping[str, Any] | Record,
+        *,
+        by: str | None = None,
+        expected_version: int | None = None,
+        archived: bool | None = None,
+    ) -> int:
+        """Save a new version of a record (the old one is kept); return the new version.
+
+        ``expected_version`` guards against overwriting a colleague's edit made meanwhile.
+        """
+        model = model_for(kind)
+
+        def run(conn: Connection) -> int:
+            row = self._current_row(conn, model.kind, rid)
+            if expected_version is not None and row["version"] != expected_version:
+                raise RecordError(
+                    {"version": (
+                        f"someone else saved a newer version (version {row['version']}) while "
+                        "you were editing; your text is kept in the form: reload the record, "
+                        "then add your changes again"
+                    )},
+                    model.kind,
+                )
+            if isinstance(changes, Record):
+                record = changes
+            else:
+                current = {k: row[k] for k in model.model_fields}
+                current.update(changes)
+                record = model.validate_input(current)
+            self._check_links(conn, record, row["place"])
+            now = _now()
+            t = TABLES[model.kind]
+            conn.execute(
+                sa.update(t).where(t.c.row_id == row["row_id"]).values(superseded_at=now)
+            )
+            version = row["version"] + 1
+            self._insert_version(
+                conn, record, rid, version, row["place"], now, by,
+                archived=row["archived"] if archived is None else archived,
+            )
+            return version
+
+        return self.write(run)
+
+    def archive(self, kind: str, rid: int, *, by: str | None = None) -> int:
+        """Hide a record from lists and reports. It stays in the history; nothing is deleted."""
+        return self.edit(kind, rid, {}, by=by, archived=True)
+
+    def restore(self, kind: str, rid: int, *, by: str | None = None) -> int:
+        return self.edit(kind, rid, {}, by=by, archived=False)
+
+    def withdraw_consent(self, voice_id: int, *, on: dt.date | None = None,
+                         by: str | None = None) -> int:
+        """Take a story out for good: its words are erased from every version, today.
+
+        This is the one place where the workbook removes text: the storyteller asked for
+        it. The fact that a story was withdrawn, and when, is kept.
+        """
+        on = on or dt.date.today()
+        t = TABLES["voice"]
+
+        def run(conn: Connection) -> int:
+            row = self._current_row(conn, "voice", voice_id)
+            erased = {"story": "[withdrawn]", "why_it_matters": None, "storyteller_name": None,
+                      "pseudonym": None, "collected_by": None}
+            conn.execute(sa.update(t).where(t.c.id == voice_id).values(**erased))
+            now = _now()
+            conn.execute(
+                sa.update(t).where(t.c.row_id == row["row_id"]).values(superseded_at=now)
+            )
+            values = {k: row[k] for k in model_for("voice").model_fields}
+            values.update(erased, consent_withdrawn=True, consent_withdrawn_on=on,
+                          consent_audiences=[], consent_naming="none")
+            record = model_for("voice").model_validate(values)
+            self._insert_version(conn, record, voice_id, row["version"] + 1, row["place"], now,
+                                 by, archived=row["archived"])
+            # Links from decisions and learning stay: they point at a withdrawn story.
+            return row["version"] + 1
+
+        return self.write(run)
+
+    # -- places --------------------------------------------------------------------
+
+    def set_place(self, place: str, data: Mapping[str, Any], *, by: str | None = None) -> int:
+        """Create the place, or save a new version of it."""
+        place = check_place(place)
+        existing = self.read(lambda c: _place_id(c, place))
+        if existing is None:
+            return self.add("place", data, place=place, by=by)
+        self.edit("place", existing, data, by=by)
+        return existing
+
+    def places(self) -> list[str]:
+        t = TABLES["place"]
+        return self.read(
+            lambda c: list(
+                c.execute(
+                    sa.select(t.c.place).where(t.c.superseded_at.is_(None), ~t.c.archived)
+                    .order_by(t.c.place)
+                ).scalars()
+            )
+        )
+
+    # -- reading -------------------------------------------------------------------
+
+    def get(self, kind: str, rid: int) -> dict[str, Any]:
+        """The current version of one record, as a dict (with id, version and place)."""
+        model = model_for(kind)
+        return dict(self.read(lambda c: self._current_row(c, model.kind, rid)))
+
+    def table(
+        self,
+        kind: str,
+        place: str | None = None,
+        *,
+        start: dt.date | str | None = None,
+        end: dt.date | str | None = None,
+        history: bool = False,
+        archived: bool = False,
+        as_of: dt.datetime | str | None = None,
+    ) -> Any:
+        """Every record of a kind as a pandas DataFrame, filtered in the database.
+
+        ``start``/``end`` keep records whose date falls in the period (inclusive);
+        ``history=True`` returns every version; ``as_of`` what was current at that moment.
+        """
+        import pandas as pd
+
+        model = model_for(kind)
+        t = TABLES[model.kind]
+        columns = [c.name for c in t.columns if c.name != "row_id"]
+        q = sa.select(*[t.c[c] for c in columns])
+        if place is not None:
+            q = q.where(t.c.place == place)
+        if as_of is not None:
+            when = pd.Timestamp(as_of).to_pydatetime()
+            q = q.where(t.c.recorded_at <= when,
+                        sa.or_(t.c.superseded_at.is_(None), t.c.superseded_at > when))
+        elif not history:
+            q = q.where(t.c.superseded_at.is_(None))
+        if not archived and not history:
+            q = q.where(~t.c.archived)
+        start_d = _as_date(start)
+        end_d = _as_date(end)
+        if start_d or end_d:
+            if model.date_field:
+                col = t.c[model.date_field]
+                if start_d:
+                    q = q.where(col >= start_d)
+                if end_d:
+                    q = q.where(col <= end_d)
+            elif model.kind in PERIOD_VIA:
+                fld, linked = PERIOD_VIA[model.kind]
+                lt = TABLES[linked]
+                lm = model_for(linked)
+                sub = sa.select(lt.c.id).where(lt.c.superseded_at.is_(None))
+                if start_d:
+                    sub = sub.where(lt.c[lm.date_field] >= start_d)
+                if end_d:
+                    sub = sub.where(lt.c[lm.date_field] <= end_d)
+                q = q.where(t.c[fld].in_(sub))
+        q = q.order_by(t.c.id, t.c.version)
+        rows = self.read(lambda c: c.execute(q).all())
+        return frame_for(model, rows, columns)
+
+    def tables(self, place: str | None = None, **kwargs: Any) -> dict[str, Any]:
+        """Every record kind as a DataFrame, keyed by kind."""
+        return {kind: self.table(kind, place, **kwargs) for kind in RECORD_KINDS}
+
+    def history(self, kind: str, rid: int) -> Any:
+        """Every version of one record, oldest first."""
+        df = self.table(kind, history=True)
+        return df[df["id"] == rid].reset_index(drop=True)
+
+    def counts(self, place: str | None = None) -> dict[str, int]:
+        """How many current records of each kind there are."""
+        def run(conn: Connection) -> dict[str, int]:
+            out = {}
+            for kind, t in TABLES.items():
+                q = sa.select(sa.func.count()).select_from(t).where(
+                    t.c.superseded_at.is_(None), ~t.c.archived
+                )
+                if place is not None:
+                    q = q.where(t.c.place == place)
+                out[kind] = int(conn.execute(q).scalar_one())
+            return out
+
+        return self.read(run)
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's own integrity check: an empty list when the file is sound."""
+        if not self.is_sqlite:
+            return []
+        rows = self.read(lambda c: c.exec_driver_sql("PRAGMA integrity_check").scalars().all())
+        return [] if rows == ["ok"] else list(rows)
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    # n: function(conn) bringing schema n-1 to n, beyond adding tables and columns.
+}
+
+
+def _place_id(conn: Connection, place: str) -> int | None:
+    t = TABLES["place"]
+    return conn.execute(
+        sa.select(t.c.id).where(t.c.place == place, t.c.superseded_at.is_(None))
+    ).scalar()
+
+
+def check_place(place: str) -> str:
+    """A place's short name: lower-case letters, digits and hyphens (used in file names)."""
+    value = str(place).strip().lower()
+    if not PLACE_RE.match(value):
+        raise RecordError(
+            {"place": (
+                f"Place: '{place}' is not a usable short name for a place; use lower-case letters, "
+                "digits and hyphens, for example 'millbrook' or 'north-ward'"
+            )}
+        )
+    return value
+
+
+def _as_record(kind: str | Record, data: Mapping[str, Any] | Record | None) -> Record:
+    if isinstance(kind, Record):
+        return kind
+    model = model_for(kind)
+    if isinstance(data, Record):
+        if not isinstance(data, model):
+            raise RecordError({"kind": f"expected a {model.kind}, got a {data.kind}"})
+        return data
+    return model.validate_input(dict(data or {}))
+
+
+def _as_date(value: dt.date | str | None) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise RecordError(
+            {"period": f"Period: '{value}' is not a date we can read; write it like 2026-03-31"}
+        ) from None
+
+
+def frame_for(model: type[Record], rows: list[Any], columns: list[str]) -> Any:
+    """Build the documented DataFrame for a kind: dates as datetime64, choices as text."""
+    import pandas as pd
+
+    df = pd.DataFrame.from_records(rows, columns=columns)
+    for meta in model.fields_meta():
+        if meta.widget == "date":
+            df[meta.name] = pd.to_datetime(df[meta.name]).astype("datetime64[ns]")
+        elif meta.widget in ("number",):
+            df[meta.name] = pd.to_numeric(df[meta.name]).astype("float64")
+        elif meta.widget in ("score", "integer", "link"):
+            df[meta.name] = df[meta.name].astype("Int64")
+        elif meta.widget == "flag":
+            df[meta.name] = df[meta.name].astype("boolean")
+    for col in ("recorded_at", "superseded_at"):
+        df[col] = pd.to_datetime(df[col]).astype("datetime64[ns]")
+    df["archived"] = df["archived"].astype(bool)
+    df["id"] = df["id"].astype("int64")
+    df["version"] = df["version"].astype("int64")
+    return df
+
+
+def open_workbook(db: str | os.PathLike[str] | None = None, *, create: bool = False) -> Workbook:
+    """Open the workbook database: the one given, else $HLS_WORKBOOK_DB, else data/workbook.db.
+
+    >>> wb = open_workbook("data/demo.db")
+    >>> voices = wb.table("voices", place="millbrook")
+    """
+    return Workbook(db, create=create)
+
+
+@contextmanager
+def workbook(
+    db: str | os.PathLike[str] | None = None, *, create: bool = False
+) -> Iterator[Workbook]:
+    wb = open_workbook(db, create=create)
+    try:
+        yield wb
+    finally:
+        wb.close()
