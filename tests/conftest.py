@@ -1,0 +1,49 @@
+"""Shared fixtures: a fresh empty workbook, and the demo place built once per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "workbook.db"
+
+
+@pytest.fixture
+def wb(db_path: Path):
+    """An empty workbook with one place, 'testville'."""
+    from hls_workbook import open_workbook
+
+    book = open_workbook(db_path, create=True)
+    book.set_place("testville", {"name": "Testville", "shared_focus": "Getting people out and about"})
+    yield book
+    book.close()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database holding the demo place 'millbrook' (built once; do not write to it)."""
+    from hls_workbook import open_workbook
+    from hls_workbook.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    with open_workbook(path, create=True) as book:
+        build_demo(book)
+    return path
+
+
+@pytest.fixture
+def demo_wb(demo_db: Path):
+    from hls_workbook import open_workbook
+
+    book = open_workbook(demo_db)
+    yield book
+    book.close()
