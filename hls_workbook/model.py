@@ -452,6 +452,7 @@ class FieldMeta(BaseModel):
             "flag": "yes/no", "multi_choice": "list of choices", "links": "list of record ids",
             "link": "record id", "counts": "counts by part of the system", "tags": "list of words",
             "choice": "choice", "yes_partly_no": "choice", "period": "period (YYYY-Qn or YYYY-MM)",
+            "long_text": "long text",
         }.get(widget, "text")
         return cls(
             name=name,

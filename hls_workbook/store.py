@@ -203,6 +203,8 @@ class Workbook:
                 cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA synchronous = FULL")
             cur.execute("PRAGMA foreign_keys = ON")
+            # Withdrawn stories are overwritten on disk too, not just unlinked.
+            cur.execute("PRAGMA secure_delete = ON")
             cur.close()
 
         @sa.event.listens_for(engine, "begin")

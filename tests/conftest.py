@@ -23,7 +23,7 @@ def wb(db_path: Path):
     from hls_workbook import open_workbook
 
     book = open_workbook(db_path, create=True)
-    book.set_place("testville", {"name": "Testville", "shared_focus": "Getting people out and about"})
+    book.set_place("testville", {"name": "Testville", "shared_focus": "Fewer people alone"})
     yield book
     book.close()
 

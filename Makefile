@@ -1,0 +1,41 @@
+# Two commands: `make demo` builds the demo place and its reports; `make test` runs every test.
+# Both create (and then reuse) a local virtual environment in .venv, so nothing is installed
+# outside this folder except what `scripts/system-deps` asks the system for (Chromium).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint bench dictionary lab clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "HLS Workbook needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,lab]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (HLS Workbook)" >/dev/null
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/hls-workbook demo
+
+test: $(STAMP)
+	@bash scripts/system-deps
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+dictionary: $(STAMP)
+	$(BIN)/hls-workbook dictionary --out docs/data-dictionary.md
+
+bench: $(STAMP)
+	@bash scripts/system-deps
+	$(BIN)/python bench/run.py
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) reports data/demo.db* .pytest_cache

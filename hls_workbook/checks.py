@@ -1,0 +1,81 @@
+"""Checks for `hls-workbook validate`: find problems in a database without changing it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from .errors import RecordError
+from .model import RECORD_KINDS
+from .store import TABLES, Workbook
+
+
+def check_workbook(wb: Workbook) -> list[str]:
+    """Every problem found, as a sentence a person can act on. Empty when all is well."""
+    problems = [f"database integrity: {line}" for line in wb.integrity_check()]
+    places = set(wb.places())
+    known_ids: dict[str, set[int]] = {}
+    frames = {kind: wb.table(kind, archived=True) for kind in RECORD_KINDS}
+    for kind, df in frames.items():
+        known_ids[kind] = set(df["id"].tolist())
+    for kind, model in RECORD_KINDS.items():
+        df = frames[kind]
+        for place in sorted(set(df["place"]) - places - {None}):
+            problems.append(f"{kind} records belong to place '{place}', which has no place "
+                            "record; add it with the getting-started notebook")
+        for row in df.to_dict("records"):
+            data = {k: _plain(row[k]) for k in model.model_fields}
+            where = f"{kind} #{row['id']} (version {row['version']})"
+            try:
+                model.model_validate(data)
+            except Exception as exc:  # noqa: BLE001 - report every kind of invalid record
+                detail = str(RecordError.from_validation(model, exc)) if hasattr(
+                    exc, "errors") else str(exc)
+                problems.append(f"{where}: {detail}")
+            for meta in model.fields_meta():
+                if not meta.link:
+                    continue
+                value = row[meta.name]
+                wanted = [] if value is None or value != value else (
+                    value if isinstance(value, list) else [value])
+                missing = [int(v) for v in wanted if int(v) not in known_ids[meta.link]]
+                if missing:
+                    problems.append(
+                        f"{where}: {meta.label} points at missing {meta.link} "
+                        f"#{', #'.join(map(str, missing))}"
+                    )
+            if kind == "voice" and row["consent_withdrawn"] and row["story"] != "[withdrawn]":
+                problems.append(f"{where}: consent was withdrawn but the story text is still "
+                                "there; withdraw it again from the getting-started notebook")
+    problems += _version_problems(wb)
+    return problems
+
+
+def _version_problems(wb: Workbook) -> list[str]:
+    def run(conn: Any) -> list[str]:
+        out = []
+        for kind, t in TABLES.items():
+            q = (sa.select(t.c.id, sa.func.count())
+                 .where(t.c.superseded_at.is_(None)).group_by(t.c.id)
+                 .having(sa.func.count() > 1))
+            for rid, n in conn.execute(q):
+                out.append(f"{kind} #{rid} has {n} current versions; only the newest should be")
+        return out
+
+    return wb.read(run)
+
+
+def _plain(value: Any) -> Any:
+    """DataFrame cells back to plain Python for re-validation."""
+    import pandas as pd
+
+    if value is None:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, float) and value != value:
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value

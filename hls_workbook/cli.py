@@ -1,0 +1,229 @@
+"""The `hls-workbook` command. Every error is one clear line and a non-zero exit code.
+
+Every command that touches a database chooses it the same way: ``--db``, else the
+``HLS_WORKBOOK_DB`` environment variable, else ``data/workbook.db``. The demo is the one
+exception: it writes ``data/demo.db`` unless told otherwise, so fictional people never
+mix with a team's real workbook.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .errors import WorkbookError
+
+app = typer.Typer(
+    help="HLS Workbook: record, learn and share the Human Learning Systems way.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database file or URL (default: $HLS_WORKBOOK_DB, else "
+                 "data/workbook.db).", show_default=False),
+]
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn every error into one readable line; a traceback only with HLS_WORKBOOK_DEBUG=1."""
+
+    @wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except WorkbookError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            _fail("stopped.", 130)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for a person
+            if os.environ.get("HLS_WORKBOOK_DEBUG"):
+                raise
+            _fail(
+                f"something unexpected went wrong ({type(exc).__name__}: {exc}). Nothing "
+                "saved before was lost. Run again with HLS_WORKBOOK_DEBUG=1 for details, and "
+                "tell whoever looks after the workbook.",
+                2,
+            )
+
+    return run
+
+
+@app.command()
+@friendly
+def init(
+    db: DbOption = None,
+    place: Annotated[str | None, typer.Option(help="Short name of a first place, e.g. "
+                                              "'millbrook'.")] = None,
+    name: Annotated[str | None, typer.Option(help="The place's full name.")] = None,
+    focus: Annotated[str | None, typer.Option(help="The shared focus, in a sentence.")] = None,
+) -> None:
+    """Create a new, empty workbook database (and optionally a first place)."""
+    from .store import open_workbook
+
+    with open_workbook(db, create=True) as wb:
+        if place:
+            if not focus:
+                _fail("give the place's shared focus with --focus \"...\" (one sentence)")
+            wb.set_place(place, {"name": name or place.replace("-", " ").title(),
+                                 "shared_focus": focus})
+        typer.echo(f"Workbook ready: {wb.location}")
+        places = wb.places()
+        if places:
+            typer.echo("Places: " + ", ".join(places))
+
+
+@app.command()
+@friendly
+def demo(
+    db: Annotated[str, typer.Option("--db", help="Where to build the demo database.")] = "",
+    places: Annotated[int, typer.Option(min=1, max=200, help="How many fictional places.")] = 1,
+    scale: Annotated[int, typer.Option(min=1, max=1000, help="Multiply the records per place "
+                                       "(for benchmarks).")] = 1,
+    reports: Annotated[bool, typer.Option(help="Also build the demo reports.")] = True,
+    out: Annotated[Path, typer.Option(help="Folder for the demo reports.")] = Path("reports"),
+) -> None:
+    """Build the fictional demo town (Millbrook) from scratch, then its reports."""
+    import time
+
+    from .demo import build_demo_places
+    from .store import open_workbook, project_root
+
+    path = Path(db) if db else project_root() / "data" / "demo.db"
+    if "://" not in str(path):
+        _remove_demo_file(path)
+    started = time.perf_counter()
+    with open_workbook(path, create=True) as wb:
+        names = build_demo_places(wb, places, scale=scale)
+        counts = wb.counts()
+        took = time.perf_counter() - started
+        typer.echo(f"Demo workbook: {wb.location}")
+        typer.echo(f"Built {len(names)} place(s) with {sum(counts.values()):,} records in "
+                   f"{took:.1f} s.")
+        typer.echo(summary_text(wb, names[0]))
+    if reports:
+        _demo_reports(path, names[0], out)
+
+
+def _demo_reports(db: Path, place: str, out: Path) -> None:
+    try:
+        from . import reports as reports_mod
+    except ImportError:
+        return
+    build = getattr(reports_mod, "build_demo_reports", None)
+    if build is None:
+        return
+    for path in build(db, place, out):
+        typer.echo(f"Report: {path}")
+
+
+def _remove_demo_file(path: Path) -> None:
+    """Remove an old demo database, but never a team's real workbook."""
+    if not path.exists():
+        return
+    from .store import open_workbook
+
+    with open_workbook(path) as wb:
+        from .demo import place_names
+
+        real = [p for p in wb.places() if p not in place_names(200)]
+    if real:
+        _fail(f"{path} holds real places ({', '.join(real)}); the demo will not replace it. "
+              "Choose another file with --db.")
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def summary_text(wb: Any, place: str) -> str:
+    """A short plain-text summary of a place: what is recorded and a few headlines."""
+    counts = wb.counts(place)
+    p = wb.table("place", place)
+    lines = []
+    if len(p):
+        row = p.iloc[0]
+        lines += [f"{row['name']}: {row['shared_focus']}", ""]
+    labels = {
+        "voice": "stories from people", "meeting": "meetings", "experiment": "experiments",
+        "review": "after-action reviews", "learning": "pieces of learning",
+        "share": "times learning was shared", "pulse": "pulse answers",
+        "burden": "funding requirements audited", "partner": "partners",
+    }
+    for kind, label in labels.items():
+        lines.append(f"  {counts.get(kind, 0):>5}  {label}")
+    learning = wb.table("learning", place)
+    if len(learning):
+        kinds = learning["kind_of_learning"].value_counts()
+        lines.append("")
+        lines.append(
+            "Learning: "
+            + ", ".join(f"{int(kinds.get(k, 0))} {k}s" for k in
+                        ("breakthrough", "disappointment", "surprise"))
+        )
+    return "\n".join(lines)
+
+
+@app.command()
+@friendly
+def validate(db: DbOption = None) -> None:
+    """Check a database and list any problems (exit code 1 if there are any)."""
+    from .checks import check_workbook
+    from .store import open_workbook
+
+    with open_workbook(db) as wb:
+        problems = check_workbook(wb)
+        if not problems:
+            counts = wb.counts()
+            typer.echo(f"{wb.location}: no problems found in {sum(counts.values()):,} records.")
+            return
+        typer.echo(f"{wb.location}: {len(problems)} problem(s) found:")
+        for problem in problems:
+            typer.echo(f"  - {problem}")
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly
+def dictionary(
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of the "
+                                             "screen.")] = None,
+) -> None:
+    """Print (or write) the data dictionary: every record kind and field."""
+    from .dictionary import render
+
+    text = render()
+    if out is None:
+        typer.echo(text)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    typer.echo(f"Wrote {out}")
+
+
+def main() -> None:
+    """Entry point for the `hls-workbook` command."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - typer's own usage errors are already handled
+        typer.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""The command line: help on every command, one clear line and a non-zero exit on errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from hls_workbook.cli import app
+
+runner = CliRunner()
+
+
+def _run(*args: str, env: dict | None = None):
+    return runner.invoke(app, list(args), env=env, catch_exceptions=False)
+
+
+def test_help_on_every_command():
+    result = _run("--help")
+    assert result.exit_code == 0
+    commands = [c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands]
+    assert {"init", "demo", "validate"} <= set(commands)
+    for name in commands:
+        sub = _run(name, "--help")
+        assert sub.exit_code == 0, name
+        assert "Usage" in sub.output
+
+
+def test_init_then_validate(tmp_path):
+    db = tmp_path / "team.db"
+    result = _run("init", "--db", str(db), "--place", "north-ward", "--focus", "Less loneliness")
+    assert result.exit_code == 0, result.output
+    assert "north-ward" in result.output
+    result = _run("validate", "--db", str(db))
+    assert result.exit_code == 0
+    assert "no problems" in result.output
+
+
+def test_database_from_environment(tmp_path):
+    db = tmp_path / "env.db"
+    result = _run("init", env={"HLS_WORKBOOK_DB": str(db)})
+    assert result.exit_code == 0
+    assert db.exists()
+
+
+def test_demo_builds_and_validates(tmp_path):
+    db = tmp_path / "demo.db"
+    result = _run("demo", "--db", str(db), "--no-reports")
+    assert result.exit_code == 0, result.output
+    assert "Millbrook" in result.output
+    assert _run("validate", "--db", str(db)).exit_code == 0
+
+
+def test_demo_refuses_to_replace_a_real_workbook(tmp_path):
+    db = tmp_path / "real.db"
+    _run("init", "--db", str(db), "--place", "north-ward", "--focus", "Less loneliness")
+    result = runner.invoke(app, ["demo", "--db", str(db), "--no-reports"])
+    assert result.exit_code == 1
+    assert "real places" in result.output
+
+
+def test_validate_finds_problems(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "d.db"
+    _run("demo", "--db", str(db), "--no-reports")
+    con = sqlite3.connect(db)
+    con.execute("UPDATE pulse SET score = 14 WHERE id = (SELECT min(id) FROM pulse)")
+    con.execute("UPDATE review SET experiment = 99999 WHERE id = (SELECT min(id) FROM review)")
+    con.commit()
+    con.close()
+    result = runner.invoke(app, ["validate", "--db", str(db)])
+    assert result.exit_code == 1
+    assert "between 0 and 10" in result.output
+    assert "missing experiment #99999" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["validate", "--db", "/no/such/folder/x.db"], "no workbook database"),
+        (["init", "--db", "/proc/forbidden/x.db"], "Cannot make the folder"),
+        (["init", "--place", "Bad Name!", "--focus", "x"], "not a usable short name"),
+        (["init", "--place", "ok-name"], "--focus"),
+        (["demo", "--places", "0"], "Invalid value"),
+    ],
+)
+def test_errors_are_one_clear_line(tmp_path, args, words):
+    args = [a.replace("DB", str(tmp_path / "x.db")) for a in args]
+    if args[0] == "init" and "--db" not in args:
+        args += ["--db", str(tmp_path / "x.db")]
+    proc = subprocess.run(
+        [sys.executable, "-m", "hls_workbook.cli", *args],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert words.lower() in (proc.stderr + proc.stdout).lower()
+
+
+def test_corrupt_database_gives_a_clear_line(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_text("not a database at all " * 50)
+    proc = subprocess.run(
+        [sys.executable, "-m", "hls_workbook.cli", "validate", "--db", str(bad)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("Error: ")
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in proc.stderr
