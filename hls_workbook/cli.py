@@ -198,6 +198,90 @@ def validate(db: DbOption = None) -> None:
 
 @app.command()
 @friendly
+def report(
+    place: Annotated[str, typer.Option(help="Short name of the place, e.g. 'millbrook'.")],
+    start: Annotated[str, typer.Option("--from", help="First day of the period, e.g. "
+                                       "2026-01-01.")],
+    end: Annotated[str, typer.Option("--to", help="Last day of the period, e.g. 2026-03-31.")],
+    audience: Annotated[str, typer.Option(help="Who will read it: team, partners or "
+                                          "public.")] = "team",
+    db: DbOption = None,
+    out: Annotated[Path, typer.Option(help="Folder for the report.")] = Path("reports"),
+    title: Annotated[str | None, typer.Option(help="A title for the report.")] = None,
+    threshold: Annotated[int, typer.Option(help="Hide counts below this in public "
+                                           "reports.")] = 5,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print a PDF (needs Chromium).")] = False,
+    keep_notebook: Annotated[bool, typer.Option(help="Keep the executed notebook.")] = False,
+) -> None:
+    """Make a report for one place, period and audience (HTML, and PDF with --pdf)."""
+    from .reports import build_report
+
+    result = build_report(place, start, end, audience, db=db, out=out, title=title,
+                          threshold=threshold, pdf=pdf, progress=True,
+                          keep_notebook=keep_notebook)
+    typer.echo(f"Report: {result.html}")
+    if result.pdf:
+        typer.echo(f"PDF: {result.pdf}")
+    if result.notebook:
+        typer.echo(f"Notebook: {result.notebook}")
+    for message in result.messages:
+        typer.echo(message, err=True)
+
+
+@app.command()
+@friendly
+def batch(
+    start: Annotated[str, typer.Option("--from", help="First day of the period.")],
+    end: Annotated[str, typer.Option("--to", help="Last day of the period.")],
+    place: Annotated[list[str] | None, typer.Option(help="A place (repeat for more); "
+                                                    "default: every place.")] = None,
+    audience: Annotated[list[str] | None, typer.Option(help="An audience (repeat for more); "
+                                                       "default: partners.")] = None,
+    db: DbOption = None,
+    out: Annotated[Path, typer.Option(help="Folder for the reports.")] = Path("reports"),
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Reports made at once.")] = 2,
+    threshold: Annotated[int, typer.Option(help="Hide counts below this in public "
+                                           "reports.")] = 5,
+) -> None:
+    """Make reports for many places at once. One failure does not stop the others."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from .reports import build_batch
+
+    audiences = audience or ["partners"]
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), transient=False) as bar:
+        task = bar.add_task("Making reports", total=None)
+        done: list[Any] = []
+
+        def tick(item: Any) -> None:
+            done.append(item)
+            bar.update(task, advance=1)
+            mark = "ok" if item.ok else "FAILED"
+            bar.console.print(f"{mark:>6}  {item.place} ({item.audience})")
+
+        from .store import open_workbook
+
+        places = place
+        if not places:
+            with open_workbook(db) as wb:
+                places = wb.places()
+        bar.update(task, total=len(places) * len(audiences))
+        items = build_batch(places, start, end, audiences, db=db, out=out, workers=workers,
+                            threshold=threshold, on_done=tick)
+    failed = [i for i in items if not i.ok]
+    for item in items:
+        if item.ok:
+            typer.echo(f"Report: {item.html}")
+    for item in failed:
+        typer.echo(f"Failed: {item.place} ({item.audience}): {item.error}", err=True)
+    typer.echo(f"{len(items) - len(failed)} of {len(items)} reports made.")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly
 def dictionary(
     out: Annotated[Path | None, typer.Option(help="Write to this file instead of the "
                                              "screen.")] = None,

@@ -518,6 +518,17 @@ class Workbook:
         self.edit("place", existing, data, by=by)
         return existing
 
+    def place_info(self, place: str) -> dict[str, Any] | None:
+        """The current name and focus of a place, or None (a light query: no pandas)."""
+        t = TABLES["place"]
+        row = self.read(
+            lambda c: c.execute(
+                sa.select(t.c.id, t.c.name, t.c.shared_focus)
+                .where(t.c.place == place, t.c.superseded_at.is_(None))
+            ).mappings().first()
+        )
+        return dict(row) if row else None
+
     def places(self) -> list[str]:
         t = TABLES["place"]
         return self.read(
