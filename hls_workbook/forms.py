@@ -1,0 +1,1309 @@
+"""Forms for every record kind, built from the models: one builder, no hand-made forms.
+
+Each field of a model (see :mod:`hls_workbook.model`) carries its label, its help prompt
+and its widget kind; :class:`RecordForm` turns that into an ipywidgets form, and
+:class:`RecordList` shows what is already recorded for the place, newest first.
+
+In a notebook, one line does it::
+
+    from hls_workbook import forms
+    forms.show("voice", wb, place=place, role=role, interactive=interactive)
+
+``show`` returns the live form (displayed when it is the last line of a cell). When a
+notebook runs headless (papermill, or ``HLS_WORKBOOK_HEADLESS=1``), pass
+``interactive=False``: ``show`` then returns the questions as Markdown and creates no
+widget at all, so no live widget ends up in a report.
+
+The form keeps what was typed until it is saved. Submit validates with the model,
+shows each problem beside its field, and saves one record through the store (a new
+record, or a new version when editing: the old version is kept). Outside a kernel the
+widgets use a dummy comm, so tests set ``.value`` and call ``.click()``.
+
+Only ipywidgets is imported here; pandas is imported by the store when a list is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import os
+import typing
+import weakref
+from collections.abc import Callable, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as W
+
+from .errors import RecordError, WorkbookError
+from .model import Part, Record, model_for
+
+if TYPE_CHECKING:
+    from .store import Workbook
+
+__all__ = ["RecordForm", "RecordList", "describe", "show"]
+
+log = logging.getLogger(__name__)
+
+#: Set this environment variable to 1 to make :func:`show` return text, never widgets.
+HEADLESS_ENV = "HLS_WORKBOOK_HEADLESS"
+
+BLANK_LABEL = "— choose —"
+NOT_ANSWERED = "Not answered"
+#: How a saved record is named in messages, where the kind's own name reads badly.
+NOUNS = {
+    "checkin": "check-in",
+    "pulse": "pulse answer",
+    "burden": "requirement",
+    "learning": "piece of learning",
+    "support": "support request",
+    "meeting_series": "regular meeting",
+    "glossary_term": "word in our shared language",
+    "value": "shared value",
+    "share": "note of sharing",
+    "contribution": "speaker note",
+}
+#: Kinds with one record per place: their form always edits that record once it exists.
+ONE_PER_PLACE = frozenset({"place"})
+#: Widget kinds answered by picking, not typing (their empty message says "choose").
+PICKED = frozenset({"choice", "yes_partly_no", "link"})
+#: Optional fields of these widget kinds may fold away under "More questions".
+FOLDABLE = frozenset({"text", "long_text", "number", "integer", "tags", "links", "link"})
+SHOWN_ROWS = 10
+LABEL_CHARS = 60
+CELL_CHARS = 80
+
+_SKIP = object()  # "leave this field out": the model's default applies
+
+_ERROR_STYLE = "color:#a30000"
+_OK_STYLE = "color:#1b6e20"
+_HELP_STYLE = "font-size:0.85em;color:#555;line-height:1.3"
+_HIDDEN = "none"
+
+
+def noun(kind: str) -> str:
+    """The word used for one record of a kind in messages, e.g. 'voice', 'check-in'."""
+    key = model_for(kind).kind
+    return NOUNS.get(key, key.replace("_", " "))
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _missing(value: Any) -> bool:
+    """None, NaN, NaT or pandas' NA (without importing pandas)."""
+    if value is None:
+        return True
+    if isinstance(value, list | tuple | dict | str):
+        return False
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return True
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if _missing(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if hasattr(value, "date"):  # pandas Timestamp
+        return value.date()
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _option_values(widget: W.Widget) -> list[Any]:
+    """The values of a selection widget whose options are (label, value) pairs."""
+    return [value for _label, value in widget.options]
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _normalise_role(role: str | None) -> tuple[str | None, str | None]:
+    """The Part value for a role given as a value or a label, and a warning if unknown."""
+    if role in (None, ""):
+        return None, None
+    text = str(role).strip()
+    for value, label in Part.labels().items():
+        if text.lower() in (value, label.lower(), value.replace("_", " ")):
+            return value, None
+    known = ", ".join(Part.labels().values())
+    return None, (
+        f"'{text}' is not a part of the system, so saves will not say who recorded them. "
+        f"Set role to one of: {known}."
+    )
+
+
+def format_value(meta: Any, value: Any, limit: int | None = CELL_CHARS) -> str:
+    """A stored value as short plain text for a list or a link label (not escaped)."""
+    if _missing(value):
+        return ""
+    w = meta.widget
+    choices = meta.choices or {}
+    if w == "date":
+        text = _as_date(value).isoformat()
+    elif w in ("choice", "yes_partly_no"):
+        text = choices.get(str(value), str(value))
+    elif w == "multi_choice":
+        text = ", ".join(choices.get(str(v), str(v)) for v in value or [])
+    elif w == "link":
+        text = f"#{int(value)}"
+    elif w == "links":
+        text = ", ".join(f"#{int(v)}" for v in value or [])
+    elif w == "flag":
+        text = "yes" if bool(value) else "no"
+    elif w == "counts":
+        text = ", ".join(f"{choices.get(str(k), k)} {v}" for k, v in dict(value).items() if v)
+    elif w == "tags":
+        text = ", ".join(str(v) for v in value or [])
+    elif w in ("score", "integer"):
+        text = str(int(value))
+    elif w == "number":
+        text = f"{float(value):g}"
+    else:
+        text = str(value)
+    return _shorten(text, limit) if limit else text
+
+
+def record_label(kind: str, row: Mapping[str, Any], limit: int = LABEL_CHARS) -> str:
+    """How a record is named in choices: '#12 housing'."""
+    model = model_for(kind)
+    summary = ""
+    if model.summary_field:
+        meta = {m.name: m for m in model.fields_meta()}[model.summary_field]
+        summary = format_value(meta, row.get(model.summary_field), limit)
+    return f"#{int(row['id'])} {summary}".strip()
+
+
+def _current_rows(wb: Workbook, kind: str, place: str) -> list[dict[str, Any]]:
+    """Current, unarchived records of a kind in a place, newest first, as plain dicts."""
+    df = wb.table(kind, place)
+    rows = df.to_dict("records")
+    rows.sort(key=lambda r: int(r["id"]), reverse=True)
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# One control per widget kind
+# ---------------------------------------------------------------------------
+
+
+class Control:
+    """Adapts the input widget(s) of one field: ``read()`` for the model, ``set()`` from a record.
+
+    ``widget`` is what is shown. ``read()`` returns ``(value, problem)``: the value to hand
+    the model (or the internal "leave out" marker) and a plain message when the input
+    cannot even be read.
+    """
+
+    _quiet = False
+
+    def __init__(self, meta: Any, default: Callable[[], Any], nullable: bool,
+                 on_change: Callable[[Any], None]) -> None:
+        self.meta = meta
+        self.default = default  # called at every reset, so "today" stays today
+        self.nullable = nullable
+        self._on_change = on_change
+        self.widget: W.Widget = self.build()
+        self.reset()
+
+    # -- to override ---------------------------------------------------------
+    def build(self) -> W.Widget:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def read(self) -> tuple[Any, str | None]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def set(self, value: Any) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- shared --------------------------------------------------------------
+    def reset(self) -> None:
+        value = self.default()
+        self.set(None if value is _SKIP else value)
+
+    def refresh(self, wb: Workbook, place: str) -> None:
+        """Re-read choices that come from the database (links only)."""
+
+    def _watch(self, widget: W.Widget) -> W.Widget:
+        widget.observe(self._on_change, names="value")
+        return widget
+
+    def _empty(self) -> tuple[Any, str | None]:
+        """What an unanswered field gives the model."""
+        if self.meta.required and self.meta.widget in PICKED:
+            return _SKIP, f"{self.meta.label}: please choose one"
+        if self.meta.required and self.meta.widget == "date":
+            return _SKIP, f"{self.meta.label}: please pick a date"
+        if self.meta.required:
+            return _SKIP, None
+        return (None if self.nullable else _SKIP), None
+
+    @property
+    def value(self) -> Any:
+        """The value as the model would receive it (None when unanswered)."""
+        value, _problem = self.read()
+        return None if value is _SKIP else value
+
+
+_WIDE = {"width": "100%", "max_width": "46em"}
+
+
+class TextControl(Control):
+    PLACEHOLDERS = {
+        "tags": "separate with commas",
+        "period": "for example 2026-Q3",
+    }
+
+    def build(self) -> W.Widget:
+        self.input = self._watch(W.Text(
+            placeholder=self.PLACEHOLDERS.get(self.meta.widget, ""), layout=W.Layout(**_WIDE),
+        ))
+        return self.input
+
+    def read(self) -> tuple[Any, str | None]:
+        text = self.input.value
+        if not text.strip() and not self.meta.required:
+            return self._empty()
+        return text, None
+
+    def set(self, value: Any) -> None:
+        if _missing(value):
+            self.input.value = ""
+        elif isinstance(value, list | tuple):
+            self.input.value = ", ".join(str(v) for v in value)
+        else:
+            self.input.value = str(value)
+
+
+class LongTextControl(TextControl):
+    def build(self) -> W.Widget:
+        self.input = self._watch(W.Textarea(
+            rows=4, continuous_update=False, layout=W.Layout(height="6.5em", **_WIDE),
+        ))
+        return self.input
+
+
+class DateControl(Control):
+    def build(self) -> W.Widget:
+        self.input = self._watch(W.DatePicker(value=None))
+        return self.input
+
+    def read(self) -> tuple[Any, str | None]:
+        value = self.input.value
+        if value is None:
+            return self._empty()
+        return _as_date(value), None
+
+    def set(self, value: Any) -> None:
+        self.input.value = _as_date(value)
+
+
+class ChoiceControl(Control):
+    def build(self) -> W.Widget:
+        options = [(label, value) for value, label in (self.meta.choices or {}).items()]
+        if self.nullable or self.default() is _SKIP:
+            options.insert(0, (BLANK_LABEL, ""))
+        self.input = self._watch(W.Dropdown(options=options, layout=W.Layout(width="auto")))
+        return self.input
+
+    def read(self) -> tuple[Any, str | None]:
+        value = self.input.value
+        if value in ("", None):
+            return self._empty()
+        return value, None
+
+    def set(self, value: Any) -> None:
+        value = "" if _missing(value) else str(getattr(value, "value", value))
+        values = _option_values(self.input)
+        if value in values:
+            self.input.value = value
+        elif "" in values:
+            self.input.value = ""
+        else:
+            self.input.index = 0
+
+
+class YesPartlyNoControl(Control):
+    def build(self) -> W.Widget:
+        options = [(label, value) for value, label in (self.meta.choices or {}).items()]
+        if self.nullable:
+            options.append((NOT_ANSWERED, ""))
+        self.input = self._watch(W.ToggleButtons(
+            options=options, index=None, style={"button_width": "auto"},
+        ))
+        return self.input
+
+    def read(self) -> tuple[Any, str | None]:
+        value = self.input.value
+        if value in ("", None):
+            return self._empty()
+        return value, None
+
+    def set(self, value: Any) -> None:
+        value = "" if _missing(value) else str(getattr(value, "value", value))
+        values = _option_values(self.input)
+        self.input.index = values.index(value) if value in values else None
+
+
+class CheckboxesControl(Control):
+    """A tick box per choice: friendlier than a multi-select list for most people."""
+
+    def build(self) -> W.Widget:
+        self.boxes: dict[Any, W.Checkbox] = {}
+        self.box = W.Box(layout=W.Layout(display="flex", flex_flow="row wrap"))
+        self._make_boxes([(label, value) for value, label in (self.meta.choices or {}).items()])
+        return self.box
+
+    def _make_boxes(self, options: list[tuple[str, Any]]) -> None:
+        for cb in self.boxes.values():
+            cb.close()
+        self.boxes = {
+            value: self._watch(W.Checkbox(
+                value=False, description=label, indent=False,
+                layout=W.Layout(width="auto", margin="0 1.5em 0 0"),
+            ))
+            for label, value in options
+        }
+        self.box.children = tuple(self.boxes.values())
+
+    def read(self) -> tuple[Any, str | None]:
+        return [value for value, cb in self.boxes.items() if cb.value], None
+
+    def set(self, value: Any) -> None:
+        chosen = set() if _missing(value) else {str(getattr(v, "value", v)) for v in value}
+        for key, cb in self.boxes.items():
+            cb.value = str(key) in chosen
+
+
+class ScoreControl(Control):
+    """A 0-10 slider. It starts in the middle; an untouched required score is asked about."""
+
+    def build(self) -> W.Widget:
+        lo = int(self.meta.minimum if self.meta.minimum is not None else 0)
+        hi = int(self.meta.maximum if self.meta.maximum is not None else 10)
+        self.middle = (lo + hi) // 2
+        self.input = self._watch(W.IntSlider(
+            value=self.middle, min=lo, max=hi, step=1, continuous_update=False,
+            layout=W.Layout(width="100%", max_width="30em"),
+        ))
+        self.input.observe(self._touched, names="value")
+        self.hint = W.HTML(layout=W.Layout(margin="0 0 0 0.5em"))
+        self.touched = False
+        self.confirmed = False
+        return W.HBox([self.input, self.hint])
+
+    def _touched(self, _change: Any) -> None:
+        if not self._quiet:
+            self.touched = True
+            self.hint.value = ""
+
+    def read(self) -> tuple[Any, str | None]:
+        if self.touched or self.confirmed:
+            return self.input.value, None
+        if not self.meta.required:
+            return self._empty()
+        self.confirmed = True  # a second Submit accepts the middle
+        return _SKIP, (
+            f"{self.meta.label}: move the slider to your answer. It starts in the middle "
+            f"({self.middle}); if {self.middle} is your answer, press Submit again."
+        )
+
+    def set(self, value: Any) -> None:
+        was_quiet, self._quiet = self._quiet, True
+        try:
+            if _missing(value):
+                self.input.value = self.middle
+                self.touched = self.confirmed = False
+                self.hint.value = (
+                    f'<span style="{_HELP_STYLE}">not answered yet: move the slider</span>'
+                )
+            else:
+                self.input.value = int(value)
+                self.touched = True
+                self.hint.value = ""
+        finally:
+            self._quiet = was_quiet
+
+
+class NumberControl(Control):
+    """A text box read as a number, so that empty stays empty rather than becoming 0."""
+
+    def build(self) -> W.Widget:
+        hint = "a whole number" if self.meta.widget == "integer" else "a number"
+        if not self.meta.required:
+            hint += ", or leave empty"
+        self.input = self._watch(W.Text(placeholder=hint, layout=W.Layout(width="16em")))
+        return self.input
+
+    def read(self) -> tuple[Any, str | None]:
+        text = self.input.value.strip().replace(",", "").replace("£", "").replace(" ", "")
+        if not text:
+            if self.meta.required:
+                return _SKIP, f"{self.meta.label}: please write a number"
+            return self._empty()
+        try:
+            number = float(text)
+        except ValueError:
+            return _SKIP, f"{self.meta.label} must be a number, for example 3"
+        if number != number or number in (float("inf"), float("-inf")):
+            return _SKIP, f"{self.meta.label} must be a number, for example 3"
+        if self.meta.widget == "integer":
+            if not number.is_integer():
+                return _SKIP, f"{self.meta.label} must be a whole number, for example 3"
+            return int(number), None
+        return number, None
+
+    def set(self, value: Any) -> None:
+        if _missing(value):
+            self.input.value = ""
+        elif self.meta.widget == "integer":
+            self.input.value = str(int(value))
+        else:
+            self.input.value = f"{float(value):g}"
+
+
+class FlagControl(Control):
+    def build(self) -> W.Widget:
+        self.input = self._watch(W.Checkbox(value=False, description="Yes", indent=False))
+        return self.input
+
+    def read(self) -> tuple[Any, str | None]:
+        return bool(self.input.value), None
+
+    def set(self, value: Any) -> None:
+        self.input.value = False if _missing(value) else bool(value)
+
+
+class CountsControl(Control):
+    """One number box per part of the system."""
+
+    def build(self) -> W.Widget:
+        self.inputs: dict[str, W.IntText] = {}
+        rows = []
+        for value, label in (self.meta.choices or {}).items():
+            box = self._watch(W.IntText(value=0, layout=W.Layout(width="6em")))
+            self.inputs[value] = box
+            rows.append(W.HBox([
+                W.HTML(_esc(label), layout=W.Layout(width="16em")), box,
+            ]))
+        return W.VBox(rows)
+
+    def read(self) -> tuple[Any, str | None]:
+        return {key: int(box.value or 0) for key, box in self.inputs.items()}, None
+
+    def set(self, value: Any) -> None:
+        counts = {} if _missing(value) else {
+            str(getattr(k, "value", k)): v for k, v in dict(value).items()
+        }
+        for key, box in self.inputs.items():
+            box.value = int(counts.get(key) or 0)
+
+
+class LinkControl(Control):
+    """A drop-down of the place's current records of the linked kind: '#id summary'."""
+
+    def build(self) -> W.Widget:
+        self.input = self._watch(W.Dropdown(
+            options=[(BLANK_LABEL, "")], layout=W.Layout(width="auto", max_width="46em"),
+        ))
+        self.note = W.HTML(layout=W.Layout(display=_HIDDEN))
+        return W.VBox([self.input, self.note])
+
+    def refresh(self, wb: Workbook, place: str) -> None:
+        rows = _current_rows(wb, self.meta.link, place)
+        options = [(record_label(self.meta.link, r), int(r["id"])) for r in rows]
+        self._set_options(options)
+        if rows:
+            self.note.value = ""
+            self.note.layout.display = _HIDDEN
+        else:
+            what = model_for(self.meta.link).title_plural.lower()
+            self.note.value = (
+                f'<span style="{_HELP_STYLE}">Nothing recorded in {_esc(what)} for this place '
+                "yet: add one first, then come back.</span>"
+            )
+            self.note.layout.display = ""
+
+    def _set_options(self, options: list[tuple[str, int]]) -> None:
+        current = self.input.value
+        if current is None:
+            current = ""
+        known = [v for _label, v in options]
+        if current != "" and current not in known:
+            options = [*options, (f"#{current} (archived or in another place)", current)]
+        self.input.options = [(BLANK_LABEL, ""), *options]
+        self.input.value = current
+
+    def read(self) -> tuple[Any, str | None]:
+        value = self.input.value
+        if value in ("", None):
+            return self._empty()
+        return int(value), None
+
+    def set(self, value: Any) -> None:
+        if _missing(value):
+            self.input.value = ""
+            return
+        value = int(value)
+        if value not in _option_values(self.input):
+            self.input.options = [
+                *self.input.options, (f"#{value} (archived or in another place)", value)
+            ]
+        self.input.value = value
+
+
+class LinksControl(CheckboxesControl):
+    """A tick box per current record of the linked kind, in a scrolling box."""
+
+    def build(self) -> W.Widget:
+        self.boxes = {}
+        self.box = W.VBox(layout=W.Layout(max_height="12em", overflow="auto"))
+        self.note = W.HTML(layout=W.Layout(display=_HIDDEN))
+        return W.VBox([self.box, self.note])
+
+    def refresh(self, wb: Workbook, place: str) -> None:
+        chosen = [key for key, cb in self.boxes.items() if cb.value]
+        rows = _current_rows(wb, self.meta.link, place)
+        options = [(record_label(self.meta.link, r), int(r["id"])) for r in rows]
+        known = {v for _label, v in options}
+        options += [(f"#{v} (archived or in another place)", v) for v in chosen
+                    if v not in known]
+        self._make_boxes(options)
+        self.set(chosen)
+        if options:
+            self.note.layout.display = _HIDDEN
+        else:
+            what = model_for(self.meta.link).title_plural.lower()
+            self.note.value = (
+                f'<span style="{_HELP_STYLE}">Nothing recorded in {_esc(what)} for this place '
+                "yet.</span>"
+            )
+            self.note.layout.display = ""
+
+    def read(self) -> tuple[Any, str | None]:
+        return [int(v) for v, cb in self.boxes.items() if cb.value], None
+
+    def set(self, value: Any) -> None:
+        chosen = set() if _missing(value) else {int(v) for v in value}
+        missing = [v for v in chosen if v not in self.boxes]
+        if missing:
+            options = [(cb.description, v) for v, cb in self.boxes.items()]
+            options += [(f"#{v} (archived or in another place)", v) for v in sorted(missing)]
+            self._make_boxes(options)
+        for key, cb in self.boxes.items():
+            cb.value = key in chosen
+
+
+CONTROLS: dict[str, type[Control]] = {
+    "text": TextControl,
+    "long_text": LongTextControl,
+    "date": DateControl,
+    "choice": ChoiceControl,
+    "multi_choice": CheckboxesControl,
+    "score": ScoreControl,
+    "yes_partly_no": YesPartlyNoControl,
+    "number": NumberControl,
+    "integer": NumberControl,
+    "flag": FlagControl,
+    "counts": CountsControl,
+    "link": LinkControl,
+    "links": LinksControl,
+    "tags": TextControl,
+    "period": TextControl,
+}
+
+
+class FieldRow:
+    """One question: label (and 'required'), the help prompt, the control, its message."""
+
+    def __init__(self, meta: Any, control: Control) -> None:
+        self.meta = meta
+        self.control = control
+        required = (
+            ' <span style="color:#a30000;font-size:0.85em">(required)</span>'
+            if meta.required else ""
+        )
+        self.label = W.HTML(
+            f"<b>{_esc(meta.label)}</b>{required}"
+            + (f'<div style="{_HELP_STYLE}">{_esc(meta.help)}</div>' if meta.help else "")
+        )
+        self.message = W.HTML(layout=W.Layout(display=_HIDDEN))
+        self.text = ""
+        self.widget = W.VBox(
+            [self.label, control.widget, self.message],
+            layout=W.Layout(margin="0 0 0.9em 0"),
+        )
+
+    def show_message(self, text: str) -> None:
+        self.text = text
+        if text:
+            self.message.value = f'<div style="{_ERROR_STYLE}">&#9888; {_esc(text)}</div>'
+            self.message.layout.display = ""
+        else:
+            self.message.value = ""
+            self.message.layout.display = _HIDDEN
+
+
+# ---------------------------------------------------------------------------
+# The form
+# ---------------------------------------------------------------------------
+
+_LIVE: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _changed(wb: Workbook, place: str, kind: str) -> None:
+    """Tell every live form and list on this workbook and place that `kind` changed."""
+    for item in list(_LIVE):
+        if item.wb is wb and item.place == place:
+            try:
+                item.store_changed(kind)
+            except Exception:  # one stale widget must not spoil a save
+                log.exception("could not refresh %r", item)
+
+
+class RecordForm:
+    """An ipywidgets form for one record kind, built from the model's fields.
+
+    ``form.widget`` is the box to display (a notebook shows it when the form is the last
+    line of a cell). Submit validates and saves one record for ``place``; ``role`` (a
+    part of the system, never a name) is stored as ``recorded_by``.
+    """
+
+    def __init__(
+        self,
+        wb: Workbook,
+        kind: str,
+        *,
+        place: str,
+        role: str | None = None,
+        with_list: bool = True,
+        rows: int = SHOWN_ROWS,
+        fold_optional: bool = True,
+    ) -> None:
+        self.wb = wb
+        self.model: type[Record] = model_for(kind)
+        self.kind = self.model.kind
+        self.place = place
+        self.role, role_warning = _normalise_role(role)
+        self.editing: tuple[int, int] | None = None  # (id, version) being changed
+        self.last_saved: int | None = None
+        self.problems: dict[str, str] = {}
+        self.status_text = ""
+        self._busy = False
+        self._dirty = False
+        self._quiet = False
+        self._saved_clean = False  # just saved, nothing typed since
+        self._listeners: list[Callable[[int], None]] = []
+
+        self.fields: dict[str, FieldRow] = {}
+        metas = self.model.fields_meta()
+        for meta in metas:
+            default, nullable = self._default_of(meta.name)
+            control_type = CONTROLS.get(meta.widget, TextControl)
+            control = control_type(meta, default, nullable, self._typed)
+            self.fields[meta.name] = FieldRow(meta, control)
+        self.controls: dict[str, Control] = {n: r.control for n, r in self.fields.items()}
+
+        self.heading = W.HTML()
+        self.intro = W.HTML(
+            f'<div style="{_HELP_STYLE}">Only questions marked (required) must be answered '
+            "now; the rest can be added later. Nothing is saved until you press Submit.</div>"
+        )
+        self.summary = W.HTML(layout=W.Layout(display=_HIDDEN))
+        self.result = W.HTML(layout=W.Layout(display=_HIDDEN))
+        self.submit_button = W.Button(
+            description="Submit", button_style="primary", icon="check",
+            tooltip="Check the answers and save them",
+        )
+        self.new_button = W.Button(
+            description="New", tooltip="Start again with an empty form (nothing is saved)",
+        )
+        self.submit_button.on_click(lambda _b: self.submit())
+        self.new_button.on_click(lambda _b: self.new())
+
+        folded = [m.name for m in metas if not m.required and m.widget in FOLDABLE]
+        if not fold_optional or len(folded) <= 4:
+            folded = []
+        self.more: W.Accordion | None = None
+        body: list[W.Widget] = [self.fields[m.name].widget for m in metas
+                                if m.name not in folded]
+        if folded:
+            self.more = W.Accordion(
+                children=[W.VBox([self.fields[n].widget for n in folded])],
+                titles=(f"More questions ({len(folded)}, optional)",),
+                selected_index=None,
+            )
+            body.append(self.more)
+        self._folded = set(folded)
+
+        self.records: RecordList | None = None
+        parts: list[W.Widget] = [
+            self.heading, self.intro, self.summary, *body,
+            W.HBox([self.submit_button, self.new_button]), self.result,
+        ]
+        if with_list:
+            self.records = RecordList(wb, self.kind, place=place, form=self, rows=rows)
+            parts.append(self.records.widget)
+        self.widget = W.VBox(parts, layout=W.Layout(max_width="52em"))
+
+        self._refresh_links()
+        self.new()
+        if role_warning:
+            self._set_status(role_warning, ok=False)
+        _LIVE.add(self)
+
+    # -- display -------------------------------------------------------------
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def __repr__(self) -> str:
+        return f"<RecordForm {self.kind} for {self.place}>"
+
+    def close(self) -> None:
+        """Close every widget of the form (and its list)."""
+        _LIVE.discard(self)
+        if self.records is not None:
+            self.records.close()
+        _close_tree(self.widget)
+
+    # -- building ------------------------------------------------------------
+
+    def _default_of(self, name: str) -> tuple[Callable[[], Any], bool]:
+        info = self.model.model_fields[name]
+        nullable = type(None) in typing.get_args(info.annotation)
+        if info.is_required():
+            return (lambda: _SKIP), nullable
+
+        def default() -> Any:
+            value = info.get_default(call_default_factory=True)
+            return getattr(value, "value", value)
+
+        return default, nullable
+
+    def _typed(self, _change: Any) -> None:
+        if not self._quiet:
+            self._dirty = True
+            self._saved_clean = False
+
+    @contextmanager
+    def _quietly(self) -> Any:
+        self._quiet = True
+        for c in self.controls.values():
+            c._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
+            for c in self.controls.values():
+                c._quiet = False
+
+    # -- public actions --------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read the choices that come from the database (linked records) and the list."""
+        self._refresh_links()
+        if self.records is not None:
+            self.records.refresh()
+
+    def _refresh_links(self, kind: str | None = None) -> None:
+        with self._quietly():
+            for control in self.controls.values():
+                if control.meta.link and kind in (None, control.meta.link):
+                    control.refresh(self.wb, self.place)
+
+    def store_changed(self, kind: str) -> None:
+        """Called after any save on the same workbook and place."""
+        self._refresh_links(kind)
+
+    def on_saved(self, callback: Callable[[int], None]) -> None:
+        """Call ``callback(id)`` after every successful save."""
+        self._listeners.append(callback)
+
+    def set_values(self, values: Mapping[str, Any]) -> None:
+        """Fill fields from a mapping of field name to value (as stored)."""
+        unknown = [k for k in values if k not in self.controls]
+        if unknown:
+            raise KeyError(f"not fields of a {self.kind}: {', '.join(unknown)}")
+        for name, value in values.items():
+            self.controls[name].set(value)
+
+    def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """What the form holds, as model input, and the fields that cannot even be read."""
+        data: dict[str, Any] = {}
+        problems: dict[str, str] = {}
+        for name, control in self.controls.items():
+            value, problem = control.read()
+            if problem:
+                problems[name] = problem
+            if value is not _SKIP:
+                data[name] = value
+        return data, problems
+
+    def new(self) -> None:
+        """Empty the form for a new record (or, for the place, load its one record)."""
+        self.editing = None
+        self._saved_clean = False
+        with self._quietly():
+            for control in self.controls.values():
+                control.reset()
+        self._dirty = False
+        self._clear_messages()
+        self._set_heading()
+        if self.kind in ONE_PER_PLACE:
+            existing = self._one_record()
+            if existing is not None:
+                self.load(existing, quiet=True)
+
+    def load(self, rid: int, *, quiet: bool = False) -> bool:
+        """Load the current version of record ``rid`` into the form to change it."""
+        self._clear_messages()
+        try:
+            row = self.wb.get(self.kind, int(rid))
+        except WorkbookError as exc:
+            self._set_status(_plain(exc), ok=False)
+            return False
+        if row.get("place") != self.place:
+            self._set_status(
+                f"{noun(self.kind).capitalize()} #{rid} belongs to another place, so it "
+                "cannot be changed here.", ok=False,
+            )
+            return False
+        with self._quietly():
+            for name, control in self.controls.items():
+                control.set(row.get(name))
+        self._refresh_links()
+        self.editing = (int(row["id"]), int(row["version"]))
+        self._dirty = False
+        self._saved_clean = False
+        self._set_heading()
+        if self.more is not None and not quiet:
+            self.more.selected_index = 0
+        return True
+
+    def submit(self) -> int | None:
+        """Check what was typed and save it; return the record id, or None if not saved.
+
+        Nothing typed is lost: on any problem the form keeps its values and says what to
+        fix. A second press while saving, or on answers already saved, does nothing.
+        """
+        if self._busy:
+            return None
+        if self._saved_clean and not self._dirty:
+            return None  # the same answers again (a double click): already saved
+        self._busy = True
+        button = self.submit_button
+        button.disabled = True
+        button.description = "Saving…"
+        try:
+            return self._submit()
+        except RecordError as exc:
+            self._show_problems(exc.problems)
+        except WorkbookError as exc:
+            self._set_status(
+                f"{_plain(exc)} Nothing was saved; what you typed is still here.", ok=False,
+            )
+        except Exception as exc:  # never lose an answer to an unexpected error
+            log.exception("saving a %s failed", self.kind)
+            self._set_status(
+                f"Something went wrong, and nothing was saved ({type(exc).__name__}: "
+                f"{_plain(exc)}). What you typed is still here: press Submit again, and if it "
+                "happens again tell whoever looks after the workbook.", ok=False,
+            )
+        finally:
+            self._busy = False
+            button.disabled = False
+            self._set_heading()
+        return None
+
+    # -- internals -------------------------------------------------------------
+
+    def _submit(self) -> int | None:
+        self._clear_messages()
+        data, problems = self.collect()
+        record = None
+        try:
+            record = self.model.validate_input(data)
+        except RecordError as exc:
+            problems = {**exc.problems, **problems}
+        if problems:
+            self._show_problems(problems)
+            return None
+        assert record is not None
+        what = noun(self.kind)
+        if self.editing is not None:
+            rid, version = self.editing
+            new_version = self.wb.edit(
+                self.kind, rid, record, by=self.role, expected_version=version
+            )
+            message = f"Saved version {new_version} of {what} #{rid}. Thank you."
+        else:
+            rid = self.wb.add(self.kind, record, place=self.place, by=self.role)
+            message = f"Saved {what} #{rid}. Thank you."
+        self.last_saved = rid
+        self.new()
+        self._saved_clean = True
+        self._set_status(message, ok=True)
+        _changed(self.wb, self.place, self.kind)
+        for callback in self._listeners:
+            try:
+                callback(rid)
+            except Exception:
+                log.exception("a listener of the %s form failed", self.kind)
+        return rid
+
+    def _one_record(self) -> int | None:
+        try:
+            rows = _current_rows(self.wb, self.kind, self.place)
+        except WorkbookError:
+            return None
+        return int(rows[0]["id"]) if rows else None
+
+    def _set_heading(self) -> None:
+        what = noun(self.kind)
+        if self.editing is None:
+            text = f"New {what}"
+            self.new_button.description = "New"
+            self.submit_button.description = "Submit"
+        else:
+            rid, version = self.editing
+            text = (f"Changing {what} #{rid} (version {version}). Saving keeps the earlier "
+                    "version too.")
+            self.new_button.description = (
+                "Cancel changes" if self.kind in ONE_PER_PLACE else "Cancel edit"
+            )
+            self.submit_button.description = "Save changes"
+        self.heading.value = f"<h4 style='margin:0.3em 0'>{_esc(text)}</h4>"
+
+    def _clear_messages(self) -> None:
+        self.problems = {}
+        for row in self.fields.values():
+            row.show_message("")
+        self._set_status("")
+
+    def _show_problems(self, problems: Mapping[str, str]) -> None:
+        self.problems = dict(problems)
+        others = []
+        for name, text in problems.items():
+            if name in self.fields:
+                self.fields[name].show_message(text)
+            else:
+                others.append(text)
+        if self.more is not None and self._folded & set(problems):
+            self.more.selected_index = 0
+        n = len(problems)
+        head = f"{n} thing{'s' if n != 1 else ''} to fix before saving"
+        items = "".join(f"<li>{_esc(t)}</li>" for t in problems.values())
+        self.status_text = (
+            f"{head}: " + "; ".join(problems.values())
+            + ". Nothing was saved; what you typed is still here."
+        )
+        block = (
+            f'<div style="{_ERROR_STYLE}"><b>{_esc(head)}</b><ul style="margin:0.2em 0">'
+            f"{items}</ul>Nothing was saved; what you typed is still here.</div>"
+        )
+        short = f'<div style="{_ERROR_STYLE}"><b>{_esc(head)}</b>: see the messages above.</div>'
+        self._show(self.summary, block)
+        self._show(self.result, short if not others else block)
+
+    def _set_status(self, text: str, *, ok: bool = True) -> None:
+        self.status_text = text
+        if not text:
+            self._show(self.summary, "")
+            self._show(self.result, "")
+            return
+        style = _OK_STYLE if ok else _ERROR_STYLE
+        block = f'<div style="{style}"><b>{_esc(text)}</b></div>'
+        self._show(self.summary, block)
+        self._show(self.result, block)
+
+    @staticmethod
+    def _show(widget: W.HTML, value: str) -> None:
+        widget.value = value
+        widget.layout.display = "" if value else _HIDDEN
+
+
+def _plain(exc: BaseException) -> str:
+    """An exception as one plain sentence (RecordError: its messages)."""
+    if isinstance(exc, RecordError):
+        return exc.message()
+    text = str(exc).strip() or type(exc).__name__
+    return text
+
+
+def _close_tree(widget: W.Widget) -> None:
+    for child in getattr(widget, "children", ()) or ():
+        _close_tree(child)
+    widget.close()
+
+
+# ---------------------------------------------------------------------------
+# The list of what is recorded
+# ---------------------------------------------------------------------------
+
+#: Widget kinds short enough to be a column of the list.
+LIST_WIDGETS = ("choice", "yes_partly_no", "score", "link", "multi_choice")
+
+
+def list_columns(kind: str, extra: int = 3) -> list[str]:
+    """The columns a list shows: the summary field, the date, and a few short key fields."""
+    model = model_for(kind)
+    metas = model.fields_meta()
+    cols = [c for c in (model.summary_field, model.date_field) if c]
+    cols = list(dict.fromkeys(cols))
+    for meta in metas:
+        if len(cols) >= 2 + extra:
+            break
+        if meta.name in cols or meta.name in model.personal:
+            continue
+        if meta.widget in LIST_WIDGETS:
+            cols.append(meta.name)
+    return cols
+
+
+class RecordList:
+    """What is recorded for a place: newest first, a filter box, "show more", and Edit.
+
+    All text is escaped before it goes into the HTML table.
+    """
+
+    def __init__(self, wb: Workbook, kind: str, *, place: str,
+                 form: RecordForm | None = None, rows: int = SHOWN_ROWS) -> None:
+        self.wb = wb
+        self.model = model_for(kind)
+        self.kind = self.model.kind
+        self.place = place
+        self.form = form
+        self.page = max(1, int(rows))
+        self.limit = self.page
+        self.columns = list_columns(self.kind)
+        self.metas = {m.name: m for m in self.model.fields_meta()}
+        #: anonymous kinds (check-ins, pulse answers) are shown only as a count
+        self.anonymous = "anonymous" in self.model.model_fields
+        self.all_rows: list[dict[str, Any]] = []
+
+        self.heading = W.HTML(
+            f"<h4 style='margin:0.8em 0 0.3em 0'>What is recorded: "
+            f"{_esc(self.model.title_plural)}</h4>"
+        )
+        self.filter = W.Text(placeholder="Type a word to find a record",
+                             layout=W.Layout(width="100%", max_width="30em"))
+        self.table = W.HTML()
+        self.more_button = W.Button(description="Show more", icon="chevron-down")
+        self.edit_choice = W.Dropdown(options=[(BLANK_LABEL, "")],
+                                      layout=W.Layout(width="auto", max_width="30em"))
+        self.edit_button = W.Button(description="Edit", icon="pencil",
+                                    tooltip="Load this record into the form above to change it")
+        self.filter.observe(lambda _c: self._filtered(), names="value")
+        self.more_button.on_click(lambda _b: self.show_more())
+        self.edit_button.on_click(lambda _b: self.edit_selected())
+        edit_row = W.HBox([W.HTML("Change a record:&nbsp;"), self.edit_choice,
+                           self.edit_button])
+        if self.anonymous or form is None:
+            edit_row.layout.display = _HIDDEN
+        if self.anonymous:
+            self.filter.layout.display = _HIDDEN
+            self.more_button.layout.display = _HIDDEN
+        self.widget = W.VBox([self.heading, self.filter, self.table, self.more_button, edit_row])
+        self.refresh()
+        _LIVE.add(self)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def __repr__(self) -> str:
+        return f"<RecordList {self.kind} for {self.place}>"
+
+    def close(self) -> None:
+        _LIVE.discard(self)
+        _close_tree(self.widget)
+
+    def store_changed(self, kind: str) -> None:
+        if kind == self.kind:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the records from the database and redraw."""
+        try:
+            self.all_rows = _current_rows(self.wb, self.kind, self.place)
+        except WorkbookError as exc:
+            self.all_rows = []
+            self.table.value = f'<div style="{_ERROR_STYLE}">{_esc(_plain(exc))}</div>'
+            return
+        self.render()
+
+    def _filtered(self) -> None:
+        self.limit = self.page
+        self.render()
+
+    def show_more(self) -> None:
+        self.limit += self.page
+        self.render()
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The records matching the filter, newest first (all of them, not only shown ones)."""
+        words = self.filter.value.lower().split()
+        if not words:
+            return list(self.all_rows)
+        out = []
+        for row in self.all_rows:
+            text = " ".join(self._cells(row, limit=None)).lower()
+            if all(w in text for w in words):
+                out.append(row)
+        return out
+
+    def _cells(self, row: Mapping[str, Any], limit: int | None = CELL_CHARS) -> list[str]:
+        cells = [f"#{int(row['id'])}"]
+        cells += [format_value(self.metas[c], row.get(c), limit) for c in self.columns]
+        saved = row.get("recorded_at")
+        cells.append("" if _missing(saved) else _as_date(saved).isoformat())
+        by = row.get("recorded_by")
+        cells.append("" if _missing(by) else Part.labels().get(str(by), str(by)))
+        return cells
+
+    def render(self) -> None:
+        """Redraw the table from the rows already read."""
+        total = len(self.all_rows)
+        if self.anonymous:
+            what = noun(self.kind)
+            self.table.value = (
+                f"<p>{total} {_esc(what)}{'s' if total != 1 else ''} saved for this place. "
+                "They are anonymous, so they are shown only together, in the reports.</p>"
+            )
+            return
+        rows = self.rows()
+        shown = rows[: self.limit]
+        if not total:
+            self.table.value = "<p>Nothing recorded yet for this place.</p>"
+        elif not rows:
+            self.table.value = (
+                f"<p>None of the {total} records matches "
+                f"&lsquo;{_esc(self.filter.value)}&rsquo;.</p>"
+            )
+        else:
+            heads = ["#", *(self.metas[c].label for c in self.columns), "Saved", "By"]
+            th = "".join(
+                f'<th style="text-align:left;padding:2px 8px">{_esc(h)}</th>' for h in heads
+            )
+            body = "".join(
+                "<tr>" + "".join(
+                    f'<td style="padding:2px 8px;vertical-align:top">{_esc(c)}</td>'
+                    for c in self._cells(r)
+                ) + "</tr>"
+                for r in shown
+            )
+            note = f"<p style='{_HELP_STYLE}'>Showing {len(shown)} of {len(rows)}" + (
+                f" (of {total} in all)" if len(rows) != total else ""
+            ) + ", newest first.</p>"
+            self.table.value = (
+                f'<table style="border-collapse:collapse;font-size:0.9em"><thead><tr>{th}'
+                f"</tr></thead><tbody>{body}</tbody></table>{note}"
+            )
+        self.more_button.layout.display = "" if len(rows) > len(shown) else _HIDDEN
+        options = [(record_label(self.kind, r), int(r["id"])) for r in rows]
+        current = self.edit_choice.value
+        self.edit_choice.options = [(BLANK_LABEL, ""), *options]
+        if current in {v for _l, v in options}:
+            self.edit_choice.value = current
+
+    def edit_selected(self) -> bool:
+        """Load the record chosen in the Edit drop-down into the form."""
+        rid = self.edit_choice.value
+        if self.form is None or rid in ("", None):
+            return False
+        return self.form.load(int(rid))
+
+
+# ---------------------------------------------------------------------------
+# Notebook helpers
+# ---------------------------------------------------------------------------
+
+
+def _headless(interactive: bool | None) -> bool:
+    if interactive is not None:
+        return not interactive
+    return os.environ.get(HEADLESS_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def show(
+    kind: str,
+    wb: Workbook,
+    *,
+    place: str,
+    role: str | None = None,
+    interactive: bool | None = None,
+    **options: Any,
+) -> Any:
+    """The form for ``kind`` (with its list), ready to display as the last line of a cell.
+
+    With ``interactive=False``, or the environment variable ``HLS_WORKBOOK_HEADLESS=1``,
+    no widget is created: the questions come back as Markdown, for headless runs.
+    """
+    if _headless(interactive):
+        from IPython.display import Markdown
+
+        return Markdown(describe(kind))
+    return RecordForm(wb, kind, place=place, role=role, **options)
+
+
+def _answer_hint(meta: Any) -> str:
+    w = meta.widget
+    if w in ("choice", "yes_partly_no", "multi_choice") and meta.choices:
+        how = "pick one of" if w != "multi_choice" else "tick any of"
+        return f"{how}: " + "; ".join(meta.choices.values())
+    if w == "counts":
+        return "a number for each part of the system"
+    if w in ("link", "links"):
+        what = model_for(meta.link).title_plural.lower() if meta.link else "records"
+        return f"{'one' if w == 'link' else 'any'} of the {what} recorded for the place"
+    if w == "score":
+        lo = int(meta.minimum if meta.minimum is not None else 0)
+        hi = int(meta.maximum if meta.maximum is not None else 10)
+        return f"a score from {lo} to {hi}"
+    return {
+        "text": "a few words", "long_text": "as many words as you need", "date": "a date",
+        "number": "a number", "integer": "a whole number", "flag": "yes or no",
+        "tags": "words, separated with commas", "period": "a round such as 2026-Q3",
+    }.get(w, "text")
+
+
+def describe(kind: str, *, as_html: bool = False) -> str:
+    """The questions of a form as Markdown (or HTML): what a headless run shows instead."""
+    model = model_for(kind)
+    lines: list[str] = []
+    if as_html:
+        lines.append(f"<h4>The questions for a new {_esc(noun(model.kind))}</h4><ol>")
+        for meta in model.fields_meta():
+            req = " <em>(required)</em>" if meta.required else ""
+            lines.append(
+                f"<li><b>{_esc(meta.label)}</b>{req}<br>{_esc(meta.help)}<br>"
+                f"<small>Answer: {_esc(_answer_hint(meta))}</small></li>"
+            )
+        lines.append("</ol>")
+        return "\n".join(lines)
+    lines.append(f"#### The questions for a new {noun(model.kind)}\n")
+    lines.append("*In a live notebook these are a form. Questions marked (required) must be "
+                 "answered before saving.*\n")
+    for i, meta in enumerate(model.fields_meta(), start=1):
+        req = " *(required)*" if meta.required else ""
+        lines.append(f"{i}. **{_md(meta.label)}**{req}  ")
+        if meta.help:
+            lines.append(f"   {_md(meta.help)}  ")
+        lines.append(f"   <small>Answer: {_esc(_answer_hint(meta))}</small>")
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Model text made safe for Markdown: HTML escaped, emphasis characters neutralised."""
+    for ch in ("\\", "*", "_", "`", "[", "]"):
+        text = text.replace(ch, "\\" + ch)
+    return html.escape(text, quote=False)
+
