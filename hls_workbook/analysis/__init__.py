@@ -1,0 +1,83 @@
+"""Analysis: pure functions over the DataFrames that ``Workbook.table`` returns.
+
+No I/O, no widgets, no database: DataFrames in, DataFrames or small frozen result objects
+out. Every figure is a prompt for a conversation about how the local system works
+together, never a score for a person. Empty frames give empty results, not errors.
+
+>>> from hls_workbook import open_workbook
+>>> from hls_workbook import analysis
+>>> wb = open_workbook("data/demo.db")
+>>> analysis.participation_summary(wb.table("contribution", "millbrook"),
+...                                wb.table("meeting", "millbrook")).sentence
+"""
+
+from .burden import BurdenAudit, burden_audit, burden_by_funder, burden_items, strip_list
+from .learning import (
+    LearningHealth,
+    amplified,
+    experiment_reviews,
+    learning_balance,
+    learning_health,
+    learning_reach,
+    reach_by_part,
+    reflection_delay,
+    review_outcomes,
+)
+from .participation import (
+    ParticipationSummary,
+    airtime,
+    decision_balance,
+    meeting_balance,
+    participation_summary,
+    participation_trend,
+    speaking_time,
+)
+from .portfolio import Portfolio, experiment_portfolio
+from .pulse import checkin_trend, latest_pulse, pulse_scores
+from .rhythm import (
+    Rhythm,
+    attendance_long,
+    attendance_summary,
+    attendance_wide,
+    expected_meeting_dates,
+    hard_conversations,
+    meeting_rhythm,
+    parts_never_present,
+)
+
+__all__ = [
+    "BurdenAudit",
+    "LearningHealth",
+    "ParticipationSummary",
+    "Portfolio",
+    "Rhythm",
+    "airtime",
+    "amplified",
+    "attendance_long",
+    "attendance_summary",
+    "attendance_wide",
+    "burden_audit",
+    "burden_by_funder",
+    "burden_items",
+    "checkin_trend",
+    "decision_balance",
+    "expected_meeting_dates",
+    "experiment_portfolio",
+    "experiment_reviews",
+    "hard_conversations",
+    "latest_pulse",
+    "learning_balance",
+    "learning_health",
+    "learning_reach",
+    "meeting_balance",
+    "meeting_rhythm",
+    "participation_summary",
+    "participation_trend",
+    "parts_never_present",
+    "pulse_scores",
+    "reach_by_part",
+    "reflection_delay",
+    "review_outcomes",
+    "speaking_time",
+    "strip_list",
+]
