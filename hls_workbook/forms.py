@@ -121,6 +121,12 @@ def _option_values(widget: W.Widget) -> list[Any]:
     return [value for _label, value in widget.options]
 
 
+def _number_text(value: Any) -> str:
+    """A number as typed: no exponent, no lost digits, no trailing '.0'."""
+    number = float(value)
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
 def _shorten(text: str, limit: int) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -166,7 +172,7 @@ def format_value(meta: Any, value: Any, limit: int | None = CELL_CHARS) -> str:
     elif w in ("score", "integer"):
         text = str(int(value))
     elif w == "number":
-        text = f"{float(value):g}"
+        text = _number_text(value)
     else:
         text = str(value)
     return _shorten(text, limit) if limit else text
@@ -232,6 +238,9 @@ class Control:
     def refresh(self, wb: Workbook, place: str) -> None:
         """Re-read choices that come from the database (links only)."""
 
+    def problem_shown(self) -> None:
+        """Called when this field's problem has been shown to the person."""
+
     def _watch(self, widget: W.Widget) -> W.Widget:
         widget.observe(self._on_change, names="value")
         return widget
@@ -245,12 +254,6 @@ class Control:
         if self.meta.required:
             return _SKIP, None
         return (None if self.nullable else _SKIP), None
-
-    @property
-    def value(self) -> Any:
-        """The value as the model would receive it (None when unanswered)."""
-        value, _problem = self.read()
-        return None if value is _SKIP else value
 
 
 _WIDE = {"width": "100%", "max_width": "46em"}
@@ -410,11 +413,13 @@ class ScoreControl(Control):
             return self.input.value, None
         if not self.meta.required:
             return self._empty()
-        self.confirmed = True  # a second Submit accepts the middle
         return _SKIP, (
             f"{self.meta.label}: move the slider to your answer. It starts in the middle "
             f"({self.middle}); if {self.middle} is your answer, press Submit again."
         )
+
+    def problem_shown(self) -> None:
+        self.confirmed = True  # told once: a second Submit accepts the middle
 
     def set(self, value: Any) -> None:
         was_quiet, self._quiet = self._quiet, True
@@ -467,7 +472,7 @@ class NumberControl(Control):
         elif self.meta.widget == "integer":
             self.input.value = str(int(value))
         else:
-            self.input.value = f"{float(value):g}"
+            self.input.value = _number_text(value)
 
 
 class FlagControl(Control):
@@ -713,9 +718,14 @@ class RecordForm:
         self.controls: dict[str, Control] = {n: r.control for n, r in self.fields.items()}
 
         self.heading = W.HTML()
+        saved_as = (
+            f" Saved as: {_esc(Part.labels()[self.role])} (your part of the system)."
+            if self.role else ""
+        )
         self.intro = W.HTML(
             f'<div style="{_HELP_STYLE}">Only questions marked (required) must be answered '
-            "now; the rest can be added later. Nothing is saved until you press Submit.</div>"
+            "now; the rest can be added later. Nothing is saved until you press Submit."
+            f"{saved_as}</div>"
         )
         self.summary = W.HTML(layout=W.Layout(display=_HIDDEN))
         self.result = W.HTML(layout=W.Layout(display=_HIDDEN))
@@ -816,9 +826,12 @@ class RecordForm:
 
     def _refresh_links(self, kind: str | None = None) -> None:
         with self._quietly():
-            for control in self.controls.values():
+            for name, control in self.controls.items():
                 if control.meta.link and kind in (None, control.meta.link):
-                    control.refresh(self.wb, self.place)
+                    try:
+                        control.refresh(self.wb, self.place)
+                    except WorkbookError as exc:
+                        self.fields[name].show_message(_plain(exc))
 
     def store_changed(self, kind: str) -> None:
         """Called after any save on the same workbook and place."""
@@ -936,6 +949,9 @@ class RecordForm:
             problems = {**exc.problems, **problems}
         if problems:
             self._show_problems(problems)
+            for name in problems:
+                if name in self.controls:
+                    self.controls[name].problem_shown()
             return None
         assert record is not None
         what = noun(self.kind)

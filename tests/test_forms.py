@@ -130,6 +130,7 @@ def test_voice_saved_with_text_choice_date_and_ticks(wb, voice_form):
     assert saved["consent_naming"] == "none"  # the model's default, shown in the form
     assert saved["recorded_by"] == "charity"
     assert saved["place"] == PLACE
+    assert "Saved as: Charity" in voice_form.intro.value
     # the form is cleared for the next one, and the list shows the new record
     assert voice_form.controls["story"].input.value == ""
     assert voice_form.controls["collected_on"].input.value is None
@@ -251,6 +252,11 @@ def test_numbers_stay_empty_and_are_read_forgivingly(wb):
     assert saved["frequency_per_year"] == 4.0
     assert saved["grant_value"] == 12500.0
     assert saved["hours_each"] is None  # empty stays empty, not 0
+
+    wb.edit("burden", form.last_saved, {"grant_value": 1234567.5})
+    form.load(form.last_saved)
+    assert c["grant_value"].input.value == "1234567.5"  # no exponent, no lost digits
+    assert c["hours_each"].input.value == ""
     form.close()
 
 
