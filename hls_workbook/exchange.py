@@ -676,7 +676,9 @@ def _fits(kind: str, header: list[Any]) -> tuple[int, list[str]]:
     return mapped, unknown
 
 
-def _choose_kind(path: Path, name: str, header: list[Any], kind: str | None) -> str:
+def _choose_kind(path: Path, name: str, header: list[Any], kind: str | None,
+                 source: str | None = None) -> str:
+    source = source or path.name
     if kind is not None:
         try:
             return model_for(kind).kind
@@ -699,11 +701,11 @@ def _choose_kind(path: Path, name: str, header: list[Any], kind: str | None) -> 
     if scores:
         tied = ", ".join(k for s, k in scores if s == scores[0][0])
         raise ImportFileError(
-            f"We cannot tell which kind of record {name} holds: its columns fit {tied}. Name "
+            f"We cannot tell which kind of record {source} holds: its columns fit {tied}. Name "
             f"the file after the kind (for example learning.csv) or give the kind.", path
         )
     raise ImportFileError(
-        f"We cannot tell which kind of record {name} holds: its file name and its column "
+        f"We cannot tell which kind of record {source} holds: its name and its column "
         f"headings match none of them. Name the file after the kind (one of: {kinds}), or "
         "give the kind, and check that the first row holds the column headings.", path
     )
@@ -794,7 +796,7 @@ def _read_csv_file(path: Path, kind: str | None, source: str | None = None) -> _
     source = source or path.name
     text = _decode_text(path, _read_bytes(path))
     delimiter, _hl, header, rows = _parse_csv(path, text, source, kind)
-    chosen = _choose_kind(path, path.stem, header, kind)
+    chosen = _choose_kind(path, path.stem, header, kind, source)
     keys = _map_header(path, source, chosen, header, rows)
     table = _Table(source, chosen, _rows_as_dicts(source, keys, rows),
                    decimal_comma=delimiter == ";")
@@ -1003,7 +1005,7 @@ def _read_xlsx(path: Path, kind: str | None) -> tuple[list[_Table], list[str]]:
                 raise ImportFileError(f"{source} is empty. Check that it was saved.", path)
             if k is None:
                 name = ws.title if _guess_kind_from_name(ws.title) else path.stem
-                k = _choose_kind(path, name, header, None)
+                k = _choose_kind(path, name, header, None, source)
             keys = _map_header(path, source, k, header, rows)
             tables.append(_Table(source, k, _rows_as_dicts(source, keys, rows)))
         return tables, notes
@@ -1028,7 +1030,8 @@ def _read_json(path: Path, kind: str | None) -> tuple[list[_Table], list[str]]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        cut = exc.pos >= len(text.rstrip()) - 1
+        # A string that never closes, or an error at the very end: the file stops short.
+        cut = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated string")
         raise ImportFileError(
             f"{path.name} is not readable JSON"
             + (" and seems cut off at the end" if cut else f" (line {exc.lineno}: {exc.msg})")
@@ -1332,7 +1335,7 @@ def import_path(
         try:
             kind = model_for(kind).kind
         except RecordError as exc:
-            raise ImportFileError(exc.message(), path) from None
+            raise ImportFileError(f"Cannot import {path.name}: {exc.message()}.", path) from None
     if not path.exists():
         raise ImportFileError(f"There is no file or folder at {path}. Check the name.", path)
     suffix = path.suffix.lower()
