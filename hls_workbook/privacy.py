@@ -246,6 +246,11 @@ _PHONE_CUE = re.compile(
     r"(\+?\(?\d[\d \t().-]{4,}\d)",
     re.IGNORECASE,
 )
+# NHS numbers as usually written (943 476 5919) and National Insurance numbers.
+_NHS_NUMBER = re.compile(r"(?<![\w.,£$€])\d{3}[ -]\d{3}[ -]\d{4}(?![\w]|[.,]\d)")
+_NI_NUMBER = re.compile(
+    r"(?<!\w)[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D](?!\w)"
+)
 _POSTCODE = re.compile(
     r"(?<!\w)(?:GIR[ \t]?0AA|(?:[A-PR-UWYZ]\d\d?|[A-PR-UWYZ][A-HK-Y]\d\d?|[A-PR-UWYZ]\d[A-HJKPSTUW]"
     r"|[A-PR-UWYZ][A-HK-Y]\d[ABEHMNPRVWXY])[ \t]?\d[ABD-HJLNP-UW-Z]{2})(?!\w)",
@@ -389,7 +394,7 @@ class Redactor:
         """Where personal details are in ``text``, as (start, end) pairs, merged."""
         kept = {" ".join(_clean_name(k).casefold().split()) for k in keep if _clean_name(k)}
         found: list[tuple[int, int]] = []
-        for rx in (_EMAIL, _EMAIL_SPELLED, _HANDLE, _POSTCODE):
+        for rx in (_EMAIL, _EMAIL_SPELLED, _HANDLE, _POSTCODE, _NHS_NUMBER, _NI_NUMBER):
             found += [m.span() for m in rx.finditer(text)]
         found += _phone_spans(text)
         found += [m.span(1) for m in _PHONE_CUE.finditer(text)]
@@ -487,6 +492,7 @@ def redact(text: str, names: Iterable[str] = (), *, keep: Iterable[str] = ()) ->
     (@name), UK phone numbers (07700 900123, 020 7946 0958, (0161) 496 0000) and
     international ones (+44 20 7946 0958, +1 555 123 4567, 0033 1 23 45 67 89), a number
     straight after "call", "tel", "text" and the like, UK postcodes (SW1A 1AA, m1 1ae),
+    NHS numbers written 943 476 5919, National Insurance numbers (QQ 12 34 56 C),
     and every given name: whole words only, any capitals, any spaces between its parts,
     plus the first name and the surname alone when the name looks like a person's and
     that part has 3 or more letters (see :func:`name_variants`). Initials and names that
@@ -717,7 +723,7 @@ def _redact_frame(df: pd.DataFrame, kind: str, redactor: Redactor) -> pd.DataFra
     if kind == "voice" and "shown_name" in df:
         # A storyteller's own consented name may stay in their own story.
         keeps = [
-            () if _missing(n) or n == _role_label(r) else (n,)
+            () if _missing(n) or n == _role_label(r) else tuple(name_variants(n))
             for n, r in zip(df["shown_name"], df.get("storyteller_role", df["shown_name"]),
                             strict=True)
         ]
