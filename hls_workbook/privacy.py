@@ -31,7 +31,8 @@ team      every current record, names and all; stories only as consent allows,
           with a ``shown_name`` column
 partners  as team, without any model's ``personal`` fields; stories show only
           ``shown_name`` (never ``storyteller_name``, ``pseudonym``, ``collected_by``)
-public    as partners, with every typed text field redacted (:func:`redact`), partner
+public    as partners, with every typed text field (each model's ``free_text`` and every
+          text, long text or tags field) redacted (:func:`redact`), partner
           contact names gone, speakers' made-up names replaced by their part of the
           system, and pulse answers and check-ins marked for aggregate use only:
           a report must aggregate them and pass the counts through
@@ -73,6 +74,7 @@ __all__ = [
     "consent_allows",
     "escape",
     "escape_frame",
+    "name_variants",
     "names_on_record",
     "redact",
     "shown_name",
