@@ -282,6 +282,72 @@ def batch(
 
 @app.command()
 @friendly
+def export(
+    out: Annotated[Path, typer.Option(help="Folder (csv) or file (xlsx, json) to write.")],
+    format: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")] = "csv",
+    place: Annotated[str | None, typer.Option(help="Only this place (default: all).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export every record kind to CSV files, an Excel workbook or JSON."""
+    from .exchange import export as do_export
+    from .store import open_workbook
+
+    with open_workbook(db) as wb:
+        paths = do_export(wb, out, format, place)
+    for path in paths:
+        typer.echo(f"Wrote {path}")
+
+
+@app.command(name="import")
+@friendly
+def import_(
+    path: Annotated[Path, typer.Argument(help="An export (folder, .xlsx, .json), or one CSV "
+                                         "or Excel file of one record kind.")],
+    place: Annotated[str | None, typer.Option(help="Put every record in this place.")] = None,
+    kind: Annotated[str | None, typer.Option(help="The record kind of a single file, e.g. "
+                                             "learning or burden.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Import records. Every row is checked; either all rows go in, or none do."""
+    from .exchange import import_path
+    from .store import open_workbook
+
+    with open_workbook(db, create=True) as wb:
+        result = import_path(wb, path, place=place, kind=kind)
+    typer.echo(str(result))
+
+
+@app.command(name="new-notebook")
+@friendly
+def new_notebook(
+    name: Annotated[str, typer.Argument(help="Name of the new notebook, e.g. "
+                                        "'funding_questions'.")],
+    folder: Annotated[Path | None, typer.Option(help="Where to put it (default: "
+                                                "notebooks/).")] = None,
+) -> None:
+    """Start a new analysis notebook from the analysts' template."""
+    import re
+    import shutil
+
+    from .store import project_root
+
+    stem = name.removesuffix(".ipynb").strip()
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,80}", stem):
+        _fail(f"'{name}' is not a usable notebook name; use letters, digits, - and _ only.")
+    template = project_root() / "templates" / "analysis.ipynb"
+    if not template.exists():
+        _fail(f"The analysts' notebook template is missing: {template}.")
+    target_dir = folder or project_root() / "notebooks"
+    target = target_dir / f"{stem}.ipynb"
+    if target.exists():
+        _fail(f"{target} already exists; choose another name.")
+    target_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, target)
+    typer.echo(f"Created {target}")
+
+
+@app.command()
+@friendly
 def dictionary(
     out: Annotated[Path | None, typer.Option(help="Write to this file instead of the "
                                              "screen.")] = None,

@@ -526,6 +526,7 @@ class Partner(Record):
     practices = ("GS3", "RC2")
     summary_field = "organisation"
     personal = ("contact_name",)
+    free_text = ("what_they_bring",)
 
     organisation: str = field(
         "Organisation or group", "Who is part of this work? Use the name people know them by."
@@ -649,7 +650,7 @@ class MeetingSeries(Record):
     stage = "1_getting_started"
     practices = ("GS2", "RC4")
     summary_field = "name"
-    past_dates = ()
+    free_text = ("purpose",)
 
     name: str = field("Name of the meeting", "What do we call this regular meeting?")
     kind_of_meeting: MeetingKind = field(
@@ -718,6 +719,7 @@ class GlossaryTerm(Record):
     stage = "1_getting_started"
     practices = ("LB1",)
     summary_field = "term"
+    free_text = ("plain_meaning",)
 
     term: str = field("Word or phrase", "Which word do people use that not everyone understands?")
     plain_meaning: str = field(
