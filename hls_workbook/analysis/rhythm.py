@@ -108,7 +108,7 @@ class Rhythm:
     current_streak and longest_streak (planned meetings kept in a row), last_held_on.
 
     ``expected``: one row per planned date: series, name, expected_on, kept, meeting,
-    held_on, on_agreed_weekday.
+    held_on, on_agreed_weekday (NA when missed).
 
     ``held``: one row per meeting held in a series: meeting, series, name, held_on, weekday,
     on_agreed_weekday, expected_on (the planned date it kept, NaT when extra), gap_days
@@ -258,6 +258,8 @@ def meeting_rhythm(
     held_df["gap_days"] = held_df["gap_days"].astype("float64")
     expected["meeting"] = expected["meeting"].astype("Int64")
     expected["kept"] = expected["kept"].astype(bool)
+    expected["on_agreed_weekday"] = expected["on_agreed_weekday"].astype("boolean")
+    held_df["on_agreed_weekday"] = held_df["on_agreed_weekday"].astype(bool)
     return Rhythm(summary=summary, expected=expected, held=held_df)
 
 
