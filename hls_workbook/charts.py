@@ -1,0 +1,821 @@
+"""Charts for reports and notebooks: one function per figure, each returning a :class:`Chart`.
+
+A Chart holds the matplotlib figure, a title that states the finding, alt text for people
+who cannot see the image, and the table of numbers shown, so a report can embed the image,
+its description and its data. Colours come from the Okabe-Ito palette, which people with
+the common kinds of colour blindness can tell apart; every part of the system always has
+the same colour.
+
+Charts take the same DataFrames as :mod:`hls_workbook.analysis` (as ``Workbook.table``
+returns them). With nothing recorded yet they return a Chart with ``figure=None`` and alt
+text that says so kindly; they never raise for empty data. matplotlib is imported only when
+a chart is drawn, and figures are built without pyplot, so nothing is left open.
+
+>>> from hls_workbook import charts
+>>> chart = charts.participation_chart(wb.table("contribution", "millbrook"),
+...                                    wb.table("meeting", "millbrook"))
+>>> html = f'<img src="{charts.to_data_uri(chart)}" alt="{chart.alt_text}">'
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from . import analysis
+from .analysis._common import PART_LABELS, PARTS, part_label, part_plural, pct
+from .analysis.portfolio import NOVELTY, RISKS
+
+#: The Okabe-Ito colour-blind-safe palette.
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+#: One fixed colour for every part of the system.
+PART_COLOURS: dict[str, str] = {
+    "commissioner": OKABE_ITO["blue"],
+    "charity": OKABE_ITO["orange"],
+    "community_group": OKABE_ITO["bluish_green"],
+    "public_service": OKABE_ITO["sky_blue"],
+    "lived_experience": OKABE_ITO["vermillion"],
+    "other": OKABE_ITO["reddish_purple"],
+}
+KIND_COLOURS: dict[str, str] = {
+    "breakthrough": OKABE_ITO["bluish_green"],
+    "disappointment": OKABE_ITO["vermillion"],
+    "surprise": OKABE_ITO["sky_blue"],
+}
+GREY = "#999999"
+WIDTH, HEIGHT = 8.0, 4.5
+
+
+@dataclass(frozen=True, eq=False)
+class Chart:
+    """A figure ready for a report: the image, a finding as title, alt text and the numbers.
+
+    ``figure`` is a matplotlib Figure, or None when there is nothing to show yet.
+    ``table`` holds the numbers the chart shows, for a data table beside the image.
+    """
+
+    figure: Any
+    title: str
+    alt_text: str
+    table: pd.DataFrame
+
+    @property
+    def empty(self) -> bool:
+        return self.figure is None
+
+    def to_png(self, dpi: int = 100) -> bytes:
+        return to_png(self, dpi=dpi)
+
+    def to_data_uri(self, dpi: int = 100) -> str:
+        return to_data_uri(self, dpi=dpi)
+
+    def _repr_png_(self) -> bytes | None:
+        return to_png(self) or None
+
+    def _repr_html_(self) -> str:
+        caption = html.escape(self.title)
+        if self.figure is None:
+            return f"<p><strong>{caption}</strong><br>{html.escape(self.alt_text)}</p>"
+        return (f'<figure><img src="{to_data_uri(self)}" alt="{html.escape(self.alt_text)}">'
+                f"<figcaption>{caption}</figcaption></figure>")
+
+
+def to_png(chart: Chart, dpi: int = 100) -> bytes:
+    """The chart as PNG bytes (empty bytes when there is no figure)."""
+    if chart.figure is None:
+        return b""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = chart.figure
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def to_data_uri(chart: Chart, dpi: int = 100) -> str:
+    """The chart as a ``data:image/png;base64,...`` URI for a self-contained HTML report.
+
+    Empty string when there is no figure: show ``chart.alt_text`` instead.
+    """
+    png = to_png(chart, dpi=dpi)
+    if not png:
+        return ""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+def _figure(ncols: int = 1, width: float = WIDTH, height: float = HEIGHT) -> tuple[Any, Any]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, ncols)
+    return fig, axes
+
+
+def _safe(text: Any) -> str:
+    """Text a person typed, made safe for matplotlib (no accidental maths from '$')."""
+    return str(text).replace("$", r"\$")
+
+
+def _title(fig: Any, title: str) -> None:
+    fig.suptitle(_safe(textwrap.fill(title, 70)), fontsize=12, fontweight="bold")
+
+
+def _style(ax: Any) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(labelsize=9)
+
+
+def _nothing(topic: str, what: str, columns: list[str] | None = None) -> Chart:
+    return Chart(
+        figure=None,
+        title=f"{topic}: nothing to show yet",
+        alt_text=f"No {what} recorded yet, so there is no chart to show. It will appear here "
+                 "once the team adds some.",
+        table=pd.DataFrame(columns=columns or []),
+    )
+
+
+def _date(value: Any) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "an unknown date"
+    ts = pd.Timestamp(value)
+    return f"{ts.day} {ts:%b %Y}"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _whole_numbers(ax: Any, axis: str = "y") -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_locator(MaxNLocator(integer=True))
+
+
+def _month(month: str) -> str:
+    """'2026-03' as 'Mar 2026'."""
+    try:
+        return f"{pd.Timestamp(month + '-01'):%b %Y}"
+    except ValueError:
+        return str(month)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _bar_labels(ax: Any, bars: Any) -> None:
+    """Write each vertical bar's value above it."""
+    for bar in bars:
+        value = bar.get_height()
+        if value and not math.isnan(value):
+            ax.annotate(f"{value:.0f}", (bar.get_x() + bar.get_width() / 2, value),
+                        ha="center", va="bottom", fontsize=8, xytext=(0, 2),
+                        textcoords="offset points")
+
+
+def _short(value: Any, fallback: str) -> str:
+    """A date as '6 Jan' for an axis (the platform-neutral way), else the fallback."""
+    if value is None or pd.isna(value):
+        return fallback
+    ts = pd.Timestamp(value)
+    return f"{ts.day} {ts:%b}"
+
+
+# ---------------------------------------------------------------------------
+# 1. Participation balance (RC5)
+# ---------------------------------------------------------------------------
+
+
+def participation_chart(
+    contributions: pd.DataFrame | None,
+    meetings: pd.DataFrame | None = None,
+    *,
+    last_n: int = 8,
+) -> Chart:
+    """Share of speaking time by part of the system, meeting by meeting (stacked bars).
+
+    The title names the part that spoke most in the last `last_n` meetings. A prompt to
+    ask "who did we not hear from?", never a score for a person or a part.
+    """
+    summary = analysis.participation_summary(contributions, meetings, None, last_n=last_n)
+    trend = analysis.participation_trend(contributions, meetings)
+    if trend.empty or summary.dominant_part is None:
+        return _nothing("Who spoke", "speaking time has been")
+    wide = trend.pivot_table(index="meeting_number", columns="part", values="share",
+                             aggfunc="sum").fillna(0.0)
+    parts = [p for p in PARTS if p in wide.columns and wide[p].sum() > 0]
+    held = trend.drop_duplicates("meeting").set_index("meeting_number")["held_on"]
+    fig, ax = _figure()
+    bottom = pd.Series(0.0, index=wide.index)
+    for p in parts:
+        ax.bar(wide.index, wide[p] * 100, bottom=bottom * 100, color=PART_COLOURS[p],
+               label=PART_LABELS[p], width=0.8, edgecolor="white", linewidth=0.5)
+        bottom += wide[p]
+    n = len(wide)
+    if summary.meetings_counted < n:
+        ax.axvline(n - summary.meetings_counted + 0.5, color=OKABE_ITO["black"], linewidth=1,
+                   linestyle="--")
+        ax.text(n - summary.meetings_counted + 0.6, 101, f"last {summary.meetings_counted}",
+                fontsize=8, va="bottom")
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("Share of speaking (%)")
+    ax.set_xlabel("Meeting, oldest first")
+    ticks = list(wide.index) if n <= 12 else list(wide.index)[:: max(1, n // 10)]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([_short(held[i], str(i)) for i in ticks], rotation=45, ha="right")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    _style(ax)
+    who = _cap(part_plural(summary.dominant_part))
+    share = pct(summary.dominant_share)
+    what = {"turns": f"took most turns: {share} of them",
+            "mixed": f"had most of the speaking: {share}"}.get(
+        summary.measure, f"spoke most: {share} of the time")
+    span = ("" if summary.meetings_counted == summary.meetings_recorded
+            else f" in the last {summary.meetings_counted} meetings")
+    title = f"{who} {what}{span}"
+    _title(fig, title)
+    table = wide.mul(100).round(1)
+    table.columns = [PART_LABELS.get(c, c) for c in table.columns]
+    table.insert(0, "Meeting date", [pd.Timestamp(held[i]).date() if pd.notna(held[i])
+                                     else None for i in wide.index])
+    table = table.reset_index(drop=True)
+    first, last = trend["held_on"].min(), trend["held_on"].max()
+    alt = (f"Stacked bar chart of the share of speaking by part of the system in each of {n} "
+           f"meetings, from {_date(first)} to {_date(last)}. {summary.sentence}")
+    if summary.parts_not_heard:
+        alt += " Not heard from in those meetings: " + ", ".join(
+            part_label(p) for p in summary.parts_not_heard) + "."
+    if not math.isnan(summary.median_gini):
+        alt += (f" The typical evenness of turn-taking (Gini) was {summary.median_gini:.2f}, "
+                "where 0 means everyone spoke equally.")
+    return Chart(fig, title, alt, table)
+
+
+def decisions_chart(decisions: pd.DataFrame | None) -> Chart:
+    """Decisions by the part of the system that proposed them, and the parts that shaped them.
+
+    Counts what was written down; an empty "shaped by" may mean nobody recorded it.
+    """
+    d = analysis.decision_balance(decisions)
+    total = int(d["proposed"].sum())
+    if total == 0:
+        return _nothing("Decisions", "decisions have been")
+    fig, ax = _figure()
+    x = range(len(d))
+    ax.bar([i - 0.2 for i in x], d["proposed"], width=0.4, label="Proposed it",
+           color=OKABE_ITO["blue"])
+    ax.bar([i + 0.2 for i in x], d["shaped"], width=0.4, label="Shaped it",
+           color=OKABE_ITO["orange"])
+    ax.set_xticks(list(x))
+    ax.set_xticklabels([textwrap.fill(label, 14) for label in d["label"]], fontsize=8)
+    ax.set_ylabel("Decisions")
+    _whole_numbers(ax)
+    ax.legend(fontsize=8, frameon=False)
+    _style(ax)
+    le = d.set_index("part").loc["lived_experience"]
+    title = (f"People with lived experience shaped {pct(le['shaped_share'])} of "
+             f"{total} {'decision' if total == 1 else 'decisions'}")
+    _title(fig, title)
+    top = d.loc[d["proposed"].idxmax()]
+    alt = (f"Bar chart of {total} decisions by part of the system: who proposed each and whose "
+           f"views shaped it. {top['label']} proposed the most ({int(top['proposed'])}). "
+           f"People with lived experience proposed {int(le['proposed'])} and shaped "
+           f"{int(le['shaped'])}.")
+    table = d[["label", "proposed", "shaped"]].rename(columns={
+        "label": "Part of the system", "proposed": "Proposed", "shaped": "Shaped"})
+    return Chart(fig, title, alt, table)
+
+
+# ---------------------------------------------------------------------------
+# 2. Rhythm and attendance (GS2, RC2, RC4)
+# ---------------------------------------------------------------------------
+
+
+def rhythm_chart(
+    series: pd.DataFrame | None,
+    meetings: pd.DataFrame | None,
+    *,
+    start: Any = None,
+    end: Any = None,
+) -> Chart:
+    """Planned meetings kept and missed, one row per meeting series (a dot per date).
+
+    Filled green dots were kept on the agreed weekday, orange on another day; a vermillion
+    cross was missed. A missed meeting is a question ("what got in the way?"), not a mark.
+    """
+    r = analysis.meeting_rhythm(series, meetings, start=start, end=end)
+    exp = r.expected
+    if exp.empty:
+        return _nothing("Meeting rhythm", "planned meetings have been")
+    summary = r.summary[r.summary["expected"] > 0].reset_index(drop=True)
+    fig, ax = _figure(height=max(2.5, 1.2 + 0.6 * len(summary)))
+    names = list(summary["name"])
+    for i, sid in enumerate(summary["series"]):
+        mine = exp[exp["series"] == sid]
+        kept_on = mine[mine["kept"] & mine["on_agreed_weekday"].fillna(False).astype(bool)]
+        kept_off = mine[mine["kept"] & ~mine["on_agreed_weekday"].fillna(False).astype(bool)]
+        missed = mine[~mine["kept"]]
+        y = len(names) - 1 - i
+        ax.scatter(kept_on["expected_on"], [y] * len(kept_on), color=OKABE_ITO["bluish_green"],
+                   s=50, label="Kept, on the agreed day" if i == 0 else None, zorder=3)
+        ax.scatter(kept_off["expected_on"], [y] * len(kept_off), color=OKABE_ITO["orange"],
+                   s=50, marker="D", label="Kept, on another day" if i == 0 else None, zorder=3)
+        ax.scatter(missed["expected_on"], [y] * len(missed), color=OKABE_ITO["vermillion"],
+                   s=60, marker="x", label="Missed" if i == 0 else None, zorder=3)
+    ax.set_yticks(range(len(names)))
+    ax.set_yticklabels([_safe(textwrap.fill(n, 22)) for n in reversed(names)], fontsize=9)
+    ax.set_ylim(-0.7, len(names) - 0.3)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.autofmt_xdate()
+    _style(ax)
+    kept, expected = int(summary["kept"].sum()), int(summary["expected"].sum())
+    title = f"We kept {kept} of {expected} planned meetings ({pct(kept / expected)})"
+    _title(fig, title)
+    lines = []
+    for _, row in summary.iterrows():
+        lines.append(
+            f"{row['name']} ({row['cadence']}, on {str(row['weekday']).capitalize()}s): kept "
+            f"{row['kept']} of {row['expected']}, current run {row['current_streak']}, longest "
+            f"run {row['longest_streak']}"
+            + (f", longest gap {row['longest_gap_days']:.0f} days."
+               if not math.isnan(row["longest_gap_days"]) else ".")
+        )
+    alt = (f"Timeline of planned meetings from {_date(exp['expected_on'].min())} to "
+           f"{_date(exp['expected_on'].max())}, one row per regular meeting, showing which were "
+           "kept and which missed. " + " ".join(lines))
+    table = summary[["name", "cadence", "weekday", "expected", "kept", "missed", "on_weekday",
+                     "longest_gap_days", "current_streak", "longest_streak"]].rename(columns={
+        "name": "Meeting", "cadence": "How often", "weekday": "Day", "expected": "Planned",
+        "kept": "Kept", "missed": "Missed", "on_weekday": "On the agreed day",
+        "longest_gap_days": "Longest gap (days)", "current_streak": "Current run",
+        "longest_streak": "Longest run"})
+    return Chart(fig, title, alt, table)
+
+
+def attendance_chart(meetings: pd.DataFrame | None) -> Chart:
+    """Who came to each meeting, by part of the system (stacked bars of people).
+
+    The title says how many meetings people with lived experience came to (GS4). A part
+    missing is a question of reach and invitation, not a failing of those who came.
+    """
+    wide = analysis.attendance_wide(meetings)
+    if wide.empty:
+        return _nothing("Who came", "meetings have been")
+    summary = analysis.attendance_summary(meetings).set_index("part")
+    never = analysis.parts_never_present(meetings)
+    fig, ax = _figure()
+    x = range(1, len(wide) + 1)
+    bottom = pd.Series(0, index=wide.index)
+    for p in PARTS:
+        if wide[p].sum() == 0:
+            continue
+        ax.bar(list(x), wide[p], bottom=bottom, color=PART_COLOURS[p], label=PART_LABELS[p],
+               width=0.8, edgecolor="white", linewidth=0.5)
+        bottom = bottom + wide[p]
+    n = len(wide)
+    ticks = list(x) if n <= 12 else list(x)[:: max(1, n // 10)]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([_short(wide["held_on"].iloc[i - 1], str(i)) for i in ticks],
+                       rotation=45, ha="right")
+    ax.set_ylabel("People")
+    _whole_numbers(ax)
+    ax.set_xlabel("Meeting, oldest first")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    _style(ax)
+    le = int(summary.loc["lived_experience", "meetings_present"])
+    title = (f"People with lived experience came to {le} of {n} "
+             f"{'meeting' if n == 1 else 'meetings'}")
+    _title(fig, title)
+    present = ", ".join(
+        f"{PART_LABELS[p]} {int(summary.loc[p, 'meetings_present'])}" for p in PARTS
+        if summary.loc[p, "meetings_present"] > 0)
+    alt = (f"Stacked bar chart of how many people came from each part of the system to each "
+           f"of {n} meetings. Meetings each part came to: {present or 'none'}.")
+    if never:
+        alt += " Nobody came from: " + ", ".join(PART_LABELS[p] for p in never) + "."
+    table = summary.reset_index()[["label", "meetings_present", "people", "mean_per_meeting"]]
+    table = table.assign(mean_per_meeting=table["mean_per_meeting"].round(1)).rename(columns={
+        "label": "Part of the system", "meetings_present": "Meetings they came to",
+        "people": "Attendances", "mean_per_meeting": "Average a meeting"})
+    return Chart(fig, title, alt, table)
+
+
+# ---------------------------------------------------------------------------
+# 3. Bureaucracy burden (LB2)
+# ---------------------------------------------------------------------------
+
+
+def burden_chart(burden: pd.DataFrame | None) -> Chart:
+    """Staff hours a year spent on each funder's requirements (horizontal bars).
+
+    NPC found reporting cost charities about 4.5% of a grant on average, up to 9%. Unknown
+    hours are shown as unknown, never as zero.
+    """
+    audit = analysis.burden_audit(burden)
+    f = audit.by_funder
+    if f.empty:
+        return _nothing("Funding paperwork", "funding requirements have been")
+    f = f.iloc[::-1].reset_index(drop=True)
+    fig, ax = _figure(height=max(2.5, 1.4 + 0.5 * len(f)))
+    bars = ax.barh([_safe(textwrap.fill(n, 28)) for n in f["funder"]], f["hours_a_year"],
+                   color=OKABE_ITO["blue"])
+    top = float(f["hours_a_year"].max() or 1)
+    for bar, (_, row) in zip(bars, f.iterrows(), strict=True):
+        note = f"{row['hours_a_year']:,.0f} h"
+        if not math.isnan(row["share_of_grant"]):
+            note += f", {row['share_of_grant'] * 100:.1f}% of grant"
+        if row["hours_unknown"]:
+            note += f" (+{int(row['hours_unknown'])} unknown)"
+        ax.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2, note,
+                va="center", fontsize=8)
+    ax.set_xlim(0, top * 1.6)
+    ax.set_xlabel("Staff hours a year")
+    _style(ax)
+    at_least = "at least " if audit.hours_unknown else ""
+    title = f"Funding paperwork takes {at_least}{audit.hours_a_year:,.0f} staff hours a year"
+    if not math.isnan(audit.share_of_grant):
+        title += f", {audit.share_of_grant * 100:.1f}% of grants"
+    _title(fig, title)
+    alt = (f"Horizontal bar chart of staff hours a year spent on funding requirements, for "
+           f"each of {len(f)} funders. {audit.sentence}")
+    table = audit.by_funder.assign(
+        share_of_grant=(audit.by_funder["share_of_grant"] * 100).round(2),
+        cost_a_year=audit.by_funder["cost_a_year"].round(0),
+    ).rename(columns={
+        "funder": "Funder", "requirements": "Requirements", "hours_a_year": "Hours a year",
+        "hours_unknown": "Hours unknown", "cost_a_year": "Cost a year (£)",
+        "grant_value": "Grant value (£)", "share_of_grant": "Share of grant (%)"})
+    return Chart(fig, title, alt, table)
+
+
+def strip_chart(burden: pd.DataFrame | None) -> Chart:
+    """The strip list: hours a year each requirement would free if stopped or shared.
+
+    A suggestion to take to the funder, not a verdict on the requirement or who asks for it.
+    """
+    audit = analysis.burden_audit(burden)
+    s = audit.strip_list
+    if s.empty:
+        return _nothing("Strip list", "requirements to stop, share or simplify have been")
+    shown = s.iloc[::-1].reset_index(drop=True)
+    fig, ax = _figure(height=max(2.5, 1.4 + 0.4 * len(shown)))
+    colours = {"stop": OKABE_ITO["vermillion"], "share": OKABE_ITO["blue"],
+               "simplify": OKABE_ITO["orange"]}
+    labels = [_safe(textwrap.shorten(f"{r} ({f})", 48, placeholder="…"))
+              for r, f in zip(shown["requirement"], shown["funder"], strict=True)]
+    hours = shown["hours_freed"].fillna(0.0)
+    ax.barh(labels, hours, color=[colours.get(a, GREY) for a in shown["suggested_action"]])
+    top = float(hours.max() or 1)
+    for i, (_, row) in enumerate(shown.iterrows()):
+        note = (f"{row['suggested_action']}: {row['hours_freed']:,.0f} h"
+                if not math.isnan(row["hours_freed"])
+                else f"{row['suggested_action']}: hours unknown")
+        ax.text(hours.iloc[i] + top * 0.01, i, note, va="center", fontsize=8)
+    ax.set_xlim(0, top * 1.5)
+    ax.set_xlabel("Staff hours a year it would free")
+    ax.tick_params(axis="y", labelsize=8)
+    _style(ax)
+    n = len(s)
+    title = (f"Stopping or sharing {n} {'requirement' if n == 1 else 'requirements'} would free "
+             f"{audit.hours_freed:,.0f} hours a year")
+    _title(fig, title)
+    top_row = s.iloc[0]
+    alt = (f"Horizontal bar chart of {n} funding requirements that could be stopped, shared "
+           f"or simplified, ranked by the staff hours a year each would free. The largest is "
+           f"{top_row['requirement']} for {top_row['funder']}"
+           + (f" ({top_row['hours_freed']:,.0f} hours)." if not math.isnan(top_row["hours_freed"])
+              else ".")
+           + f" Together they would free {audit.hours_freed:,.0f} hours a year.")
+    table = s[["rank", "requirement", "funder", "suggested_action", "reasons", "hours_freed"]]
+    table = table.rename(columns={
+        "rank": "Rank", "requirement": "Requirement", "funder": "Funder",
+        "suggested_action": "Suggested", "reasons": "Why", "hours_freed": "Hours freed"})
+    return Chart(fig, title, alt, table)
+
+
+# ---------------------------------------------------------------------------
+# 4. Learning health (LE1-LE3)
+# ---------------------------------------------------------------------------
+
+
+def learning_chart(learning: pd.DataFrame | None, shares: pd.DataFrame | None = None) -> Chart:
+    """Left: breakthroughs, disappointments and surprises recorded. Right: how many pieces
+    of learning reached each part of the system. A log without disappointments usually
+    means they are not being written down, not that there were none."""
+    balance = analysis.learning_balance(learning)
+    total = int(balance["count"].sum())
+    if total == 0:
+        return _nothing("Learning", "learning has been")
+    reach = analysis.reach_by_part(learning, shares)
+    nobody = int(analysis.learning_reach(learning, shares)["shared_with_nobody"].sum())
+    fig, (left, right) = _figure(ncols=2, width=9.0)
+    bars = left.bar(balance["label"], balance["count"],
+                    color=[KIND_COLOURS.get(k, GREY) for k in balance["kind"]])
+    _bar_labels(left, bars)
+    left.set_ylabel("Entries")
+    _whole_numbers(left)
+    _whole_numbers(right, "x")
+    left.set_title("What we recorded", fontsize=10)
+    right.barh([textwrap.fill(lbl, 18) for lbl in reach["label"][::-1]],
+               reach["learning_reached"][::-1],
+               color=[PART_COLOURS[p] for p in reach["part"][::-1]])
+    right.set_xlabel("Pieces of learning shared with them")
+    right.set_title("Who we shared it with", fontsize=10)
+    right.tick_params(axis="y", labelsize=8)
+    for ax in (left, right):
+        _style(ax)
+    counts = balance.set_index("kind")["count"]
+    b, d = int(counts.get("breakthrough", 0)), int(counts.get("disappointment", 0))
+    if b > d:
+        title = f"More breakthroughs than disappointments recorded: {b} to {d}"
+    elif d > b:
+        title = f"More disappointments than breakthroughs recorded: {d} to {b}"
+    else:
+        title = f"As many disappointments as breakthroughs recorded: {b} each"
+    _title(fig, title)
+    reached = ", ".join(f"{lbl} {n}" for lbl, n in zip(reach["label"], reach["learning_reached"],
+                                                       strict=True) if n)
+    alt = (f"Two bar charts. Left: {total} pieces of learning: {b} breakthroughs, {d} "
+           f"disappointments and {int(counts.get('surprise', 0))} surprises. Right: how many "
+           f"were shared with each part of the system: {reached or 'none yet'}. "
+           f"{nobody} {'has' if nobody == 1 else 'have'} not been shared with anyone yet.")
+    table = pd.concat([
+        balance.assign(group="What we recorded")[["group", "label", "count"]],
+        reach.rename(columns={"learning_reached": "count"}).assign(
+            group="Shared with")[["group", "label", "count"]],
+    ], ignore_index=True).rename(columns={"group": "Group", "label": "Item", "count": "Count"})
+    return Chart(fig, title, alt, table)
+
+
+def reviews_chart(experiments: pd.DataFrame | None, reviews: pd.DataFrame | None) -> Chart:
+    """Reviews of experiments: did it go to plan, and what we decided next (EX2, EX4).
+
+    "No" and "partly" are learning, not failure; "stop" means we learned what we needed.
+    """
+    outcomes = analysis.review_outcomes(reviews)
+    done = analysis.experiment_reviews(experiments, reviews)
+    waiting = int(done["needs_review"].sum())
+    n = int(outcomes[outcomes["question"] == "went_to_plan"]["count"].sum())
+    if n == 0 and waiting == 0:
+        return _nothing("Reviews", "reviews of experiments have been")
+    went = outcomes[outcomes["question"] == "went_to_plan"]
+    dec = outcomes[outcomes["question"] == "decision"]
+    fig, (left, right) = _figure(ncols=2, width=9.0)
+    colours = [OKABE_ITO["bluish_green"], OKABE_ITO["orange"], OKABE_ITO["vermillion"]]
+    _bar_labels(left, left.bar(went["label"], went["count"], color=colours))
+    left.set_title("Did it go to plan?", fontsize=10)
+    left.set_ylabel("Reviews")
+    _whole_numbers(left)
+    _whole_numbers(right)
+    _bar_labels(right, right.bar([textwrap.fill(lbl.split(":")[0], 12) for lbl in dec["label"]],
+                                 dec["count"], color=colours))
+    right.set_title("What we decided", fontsize=10)
+    for ax in (left, right):
+        _style(ax)
+    not_to_plan = int(went.set_index("answer")["count"].get("partly", 0)
+                      + went.set_index("answer")["count"].get("no", 0))
+    title = (f"{not_to_plan} of {n} reviews found things did not fully go to plan: "
+             "all of it is learning")
+    if waiting:
+        title += f"; {waiting} waiting for a review"
+    _title(fig, title)
+    median = done["days_to_review"].median()
+    alt = (f"Two bar charts of {n} reviews of experiments. Left: whether each went to plan "
+           + ", ".join(f"({lbl}: {c})" for lbl, c in zip(went["label"], went["count"],
+                                                         strict=True))
+           + ". Right: what was decided next "
+           + ", ".join(f"({lbl.split(':')[0]}: {c})" for lbl, c in zip(dec["label"],
+                                                                       dec["count"],
+                                                                       strict=True))
+           + "."
+           + (f" Reviews came a median of {median:.0f} days after the end."
+              if not math.isnan(median) else "")
+           + (f" {waiting} finished experiments have no review yet." if waiting else ""))
+    table = outcomes[["question", "label", "count"]].replace(
+        {"question": {"went_to_plan": "Went to plan", "decision": "Decision"}}).rename(
+        columns={"question": "Question", "label": "Answer", "count": "Reviews"})
+    return Chart(fig, title, alt, table)
+
+
+# ---------------------------------------------------------------------------
+# 5. Portfolio (EX1, EX3)
+# ---------------------------------------------------------------------------
+
+
+def portfolio_chart(experiments: pd.DataFrame | None) -> Chart:
+    """Left: experiments by the part of the system that proposed them. Right: risk, split by
+    whether they involve new people or a new setting. A spread, not a target."""
+    p = analysis.experiment_portfolio(experiments)
+    if p.total == 0:
+        return _nothing("Experiments", "experiments have been")
+    fig, (left, right) = _figure(ncols=2, width=9.0)
+    prop = p.by_proposer.iloc[::-1]
+    left.barh([textwrap.fill(lbl, 18) for lbl in prop["label"]], prop["count"],
+              color=[PART_COLOURS[x] for x in prop["part"]])
+    left.set_title("Whose idea", fontsize=10)
+    left.set_xlabel("Experiments")
+    left.tick_params(axis="y", labelsize=8)
+    cross = p.risk_by_novelty.pivot_table(index="risk", columns="novelty", values="count",
+                                          aggfunc="sum").reindex(
+        index=list(RISKS), columns=list(NOVELTY))
+    novelty_colours = [OKABE_ITO["vermillion"], OKABE_ITO["orange"], OKABE_ITO["sky_blue"], GREY]
+    bottom = pd.Series(0, index=cross.index)
+    for k, colour in zip(cross.columns, novelty_colours, strict=True):
+        right.bar([r.capitalize() for r in cross.index], cross[k], bottom=bottom, color=colour,
+                  label=NOVELTY[k])
+        bottom = bottom + cross[k]
+    right.set_title("How risky, and how new", fontsize=10)
+    right.set_ylabel("Experiments")
+    _whole_numbers(right)
+    _whole_numbers(left, "x")
+    right.legend(fontsize=7, frameon=False)
+    for ax in (left, right):
+        _style(ax)
+    parts = int((p.by_proposer["count"] > 0).sum())
+    new = int(round(p.new_share * p.total))
+    title = (f"{p.total} {'experiment' if p.total == 1 else 'experiments'} from {parts} "
+             f"{'part' if parts == 1 else 'parts'} of the system; {new} try new people or "
+             "settings")
+    _title(fig, title)
+    status = ", ".join(f"{lbl.lower()} {c}" for lbl, c in zip(p.by_status["label"],
+                                                              p.by_status["count"],
+                                                              strict=True) if c)
+    proposers = ", ".join(f"{lbl} {c}" for lbl, c in zip(p.by_proposer["label"],
+                                                         p.by_proposer["count"],
+                                                         strict=True) if c)
+    risks = ", ".join(f"{lbl.lower()} {c}" for lbl, c in zip(p.by_risk["label"],
+                                                             p.by_risk["count"], strict=True))
+    alt = (f"Two bar charts of {p.total} experiments. Left: whose idea they were "
+           f"({proposers}). Right: how risky they are ({risks}), split by whether they involve "
+           f"new people or a new setting. Where they are up to: {status}.")
+    table = pd.concat([
+        p.by_proposer.assign(group="Whose idea")[["group", "label", "count"]],
+        p.by_risk.assign(group="Risk")[["group", "label", "count"]],
+        p.by_novelty.assign(group="New people or setting")[["group", "label", "count"]],
+        p.by_status.assign(group="Where it is up to")[["group", "label", "count"]],
+    ], ignore_index=True).rename(columns={"group": "Group", "label": "Item",
+                                          "count": "Experiments"})
+    return Chart(fig, title, alt, table)
+
+
+# ---------------------------------------------------------------------------
+# 6. Pulse and check-ins (RC1, RC3, BH1, ES1, ES3)
+# ---------------------------------------------------------------------------
+
+
+def pulse_chart(pulse: pd.DataFrame | None, *, min_group: int = 5) -> Chart:
+    """Everyone's mean score (0-10) for every statement in the latest round, with the round
+    before as a hollow marker. Groups of fewer than `min_group` people are never shown.
+    Perceptions for reflection, never for holding anyone to account."""
+    latest = analysis.latest_pulse(pulse, min_group=min_group)
+    if latest.empty:
+        return _nothing("Behaviour pulse", "pulse answers have been")
+    period = str(latest["period"].iloc[0])
+    rows = latest.iloc[::-1].reset_index(drop=True)
+    fig, ax = _figure(height=max(3.0, 1.4 + 0.5 * len(rows)), width=9.0)
+    labels = [_safe(textwrap.fill(f"{pr} {lbl}", 48))
+              for pr, lbl in zip(rows["practice"].fillna(""), rows["label"], strict=True)]
+    positions = list(range(len(rows)))
+    ax.barh(positions, rows["mean"].fillna(0.0), color=OKABE_ITO["blue"], label=period)
+    previous = rows["mean"] - rows["change"]
+    has_prev = previous.notna()
+    if has_prev.any():
+        ax.scatter(previous[has_prev], [positions[i] for i in rows.index[has_prev]],
+                   facecolors="white", edgecolors=OKABE_ITO["black"], zorder=3, s=30,
+                   label="Round before")
+    for i, (_, row) in enumerate(rows.iterrows()):
+        if row["suppressed"]:
+            ax.text(0.1, i, f"not shown: fewer than {min_group} answers", va="center",
+                    fontsize=8, color=OKABE_ITO["black"])
+        else:
+            right = max(row["mean"], previous.iloc[i] if has_prev.iloc[i] else 0.0)
+            ax.text(right + 0.25, i, f"{row['mean']:.1f}", va="center", fontsize=8)
+    ax.set_yticks(positions)
+    ax.set_yticklabels(labels, fontsize=8)
+    ax.set_xlim(0, 10.8)
+    ax.set_xlabel("Mean score (0 = not at all, 10 = completely)")
+    ax.legend(fontsize=8, frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2)
+    _style(ax)
+    visible = latest[~latest["suppressed"]]
+    if visible.empty:
+        title = f"Behaviour pulse {period}: too few answers to show any statement yet"
+        alt = (f"Bar chart of the behaviour pulse for {period}. Every statement had fewer than "
+               f"{min_group} answers, so no score is shown, to keep answers anonymous.")
+    else:
+        low = visible.loc[visible["mean"].idxmin()]
+        high = visible.loc[visible["mean"].idxmax()]
+        short = textwrap.shorten(str(low["label"]).rstrip("."), 52, placeholder="…")
+        title = f"Lowest score in {period}: \u201c{short}\u201d, {low['mean']:.1f} out of 10"
+        alt = (f"Bar chart of everyone's mean score out of 10 for {len(latest)} statements in "
+               f"{period}. Lowest: \"{low['label']}\" at {low['mean']:.1f}. Highest: "
+               f"\"{high['label']}\" at {high['mean']:.1f}.")
+        moved = visible.dropna(subset=["change"])
+        if len(moved):
+            up = moved.loc[moved["change"].idxmax()]
+            alt += (f" Biggest change since {up['previous_period']}: \"{up['label']}\" "
+                    f"({up['change']:+.1f}).")
+        hidden = int(latest["suppressed"].sum())
+        if hidden:
+            alt += (f" {_count(hidden, 'statement')} had fewer than {min_group} answers and "
+                    f"{'is' if hidden == 1 else 'are'} not shown.")
+    _title(fig, title)
+    table = latest.assign(mean=latest["mean"].round(1), change=latest["change"].round(1))[
+        ["practice", "label", "period", "mean", "previous_period", "change", "suppressed"]
+    ].rename(columns={"practice": "Practice", "label": "Statement", "period": "Round",
+                      "mean": "Mean score", "previous_period": "Round before",
+                      "change": "Change", "suppressed": "Hidden (too few answers)"})
+    return Chart(fig, title, alt, table)
+
+
+def checkin_chart(checkins: pd.DataFrame | None, *, min_group: int = 5) -> Chart:
+    """How heavy the work felt, month by month (0 light to 10 very heavy), for everyone.
+
+    Months with fewer than `min_group` check-ins are left out of the line, never shown.
+    Aggregate only: a signal to make time for the emotional side of the work (ES3).
+    """
+    trend = analysis.checkin_trend(checkins, min_group=min_group)
+    if trend.empty:
+        return _nothing("How heavy the work feels", "check-ins have been")
+    fig, ax = _figure()
+    months = list(trend["month"])
+    positions = list(range(len(months)))
+    ax.plot(positions, trend["mean_load"], marker="o", color=OKABE_ITO["vermillion"])
+    hidden = trend[trend["suppressed"]]
+    for m in hidden["month"]:
+        ax.text(months.index(m), 0.3, "too few to show", ha="center", va="bottom", fontsize=7,
+                rotation=90)
+    ax.set_xticks(positions)
+    ax.set_xticklabels([_month(m) for m in months], rotation=45, ha="right")
+    ax.set_xlim(-0.5, len(months) - 0.5)
+    ax.set_ylim(0, 10)
+    ax.set_ylabel("Mean emotional load (0 light, 10 very heavy)")
+    _style(ax)
+    visible = trend[~trend["suppressed"]]
+    if visible.empty:
+        title = "How heavy the work feels: too few check-ins to show yet"
+        alt = (f"Line chart of emotional load by month. Every month had fewer than {min_group} "
+               "check-ins, so nothing is shown, to keep check-ins anonymous.")
+    else:
+        first, last = visible.iloc[0], visible.iloc[-1]
+        diff = last["mean_load"] - first["mean_load"]
+        if len(visible) == 1:
+            title = (f"The work felt {last['mean_load']:.1f} out of 10 heavy in "
+                     f"{_month(last['month'])}")
+        elif diff <= -0.5:
+            title = (f"The work felt lighter: from {first['mean_load']:.1f} in "
+                     f"{_month(first['month'])} to {last['mean_load']:.1f} in "
+                     f"{_month(last['month'])}")
+        elif diff >= 0.5:
+            title = (f"The work felt heavier: from {first['mean_load']:.1f} in "
+                     f"{_month(first['month'])} to {last['mean_load']:.1f} in "
+                     f"{_month(last['month'])}")
+        else:
+            title = (f"The work felt about as heavy in {_month(last['month'])} "
+                     f"({last['mean_load']:.1f}) as in {_month(first['month'])}")
+        alt = (f"Line chart of the mean emotional load out of 10 for each month from "
+               f"{_month(months[0])} to {_month(months[-1])}. "
+               + "; ".join(f"{_month(r['month'])}: {r['mean_load']:.1f}"
+                           for _, r in visible.iterrows())
+               + ".")
+        if len(hidden):
+            alt += (f" {_count(len(hidden), 'month')} had fewer than {min_group} check-ins "
+                    f"and {'is' if len(hidden) == 1 else 'are'} not shown.")
+    _title(fig, title)
+    table = trend.assign(mean_load=trend["mean_load"].round(1))[
+        ["month", "mean_load", "suppressed"]].rename(columns={
+            "month": "Month", "mean_load": "Mean load", "suppressed": "Hidden (too few)"})
+    return Chart(fig, title, alt, table)
+
+
+__all__ = [
+    "OKABE_ITO", "PART_COLOURS", "Chart", "attendance_chart", "burden_chart", "checkin_chart",
+    "decisions_chart", "learning_chart", "participation_chart", "portfolio_chart",
+    "pulse_chart", "reviews_chart", "rhythm_chart", "strip_chart", "to_data_uri", "to_png",
+]
