@@ -224,10 +224,14 @@ def unneutralise(text: str) -> str:
     return text[1:] if _UNESCAPE.match(text) else text
 
 
+_XML_UNSAFE = re.compile("[\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _ooxml_escape(text: str) -> str:
-    """Keep carriage returns and literal ``_xHHHH_`` through an .xlsx file, as Excel does."""
+    """Keep carriage returns, characters XML cannot hold and literal ``_xHHHH_`` through an
+    .xlsx file, escaped as ``_xHHHH_`` the way Excel itself does."""
     text = _OOXML_ESCAPE.sub(lambda m: "_x005F" + m.group(0), text)
-    return text.replace("\r", "_x000D_")
+    return _XML_UNSAFE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
 
 
 def _ooxml_unescape(text: str) -> str:
@@ -1141,7 +1145,7 @@ def _convert(meta: FieldMeta, value: Any, table: _Table) -> Any:
         if table.spreadsheet:
             stripped = value.lstrip()
             if _UNESCAPE.match(stripped):
-                value = stripped[1:]
+                value = unneutralise(stripped)
             elif stripped.startswith("="):
                 raise _CellProblem(
                     f"{meta.label}: '{_short(stripped)}' looks like a spreadsheet formula, which "
