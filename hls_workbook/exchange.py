@@ -851,6 +851,10 @@ def _read_folder(path: Path, kind: str | None) -> tuple[list[_Table], list[str]]
                     f"The export in {path.name} is incomplete: {name} is missing. Export again "
                     "or copy the whole folder.", path
                 )
+    if wanted and wanted not in by_kind:
+        raise ImportFileError(
+            f"The folder {path.name} has no file for {wanted} (it would be {wanted}.csv).", path
+        )
     if not by_kind:
         raise ImportFileError(
             f"The folder {path.name} holds no CSV files named after a kind of record (for "
@@ -931,9 +935,6 @@ def _open_xlsx(path: Path) -> Any:
 def _sheet_rows(path: Path, ws: Any, where: str) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
     header: list[Any] | None = None
     rows: list[tuple[int, list[Any]]] = []
-    max_row = getattr(ws, "max_row", None)
-    if isinstance(max_row, int) and max_row > MAX_ROWS + 1 + 1000:
-        raise _too_many_rows(path, where)
     for line, values in enumerate(ws.iter_rows(values_only=True), start=1):
         cells = [_ooxml_unescape(v) if isinstance(v, str) else v for v in values]
         if not any(_filled(c) for c in cells):
@@ -984,6 +985,11 @@ def _read_xlsx(path: Path, kind: str | None) -> tuple[list[_Table], list[str]]:
         chosen: list[tuple[Any, str | None]]
         if wanted and wanted in named:
             chosen = [(named[wanted], wanted)]
+        elif wanted and named:
+            raise ImportFileError(
+                f"{path.name} has no sheet for {wanted}; its sheets are: "
+                f"{', '.join(ws.title for ws in sheets)}. Name the sheet '{wanted}'.", path
+            )
         elif named and not wanted:
             chosen = [(ws, k) for k, ws in named.items()]
             notes.extend(f"The sheet '{ws.title}' in {path.name} was not imported: its name is "
@@ -991,7 +997,10 @@ def _read_xlsx(path: Path, kind: str | None) -> tuple[list[_Table], list[str]]:
         else:
             candidates = others or list(named.values())
             non_empty = [ws for ws in candidates if _sheet_has_data(ws)]
-            if len(non_empty) != 1:
+            if not non_empty:
+                raise ImportFileError(f"{path.name} is empty: none of its sheets holds data. "
+                                      "Check that it was saved.", path)
+            if len(non_empty) > 1:
                 raise ImportFileError(
                     f"{path.name} has {len(non_empty)} sheets with data and we cannot tell which "
                     f"to import. Name each sheet after its kind of record (for example "
@@ -1178,6 +1187,8 @@ def _convert(meta: FieldMeta, value: Any, table: _Table) -> Any:
                 f"{meta.label} is a number, not a date; format the column as a date or write "
                 "it like 2026-03-31"
             )
+        if widget == "links" and float(value).is_integer():
+            return [int(value)]
         if widget in ("text", "long_text", "choice", "yes_partly_no", "period", "tags",
                       "multi_choice"):
             if isinstance(value, float) and value.is_integer():
@@ -1261,6 +1272,8 @@ def _validate(table: _Table, line: int, data: dict[str, Any], place: str | None)
     if extra:
         problems["row"] = extra
     meta, meta_problems = _meta_values(data, table)
+    if place is not None:
+        meta_problems.pop("place", None)  # the place column is not used
     problems.update(meta_problems)
     model = RECORD_KINDS[table.kind]
     fields = {m.name: m for m in model.fields_meta()}

@@ -659,6 +659,9 @@ def test_refuses_empty_files(wb: Any, tmp_path: Path) -> None:
     refused(wb, tmp_path / "pulse.csv", "no records")
     (tmp_path / "empty.xlsx").write_bytes(b"")
     refused(wb, tmp_path / "empty.xlsx", "is empty")
+    refused(wb, write_xlsx(tmp_path / "blank.xlsx", {"Sheet1": [[None]]}), "is empty")
+    refused(wb, write_xlsx(tmp_path / "two.xlsx", {"A": [["x"], [1]], "B": [["y"], [2]]}),
+            "2 sheets with data")
     (tmp_path / "empty.json").write_text("  ")
     refused(wb, tmp_path / "empty.json", "is empty")
 
