@@ -535,7 +535,7 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 def _decode_text(path: Path, raw: bytes) -> str:
     save_as = (
-        "In Excel choose File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'; in LibreOffice "
+        "in Excel choose File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'; in LibreOffice "
         "choose 'Text CSV' with the character set 'Unicode (UTF-8)'."
     )
     if raw.startswith(b"PK\x03\x04"):
@@ -545,11 +545,13 @@ def _decode_text(path: Path, raw: bytes) -> str:
         )
     if raw.startswith(_OLE):
         raise ImportFileError(
-            f"{path.name} is an old Excel (.xls) workbook, not a CSV text file. {save_as}", path
+            f"{path.name} is an old Excel (.xls) workbook, not a CSV text file. To import it, "
+            f"{save_as}", path
         )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportFileError(
-            f"{path.name} is saved as UTF-16 ('Unicode Text'), which we do not read. {save_as}",
+            f"{path.name} is saved as UTF-16 ('Unicode Text'), which we do not read. Save it as "
+            f"UTF-8 CSV: {save_as}",
             path,
         )
     if b"\x00" in raw:
@@ -750,12 +752,14 @@ def _map_header(path: Path, source: str, kind: str, header: list[Any],
         )
     if unknown:
         names = ", ".join(f"'{u}'" for u in unknown)
+        title = RECORD_KINDS[kind].title_plural.lower()
+        what = kind.replace("_", " ") if title == kind else f"{title} ({kind})"
         hint = ""
         if len([h for h in header if h is not None and str(h).strip()]) == 1:
             hint = " The first row must hold the column headings: delete any title rows above."
         raise ImportFileError(
-            f"{source} has column{'s' if len(unknown) > 1 else ''} we do not know for "
-            f"{RECORD_KINDS[kind].title_plural.lower()} ({kind}): {names}. Rename "
+            f"{source} has {'columns' if len(unknown) > 1 else 'a column'} we do not know for "
+            f"{what}: {names}. Rename "
             f"{'them' if len(unknown) > 1 else 'it'} to one of the expected columns, or "
             f"delete {'them' if len(unknown) > 1 else 'it'}. Expected (name or label): "
             f"{_expected_columns(kind)}.{hint}", path
