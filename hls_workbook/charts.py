@@ -229,7 +229,9 @@ def participation_chart(
     if trend.empty or summary.dominant_part is None:
         return _nothing("Who spoke", "speaking time has been")
     wide = trend.pivot_table(index="meeting_number", columns="part", values="share",
-                             aggfunc="sum").fillna(0.0)
+                             aggfunc="sum")
+    order = list(dict.fromkeys(trend["part"]))
+    wide = wide.reindex(columns=order).fillna(0.0)
     parts = [p for p in PARTS if p in wide.columns and wide[p].sum() > 0]
     held = trend.drop_duplicates("meeting").set_index("meeting_number")["held_on"]
     fig, ax = _figure()
@@ -257,8 +259,12 @@ def participation_chart(
     what = {"turns": f"took most turns: {share} of them",
             "mixed": f"had most of the speaking: {share}"}.get(
         summary.measure, f"spoke most: {share} of the time")
-    span = ("" if summary.meetings_counted == summary.meetings_recorded
-            else f" in the last {summary.meetings_counted} meetings")
+    if summary.meetings_counted == summary.meetings_recorded:
+        span = ""
+    elif summary.meetings_counted == 1:
+        span = " in the last meeting"
+    else:
+        span = f" in the last {summary.meetings_counted} meetings"
     title = f"{who} {what}{span}"
     _title(fig, title)
     table = wide.mul(100).round(1)
