@@ -325,8 +325,8 @@ def decisions_chart(decisions: pd.DataFrame | None) -> Chart:
 
 
 def rhythm_chart(
-    series: pd.DataFrame | None,
-    meetings: pd.DataFrame | None,
+    series: pd.DataFrame | analysis.Rhythm | None,
+    meetings: pd.DataFrame | None = None,
     *,
     start: Any = None,
     end: Any = None,
@@ -335,8 +335,11 @@ def rhythm_chart(
 
     Filled green dots were kept on the agreed weekday, orange on another day; a vermillion
     cross was missed. A missed meeting is a question ("what got in the way?"), not a mark.
+    Pass the series and meetings tables, or a :class:`~hls_workbook.analysis.Rhythm`
+    already computed.
     """
-    r = analysis.meeting_rhythm(series, meetings, start=start, end=end)
+    r = series if isinstance(series, analysis.Rhythm) else analysis.meeting_rhythm(
+        series, meetings, start=start, end=end)
     exp = r.expected
     if exp.empty:
         return _nothing("Meeting rhythm", "planned meetings have been")
@@ -438,13 +441,17 @@ def attendance_chart(meetings: pd.DataFrame | None) -> Chart:
 # ---------------------------------------------------------------------------
 
 
-def burden_chart(burden: pd.DataFrame | None) -> Chart:
+def _audit(burden: pd.DataFrame | analysis.BurdenAudit | None) -> analysis.BurdenAudit:
+    return burden if isinstance(burden, analysis.BurdenAudit) else analysis.burden_audit(burden)
+
+
+def burden_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
     """Staff hours a year spent on each funder's requirements (horizontal bars).
 
     NPC found reporting cost charities about 4.5% of a grant on average, up to 9%. Unknown
-    hours are shown as unknown, never as zero.
+    hours are shown as unknown, never as zero. Pass the burden table or a BurdenAudit.
     """
-    audit = analysis.burden_audit(burden)
+    audit = _audit(burden)
     f = audit.by_funder
     if f.empty:
         return _nothing("Funding paperwork", "funding requirements have been")
@@ -481,12 +488,13 @@ def burden_chart(burden: pd.DataFrame | None) -> Chart:
     return Chart(fig, title, alt, table)
 
 
-def strip_chart(burden: pd.DataFrame | None) -> Chart:
+def strip_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
     """The strip list: hours a year each requirement would free if stopped or shared.
 
     A suggestion to take to the funder, not a verdict on the requirement or who asks for it.
+    Pass the burden table or a BurdenAudit.
     """
-    audit = analysis.burden_audit(burden)
+    audit = _audit(burden)
     s = audit.strip_list
     if s.empty:
         return _nothing("Strip list", "requirements to stop, share or simplify have been")
@@ -519,10 +527,10 @@ def strip_chart(burden: pd.DataFrame | None) -> Chart:
            + (f" ({top_row['hours_freed']:,.0f} hours)." if not math.isnan(top_row["hours_freed"])
               else ".")
            + f" Together they would free {audit.hours_freed:,.0f} hours a year.")
-    table = s[["rank", "requirement", "funder", "suggested_action", "reasons", "hours_freed"]]
+    table = s[["rank", "requirement", "funder", "suggested_label", "reasons", "hours_freed"]]
     table = table.rename(columns={
         "rank": "Rank", "requirement": "Requirement", "funder": "Funder",
-        "suggested_action": "Suggested", "reasons": "Why", "hours_freed": "Hours freed"})
+        "suggested_label": "Suggested", "reasons": "Why", "hours_freed": "Hours freed"})
     return Chart(fig, title, alt, table)
 
 
@@ -635,10 +643,12 @@ def reviews_chart(experiments: pd.DataFrame | None, reviews: pd.DataFrame | None
 # ---------------------------------------------------------------------------
 
 
-def portfolio_chart(experiments: pd.DataFrame | None) -> Chart:
+def portfolio_chart(experiments: pd.DataFrame | analysis.Portfolio | None) -> Chart:
     """Left: experiments by the part of the system that proposed them. Right: risk, split by
-    whether they involve new people or a new setting. A spread, not a target."""
-    p = analysis.experiment_portfolio(experiments)
+    whether they involve new people or a new setting. A spread, not a target. Pass the
+    experiment table or a Portfolio."""
+    p = experiments if isinstance(experiments, analysis.Portfolio) else (
+        analysis.experiment_portfolio(experiments))
     if p.total == 0:
         return _nothing("Experiments", "experiments have been")
     fig, (left, right) = _figure(ncols=2, width=9.0)
@@ -772,7 +782,7 @@ def checkin_chart(checkins: pd.DataFrame | None, *, min_group: int = 5) -> Chart
     fig, ax = _figure()
     months = list(trend["month"])
     positions = list(range(len(months)))
-    ax.plot(positions, trend["mean_load"], marker="o", color=OKABE_ITO["vermillion"])
+    ax.plot(positions, trend["mean"], marker="o", color=OKABE_ITO["vermillion"])
     hidden = trend[trend["suppressed"]]
     for m in hidden["month"]:
         ax.text(months.index(m), 0.3, "too few to show", ha="center", va="bottom", fontsize=7,
@@ -790,33 +800,33 @@ def checkin_chart(checkins: pd.DataFrame | None, *, min_group: int = 5) -> Chart
                "check-ins, so nothing is shown, to keep check-ins anonymous.")
     else:
         first, last = visible.iloc[0], visible.iloc[-1]
-        diff = last["mean_load"] - first["mean_load"]
+        diff = last["mean"] - first["mean"]
         if len(visible) == 1:
-            title = (f"The work felt {last['mean_load']:.1f} out of 10 heavy in "
+            title = (f"The work felt {last['mean']:.1f} out of 10 heavy in "
                      f"{_month(last['month'])}")
         elif diff <= -0.5:
-            title = (f"The work felt lighter: from {first['mean_load']:.1f} in "
-                     f"{_month(first['month'])} to {last['mean_load']:.1f} in "
+            title = (f"The work felt lighter: from {first['mean']:.1f} in "
+                     f"{_month(first['month'])} to {last['mean']:.1f} in "
                      f"{_month(last['month'])}")
         elif diff >= 0.5:
-            title = (f"The work felt heavier: from {first['mean_load']:.1f} in "
-                     f"{_month(first['month'])} to {last['mean_load']:.1f} in "
+            title = (f"The work felt heavier: from {first['mean']:.1f} in "
+                     f"{_month(first['month'])} to {last['mean']:.1f} in "
                      f"{_month(last['month'])}")
         else:
             title = (f"The work felt about as heavy in {_month(last['month'])} "
-                     f"({last['mean_load']:.1f}) as in {_month(first['month'])}")
+                     f"({last['mean']:.1f}) as in {_month(first['month'])}")
         alt = (f"Line chart of the mean emotional load out of 10 for each month from "
                f"{_month(months[0])} to {_month(months[-1])}. "
-               + "; ".join(f"{_month(r['month'])}: {r['mean_load']:.1f}"
+               + "; ".join(f"{_month(r['month'])}: {r['mean']:.1f}"
                            for _, r in visible.iterrows())
                + ".")
         if len(hidden):
             alt += (f" {_count(len(hidden), 'month')} had fewer than {min_group} check-ins "
                     f"and {'is' if len(hidden) == 1 else 'are'} not shown.")
     _title(fig, title)
-    table = trend.assign(mean_load=trend["mean_load"].round(1))[
-        ["month", "mean_load", "suppressed"]].rename(columns={
-            "month": "Month", "mean_load": "Mean load", "suppressed": "Hidden (too few)"})
+    table = trend.assign(mean=trend["mean"].round(1))[
+        ["month", "mean", "suppressed"]].rename(columns={
+            "month": "Month", "mean": "Mean load", "suppressed": "Hidden (too few)"})
     return Chart(fig, title, alt, table)
 
 

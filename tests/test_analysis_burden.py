@@ -90,6 +90,7 @@ def test_strip_list_ranked_by_hours_freed(audit_wb):
                                       "Equalities form"]
     assert list(s["rank"]) == [1, 2, 3, 4]
     assert list(s["suggested_action"]) == ["share", "stop", "share", "simplify"]
+    assert s.iloc[1]["suggested_label"] == "Stop asking for it"
     assert list(s["hours_freed"].fillna(-1)) == [20.0, 10.0, 6.0, -1]
     assert s.iloc[0]["cost_freed"] == 400.0
     assert math.isnan(s.iloc[2]["cost_freed"])

@@ -123,7 +123,7 @@ def test_demo_pulse_and_checkins(demo):
     pulse = demo["pulse"]
     scores = analysis.pulse_scores(pulse)
     shown = scores[~scores["suppressed"]]
-    assert (shown["n"] >= 5).all()
+    assert (shown["responses"] >= 5).all()
     assert scores.loc[scores["suppressed"], "mean"].isna().all()
     raw = pulse[(pulse["statement"] == "equal_partners")]
     first = sorted(raw["period"].unique())[0]
@@ -136,14 +136,14 @@ def test_demo_pulse_and_checkins(demo):
     assert len(latest) == pulse["statement"].nunique()
     trend = analysis.checkin_trend(demo["checkin"], by_role=True)
     everyone = trend[trend["role"] == "all"]
-    assert everyone["n"].sum() == len(demo["checkin"])
-    assert (trend.loc[~trend["suppressed"], "n"] >= 5).all()
+    assert everyone["responses"].sum() == len(demo["checkin"])
+    assert (trend.loc[~trend["suppressed"], "responses"] >= 5).all()
     months = demo["checkin"]["checked_in_on"].dt.strftime("%Y-%m")
     assert list(everyone["month"]) == sorted(months.unique())
     # Within a month, the hidden parts together are never fewer than 5 people when
     # "everyone" is shown (so they cannot be worked out by subtraction).
     for _, block in trend.groupby("month"):
         if not block.loc[block["role"] == "all", "suppressed"].iloc[0]:
-            hidden = block[(block["role"] != "all") & block["suppressed"]]["n"].sum()
+            hidden = block[(block["role"] != "all") & block["suppressed"]]["responses"].sum()
             assert hidden == 0 or hidden >= 5
     assert isinstance(trend, pd.DataFrame)

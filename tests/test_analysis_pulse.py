@@ -43,12 +43,12 @@ def test_pulse_means_and_suppression(pulse_wb):
     p = pulse_scores(pulse_wb.table("pulse", PLACE))
     r = rows(p)
     everyone = r.loc[("equal_partners", "2026-Q1", "all")]
-    assert everyone["n"] == 13 and everyone["mean"] == pytest.approx(66 / 13)
+    assert everyone["responses"] == 13 and everyone["mean"] == pytest.approx(66 / 13)
     assert everyone["label"].startswith("We work as equal partners")
     assert everyone["practice"] == "RC1" and everyone["role_label"] == "Everyone"
     comm = r.loc[("equal_partners", "2026-Q1", "commissioner")]
     assert comm["suppressed"] and math.isnan(comm["mean"])
-    assert comm["reason"] == "fewer than 5 people" and comm["n"] == 2
+    assert comm["reason"] == "fewer than 5 people" and comm["responses"] == 2
     # Two commissioners could be worked out from "everyone" and the rest: the next-smallest
     # group (charity, 5 people) is hidden too; lived experience (6) stays.
     charity = r.loc[("equal_partners", "2026-Q1", "charity")]
@@ -57,7 +57,7 @@ def test_pulse_means_and_suppression(pulse_wb):
     lived = r.loc[("equal_partners", "2026-Q1", "lived_experience")]
     assert not lived["suppressed"] and lived["mean"] == 3.0
     # No shown mean ever comes from fewer than 5 people.
-    assert (p.loc[~p["suppressed"], "n"] >= 5).all()
+    assert (p.loc[~p["suppressed"], "responses"] >= 5).all()
     assert p.loc[p["suppressed"], "mean"].isna().all()
 
 
@@ -72,7 +72,7 @@ def test_pulse_change_since_previous_round(pulse_wb):
     first = r.loc[("equal_partners", "2026-Q1", "all")]
     assert first["previous_period"] is None and math.isnan(first["change"])
     leaders = r.loc[("leaders_trust", "2026-Q2", "all")]
-    assert leaders["suppressed"] and leaders["n"] == 2
+    assert leaders["suppressed"] and leaders["responses"] == 2
 
 
 def test_pulse_order_and_min_group(pulse_wb):
@@ -107,17 +107,17 @@ def test_checkin_trend(wb):
     c = wb.table("checkin", PLACE)
     trend = checkin_trend(c)
     assert list(trend["month"]) == ["2026-01", "2026-02"]
-    assert list(trend["n"]) == [6, 5]
-    assert trend["mean_load"].tolist() == pytest.approx([40 / 6, 4.0])
+    assert list(trend["responses"]) == [6, 5]
+    assert trend["mean"].tolist() == pytest.approx([40 / 6, 4.0])
     assert trend.iloc[1]["previous_month"] == "2026-01"
     assert trend.iloc[1]["change"] == pytest.approx(4.0 - 40 / 6)
     by_role = checkin_trend(c, by_role=True).set_index(["month", "role"])
     assert by_role.loc[("2026-01", "commissioner"), "suppressed"]
     assert by_role.loc[("2026-01", "charity"), "reason"] == "protects a small group"
-    assert by_role.loc[("2026-02", "charity"), "mean_load"] == 4.0
+    assert by_role.loc[("2026-02", "charity"), "mean"] == 4.0
     strict = checkin_trend(c, min_group=6)
     assert list(strict["suppressed"]) == [False, True]
-    assert math.isnan(strict.iloc[1]["mean_load"]) and math.isnan(strict.iloc[1]["change"])
+    assert math.isnan(strict.iloc[1]["mean"]) and math.isnan(strict.iloc[1]["change"])
 
 
 def test_pulse_and_checkins_empty(wb):

@@ -102,9 +102,12 @@ def test_burden_and_strip_chart_by_hand(wb):
     assert list(chart.table["Hours a year"]) == [24.0, 0.0]
     assert list(chart.table["Hours unknown"]) == [0, 1]
     assert is_png(chart.to_png())  # a '$' in a funder's name does not break the drawing
+    from hls_workbook.analysis import burden_audit
+
+    assert charts.burden_chart(burden_audit(t(wb, "burden"))).title == chart.title
     strip = charts.strip_chart(t(wb, "burden"))
     assert strip.title == "Stopping or sharing 1 requirement would free 24 hours a year"
-    assert list(strip.table["Suggested"]) == ["stop"]
+    assert list(strip.table["Suggested"]) == ["Stop asking for it"]
     assert is_png(strip.to_png())
 
 
@@ -120,6 +123,11 @@ def test_rhythm_chart_by_hand(wb):
     assert "Tuesday forum (weekly, on Tuesdays): kept 5 of 7" in chart.alt_text
     assert chart.table.iloc[0]["On the agreed day"] == 4
     assert is_png(chart.to_png())
+    from hls_workbook.analysis import meeting_rhythm
+
+    again = charts.rhythm_chart(meeting_rhythm(t(wb, "meeting_series"), t(wb, "meeting"),
+                                               end="2026-02-17"))
+    assert again.title == chart.title and again.alt_text == chart.alt_text
     att = charts.attendance_chart(t(wb, "meeting"))
     assert att.title == "People with lived experience came to 5 of 5 meetings"
     assert "Nobody came from: Commissioner or funder" in att.alt_text
@@ -143,7 +151,7 @@ def test_pulse_chart_hides_small_groups(wb):
     assert table.loc["RC1", "Mean score"] == 7.0 and table.loc["RC1", "Change"] == 1.0
     assert pd.isna(table.loc["ES1", "Mean score"]) and table.loc["ES1",
                                                                   "Hidden (too few answers)"]
-    assert "n" not in chart.table.columns  # counts are not part of the chart
+    assert "responses" not in chart.table.columns  # counts are not part of the chart
     assert is_png(chart.to_png())
     few = charts.pulse_chart(t(wb, "pulse"), min_group=6)
     assert few.title == "Behaviour pulse 2026-Q2: too few answers to show any statement yet"

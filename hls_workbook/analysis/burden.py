@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..model import BurdenAction
 from ._common import empty, frame, num, text
 
 KNOWN = "known"
@@ -34,8 +35,8 @@ _ITEM_COLUMNS = [
 _FUNDER_COLUMNS = ["funder", "requirements", "hours_a_year", "hours_unknown", "cost_a_year",
                    "grant_value", "share_of_grant"]
 _STRIP_COLUMNS = ["rank", "id", "requirement", "funder", "organisation", "suggested_action",
-                  "proposed_action", "reasons", "hours_a_year", "hours_status", "hours_freed",
-                  "cost_freed"]
+                  "suggested_label", "proposed_action", "reasons", "hours_a_year", "hours_status",
+                  "hours_freed", "cost_freed"]
 
 
 def _norm(value: str | None) -> str:
@@ -136,8 +137,10 @@ def strip_list(burden: pd.DataFrame | None) -> pd.DataFrame:
     the team proposed to stop, share or simplify it. hours_freed is all of its hours for
     stop and share; for simplify it is NaN (it frees some hours; how many depends on the
     new form). Unknown hours rank last. Columns: rank, id, requirement, funder,
-    organisation, suggested_action, proposed_action, reasons, hours_a_year, hours_status,
-    hours_freed, cost_freed. A suggestion to talk over with the funder, not a verdict.
+    organisation, suggested_action (stop, share or simplify), suggested_label (its
+    words, e.g. "Stop asking for it"), proposed_action (what the team proposed, if
+    anything), reasons, hours_a_year, hours_status, hours_freed, cost_freed. A suggestion
+    to talk over with the funder, not a verdict.
     """
     items = burden_items(burden)
     rows = []
@@ -162,6 +165,7 @@ def strip_list(burden: pd.DataFrame | None) -> pd.DataFrame:
         rows.append({
             "id": r["id"], "requirement": r["requirement"], "funder": r["funder"],
             "organisation": r["organisation"], "suggested_action": action,
+            "suggested_label": BurdenAction.labels().get(action, action),
             "proposed_action": proposed, "reasons": "; ".join(reasons),
             "hours_a_year": r["hours_a_year"], "hours_status": r["hours_status"],
             "hours_freed": freed,

@@ -7,7 +7,7 @@ Small groups are suppressed: the mean of a group of fewer than `min_group` peopl
 default) is never shown. Its value is NaN and ``suppressed`` is True. When the "everyone"
 figure is shown and the hidden parts together hold fewer than `min_group` people, their
 mean could be worked out from the others, so the next-smallest parts are hidden too
-("protects a small group"). The count of answers (``n``) is kept for the team; the
+("protects a small group"). The count of answers (``responses``) is kept for the team; the
 privacy layer decides whether counts are published.
 """
 
@@ -44,9 +44,10 @@ def _grouped(
     if by_role:
         per = df.groupby([*keys, "role"], sort=False)[value].agg(["size", "mean"]).reset_index()
         frames.append(per)
-    g = pd.concat(frames, ignore_index=True).rename(columns={"size": "n", "mean": out_value})
-    g["n"] = g["n"].astype("int64")
-    g["suppressed"] = g["n"] < min_group
+    g = pd.concat(frames, ignore_index=True)
+    g = g.rename(columns={"size": "responses", "mean": out_value})
+    g["responses"] = g["responses"].astype("int64")
+    g["suppressed"] = g["responses"] < min_group
     g["reason"] = [SMALL.format(n=min_group) if s else "" for s in g["suppressed"]]
     # Secondary suppression: when "everyone" is shown, the hidden parts together could be
     # worked out from it and the parts shown; keep hiding the next-smallest part until the
@@ -55,9 +56,9 @@ def _grouped(
         if block.loc[block["role"] == ALL, "suppressed"].any():
             continue
         roles = block[block["role"] != ALL]
-        hidden = int(roles.loc[roles["suppressed"], "n"].sum())
-        open_roles = roles[~roles["suppressed"]].sort_values(["n", "role"])
-        for victim, n in zip(open_roles.index, open_roles["n"], strict=True):
+        hidden = int(roles.loc[roles["suppressed"], "responses"].sum())
+        open_roles = roles[~roles["suppressed"]].sort_values(["responses", "role"])
+        for victim, n in zip(open_roles.index, open_roles["responses"], strict=True):
             if hidden == 0 or hidden >= min_group:
                 break
             g.loc[victim, "suppressed"] = True
@@ -91,7 +92,7 @@ def _with_change(g: pd.DataFrame, keys: list[str], period: str, value: str) -> p
     return g.drop(columns="_pk")
 
 
-_PULSE_COLUMNS = ["statement", "label", "practice", "period", "role", "role_label", "n",
+_PULSE_COLUMNS = ["statement", "label", "practice", "period", "role", "role_label", "responses",
                   "mean", "suppressed", "reason", "previous_period", "change"]
 
 
@@ -101,7 +102,7 @@ def pulse_scores(
     """Mean score (0-10) per statement and period, for everyone and by part of the system.
 
     Columns: statement, label (the statement's words), practice (its id, e.g. RC1), period,
-    role ("all" for everyone, else the part), role_label, n (answers), mean (NaN when
+    role ("all" for everyone, else the part), role_label, responses (answers), mean (NaN when
     suppressed), suppressed, reason, previous_period (the round before, for the same
     statement and role) and change (this mean minus that one; NaN when either is hidden).
 
@@ -116,7 +117,7 @@ def pulse_scores(
     p["role"] = p["role"].fillna("other")
     if p.empty:
         out = empty(_PULSE_COLUMNS)
-        return out.astype({"n": "int64", "mean": "float64", "suppressed": bool,
+        return out.astype({"responses": "int64", "mean": "float64", "suppressed": bool,
                            "change": "float64"})
     g = _grouped(p, ["statement", "period"], "score", by_role, min_group, "mean")
     g = _with_change(g, ["statement"], "period", "mean")
@@ -143,7 +144,7 @@ def latest_pulse(pulse: pd.DataFrame | None, *, min_group: int = 5) -> pd.DataFr
     return scores[scores["period"] == latest].reset_index(drop=True)
 
 
-_CHECKIN_COLUMNS = ["month", "role", "role_label", "n", "mean_load", "suppressed", "reason",
+_CHECKIN_COLUMNS = ["month", "role", "role_label", "responses", "mean", "suppressed", "reason",
                     "previous_month", "change"]
 
 
@@ -152,8 +153,8 @@ def checkin_trend(
 ) -> pd.DataFrame:
     """How heavy the work feels (0 light - 10 very heavy), month by month (ES3, BH1).
 
-    Columns: month (YYYY-MM), role ("all", or each part when `by_role`), role_label, n,
-    mean_load (NaN when suppressed), suppressed, reason, previous_month and change (from
+    Columns: month (YYYY-MM), role ("all", or each part when `by_role`), role_label, responses,
+    mean (the mean load; NaN when suppressed), suppressed, reason, previous_month and change (from
     the previous month with check-ins). Aggregate only, never individual check-ins;
     months or groups with fewer than `min_group` check-ins are suppressed.
     """
@@ -165,11 +166,11 @@ def checkin_trend(
     c["role"] = c["role"].fillna("other")
     if c.empty:
         out = empty(_CHECKIN_COLUMNS)
-        return out.astype({"n": "int64", "mean_load": "float64", "suppressed": bool,
+        return out.astype({"responses": "int64", "mean": "float64", "suppressed": bool,
                            "change": "float64"})
     c["month"] = c["when"].dt.strftime("%Y-%m")
-    g = _grouped(c, ["month"], "load", by_role, min_group, "mean_load")
-    g = _with_change(g, [], "month", "mean_load").rename(
+    g = _grouped(c, ["month"], "load", by_role, min_group, "mean")
+    g = _with_change(g, [], "month", "mean").rename(
         columns={"previous_period": "previous_month"})
     roles = _role_order(g["role"])
     g = g.assign(_r=g["role"].map(roles)).sort_values(["month", "_r", "role"], kind="stable")
