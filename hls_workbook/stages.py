@@ -1,0 +1,1123 @@
+"""What the four stage notebooks show: one line per cell, the logic here.
+
+A stage notebook opens the workbook once and then shows one section per cell::
+
+    from hls_workbook import stages
+
+    stage = stages.open_stage(db, place, role, interactive=interactive)
+    stage                       # says which place, and what to do first if it is new
+    stage.section("partners")   # the form and a short summary of what is recorded
+
+In a live notebook (``interactive=True``) a section is one widget: a summary of what is
+recorded so far, computed with :mod:`hls_workbook.analysis`, above the form for its record
+kind (built by :func:`hls_workbook.forms.show`). The summary is worked out again after
+every save. Run headless (``interactive=False``, or the environment variable
+``HLS_WORKBOOK_HEADLESS=1``, as papermill and reports do) a section is plain HTML: the same
+summary and the questions of the form, and no widget at all.
+
+Every piece of text a person typed is escaped with :func:`html.escape` before it reaches
+the HTML. Stories appear only when their teller agreed (see
+:func:`hls_workbook.privacy.visible_voices`); a withdrawn story, one told in confidence or
+one that raised a safeguarding concern is only ever counted. Pulse answers and check-ins
+are shown only as averages of at least :data:`MIN_GROUP` people. Problems are shown as
+plain sentences, never as tracebacks.
+
+:data:`SECTIONS` lists every section with its notebook, title, record kind and the
+practice ids (PRACTICES.md) it serves; ``scripts/stage_notebooks.py`` builds the notebooks
+from it, so the cell metadata and this list cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import math
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from . import analysis as an
+from . import forms, privacy
+from .errors import WorkbookError
+from .model import (
+    Cadence,
+    ExperimentStatus,
+    LearningKind,
+    NextStep,
+    Part,
+    StorytellerRole,
+    SupportKind,
+    SupportStatus,
+    Weekday,
+    YesPartlyNo,
+    model_for,
+)
+from .store import Workbook, check_place, open_workbook
+
+__all__ = [
+    "MIN_GROUP",
+    "SECTIONS",
+    "STAGES",
+    "Block",
+    "SectionSpec",
+    "SectionView",
+    "Stage",
+    "open_stage",
+    "section",
+    "sections_for",
+    "summary_html",
+]
+
+log = logging.getLogger(__name__)
+
+#: Averages of fewer people than this are never shown (pulse answers, check-ins).
+MIN_GROUP = 5
+
+#: The four stage notebooks, by file stem, with their titles.
+STAGES: dict[str, str] = {
+    "1_getting_started": "Getting started",
+    "2_experimentation": "Trying things safely",
+    "3_learning": "Learning together",
+    "4_relationships_and_support": "Relationships and support",
+}
+
+PART_LABELS = Part.labels()
+#: Parts of the system a team would want in the room ("other" is not missed when absent).
+NAMED_PARTS = tuple(p.value for p in Part if p != Part.other)
+
+_STYLE = "max-width:52em;line-height:1.4"
+_NOTE = "color:#555;font-size:0.9em"
+_ERROR = "color:#a30000"
+_EXCERPT = 160
+
+
+# ---------------------------------------------------------------------------
+# Small HTML builders: every value goes through esc()
+# ---------------------------------------------------------------------------
+
+
+def esc(value: Any) -> str:
+    """Text made safe for HTML (None, NaN and NaT become empty)."""
+    if _missing(value):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, list | tuple | dict | set | str):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _p(text: str, style: str = "") -> str:
+    attr = f' style="{style}"' if style else ""
+    return f"<p{attr}>{esc(text)}</p>"
+
+
+def _note(text: str) -> str:
+    return _p(text, _NOTE)
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]], caption: str = "") -> str:
+    cell = "padding:2px 10px 2px 0;text-align:left;vertical-align:top"
+    head = "".join(f'<th style="{cell}">{esc(h)}</th>' for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f'<td style="{cell}">{esc(v)}</td>' for v in row) + "</tr>"
+        for row in rows
+    )
+    cap = (f'<caption style="text-align:left;font-weight:bold">{esc(caption)}</caption>'
+           if caption else "")
+    return (f'<table style="border-collapse:collapse;font-size:0.92em;margin:0.3em 0">{cap}'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def _list(items: Iterable[str]) -> str:
+    """A bulleted list of plain texts (escaped here)."""
+    inner = "".join(f"<li>{esc(i)}</li>" for i in items)
+    return f'<ul style="margin:0.2em 0">{inner}</ul>' if inner else ""
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _labels(values: Iterable[Any], labels: Mapping[str, str]) -> list[str]:
+    return [labels.get(str(v), str(v).replace("_", " ")) for v in values]
+
+
+def _join(words: Sequence[str]) -> str:
+    words = list(words)
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _shorten(text: Any, limit: int = 120) -> str:
+    value = " ".join(str(text or "").split())
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def _day(value: Any) -> str:
+    if _missing(value):
+        return ""
+    d = pd.Timestamp(value)
+    return f"{d.day} {d:%B %Y}"
+
+
+def _flags(series: pd.Series) -> pd.Series:
+    return series.astype(object).map(lambda v: False if _missing(v) else bool(v)).astype(bool)
+
+
+def _mean(value: Any) -> str:
+    return "–" if _missing(value) else f"{float(value):.1f}"
+
+
+def _few(n: Any) -> str:
+    """A count of people, with small groups not shown exactly."""
+    n = int(n)
+    return f"fewer than {MIN_GROUP}" if 0 < n < MIN_GROUP else str(n)
+
+
+class Block:
+    """A piece of HTML that a notebook cell displays as it is (no widget)."""
+
+    def __init__(self, html_text: str, label: str = "") -> None:
+        self.html = html_text
+        self.label = label
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        # The plain-text form never holds typed text: only the section's own title.
+        return f"<{self.label or 'HLS Workbook'}: open this notebook in JupyterLab to see it>"
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def _wrap(body: str) -> str:
+    return f'<div class="hls-stage" style="{_STYLE}">{body}</div>'
+
+
+def _error_html(text: str) -> str:
+    return _wrap(f'<p class="hls-error" style="{_ERROR}"><b>{esc(text)}</b></p>')
+
+
+# ---------------------------------------------------------------------------
+# The records a summary reads, loaded when first asked for
+# ---------------------------------------------------------------------------
+
+
+class Tables(Mapping[str, pd.DataFrame]):
+    """The current records of a place, by kind, each read from the database once."""
+
+    def __init__(self, wb: Workbook, place: str) -> None:
+        self.wb = wb
+        self.place = place
+        self._cache: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, kind: str) -> pd.DataFrame:
+        key = model_for(kind).kind
+        if key not in self._cache:
+            self._cache[key] = self.wb.table(key, self.place)
+        return self._cache[key]
+
+    def __iter__(self):  # pragma: no cover - Mapping protocol
+        return iter(self._cache)
+
+    def __len__(self) -> int:  # pragma: no cover - Mapping protocol
+        return len(self._cache)
+
+
+def _place_row(t: Mapping[str, pd.DataFrame]) -> dict[str, Any] | None:
+    rows = t["place"]
+    return rows.iloc[0].to_dict() if len(rows) else None
+
+
+# ---------------------------------------------------------------------------
+# Summaries, one per section: pure functions of the place's tables, returning HTML
+# ---------------------------------------------------------------------------
+
+
+def _place(t: Mapping[str, pd.DataFrame]) -> str:
+    row = _place_row(t)
+    if row is None:
+        return _p("Tell us about your place first: what people call it, and the problem that "
+                  "matters most here. Everything else in the workbook hangs from this.")
+    out = [f"<p><b>{esc(row.get('name'))}</b>: {esc(row.get('shared_focus'))}</p>"]
+    if not _missing(row.get("why_it_matters")):
+        out.append(_p(str(row["why_it_matters"])))
+    if not _missing(row.get("started_on")):
+        out.append(_note(f"We first came together on {_day(row['started_on'])}."))
+    counts = [
+        _plural(len(t["partner"]), "partner"),
+        _plural(len(t["voice"]), "story", "stories"),
+        _plural(len(t["meeting"]), "meeting"),
+    ]
+    out.append(_note(f"Recorded so far: {_join(counts)}."))
+    return "".join(out)
+
+
+def _partners(t: Mapping[str, pd.DataFrame]) -> str:
+    df = t["partner"]
+    if df.empty:
+        return _p("No partners yet. Who is already part of this work? Start with the people "
+                  "in the room, then think about who is not.")
+    by_part: dict[str, list[str]] = {}
+    for part, org in zip(df["part"], df["organisation"], strict=True):
+        by_part.setdefault(str(part), []).append(str(org))
+    rows = []
+    for p in Part:
+        names = sorted(by_part.get(p.value, []), key=str.casefold)
+        if names or p != Part.other:
+            rows.append([PART_LABELS[p.value], len(names), ", ".join(names) or "nobody yet"])
+    out = [_table(["Part of the system", "Partners", "Who"], rows,
+                  caption=f"{_plural(len(df), 'partner')}, by part of the system")]
+    missing = [PART_LABELS[p] for p in NAMED_PARTS if p not in by_part]
+    if missing:
+        out.append(_p(f"Nobody yet from: {_join(missing)}. Who could we invite?"))
+    else:
+        out.append(_p("Every part of the system is here. Does each of them feel part of it?"))
+    return "".join(out)
+
+
+def _consent_widest(value: Any) -> str:
+    for audience in reversed(privacy.AUDIENCE_ORDER):
+        if privacy.consent_allows(value, audience):
+            return audience
+    return "nobody"
+
+
+def _voices(t: Mapping[str, pd.DataFrame]) -> str:
+    v = t["voice"]
+    if v.empty:
+        return _p("No stories yet. Whose experience of services have we not heard? Ask them "
+                  "who may read their story at the same time as you hear it.")
+    usable = privacy.usable_voices(v)
+    withdrawn = int(_flags(v["consent_withdrawn"]).sum())
+    confidence = int(_flags(v["in_confidence"]).sum())
+    safeguarding = int(_flags(v["safeguarding_concern"]).sum())
+    widest = usable["consent_audiences"].map(_consent_widest).value_counts()
+    consent_rows = [
+        ["Anyone (the public)", int(widest.get("public", 0))],
+        ["Partners and our team", int(widest.get("partners", 0))],
+        ["Our team only", int(widest.get("team", 0))],
+        ["Nobody yet: ask them", int(widest.get("nobody", 0))],
+        ["Withdrawn: never used", withdrawn],
+        ["Said in confidence: never used", confidence],
+        ["Safeguarding concern: never used", safeguarding],
+    ]
+    out = [_p(f"{_plural(len(v), 'story', 'stories')} recorded. Who may read them:"),
+           _table(["Who may read it", "Stories"], consent_rows)]
+    roles = v["storyteller_role"].map(str).value_counts()
+    role_labels = StorytellerRole.labels()
+    role_text = [f"{role_labels.get(r, r)}: {n}" for r, n in roles.items()]
+    out.append(_p("Who told them: " + "; ".join(role_text) + "."))
+    direct = int(v["storyteller_role"].isin(["person_using_services", "carer_or_family"]).sum())
+    out.append(_p(f"{direct} of {len(v)} came from people who use services or their carers. "
+                  "They are the experts in what works for them."))
+    if len(usable):
+        themes = usable["domain_of_change"].map(lambda s: str(s).strip().lower())
+        top = themes.value_counts().head(8)
+        out.append(_p("What the stories are about: "
+                      + "; ".join(f"{k} ({n})" for k, n in top.items()) + "."))
+    unreviewed = int((~_flags(usable["consent_reviewed"])).sum())
+    if unreviewed:
+        out.append(_note(f"{_plural(unreviewed, 'story has', 'stories have')} not been read "
+                         "back to the person who told it yet."))
+    if safeguarding:
+        out.append(_note("A story raised a safeguarding concern: make sure your safeguarding "
+                         "lead knows."))
+    return "".join(out)
+
+
+def _meeting_series(t: Mapping[str, pd.DataFrame]) -> str:
+    s = t["meeting_series"]
+    if s.empty:
+        return _p("No regular meeting yet. Pick a rhythm and a day, and keep to it: the same "
+                  "day every time helps people come.")
+    rhythm = an.meeting_rhythm(s, t["meeting"])
+    cadences, days = Cadence.labels(), Weekday.labels()
+    rows = []
+    for r in rhythm.summary.to_dict("records"):
+        expected = int(r["expected"])
+        rows.append([
+            r["name"],
+            f"{cadences.get(str(r['cadence']), r['cadence'])}, {days.get(str(r['weekday']), '')}",
+            f"{int(r['kept'])} of {expected}" if expected else "none planned yet",
+            int(r["missed"]),
+            f"{int(r['longest_streak'])} in a row",
+            _day(r["last_held_on"]) or "not yet",
+        ])
+    out = [_table(["Meeting", "Rhythm", "Planned meetings held", "Missed", "Longest run",
+                   "Last held"], rows, caption="Our regular meetings")]
+    missed = int(rhythm.summary["missed"].sum())
+    if missed:
+        out.append(_p(f"{_plural(missed, 'planned meeting')} did not happen. What got in the "
+                      "way? A missed meeting is a question, not a failure."))
+    out.append(_note("Planned meetings are counted up to the last meeting recorded."))
+    return "".join(out)
+
+
+def _meetings(t: Mapping[str, pd.DataFrame]) -> str:
+    m = t["meeting"]
+    if m.empty:
+        return _p("No meetings recorded yet. After each meeting, note who came from each part "
+                  "of the system: numbers only, no names.")
+    att = an.attendance_summary(m)
+    rows = [[r["label"], int(r["meetings_present"]), int(r["people"])]
+            for r in att.to_dict("records")]
+    out = [_p(f"{_plural(len(m), 'meeting')} recorded; the latest on "
+              f"{_day(m['held_on'].max())}."),
+           _table(["Part of the system", "Meetings they came to", "People in all"], rows,
+                  caption="Who came")]
+    never = an.parts_never_present(m)
+    never = [p for p in never if p != "other"]
+    if never:
+        out.append(_p("Nobody has come yet from: " + _join(_labels(never, PART_LABELS))
+                      + ". What would make it easier for them?"))
+    total = int(att["people"].sum())
+    lived = int(att.loc[att["part"] == "lived_experience", "people"].sum())
+    if total:
+        out.append(_p(f"People with lived experience made up {round(100 * lived / total)}% "
+                      "of everyone who came."))
+    hard = int(_flags(m["hard_topics_raised"]).sum())
+    out.append(_p(f"Someone raised a hard or uncomfortable topic in {hard} of {len(m)} "
+                  "meetings."))
+    return "".join(out)
+
+
+def _glossary(t: Mapping[str, pd.DataFrame]) -> str:
+    g = t["glossary_term"]
+    if g.empty:
+        return _p("No shared words yet. Which words do we use that not everyone understands? "
+                  "Start with the one that caused the most confusion last time.")
+    rows = []
+    for r in g.sort_values("term", key=lambda s: s.str.casefold()).to_dict("records"):
+        avoid = r.get("words_to_avoid")
+        agreed = r.get("agreed_by")
+        rows.append([
+            r["term"], _shorten(r["plain_meaning"]),
+            ", ".join(avoid) if isinstance(avoid, list) else "",
+            ", ".join(_labels(agreed, PART_LABELS)) if isinstance(agreed, list) else "",
+        ])
+    return _table(["Word", "What it means, plainly", "Words to avoid", "Agreed by"], rows,
+                  caption=_plural(len(g), "word") + " in our shared language")
+
+
+def _experiment(t: Mapping[str, pd.DataFrame]) -> str:
+    e = t["experiment"]
+    if e.empty:
+        return _p("No experiments yet. What small, safe thing could we try next month? Whose "
+                  "idea is it, and who can say yes?")
+    p = an.experiment_portfolio(e)
+    rows = [[r["label"], int(r["count"])] for r in p.by_proposer.to_dict("records")
+            if r["count"]]
+    out = [_p(p.sentence), _table(["Whose idea", "Experiments"], rows)]
+    quiet = [r["label"] for r in p.by_proposer.to_dict("records")
+             if not r["count"] and r["part"] in NAMED_PARTS]
+    if quiet:
+        out.append(_p(f"No ideas yet from: {_join(quiet)}. Have they been asked?"))
+    permission = e["permission_given_by"].map(lambda v: not _missing(v) and bool(str(v).strip()))
+    out.append(_p(f"{int(permission.sum())} of {len(e)} say who gave permission to try."))
+    bounds = e["safe_to_fail_bounds"].map(lambda v: not _missing(v))
+    rules = (e["amplify_if"].map(lambda v: not _missing(v))
+             & e["dampen_if"].map(lambda v: not _missing(v)))
+    out.append(_note(f"{int(bounds.sum())} have safe-to-fail limits; {int(rules.sum())} "
+                     "decided in advance when to do more and when to hold back."))
+    return "".join(out)
+
+
+def _experiment_status(t: Mapping[str, pd.DataFrame]) -> str:
+    e = t["experiment"]
+    if e.empty:
+        return _p("No experiments to update yet: propose one above first.")
+    labels = ExperimentStatus.labels()
+    counts = e["status"].map(str).value_counts()
+    rows = [[labels[s], int(counts.get(s, 0))] for s in labels]
+    out = [_table(["Where it is up to", "Experiments"], rows)]
+    reviews = an.experiment_reviews(e, t["review"])
+    waiting = reviews[reviews["needs_review"]]
+    if len(waiting):
+        out.append(_p("Finished and waiting for a look back: "
+                      + "; ".join(str(x) for x in waiting["title"]) + "."))
+    return "".join(out)
+
+
+def _review(t: Mapping[str, pd.DataFrame]) -> str:
+    r = t["review"]
+    reviews = an.experiment_reviews(t["experiment"], r)
+    waiting = reviews[reviews["needs_review"]]
+    if r.empty:
+        out = [_p("No reviews yet. When an experiment ends, or stops early, meet and look "
+                  "back: what did we mean to happen, and what happened?")]
+    else:
+        outcomes = an.review_outcomes(r)
+        went = outcomes[outcomes["question"] == "went_to_plan"]
+        dec = outcomes[outcomes["question"] == "decision"]
+        yes_labels, next_labels = YesPartlyNo.labels(), NextStep.labels()
+        rows = [[yes_labels.get(a, a), int(n)] for a, n in zip(went["answer"], went["count"],
+                                                                 strict=True)]
+        out = [_table(["Did it go to plan?", "Reviews"], rows,
+                      caption=_plural(len(r), "review"))]
+        not_to_plan = int(went.loc[went["answer"].isin(["partly", "no"]), "count"].sum())
+        if not_to_plan:
+            out.append(_p(f"{not_to_plan} did not fully go to plan. That is learning, not "
+                          "failure: what did we find out that we did not know?"))
+        rows = [[next_labels.get(a, a), int(n)] for a, n in zip(dec["answer"], dec["count"],
+                                                                  strict=True)]
+        out.append(_table(["What we decided next", "Reviews"], rows))
+        days = reviews["days_to_review"].dropna()
+        if len(days):
+            out.append(_note(f"Half of the reviews happened within {int(days.median())} days "
+                             "of the experiment ending."))
+    if len(waiting):
+        out.append(_p("Waiting for a review: "
+                      + "; ".join(str(x) for x in waiting["title"]) + "."))
+    return "".join(out)
+
+
+def _portfolio(t: Mapping[str, pd.DataFrame]) -> str:
+    e = t["experiment"]
+    p = an.experiment_portfolio(e)
+    if p.total == 0:
+        return _p("No experiments yet, so there is no portfolio to look at. A good mix has "
+                  "ideas from every part of the system, and some that reach new people.")
+
+    def pairs(df: pd.DataFrame) -> str:
+        return "; ".join(f"{r['label']}: {int(r['count'])}" for r in df.to_dict("records")
+                         if r["count"])
+
+    rows = [
+        ["Where they are up to", pairs(p.by_status)],
+        ["How risky", pairs(p.by_risk)],
+        ["What is new", pairs(p.by_novelty)],
+        ["Whose idea", pairs(p.by_proposer)],
+    ]
+    out = [_p(p.sentence), _table(["", "Experiments"], rows, caption="Our portfolio at a glance")]
+    high = int(p.by_risk.loc[p.by_risk["risk"] == "high", "count"].sum())
+    if high == 0:
+        out.append(_p("None of them is high risk. Is there a bolder idea we could try safely?"))
+    if not math.isnan(p.new_share) and p.new_share < 0.25:
+        out.append(_p("Few of them reach new people or new places. Who have we not tried "
+                      "working with?"))
+    return "".join(out)
+
+
+def _learning(t: Mapping[str, pd.DataFrame]) -> str:
+    ldf = t["learning"]
+    if ldf.empty:
+        return _p("No learning yet. What surprised us this week? What went better than we "
+                  "hoped, and what let us down? Write it rough: it can be tidied later.")
+    balance = an.learning_balance(ldf)
+    counts = dict(zip(balance["kind"], balance["count"], strict=True))
+    labels = LearningKind.labels()
+    rows = [[labels[k], int(counts.get(k, 0))] for k in labels]
+    out = [_table(["Kind of learning", "Entries"], rows,
+                  caption=_plural(len(ldf), "piece of learning", "pieces of learning"))]
+    if not counts.get("disappointment"):
+        out.append(_p("No disappointments yet. Were there really none, or are they not being "
+                      "written down? They teach us as much as breakthroughs."))
+    if not counts.get("breakthrough"):
+        out.append(_p("No breakthroughs yet. What went well, however small?"))
+    delays = an.reflection_delay(ldf)["delay_days"].dropna()
+    if len(delays):
+        out.append(_note(f"Half of them were written down within {int(delays.median())} days "
+                         "of happening. Sooner is easier to remember."))
+    recent = ldf.sort_values(["event_on", "id"], ascending=False).head(3)
+    out.append(_p("Most recent: " + "; ".join(str(x) for x in recent["title"]) + "."))
+    return "".join(out)
+
+
+def _sharing(t: Mapping[str, pd.DataFrame]) -> str:
+    ldf, sdf = t["learning"], t["share"]
+    if ldf.empty:
+        return _p("Nothing to share yet: record some learning first.")
+    reach = an.reach_by_part(ldf, sdf)
+    rows = [[r["label"], int(r["learning_reached"])] for r in reach.to_dict("records")]
+    out = [_table(["Part of the system", "Pieces of learning they heard about"], rows,
+                  caption=f"Who heard about our {_plural(len(ldf), 'piece', 'pieces')} "
+                          "of learning")]
+    nobody = int(an.learning_reach(ldf, sdf)["shared_with_nobody"].astype(bool).sum())
+    if nobody:
+        out.append(_p(f"{_plural(nobody, 'piece has', 'pieces have')} not been shared with "
+                      "anyone yet. Who would want to know?"))
+    unreached = [r["label"] for r in reach.to_dict("records")
+                 if not r["learning_reached"] and r["part"] in NAMED_PARTS]
+    if unreached:
+        out.append(_p(f"Nothing shared yet with: {_join(unreached)}."))
+    return "".join(out)
+
+
+def _amplify(t: Mapping[str, pd.DataFrame]) -> str:
+    ldf, v = t["learning"], t["voice"]
+    a = an.amplified(ldf, v)
+    if a.empty:
+        return _p("Nothing marked to amplify yet. What worked, as the people using services "
+                  "see it? Tick 'Amplify and celebrate' on that piece of learning.")
+    visible = privacy.visible_voices(v, "team") if len(v) else v
+    shown = {int(r["id"]): r for r in visible.to_dict("records")}
+    roles = StorytellerRole.labels()
+    out = [_p(f"{_plural(len(a), 'thing')} to amplify and celebrate, with the stories "
+              "behind them:")]
+    hidden_total = 0
+    items = []
+    for r in a.to_dict("records"):
+        voices_html = []
+        hidden = 0
+        for vid in r["voices"]:
+            row = shown.get(int(vid))
+            if row is None:
+                hidden += 1
+                continue
+            who = roles.get(str(row.get("storyteller_role")), "Someone")
+            voices_html.append(
+                f"<li>{esc(row.get('shown_name') or who)}, about "
+                f"{esc(row.get('domain_of_change'))}: "
+                f"<q>{esc(_shorten(row.get('story'), _EXCERPT))}</q></li>"
+            )
+        hidden_total += hidden
+        if hidden:
+            voices_html.append(f"<li>{esc(_plural(hidden, 'story', 'stories'))} not shown</li>")
+        if not r["voices"]:
+            voices_html.append("<li>No story linked yet: whose experience shows this?</li>")
+        items.append(f"<li><b>{esc(r['title'])}</b>"
+                     f'<ul style="margin:0.1em 0">{"".join(voices_html)}</ul></li>')
+    out.append(f'<ul style="margin:0.2em 0">{"".join(items)}</ul>')
+    if hidden_total:
+        out.append(_note("A story is not shown when it was withdrawn, told in confidence, "
+                         "raised a safeguarding concern, or its teller has not yet said who "
+                         "may read it."))
+    return "".join(out)
+
+
+def _reflection(t: Mapping[str, pd.DataFrame]) -> str:
+    r = t["reflection"]
+    if r.empty:
+        return _p("No reflections yet. Think of one moment from the last fortnight: what "
+                  "happened, and how did it feel?")
+    feelings = r["feelings"].map(lambda x: not _missing(x) and bool(str(x).strip()))
+    plan = r["action_plan"].map(lambda x: not _missing(x) and bool(str(x).strip()))
+    return "".join([
+        _p(f"{_plural(len(r), 'reflection')} recorded, the latest on "
+           f"{_day(r['reflected_on'].max())}."),
+        _p(f"{int(feelings.sum())} say how it felt, and {int(plan.sum())} say what we would "
+           "do next time."),
+        _note("Feelings are part of the work. The question about them is there on purpose."),
+    ])
+
+
+def _pulse(t: Mapping[str, pd.DataFrame]) -> str:
+    pulse = t["pulse"]
+    if pulse.empty:
+        return _p("No pulse answers yet. Each person scores every statement from 0 to 10, "
+                  "anonymously. Only averages of at least "
+                  f"{MIN_GROUP} people are ever shown.")
+    scores = an.pulse_scores(pulse, min_group=MIN_GROUP, by_role=True)
+    if scores.empty:
+        return _p("No complete pulse answers yet.")
+    latest = an.latest_pulse(pulse, min_group=MIN_GROUP)["period"].iloc[0]
+    now = scores[scores["period"] == latest]
+    roles = [r for r in dict.fromkeys(now["role"]) if r != "all"]
+    headers = ["Statement", "Everyone", "Change"] + [PART_LABELS.get(r, r) for r in roles]
+    rows = []
+    for statement in dict.fromkeys(now["statement"]):
+        block = now[now["statement"] == statement].set_index("role")
+        every = block.loc["all"] if "all" in block.index else None
+        change = "" if every is None or _missing(every["change"]) else f"{every['change']:+.1f}"
+        row = [block["label"].iloc[0], _mean(every["mean"]) if every is not None else "–",
+               change]
+        row += [_mean(block.loc[r, "mean"]) if r in block.index else "–" for r in roles]
+        rows.append(row)
+    answers = int(pulse["period"].eq(latest).sum())
+    out = [_table(headers, rows, caption=f"Average scores (0-10), round {latest}"),
+           _note(f"{answers} answers in this round. '–' means not shown: fewer than "
+                 f"{MIN_GROUP} people answered, or showing it would let someone work out a "
+                 "small group's answers. These are for reflection, never for holding anyone "
+                 "to account.")]
+    return "".join(out)
+
+
+def _how_we_meet(t: Mapping[str, pd.DataFrame]) -> str:
+    m = t["meeting"]
+    if m.empty:
+        return _p("No meetings recorded yet. Add them in the getting started notebook: who "
+                  "came, and whether anything hard was talked about.")
+    hard = an.hard_conversations(m)
+    rows = [[r["month"], int(r["meetings"]), int(r["hard_topics_raised"])]
+            for r in hard.to_dict("records")]
+    out = [_table(["Month", "Meetings", "Hard topics raised"], rows,
+                  caption="Hard conversations, month by month")]
+    wide = an.attendance_wide(m)
+    if len(wide):
+        out.append(_p(f"On average {wide['parts_present'].mean():.1f} of the six parts of the "
+                      "system were in the room."))
+    rhythm = an.meeting_rhythm(t["meeting_series"], m)
+    expected = int(rhythm.summary["expected"].sum()) if len(rhythm.summary) else 0
+    if expected:
+        kept = int(rhythm.summary["kept"].sum())
+        out.append(_p(f"We kept {kept} of the {expected} regular meetings we planned."))
+    out.append(_note("Can everyone be honest in the room? A month with no hard topic may be "
+                     "calm, or it may mean people do not feel safe to raise them."))
+    return "".join(out)
+
+
+def _contributions(t: Mapping[str, pd.DataFrame]) -> str:
+    c = t["contribution"]
+    if c.empty:
+        return _p("No speaking time recorded yet. Someone can keep a tally in a meeting: a "
+                  "made-up name or letter for each speaker, and roughly how long they spoke.")
+    s = an.participation_summary(c, t["meeting"], t["decision"])
+    rows = [[r["label"], "–" if _missing(r["share"]) else f"{round(100 * r['share'])}%"]
+            for r in s.shares.to_dict("records")]
+    out = [_p(s.sentence),
+           _table(["Part of the system", "Share of the speaking"], rows,
+                  caption=f"Over the last {_plural(s.meetings_counted, 'meeting')} "
+                          "with speaking recorded")]
+    not_heard = [p for p in s.parts_not_heard if p != "other"]
+    if not_heard:
+        out.append(_p("Not heard at all: " + _join(_labels(not_heard, PART_LABELS)) + "."))
+    if not _missing(s.longest_turn_minutes):
+        out.append(_note(f"The longest time anyone spoke at once was "
+                         f"{s.longest_turn_minutes:.0f} minutes."))
+    out.append(_note("A prompt for a conversation about who gets heard, never a score for a "
+                     "person."))
+    return "".join(out)
+
+
+def _decisions(t: Mapping[str, pd.DataFrame]) -> str:
+    d = t["decision"]
+    if d.empty:
+        return _p("No decisions recorded yet. When we agree something, write it down with "
+                  "whose idea it was and whose views shaped it.")
+    bal = an.decision_balance(d)
+    rows = [[r["label"], int(r["proposed"]), int(r["shaped"])] for r in bal.to_dict("records")]
+    out = [_table(["Part of the system", "Ideas that became decisions",
+                   "Decisions their views shaped"], rows,
+                  caption=_plural(len(d), "decision"))]
+    le = bal.loc[bal["part"] == "lived_experience", "shaped_share"]
+    if len(le) and not _missing(le.iloc[0]):
+        out.append(_p(f"People with lived experience shaped {round(100 * le.iloc[0])}% of "
+                      "our decisions."))
+    with_voices = d["voices"].map(lambda x: isinstance(x, list) and len(x) > 0)
+    out.append(_p(f"{int(with_voices.sum())} of {len(d)} decisions were informed by a story "
+                  "from someone using services."))
+    return "".join(out)
+
+
+def _burden(t: Mapping[str, pd.DataFrame]) -> str:
+    b = t["burden"]
+    if b.empty:
+        return _p("No funding requirements audited yet. List every form, report and return "
+                  "a funder asks for, and roughly how long it takes.")
+    audit = an.burden_audit(b)
+    out = [_p(audit.sentence)]
+    strip = audit.strip_list.head(5)
+    if len(strip):
+        rows = [[r["requirement"], r["funder"], r["suggested_action"],
+                 "unknown" if _missing(r["hours_freed"]) else f"{r['hours_freed']:,.0f}"]
+                for r in strip.to_dict("records")]
+        out.append(_table(["Requirement", "Funder", "Suggestion", "Hours a year it frees"],
+                          rows, caption="Top of the strip list: talk these over with the "
+                                        "funder"))
+    return "".join(out)
+
+
+def _values(t: Mapping[str, pd.DataFrame]) -> str:
+    v = t["value"]
+    if v.empty:
+        return _p("No shared values written down yet. What do we want people to see us doing, "
+                  "every day, whichever organisation we work for?")
+    rows = []
+    signed: set[str] = set()
+    for r in v.to_dict("records"):
+        agreed = r.get("agreed_by") if isinstance(r.get("agreed_by"), list) else []
+        signed.update(agreed)
+        rows.append([r["value"], _shorten(r["what_it_looks_like"]),
+                     ", ".join(_labels(agreed, PART_LABELS)) or "nobody yet"])
+    out = [_table(["Value", "What it looks like", "Signed up"], rows,
+                  caption=_plural(len(v), "shared value"))]
+    missing = [PART_LABELS[p] for p in NAMED_PARTS if p not in signed]
+    if missing:
+        out.append(_p(f"Not signed up to any value yet: {_join(missing)}."))
+    shown = (t["learning"]["value_shown"].map(lambda x: not _missing(x)).sum()
+             + t["experiment"]["value_shown"].map(lambda x: not _missing(x)).sum())
+    out.append(_note(f"{int(shown)} experiments and pieces of learning say which value they "
+                     "put into practice."))
+    return "".join(out)
+
+
+def _support(t: Mapping[str, pd.DataFrame]) -> str:
+    s = t["support"]
+    if s.empty:
+        return _p("No requests for outside support yet. What would help: training, someone "
+                  "to lead reflective practice, supervision, a partnership?")
+    labels, kinds = SupportStatus.labels(), SupportKind.labels()
+    counts = s["status"].map(str).value_counts()
+    rows = [[labels[k], int(counts.get(k, 0))] for k in labels]
+    out = [_table(["Where it is up to", "Requests"], rows,
+                  caption=_plural(len(s), "support request"))]
+    waiting = s[s["status"].isin(["open", "in_progress"])].sort_values("requested_on")
+    if len(waiting):
+        out.append(_p("Still waiting:"))
+        out.append(_list(f"{kinds.get(str(r['support_kind']), '')}: "
+                         f"{_shorten(r['description'], 100)} (asked on "
+                         f"{_day(r['requested_on'])})" for r in waiting.to_dict("records")))
+    return "".join(out)
+
+
+def _checkins(t: Mapping[str, pd.DataFrame]) -> str:
+    c = t["checkin"]
+    if c.empty:
+        return _p("No check-ins yet. They are anonymous, and only shown as averages of at "
+                  f"least {MIN_GROUP} people.")
+    trend = an.checkin_trend(c, min_group=MIN_GROUP)
+    # The analysis names these 'responses' and 'mean' (older versions: 'n', 'mean_load').
+    rows = [[r["month"], _few(r.get("responses", r.get("n", 0))),
+             "not shown" if r["suppressed"] else _mean(r.get("mean", r.get("mean_load")))]
+            for r in trend.to_dict("records")]
+    return "".join([
+        _table(["Month", "Check-ins", "How heavy the work felt (0-10)"], rows,
+               caption="Anonymous check-ins, shown only as averages"),
+        _note(f"A month with fewer than {MIN_GROUP} check-ins is not shown, so that nobody "
+              "can be recognised. If the work feels heavy, talk to someone you trust today."),
+    ])
+
+
+# ---------------------------------------------------------------------------
+# The sections of the four notebooks
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """One section of a stage notebook: its form (if any), its summary, its practices."""
+
+    key: str
+    stage: str
+    title: str
+    kind: str | None
+    practices: tuple[str, ...]
+    summarise: Callable[[Mapping[str, pd.DataFrame]], str]
+    #: Show the form's questions when run headless (off where they were shown already).
+    questions: bool = True
+    #: A plain sentence shown above the form, e.g. how to edit a record.
+    how: str = ""
+
+
+_EDIT_HOW = ("To change an experiment, go to 'Change a record' at the bottom of this form, "
+             "pick it from the list and press Edit. Change 'Where it is up to' (and anything "
+             "else), then press 'Save changes'. The earlier version is kept.")
+
+_SPECS = [
+    # 1 Getting started
+    SectionSpec("place", "1_getting_started", "The place and its shared focus", "place",
+                ("GS3",), _place),
+    SectionSpec("partners", "1_getting_started", "Partners: who is here and who is missing",
+                "partner", ("GS3", "RC2"), _partners),
+    SectionSpec("voices", "1_getting_started", "Voices: stories, with consent", "voice",
+                ("GS1", "GS4"), _voices),
+    SectionSpec("meeting_series", "1_getting_started", "Our meeting rhythm", "meeting_series",
+                ("GS2", "RC4"), _meeting_series),
+    SectionSpec("meetings", "1_getting_started", "Meeting log: who came", "meeting",
+                ("GS2", "GS4", "RC2", "RC3", "RC4"), _meetings),
+    SectionSpec("glossary", "1_getting_started", "Our shared language", "glossary_term",
+                ("LB1",), _glossary),
+    # 2 Experimentation
+    SectionSpec("experiment", "2_experimentation", "Propose an experiment", "experiment",
+                ("EX1", "EX3", "BH3"), _experiment),
+    SectionSpec("experiment_status", "2_experimentation", "Update where an experiment is up to",
+                "experiment", ("EX1", "EX4"), _experiment_status, questions=False,
+                how=_EDIT_HOW),
+    SectionSpec("review", "2_experimentation", "Look back: after-action review", "review",
+                ("EX2", "EX4", "BH1"), _review),
+    SectionSpec("portfolio", "2_experimentation", "Our portfolio at a glance", None,
+                ("EX1", "EX3"), _portfolio),
+    # 3 Learning
+    SectionSpec("learning", "3_learning", "What we learned: breakthroughs and disappointments",
+                "learning", ("LE1", "LE2", "BH3"), _learning),
+    SectionSpec("sharing", "3_learning", "Who we shared it with", "share", ("LE1",), _sharing),
+    SectionSpec("amplify", "3_learning", "What we will amplify and celebrate", None, ("LE3",),
+                _amplify),
+    SectionSpec("reflection", "3_learning", "A short reflection, feelings included",
+                "reflection", ("BH1", "ES3", "LE2"), _reflection),
+    # 4 Relationships and support
+    SectionSpec("pulse", "4_relationships_and_support", "Behaviour pulse", "pulse",
+                ("RC1", "RC2", "RC3", "RC4", "RC5", "LB1", "LB2", "BH1", "BH2", "BH3", "ES1",
+                 "ES2", "ES3"), _pulse),
+    SectionSpec("how_we_meet", "4_relationships_and_support",
+                "How we meet: rhythm, the room and hard conversations", None,
+                ("RC2", "RC3", "RC4"), _how_we_meet),
+    SectionSpec("contributions", "4_relationships_and_support", "Who spoke in our meetings",
+                "contribution", ("RC5",), _contributions),
+    SectionSpec("decisions", "4_relationships_and_support", "Decisions and whose views shaped them",
+                "decision", ("RC5",), _decisions),
+    SectionSpec("burden", "4_relationships_and_support", "Paperwork: the bureaucracy audit",
+                "burden", ("LB2",), _burden),
+    SectionSpec("values", "4_relationships_and_support", "Values we share", "value",
+                ("BH2", "BH3"), _values),
+    SectionSpec("support", "4_relationships_and_support", "Asking for outside support",
+                "support", ("ES2",), _support),
+    SectionSpec("checkins", "4_relationships_and_support", "Check-ins: how heavy the work feels",
+                "checkin", ("ES3", "BH1"), _checkins),
+]
+
+#: Every section, by key, in notebook order.
+SECTIONS: dict[str, SectionSpec] = {s.key: s for s in _SPECS}
+
+
+def sections_for(stage: str) -> list[SectionSpec]:
+    """The sections of one stage notebook ('1_getting_started', ...), in order."""
+    if stage not in STAGES:
+        raise KeyError(f"'{stage}' is not a stage; use one of: {', '.join(STAGES)}")
+    return [s for s in _SPECS if s.stage == stage]
+
+
+def _spec(key_or_kind: str) -> SectionSpec:
+    key = str(key_or_kind).strip()
+    if key in SECTIONS:
+        return SECTIONS[key]
+    try:
+        kind = model_for(key).kind
+    except WorkbookError:
+        kind = None
+    for spec in _SPECS:
+        if kind is not None and spec.kind == kind:
+            return spec
+    raise WorkbookError(
+        f"'{key_or_kind}' is not a section of the stage notebooks; use one of: "
+        + ", ".join(SECTIONS)
+    )
+
+
+# ---------------------------------------------------------------------------
+# Showing a section
+# ---------------------------------------------------------------------------
+
+
+def _headless(interactive: bool | None) -> bool:
+    """Headless when asked, or when $HLS_WORKBOOK_HEADLESS says so (it always wins)."""
+    env = os.environ.get(forms.HEADLESS_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    return env or interactive is False
+
+
+def summary_html(key: str, wb: Workbook, *, place: str) -> str:
+    """A section's summary of what is recorded for the place, as HTML (errors as sentences)."""
+    spec = _spec(key)
+    try:
+        body = spec.summarise(Tables(wb, place))
+    except WorkbookError as exc:
+        return _error_html(_plain(exc))
+    except Exception as exc:  # a summary must never show a traceback to a team member
+        log.exception("the summary of %s failed", spec.key)
+        return _error_html(
+            f"Something went wrong while summing up {spec.title.lower()} "
+            f"({type(exc).__name__}). What is recorded is safe; tell whoever looks after the "
+            "workbook."
+        )
+    return _wrap(f'<h4 style="margin:0.4em 0">So far</h4>{body}')
+
+
+def _plain(exc: BaseException) -> str:
+    text = exc.message() if hasattr(exc, "message") else str(exc)
+    return str(text).strip() or type(exc).__name__
+
+
+class SectionView:
+    """A live section: the summary (redrawn after every save) above the form."""
+
+    def __init__(self, spec: SectionSpec, wb: Workbook, *, place: str,
+                 role: str | None) -> None:
+        import ipywidgets as W
+
+        self.spec = spec
+        self.wb = wb
+        self.place = place
+        self.summary = W.HTML(summary_html(spec.key, wb, place=place))
+        parts: list[Any] = [self.summary]
+        self.form: forms.RecordForm | None = None
+        if spec.how:
+            parts.append(W.HTML(_wrap(_note(spec.how))))
+        if spec.kind is not None:
+            self.form = forms.show(spec.kind, wb, place=place, role=role, interactive=True)
+            self.form.on_saved(lambda _rid: self.refresh())
+            parts.append(self.form.widget)
+        else:
+            self.refresh_button = W.Button(
+                description="Refresh", icon="refresh",
+                tooltip="Work this out again from what is recorded now",
+            )
+            self.refresh_button.on_click(lambda _b: self.refresh())
+            parts.append(self.refresh_button)
+        self.widget = W.VBox(parts)
+
+    def refresh(self) -> None:
+        """Work the summary out again from the database."""
+        self.summary.value = summary_html(self.spec.key, self.wb, place=self.place)
+
+    def close(self) -> None:
+        if self.form is not None:
+            self.form.close()
+        self.widget.close()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def __repr__(self) -> str:
+        return f"<SectionView {self.spec.key} for {self.place}>"
+
+
+def section(
+    key_or_kind: str,
+    wb: Workbook,
+    *,
+    place: str,
+    role: str | None = None,
+    interactive: bool | None = None,
+) -> SectionView | Block:
+    """One section of a stage notebook, ready to display as the last line of a cell.
+
+    ``key_or_kind`` is a key of :data:`SECTIONS` (``"partners"``) or a record kind
+    (``"partner"``: its first section). Live, it is a :class:`SectionView` (summary and
+    form). Headless (``interactive=False`` or ``HLS_WORKBOOK_HEADLESS=1``) it is a
+    :class:`Block` of HTML: the summary and the form's questions, no widget.
+    A problem comes back as a plain sentence, never a traceback.
+    """
+    try:
+        spec = _spec(key_or_kind)
+        place = check_place(place)
+        if not _headless(interactive):
+            return SectionView(spec, wb, place=place, role=role)
+        parts = [summary_html(spec.key, wb, place=place)]
+        if spec.how:
+            parts.append(_wrap(_note(spec.how)))
+        if spec.kind is not None and spec.questions:
+            parts.append(_wrap(forms.describe(spec.kind, as_html=True)))
+        return Block("".join(parts), label=spec.title)
+    except WorkbookError as exc:
+        return Block(_error_html(_plain(exc)), label="A problem")
+
+
+# ---------------------------------------------------------------------------
+# Opening a stage
+# ---------------------------------------------------------------------------
+
+
+def _role(role: str | None) -> tuple[str | None, str | None]:
+    if role in (None, ""):
+        return None, None
+    text = str(role).strip().lower()
+    for value, label in PART_LABELS.items():
+        if text in (value, label.lower(), value.replace("_", " ")):
+            return value, None
+    known = "; ".join(f"{value} ({label})" for value, label in PART_LABELS.items())
+    return None, (f"'{role}' is not a part of the system, so saves will not say which part "
+                  f"they came from. Set role to one of: {known}.")
+
+
+def _where(wb: Workbook) -> str:
+    """Where the workbook is, without any password a database URL may hold."""
+    if wb.path is not None:
+        return str(wb.path)
+    try:
+        import sqlalchemy as sa
+
+        return sa.engine.make_url(wb.url).render_as_string(hide_password=True)
+    except Exception:  # an unreadable URL: say nothing rather than leak it
+        return "a database server"
+
+
+@dataclass
+class Stage:
+    """An open workbook and place for one stage notebook. Display it to see where we are."""
+
+    place: str
+    role: str | None
+    interactive: bool
+    wb: Workbook | None = None
+    error: str | None = None
+    role_warning: str | None = None
+    place_name: str | None = None
+
+    @property
+    def is_new(self) -> bool:
+        """True when the place has not been described yet (no name or shared focus)."""
+        return self.error is None and self.place_name is None
+
+    def section(self, key_or_kind: str) -> SectionView | Block:
+        """One section of the notebook (see :func:`section`)."""
+        if self.error is not None or self.wb is None:
+            return Block(_error_html(self.error or "The workbook is not open."),
+                         label="A problem")
+        return section(key_or_kind, self.wb, place=self.place, role=self.role,
+                       interactive=self.interactive)
+
+    def close(self) -> None:
+        if self.wb is not None:
+            self.wb.close()
+
+    def html(self) -> str:
+        if self.error is not None:
+            return _error_html(self.error)
+        where = esc(_where(self.wb)) if self.wb is not None else ""
+        if self.place_name is None:
+            head = (f"<p><b>{esc(self.place)}</b> is new here. Tell us about your place "
+                    "first: open <i>1_getting_started</i> and fill in <i>The place and its "
+                    "shared focus</i>. The rest can follow in any order.</p>")
+        else:
+            head = f"<p>Working on <b>{esc(self.place_name)}</b> ({esc(self.place)}).</p>"
+        who = (f"Saves will say they came from: {esc(PART_LABELS[self.role])}. Never a name."
+               if self.role else "Saves will not say which part of the system they came from.")
+        mode = ("Fill in a form and press Submit: nothing is saved until you do."
+                if self.interactive else
+                "This copy was run without forms: it shows the questions and what is recorded.")
+        parts = [head, _note(who), _note(mode), _note(f"Workbook: {where}")]
+        if self.role_warning:
+            parts.append(f'<p style="{_ERROR}">{esc(self.role_warning)}</p>')
+        return _wrap("".join(parts))
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+    def __repr__(self) -> str:
+        return f"<Stage {self.place}>"
+
+
+def open_stage(
+    db: str | None = None,
+    place: str = "",
+    role: str | None = None,
+    *,
+    interactive: bool | None = True,
+) -> Stage:
+    """Open (or create) the workbook and get the place ready for a stage notebook.
+
+    ``db`` empty means ``$HLS_WORKBOOK_DB``, else ``data/workbook.db``. A place that has
+    not been described yet is not a failure: the stage says to tell us about it first.
+    Any problem (a bad place name, a database that cannot be opened) is kept as a plain
+    sentence, shown by the stage and by every section, never raised.
+    """
+    headless = _headless(interactive)
+    role_value, warning = _role(role)
+    stage = Stage(place=str(place), role=role_value, interactive=not headless,
+                  role_warning=warning)
+    try:
+        stage.place = check_place(place)
+        stage.wb = open_workbook(db or None, create=True)
+        info = stage.wb.place_info(stage.place)
+    except WorkbookError as exc:
+        stage.error = _plain(exc)
+        return stage
+    if info is not None:
+        stage.place_name = str(info.get("name") or stage.place)
+    return stage
+
