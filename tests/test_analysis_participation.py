@@ -271,3 +271,43 @@ def test_old_versions_are_ignored(three):
     assert len(history) == len(c) + 1
     bal = meeting_balance(history, wb.table("meeting", PLACE)).set_index("meeting")
     assert bal.loc[m1, "total"] == 18.0
+
+
+def test_airtime_over_all_meetings(three):
+    wb, _ = three
+    pooled = airtime(*tables(wb), per_meeting=False)
+    assert list(pooled.columns) == ["role", "label", "measure", "meetings", "amount", "share"]
+    assert list(pooled["role"]) == ["commissioner", "charity", "lived_experience"]
+    assert set(pooled["measure"]) == {"mixed"}
+    row = pooled.set_index("role").loc["commissioner"]
+    assert row["meetings"] == 3
+    assert row["share"] == pytest.approx((0.75 + 0.25 + 1 / 6) / 3)
+    assert pooled["share"].sum() == pytest.approx(1.0)
+    speakers = airtime(*tables(wb), by="speaker", per_meeting=False)
+    assert list(speakers["speaker"])[:3] == ["A", "D", "G"]  # 6 each (minutes or turns)
+    assert len(speakers) == 8
+
+
+def test_airtime_pooled_minutes_and_empty(wb):
+    m1 = meeting(wb, "2026-01-06")
+    speak(wb, m1, "A", "commissioner", minutes=9)
+    speak(wb, m1, "B", "charity", minutes=3)
+    m2 = meeting(wb, "2026-01-13")
+    speak(wb, m2, "A", "commissioner", minutes=1)
+    speak(wb, m2, "C", "charity", minutes=7)
+    pooled = airtime(*tables(wb), per_meeting=False).set_index("role")
+    assert pooled.loc["commissioner", "share"] == pytest.approx(0.5)
+    assert pooled.loc["charity", "amount"] == 10.0
+    by_speaker = airtime(*tables(wb), by="speaker", per_meeting=False)
+    assert list(by_speaker["speaker"]) == ["A", "C", "B"]
+    assert airtime(None, per_meeting=False).empty
+
+
+def test_meetings_given_limit_the_contributions(three):
+    wb, (m1, m2, m3) = three
+    c = wb.table("contribution", PLACE)
+    january_13 = wb.table("meeting", PLACE, start="2026-01-10", end="2026-01-15")
+    s = speaking_time(c, january_13)
+    assert set(s["meeting"]) == {m2}
+    assert participation_summary(c, january_13).meetings_counted == 1
+    assert speaking_time(c, wb.table("meeting", PLACE, start="2027-01-01")).empty

@@ -54,6 +54,9 @@ def burden_items(burden: pd.DataFrame | None) -> pd.DataFrame:
     never_used (True when the answers are never used in a decision), duplicate (True when
     it repeats what another funder asks: marked "same as", or the same words asked by an
     earlier-recorded funder), duplicate_of, ivar_commitment, proposed_action.
+
+    Hours are the team's estimates: good enough to compare requirements and to talk to a
+    funder about proportion, not an invoice or a measure of anyone's efficiency.
     """
     b = frame(burden, "burden")
     if b.empty:
@@ -98,7 +101,9 @@ def burden_by_funder(burden: pd.DataFrame | None) -> pd.DataFrame:
     """Per funder: funder, requirements, hours_a_year (known hours only), hours_unknown
     (requirements whose hours are not known: the real total is higher), cost_a_year,
     grant_value (sum of its grants) and share_of_grant (cost of requirements whose grant
-    value is known ÷ those grants; NaN when no grant value is known). Sorted by hours."""
+    value is known ÷ those grants; NaN when no grant value is known). Sorted by hours.
+    A funder with a large grant may ask for more; compare the share of grant, not hours
+    alone, and never rank funders publicly without talking to them first."""
     items = burden_items(burden)
     rows = [_totals(g, funder=str(f)) for f, g in items.groupby("funder", sort=False)]
     if not rows:

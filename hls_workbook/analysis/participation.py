@@ -50,11 +50,16 @@ def speaking_time(
     """One row per contribution with the ``amount`` of speaking counted and its ``measure``.
 
     Columns: meeting, held_on, speaker, role, turns, minutes, longest_turn_minutes, amount,
-    measure. ``held_on`` comes from `meetings` (NaT when not given). Rows are in meeting
-    order (by date, then meeting number). The building block of the other functions here.
+    measure. When `meetings` is given, only contributions to those meetings are kept (so
+    a period filter on meetings applies here too) and ``held_on`` comes from it; without it,
+    ``held_on`` is NaT. Rows are in meeting order (by date, then meeting number). The
+    building block of the other functions here.
     """
     c = frame(contributions, "contribution")
     c = c[ids(c["meeting"]).notna()].copy()
+    held = _held_on(meetings)
+    if meetings is not None:
+        c = c[ids(c["meeting"]).isin(list(held))].copy()
     if c.empty:
         return pd.DataFrame({k: pd.Series(dtype="object") for k in _SPEECH_COLUMNS}).assign(
             amount=pd.Series(dtype="float64"), held_on=pd.Series(dtype="datetime64[ns]")
@@ -85,7 +90,6 @@ def speaking_time(
             measures[g.index] = ESTIMATED
     c["amount"] = amounts
     c["measure"] = measures
-    held = _held_on(meetings)
     c["held_on"] = c["meeting"].map(held).astype("datetime64[ns]")
     c = c.sort_values(["held_on", "meeting", "id"], na_position="last", kind="stable")
     return c[_SPEECH_COLUMNS].reset_index(drop=True)
@@ -102,11 +106,55 @@ def _meeting_order(speech: pd.DataFrame) -> list[int]:
     return list(dict.fromkeys(speech["meeting"].tolist()))
 
 
+MIXED = "mixed"
+
+
+def _measure_of(speech: pd.DataFrame) -> str:
+    kinds = set(speech["measure"])
+    if kinds <= {MINUTES, ESTIMATED}:  # also when nothing was recorded
+        return MINUTES
+    if kinds == {TURNS}:
+        return TURNS
+    return MIXED
+
+
+def _pooled(speech: pd.DataFrame, keys: list[str]) -> tuple[str, pd.DataFrame]:
+    """Amount, share and meetings per key over several meetings.
+
+    Shares pool the amounts when every meeting used the same measure (minutes, or turns);
+    otherwise each meeting's shares are averaged, so minutes and turns are never added up.
+    """
+    measure = _measure_of(speech)
+    if speech.empty:
+        empty_index = pd.MultiIndex.from_arrays([[] for _ in keys], names=keys) if len(
+            keys) > 1 else pd.Index([], name=keys[0])
+        return measure, pd.DataFrame({"amount": pd.Series(dtype="float64"),
+                                      "share": pd.Series(dtype="float64"),
+                                      "meetings": pd.Series(dtype="int64")},
+                                     index=empty_index)
+    grouped = speech.groupby(keys, sort=False)
+    out = pd.DataFrame({"amount": grouped["amount"].sum(),
+                        "meetings": grouped["meeting"].nunique().astype("int64")})
+    if measure != MIXED:
+        total = out["amount"].sum()
+        out["share"] = out["amount"] / total if total > 0 else math.nan
+    else:
+        per = speech.groupby(["meeting", *keys], sort=False)["amount"].sum()
+        totals = per.groupby(level="meeting").transform("sum")
+        per_share = (per / totals).where(totals > 0).dropna()
+        counted = per_share.index.get_level_values("meeting").nunique()
+        summed = per_share.groupby(level=keys).sum()
+        out["share"] = (summed / counted).reindex(out.index).fillna(0.0) if counted else (
+            math.nan)
+    return measure, out
+
+
 def airtime(
     contributions: pd.DataFrame | None,
     meetings: pd.DataFrame | None = None,
     *,
     by: str = "role",
+    per_meeting: bool = True,
 ) -> pd.DataFrame:
     """Share of speaking time in each meeting, by part of the system or by pseudonym.
 
@@ -115,6 +163,11 @@ def airtime(
     Only those who spoke appear (see :func:`participation_trend` for every part, with zeros).
     ``share`` is of that meeting's total (NaN when the total is zero).
 
+    ``per_meeting=False`` gives one row per part (or pseudonym) over all the meetings given:
+    role (or speaker and role), label, measure, meetings (how many they spoke in), amount
+    and share. Amounts are pooled when every meeting used the same measure; otherwise
+    ("mixed") each meeting's shares are averaged.
+
     A pseudonym is only a label within one meeting: "Speaker A" in two meetings need not be
     the same person. Read it as "one voice took half the time", never as a score for anyone.
     """
@@ -122,6 +175,21 @@ def airtime(
         raise ValueError("by: use 'role' (part of the system) or 'speaker' (pseudonym)")
     speech = speaking_time(contributions, meetings)
     keys = ["role"] if by == "role" else ["speaker", "role"]
+    if not per_meeting:
+        measure, pooled = _pooled(speech, keys)
+        cols = [*keys, "label", "measure", "meetings", "amount", "share"]
+        out = pooled.reset_index()
+        out["label"] = out["role"].map(part_label) if by == "role" else out["speaker"]
+        out["measure"] = measure
+        if by == "role":
+            rank = {p: i for i, p in enumerate(PARTS)}
+            out = out.sort_values("role", key=lambda r: r.map(lambda x: rank.get(x, 99)),
+                                  kind="stable")
+        else:
+            out = out.sort_values(["amount", "speaker"], ascending=[False, True],
+                                  kind="stable")
+        out = out[cols].reset_index(drop=True)
+        return out.astype({"amount": "float64", "share": "float64", "meetings": "int64"})
     cols = ["meeting", "held_on", "measure", *keys, "label", "amount", "share"]
     if speech.empty:
         out = pd.DataFrame({k: pd.Series(dtype="object") for k in cols})
@@ -342,27 +410,12 @@ def participation_summary(
     le_row = dec[dec["part"] == "lived_experience"]
     le_share = float(le_row["shaped_share"].iloc[0]) if n_dec else math.nan
 
-    kinds = set(speech["measure"])
-    if kinds <= {MINUTES, ESTIMATED}:  # also when nothing was recorded
-        measure = MINUTES
-    elif kinds == {TURNS}:
-        measure = TURNS
-    else:
-        measure = "mixed"
-    if measure == "mixed":
-        per = airtime(contributions, meetings, by="role")
-        per = per[per["meeting"].isin(chosen)]
-        counted = per.loc[per["share"].notna(), "meeting"].nunique()
-        mean_share = per.groupby("role")["share"].sum() / max(1, counted)
-        amounts = per.groupby("role")["amount"].sum()
-        shares = share_table(amounts.to_dict(), PARTS, PART_LABELS, key="part", value="amount")
-        shares["amount"] = shares["amount"].astype("float64")
-        shares["share"] = [float(mean_share.get(p, 0.0)) if counted else math.nan
-                           for p in shares["part"]]
-    else:
-        amounts = speech.groupby("role")["amount"].sum()
-        shares = share_table(amounts.to_dict(), PARTS, PART_LABELS, key="part", value="amount")
-        shares["amount"] = shares["amount"].astype("float64")
+    measure, pooled = _pooled(speech, ["role"])
+    shares = share_table(pooled["amount"].to_dict(), PARTS, PART_LABELS, key="part",
+                         value="amount")
+    shares["amount"] = shares["amount"].astype("float64")
+    shares["share"] = [float(pooled["share"].get(p, 0.0)) if len(pooled) else math.nan
+                       for p in shares["part"]]
 
     dominant = None
     dominant_share = math.nan

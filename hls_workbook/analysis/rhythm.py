@@ -323,7 +323,8 @@ def attendance_wide(meetings: pd.DataFrame | None) -> pd.DataFrame:
 def attendance_summary(meetings: pd.DataFrame | None) -> pd.DataFrame:
     """For each of the six parts: part, label, meetings_present (meetings with at least one
     person from it), share_of_meetings, people (total attendances) and mean_per_meeting.
-    share_of_meetings is NaN when no meetings were recorded."""
+    share_of_meetings is NaN when no meetings were recorded. Counts of people, not of
+    names; a low count is a prompt to ask who was not invited or could not come."""
     wide = attendance_wide(meetings)
     n = len(wide)
     rows = []
@@ -343,6 +344,7 @@ def parts_never_present(meetings: pd.DataFrame | None) -> list[str]:
     """Parts of the system nobody came from, in any meeting given (in model order).
 
     Empty when no meetings were recorded: with no meetings there is nothing to say yet.
+    Read it as "who have we not reached yet?", not as a judgement on the part missing.
     """
     summary = attendance_summary(meetings)
     if not len(frame(meetings, "meeting")):
