@@ -169,6 +169,8 @@ def html_exporter() -> Any:
 
             def preprocess(self, nb: Any, resources: Any) -> Any:
                 nb.metadata.pop("widgets", None)
+                nb.cells = [c for c in nb.cells
+                            if "remove-cell" not in c.metadata.get("tags", [])]
                 for cell in nb.cells:
                     if cell.cell_type != "code":
                         continue

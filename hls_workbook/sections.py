@@ -1,0 +1,615 @@
+"""What each report section shows, as HTML built in Python.
+
+The report notebook calls ``Report.load(...)`` once and ``report.show(key)`` per section;
+the benchmark's floor calls ``report.render_html()``. Privacy is applied once, in
+``load``, before any section sees the data; every piece of text a person typed is escaped
+here with :func:`esc` (the only way text reaches the HTML). In public reports every count
+of people or answers below the threshold is shown as "fewer than N".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from . import analysis as an
+from . import charts, privacy
+from .model import (
+    Audience,
+    BurdenAction,
+    ExperimentStatus,
+    LearningKind,
+    NextStep,
+    Part,
+    Statement,
+    StorytellerRole,
+    SupportKind,
+    SupportStatus,
+    YesPartlyNo,
+)
+from .store import open_workbook
+
+PART_LABELS = Part.labels()
+
+#: key -> (title, practice ids). The report notebook's cells follow this order.
+SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "place": ("The place and its focus", ("GS3", "RC2")),
+    "voices": ("What people told us", ("GS1", "GS4", "LE3")),
+    "meetings": ("How we met and who was in the room",
+                 ("GS2", "GS4", "RC2", "RC3", "RC4", "RC5")),
+    "experiments": ("What we tried and what happened", ("EX1", "EX2", "EX3", "EX4", "BH3")),
+    "learning": ("What we learned and who heard it", ("LE1", "LE2", "LE3", "EX2")),
+    "relationships": ("Relationships and support",
+                      ("RC1", "RC3", "LB2", "BH1", "BH2", "BH3", "ES1", "ES2", "ES3")),
+    "glossary": ("Our shared language", ("LB1",)),
+}
+
+
+def esc(value: Any) -> str:
+    """Escape text for HTML. Every piece of typed text goes through here."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if value is pd.NA or value is pd.NaT:
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+class Section:
+    """A block of report HTML that notebooks display as it is."""
+
+    def __init__(self, html_text: str) -> None:
+        self.html = html_text
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+@dataclass
+class Report:
+    """Everything one report needs, loaded once, with the audience's privacy applied."""
+
+    place: str
+    start: dt.date
+    end: dt.date
+    audience: str
+    threshold: int
+    title: str
+    place_row: dict[str, Any]
+    tables: dict[str, pd.DataFrame]
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(
+        cls, *, db: str | None, place: str, start: str | dt.date, end: str | dt.date,
+        audience: str = "team", title: str = "", threshold: int = 5,
+    ) -> Report:
+        """Read the place's records for the period (filtered in SQL) and apply privacy."""
+        start_d = pd.Timestamp(start).date()
+        end_d = pd.Timestamp(end).date()
+        Audience(audience)  # raises on an unknown audience
+        with open_workbook(db or None) as wb:
+            raw = {}
+            for kind in ("place", "partner", "meeting_series", "glossary_term", "burden",
+                         "value", "experiment"):
+                raw[kind] = wb.table(kind, place)
+            for kind in ("voice", "meeting", "contribution", "decision", "review", "learning",
+                         "share", "reflection", "pulse", "support", "checkin"):
+                raw[kind] = wb.table(kind, place, start=start_d, end=end_d)
+            # Names to redact come from the whole record, not just this period.
+            names = privacy.names_on_record({
+                "partner": raw["partner"], "voice": wb.table("voice", place),
+                "contribution": raw["contribution"],
+            })
+        raw["experiment"] = _experiments_in_period(raw["experiment"], start_d, end_d)
+        tables = privacy.apply(raw, audience, threshold=threshold, names=names)
+        place_rows = tables["place"]
+        place_row = place_rows.iloc[0].to_dict() if len(place_rows) else {"name": place}
+        return cls(place, start_d, end_d, audience, int(threshold), title, place_row, tables)
+
+    # -- helpers ---------------------------------------------------------------------
+
+    @property
+    def public(self) -> bool:
+        return self.audience == "public"
+
+    def count(self, n: Any) -> str:
+        """A count as text; in public reports, 1 to threshold-1 becomes 'fewer than N'."""
+        if n is None or (isinstance(n, float) and math.isnan(n)):
+            return "–"
+        n = int(n)
+        if self.public and 0 < n < self.threshold:
+            return f"fewer than {self.threshold}"
+        return f"{n:,}"
+
+    def small(self, n: Any) -> bool:
+        return self.public and n is not None and 0 < int(n) < self.threshold
+
+    def cached(self, key: str, make: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def show(self, key: str) -> Section:
+        """One section as HTML (what a report notebook cell displays)."""
+        if key == "intro":
+            return Section(self.intro())
+        title, practices = SECTIONS[key]
+        body = getattr(self, f"_{key}")()
+        head = (
+            f'<section class="report-section" id="{key}" aria-labelledby="{key}-h">'
+            f'<h2 id="{key}-h">{esc(title)}</h2>'
+            f'<p class="practices">Practices: {esc(", ".join(practices))}</p>'
+        )
+        return Section(head + body + "</section>")
+
+    def render_html(self) -> str:
+        """Every section, one after another (used by the benchmark's floor)."""
+        return "\n".join([self.intro()] + [self.show(k).html for k in SECTIONS])
+
+    def intro(self) -> str:
+        name = esc(self.place_row.get("name", self.place))
+        period = f"{_day(self.start)} to {_day(self.end)}"
+        text = {
+            "team": "This report is for our team. It holds everything we may see ourselves.",
+            "partners": "This report is for our partners across the local system.",
+            "public": "This report is for anyone. It shows only stories that people agreed "
+                      "to share with the public, with personal details removed. Numbers "
+                      f"under {self.threshold} are not shown, so that nobody can be "
+                      "recognised.",
+        }[self.audience]
+        return (
+            f'<p class="lede">What we did, tried and learned in {name}, {esc(period)}.</p>'
+            f'<p class="note">{esc(text)}</p>'
+        )
+
+    # -- sections ---------------------------------------------------------------------
+
+    def _place(self) -> str:
+        row = self.place_row
+        parts = [f'<p class="lede finding">{esc(row.get("shared_focus", ""))}</p>']
+        if row.get("why_it_matters"):
+            parts.append(f"<p>{esc(row['why_it_matters'])}</p>")
+        partners = self.tables["partner"]
+        if partners.empty:
+            parts.append(_empty("No partners are recorded yet. Add them in the getting "
+                                "started notebook."))
+            return "".join(parts)
+        by_part = partners.groupby("part")["organisation"].apply(list).to_dict()
+        missing = [PART_LABELS[p.value] for p in Part
+                   if p.value not in by_part and p != Part.other]
+        rows = [
+            [PART_LABELS[p.value], ", ".join(sorted(by_part.get(p.value, []))) or "nobody yet"]
+            for p in Part if p.value in by_part or p != Part.other
+        ]
+        parts.append("<h3>Who is part of this work</h3>")
+        parts.append(table_html(["Part of the system", "Organisations and groups"], rows,
+                                caption="Partners by part of the system"))
+        if missing:
+            parts.append(f'<p class="note">Nobody yet from: {esc(", ".join(missing))}. '
+                         "Who could we invite?</p>")
+        return "".join(parts)
+
+    def _voices(self) -> str:
+        voices = self.tables["voice"]
+        if voices.empty:
+            return _empty("No stories to show for this period and audience. Stories appear "
+                          "here only when the people who told them agreed.")
+        out = ["<p>In their own words. Each story appears only for the readers its teller "
+               "agreed to.</p>"]
+        shown = voices.sort_values("collected_on", ascending=False)
+        roles = StorytellerRole.labels()
+        for row in shown.to_dict("records"):
+            role = roles.get(row.get("storyteller_role"), "")
+            who = row.get("shown_name") or role or "Anonymous"
+            if who == role:
+                role = ""
+            when = _month(row.get("collected_on"))
+            why = (f"<p><strong>Why it matters to them:</strong> {esc(row['why_it_matters'])}"
+                   "</p>") if row.get("why_it_matters") else ""
+            out.append(
+                '<blockquote class="story">'
+                f"<p>{esc(row['story'])}</p>{why}"
+                f"<footer>{esc(who)}{', ' + esc(role.lower()) if role else ''} · "
+                f"{esc(row.get('domain_of_change'))}"
+                f" · {esc(when)}</footer></blockquote>"
+            )
+        themes = voices["domain_of_change"].str.lower().value_counts()
+        rows = [[t, self.count(n)] for t, n in themes.items()]
+        out.append("<h3>What the stories are about</h3>")
+        out.append(table_html(["What it is about", "Stories"], rows, numeric=[1],
+                              caption="Stories by what they are about"))
+        return "".join(out)
+
+    def _meetings(self) -> str:
+        t = self.tables
+        meetings = t["meeting"]
+        if meetings.empty:
+            return _empty("No meetings are recorded for this period yet.")
+        out = []
+        rhythm = an.meeting_rhythm(t["meeting_series"], meetings, start=self.start,
+                                   end=self.end)
+        out.append("<h3>Keeping a steady rhythm</h3>")
+        summary = rhythm.summary
+        if len(summary):
+            rows = []
+            for r in summary.to_dict("records"):
+                rows.append([
+                    r["name"], f"{r['cadence']}, {str(r['weekday']).title()}",
+                    f"{int(r['kept'])} of {int(r['expected'])}",
+                    f"{int(r['longest_streak'])} in a row",
+                    "–" if _nan(r["longest_gap_days"]) else f"{int(r['longest_gap_days'])} days",
+                ])
+            out.append(table_html(
+                ["Meeting", "Agreed rhythm", "Planned meetings held", "Longest run",
+                 "Longest gap"], rows, caption="Our regular meetings"))
+            kept = int(summary["kept"].sum())
+            expected = int(summary["expected"].sum())
+            if expected:
+                out.append(f'<p class="finding">We held {kept} of the {expected} regular '
+                           "meetings we planned.</p>")
+            out.append(self.figure(charts.rhythm_chart(t["meeting_series"], meetings,
+                                                      start=self.start, end=self.end)))
+        else:
+            out.append(_empty("No regular meeting rhythm is set up yet."))
+        out.append("<h3>Who was in the room</h3>")
+        att = an.attendance_summary(meetings)
+        rows = [[r["label"], self.count(r["meetings_present"]), self.count(r["people"])]
+                for r in att.to_dict("records")]
+        out.append(table_html(["Part of the system", "Meetings they came to",
+                               "Attendances in all"], rows, numeric=[1, 2],
+                              caption=f"Attendance over {len(meetings)} meetings"))
+        never = an.parts_never_present(meetings)
+        if never:
+            out.append(f'<p class="note">Nobody came from: '
+                       f"{esc(', '.join(PART_LABELS[p] for p in never))}.</p>")
+        if not self.public:
+            out.append(self.figure(charts.attendance_chart(meetings)))
+        hard = meetings["hard_topics_raised"].fillna(False).astype(bool)
+        out.append(f"<p>Hard or uncomfortable topics were raised in {self.count(hard.sum())} "
+                   f"of {len(meetings)} meetings.</p>")
+        out.append("<h3>Whose voices were heard</h3>")
+        summary_p = an.participation_summary(t["contribution"], meetings, t["decision"])
+        if summary_p.meetings_recorded == 0:
+            out.append(_empty("Nobody has recorded who spoke in these meetings yet."))
+        else:
+            out.append(f'<p class="finding">{esc(summary_p.sentence)}</p>')
+            out.append("<p>These figures are a prompt for a conversation about how we work "
+                       "together, never a score for a person.</p>")
+            out.append(self.figure(charts.participation_chart(t["contribution"], meetings)))
+        decisions = an.decision_balance(t["decision"])
+        if len(t["decision"]):
+            rows = [[r["label"], self.count(r["proposed"]), self.count(r["shaped"])]
+                    for r in decisions.to_dict("records") if r["proposed"] or r["shaped"]]
+            out.append(table_html(["Part of the system", "Decisions they proposed",
+                                   "Decisions their views shaped"], rows, numeric=[1, 2],
+                                  caption=f"{self.count(len(t['decision']))} decisions"))
+            out.append(self.figure(charts.decisions_chart(t["decision"])))
+        return "".join(out)
+
+    def _experiments(self) -> str:
+        t = self.tables
+        experiments = t["experiment"]
+        if experiments.empty:
+            return _empty("No experiments were running in this period. What could we try?")
+        out = []
+        statuses = ExperimentStatus.labels()
+        by_status = experiments["status"].value_counts()
+        out.append(cards([(self.count(by_status.get(s, 0)), statuses[s])
+                          for s in statuses if by_status.get(s, 0)]))
+        out.append(self.figure(charts.portfolio_chart(experiments)))
+        new_people = int(experiments["new_people"].fillna(False).astype(bool).sum())
+        new_ctx = int(experiments["new_contexts"].fillna(False).astype(bool).sum())
+        out.append(f"<p>{self.count(new_people)} involved new people and {self.count(new_ctx)}"
+                   " tried a new setting.</p>")
+        rows = []
+        status_labels = ExperimentStatus.labels()
+        for r in experiments.sort_values("title").to_dict("records"):
+            rows.append([r["title"], status_labels.get(r["status"], r["status"]),
+                         PART_LABELS.get(r["proposed_by"], ""), str(r["risk"]).title(),
+                         r.get("safe_to_fail_bounds") or ""])
+        out.append("<h3>Our experiments</h3>")
+        out.append(table_html(["Experiment", "Where it is up to", "Whose idea", "Risk",
+                               "Safe-to-fail limits"], rows, caption="Every experiment"))
+        reviews = t["review"]
+        out.append("<h3>Looking back: what happened</h3>")
+        if reviews.empty:
+            out.append(_empty("No experiment has been reviewed in this period yet."))
+        else:
+            titles = dict(zip(experiments["id"], experiments["title"], strict=False))
+            plan = YesPartlyNo.labels()
+            steps = NextStep.labels()
+            rows = [[titles.get(r["experiment"], f"Experiment #{r['experiment']}"),
+                     plan.get(r["went_to_plan"], ""), r.get("actual") or "",
+                     r.get("sustain") or "", r.get("improve") or "",
+                     steps.get(r["decision"], "")]
+                    for r in reviews.sort_values("reviewed_on").to_dict("records")]
+            out.append(table_html(["Experiment", "Went to plan?", "What happened",
+                                   "What to keep", "What to change", "What we do next"],
+                                  rows, caption="After-action reviews"))
+            not_plan = int((reviews["went_to_plan"] != "yes").sum())
+            out.append(self.figure(charts.reviews_chart(experiments, reviews)))
+            out.append(f'<p class="finding">{self.count(not_plan)} of {self.count(len(reviews))}'
+                       " did not go fully to plan. That is learning, not failure: each one "
+                       "told us something we did not know.</p>")
+        waiting = self.health().needs_review
+        if waiting:
+            out.append(f'<p class="note">{self.count(waiting)} experiment(s) ended without a '
+                       "review yet. Looking back is how we learn.</p>")
+        return "".join(out)
+
+    def health(self) -> Any:
+        t = self.tables
+        return self.cached("health", lambda: an.learning_health(
+            t["learning"], t["share"], t["experiment"], t["review"], t["voice"]))
+
+    def _learning(self) -> str:
+        t = self.tables
+        learning = t["learning"]
+        if learning.empty:
+            return _empty("No learning is recorded for this period yet. Breakthroughs and "
+                          "disappointments are both welcome.")
+        health = self.health()
+        out = [f'<p class="finding">{esc(health.sentence)}</p>']
+        kinds = LearningKind.labels()
+        counts = learning["kind_of_learning"].value_counts()
+        out.append(cards([(self.count(counts.get(k, 0)), kinds[k] + "s") for k in kinds]))
+        out.append(self.figure(charts.learning_chart(learning, t["share"])))
+        if not _nan(health.median_delay_days):
+            out.append(f"<p>We wrote things down a median of {health.median_delay_days:.0f} "
+                       "days after they happened.</p>")
+        out.append("<h3>Who heard it</h3>")
+        reach = health.reach_by_part
+        rows = [[r["label"], self.count(r["learning_reached"])]
+                for r in reach.to_dict("records")]
+        out.append(table_html(["Part of the system", "Pieces of learning shared with them"],
+                              rows, numeric=[1], caption="Reach of our learning"))
+        if health.shared_with_nobody:
+            out.append(f'<p class="note">{self.count(health.shared_with_nobody)} piece(s) of '
+                       "learning have not been shared with anyone yet.</p>")
+        out.append("<h3>What we will amplify and celebrate</h3>")
+        amp = learning[learning["amplify"].fillna(False).astype(bool)]
+        if amp.empty:
+            out.append(_empty("Nothing is marked to amplify yet."))
+        else:
+            visible = self.tables["voice"]
+            shown = dict(zip(visible["id"], visible.get("shown_name", visible["id"]),
+                             strict=False)) if len(visible) else {}
+            items = []
+            for r in amp.sort_values("event_on").to_dict("records"):
+                backers = [shown[v] or "Anonymous" for v in (r.get("voices") or [])
+                           if v in shown]
+                voice_note = (f" <em>Voices behind it: {esc(', '.join(map(str, backers)))}."
+                              "</em>") if backers else ""
+                items.append(f"<li><strong>{esc(r['title'])}</strong>: "
+                             f"{esc(r['observation'])}{voice_note}</li>")
+            out.append("<ul>" + "".join(items) + "</ul>")
+        rows = [[_day(r["event_on"]), kinds.get(r["kind_of_learning"], ""), r["title"],
+                 r.get("response") or ""]
+                for r in learning.sort_values("event_on").to_dict("records")]
+        out.append("<h3>Learning timeline</h3>")
+        out.append(table_html(["When", "Kind", "What", "What we will do"], rows,
+                              caption="Everything we learned, in order"))
+        return "".join(out)
+
+    def _relationships(self) -> str:
+        t = self.tables
+        out = ["<h3>How we work together</h3>"]
+        pulse = t["pulse"]
+        if pulse.empty:
+            out.append(_empty("No behaviour pulse answers for this period yet."))
+        else:
+            latest = an.latest_pulse(pulse, min_group=self.threshold)
+            labels = Statement.labels()
+            rows = []
+            for r in latest.to_dict("records"):
+                mean = "not shown (too few answers)" if r.get("suppressed") or _nan(
+                    r.get("mean")) else f"{r['mean']:.1f}"
+                change = r.get("change")
+                change_text = "–" if _nan(change) or r.get("suppressed") else f"{change:+.1f}"
+                rows.append([labels.get(r["statement"], r["statement"]), mean, change_text,
+                             self.count(r.get("responses"))])
+            period = latest["period"].iloc[0] if len(latest) else ""
+            out.append(table_html(
+                ["Statement", "Average (0-10)", "Change since last round", "Answers"], rows,
+                numeric=[1, 2, 3], caption=f"Behaviour pulse, round {period}"))
+            out.append("<p>Scores are how true people felt each statement was. They are for "
+                       "reflection, never for holding anyone to account.</p>")
+            out.append(self.figure(charts.pulse_chart(pulse, min_group=self.threshold)))
+        out.append("<h3>Paperwork we could strip away</h3>")
+        burden = t["burden"]
+        if burden.empty:
+            out.append(_empty("No funding requirements have been audited yet."))
+        else:
+            audit = an.burden_audit(burden)
+            out.append(f'<p class="finding">{esc(audit.sentence)}</p>')
+            rows = [[r["funder"], f"{r['requirements']}", _hours(r["hours_a_year"]),
+                     _money(r["cost_a_year"]), _pct(r["share_of_grant"])]
+                    for r in audit.by_funder.to_dict("records")]
+            out.append(table_html(["Funder", "Requirements", "Hours a year", "Cost a year",
+                                   "Share of grant"], rows, numeric=[1, 2, 3, 4],
+                                  caption="What reporting costs, by funder (NPC method)"))
+            if len(audit.strip_list):
+                actions = BurdenAction.labels()
+                rows = [[r["requirement"], r["funder"],
+                         actions.get(r.get("proposed_action") or r.get("suggested_action"), ""),
+                         _hours(r["hours_freed"])]
+                        for r in audit.strip_list.to_dict("records")]
+                out.append(table_html(["Requirement", "Funder", "What we propose",
+                                       "Hours a year it would free"], rows, numeric=[3],
+                                      caption="The strip list"))
+            out.append(self.figure(charts.burden_chart(burden)))
+            out.append(self.figure(charts.strip_chart(burden)))
+        out.append("<h3>Values we share</h3>")
+        values = t["value"]
+        if values.empty:
+            out.append(_empty("No shared values are written down yet."))
+        else:
+            rows = [[r["value"], r["what_it_looks_like"],
+                     ", ".join(PART_LABELS.get(p, p) for p in (r.get("agreed_by") or []))]
+                    for r in values.to_dict("records")]
+            out.append(table_html(["Value", "What it looks like", "Signed up"], rows,
+                                  caption="Our shared values"))
+        out.append("<h3>Support we asked for</h3>")
+        support = t["support"]
+        if support.empty:
+            out.append(_empty("No requests for outside support in this period."))
+        else:
+            kinds = SupportKind.labels()
+            statuses = SupportStatus.labels()
+            rows = [[kinds.get(r["support_kind"], ""), r["description"],
+                     statuses.get(r["status"], "")]
+                    for r in support.sort_values("requested_on").to_dict("records")]
+            out.append(table_html(["Kind", "What we need", "Status"], rows,
+                                  caption="Support requests"))
+        out.append("<h3>Looking after each other</h3>")
+        checkins = t["checkin"]
+        trend = an.checkin_trend(checkins, min_group=self.threshold)
+        if checkins.empty or trend.empty:
+            out.append(_empty("No check-ins for this period."))
+        else:
+            rows = []
+            for r in trend.to_dict("records"):
+                mean = "not shown (too few answers)" if r.get("suppressed") or _nan(
+                    r.get("mean")) else f"{r['mean']:.1f}"
+                rows.append([str(r.get("month", "")), mean, self.count(r.get("responses"))])
+            out.append(table_html(["Month", "How heavy the work felt (0-10)", "Check-ins"],
+                                  rows, numeric=[1, 2],
+                                  caption="Anonymous check-ins, shown only as averages"))
+            out.append(self.figure(charts.checkin_chart(checkins, min_group=self.threshold)))
+        return "".join(out)
+
+    def _glossary(self) -> str:
+        terms = self.tables["glossary_term"]
+        if terms.empty:
+            return _empty("No shared words are agreed yet.")
+        rows = [[r["term"], r["plain_meaning"], ", ".join(r.get("words_to_avoid") or [])]
+                for r in terms.sort_values("term").to_dict("records")]
+        return table_html(["Word", "What it means to us", "Words we avoid"], rows,
+                          caption="Our shared language")
+
+    # -- charts ------------------------------------------------------------------------
+
+    def figure(self, chart: Any) -> str:
+        """A chart as an embedded image with alt text, and its numbers as a table."""
+        if chart is None or getattr(chart, "figure", None) is None:
+            alt = getattr(chart, "alt_text", "") if chart is not None else ""
+            return f'<p class="empty">{esc(alt)}</p>' if alt else ""
+        table = getattr(chart, "table", None)
+        if self.public and table is not None and _has_small(table, self.threshold):
+            return ('<p class="empty">This chart is not shown in the public report: some '
+                    "numbers in it are too small to share safely.</p>")
+        uri = charts.to_data_uri(chart)
+        numbers = ""
+        if table is not None and len(table):
+            numbers = ("<details><summary>The numbers in this chart</summary>"
+                       + frame_html(table, caption=chart.title) + "</details>")
+        return (f'<figure><img src="{uri}" alt="{esc(chart.alt_text)}">'
+                f"<figcaption>{esc(chart.title)}</figcaption>{numbers}</figure>")
+
+
+# ---------------------------------------------------------------------------
+# Small HTML builders: every cell goes through esc()
+# ---------------------------------------------------------------------------
+
+
+def table_html(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, caption: str = "",
+               numeric: Sequence[int] = ()) -> str:
+    num = set(numeric)
+    numeric_class = ' class="num"'
+    head = "".join(f'<th scope="col"{numeric_class if i in num else ""}>{esc(h)}</th>'
+                   for i, h in enumerate(headers))
+    body = []
+    for row in rows:
+        cells = "".join(f'<td{numeric_class if i in num else ""}>{esc(v)}</td>'
+                        for i, v in enumerate(row))
+        body.append(f"<tr>{cells}</tr>")
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return (f'<div class="table-wrap"><table>{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+def frame_html(df: pd.DataFrame, *, caption: str = "") -> str:
+    numeric = [i for i, c in enumerate(df.columns) if pd.api.types.is_numeric_dtype(df[c])]
+    rows = [[_fmt(v) for v in r] for r in df.itertuples(index=False)]
+    return table_html([str(c).replace("_", " ") for c in df.columns], rows, caption=caption,
+                      numeric=numeric)
+
+
+def cards(items: Iterable[tuple[str, str]]) -> str:
+    inner = "".join(f'<div class="card"><span class="number">{esc(n)}</span>'
+                    f'<span class="label">{esc(label)}</span></div>' for n, label in items)
+    return f'<div class="cards">{inner}</div>'
+
+
+def _empty(text: str) -> str:
+    return f'<p class="empty">{esc(text)}</p>'
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return "–" if math.isnan(v) else (f"{v:,.0f}" if v.is_integer() else f"{v:,.2f}")
+    return "" if v is None else str(v)
+
+
+def _nan(v: Any) -> bool:
+    try:
+        return v is None or bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _has_small(table: pd.DataFrame, threshold: int) -> bool:
+    for col in table.columns:
+        s = table[col]
+        if pd.api.types.is_integer_dtype(s) or (
+            pd.api.types.is_float_dtype(s) and s.dropna().apply(float.is_integer).all()
+            and "share" not in str(col) and "mean" not in str(col)
+        ):
+            vals = pd.to_numeric(s, errors="coerce").dropna()
+            if ((vals > 0) & (vals < threshold)).any():
+                return True
+    return False
+
+
+def _day(d: Any) -> str:
+    if _nan(d):
+        return ""
+    d = pd.Timestamp(d)
+    return f"{d.day} {d:%B %Y}"
+
+
+def _month(d: Any) -> str:
+    return "" if _nan(d) else f"{pd.Timestamp(d):%B %Y}"
+
+
+def _hours(h: Any) -> str:
+    return "unknown" if _nan(h) else f"{float(h):,.0f}"
+
+
+def _money(v: Any) -> str:
+    return "–" if _nan(v) else f"£{float(v):,.0f}"
+
+
+def _pct(v: Any) -> str:
+    return "–" if _nan(v) else f"{100 * float(v):.1f}%"
+
+
+def _experiments_in_period(df: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Experiments that overlap the period; ideas without dates count as current."""
+    if df.empty:
+        return df
+    s = pd.Timestamp(start)
+    e = pd.Timestamp(end)
+    starts = df["start_on"]
+    ends = df["end_on"]
+    keep = (starts.isna() | (starts <= e)) & (ends.isna() | (ends >= s))
+    return df[keep].reset_index(drop=True)
