@@ -85,9 +85,6 @@ class Chart:
     def to_data_uri(self, dpi: int = 100) -> str:
         return to_data_uri(self, dpi=dpi)
 
-    def _repr_png_(self) -> bytes | None:
-        return to_png(self) or None
-
     def _repr_html_(self) -> str:
         caption = html.escape(self.title)
         if self.figure is None:
@@ -168,8 +165,9 @@ def _date(value: Any) -> str:
     return f"{ts.day} {ts:%b %Y}"
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _count(n: int, word: str, plural: str | None = None) -> str:
+    """'1 meeting', '3 meetings' (or the plural given)."""
+    return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
 
 
 def _whole_numbers(ax: Any, axis: str = "y") -> None:
@@ -273,8 +271,8 @@ def participation_chart(
                                      else None for i in wide.index])
     table = table.reset_index(drop=True)
     first, last = trend["held_on"].min(), trend["held_on"].max()
-    alt = (f"Stacked bar chart of the share of speaking by part of the system in each of {n} "
-           f"meetings, from {_date(first)} to {_date(last)}. {summary.sentence}")
+    alt = (f"Stacked bar chart of the share of speaking by part of the system in "
+           f"{_count(n, 'meeting')}, from {_date(first)} to {_date(last)}. {summary.sentence}")
     if summary.parts_not_heard:
         alt += " Not heard from in those meetings: " + ", ".join(
             part_label(p) for p in summary.parts_not_heard) + "."
@@ -310,7 +308,8 @@ def decisions_chart(decisions: pd.DataFrame | None) -> Chart:
              f"{total} {'decision' if total == 1 else 'decisions'}")
     _title(fig, title)
     top = d.loc[d["proposed"].idxmax()]
-    alt = (f"Bar chart of {total} decisions by part of the system: who proposed each and whose "
+    alt = (f"Bar chart of {_count(total, 'decision')} by part of the system: who proposed each "
+           "and whose "
            f"views shaped it. {top['label']} proposed the most ({int(top['proposed'])}). "
            f"People with lived experience proposed {int(le['proposed'])} and shaped "
            f"{int(le['shaped'])}.")
@@ -365,7 +364,8 @@ def rhythm_chart(
     fig.autofmt_xdate()
     _style(ax)
     kept, expected = int(summary["kept"].sum()), int(summary["expected"].sum())
-    title = f"We kept {kept} of {expected} planned meetings ({pct(kept / expected)})"
+    title = (f"We kept {kept} of {_count(expected, 'planned meeting')} "
+             f"({pct(kept / expected)})")
     _title(fig, title)
     lines = []
     for _, row in summary.iterrows():
@@ -416,17 +416,17 @@ def attendance_chart(meetings: pd.DataFrame | None) -> Chart:
     ax.set_ylabel("People")
     _whole_numbers(ax)
     ax.set_xlabel("Meeting, oldest first")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     _style(ax)
     le = int(summary.loc["lived_experience", "meetings_present"])
-    title = (f"People with lived experience came to {le} of {n} "
-             f"{'meeting' if n == 1 else 'meetings'}")
+    title = f"People with lived experience came to {le} of {_count(n, 'meeting')}"
     _title(fig, title)
     present = ", ".join(
         f"{PART_LABELS[p]} {int(summary.loc[p, 'meetings_present'])}" for p in PARTS
         if summary.loc[p, "meetings_present"] > 0)
     alt = (f"Stacked bar chart of how many people came from each part of the system to each "
-           f"of {n} meetings. Meetings each part came to: {present or 'none'}.")
+           f"of {_count(n, 'meeting')}. Meetings each part came to: {present or 'none'}.")
     if never:
         alt += " Nobody came from: " + ", ".join(PART_LABELS[p] for p in never) + "."
     table = summary.reset_index()[["label", "meetings_present", "people", "mean_per_meeting"]]
@@ -477,7 +477,7 @@ def burden_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
         title += f", {audit.share_of_grant * 100:.1f}% of grants"
     _title(fig, title)
     alt = (f"Horizontal bar chart of staff hours a year spent on funding requirements, for "
-           f"each of {len(f)} funders. {audit.sentence}")
+           f"{_count(len(f), 'funder')}. {audit.sentence}")
     table = audit.by_funder.assign(
         share_of_grant=(audit.by_funder["share_of_grant"] * 100).round(2),
         cost_a_year=audit.by_funder["cost_a_year"].round(0),
@@ -521,7 +521,8 @@ def strip_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
              f"{audit.hours_freed:,.0f} hours a year")
     _title(fig, title)
     top_row = s.iloc[0]
-    alt = (f"Horizontal bar chart of {n} funding requirements that could be stopped, shared "
+    alt = (f"Horizontal bar chart of {_count(n, 'funding requirement')} that could be stopped, "
+           "shared "
            f"or simplified, ranked by the staff hours a year each would free. The largest is "
            f"{top_row['requirement']} for {top_row['funder']}"
            + (f" ({top_row['hours_freed']:,.0f} hours)." if not math.isnan(top_row["hours_freed"])
@@ -567,7 +568,10 @@ def learning_chart(learning: pd.DataFrame | None, shares: pd.DataFrame | None = 
         _style(ax)
     counts = balance.set_index("kind")["count"]
     b, d = int(counts.get("breakthrough", 0)), int(counts.get("disappointment", 0))
-    if b > d:
+    if b == d == 0:
+        title = (f"No breakthroughs or disappointments recorded yet, "
+                 f"{_count(int(counts.get('surprise', 0)), 'surprise')}")
+    elif b > d:
         title = f"More breakthroughs than disappointments recorded: {b} to {d}"
     elif d > b:
         title = f"More disappointments than breakthroughs recorded: {d} to {b}"
@@ -576,8 +580,9 @@ def learning_chart(learning: pd.DataFrame | None, shares: pd.DataFrame | None = 
     _title(fig, title)
     reached = ", ".join(f"{lbl} {n}" for lbl, n in zip(reach["label"], reach["learning_reached"],
                                                        strict=True) if n)
-    alt = (f"Two bar charts. Left: {total} pieces of learning: {b} breakthroughs, {d} "
-           f"disappointments and {int(counts.get('surprise', 0))} surprises. Right: how many "
+    alt = (f"Two bar charts. Left: {_count(total, 'piece', 'pieces')} of learning: "
+           f"{_count(b, 'breakthrough')}, {_count(d, 'disappointment')} and "
+           f"{_count(int(counts.get('surprise', 0)), 'surprise')}. Right: how many "
            f"were shared with each part of the system: {reached or 'none yet'}. "
            f"{nobody} {'has' if nobody == 1 else 'have'} not been shared with anyone yet.")
     table = pd.concat([
@@ -615,13 +620,18 @@ def reviews_chart(experiments: pd.DataFrame | None, reviews: pd.DataFrame | None
         _style(ax)
     not_to_plan = int(went.set_index("answer")["count"].get("partly", 0)
                       + went.set_index("answer")["count"].get("no", 0))
-    title = (f"{not_to_plan} of {n} reviews found things did not fully go to plan: "
-             "all of it is learning")
-    if waiting:
-        title += f"; {waiting} waiting for a review"
+    if n == 0:
+        title = (f"No reviews yet: {_count(waiting, 'finished experiment')} "
+                 f"{'is' if waiting == 1 else 'are'} waiting for one")
+    else:
+        title = (f"{not_to_plan} of {_count(n, 'review')} found things did not fully go to "
+                 "plan: all of it is learning")
+        if waiting:
+            title += f"; {waiting} waiting for a review"
     _title(fig, title)
     median = done["days_to_review"].median()
-    alt = (f"Two bar charts of {n} reviews of experiments. Left: whether each went to plan "
+    alt = (f"Two bar charts of {_count(n, 'review')} of experiments. Left: whether each went "
+           "to plan "
            + ", ".join(f"({lbl}: {c})" for lbl, c in zip(went["label"], went["count"],
                                                          strict=True))
            + ". Right: what was decided next "
@@ -631,7 +641,8 @@ def reviews_chart(experiments: pd.DataFrame | None, reviews: pd.DataFrame | None
            + "."
            + (f" Reviews came a median of {median:.0f} days after the end."
               if not math.isnan(median) else "")
-           + (f" {waiting} finished experiments have no review yet." if waiting else ""))
+           + (f" {_count(waiting, 'finished experiment')} "
+              f"{'has' if waiting == 1 else 'have'} no review yet." if waiting else ""))
     table = outcomes[["question", "label", "count"]].replace(
         {"question": {"went_to_plan": "Went to plan", "decision": "Decision"}}).rename(
         columns={"question": "Question", "label": "Answer", "count": "Reviews"})
@@ -688,7 +699,7 @@ def portfolio_chart(experiments: pd.DataFrame | analysis.Portfolio | None) -> Ch
                                                          strict=True) if c)
     risks = ", ".join(f"{lbl.lower()} {c}" for lbl, c in zip(p.by_risk["label"],
                                                              p.by_risk["count"], strict=True))
-    alt = (f"Two bar charts of {p.total} experiments. Left: whose idea they were "
+    alt = (f"Two bar charts of {_count(p.total, 'experiment')}. Left: whose idea they were "
            f"({proposers}). Right: how risky they are ({risks}), split by whether they involve "
            f"new people or a new setting. Where they are up to: {status}.")
     table = pd.concat([
@@ -749,7 +760,8 @@ def pulse_chart(pulse: pd.DataFrame | None, *, min_group: int = 5) -> Chart:
         high = visible.loc[visible["mean"].idxmax()]
         short = textwrap.shorten(str(low["label"]).rstrip("."), 52, placeholder="…")
         title = f"Lowest score in {period}: \u201c{short}\u201d, {low['mean']:.1f} out of 10"
-        alt = (f"Bar chart of everyone's mean score out of 10 for {len(latest)} statements in "
+        alt = (f"Bar chart of everyone's mean score out of 10 for "
+               f"{_count(len(latest), 'statement')} in "
                f"{period}. Lowest: \"{low['label']}\" at {low['mean']:.1f}. Highest: "
                f"\"{high['label']}\" at {high['mean']:.1f}.")
         moved = visible.dropna(subset=["change"])

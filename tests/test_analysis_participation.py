@@ -252,6 +252,9 @@ def test_one_person_and_zero_minutes(wb):
     assert airtime(*tables(wb)).query("meeting == @m2")["share"].isna().all()
     s = participation_summary(*tables(wb), last_n=1)
     assert s.sentence == "Speaking was recorded, but no time or turns were counted."
+    trend = participation_trend(*tables(wb))
+    assert trend[trend["meeting"] == m2]["share"].isna().all()
+    assert trend[trend["meeting"] == m]["share"].sum() == 1.0
 
 
 def test_contributions_without_meetings_frame(three):

@@ -224,3 +224,38 @@ def test_demo_charts(demo_wb):
         == len(learning)
     experiments = demo_wb.table("experiment", DEMO)
     assert made["portfolio"].title.startswith(f"{len(experiments)} experiments from ")
+
+
+@pytest.mark.filterwarnings("error")
+def test_sparse_data_reads_well(wb):
+    m = wb.add("meeting", {"held_on": "2026-01-06", "kind_of_meeting": "partnership"},
+               place=PLACE)
+    wb.add("contribution", {"meeting": m, "speaker": "A", "role": "charity", "minutes": 0},
+           place=PLACE)
+    wb.add("meeting_series", {"name": "Forum", "kind_of_meeting": "partnership",
+                              "cadence": "weekly", "weekday": "monday",
+                              "started_on": "2026-01-05"}, place=PLACE)
+    wb.add("pulse", {"statement": "equal_partners", "score": 3, "role": "charity",
+                     "period": "2026-Q1"}, place=PLACE)
+    wb.add("checkin", {"emotional_load": 3, "role": "charity", "checked_in_on": "2026-01-01"},
+           place=PLACE)
+    wb.add("learning", {"kind_of_learning": "surprise", "title": "x", "observation": "y",
+                        "event_on": "2026-01-01", "recorded_on": "2026-01-02"}, place=PLACE)
+    wb.add("experiment", {"title": "x", "intended_results": "y", "safe_to_fail_bounds": "z",
+                          "proposed_by": "charity", "status": "ended"}, place=PLACE)
+    made = all_charts(wb, PLACE)
+    assert made["participation"].empty  # zero minutes: nothing to show, no error
+    assert made["rhythm"].title == "We kept 0 of 1 planned meeting (0%)"
+    assert made["attendance"].title == "People with lived experience came to 0 of 1 meeting"
+    assert made["pulse"].title == ("Behaviour pulse 2026-Q1: too few answers to show any "
+                                   "statement yet")
+    assert made["checkin"].title == "How heavy the work feels: too few check-ins to show yet"
+    assert made["learning"].title == ("No breakthroughs or disappointments recorded yet, "
+                                      "1 surprise")
+    assert "1 piece of learning" in made["learning"].alt_text
+    assert made["reviews"].title == "No reviews yet: 1 finished experiment is waiting for one"
+    assert made["portfolio"].title == ("1 experiment from 1 part of the system; 0 try new "
+                                       "people or settings")
+    for name, chart in made.items():
+        if chart.figure is not None:
+            assert is_png(chart.to_png(dpi=40)), name
