@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "HLS Workbook needs Python 3.11 or newer"'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,lab]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,lab,app]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (HLS Workbook)" >/dev/null
 	@touch $(STAMP)
 

@@ -360,6 +360,15 @@ class Workbook:
         place = check_place(place)
         return self.write(lambda conn: [self._insert_new(conn, r, place, by) for r in records])
 
+    def insert(self, conn: Connection, record: Record, *, place: str, by: str | None = None,
+               archived: bool = False) -> int:
+        """Save a new record inside a transaction the caller holds (see :meth:`write`)."""
+        rid = self._insert_new(conn, record, check_place(place), by)
+        if archived:
+            t = TABLES[record.kind]
+            conn.execute(sa.update(t).where(t.c.id == rid).values(archived=True))
+        return rid
+
     def _insert_new(self, conn: Connection, record: Record, place: str, by: str | None) -> int:
         self._check_links(conn, record, place)
         now = _now()
