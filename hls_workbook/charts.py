@@ -517,7 +517,10 @@ def strip_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
     ax.tick_params(axis="y", labelsize=8)
     _style(ax)
     n = len(s)
-    title = (f"Stopping or sharing {n} {'requirement' if n == 1 else 'requirements'} would free "
+    verbs = ("Stopping, sharing or simplifying" if (s["suggested_action"] == "simplify").any()
+             else "Stopping or sharing")
+    at_least = "at least " if s["hours_freed"].isna().any() else ""
+    title = (f"{verbs} {_count(n, 'requirement')} would free {at_least}"
              f"{audit.hours_freed:,.0f} hours a year")
     _title(fig, title)
     top_row = s.iloc[0]
@@ -630,14 +633,14 @@ def reviews_chart(experiments: pd.DataFrame | None, reviews: pd.DataFrame | None
             title += f"; {waiting} waiting for a review"
     _title(fig, title)
     median = done["days_to_review"].median()
-    alt = (f"Two bar charts of {_count(n, 'review')} of experiments. Left: whether each went "
-           "to plan "
-           + ", ".join(f"({lbl}: {c})" for lbl, c in zip(went["label"], went["count"],
-                                                         strict=True))
-           + ". Right: what was decided next "
-           + ", ".join(f"({lbl.split(':')[0]}: {c})" for lbl, c in zip(dec["label"],
-                                                                       dec["count"],
-                                                                       strict=True))
+    alt = (f"Two bar charts of {_count(n, 'review')} of experiments. Left: did it go to "
+           "plan? "
+           + ", ".join(f"{lbl} {c}" for lbl, c in zip(went["label"], went["count"],
+                                                      strict=True))
+           + ". Right: what we decided next: "
+           + ", ".join(f"{lbl.split(':')[0].lower()} {c}" for lbl, c in zip(dec["label"],
+                                                                            dec["count"],
+                                                                            strict=True))
            + "."
            + (f" Reviews came a median of {median:.0f} days after the end."
               if not math.isnan(median) else "")
