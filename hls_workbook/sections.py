@@ -225,7 +225,7 @@ class Report:
         themes = voices["domain_of_change"].str.lower().value_counts()
         rows = [[t, self.count(n)] for t, n in themes.items()]
         out.append("<h3>What the stories are about</h3>")
-        out.append(table_html(["What it is about", "Stories"], rows, numeric=[1],
+        out.append(table_html(["What it is about", "Stories"], rows, counts=[1],
                               caption="Stories by what they are about"))
         return "".join(out)
 
@@ -265,7 +265,7 @@ class Report:
         rows = [[r["label"], self.count(r["meetings_present"]), self.count(r["people"])]
                 for r in att.to_dict("records")]
         out.append(table_html(["Part of the system", "Meetings they came to",
-                               "Attendances in all"], rows, numeric=[1, 2],
+                               "Attendances in all"], rows, counts=[1, 2],
                               caption=f"Attendance over {len(meetings)} meetings"))
         never = an.parts_never_present(meetings)
         if never:
@@ -290,7 +290,7 @@ class Report:
             rows = [[r["label"], self.count(r["proposed"]), self.count(r["shaped"])]
                     for r in decisions.to_dict("records") if r["proposed"] or r["shaped"]]
             out.append(table_html(["Part of the system", "Decisions they proposed",
-                                   "Decisions their views shaped"], rows, numeric=[1, 2],
+                                   "Decisions their views shaped"], rows, counts=[1, 2],
                                   caption=f"{self.count(len(t['decision']))} decisions"))
             out.append(self.figure(charts.decisions_chart(t["decision"])))
         return "".join(out)
@@ -371,7 +371,7 @@ class Report:
         rows = [[r["label"], self.count(r["learning_reached"])]
                 for r in reach.to_dict("records")]
         out.append(table_html(["Part of the system", "Pieces of learning shared with them"],
-                              rows, numeric=[1], caption="Reach of our learning"))
+                              rows, counts=[1], caption="Reach of our learning"))
         if health.shared_with_nobody:
             out.append(f'<p class="note">{self.count(health.shared_with_nobody)} piece(s) of '
                        "learning have not been shared with anyone yet.</p>")
@@ -420,7 +420,7 @@ class Report:
             period = latest["period"].iloc[0] if len(latest) else ""
             out.append(table_html(
                 ["Statement", "Average (0-10)", "Change since last round", "Answers"], rows,
-                numeric=[1, 2, 3], caption=f"Behaviour pulse, round {period}"))
+                numeric=[1, 2], counts=[3], caption=f"Behaviour pulse, round {period}"))
             out.append("<p>Scores are how true people felt each statement was. They are for "
                        "reflection, never for holding anyone to account.</p>")
             out.append(self.figure(charts.pulse_chart(pulse, min_group=self.threshold)))
@@ -431,11 +431,11 @@ class Report:
         else:
             audit = an.burden_audit(burden)
             out.append(f'<p class="finding">{esc(audit.sentence)}</p>')
-            rows = [[r["funder"], f"{r['requirements']}", _hours(r["hours_a_year"]),
+            rows = [[r["funder"], self.count(r["requirements"]), _hours(r["hours_a_year"]),
                      _money(r["cost_a_year"]), _pct(r["share_of_grant"])]
                     for r in audit.by_funder.to_dict("records")]
             out.append(table_html(["Funder", "Requirements", "Hours a year", "Cost a year",
-                                   "Share of grant"], rows, numeric=[1, 2, 3, 4],
+                                   "Share of grant"], rows, numeric=[2, 3, 4], counts=[1],
                                   caption="What reporting costs, by funder (NPC method)"))
             if len(audit.strip_list):
                 actions = BurdenAction.labels()
@@ -482,7 +482,7 @@ class Report:
                     r.get("mean")) else f"{r['mean']:.1f}"
                 rows.append([str(r.get("month", "")), mean, self.count(r.get("responses"))])
             out.append(table_html(["Month", "How heavy the work felt (0-10)", "Check-ins"],
-                                  rows, numeric=[1, 2],
+                                  rows, numeric=[1], counts=[2],
                                   caption="Anonymous check-ins, shown only as averages"))
             out.append(self.figure(charts.checkin_chart(checkins, min_group=self.threshold)))
         return "".join(out)
@@ -522,15 +522,15 @@ class Report:
 
 
 def table_html(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, caption: str = "",
-               numeric: Sequence[int] = ()) -> str:
-    num = set(numeric)
-    numeric_class = ' class="num"'
-    head = "".join(f'<th scope="col"{numeric_class if i in num else ""}>{esc(h)}</th>'
+               numeric: Sequence[int] = (), counts: Sequence[int] = ()) -> str:
+    """An accessible table; `counts` marks columns of counts (checked for small numbers)."""
+    classes = {i: ' class="num"' for i in numeric}
+    classes.update({i: ' class="num count"' for i in counts})
+    head = "".join(f'<th scope="col"{classes.get(i, "")}>{esc(h)}</th>'
                    for i, h in enumerate(headers))
     body = []
     for row in rows:
-        cells = "".join(f'<td{numeric_class if i in num else ""}>{esc(v)}</td>'
-                        for i, v in enumerate(row))
+        cells = "".join(f'<td{classes.get(i, "")}>{esc(v)}</td>' for i, v in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return (f'<div class="table-wrap"><table>{cap}<thead><tr>{head}</tr></thead>'
@@ -545,7 +545,7 @@ def frame_html(df: pd.DataFrame, *, caption: str = "") -> str:
 
 
 def cards(items: Iterable[tuple[str, str]]) -> str:
-    inner = "".join(f'<div class="card"><span class="number">{esc(n)}</span>'
+    inner = "".join(f'<div class="card"><span class="number count">{esc(n)}</span>'
                     f'<span class="label">{esc(label)}</span></div>' for n, label in items)
     return f'<div class="cards">{inner}</div>'
 
