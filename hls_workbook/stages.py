@@ -231,6 +231,11 @@ class Tables(Mapping[str, pd.DataFrame]):
             self._cache[key] = self.wb.table(key, self.place)
         return self._cache[key]
 
+    @property
+    def read(self) -> frozenset[str]:
+        """The kinds read so far."""
+        return frozenset(self._cache)
+
     def __iter__(self):  # pragma: no cover - Mapping protocol
         return iter(self._cache)
 
@@ -912,19 +917,24 @@ def _headless(interactive: bool | None) -> bool:
 
 def summary_html(key: str, wb: Workbook, *, place: str) -> str:
     """A section's summary of what is recorded for the place, as HTML (errors as sentences)."""
-    spec = _spec(key)
+    return _summarise(_spec(key), wb, place)[0]
+
+
+def _summarise(spec: SectionSpec, wb: Workbook, place: str) -> tuple[str, frozenset[str]]:
+    """The summary's HTML, and the record kinds it read (to know when to redraw it)."""
+    tables = Tables(wb, place)
     try:
-        body = spec.summarise(Tables(wb, place))
+        body = spec.summarise(tables)
     except WorkbookError as exc:
-        return _error_html(_plain(exc))
+        return _error_html(_plain(exc)), tables.read
     except Exception as exc:  # a summary must never show a traceback to a team member
         log.exception("the summary of %s failed", spec.key)
         return _error_html(
             f"Something went wrong while summing up {spec.title.lower()} "
             f"({type(exc).__name__}). What is recorded is safe; tell whoever looks after the "
             "workbook."
-        )
-    return _wrap(f'<h4 style="margin:0.4em 0">So far</h4>{body}')
+        ), tables.read
+    return _wrap(f'<h4 style="margin:0.4em 0">So far</h4>{body}'), tables.read
 
 
 def _plain(exc: BaseException) -> str:
@@ -933,7 +943,12 @@ def _plain(exc: BaseException) -> str:
 
 
 class SectionView:
-    """A live section: the summary (redrawn after every save) above the form."""
+    """A live section: the summary above the form.
+
+    The summary is worked out again whenever a form in this notebook saves a record of a
+    kind it reads (the forms tell every live view on the same workbook and place), and
+    when Refresh is pressed in a section without a form.
+    """
 
     def __init__(self, spec: SectionSpec, wb: Workbook, *, place: str,
                  role: str | None) -> None:
@@ -942,14 +957,16 @@ class SectionView:
         self.spec = spec
         self.wb = wb
         self.place = place
-        self.summary = W.HTML(summary_html(spec.key, wb, place=place))
+        self._reads: frozenset[str] = frozenset()
+        self.summary = W.HTML()
+        self.refresh()
         parts: list[Any] = [self.summary]
         self.form: forms.RecordForm | None = None
+        self.refresh_button: W.Button | None = None
         if spec.how:
             parts.append(W.HTML(_wrap(_note(spec.how))))
         if spec.kind is not None:
             self.form = forms.show(spec.kind, wb, place=place, role=role, interactive=True)
-            self.form.on_saved(lambda _rid: self.refresh())
             parts.append(self.form.widget)
         else:
             self.refresh_button = W.Button(
@@ -959,15 +976,30 @@ class SectionView:
             self.refresh_button.on_click(lambda _b: self.refresh())
             parts.append(self.refresh_button)
         self.widget = W.VBox(parts)
+        live = getattr(forms, "_LIVE", None)
+        if live is not None:
+            live.add(self)  # forms call store_changed(kind) after every save
+        elif self.form is not None:
+            self.form.on_saved(lambda _rid: self.refresh())
 
     def refresh(self) -> None:
         """Work the summary out again from the database."""
-        self.summary.value = summary_html(self.spec.key, self.wb, place=self.place)
+        self.summary.value, self._reads = _summarise(self.spec, self.wb, self.place)
+
+    def store_changed(self, kind: str) -> None:
+        """Called by the forms after a save of `kind` on the same workbook and place."""
+        if not self._reads or kind in self._reads:
+            self.refresh()
 
     def close(self) -> None:
+        live = getattr(forms, "_LIVE", None)
+        if live is not None:
+            live.discard(self)
         if self.form is not None:
             self.form.close()
-        self.widget.close()
+        for widget in (self.summary, self.refresh_button, *self.widget.children, self.widget):
+            if widget is not None:
+                widget.close()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

@@ -302,19 +302,29 @@ def test_live_section_saves_and_redraws_its_summary(wb, monkeypatch):
         view.close()
 
 
-def test_summary_only_section_has_a_refresh_button(wb, monkeypatch):
+def test_summaries_redraw_after_a_save_in_another_section(wb, monkeypatch):
     monkeypatch.delenv("HLS_WORKBOOK_HEADLESS", raising=False)
-    view = stages.section("portfolio", wb, place="testville", interactive=True)
+    propose = stages.section("experiment", wb, place="testville", interactive=True)
+    portfolio = stages.section("portfolio", wb, place="testville", interactive=True)
     try:
-        assert view.form is None
-        wb.add("experiment", {"title": "Tea at the library", "intended_results": "Company.",
-                              "safe_to_fail_bounds": "A month.", "proposed_by": "charity"},
+        assert portfolio.form is None and portfolio.refresh_button is not None
+        assert "No experiments yet" in portfolio.summary.value
+        c = propose.form.controls
+        c["title"].input.value = "Tea at the library"
+        c["intended_results"].input.value = "Company for people on their own."
+        c["safe_to_fail_bounds"].input.value = "A month, and fifty pounds."
+        c["proposed_by"].input.value = "lived_experience"
+        assert propose.form.submit() is not None, propose.form.status_text
+        assert "1 experiment" in portfolio.summary.value
+        # A save from somewhere else (another person's kernel): Refresh picks it up.
+        wb.add("experiment", {"title": "Walk and talk", "intended_results": "Fresh air.",
+                              "safe_to_fail_bounds": "Two weeks.", "proposed_by": "charity"},
                place="testville")
-        assert "No experiments yet" in view.summary.value
-        view.refresh_button.click()
-        assert "1 experiment" in view.summary.value
+        portfolio.refresh_button.click()
+        assert "2 experiments" in portfolio.summary.value
     finally:
-        view.close()
+        for view in (propose, portfolio):
+            view.close()
 
 
 def test_headless_environment_variable_always_wins(wb, monkeypatch):
