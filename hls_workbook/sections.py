@@ -267,7 +267,7 @@ class Report:
         out.append(table_html(["Part of the system", "Meetings they came to",
                                "Attendances in all"], rows, counts=[1, 2],
                               caption=f"Attendance over {len(meetings)} meetings"))
-        never = an.parts_never_present(meetings)
+        never = [p for p in an.parts_never_present(meetings) if p != Part.other.value]
         if never:
             out.append(f'<p class="note">Nobody came from: '
                        f"{esc(', '.join(PART_LABELS[p] for p in never))}.</p>")
@@ -512,8 +512,9 @@ class Report:
         if table is not None and len(table):
             numbers = ("<details><summary>The numbers in this chart</summary>"
                        + frame_html(table, caption=chart.title) + "</details>")
-        return (f'<figure><img src="{uri}" alt="{esc(chart.alt_text)}">'
-                f"<figcaption>{esc(chart.title)}</figcaption>{numbers}</figure>")
+        # The numbers follow the figure (HTML allows a figcaption only first or last).
+        return (f'<div class="chart"><figure><img src="{uri}" alt="{esc(chart.alt_text)}">'
+                f"<figcaption>{esc(chart.title)}</figcaption></figure>{numbers}</div>")
 
 
 # ---------------------------------------------------------------------------
@@ -533,7 +534,11 @@ def table_html(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, caption
         cells = "".join(f'<td{classes.get(i, "")}>{esc(v)}</td>' for i, v in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (f'<div class="table-wrap"><table>{cap}<thead><tr>{head}</tr></thead>'
+    # A wide table scrolls sideways on a phone or at 200% zoom: the scrolling box takes the
+    # keyboard focus (tabindex) and is named after the table, so it can be scrolled by keys.
+    name = esc(caption or "Table")
+    return (f'<div class="table-wrap" role="region" tabindex="0" aria-label="{name}">'
+            f"<table>{cap}<thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
