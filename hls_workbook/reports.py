@@ -7,7 +7,6 @@ when a Chromium browser is on the machine).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import shutil
@@ -348,8 +347,8 @@ def build_report(
     if keep_notebook:
         result.notebook = work
     else:
+        # The folder stays: other workers of a batch may be writing into it right now.
         work.unlink(missing_ok=True)
-        _rmdir_if_empty(work.parent)
     if pdf:
         try:
             result.pdf = print_pdf(html, html.with_suffix(".pdf"))
@@ -357,11 +356,6 @@ def build_report(
             result.messages.append(str(exc))
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _rmdir_if_empty(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.rmdir()
 
 
 def build_demo_reports(db: str | os.PathLike[str], place: str, out: str | os.PathLike[str]
