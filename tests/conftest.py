@@ -47,3 +47,13 @@ def demo_wb(demo_db: Path):
     book = open_workbook(demo_db)
     yield book
     book.close()
+
+
+@pytest.fixture(scope="session")
+def demo_reports(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The demo place's report for each audience, built once: {audience: html path}."""
+    from hls_workbook.reports import AUDIENCES, build_demo_reports
+
+    out = tmp_path_factory.mktemp("demo_reports")
+    paths = build_demo_reports(demo_db, "millbrook", out)
+    return dict(zip(AUDIENCES, paths, strict=True))

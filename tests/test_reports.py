@@ -1,0 +1,379 @@
+"""Reports: finished, offline, code-free files; privacy per audience; batch survives failures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from hls_workbook import open_workbook
+from hls_workbook.reports import (
+    AUDIENCES,
+    ReportError,
+    ReportRequest,
+    build_batch,
+    build_report,
+    chromium_path,
+)
+
+pytestmark = pytest.mark.notebook
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
+
+
+class _Balance(HTMLParser):
+    """Checks that every non-void element is closed, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            # <p> may be closed implicitly; anything else is a real problem.
+            while self.stack and self.stack[-1] == "p" and tag != "p":
+                self.stack.pop()
+            if not self.stack or self.stack[-1] != tag:
+                self.problems.append(f"</{tag}> does not close <{self.stack[-1:] }>")
+                return
+        self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _parse(html: str) -> _Balance:
+    parser = _Balance()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_demo_report_is_finished_offline_and_code_free(demo_reports, audience):
+    html = demo_reports[audience].read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="en-GB">' in html
+    # No code, no prompts, no widgets, no scripts at all.
+    for marker in ("jp-InputArea", "jp-InputPrompt", "In&nbsp;[", "<script",
+                   "application/vnd.jupyter.widget", "report.show(", "import "):
+        assert marker not in html, marker
+    # Nothing fetched from the internet when opened.
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", html)
+    assert "@import" not in html
+    assert "Content-Security-Policy" in html
+    # Every section is there, in order, with a contents list pointing at it.
+    order = [html.index(f'id="{key}"') for key in
+             ("place", "voices", "meetings", "experiments", "learning", "relationships",
+              "glossary")]
+    assert order == sorted(order)
+    assert html.count('href="#') >= 7
+    # Charts are embedded images with alt text and their numbers.
+    imgs = re.findall(r"<img [^>]*>", html)
+    assert imgs
+    for img in imgs:
+        assert 'src="data:image/png;base64,' in img
+        assert re.search(r'alt="[^"]{10,}"', img)
+    assert "The numbers in this chart" in html
+    assert "Practices: GS1" in html
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_demo_report_is_well_formed(demo_reports, audience):
+    parsed = _parse(demo_reports[audience].read_text(encoding="utf-8"))
+    assert parsed.problems == []
+    assert parsed.stack == []
+
+
+def test_demo_report_screenshot_is_a_real_page(demo_reports, tmp_path):
+    browser = chromium_path()
+    if browser is None:
+        pytest.skip("Chromium is not installed (make test installs it when run as root)")
+    shot = tmp_path / "report.png"
+    subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1000,1600",
+         f"--screenshot={shot}", demo_reports["partners"].resolve().as_uri()],
+        capture_output=True, timeout=120, check=False,
+    )
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == (1000, 1600)
+    assert len(data) > 50_000  # a page with text and charts, not a blank screen
+    artifacts = Path(__file__).parent / "_artifacts"
+    artifacts.mkdir(exist_ok=True)
+    shutil.copy(shot, artifacts / "report-partners.png")
+
+
+def test_team_report_keeps_what_the_team_may_see(demo_reports, demo_wb):
+    html = demo_reports["team"].read_text(encoding="utf-8")
+    text = " ".join(_parse(html).text)
+    voices = demo_wb.table("voice", "millbrook")
+    shown = 0
+    for row in voices.to_dict("records"):
+        ok = (not row["consent_withdrawn"] and not row["in_confidence"]
+              and not row["safeguarding_concern"] and row["consent_audiences"])
+        assert (row["story"] in text) == bool(ok), row["story"]
+        shown += bool(ok)
+    assert shown >= 5
+    assert "[withdrawn]" not in html
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_public_numbers_and_names(demo_reports, demo_wb, audience):
+    html = demo_reports[audience].read_text(encoding="utf-8")
+    contacts = demo_wb.table("partner", "millbrook")["contact_name"].dropna()
+    assert len(contacts) > 5
+    if audience != "team":
+        for name in contacts:
+            assert name not in html, name
+    if audience == "public":
+        assert "fewer than 5" in html
+        for value in _count_cells(html):
+            assert not re.fullmatch(r"[1-4]", value), value
+
+
+def _count_cells(html: str) -> list[str]:
+    return [m.strip() for m in re.findall(r'class="(?:num count|number count)">([^<]*)<', html)]
+
+
+# ---------------------------------------------------------------------------
+# A place full of planted dangers
+# ---------------------------------------------------------------------------
+
+SCRIPT = '<script>document.title="pwned"</script>'
+IMG = '"><img src=x onerror=alert(1)>'
+EMAIL = "zeb.q@example.org"
+PHONE = "07700 900123"
+POSTCODE = "SW1A 1AA"
+CONTACT = "Zebedee Quartermaine"
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    """A database with withdrawn, unconsented and dangerous stories, and payloads everywhere."""
+    db = tmp_path_factory.mktemp("planted") / "planted.db"
+    wb = open_workbook(db, create=True)
+    place = "plantville"
+    danger = f"{SCRIPT} {IMG} mail {EMAIL} or call {PHONE}, {POSTCODE}, ask {CONTACT}"
+    wb.set_place(place, {"name": "Plantville", "shared_focus": f"Focus {SCRIPT}",
+                         "why_it_matters": danger})
+    wb.add("partner", {"organisation": f"Org {IMG}", "part": "charity",
+                       "contact_name": CONTACT, "what_they_bring": danger}, place=place)
+    day = "2026-02-02"
+    base = {"domain_of_change": "housing", "storyteller_role": "person_using_services",
+            "collected_on": day}
+    wb.add("voice", dict(base, story="PUBLIC-STORY " + danger, why_it_matters=danger,
+                         consent_audiences=["public"]), place=place)
+    wb.add("voice", dict(base, story="TEAMONLY-STORY ok", consent_audiences=["team"]),
+           place=place)
+    wb.add("voice", dict(base, story="PARTNERS-STORY ok", consent_audiences=["partners"]),
+           place=place)
+    wb.add("voice", dict(base, story="NOCONSENT-STORY ok", consent_audiences=[]), place=place)
+    wb.add("voice", dict(base, story="SAFEGUARD-STORY ok", consent_audiences=["public"],
+                         safeguarding_concern=True), place=place)
+    wb.add("voice", dict(base, story="CONFIDENCE-STORY ok", consent_audiences=["public"],
+                         in_confidence=True), place=place)
+    gone = wb.add("voice", dict(base, story="WITHDRAWN-STORY ok",
+                                consent_audiences=["public"]), place=place)
+    wb.withdraw_consent(gone, on=dt.date(2026, 3, 1))
+    mid = wb.add("meeting", {"held_on": day, "kind_of_meeting": "partnership",
+                             "attendance": {"lived_experience": 2, "charity": 7},
+                             "hard_topics_raised": True, "hard_topics": danger,
+                             "how_it_felt": danger, "decisions_summary": danger}, place=place)
+    wb.add("contribution", {"meeting": mid, "speaker": "A", "role": "charity", "turns": 3,
+                            "minutes": 4}, place=place)
+    wb.add("decision", {"text": danger, "decided_on": day, "meeting": mid,
+                        "proposer_role": "charity"}, place=place)
+    eid = wb.add("experiment", {"title": f"Try {IMG}", "intended_results": danger,
+                                "safe_to_fail_bounds": danger, "proposed_by": "charity",
+                                "status": "ended", "start_on": "2026-01-10",
+                                "end_on": "2026-01-30"}, place=place)
+    wb.add("review", {"experiment": eid, "reviewed_on": day, "intended": danger,
+                      "actual": danger, "went_to_plan": "no", "sustain": danger,
+                      "improve": danger, "decision": "adapt"}, place=place)
+    lid = wb.add("learning", {"kind_of_learning": "breakthrough", "title": f"T {SCRIPT}",
+                              "observation": danger, "response": danger, "amplify": True,
+                              "event_on": day, "recorded_on": day}, place=place)
+    wb.add("share", {"learning": lid, "shared_with": "commissioner", "shared_on": day},
+           place=place)
+    wb.add("burden", {"requirement": f"Form {SCRIPT}", "funder": f"Funder {IMG}",
+                      "organisation": "Org", "frequency_per_year": 4, "hours_each": 10,
+                      "staff_cost_per_hour": 20, "grant_value": 10000,
+                      "proposed_action": "stop"}, place=place)
+    wb.add("value", {"value": f"Kind {SCRIPT}", "what_it_looks_like": danger}, place=place)
+    wb.add("support", {"support_kind": "training", "description": danger,
+                       "requested_by": "charity", "requested_on": day}, place=place)
+    wb.add("glossary_term", {"term": f"Word {SCRIPT}", "plain_meaning": danger,
+                             "words_to_avoid": [IMG]}, place=place)
+    for score in (3, 4, 8):
+        wb.add("pulse", {"statement": "equal_partners", "score": score,
+                         "role": "lived_experience", "period": "2026-Q1",
+                         "answered_on": day}, place=place)
+    wb.add("checkin", {"emotional_load": 9, "role": "lived_experience",
+                       "checked_in_on": day}, place=place)
+    wb.close()
+    out = tmp_path_factory.mktemp("planted_reports")
+    return {a: build_report(place, "2026-01-01", "2026-03-31", a, db=db, out=out).html
+            .read_text(encoding="utf-8") for a in AUDIENCES}
+
+
+def test_withdrawn_and_unconsented_stories_never_appear(planted):
+    for audience, html in planted.items():
+        for marker in ("WITHDRAWN-STORY", "NOCONSENT-STORY", "SAFEGUARD-STORY",
+                       "CONFIDENCE-STORY"):
+            assert marker not in html, (audience, marker)
+    assert "TEAMONLY-STORY" in planted["team"]
+    assert "TEAMONLY-STORY" not in planted["partners"] + planted["public"]
+    assert "PARTNERS-STORY" in planted["partners"]
+    assert "PARTNERS-STORY" not in planted["public"]
+    assert "PUBLIC-STORY" in planted["public"]
+
+
+def test_public_report_has_no_planted_personal_details(planted):
+    html = planted["public"]
+    for detail in (EMAIL, PHONE, POSTCODE, CONTACT, "Quartermaine"):
+        assert detail not in html, detail
+    assert "[removed]" in html
+    assert CONTACT in planted["team"]
+
+
+def test_public_report_has_no_small_counts(planted):
+    html = planted["public"]
+    assert "fewer than 5" in html
+    for value in _count_cells(html):
+        assert not re.fullmatch(r"[1-4]", value), value
+    # The pulse group of three people is never shown as an average.
+    assert "too few answers" in html
+
+
+def test_payloads_are_text_everywhere(planted):
+    for audience, html in planted.items():
+        assert "<script" not in html, audience
+        assert "<img src=x" not in html, audience
+        parsed = _parse(html)
+        assert parsed.problems == []
+        text = " ".join(parsed.text)
+        # The payloads are there, as text a reader can see.
+        assert text.count(SCRIPT) >= 5, audience
+        assert text.count(IMG.strip('"')) >= 3 or text.count(IMG) >= 3, audience
+
+
+# ---------------------------------------------------------------------------
+# Requests, failures and batches
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("millbrook", "2026-03-01", "2026-01-01", "team"), "before it starts"),
+        (("millbrook", "2026-01-01", "2026-03-01", "everyone"), "not an audience"),
+        (("millbrook", "01/01/2026", "2026-03-01", "team"), "write it like"),
+        (("Mill Brook", "2026-01-01", "2026-03-01", "team"), "usable short name"),
+    ],
+)
+def test_bad_requests_are_refused_before_any_kernel(args, words):
+    with pytest.raises(Exception) as err:
+        ReportRequest.make(*args)
+    assert words in str(err.value)
+
+
+def test_unknown_place_names_the_places(demo_db, tmp_path):
+    with pytest.raises(ReportError) as err:
+        build_report("atlantis", "2026-01-01", "2026-03-01", db=demo_db, out=tmp_path)
+    assert "millbrook" in str(err.value)
+
+
+def test_empty_place_gets_a_kind_report(tmp_path):
+    db = tmp_path / "empty.db"
+    with open_workbook(db, create=True) as wb:
+        wb.set_place("newtown", {"name": "Newtown", "shared_focus": "Start well"})
+    html = build_report("newtown", "2026-01-01", "2026-03-31", "public", db=db,
+                        out=tmp_path).html.read_text(encoding="utf-8")
+    assert "No stories to show" in html
+    assert "No meetings are recorded" in html
+    assert _parse(html).problems == []
+
+
+def _broken_places(tmp_path: Path) -> Path:
+    from hls_workbook.demo import build_demo_places
+
+    db = tmp_path / "batch.db"
+    with open_workbook(db, create=True) as wb:
+        build_demo_places(wb, 3)
+    con = sqlite3.connect(db)
+    con.execute("UPDATE meeting SET attendance = '{broken' WHERE place = 'ashford-vale'")
+    con.commit()
+    con.close()
+    return db
+
+
+def test_batch_survives_a_broken_place(tmp_path):
+    db = _broken_places(tmp_path)
+    seen = []
+    items = build_batch(None, "2026-01-01", "2026-07-31", ["partners"], db=db,
+                        out=tmp_path / "out", workers=2, on_done=seen.append)
+    assert [i.place for i in items] == ["ashford-vale", "kettering-cross", "millbrook"]
+    assert len(seen) == 3
+    broken = items[0]
+    assert not broken.ok
+    assert "ashford-vale" in broken.error
+    assert "stopped in the section" in broken.error
+    kept = tmp_path / "out" / "notebooks" / "ashford-vale_2026-01-01_2026-07-31_partners.ipynb"
+    assert kept.exists()
+    for item in items[1:]:
+        assert item.ok, item.error
+        assert item.html.exists()
+
+
+def test_batch_command_reports_failure_in_exit_code(tmp_path):
+    db = _broken_places(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "hls_workbook.cli", "batch", "--db", str(db), "--from",
+         "2026-01-01", "--to", "2026-07-31", "--place", "ashford-vale", "--place",
+         "millbrook", "--out", str(tmp_path / "out"), "--workers", "2"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 1
+    assert "1 of 2 reports made" in proc.stdout
+    assert "Failed: ashford-vale" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_pdf_is_printed_with_the_system_browser(demo_db, tmp_path):
+    if chromium_path() is None:
+        pytest.skip("Chromium is not installed (make test installs it when run as root)")
+    result = build_report("millbrook", "2026-01-01", "2026-03-31", "public", db=demo_db,
+                          out=tmp_path, pdf=True)
+    assert result.pdf is not None
+    assert result.pdf.read_bytes()[:5] == b"%PDF-"
+    assert result.html.exists()
+
+
+def test_pdf_without_a_browser_still_makes_html(demo_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("HLS_WORKBOOK_CHROMIUM", str(tmp_path / "no-such-browser"))
+    result = build_report("millbrook", "2026-01-01", "2026-03-31", "team", db=demo_db,
+                          out=tmp_path, pdf=True)
+    assert result.pdf is None
+    assert result.html.exists()
+    assert any("PDF needs a Chromium browser" in m for m in result.messages)
