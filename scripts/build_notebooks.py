@@ -78,8 +78,73 @@ report.show("intro")
     return nb
 
 
+def analysis_template() -> nbformat.NotebookNode:
+    """The analysts' starting point: `hls-workbook new-notebook NAME` copies it."""
+    cells = [
+        new_markdown_cell(
+            "# A new analysis\n\nStart here to ask your own questions of the workbook. The "
+            "first cell holds the parameters (papermill can change them); the rest are "
+            "examples to keep, change or delete. See `docs/analysts.md` for the whole API."
+        ),
+        _cell(
+            '''
+# Parameters: literals only.
+db = ""  # database file or URL; empty means $HLS_WORKBOOK_DB, else data/workbook.db
+place = "millbrook"
+start = "2026-01-01"
+end = "2026-06-30"
+''',
+            tags=["parameters"],
+        ),
+        new_markdown_cell("## Load the records\n\nEvery record kind is a pandas DataFrame. "
+                          "Dates are filtered in the database."),
+        _cell(
+            '''
+from hls_workbook import analysis, charts, open_workbook, privacy
+
+wb = open_workbook(db or None)
+meetings = wb.table("meeting", place, start=start, end=end)
+contributions = wb.table("contribution", place, start=start, end=end)
+decisions = wb.table("decision", place, start=start, end=end)
+len(meetings), len(contributions)
+''',
+        ),
+        new_markdown_cell("## Call an analysis function\n\nThey are pure: DataFrames in, "
+                          "DataFrames or small summaries out."),
+        _cell(
+            '''
+summary = analysis.participation_summary(contributions, meetings, decisions)
+print(summary.sentence)
+analysis.meeting_balance(contributions, meetings).tail()
+''',
+        ),
+        new_markdown_cell("## Draw a chart\n\nEvery chart has a title that states the "
+                          "finding, alt text, and its numbers as a table."),
+        _cell(
+            '''
+chart = charts.participation_chart(contributions, meetings)
+print(chart.alt_text)
+chart
+''',
+        ),
+        new_markdown_cell("## Before you share anything\n\nApply the audience's privacy "
+                          "rules first: consent, redaction and small numbers."),
+        _cell(
+            '''
+public = privacy.apply(wb.tables(place, start=start, end=end), "public")
+public["voice"][["domain_of_change", "shown_name", "story"]].head()
+''',
+        ),
+    ]
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = KERNEL
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
 def all_notebooks() -> dict[str, nbformat.NotebookNode]:
-    books = {"report.ipynb": report_notebook()}
+    books = {"report.ipynb": report_notebook(), "../templates/analysis.ipynb":
+             analysis_template()}
     try:
         from stage_notebooks import stage_notebooks  # noqa: PLC0415
     except ImportError:
@@ -104,7 +169,7 @@ def main(check: bool = False) -> int:
                 stale.append(name)
         else:
             path.write_text(text, encoding="utf-8")
-            print(f"wrote {path.relative_to(ROOT)}")
+            print(f"wrote {path.resolve().relative_to(ROOT)}")
     if stale:
         print("stale notebooks: " + ", ".join(stale) + " (run scripts/build_notebooks.py)")
         return 1
