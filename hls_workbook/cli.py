@@ -364,6 +364,12 @@ def dictionary(
     typer.echo(f"Wrote {out}")
 
 
+# `hls-workbook app 1_getting_started`: a stage notebook as a code-free app (Voila).
+from .app import app_command as _app_command  # noqa: E402 - light: typer and errors only
+
+app.command(name="app")(friendly(_app_command))
+
+
 def main() -> None:
     """Entry point for the `hls-workbook` command."""
     try:

@@ -1,0 +1,197 @@
+"""App mode: a stage notebook as a code-free web app, served by Voilà.
+
+Participants see only the guidance, the forms and the summaries: no code, no cells to edit,
+no way to run code of their own (Voilà passes only widget messages to the kernel, never a
+request to execute code). Each browser tab gets its own kernel; every form saves to the
+same workbook, so a room full of people can fill in one stage at once.
+
+From the command line::
+
+    hls-workbook app 1_getting_started --place millbrook --role charity
+
+From Python::
+
+    from hls_workbook.app import run_app
+    run_app("1_getting_started", db="data/workbook.db", port=8866)
+
+The stage notebook itself is never changed: it is copied to a temporary folder with the
+chosen database, place and role written in (the way papermill passes parameters), and Voilà
+serves that copy. The server listens on 127.0.0.1 unless told otherwise; see
+docs/app-mode.md before opening it to other machines.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .errors import WorkbookError
+
+__all__ = ["AppError", "app_command", "prepare_notebook", "resolve_notebook", "run_app",
+           "voila_argv"]
+
+#: Voilà's usual port; the next free one is taken if it is busy.
+DEFAULT_PORT = 8866
+DEFAULT_IP = "127.0.0.1"
+
+
+class AppError(WorkbookError):
+    """The app could not start; the message says what to do."""
+
+
+def _stages() -> dict[str, str]:
+    from .stages import STAGES
+
+    return STAGES
+
+
+def resolve_notebook(notebook: str | os.PathLike[str]) -> Path:
+    """The stage notebook meant by a name like '1_getting_started', '1', 'learning', or a path.
+
+    Raises AppError naming the stages when nothing matches.
+    """
+    from .store import project_root
+
+    text = str(notebook).strip()
+    given = Path(text).expanduser()
+    if given.suffix == ".ipynb" and given.exists():
+        return given.resolve()
+    folder = project_root() / "notebooks"
+    stem = given.name.removesuffix(".ipynb").lower()
+    stages = _stages()
+    matches = [s for s in stages if stem in (s, s.split("_", 1)[0], s.split("_", 1)[1])]
+    if len(matches) == 1 and (folder / f"{matches[0]}.ipynb").exists():
+        return (folder / f"{matches[0]}.ipynb").resolve()
+    names = ", ".join(stages)
+    raise AppError(f"'{text}' is not a stage notebook. Use one of: {names} (or a path to an "
+                   ".ipynb file).")
+
+
+def prepare_notebook(
+    notebook: str | os.PathLike[str], folder: str | os.PathLike[str], *,
+    db: str | os.PathLike[str] | None = None, place: str | None = None,
+    role: str | None = None,
+) -> Path:
+    """Copy a stage notebook into `folder` with its parameters set for live forms.
+
+    Like papermill, this adds an 'injected-parameters' cell after the parameters cell:
+    ``interactive = True`` always, and the database, place and role when given. A database
+    path is made absolute, because the app's kernel runs in another folder.
+    """
+    import nbformat
+    from papermill.parameterize import parameterize_notebook
+
+    source = resolve_notebook(notebook)
+    nb = nbformat.read(source, as_version=4)
+    parameters: dict[str, Any] = {"interactive": True}
+    if db not in (None, ""):
+        text = str(db)
+        parameters["db"] = text if "://" in text else str(Path(text).expanduser().resolve())
+    if place:
+        parameters["place"] = str(place)
+    if role:
+        parameters["role"] = str(role)
+    nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
+    # The page's title: the stage's own name, not the file name.
+    title = nb.metadata.get("hls", {}).get("title") or _stages().get(source.stem)
+    if title:
+        nb.metadata["title"] = f"{title}: HLS Workbook"
+    target = Path(folder) / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target)
+    return target
+
+
+def voila_argv(path: str | os.PathLike[str], *, port: int | None = None,
+               open_browser: bool = False, ip: str = DEFAULT_IP) -> list[str]:
+    """Voilà's command-line arguments for serving one prepared notebook, code hidden."""
+    argv = [
+        str(path),
+        f"--Voila.ip={ip}",
+        "--strip_sources=True",  # no code on the page
+        "--show_tracebacks=False",  # a team member never sees a traceback
+        "--theme=light",
+        "--VoilaConfiguration.file_allowlist=[]",  # serve no files from the folder
+    ]
+    if port:
+        argv.append(f"--port={int(port)}")
+    if not open_browser:
+        argv.append("--no-browser")
+    return argv
+
+
+def run_app(
+    notebook: str | os.PathLike[str],
+    *,
+    db: str | os.PathLike[str] | None = None,
+    port: int | None = None,
+    open_browser: bool = False,
+    place: str | None = None,
+    role: str | None = None,
+    ip: str = DEFAULT_IP,
+) -> None:
+    """Serve a stage notebook as a code-free app with Voilà, until stopped (Ctrl+C).
+
+    ``notebook`` is a stage ('1_getting_started', '2', 'learning', ...) or a path to a
+    notebook. ``db`` empty means ``$HLS_WORKBOOK_DB``, else data/workbook.db; ``place`` and
+    ``role`` default to the notebook's own. The server listens on ``ip`` (127.0.0.1: this
+    machine only) and ``port`` (8866, or the next free one).
+    """
+    try:
+        from voila.app import Voila
+    except ImportError:
+        raise AppError("App mode needs Voilà: pip install 'hls-workbook[app]'.") from None
+    if db not in (None, ""):
+        text = str(db)
+        os.environ["HLS_WORKBOOK_DB"] = text if "://" in text else str(
+            Path(text).expanduser().resolve())
+    # An app is for people filling in forms: never the headless, text-only mode.
+    os.environ.pop("HLS_WORKBOOK_HEADLESS", None)
+    with tempfile.TemporaryDirectory(prefix="hls-app-") as folder:
+        path = prepare_notebook(notebook, folder, db=db, place=place, role=role)
+        Voila.launch_instance(argv=voila_argv(path, port=port, open_browser=open_browser,
+                                              ip=ip))
+
+
+def app_command(
+    notebook: Annotated[str, typer.Argument(
+        help="A stage notebook: 1_getting_started, 2_experimentation, 3_learning or "
+             "4_relationships_and_support (or just 1 to 4).")],
+    place: Annotated[str | None, typer.Option(
+        help="Short name of the place, e.g. 'millbrook' (default: the notebook's).")] = None,
+    role: Annotated[str | None, typer.Option(
+        help="Which part of the system the saves come from, e.g. 'charity' (default: the "
+             "notebook's).")] = None,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Database file or URL (default: $HLS_WORKBOOK_DB, else "
+                     "data/workbook.db).", show_default=False)] = None,
+    port: Annotated[int | None, typer.Option(
+        help=f"Port to listen on (default: {DEFAULT_PORT}, or the next free one).")] = None,
+    open_browser: Annotated[bool, typer.Option(
+        "--open/--no-open", help="Open a browser tab on this machine.")] = False,
+    ip: Annotated[str, typer.Option(
+        help="Address to listen on. 127.0.0.1 means this machine only.")] = DEFAULT_IP,
+) -> None:
+    """Open a stage notebook as a code-free app: guidance, forms and summaries only."""
+    try:
+        run_app(notebook, db=db, port=port, open_browser=open_browser, place=place,
+                role=role, ip=ip)
+    except WorkbookError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m hls_workbook.app 1_getting_started [--port N] ...``."""
+    cmd = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+    cmd.command()(app_command)
+    cmd(args=argv if argv is not None else sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()
