@@ -760,7 +760,9 @@ class RecordForm:
             W.HBox([self.submit_button, self.new_button]), self.result,
         ]
         if with_list:
-            self.records = RecordList(wb, self.kind, place=place, form=self, rows=rows)
+            stored = self.model.stored_as
+            self.records = RecordList(wb, stored or self.kind, place=place,
+                                      form=None if stored else self, rows=rows)
             parts.append(self.records.widget)
         self.widget = W.VBox(parts, layout=W.Layout(max_width="52em"))
 
@@ -961,6 +963,12 @@ class RecordForm:
                 self.kind, rid, record, by=self.role, expected_version=version
             )
             message = f"Saved version {new_version} of {what} #{rid}. Thank you."
+        elif self.model.stored_as:
+            saved = record.expand()
+            ids = self.wb.add_many([(r.kind, r) for r in saved], place=self.place,
+                                   by=self.role)
+            rid = ids[0]
+            message = f"Saved {len(ids)} answers. Thank you."
         else:
             rid = self.wb.add(self.kind, record, place=self.place, by=self.role)
             message = f"Saved {what} #{rid}. Thank you."
@@ -968,7 +976,7 @@ class RecordForm:
         self.new()
         self._saved_clean = True
         self._set_status(message, ok=True)
-        _changed(self.wb, self.place, self.kind)
+        _changed(self.wb, self.place, self.model.stored_as or self.kind)
         for callback in self._listeners:
             try:
                 callback(rid)

@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    create_model,
     field_validator,
     model_validator,
 )
@@ -311,6 +312,8 @@ def field(
         kwargs.setdefault("max_length", SHORT_TEXT)
     if widget == "long_text":
         kwargs.setdefault("max_length", LONG_TEXT)
+    if widget == "number":
+        kwargs.setdefault("allow_inf_nan", False)
     if widget in ("text", "long_text") and default is ... and "default_factory" not in kwargs:
         kwargs.setdefault("min_length", 1)
     extra = {"widget": widget}
@@ -319,17 +322,25 @@ def field(
     return Field(default, title=label, description=help, json_schema_extra=extra, **kwargs)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 control characters and DEL; tab, line feed, carriage return and NEL (\x85,
+# a line break in some files) are allowed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _PERIOD = re.compile(r"^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$")
 
 
 def clean_text(value: str) -> str:
-    """Strip ends, normalise unicode and refuse invisible control characters."""
+    """Strip ends, normalise unicode and refuse invisible control characters.
+
+    Text made only of spaces and invisible format characters (zero-width spaces, word
+    joiners, byte order marks) counts as empty.
+    """
     value = unicodedata.normalize("NFC", value).strip()
     if _CONTROL.search(value):
         raise ValueError(
             "contains an invisible control character; retype it or paste it as plain text"
         )
+    if value and all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in value):
+        return ""
     return value
 
 
@@ -361,6 +372,8 @@ class Record(BaseModel):
     past_dates: ClassVar[tuple[str, ...]] = ()
     #: A short one-line description used in lists and link choices.
     summary_field: ClassVar[str] = ""
+    #: For a form-only record: the kind its answers are saved as (see :meth:`expand`).
+    stored_as: ClassVar[str | None] = None
 
     @field_validator("*", mode="before")
     @classmethod
@@ -368,6 +381,11 @@ class Record(BaseModel):
         """Accept what forms and spreadsheets give: blanks, comma lists, JSON text."""
         f = cls.model_fields[info.field_name]
         widget = (f.json_schema_extra or {}).get("widget")
+        if (isinstance(value, bool) and widget in ("score", "integer", "number", "link")) or (
+            widget == "links" and isinstance(value, list | tuple)
+            and any(isinstance(v, bool) for v in value)
+        ):
+            raise ValueError("needs a number, and yes/no is not a number; write a number")
         if isinstance(value, str):
             value = clean_text(value)
             if value == "":
@@ -412,6 +430,10 @@ class Record(BaseModel):
 
     def summary(self) -> str:
         return str(getattr(self, self.summary_field, "") or "")
+
+    def expand(self) -> list[Record]:
+        """The records to save for this one: itself, except for form-only records."""
+        return [self]
 
 
 class FieldMeta(BaseModel):
@@ -1262,6 +1284,60 @@ class CheckIn(Record):
     anonymous: bool = field("Anonymous", "Check-ins are always anonymous.", "flag", True)
 
 
+class _PulseRoundBase(Record):
+    """A whole pulse round in one form: one score per statement, saved as separate,
+    anonymous pulse answers (so a round is one Submit, not thirteen)."""
+
+    kind = "pulse_round"
+    title_plural = "Behaviour pulse round"
+    stage = "4_relationships_and_support"
+    practices = PulseResponse.practices
+    stored_as = "pulse"
+    summary_field = "period"
+
+    role: Part = field("Your part of the system", "No names: only your part.", "choice")
+    period: str = field("Round", "Which round is this, for example 2026-Q3?", "period")
+    answered_on: dt.date = field(
+        "Answered on", "Today, usually.", "date", default_factory=lambda: today()
+    )
+
+    @field_validator("period")
+    @classmethod
+    def _period_format(cls, value: str) -> str:
+        return _period_ok(value)
+
+    @model_validator(mode="after")
+    def _something_scored(self) -> _PulseRoundBase:
+        if not any(getattr(self, key) is not None for key in Statement.labels()):
+            first = next(iter(Statement.labels()))
+            raise ValueError(f"{first}: score at least one statement before saving")
+        return self
+
+    def expand(self) -> list[Record]:
+        return [
+            PulseResponse(statement=key, score=getattr(self, key), role=self.role,
+                          period=self.period, answered_on=self.answered_on)
+            for key in Statement.labels()
+            if getattr(self, key) is not None
+        ]
+
+
+PulseRound = create_model(  # one optional 0-10 score per behaviour statement
+    "PulseRound",
+    __base__=_PulseRoundBase,
+    __doc__=_PulseRoundBase.__doc__,
+    **{
+        key: (int | None, field(
+            text, f"0 = not at all true, 10 = completely true ({STATEMENT_PRACTICE[key]}). "
+            "Leave it if you would rather not answer.", "score", None, ge=0, le=10,
+        ))
+        for key, text in Statement.labels().items()
+    },
+)
+
+#: Records a form can fill in that are saved as other kinds (they have no table).
+FORM_ONLY_KINDS: dict[str, type[Record]] = {"pulse_round": PulseRound}
+
 RECORD_KINDS: dict[str, type[Record]] = {
     m.kind: m
     for m in (
@@ -1283,7 +1359,7 @@ def model_for(kind: str) -> type[Record]:
     key = kind.strip().lower().replace("-", "_").replace(" ", "_")
     key = _ALIASES.get(key, _ALIASES.get(kind.strip().lower(), key))
     try:
-        return RECORD_KINDS[key]
+        return RECORD_KINDS[key] if key in RECORD_KINDS else FORM_ONLY_KINDS[key]
     except KeyError:
         known = ", ".join(sorted(RECORD_KINDS))
         raise RecordError(

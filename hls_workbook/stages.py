@@ -856,7 +856,7 @@ _SPECS = [
     SectionSpec("reflection", "3_learning", "A short reflection, feelings included",
                 "reflection", ("BH1", "ES3", "LE2"), _reflection),
     # 4 Relationships and support
-    SectionSpec("pulse", "4_relationships_and_support", "Behaviour pulse", "pulse",
+    SectionSpec("pulse", "4_relationships_and_support", "Behaviour pulse", "pulse_round",
                 ("RC1", "RC2", "RC3", "RC4", "RC5", "LB1", "LB2", "BH1", "BH2", "BH3", "ES1",
                  "ES2", "ES3"), _pulse),
     SectionSpec("how_we_meet", "4_relationships_and_support",
