@@ -65,6 +65,16 @@ def resolve_db(db: str | os.PathLike[str] | None = None) -> str:
     return str(chosen)
 
 
+def _shown(db: str) -> str:
+    """The database location as it may appear in a message: a URL's password hidden."""
+    if "://" not in db:
+        return db
+    try:
+        return sa.engine.make_url(db).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a URL we cannot parse: show only its scheme
+        return db.split("://", 1)[0] + "://..."
+
+
 def _url(db: str) -> str:
     if "://" in db:
         return db
@@ -159,7 +169,14 @@ class Workbook:
 
     def __init__(self, db: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
         self.location = resolve_db(db)
-        self.url = _url(self.location)
+        self.shown = _shown(self.location)  # for messages: never a password
+        try:
+            self.url = _url(self.location)
+        except (ValueError, OSError) as exc:  # e.g. a NUL byte in the path
+            raise DatabaseError(
+                f"{self.shown!r} is not a usable database location ({exc}). Give a file "
+                "path, or a database URL such as postgresql://host/workbook."
+            ) from None
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
             path = Path(self.url.removeprefix("sqlite:///"))
@@ -188,7 +205,14 @@ class Workbook:
 
     def _make_engine(self) -> Engine:
         if not self.is_sqlite:
-            return sa.create_engine(self.url, pool_pre_ping=True)
+            try:
+                return sa.create_engine(self.url, pool_pre_ping=True)
+            except (sa.exc.ArgumentError, ImportError) as exc:
+                raise DatabaseError(
+                    f"Cannot use the database at {self.shown}: {exc}. Check the URL; a "
+                    "server database needs its driver installed (for PostgreSQL: "
+                    "pip install psycopg)."
+                ) from None
         engine = sa.create_engine(
             self.url,
             connect_args={"timeout": 10, "check_same_thread": False},
@@ -217,7 +241,7 @@ class Workbook:
 
     def _translate(self, exc: BaseException) -> WorkbookError:
         text = str(getattr(exc, "orig", exc) or exc).lower()
-        where = self.location
+        where = self.shown
         if "readonly" in text or "read-only" in text or "permission" in text:
             return DatabaseError(
                 f"The database at {where} is read-only for you, so nothing was saved. Ask whoever "
@@ -290,7 +314,7 @@ class Workbook:
                 if insp.get_table_names():
                     other = ", ".join(insp.get_table_names()[:3])
                     raise DatabaseError(
-                        f"The database at {self.location} already holds other tables ({other}) "
+                        f"The database at {self.shown} already holds other tables ({other}) "
                         "and is not a workbook. It was not changed; choose another file with --db."
                     )
                 return None
@@ -302,7 +326,7 @@ class Workbook:
         found = self.read(check)
         if found is not None and found > SCHEMA_VERSION:
             raise NewerDatabaseError(
-                f"The database at {self.location} was made by a newer HLS Workbook (schema "
+                f"The database at {self.shown} was made by a newer HLS Workbook (schema "
                 f"{found}; this one understands up to {SCHEMA_VERSION}). It was not changed. "
                 "Update HLS Workbook: pip install -U hls-workbook"
             )
