@@ -49,6 +49,10 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise
         except WorkbookError as exc:
             _fail(str(exc))
+        except OSError as exc:  # a file or folder we cannot read or write
+            where = f" {exc.filename}" if exc.filename else ""
+            _fail(f"cannot use{where}: {exc.strerror or exc}. Check the path and that you "
+                  "may write there. Nothing saved before was lost.")
         except KeyboardInterrupt:
             _fail("stopped.", 130)
         except Exception as exc:  # noqa: BLE001 - the last line of defence for a person
@@ -77,7 +81,7 @@ def init(
     from .store import open_workbook
 
     with open_workbook(db, create=True) as wb:
-        if place:
+        if place is not None:
             if not focus:
                 _fail("give the place's shared focus with --focus \"...\" (one sentence)")
             wb.set_place(place, {"name": name or place.replace("-", " ").title(),
