@@ -170,6 +170,7 @@ class Workbook:
     def __init__(self, db: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
         self.location = resolve_db(db)
         self.shown = _shown(self.location)  # for messages: never a password
+        self._damaged = False  # set once SQLite has reported the file damaged
         try:
             self.url = _url(self.location)
         except (ValueError, OSError) as exc:  # e.g. a NUL byte in the path
@@ -239,19 +240,30 @@ class Workbook:
 
         return engine
 
+    def _damaged_error(self) -> DatabaseError:
+        return DatabaseError(
+            f"The file at {self.shown} is not a workbook database or is damaged. It was not "
+            "changed. Restore it from a backup, or choose another file with --db."
+        )
+
     def _translate(self, exc: BaseException) -> WorkbookError:
         text = str(getattr(exc, "orig", exc) or exc).lower()
         where = self.shown
+        if ("readonly" in text or "read-only" in text or "permission" in text
+                or "unable to open" in text):
+            # A connection opened read-only stays read-only: drop the pool, so that once
+            # write access is given back, the next Submit opens a fresh connection.
+            self.engine.dispose()
         if "readonly" in text or "read-only" in text or "permission" in text:
             return DatabaseError(
                 f"The database at {where} is read-only for you, so nothing was saved. Ask whoever "
                 "looks after the workbook for write access, or choose another file with --db."
             )
         if "not a database" in text or "malformed" in text or "corrupt" in text:
-            return DatabaseError(
-                f"The file at {where} is not a workbook database or is damaged. It was not "
-                "changed. Restore it from a backup, or choose another file with --db."
-            )
+            # SQLite notices a damaged page only when it reads it. Once it has, write no
+            # more to this file: what is left must stay as it is, for rescue.
+            self._damaged = True
+            return self._damaged_error()
         if "disk" in text and ("full" in text or "i/o" in text):
             return DatabaseError(
                 f"The disk holding {where} is full or failing, so nothing was saved. Free some "
@@ -271,6 +283,8 @@ class Workbook:
 
     def _with_retry(self, fn: Callable[[Connection], Any], *, write: bool) -> Any:
         """Run fn in one transaction; retry with back-off while another writer holds the lock."""
+        if write and self._damaged:
+            raise self._damaged_error()
         delay = 0.02
         deadline = time.monotonic() + 30
         while True:
@@ -321,7 +335,16 @@ class Workbook:
             row = conn.execute(
                 sa.text("SELECT value FROM meta WHERE key = 'schema_version'")
             ).first()
-            return int(row[0]) if row else 0
+            if row is None:
+                return 0
+            try:
+                return int(row[0])
+            except (TypeError, ValueError):
+                raise DatabaseError(
+                    f"The database at {self.shown} has a schema version we cannot read "
+                    f"({row[0]!r}), so it is damaged or not a workbook. It was not changed. "
+                    "Restore it from a backup, or choose another file with --db."
+                ) from None
 
         found = self.read(check)
         if found is not None and found > SCHEMA_VERSION:
