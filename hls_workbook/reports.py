@@ -1,20 +1,24 @@
 """Reports: papermill runs the report notebook, nbconvert exports it with our template.
 
-One process imports papermill and nbconvert once and can make many reports; a batch
-spreads places over worker processes. A report is one self-contained HTML file (and a PDF
+One process imports papermill and nbconvert once and can make many reports, each on a
+warm kernel given a fresh namespace first; a batch runs several such kernels at once. A
+report is one self-contained HTML file (and a PDF
 when a Chromium browser is on the machine).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import os
+import queue
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,51 +158,65 @@ def _nice_date(d: dt.date) -> str:
 # ---------------------------------------------------------------------------
 
 _EXPORTER: Any = None
+_EXPORT_LOCK = threading.RLock()  # nbconvert exporters keep per-call state on themselves
 
 
 def html_exporter() -> Any:
     """Our nbconvert HTML exporter (made once per process: importing nbconvert is slow)."""
     global _EXPORTER
-    if _EXPORTER is None:
-        from nbconvert import HTMLExporter
-        from nbconvert.preprocessors import Preprocessor
-
-        class ReportPreprocessor(Preprocessor):  # type: ignore[misc]
-            """Keep only what a reader should see: HTML and images, no streams or widgets."""
-
-            def preprocess(self, nb: Any, resources: Any) -> Any:
-                nb.metadata.pop("widgets", None)
-                nb.cells = [c for c in nb.cells
-                            if "remove-cell" not in c.metadata.get("tags", [])]
-                for cell in nb.cells:
-                    if cell.cell_type != "code":
-                        continue
-                    kept = []
-                    for out in cell.get("outputs", []):
-                        if out.output_type not in ("display_data", "execute_result"):
-                            continue
-                        data = {k: v for k, v in out.get("data", {}).items()
-                                if k in ("text/html", "image/png", "image/svg+xml")}
-                        if data:
-                            out["data"] = data
-                            kept.append(out)
-                    cell.outputs = kept
-                return nb, resources
-
-        exporter = HTMLExporter(
-            template_name="hls_report",
-            extra_template_basedirs=[str(templates_dir())],
-        )
-        exporter.exclude_input = True
-        exporter.exclude_input_prompt = True
-        exporter.exclude_output_prompt = True
-        exporter.register_preprocessor(ReportPreprocessor(), enabled=True)
-        _EXPORTER = exporter
+    with _EXPORT_LOCK:
+        if _EXPORTER is None:
+            _EXPORTER = _make_exporter()
     return _EXPORTER
 
 
+def _make_exporter() -> Any:
+    _defer_rfc3987_syntax()
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import Preprocessor
+
+    class ReportPreprocessor(Preprocessor):  # type: ignore[misc]
+        """Keep only what a reader should see: HTML and images, no streams or widgets."""
+
+        def preprocess(self, nb: Any, resources: Any) -> Any:
+            nb.metadata.pop("widgets", None)
+            nb.cells = [c for c in nb.cells
+                        if "remove-cell" not in c.metadata.get("tags", [])]
+            for cell in nb.cells:
+                if cell.cell_type != "code":
+                    continue
+                kept = []
+                for out in cell.get("outputs", []):
+                    if out.output_type not in ("display_data", "execute_result"):
+                        continue
+                    data = {k: v for k, v in out.get("data", {}).items()
+                            if k in ("text/html", "image/png", "image/svg+xml")}
+                    if data:
+                        out["data"] = data
+                        kept.append(out)
+                cell.outputs = kept
+            return nb, resources
+
+    exporter = HTMLExporter(
+        template_name="hls_report",
+        extra_template_basedirs=[str(templates_dir())],
+    )
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.register_preprocessor(ReportPreprocessor(), enabled=True)
+    return exporter
+
+
+def export_body(nb: Any) -> str:
+    """The report's HTML, as text."""
+    with _EXPORT_LOCK:
+        body, _resources = html_exporter().from_notebook_node(nb)
+    return str(body)
+
+
 def export_html(nb: Any, path: Path) -> Path:
-    body, _resources = html_exporter().from_notebook_node(nb)
+    body = export_body(nb)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".html.part")
     tmp.write_text(body, encoding="utf-8")
@@ -251,60 +269,417 @@ def print_pdf(html: Path, pdf: Path, *, timeout: int = 120) -> Path:
 
 
 # ---------------------------------------------------------------------------
-# Running the notebook
+# Running the notebook: one warm kernel, a fresh namespace for every report
 # ---------------------------------------------------------------------------
+#
+# Where the time of a report goes, and what this section does about it:
+#
+# - Starting a kernel and importing pandas and matplotlib in it takes about as long as
+#   importing papermill and nbconvert in this process, so the kernel is started first and
+#   both happen at once (two cores), and the exporter's templates are compiled meanwhile.
+# - One kernel makes many reports: before each one its namespace is emptied
+#   (``_fresh_kernel_state``), so no variable, output or cached value of one place is there
+#   for the next. A kernel whose report failed is never reused.
+# - The kernel listens on local sockets (IPC), so it does not warn about unencrypted TCP.
+# - The executed notebook is written to disk only when it is wanted (``keep_notebook``) or
+#   when the report failed, for an analyst to open.
+
+ENGINE_NAME = "hls-warm-kernel"
+KERNEL_NAME = "python3"
+START_TIMEOUT = 120
+#: A kernel is replaced after this many reports, so memory a library never gives back
+#: cannot pile up over a very long batch.
+REPORTS_PER_KERNEL = 40
+#: What a new kernel imports at once, while this process imports papermill and nbconvert.
+_WARM_IMPORT = "import hls_workbook.sections"
 
 
-def _execute(req: ReportRequest, keep_dir: Path, progress: bool) -> Any:
-    """Run the report notebook with papermill; on failure say which section broke."""
-    import nbformat
-    import papermill as pm
+def _defer_rfc3987_syntax() -> None:
+    """Stop nbformat's import from compiling a grammar it never uses (about 2 s a process).
 
-    source = notebooks_dir() / "report.ipynb"
-    if not source.exists():
-        raise ReportError(f"The report notebook is missing: {source}.")
-    work = keep_dir / f"{req.stem}.ipynb"
-    keep_dir.mkdir(parents=True, exist_ok=True)
+    nbformat imports jsonschema, which imports ``rfc3987_syntax`` for its "iri" format
+    check; that package builds a Lark parser at import time (python-jsonschema/jsonschema
+    PR #1521). Notebooks never use that format, so a stand-in module builds the real parser
+    on first use instead: behaviour is unchanged, only the import is quicker.
+    """
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    name = "rfc3987_syntax"
+    if name in sys.modules or "jsonschema" in sys.modules:
+        return
     try:
-        nb = pm.execute_notebook(
-            str(source), str(work), parameters=req.parameters(), kernel_name="python3",
-            progress_bar=progress, log_output=False, cwd=str(notebooks_dir()),
-            request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT,
-            start_timeout=120,
+        if importlib.util.find_spec(name) is None:
+            return
+    except (ImportError, ValueError):
+        return
+    lock = threading.Lock()
+
+    def real() -> Any:
+        with lock:
+            if sys.modules.get(name) is stub:
+                del sys.modules[name]
+                try:
+                    importlib.import_module(name)
+                except BaseException:
+                    sys.modules[name] = stub
+                    raise
+        return sys.modules[name]
+
+    def is_valid_syntax(term: str, value: str) -> bool:
+        return bool(real().is_valid_syntax(term, value))
+
+    def __getattr__(attr: str) -> Any:  # noqa: N807 - a module's own __getattr__ (PEP 562)
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return getattr(real(), attr)
+
+    stub = types.ModuleType(name, "Stand-in that imports rfc3987_syntax on first use.")
+    stub.is_valid_syntax = is_valid_syntax  # type: ignore[attr-defined]
+    stub.__getattr__ = __getattr__  # type: ignore[method-assign]
+    sys.modules[name] = stub
+
+
+_PIPELINE_LOCK = threading.Lock()
+_PIPELINE_READY = False
+
+
+def _load_pipeline() -> None:
+    """Import papermill and nbconvert once per process, register our engine, warm templates."""
+    global _PIPELINE_READY
+    with _PIPELINE_LOCK:
+        if _PIPELINE_READY:
+            return
+        _defer_rfc3987_syntax()
+        import nbformat
+        from papermill.clientwrap import PapermillNotebookClient
+        from papermill.engines import NBClientEngine, papermill_engines
+
+        class WarmKernelEngine(NBClientEngine):  # type: ignore[misc]
+            """papermill's nbclient engine, on a kernel that is already running."""
+
+            @classmethod
+            def execute_managed_notebook(
+                cls, nb_man: Any, kernel_name: str, log_output: bool = False,
+                stdout_file: Any = None, stderr_file: Any = None, start_timeout: int = 60,
+                execution_timeout: int | None = None, kernel: _Kernel | None = None,
+                **kwargs: Any,
+            ) -> Any:
+                if kernel is None:
+                    raise ValueError("the warm-kernel engine needs a running kernel")
+                kernel.nb_man = nb_man  # a failed run is still there to keep
+                client = PapermillNotebookClient(
+                    nb_man, km=kernel.km, timeout=execution_timeout,
+                    startup_timeout=start_timeout, kernel_name=kernel_name,
+                    log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
+                )
+                client.kc = kernel.kc
+                return client.execute()
+
+        papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
+        # Compile the export templates now, while the kernel is still starting.
+        export_body(nbformat.v4.new_notebook(metadata={"hls_report": {}}))
+        _PIPELINE_READY = True
+
+
+_BASELINE: tuple[dict[str, str], list[str]] | None = None
+
+
+def _fresh_kernel_state(cwd: str) -> None:
+    """Run inside a kernel before each report: the state of a new kernel, modules kept.
+
+    Empties the user namespace (every name, In/Out, ``_``, the execution count), goes back
+    to the starting folder, environment and ``sys.path``, clears this package's caches,
+    closes pyplot figures and restores matplotlib's settings.
+    """
+    import gc
+    import sys
+
+    from IPython import get_ipython
+
+    global _BASELINE
+    if _BASELINE is None:  # the first call comes before any report ran in this kernel
+        _BASELINE = (dict(os.environ), list(sys.path))
+    environ, path = _BASELINE
+    shell = get_ipython()
+    if shell is not None:
+        shell.reset(new_session=True)
+    os.chdir(cwd)
+    if dict(os.environ) != environ:
+        os.environ.clear()
+        os.environ.update(environ)
+    sys.path[:] = path
+    for name, module in list(sys.modules.items()):
+        if name == "hls_workbook" or name.startswith("hls_workbook."):
+            for value in list(vars(module).values()):
+                if isinstance(value, functools._lru_cache_wrapper):
+                    value.cache_clear()
+    mpl = sys.modules.get("matplotlib")
+    if mpl is not None:
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        if pyplot is not None:
+            pyplot.close("all")
+        mpl.rcParams.update({k: v for k, v in mpl.rcParamsOrig.items() if k != "backend"})
+    gc.collect()
+
+
+class _Kernel:
+    """One Jupyter kernel for this thread, on IPC sockets in a private folder.
+
+    Starting returns at once; the kernel boots (and imports the package) meanwhile.
+    """
+
+    def __init__(self, cwd: Path, kernel_name: str = KERNEL_NAME) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self._run = run_sync
+        self.cwd = cwd
+        self.reports = 0
+        self.nb_man: Any = None
+        self._folder = tempfile.mkdtemp(prefix="hls-kernel-")  # short path: socket names
+        connection = os.path.join(self._folder, "kernel.json")
+        self.km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc",
+                                     connection_file=connection,
+                                     ip=os.path.join(self._folder, "ipc"))
+        try:
+            self._call(self.km.start_kernel, cwd=str(cwd), extra_arguments=[
+                "--HistoryManager.hist_file=:memory:", "--HistoryManager.enabled=False"])
+        except BaseException:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            raise
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        # Queued now, run as soon as the kernel is up: the package's slow imports.
+        self.kc.execute(_WARM_IMPORT, silent=True, store_history=False)
+
+    def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        async def go() -> Any:
+            return await fn(*args, **kwargs)
+
+        return self._run(go)()
+
+    def fresh(self) -> None:
+        """Give the kernel the state of a new one (waiting for it to start, the first time)."""
+        code = (f"__import__('hls_workbook.reports', fromlist=['_'])"
+                f"._fresh_kernel_state({str(self.cwd)!r})")
+        content = self._call(self._run_quietly, code)
+        if content.get("status") != "ok":
+            raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
+        self.nb_man = None
+
+    async def _run_quietly(self, code: str) -> dict[str, Any]:
+        """Run code silently; return the reply once its output has all arrived.
+
+        Waiting for the 'idle' message on IOPub as well as the reply also proves that
+        IOPub is connected, so the report's first outputs cannot be missed.
+        """
+        import queue
+
+        msg_id = self.kc.execute(code, silent=True, store_history=False)
+        deadline = time.monotonic() + START_TIMEOUT
+        reply: dict[str, Any] | None = None
+        idle = False
+        while reply is None or not idle:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the kernel did not answer within {START_TIMEOUT} s")
+            channel = self.kc.get_shell_msg if reply is None else self.kc.get_iopub_msg
+            try:
+                msg = await channel(timeout=1)
+            except queue.Empty:
+                if not await self.km.is_alive():
+                    raise RuntimeError("the kernel stopped as it started") from None
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if reply is None:
+                reply = msg["content"]
+            elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                idle = True
+        return reply
+
+    def alive(self) -> bool:
+        try:
+            return bool(self._call(self.km.is_alive))
+        except Exception:  # noqa: BLE001 - a kernel we cannot ask is not usable
+            return False
+
+    def close(self) -> None:
+        try:
+            self.kc.stop_channels()
+            self._call(self.km.shutdown_kernel, now=False)
+        except Exception:  # noqa: BLE001 - shutting down: nothing more to do
+            with contextlib.suppress(Exception):
+                self._call(self.km.shutdown_kernel, now=True)
+        finally:
+            shutil.rmtree(self._folder, ignore_errors=True)
+
+
+class ReportRunner:
+    """Makes reports one after another in this process, on one warm kernel.
+
+    papermill and nbconvert are imported once; the kernel is started first, so it boots
+    while they import. Before every report the kernel is given the state of a new one (see
+    :func:`_fresh_kernel_state`); after a failed report, or ``REPORTS_PER_KERNEL`` reports,
+    it is replaced. Use it from one thread, as a context manager::
+
+        with ReportRunner() as runner:
+            for place in places:
+                runner.run(ReportRequest.make(place, start, end, "partners"), out)
+    """
+
+    def __init__(self, *, kernel_name: str = KERNEL_NAME, notebook: Path | None = None,
+                 start: bool = True) -> None:
+        self.kernel_name = kernel_name
+        self.notebook = Path(notebook) if notebook else notebooks_dir() / "report.ipynb"
+        self._kernel: _Kernel | None = None
+        self._problem = ""
+        if start:
+            self._start_kernel()
+        _load_pipeline()
+
+    def __enter__(self) -> ReportRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Shut the kernel down."""
+        kernel, self._kernel = self._kernel, None
+        if kernel is not None:
+            kernel.close()
+
+    def _start_kernel(self) -> None:
+        try:
+            self._kernel = _Kernel(notebooks_dir(), self.kernel_name)
+            self._problem = ""
+        except Exception as exc:  # noqa: BLE001 - start failures come in many types
+            self._kernel = None
+            self._problem = _kernel_problem(exc, self.kernel_name)
+
+    def _ready_kernel(self, req: ReportRequest) -> _Kernel:
+        """The kernel, started if need be, with the state of a new one."""
+        if self._kernel is not None and not self._kernel.alive():
+            self._discard_kernel()
+        if self._kernel is None:
+            self._start_kernel()
+        kernel = self._kernel
+        if kernel is not None:
+            try:
+                kernel.fresh()
+                return kernel
+            except Exception as exc:  # noqa: BLE001 - a kernel that cannot start
+                self._discard_kernel()
+                self._problem = _kernel_problem(exc, self.kernel_name)
+        raise ReportError(
+            f"The report for {req.place} ({req.audience}) could not be made: {self._problem}."
         )
-    except pm.PapermillExecutionError as exc:
-        section = _failed_section(work)
-        raise ReportError(
-            f"The report for {req.place} ({req.audience}) stopped in the section "
-            f"'{section}': {exc.ename}: {exc.evalue}. The partly run notebook is kept at "
-            f"{work} for an analyst to look at.",
-            notebook=work,
-        ) from None
-    except Exception as exc:  # noqa: BLE001 - kernel start failures come in many types
-        name = type(exc).__name__
-        if name == "NoSuchKernel":
-            text = ("there is no Python kernel called 'python3' for Jupyter. Run "
-                    "'make demo' once, or: python -m ipykernel install --user")
-        elif "timeout" in name.lower() or "Timeout" in str(exc):
-            text = f"the notebook took too long (over {CELL_TIMEOUT} s for one section)"
+
+    def _discard_kernel(self) -> None:
+        kernel, self._kernel = self._kernel, None
+        if kernel is not None:
+            kernel.close()
+
+    def run(
+        self, req: ReportRequest, out: str | os.PathLike[str] = "reports", *,
+        pdf: bool = False, progress: bool = False, keep_notebook: bool = False,
+        meta: dict[str, str] | None = None,
+    ) -> ReportResult:
+        """Make one report (see :func:`build_report`)."""
+        started = time.perf_counter()
+        meta = meta or _report_metadata(req)
+        out_dir = Path(out)
+        work = out_dir / "notebooks" / f"{req.stem}.ipynb"
+        nb = self._execute(req, work, progress)
+        nb.metadata["hls_report"] = meta
+        html = export_html(nb, out_dir / f"{req.stem}.html")
+        result = ReportResult(req, html)
+        if keep_notebook:
+            _write_notebook(nb, work)
+            result.notebook = work
         else:
-            text = f"the notebook's kernel could not run ({name}: {exc})"
-        raise ReportError(
-            f"The report for {req.place} ({req.audience}) could not be made: {text}.",
-            notebook=work if work.exists() else None,
-        ) from None
-    if not isinstance(nb, nbformat.NotebookNode):
-        nb = nbformat.from_dict(nb)
-    return nb, work
+            work.unlink(missing_ok=True)  # an old run's; the folder stays (batches share it)
+        if pdf:
+            try:
+                result.pdf = print_pdf(html, html.with_suffix(".pdf"))
+            except ReportError as exc:
+                result.messages.append(str(exc))
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _execute(self, req: ReportRequest, work: Path, progress: bool) -> Any:
+        """Run the report notebook with papermill; on failure say which section broke."""
+        import nbformat
+        import papermill as pm
+
+        source = self.notebook
+        if not source.exists():
+            raise ReportError(f"The report notebook is missing: {source}.")
+        kernel = self._ready_kernel(req)
+        try:
+            nb = pm.execute_notebook(
+                str(source), None, parameters=req.parameters(), engine_name=ENGINE_NAME,
+                kernel_name=self.kernel_name, kernel=kernel, progress_bar=progress,
+                log_output=False,
+                request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT,
+                start_timeout=START_TIMEOUT,
+            )
+        except pm.PapermillExecutionError as exc:
+            partial = kernel.nb_man.nb if kernel.nb_man is not None else None
+            self._discard_kernel()
+            _write_notebook(partial, work)
+            raise ReportError(
+                f"The report for {req.place} ({req.audience}) stopped in the section "
+                f"'{_failed_section(partial)}': {exc.ename}: {exc.evalue}. The partly run "
+                f"notebook is kept at {work} for an analyst to look at.",
+                notebook=work if work.exists() else None,
+            ) from None
+        except Exception as exc:  # noqa: BLE001 - timeouts and dead kernels come in many types
+            partial = kernel.nb_man.nb if kernel.nb_man is not None else None
+            self._discard_kernel()
+            _write_notebook(partial, work)
+            raise ReportError(
+                f"The report for {req.place} ({req.audience}) could not be made: "
+                f"{_kernel_problem(exc, self.kernel_name)}.",
+                notebook=work if work.exists() else None,
+            ) from None
+        kernel.reports += 1
+        if kernel.reports >= REPORTS_PER_KERNEL:
+            self._discard_kernel()
+        if not isinstance(nb, nbformat.NotebookNode):
+            nb = nbformat.from_dict(nb)
+        return nb
 
 
-def _failed_section(path: Path) -> str:
-    """The title of the section whose cell raised, from the partly run notebook."""
+def _kernel_problem(exc: BaseException, kernel_name: str = KERNEL_NAME) -> str:
+    """What went wrong with a kernel, in words a coordinator can act on."""
+    name = type(exc).__name__
+    if name == "NoSuchKernel":
+        return (f"there is no Python kernel called '{kernel_name}' for Jupyter. Run "
+                "'make demo' once, or: python -m ipykernel install --user")
+    if "timeout" in name.lower():
+        return f"the notebook took too long (over {CELL_TIMEOUT} s for one section)"
+    return f"the notebook's kernel could not run ({name}: {exc})"
+
+
+def _write_notebook(nb: Any, path: Path) -> None:
+    """Keep an executed (or partly executed) notebook for an analyst."""
+    if nb is None:
+        return
     import nbformat
 
-    try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception:  # noqa: BLE001 - the notebook may be half written
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".ipynb.part")
+    nbformat.write(nb, str(tmp))
+    tmp.replace(path)
+
+
+def _failed_section(nb: Any) -> str:
+    """The title of the section whose cell raised, from the partly run notebook."""
+    if nb is None:
         return "unknown"
     current = "the start of the report"
     for cell in nb.cells:
@@ -333,41 +708,31 @@ def build_report(
     """Make one report: run the report notebook for a place, period and audience, then export.
 
     Returns where the HTML (and PDF) went. Raises ReportError with a plain message; a
-    failed notebook is kept for an analyst.
+    failed notebook is kept for an analyst. To make many reports, a :class:`ReportRunner`
+    (or :func:`build_batch`) pays for the imports and the kernel start once.
     """
     started = time.perf_counter()
     req = ReportRequest.make(place, start, end, audience, db=db, title=title,
                              threshold=threshold)
     meta = _report_metadata(req)
-    out_dir = Path(out)
-    nb, work = _execute(req, out_dir / "notebooks", progress)
-    nb.metadata["hls_report"] = meta
-    html = export_html(nb, out_dir / f"{req.stem}.html")
-    result = ReportResult(req, html)
-    if keep_notebook:
-        result.notebook = work
-    else:
-        # The folder stays: other workers of a batch may be writing into it right now.
-        work.unlink(missing_ok=True)
-    if pdf:
-        try:
-            result.pdf = print_pdf(html, html.with_suffix(".pdf"))
-        except ReportError as exc:
-            result.messages.append(str(exc))
+    with ReportRunner() as runner:
+        result = runner.run(req, out, pdf=pdf, progress=progress, keep_notebook=keep_notebook,
+                            meta=meta)
     result.seconds = time.perf_counter() - started
     return result
 
 
 def build_demo_reports(db: str | os.PathLike[str], place: str, out: str | os.PathLike[str]
                        ) -> list[Path]:
-    """The demo's reports: one per audience, for the demo's whole period."""
+    """The demo's reports: one per audience, for the demo's whole period (one kernel)."""
     from .demo import START, WEEKS
 
     end = START + dt.timedelta(weeks=WEEKS)
-    return [
-        build_report(place, START, end, audience, db=db, out=out).html
-        for audience in AUDIENCES
-    ]
+    requests = [ReportRequest.make(place, START, end, audience, db=db) for audience in AUDIENCES]
+    metas = [_report_metadata(req) for req in requests]  # an unknown place fails here
+    with ReportRunner() as runner:
+        return [runner.run(req, out, meta=meta).html for req, meta in zip(requests, metas,
+                                                                          strict=True)]
 
 
 # ---------------------------------------------------------------------------
@@ -388,19 +753,16 @@ class BatchItem:
         return self.error is None
 
 
-def _warm_worker() -> None:
-    """Pay the slow imports once per worker, not once per report."""
-    import nbformat  # noqa: F401
-    import papermill  # noqa: F401
-
-    html_exporter()
-
-
-def _batch_one(args: tuple[Any, ...]) -> BatchItem:
-    place, start, end, audience, db, out, threshold = args
+def _batch_one(runner: ReportRunner | None, job: tuple[Any, ...], problem: str = ""
+               ) -> BatchItem:
+    place, start, end, audience, db, out, threshold = job
     began = time.perf_counter()
     try:
-        result = build_report(place, start, end, audience, db=db, out=out, threshold=threshold)
+        if runner is None:
+            raise ReportError(f"The report for {place} ({audience}) could not be made: "
+                              f"{problem}.")
+        req = ReportRequest.make(place, start, end, audience, db=db, threshold=threshold)
+        result = runner.run(req, out)
         return BatchItem(place, audience, html=result.html,
                          seconds=time.perf_counter() - began)
     except WorkbookError as exc:
@@ -408,6 +770,27 @@ def _batch_one(args: tuple[Any, ...]) -> BatchItem:
     except Exception as exc:  # noqa: BLE001 - one broken place must not stop the rest
         return BatchItem(place, audience, error=f"{type(exc).__name__}: {exc}",
                          seconds=time.perf_counter() - began)
+
+
+def _batch_worker(pending: queue.SimpleQueue[Any], done: queue.SimpleQueue[BatchItem],
+                  stop: threading.Event) -> None:
+    """One worker thread: its own warm kernel, taking jobs until there are none left."""
+    runner: ReportRunner | None = None
+    problem = ""
+    try:
+        runner = ReportRunner()
+    except Exception as exc:  # noqa: BLE001 - every job still gets an answer
+        problem = f"reports could not be started ({type(exc).__name__}: {exc})"
+    try:
+        while not stop.is_set():
+            try:
+                job = pending.get_nowait()
+            except queue.Empty:
+                return
+            done.put(_batch_one(runner, job, problem))
+    finally:
+        if runner is not None:
+            runner.close()
 
 
 def build_batch(
@@ -422,9 +805,12 @@ def build_batch(
     threshold: int = DEFAULT_THRESHOLD,
     on_done: Callable[[BatchItem], None] | None = None,
 ) -> list[BatchItem]:
-    """Reports for many places (all of them when `places` is None) in parallel workers.
+    """Reports for many places (all of them when `places` is None), several at once.
 
-    One place failing is reported in its BatchItem; the others still finish.
+    Each worker is a thread of this process driving its own warm kernel (the kernels do
+    the work, on all the cores); papermill and nbconvert are imported once. One place
+    failing is reported in its BatchItem; the others still finish. ``on_done`` is called
+    in the calling thread as each report finishes.
     """
     location = resolve_db(db)
     if "://" not in location:
@@ -441,26 +827,29 @@ def build_batch(
     _date("--to", end)
     jobs = [(p, str(start), str(end), a, location, str(out), threshold)
             for p in places for a in audiences]
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    if not jobs:
+        return []
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    pending: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    for job in jobs:
+        pending.put(job)
+    done: queue.SimpleQueue[BatchItem] = queue.SimpleQueue()
+    stop = threading.Event()
+    threads = [threading.Thread(target=_batch_worker, args=(pending, done, stop),
+                                name=f"hls-report-{i + 1}", daemon=True)
+               for i in range(workers)]
+    for thread in threads:
+        thread.start()
     results: list[BatchItem] = []
-    if workers == 1:
-        _warm_worker()
-        for job in jobs:
-            item = _batch_one(job)
+    try:
+        for _ in jobs:
+            item = done.get()
             results.append(item)
             if on_done:
                 on_done(item)
-        return results
-    import multiprocessing as mp
-
-    ctx = mp.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                             initializer=_warm_worker) as pool:
-        futures = [pool.submit(_batch_one, job) for job in jobs]
-        for fut in as_completed(futures):
-            item = fut.result()
-            results.append(item)
-            if on_done:
-                on_done(item)
+    finally:
+        stop.set()
+    for thread in threads:
+        thread.join()
     order = {(j[0], j[3]): i for i, j in enumerate(jobs)}
     return sorted(results, key=lambda it: order[(it.place, it.audience)])
