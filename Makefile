@@ -22,7 +22,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	@bash scripts/system-deps
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
