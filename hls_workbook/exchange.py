@@ -869,6 +869,14 @@ def _read_folder(path: Path, kind: str | None) -> tuple[list[_Table], list[str]]
     for k, p in by_kind.items():
         if wanted and k != wanted:
             continue
+        if manifest is not None and not _ends_with_line_break(p):
+            # Every exported file ends with a line break: without one, the last line (and
+            # maybe its last cell) was cut, even when every column seems to be there.
+            raise ImportFileError(
+                f"{path.name}/{p.name} seems cut off: it stops in the middle of its last line "
+                f"(an export always ends with a line break). Export again; if you edited it "
+                f"by hand, delete {MANIFEST} first.", p
+            )
         table = _read_csv_file(p, k, f"{path.name}/{p.name}")
         expected = counts.get(k)
         if isinstance(expected, int) and len(table.rows) < expected:
@@ -879,6 +887,15 @@ def _read_folder(path: Path, kind: str | None) -> tuple[list[_Table], list[str]]
             )
         tables.append(table)
     return tables, notes
+
+
+def _ends_with_line_break(path: Path) -> bool:
+    with path.open("rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        if fh.tell() == 0:
+            return True  # empty: refused later, with its own message
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1) in (b"\n", b"\r")
 
 
 def _check_schema(info: dict[str, Any], path: Path) -> None:
@@ -1046,6 +1063,11 @@ def _read_json(path: Path, kind: str | None) -> tuple[list[_Table], list[str]]:
         raise ImportFileError(f"{path.name} is empty. Check that it was saved.", path)
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise ImportFileError(
+            f"{path.name} is not a workbook export: its lists are nested too deeply to read. "
+            "Export it again from HLS Workbook.", path
+        ) from None
     except json.JSONDecodeError as exc:
         # A string that never closes, or an error at the very end: the file stops short.
         cut = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated string")
