@@ -96,6 +96,9 @@ def prepare_notebook(
         parameters["place"] = str(place)
     if role:
         parameters["role"] = str(role)
+    nb.metadata.setdefault("papermill", {})  # what papermill's own runs add first
+    for cell in nb.cells:  # ... and a tags list on every cell
+        cell.metadata.setdefault("tags", [])
     nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
     # The page's title: the stage's own name, not the file name.
     title = nb.metadata.get("hls", {}).get("title") or _stages().get(source.stem)
@@ -107,6 +110,21 @@ def prepare_notebook(
     return target
 
 
+def template_root() -> Path:
+    """The folder that holds our Voila template (templates/voila/templates/hls_app)."""
+    from .store import project_root
+
+    return project_root() / "templates"
+
+
+def _add_template_path() -> None:
+    """Let Voila find the hls_app template: Jupyter looks in $JUPYTER_PATH/voila/templates."""
+    root = str(template_root())
+    paths = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    if root not in paths:
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([root, *paths])
+
+
 def voila_argv(path: str | os.PathLike[str], *, port: int | None = None,
                open_browser: bool = False, ip: str = DEFAULT_IP) -> list[str]:
     """Voilà's command-line arguments for serving one prepared notebook, code hidden."""
@@ -116,7 +134,8 @@ def voila_argv(path: str | os.PathLike[str], *, port: int | None = None,
         "--strip_sources=True",  # no code on the page
         "--show_tracebacks=False",  # a team member never sees a traceback
         "--theme=light",
-        "--VoilaConfiguration.file_allowlist=[]",  # serve no files from the folder
+        "--template=hls_app",  # Voila's lab template, offline and easier to read
+        "--VoilaConfiguration.file_allowlist", "(?!)",  # serve no files from the folder
     ]
     if port:
         argv.append(f"--port={int(port)}")
@@ -152,6 +171,7 @@ def run_app(
             Path(text).expanduser().resolve())
     # An app is for people filling in forms: never the headless, text-only mode.
     os.environ.pop("HLS_WORKBOOK_HEADLESS", None)
+    _add_template_path()
     with tempfile.TemporaryDirectory(prefix="hls-app-") as folder:
         path = prepare_notebook(notebook, folder, db=db, place=place, role=role)
         Voila.launch_instance(argv=voila_argv(path, port=port, open_browser=open_browser,

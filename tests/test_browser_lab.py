@@ -1,0 +1,370 @@
+"""JupyterLab end to end, in a real browser (the machine's Chromium, driven by Playwright).
+
+A JupyterLab server starts on 127.0.0.1 with a token, in a temporary folder holding copies of
+the stage notebooks and a temporary workbook (HLS_WORKBOOK_DB). For each stage notebook the
+test runs every cell from the Run menu, fills in a form as a person would (text, a choice, a
+date and, in stage 4, a 0-10 score moved with the keyboard), presses Submit, sees the
+confirmation and finds the record in the database. Then it submits a bad value and finds the
+message beside the field. Two pages saving into the same workbook at once lose nothing.
+
+Screenshots of each notebook go to tests/_artifacts/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from .browser_forms import (
+    choose,
+    field,
+    form,
+    full_screenshot,
+    message_beside,
+    nudge_score,
+    pick_date,
+    submit,
+    type_text,
+    wait_saved,
+)
+from .browser_helpers import (  # noqa: F401 - `browser` is a fixture
+    ROOT,
+    SCREENSHOTS,
+    browser,
+    free_port,
+    stop,
+    wait_for_http,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+PLACE = "millbrook"
+SCORE = "Score (0 = not at all, 10 = completely)"
+STAGES = ("1_getting_started", "2_experimentation", "3_learning",
+          "4_relationships_and_support")
+#: JupyterLab settings for a quiet, offline test run: no news or update checks, every cell
+#: kept in the page (no windowed rendering) so the whole notebook can be seen, and the
+#: notebook's own kernel started without asking (JupyterLab 4.6 otherwise asks once).
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+        {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings":
+        {"windowingMode": "none", "autoStartDefaultKernel": True},
+}
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory):
+    """A JupyterLab server on 127.0.0.1: yields (base url, token, root folder, database)."""
+    tmp = tmp_path_factory.mktemp("lab")
+    root = tmp / "work"
+    root.mkdir()
+    for stem in STAGES:
+        shutil.copy(ROOT / "notebooks" / f"{stem}.ipynb", root / f"{stem}.ipynb")
+    _write_form_notebook(root / "pulse_a.ipynb")
+    _write_form_notebook(root / "pulse_b.ipynb")
+    db = tmp / "workbook.db"
+    from hls_workbook import open_workbook
+
+    with open_workbook(db, create=True) as wb:  # the team has described its place already
+        wb.set_place(PLACE, {"name": "Millbrook", "shared_focus": "Nobody alone"})
+    settings = tmp / "settings"
+    for rel, value in LAB_SETTINGS.items():
+        path = settings / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HLS_WORKBOOK_")}
+    env.update({
+        "HLS_WORKBOOK_DB": str(db),
+        "JUPYTER_CONFIG_DIR": str(tmp / "config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(settings),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces"),
+        "MPLBACKEND": "Agg",
+    })
+    port = free_port()
+    token = secrets.token_hex(16)
+    log = tmp / "lab.log"
+    cmd = [
+        sys.executable, "-m", "jupyterlab",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+        "--ServerApp.open_browser=False", "--no-browser",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+        "--ServerApp.terminals_enabled=False",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # CI runs as root in a throwaway machine
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, env=env, cwd=root, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{base}/api/status?token={token}", proc, log=log)
+        yield base, token, root, db
+    finally:
+        stop(proc)
+
+
+def _write_form_notebook(path: Path) -> None:
+    """A one-form notebook: the pulse form, as an analyst's own notebook would show it."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Behaviour pulse\n\nHow true is each statement?"),
+        nbformat.v4.new_code_cell(
+            "from hls_workbook import forms, open_workbook\n"
+            "wb = open_workbook(create=True)\n"
+            f"forms.show('pulse', wb, place={PLACE!r}, role='charity')"),
+    ]
+    nbformat.write(nb, path)
+
+
+@pytest.fixture
+def page(browser, lab):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
+    context.set_default_timeout(60_000)
+    pg = context.new_page()
+    outside: list[str] = []
+    pg.on("request", lambda r: outside.append(r.url)
+          if not r.url.startswith(("http://127.0.0.1", "data:", "blob:", "ws://127.0.0.1"))
+          else None)
+    yield pg
+    context.close()
+    assert not outside, f"the page tried to reach the internet: {outside[:5]}"
+
+
+def open_notebook(page, lab, name: str) -> None:
+    base, token, _root, _db = lab
+    # A workspace of its own, emptied: only this notebook open, as on a first visit.
+    workspace = re.sub(r"\W", "-", name)
+    page.goto(f"{base}/lab/workspaces/{workspace}/tree/{name}?token={token}&reset")
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.wait_for()
+    # If JupyterLab still asks which kernel to start, answer as a person would.
+    select = page.locator(".jp-Dialog button", has_text="Select")
+    if select.count():
+        select.first.click()
+    wait_for_kernel(lab, name)
+
+
+def wait_for_kernel(lab, name: str, timeout: float = 60.0) -> None:
+    """Wait until the server says the notebook's kernel is started and idle."""
+    base, token, _root, _db = lab
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=5) as r:
+            sessions = json.load(r)
+        for s in sessions:
+            if s.get("path") == name and (s.get("kernel") or {}).get("execution_state") == "idle":
+                return
+        time.sleep(0.25)
+    raise AssertionError(f"the kernel for {name} did not start")
+
+
+def run_all(page) -> None:
+    """Run every cell from the Run menu, then wait until each code cell has run."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
+    try:
+        page.wait_for_function(
+            """() => {
+                const prompts = [...document.querySelectorAll(
+                    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
+                return prompts.length > 0
+                    && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+            }""", timeout=120_000)
+    except Exception:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "lab_run_all_failed.png"))
+        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        raise AssertionError(f"not every cell ran; prompts: {prompts}") from None
+
+
+def no_errors_shown(page) -> None:
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
+                          " .jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
+    texts = [t[:300] for t in errors.all_inner_texts() if "Traceback" in t or "Error" in t]
+    assert not texts, f"a cell showed an error: {texts}"
+
+
+def records(db: Path, kind: str):
+    from hls_workbook import open_workbook
+
+    with open_workbook(db) as wb:
+        return wb.table(kind, PLACE)
+
+
+# ---------------------------------------------------------------------------
+# One test per stage notebook
+# ---------------------------------------------------------------------------
+
+
+def test_stage_1_partner(page, lab):
+    open_notebook(page, lab, "1_getting_started.ipynb")
+    run_all(page)
+    no_errors_shown(page)
+    full_screenshot(page, SCREENSHOTS / "lab_1_getting_started.png",
+                    scroller=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer")
+    f = form(page, "New partner")
+    f.scroll_into_view_if_needed()
+    type_text(f, "Organisation or group", "Riverside Tenants' Group")
+    choose(f, "Part of the system", "Community group")
+    pick_date(f, "Joined on", "2026-02-03")
+    submit(f)
+    rid = wait_saved(f)
+    saved = records(lab[3], "partner").set_index("id").loc[rid]
+    assert saved["organisation"] == "Riverside Tenants' Group"
+    assert saved["part"] == "community_group"
+    assert saved["joined_on"].date() == dt.date(2026, 2, 3)
+    # A bad value: a name but no part of the system. The message sits beside the choice.
+    f.locator("button", has_text="New").first.click()
+    type_text(f, "Organisation or group", "Nobody's part")
+    submit(f)
+    assert "choose" in message_beside(f, "Part of the system").lower()
+    assert field(f, "Organisation or group").locator("input").input_value() == "Nobody's part"
+    assert len(records(lab[3], "partner")) == 1
+    page.screenshot(path=str(SCREENSHOTS / "lab_1_bad_value.png"))
+
+
+def test_stage_2_experiment(page, lab):
+    open_notebook(page, lab, "2_experimentation.ipynb")
+    run_all(page)
+    no_errors_shown(page)
+    full_screenshot(page, SCREENSHOTS / "lab_2_experimentation.png",
+                    scroller=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer")
+    f = form(page, "New experiment")
+    f.scroll_into_view_if_needed()
+    type_text(f, "Name of the experiment", "Drop-in at the library")
+    type_text(f, "What we hope will happen", "More people find help nearby.")
+    type_text(f, "Safe-to-fail limits", "Four Fridays; no more than £200.")
+    choose(f, "Whose idea", "Charity")
+    pick_date(f, "Start", "2026-03-06")
+    submit(f)
+    rid = wait_saved(f)
+    saved = records(lab[3], "experiment").set_index("id").loc[rid]
+    assert saved["title"] == "Drop-in at the library"
+    assert saved["proposed_by"] == "charity"
+    assert saved["start_on"].date() == dt.date(2026, 3, 6)
+
+
+def test_stage_3_learning(page, lab):
+    open_notebook(page, lab, "3_learning.ipynb")
+    run_all(page)
+    no_errors_shown(page)
+    full_screenshot(page, SCREENSHOTS / "lab_3_learning.png",
+                    scroller=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer")
+    f = form(page, "New piece of learning")
+    f.scroll_into_view_if_needed()
+    choose(f, "Kind of learning", "Disappointment")
+    type_text(f, "In a few words", "Nobody came in the rain")
+    type_text(f, "What we noticed", "The Friday drop-in was empty when it rained.")
+    pick_date(f, "When it happened", "2026-03-13")
+    submit(f)
+    rid = wait_saved(f)
+    saved = records(lab[3], "learning").set_index("id").loc[rid]
+    assert saved["title"] == "Nobody came in the rain"
+    assert saved["kind_of_learning"] == "disappointment"
+    assert saved["event_on"].date() == dt.date(2026, 3, 13)
+
+
+def test_stage_4_pulse_round_with_a_score(page, lab):
+    open_notebook(page, lab, "4_relationships_and_support.ipynb")
+    run_all(page)
+    no_errors_shown(page)
+    full_screenshot(page, SCREENSHOTS / "lab_4_relationships_and_support.png",
+                    scroller=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer")
+    f = form(page, "New pulse round")
+    f.scroll_into_view_if_needed()
+    choose(f, "Your part of the system", "Charity")
+    type_text(f, "Round", "2026-Q1")
+    pick_date(f, "Answered on", "2026-03-20")
+    statement = _statement_label(f)
+    nudge_score(f, statement, 2)  # from the middle (5) to 7, with the keyboard
+    submit(f)
+    assert wait_saved(f) == 1
+    saved = records(lab[3], "pulse")
+    assert len(saved) == 1
+    row = saved.iloc[0]
+    assert int(row["score"]) == 7 and row["period"] == "2026-Q1" and row["role"] == "charity"
+    assert row["answered_on"].date() == dt.date(2026, 3, 20)
+    # A bad value: a round written the wrong way. The message sits beside it.
+    choose(f, "Your part of the system", "Charity")
+    type_text(f, "Round", "last spring")
+    nudge_score(f, statement, 1)
+    submit(f)
+    assert "2026-Q3" in message_beside(f, "Round")
+    assert len(records(lab[3], "pulse")) == 1
+    page.screenshot(path=str(SCREENSHOTS / "lab_4_bad_value.png"))
+
+
+def _statement_label(scope) -> str:
+    """The label of the first behaviour statement's slider."""
+    from hls_workbook.model import Statement
+
+    return next(iter(Statement.labels().values()))
+
+
+def _options(scope, label: str) -> list[str]:
+    """The choices of a drop-down, without its '— choose —'."""
+    options = field(scope, label).locator("select option").all_inner_texts()
+    return [o for o in options if not o.startswith("—")]
+
+
+def _wait_for_count(db: Path, kind: str, expected: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while (count := len(records(db, kind))) < expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert count == expected, f"{count} {kind} records saved, expected {expected}"
+
+
+# ---------------------------------------------------------------------------
+# Two people at once
+# ---------------------------------------------------------------------------
+
+
+def test_two_pages_saving_at_once_lose_nothing(browser, lab):  # noqa: F811
+    """Two browser pages (two kernels) submit into the same workbook, interleaved."""
+    before = len(records(lab[3], "pulse"))
+    pages = []
+    for name in ("pulse_a.ipynb", "pulse_b.ipynb"):
+        context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
+        context.set_default_timeout(60_000)
+        pg = context.new_page()
+        open_notebook(pg, lab, name)
+        run_all(pg)
+        pages.append(pg)
+    rounds = 3
+    try:
+        forms_ = [form(pg, "New pulse answer") for pg in pages]
+        for i in range(rounds):
+            for n, f in enumerate(forms_):  # after a save the form is empty again
+                choose(f, "Statement", _options(f, "Statement")[i])
+                choose(f, "Your part of the system", "Charity" if n == 0 else "Public service")
+                type_text(f, "Round", "2026-Q1")
+                nudge_score(f, SCORE, 1 if n == 0 else -1)
+            for f in forms_:  # both presses land before either save has finished
+                submit(f)
+            _wait_for_count(lab[3], "pulse", before + 2 * (i + 1))
+        for f in forms_:
+            wait_saved(f)
+    finally:
+        for pg in pages:
+            pg.context.close()
+    saved = records(lab[3], "pulse")
+    assert len(saved) - before == 2 * rounds, "a save was lost"
+    assert saved["id"].is_unique
