@@ -287,8 +287,18 @@ class Report:
             out.append(self.figure(charts.participation_chart(t["contribution"], meetings)))
         decisions = an.decision_balance(t["decision"])
         if len(t["decision"]):
-            rows = [[r["label"], self.count(r["proposed"]), self.count(r["shaped"])]
-                    for r in decisions.to_dict("records") if r["proposed"] or r["shaped"]]
+            shown = decisions[(decisions["proposed"] > 0) | (decisions["shaped"] > 0)]
+            shown = shown.reset_index(drop=True)
+            if self.public:
+                # The caption gives the total of "proposed": hide a second count wherever
+                # one is hidden, so the hidden one cannot be worked out by subtraction.
+                cells = privacy.suppress_counts(shown, ["proposed", "shaped"],
+                                                self.threshold).display
+                rows = [[r["label"], r["proposed"], r["shaped"]]
+                        for r in cells.to_dict("records")]
+            else:
+                rows = [[r["label"], self.count(r["proposed"]), self.count(r["shaped"])]
+                        for r in shown.to_dict("records")]
             out.append(table_html(["Part of the system", "Decisions they proposed",
                                    "Decisions their views shaped"], rows, counts=[1, 2],
                                   caption=f"{self.count(len(t['decision']))} decisions"))
@@ -351,6 +361,29 @@ class Report:
         return self.cached("health", lambda: an.learning_health(
             t["learning"], t["share"], t["experiment"], t["review"], t["voice"]))
 
+    def _health_sentence(self, health: Any) -> str:
+        """The learning-health sentence; in public reports its counts pass through count()."""
+        if not self.public:
+            return health.sentence
+        counts = self.tables["learning"]["kind_of_learning"].value_counts()
+
+        def n(kind: str) -> str:
+            c = self.count(int(counts.get(kind, 0)))
+            return f"{c} {kind if c == '1' else kind + 's'}"
+
+        parts = [f"We recorded {n('breakthrough')}, {n('disappointment')} and "
+                 f"{n('surprise')}."]
+        if health.not_to_plan:
+            what = "review" if self.count(health.not_to_plan) == "1" else "reviews"
+            parts.append(f"{self.count(health.not_to_plan)} {what} found things did not "
+                         "fully go to plan: that is learning too.")
+        if health.needs_review:
+            one = self.count(health.needs_review) == "1"
+            what = "experiment is" if one else "experiments are"
+            parts.append(f"{self.count(health.needs_review)} finished {what} waiting for a "
+                         "review.")
+        return " ".join(parts)
+
     def _learning(self) -> str:
         t = self.tables
         learning = t["learning"]
@@ -358,7 +391,7 @@ class Report:
             return _empty("No learning is recorded for this period yet. Breakthroughs and "
                           "disappointments are both welcome.")
         health = self.health()
-        out = [f'<p class="finding">{esc(health.sentence)}</p>']
+        out = [f'<p class="finding">{esc(self._health_sentence(health))}</p>']
         kinds = LearningKind.labels()
         counts = learning["kind_of_learning"].value_counts()
         out.append(cards([(self.count(counts.get(k, 0)), kinds[k] + "s") for k in kinds]))
