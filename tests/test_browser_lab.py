@@ -309,6 +309,7 @@ def test_stage_4_pulse_round_with_a_score(page, lab):
     submit(f)
     assert "2026-Q3" in message_beside(f, "Round")
     assert len(records(lab[3], "pulse")) == 1
+    field(f, "Round").scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "lab_4_bad_value.png"))
 
 

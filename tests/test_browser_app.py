@@ -1,0 +1,207 @@
+"""App mode in a real browser: `hls-workbook app` serves a stage notebook with Voila.
+
+The command starts Voila on 127.0.0.1 with a temporary workbook. The page shows guidance,
+forms and summaries, but no code and nothing to edit; a form filled in the browser is saved
+in the database; a bad value gets its message beside the field; two browser tabs (two
+kernels) saving at once lose nothing; and the page asks nothing of the internet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .browser_forms import (
+    choose,
+    field,
+    form,
+    full_screenshot,
+    message_beside,
+    pick_date,
+    submit,
+    type_text,
+    wait_saved,
+)
+from .browser_helpers import (  # noqa: F401 - `browser` is a fixture
+    SCREENSHOTS,
+    browser,
+    free_port,
+    stop,
+    wait_for_http,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+
+PLACE = "millbrook"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory):
+    """`hls-workbook app 1_getting_started` on a free port: yields (url, database)."""
+    pytest.importorskip("voila", reason="app mode needs Voila: pip install -e '.[app]'")
+    tmp = tmp_path_factory.mktemp("app")
+    db = tmp / "workbook.db"
+    from hls_workbook import open_workbook
+
+    with open_workbook(db, create=True) as wb:
+        wb.set_place(PLACE, {"name": "Millbrook", "shared_focus": "Nobody alone"})
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HLS_WORKBOOK_")}
+    env.update({"JUPYTER_RUNTIME_DIR": str(tmp / "runtime"), "MPLBACKEND": "Agg",
+                "HLS_WORKBOOK_HEADLESS": "1"})  # the app must switch this off by itself
+    log = tmp / "voila.log"
+    cmd = [sys.executable, "-m", "hls_workbook.cli", "app", "1_getting_started",
+           "--db", str(db), "--place", PLACE, "--role", "community_group",
+           "--port", str(port)]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, env=env, cwd=tmp, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for_http(url, proc, timeout=90, log=log)
+        yield url, db
+    finally:
+        stop(proc)
+
+
+def new_page(browser, url: str, outside: list[str]):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    page.on("request", lambda r: outside.append(r.url)
+            if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
+            else None)
+    page.goto(url)
+    form(page, "New partner").wait_for()
+    return page
+
+
+def partners(db: Path):
+    from hls_workbook import open_workbook
+
+    with open_workbook(db) as wb:
+        return wb.table("partner", PLACE)
+
+
+def test_app_shows_no_code_and_saves_a_form(browser, app):  # noqa: F811
+    url, db = app
+    outside: list[str] = []
+    page = new_page(browser, url, outside)
+    try:
+        # Guidance, forms and summaries; no code, no editor, no cell to run.
+        assert page.get_by_text("Getting started").first.is_visible()
+        assert page.locator(".jp-InputArea-editor, .CodeMirror, .cm-editor").count() == 0
+        assert "stage.section" not in page.content()
+        assert page.get_by_text("Saves will say they came from: Community group").is_visible()
+        full_screenshot(page, SCREENSHOTS / "app_1_getting_started.png",
+                        scroller="#rendered_cells")
+
+        f = form(page, "New partner")
+        f.scroll_into_view_if_needed()
+        type_text(f, "Organisation or group", "Millbrook Library")
+        choose(f, "Part of the system", "Public service")
+        pick_date(f, "Joined on", "2026-04-01")
+        submit(f)
+        rid = wait_saved(f)
+        row = partners(db).set_index("id").loc[rid]
+        assert row["organisation"] == "Millbrook Library" and row["part"] == "public_service"
+        assert row["joined_on"].date() == dt.date(2026, 4, 1)
+        assert row["recorded_by"] == "community_group"
+        # The summary above the form is redrawn from the database.
+        page.get_by_text("Millbrook Library").first.wait_for()
+
+        # A bad value: the message appears beside the field and nothing is saved.
+        type_text(f, "Organisation or group", "Nowhere Group")
+        submit(f)
+        assert "choose" in message_beside(f, "Part of the system").lower()
+        assert len(partners(db)) == 1
+        field(f, "Part of the system").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "app_1_bad_value.png"))
+    finally:
+        page.context.close()
+    assert not outside, f"the app asked the internet for: {outside[:5]}"
+
+
+def test_two_app_tabs_saving_at_once_lose_nothing(browser, app):  # noqa: F811
+    url, db = app
+    before = len(partners(db))
+    outside: list[str] = []
+    pages = [new_page(browser, url, outside) for _ in range(2)]
+    rounds = 3
+    try:
+        forms_ = [form(pg, "New partner") for pg in pages]
+        for i in range(rounds):
+            for n, f in enumerate(forms_):
+                type_text(f, "Organisation or group", f"Tab {n} group {i}")
+                choose(f, "Part of the system", "Charity")
+            for f in forms_:  # both presses before either save is done
+                submit(f)
+            deadline = time.monotonic() + 30
+            while len(partners(db)) < before + 2 * (i + 1) and time.monotonic() < deadline:
+                time.sleep(0.2)
+        for f in forms_:
+            wait_saved(f)
+    finally:
+        for pg in pages:
+            pg.context.close()
+    names = set(partners(db)["organisation"])
+    expected = {f"Tab {n} group {i}" for n in range(2) for i in range(rounds)}
+    assert expected <= names, f"lost: {sorted(expected - names)}"
+    assert len(partners(db)) == before + 2 * rounds
+    assert not outside, f"the app asked the internet for: {outside[:5]}"
+
+
+def test_the_app_refuses_code_from_the_page(browser, app, tmp_path):  # noqa: F811
+    """Voila passes only widget messages to the kernel: a page cannot run code of its own.
+    The test speaks to the page's own kernel channel: a harmless request is answered, a
+    request to run code is dropped."""
+    url, _db = app
+    sockets: list[str] = []
+    context = browser.new_context()
+    page = context.new_page()
+    page.on("websocket", lambda ws: sockets.append(ws.url))
+    page.goto(url)
+    form(page, "New partner").wait_for(timeout=60_000)
+    channel = next(u for u in sockets if "/api/kernels/" in u)
+    marker = tmp_path / "ran.txt"
+    replies = page.evaluate(
+        """async ([channel, code]) => {
+            const ws = new WebSocket(channel.split('?')[0] + '?session_id='
+                                     + crypto.randomUUID());
+            const got = [];
+            ws.onmessage = (e) => got.push(typeof e.data === 'string'
+                ? JSON.parse(e.data).header.msg_type : 'binary');
+            ws.onclose = (e) => got.push('closed ' + e.code);
+            await new Promise((ok) => {
+                ws.onopen = ok;
+                ws.onerror = () => { got.push('error'); ok(); };
+            });
+            const message = (type, content) => JSON.stringify({
+                header: {msg_id: crypto.randomUUID(), msg_type: type, session: 'test',
+                         username: 'test', version: '5.3', date: new Date().toISOString()},
+                parent_header: {}, metadata: {}, content: content, channel: 'shell'});
+            ws.send(message('execute_request', {code: code, silent: false,
+                store_history: false, user_expressions: {}, allow_stdin: false}));
+            ws.send(message('kernel_info_request', {}));
+            await new Promise((ok) => setTimeout(ok, 3000));
+            ws.close();
+            return got;
+        }""", [channel, f"open({str(marker)!r}, 'w').write('ran')"])
+    context.close()
+    assert "kernel_info_reply" in replies, (channel, replies)  # the channel works...
+    assert "execute_reply" not in replies  # ...but code is never run
+    assert not marker.exists()
+
+
+def test_app_argv_keeps_code_hidden_and_local():
+    from hls_workbook.app import voila_argv
+
+    argv = voila_argv("x.ipynb")
+    assert "--strip_sources=True" in argv and "--show_tracebacks=False" in argv
+    assert "--Voila.ip=127.0.0.1" in argv and "--no-browser" in argv
