@@ -34,7 +34,6 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-extensions",
     "--disable-default-apps", "--mute-audio",
-    "--lang=en-GB",  # dates as a British reader sees them (dd/mm/yyyy)
 ]
 
 
