@@ -73,7 +73,7 @@ def every_kind(wb):
 # ---------------------------------------------------------------------------
 
 
-def _cuts(size: int, tail: int = 30, step: int = 11) -> list[int]:
+def _cuts(size: int, tail: int = 24, step: int = 13) -> list[int]:
     """Cut points: every byte of the last `tail` bytes, then every `step`th byte."""
     points = set(range(max(1, size - tail), size))
     points |= set(range(1, size, step))
@@ -109,7 +109,7 @@ def test_every_cut_of_an_exported_csv_file_is_refused_or_imports_exactly(every_k
             added = _content(wb, kind, exclude=known)
             assert added == whole or (kind == "place" and added == []), (kind, cut, added)
         file.write_bytes(raw)
-    assert tried > 800 and refusals > 0.95 * tried
+    assert tried > 600 and refusals > 0.95 * tried
     print(f"\n{tried} cut files tried, {refusals} refused, the rest cut only a line break")
 
 
