@@ -103,7 +103,22 @@ def to_png(chart: Chart, dpi: int = 100) -> bytes:
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    import matplotlib as mpl
+
+    engine = fig.get_layout_engine()
+    if (engine is None or dpi != fig.dpi or mpl.rcParams["figure.autolayout"]
+            or mpl.rcParams["figure.constrained_layout.use"]):
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+        return buffer.getvalue()
+    # The same picture, drawn once instead of twice: with a layout engine, savefig draws
+    # the whole figure without output just to run the layout, then draws it for real.
+    # Running the layout directly skips that first pass (about a sixth of a report's time).
+    engine.execute(fig)
+    fig.set_layout_engine(None)
+    try:
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    finally:
+        fig.set_layout_engine(engine)
     return buffer.getvalue()
 
 

@@ -256,8 +256,7 @@ class Report:
             if expected:
                 out.append(f'<p class="finding">We held {kept} of the {expected} regular '
                            "meetings we planned.</p>")
-            out.append(self.figure(charts.rhythm_chart(t["meeting_series"], meetings,
-                                                      start=self.start, end=self.end)))
+            out.append(self.figure(charts.rhythm_chart(rhythm)))  # computed once, above
         else:
             out.append(_empty("No regular meeting rhythm is set up yet."))
         out.append("<h3>Who was in the room</h3>")
@@ -479,8 +478,8 @@ class Report:
                 out.append(table_html(["Requirement", "Funder", "What we propose",
                                        "Hours a year it would free"], rows, numeric=[3],
                                       caption="The strip list"))
-            out.append(self.figure(charts.burden_chart(burden)))
-            out.append(self.figure(charts.strip_chart(burden)))
+            out.append(self.figure(charts.burden_chart(audit)))  # the audit above, not redone
+            out.append(self.figure(charts.strip_chart(audit)))
         out.append("<h3>Values we share</h3>")
         values = t["value"]
         if values.empty:
