@@ -82,6 +82,22 @@ def wait_saved(scope: Any, timeout: float = 30_000) -> int:
     return int(found.group(1) or found.group(2))
 
 
+def wait_saved_after(scope: Any, last: int, timeout: float = 30.0) -> int:
+    """Wait for a confirmation newer than record `last` (the form is ready for more then:
+    its answers are cleared only after the save, so typing earlier could be wiped)."""
+    deadline = time.monotonic() + timeout
+    rid = last
+    while time.monotonic() < deadline:
+        for text in scope.locator("b", has_text=SAVED).all_inner_texts():
+            found = SAVED.search(text)
+            if found and found.group(1):
+                rid = max(rid, int(found.group(1)))
+        if rid > last:
+            return rid
+        time.sleep(0.1)
+    raise AssertionError(f"no new confirmation after #{last} within {timeout:.0f} s")
+
+
 def message_beside(scope: Any, label: str, timeout: float = 30_000) -> str:
     """The problem shown under one question (waits for it to appear)."""
     msg = field(scope, label).locator("text=⚠").first

@@ -68,9 +68,12 @@ def need_tool(path: Path, what: str) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """One headless Chromium for the whole run (the system's, never a downloaded one)."""
+    """One headless Chromium per test module (the system's, never a downloaded one).
+
+    Module scope, not session: each module imports this fixture, and Playwright's sync API
+    allows one running instance per thread, so each must stop before the next starts."""
     path = need_chromium()
     from playwright.sync_api import sync_playwright
 

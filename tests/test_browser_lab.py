@@ -38,6 +38,7 @@ from .browser_forms import (
     submit,
     type_text,
     wait_saved,
+    wait_saved_after,
 )
 from .browser_helpers import (  # noqa: F401 - `browser` is a fixture
     ROOT,
@@ -352,6 +353,7 @@ def test_two_pages_saving_at_once_lose_nothing(browser, lab):  # noqa: F811
     rounds = 3
     try:
         forms_ = [form(pg, "New pulse answer") for pg in pages]
+        last = [0, 0]
         for i in range(rounds):
             for n, f in enumerate(forms_):  # after a save the form is empty again
                 choose(f, "Statement", _options(f, "Statement")[i])
@@ -360,9 +362,16 @@ def test_two_pages_saving_at_once_lose_nothing(browser, lab):  # noqa: F811
                 nudge_score(f, SCORE, 1 if n == 0 else -1)
             for f in forms_:  # both presses land before either save has finished
                 submit(f)
-            _wait_for_count(lab[3], "pulse", before + 2 * (i + 1))
-        for f in forms_:
-            wait_saved(f)
+            try:
+                _wait_for_count(lab[3], "pulse", before + 2 * (i + 1))
+            except AssertionError as exc:
+                shown = [f.locator(".widget-html-content").all_inner_texts() for f in forms_]
+                messages = [[t for t in texts if "save" in t.lower() or "⚠" in t]
+                            for texts in shown]
+                for n, pg in enumerate(pages):
+                    pg.screenshot(path=str(SCREENSHOTS / f"lab_two_pages_failed_{n}.png"))
+                raise AssertionError(f"{exc}; the forms said: {messages}") from None
+            last = [wait_saved_after(f, last[n]) for n, f in enumerate(forms_)]
     finally:
         for pg in pages:
             pg.context.close()
