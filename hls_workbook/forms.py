@@ -78,7 +78,7 @@ _SKIP = object()  # "leave this field out": the model's default applies
 
 _ERROR_STYLE = "color:#a30000"
 _OK_STYLE = "color:#1b6e20"
-_HELP_STYLE = "font-size:0.85em;color:#555;line-height:1.3"
+_HELP_STYLE = "font-size:0.95em;color:#555;line-height:1.35"  # readable at a glance
 _HIDDEN = "none"
 
 
@@ -968,7 +968,8 @@ class RecordForm:
             ids = self.wb.add_many([(r.kind, r) for r in saved], place=self.place,
                                    by=self.role)
             rid = ids[0]
-            message = f"Saved {len(ids)} answers. Thank you."
+            message = (f"Saved {len(ids)} answer{'s' if len(ids) != 1 else ''}. "
+                       "Thank you.")
         else:
             rid = self.wb.add(self.kind, record, place=self.place, by=self.role)
             message = f"Saved {what} #{rid}. Thank you."
