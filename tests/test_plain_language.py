@@ -241,8 +241,14 @@ def test_stage_summaries_and_form_questions_are_plain(empty_place):
     check("form questions and help", form_questions())
 
 
-def test_report_fixed_text_is_plain(empty_place, demo_db):
-    check("report's own words", report_fixed_text(empty_place, demo_db))
+@pytest.fixture(scope="module")
+def report_words(empty_place, demo_db) -> str:
+    """The report's own words, worked out once for both tests that read them."""
+    return report_fixed_text(empty_place, demo_db)
+
+
+def test_report_fixed_text_is_plain(report_words):
+    check("report's own words", report_words)
 
 
 # ---------------------------------------------------------------------------
@@ -267,12 +273,12 @@ def test_words_to_avoid_are_known(demo_db):
     assert {"service user", "client", "pilot"} <= words_to_avoid(demo_db)
 
 
-def test_our_own_words_avoid_the_glossary_words(empty_place, demo_db):
+def test_our_own_words_avoid_the_glossary_words(empty_place, demo_db, report_words):
     avoid = words_to_avoid(demo_db)
     texts = {f"{stem} guidance": notebook_guidance(stem) for stem in STAGES}
     texts["stage summaries"] = stage_summaries(empty_place)
     texts["form questions"] = form_questions()
-    texts["report's own words"] = report_fixed_text(empty_place, demo_db)
+    texts["report's own words"] = report_words
     found = []
     for name, text in texts.items():
         for word in sorted(avoid):
