@@ -122,6 +122,34 @@ def to_png(chart: Chart, dpi: int = 100) -> bytes:
     return buffer.getvalue()
 
 
+#: A figure with more shapes than this (hundreds of meetings, at 100 times the demo's data),
+#: or over four times the usual size, is collected at once when released, not whenever
+#: Python's collector next runs.
+MANY_SHAPES = 2000
+
+
+def release(chart: Chart) -> None:
+    """Give a drawn chart's memory back now; for reports, once its image is embedded.
+
+    A figure is a web of references that only Python's cycle collector frees, so a big
+    one (thousands of shapes, or a tall chart whose pixels take tens of MB) is collected
+    straight away: otherwise a report of a big place holds several at the same time.
+    """
+    fig = chart.figure
+    if fig is None:
+        return
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    shapes = sum(len(ax.patches) + len(ax.lines) + len(ax.collections) for ax in fig.axes)
+    width, height = fig.get_size_inches()
+    FigureCanvasBase(fig)  # drops the Agg canvas (its buffer goes once its texts let go)
+    if shapes > MANY_SHAPES or width * height > 4 * WIDTH * HEIGHT:
+        import gc
+
+        fig.clear()
+        gc.collect()
+
+
 def to_data_uri(chart: Chart, dpi: int = 100) -> str:
     """The chart as a ``data:image/png;base64,...`` URI for a self-contained HTML report.
 

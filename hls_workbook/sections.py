@@ -540,6 +540,7 @@ class Report:
             return ('<p class="empty">This chart is not shown in the public report: some '
                     "numbers in it are too small to share safely.</p>")
         uri = charts.to_data_uri(chart)
+        charts.release(chart)  # memory back before the next chart (big places)
         numbers = ""
         if table is not None and len(table):
             numbers = ("<details><summary>The numbers in this chart</summary>"
