@@ -201,6 +201,7 @@ def test_other_delimiters_are_read_exactly_and_noted(wb, tmp_path):
         assert sorted(terms["plain_meaning"]) == sorted(["Costs £5, ça va", "意味"])
 
 
+@pytest.mark.slow
 def test_hostile_structures_are_refused(wb, tmp_path):
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000)
@@ -262,6 +263,7 @@ def _unsafe(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(DANGEROUS)
 
 
+@pytest.mark.slow
 def test_exports_never_hold_a_cell_a_spreadsheet_would_run(formulas, tmp_path):
     wb = formulas
     files = export(wb, tmp_path / "csv", "csv")
@@ -376,6 +378,7 @@ LEARNING_COLUMNS = ["kind_of_learning", "title", "observation", "event_on", "rec
                     "confidence", "evidence_level", "amplify"]
 
 
+@pytest.mark.slow
 @given(rows=st.lists(st.lists(CELL, min_size=8, max_size=8), min_size=1, max_size=6))
 @FUZZ
 def test_any_cells_import_all_exactly_or_nothing(wb, tmp_path, rows):

@@ -207,6 +207,7 @@ def _count_rows(wb, table: str) -> int:
     return wb.read(lambda c: c.exec_driver_sql(f'SELECT count(*) FROM "{table}"').scalar())
 
 
+@pytest.mark.slow
 def test_every_valid_text_in_every_text_field_is_stored_exactly(linked, db_path):
     """Scripts, RTL, emoji, SQL, HTML and formula text: saved and read back unchanged."""
     wb, _ids = linked
