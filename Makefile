@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,lab,app]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (HLS Workbook)" >/dev/null
+	@# JupyterLab: start the notebook's kernel without asking, and never fetch news.
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp scripts/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
 
 demo: $(STAMP)

@@ -1103,8 +1103,8 @@ class Stage:
         where = esc(_where(self.wb)) if self.wb is not None else ""
         if self.place_name is None:
             head = (f"<p><b>{esc(self.place)}</b> is new here. Tell us about your place "
-                    "first: open <i>1_getting_started</i> and fill in <i>The place and its "
-                    "shared focus</i>. The rest can follow in any order.</p>")
+                    "first, in <i>The place and its shared focus</i> (the first section of "
+                    "<i>1_getting_started</i>). The rest can follow in any order.</p>")
         else:
             head = f"<p>Working on <b>{esc(self.place_name)}</b> ({esc(self.place)}).</p>"
         who = (f"Saves will say they came from: {esc(PART_LABELS[self.role])}. Never a name."

@@ -25,7 +25,8 @@ from hls_workbook.stages import STAGES, sections_for  # noqa: E402
 WIDGET_TAGS = ["nbval-ignore-output", "hls-widgets"]
 
 HOW_TO = (
-    "**How to use it.** Run every cell (in JupyterLab: *Run → Run All Cells*). Each section "
+    "**How to use it.** In JupyterLab, run every cell first (*Run → Run All Cells*); in the "
+    "app, the forms are ready as they are. Each section "
     "shows what is recorded so far, then a form. Only the questions marked *(required)* must "
     "be answered now; the rest can wait. Nothing is saved until you press **Submit**, and "
     "nothing you save is ever lost: a change keeps the earlier version too. You can come "
@@ -257,7 +258,8 @@ moment.
     "pulse": """
 Each person answers on their own, anonymously. For each statement, ask: how true is this
 for us right now? 0 means not at all; 10 means completely. Go with your first feeling.
-There are 13 statements: answer each one, pressing **Submit** after each.
+There are 13 statements in one form: score the ones you want to answer, then press
+**Submit** once.
 
 Say which part of the system you are, never your name. Only averages of at least five
 people are shown, so nobody's answer can be picked out.
