@@ -59,6 +59,7 @@ from typing import Any
 
 import pandas as pd
 
+from .analysis import missing as _missing
 from .errors import RecordError, WorkbookError
 from .model import RECORD_KINDS, Audience, Naming, Part, StorytellerRole, model_for
 
@@ -197,12 +198,6 @@ class Policy:
 # ---------------------------------------------------------------------------
 # Escaping
 # ---------------------------------------------------------------------------
-
-
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
 
 
 def escape(text: Any) -> str:

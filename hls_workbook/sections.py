@@ -10,7 +10,6 @@ of people or answers below the threshold is shown as "fewer than N".
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ import pandas as pd
 
 from . import analysis as an
 from . import charts, privacy
+from .analysis import missing
 from .model import (
     Audience,
     BurdenAction,
@@ -51,13 +51,8 @@ SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def esc(value: Any) -> str:
-    """Escape text for HTML. Every piece of typed text goes through here."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if value is pd.NA or value is pd.NaT:
-        return ""
-    return html.escape(str(value), quote=True)
+#: Every piece of typed text reaches the HTML through this (None and NaN become "").
+esc = privacy.escape
 
 
 class Section:
@@ -246,7 +241,7 @@ class Report:
                     r["name"], f"{r['cadence']}, {str(r['weekday']).title()}",
                     f"{int(r['kept'])} of {int(r['expected'])}",
                     f"{int(r['longest_streak'])} in a row",
-                    "–" if _nan(r["longest_gap_days"]) else f"{int(r['longest_gap_days'])} days",
+                    "–" if missing(r["longest_gap_days"]) else f"{int(r['longest_gap_days'])} days",
                 ])
             out.append(table_html(
                 ["Meeting", "Agreed rhythm", "Planned meetings held", "Longest run",
@@ -395,7 +390,7 @@ class Report:
         counts = learning["kind_of_learning"].value_counts()
         out.append(cards([(self.count(counts.get(k, 0)), kinds[k] + "s") for k in kinds]))
         out.append(self.figure(charts.learning_chart(learning, t["share"])))
-        if not _nan(health.median_delay_days):
+        if not missing(health.median_delay_days):
             out.append(f"<p>We wrote things down a median of {health.median_delay_days:.0f} "
                        "days after they happened.</p>")
         out.append("<h3>Who heard it</h3>")
@@ -443,10 +438,10 @@ class Report:
             labels = Statement.labels()
             rows = []
             for r in latest.to_dict("records"):
-                mean = "not shown (too few answers)" if r.get("suppressed") or _nan(
+                mean = "not shown (too few answers)" if r.get("suppressed") or missing(
                     r.get("mean")) else f"{r['mean']:.1f}"
                 change = r.get("change")
-                change_text = "–" if _nan(change) or r.get("suppressed") else f"{change:+.1f}"
+                change_text = "–" if missing(change) or r.get("suppressed") else f"{change:+.1f}"
                 rows.append([labels.get(r["statement"], r["statement"]), mean, change_text,
                              self.count(r.get("responses"))])
             period = latest["period"].iloc[0] if len(latest) else ""
@@ -510,7 +505,7 @@ class Report:
         else:
             rows = []
             for r in trend.to_dict("records"):
-                mean = "not shown (too few answers)" if r.get("suppressed") or _nan(
+                mean = "not shown (too few answers)" if r.get("suppressed") or missing(
                     r.get("mean")) else f"{r['mean']:.1f}"
                 rows.append([str(r.get("month", "")), mean, self.count(r.get("responses"))])
             out.append(table_html(["Month", "How heavy the work felt (0-10)", "Check-ins"],
@@ -598,13 +593,6 @@ def _fmt(v: Any) -> str:
     return "" if v is None else str(v)
 
 
-def _nan(v: Any) -> bool:
-    try:
-        return v is None or bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
-
-
 def _has_small(table: pd.DataFrame, threshold: int) -> bool:
     for col in table.columns:
         s = table[col]
@@ -619,26 +607,26 @@ def _has_small(table: pd.DataFrame, threshold: int) -> bool:
 
 
 def _day(d: Any) -> str:
-    if _nan(d):
+    if missing(d):
         return ""
     d = pd.Timestamp(d)
     return f"{d.day} {d:%B %Y}"
 
 
 def _month(d: Any) -> str:
-    return "" if _nan(d) else f"{pd.Timestamp(d):%B %Y}"
+    return "" if missing(d) else f"{pd.Timestamp(d):%B %Y}"
 
 
 def _hours(h: Any) -> str:
-    return "unknown" if _nan(h) else f"{float(h):,.0f}"
+    return "unknown" if missing(h) else f"{float(h):,.0f}"
 
 
 def _money(v: Any) -> str:
-    return "–" if _nan(v) else f"£{float(v):,.0f}"
+    return "–" if missing(v) else f"£{float(v):,.0f}"
 
 
 def _pct(v: Any) -> str:
-    return "–" if _nan(v) else f"{100 * float(v):.1f}%"
+    return "–" if missing(v) else f"{100 * float(v):.1f}%"
 
 
 def _experiments_in_period(df: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:

@@ -29,7 +29,6 @@ from it, so the cell metadata and this list cannot drift apart.
 
 from __future__ import annotations
 
-import html
 import logging
 import math
 import os
@@ -41,6 +40,7 @@ import pandas as pd
 
 from . import analysis as an
 from . import forms, privacy
+from .analysis import missing as _missing
 from .errors import WorkbookError
 from .model import (
     Cadence,
@@ -55,6 +55,7 @@ from .model import (
     YesPartlyNo,
     model_for,
 )
+from .privacy import escape as esc
 from .store import Workbook, check_place, open_workbook
 
 __all__ = [
@@ -97,24 +98,6 @@ _EXCERPT = 160
 # ---------------------------------------------------------------------------
 # Small HTML builders: every value goes through esc()
 # ---------------------------------------------------------------------------
-
-
-def esc(value: Any) -> str:
-    """Text made safe for HTML (None, NaN and NaT become empty)."""
-    if _missing(value):
-        return ""
-    return html.escape(str(value), quote=True)
-
-
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, list | tuple | dict | set | str):
-        return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _p(text: str, style: str = "") -> str:

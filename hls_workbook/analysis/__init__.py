@@ -11,6 +11,7 @@ together, never a score for a person. Empty frames give empty results, not error
 ...                                wb.table("meeting", "millbrook")).sentence
 """
 
+from ._common import missing
 from .burden import BurdenAudit, burden_audit, burden_by_funder, burden_items, strip_list
 from .learning import (
     LearningHealth,
@@ -46,6 +47,7 @@ from .rhythm import (
 )
 
 __all__ = [
+    "missing",
     "BurdenAudit",
     "LearningHealth",
     "ParticipationSummary",
