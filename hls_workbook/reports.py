@@ -8,6 +8,7 @@ when a Chromium browser is on the machine).
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
 import os
@@ -391,7 +392,7 @@ def _fresh_kernel_state(cwd: str) -> None:
 
     Empties the user namespace (every name, In/Out, ``_``, the execution count), goes back
     to the starting folder, environment and ``sys.path``, clears this package's caches,
-    closes pyplot figures and restores matplotlib's settings.
+    closes pyplot figures, restores matplotlib's settings and collects the garbage.
     """
     import gc
     import sys
@@ -399,7 +400,8 @@ def _fresh_kernel_state(cwd: str) -> None:
     from IPython import get_ipython
 
     global _BASELINE
-    if _BASELINE is None:  # the first call comes before any report ran in this kernel
+    first = _BASELINE is None
+    if first:  # the first call comes before any report ran in this kernel
         _BASELINE = (dict(os.environ), list(sys.path))
     environ, path = _BASELINE
     shell = get_ipython()
@@ -422,6 +424,12 @@ def _fresh_kernel_state(cwd: str) -> None:
             pyplot.close("all")
         mpl.rcParams.update({k: v for k, v in mpl.rcParamsOrig.items() if k != "backend"})
     gc.collect()
+    if first:
+        # What is here now (the imported modules) lives as long as the kernel: keep it out
+        # of every later collection. A report's rendering makes the collector run often,
+        # and each full pass over the ~140,000 objects of pandas and matplotlib costs
+        # about 0.1 s; frozen, they are skipped.
+        gc.freeze()
 
 
 class _Kernel:
@@ -449,10 +457,17 @@ class _Kernel:
         except BaseException:
             shutil.rmtree(self._folder, ignore_errors=True)
             raise
+        atexit.register(self._at_exit)  # e.g. a batch stopped with Ctrl-C
         self.kc = self.km.client()
         self.kc.start_channels()
         # Queued now, run as soon as the kernel is up: the package's slow imports.
         self.kc.execute(_WARM_IMPORT, silent=True, store_history=False)
+
+    def _at_exit(self) -> None:
+        process = getattr(self.km.provisioner, "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+        shutil.rmtree(self._folder, ignore_errors=True)
 
     def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         async def go() -> Any:
@@ -508,11 +523,12 @@ class _Kernel:
     def close(self) -> None:
         """Stop the kernel at once: it holds nothing to save (its history is off), and a
         polite shutdown spends a second or two tearing down pandas and matplotlib."""
+        atexit.unregister(self._at_exit)
         try:
             self.kc.stop_channels()
             self._call(self.km.shutdown_kernel, now=True)
         except Exception:  # noqa: BLE001 - shutting down: nothing more to do
-            pass
+            self._at_exit()
         finally:
             shutil.rmtree(self._folder, ignore_errors=True)
 
