@@ -354,36 +354,45 @@ def single(results: Results, db: Path, reps: int, naive_reps: int, tmp: Path
 
 
 def batch(results: Results, db: Path, places: list[str], reps: int, naive_reps: int,
-          tmp: Path) -> None:
+          sample: int, tmp: Path) -> None:
+    """The batch of all places; the comparisons (1 worker, naive) on the first `sample`."""
     n = len(places)
-    _say(f"\nBatch of {n} places (partners; {reps} repetition(s), naive {naive_reps})")
+    some = places[:sample] if 0 < sample < n else places
+    k = len(some)
+    _say(f"\nBatch of {n} places (partners; {reps} repetition(s), naive {naive_reps}; "
+         f"1 worker and naive on {k} places)")
+    cmd = [BIN / "hls-workbook", "batch", "--db", db, "--from", START, "--to", END]
     floors, two, one = [], [], []
     for i in range(reps):
         floors.append(run(floor_cmd(db, places, tmp / f"bfloor{i}", "partners")).seconds)
-        cmd = [BIN / "hls-workbook", "batch", "--db", db, "--from", START, "--to", END]
         two.append(run([*cmd, "--workers", "2", "--out", tmp / f"batch2-{i}"]).seconds)
-        one.append(run([*cmd, "--workers", "1", "--out", tmp / f"batch1-{i}"]).seconds)
+        places_args = [a for p in some for a in ("--place", p)] if k < n else []
+        one.append(run([*cmd, "--workers", "1", *places_args, "--out",
+                        tmp / f"batch1-{i}"]).seconds)
     naive = []
     for i in range(naive_reps):
         began = time.perf_counter()
         with ThreadPoolExecutor(max_workers=2) as pool:
             list(pool.map(lambda p, i=i: naive_report(db, p, tmp / f"nbatch{i}", "partners"),
-                          places))
+                          some))
         naive.append(time.perf_counter() - began)
     floor, par, seq = median(floors), median(two), median(one)
     cores = os.cpu_count() or 1
+    scaled = "" if k == n else f", measured on {k} places: per place x {n}"
     results.add("Batch", f"Batch floor ({n} places, one plain Python process)", _s(floor))
-    results.add("Batch", "`hls-workbook batch`, 2 workers", f"{_s(par)} ({n / par:.2f} "
-                "reports/s)")
+    results.add("Batch", f"`hls-workbook batch`, 2 workers ({n} places)",
+                f"{_s(par)} ({n / par:.2f} reports/s)")
     results.add("Batch", "batch / batch floor", _ratio(par / floor), "≤ 1.5 x",
                 par / floor <= 1.5)
-    results.add("Batch", "`hls-workbook batch`, 1 worker", f"{_s(seq)} ({n / seq:.2f} "
-                "reports/s)")
-    results.add("Batch", f"speed-up of 2 workers over 1 ({cores} cores)", _ratio(seq / par))
+    seq_n = seq * n / k
+    results.add("Batch", f"`hls-workbook batch`, 1 worker{scaled}",
+                f"{_s(seq_n)} ({k / seq:.2f} reports/s)")
+    results.add("Batch", f"speed-up of 2 workers over 1 ({cores} cores)", _ratio(seq_n / par))
     if naive:
-        results.add("Batch", "naive (papermill + nbconvert per place, 2 at a time)",
-                    _s(median(naive)))
-        results.add("Batch", "naive / batch floor", _ratio(median(naive) / floor),
+        naive_n = median(naive) * n / k
+        results.add("Batch", f"naive (papermill + nbconvert per place, 2 at a time){scaled}",
+                    _s(naive_n))
+        results.add("Batch", "naive / batch floor", _ratio(naive_n / floor),
                     "for comparison (about 7 x)")
 
 
@@ -420,7 +429,8 @@ def forms(results: Results, db: Path, tmp: Path) -> None:
     _say("\nForms")
     work = tmp / "forms.db"
     shutil.copyfile(db, work)
-    out = json.loads(run([PYTHON, BENCH / "forms_latency.py", "--db", work]).stdout)
+    out = json.loads(run([PYTHON, BENCH / "forms_latency.py", "--db", work, "--count", "60"]
+                         ).stdout)
     results.add("Forms", f"form submit with {out['stored']:,} records stored (median)",
                 f"{out['form_median_ms']:.1f} ms")
     results.add("Forms", "form submit, 95th percentile", f"{out['form_p95_ms']:.1f} ms",
@@ -518,8 +528,9 @@ def write_doc(results: Results, info: dict[str, str], took: float, args: Any) ->
         "makes every figure slower; the ratios are fairer than the seconds)",
         f"- Repetitions: {args.reps} for single reports, floors and notebooks (naive "
         f"{args.naive_reps}); "
-        f"{args.batch_reps} for batches; scale 10 x {args.scale10_reps}, 100 x "
-        f"{args.scale100_reps}",
+        f"{args.batch_reps} for batches (1 worker and naive on the first {args.sample or 20} "
+        f"places); scale 10 x {args.scale10_reps}, 100 x {args.scale100_reps}; 60 form "
+        "submissions",
         f"- The whole run took {took / 60:.1f} min.",
         "",
         "| | what | measured | target | |",
@@ -565,7 +576,10 @@ HOW = """\
   one (IPython reset with a new session, working folder, environment, `sys.path`, the
   package's caches, matplotlib's settings); a kernel whose report failed is replaced.
   `tests/test_report_engine.py` checks that a variable, an environment variable, a cache
-  and a matplotlib setting left by one place are gone for the next.
+  and a matplotlib setting left by one place are gone for the next. Once warm, the
+  kernel's imported objects are frozen out of garbage collection (`gc.freeze`), so the
+  collector's full passes during rendering skip pandas' and matplotlib's ~140,000
+  objects; a finished kernel is stopped at once rather than torn down politely (~1.5 s).
 - The floor itself: each chart was drawn twice (savefig draws once just to run the
   constrained layout); it now runs the layout and draws once. The rhythm and burden
   analyses are computed once per report instead of two or three times, and a big figure's
@@ -585,11 +599,12 @@ WHY = {
         "charts that aggregate (by month, top 20 and the rest) beyond a few dozen items: "
         "changes to analysis/ and to what the charts show, outside this work."),
     "100 x peak memory (command + kernel)": (
-        "100 x memory: the kernel peaks at about 340 MB (imports ~100 MB, the place's "
+        "100 x memory: the kernel peaks at about 360 MB (its imports ~140 MB, the place's "
         "tables ~70 MB, the attendance chart's 27,000 shapes ~100 MB, the 281-inch strip "
-        "chart's 90 MB pixel buffer) and the command that drives it holds ~100 MB "
-        "(papermill, nbconvert, the package). The charts that grow with the data are "
-        "again the lever."),
+        "chart's 90 MB pixel buffer) and the command that drives it at about 200 MB "
+        "(papermill, nbconvert and the package ~100 MB; nbconvert's HTML exporter then "
+        "re-parses the whole 4 MB page with BeautifulSoup to add alt texts, ~90 MB and "
+        "~2 s). The charts that grow with the data are again the lever."),
     "form submit, 95th percentile": (
         "Form submit: saving is about 1 ms; the rest is the list beside the form, which "
         "after every save re-reads all of the place's records of that kind and builds a "
@@ -614,12 +629,14 @@ def _doc_what() -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="HLS Workbook benchmarks (make bench)")
     parser.add_argument("--skip-tests", action="store_true", help="do not time `make test`")
-    parser.add_argument("--reps", type=int, default=5, help="repetitions of small runs")
-    parser.add_argument("--naive-reps", type=int, default=3, help="repetitions of the naive "
+    parser.add_argument("--reps", type=int, default=3, help="repetitions of small runs")
+    parser.add_argument("--naive-reps", type=int, default=2, help="repetitions of the naive "
                         "single report")
     parser.add_argument("--batch-reps", type=int, default=1)
     parser.add_argument("--naive-batch-reps", type=int, default=1)
-    parser.add_argument("--scale10-reps", type=int, default=3)
+    parser.add_argument("--sample", type=int, default=10, help="places for the batch's "
+                        "comparisons (1 worker, naive); 0 for all 20")
+    parser.add_argument("--scale10-reps", type=int, default=1)
     parser.add_argument("--scale100-reps", type=int, default=1)
     parser.add_argument("--no-doc", action="store_true", help="print only; leave docs alone")
     parser.add_argument("--only", choices=["single", "batch", "scale", "forms", "stage"],
@@ -645,7 +662,8 @@ def main(argv: list[str] | None = None) -> int:
         if "single" in only or "scale" in only:
             one = single(results, places_db, args.reps, args.naive_reps, tmp)
         if "batch" in only:
-            batch(results, places_db, places, args.batch_reps, args.naive_batch_reps, tmp)
+            batch(results, places_db, places, args.batch_reps, args.naive_batch_reps,
+                  args.sample, tmp)
         if "scale" in only:
             scale(results, dbs, one, {10: args.scale10_reps, 100: args.scale100_reps}, tmp)
         if "forms" in only:

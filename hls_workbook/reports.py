@@ -554,7 +554,11 @@ class ReportRunner:
         self._problem = ""
         if start:
             self._start_kernel()
-        _load_pipeline()
+        try:
+            _load_pipeline()
+        except BaseException:
+            self.close()
+            raise
 
     def __enter__(self) -> ReportRunner:
         return self
