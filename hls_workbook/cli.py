@@ -125,14 +125,9 @@ def demo(
 
 
 def _demo_reports(db: Path, place: str, out: Path) -> None:
-    try:
-        from . import reports as reports_mod
-    except ImportError:
-        return
-    build = getattr(reports_mod, "build_demo_reports", None)
-    if build is None:
-        return
-    for path in build(db, place, out):
+    from .reports import build_demo_reports
+
+    for path in build_demo_reports(db, place, out):
         typer.echo(f"Report: {path}")
 
 
@@ -311,12 +306,16 @@ def import_(
     kind: Annotated[str | None, typer.Option(help="The record kind of a single file, e.g. "
                                              "learning or burden.")] = None,
     db: DbOption = None,
+    create: Annotated[bool, typer.Option(
+        "--create", help="Start a new workbook at --db if there is none yet.")] = False,
 ) -> None:
     """Import records. Every row is checked; either all rows go in, or none do."""
-    from .exchange import import_path
+    from .exchange import ImportFileError, import_path
     from .store import open_workbook
 
-    with open_workbook(db, create=True) as wb:
+    if not path.exists():  # before --create makes an empty workbook for nothing
+        raise ImportFileError(f"There is no file or folder at {path}. Check the name.", path)
+    with open_workbook(db, create=create) as wb:
         result = import_path(wb, path, place=place, kind=kind)
     typer.echo(str(result))
 

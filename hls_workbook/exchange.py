@@ -36,6 +36,9 @@ Rules chosen
   plain text and neutralised again on every export.
 - **History.** Only current versions travel. An imported record starts at version 1, with
   the import time as ``recorded_at``; ``recorded_by`` and the archived flag are kept.
+- **Anonymous answers** (pulse answers, check-ins) leave without ``recorded_by`` and with
+  ``recorded_at`` cut to the day: in a small team the second an answer was saved, and the
+  role of whoever typed it in, can say whose answer it was.
 - **Ids.** Ids in a file are that file's own. Every record gets a new id; links to records
   in the same import (review.experiment, learning.experiment, learning.voices,
   share.learning, contribution.meeting, decision.meeting, decision.voices, meeting.series)
@@ -286,11 +289,23 @@ def _current_rows(wb: Workbook, kind: str, place: str | None) -> list[dict[str, 
         q = q.where(t.c.place == place)
     q = q.order_by(t.c.id)
     rows = [dict(r) for r in wb.read(lambda c: c.execute(q).mappings().all())]
+    anonymous = "anonymous" in RECORD_KINDS[kind].model_fields
     for row in rows:
         row["archived"] = bool(row["archived"])
+        if anonymous:
+            _blur_anonymous(row)
         if kind == "voice" and row.get("consent_withdrawn"):
             _erase_withdrawn(row)
     return rows
+
+
+def _blur_anonymous(row: dict[str, Any]) -> None:
+    """An anonymous answer leaves without who typed it in or the second it was saved:
+    in a small team, the time and the facilitator's role can say whose answer it was."""
+    row["recorded_by"] = None
+    if isinstance(row.get("recorded_at"), dt.datetime):
+        row["recorded_at"] = row["recorded_at"].replace(hour=0, minute=0, second=0,
+                                                        microsecond=0)
 
 
 def _erase_withdrawn(row: dict[str, Any]) -> None:

@@ -111,3 +111,22 @@ def test_corrupt_database_gives_a_clear_line(tmp_path):
     assert proc.stderr.startswith("Error: ")
     assert len(proc.stderr.strip().splitlines()) == 1
     assert "Traceback" not in proc.stderr
+
+
+def test_import_never_starts_a_workbook_by_mistake(tmp_path):
+    """A mistyped --db is refused; --create starts a new workbook on purpose."""
+    demo, export_json, new = tmp_path / "demo.db", tmp_path / "out.json", tmp_path / "new.db"
+    _run("demo", "--db", str(demo), "--no-reports")
+    assert _run("export", "--db", str(demo), "--place", "millbrook", "--format", "json",
+                "--out", str(export_json)).exit_code == 0
+    refused = runner.invoke(app, ["import", str(export_json), "--db", str(new)])
+    assert refused.exit_code == 1
+    assert "no workbook database" in refused.output.lower()
+    assert not new.exists()
+    missing = runner.invoke(app, ["import", str(tmp_path / "nope.json"), "--db", str(new),
+                                  "--create"])
+    assert missing.exit_code == 1 and "no file or folder" in missing.output
+    assert not new.exists()
+    made = _run("import", str(export_json), "--db", str(new), "--create")
+    assert made.exit_code == 0, made.output
+    assert "Imported" in made.output and new.exists()

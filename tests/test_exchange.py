@@ -174,7 +174,8 @@ def snapshot(wb: Any, place: str) -> dict[str, list[dict[str, Any]]]:
                 elif value:
                     d[name] = [(linked, position[linked][v]) for v in value]
             d["archived"] = bool(r["archived"])
-            d["recorded_by"] = r["recorded_by"]
+            if "anonymous" not in model.model_fields:  # anonymous answers leave without it
+                d["recorded_by"] = r["recorded_by"]
             shaped.append(d)
         out[kind] = shaped
     return out
@@ -810,3 +811,15 @@ def test_import_result_reads_well(filled: Any, empty: Any, tmp_path: Path) -> No
     assert text.startswith(f"Imported {result.total} records from out into testville.")
     assert "Voices: 3" in text and "Note: notes.csv was not imported" in text
     assert result.format == "csv folder"
+
+
+def test_anonymous_answers_leave_without_who_or_when(filled: Any, tmp_path: Path) -> None:
+    """A check-in or pulse answer in an export cannot be matched to whoever typed it in."""
+    files = export(filled, tmp_path / "out.json", "json", place="testville")
+    records = json.loads(files[0].read_text(encoding="utf-8"))["records"]
+    for kind in ("checkin", "pulse"):
+        assert records[kind], kind
+        for row in records[kind]:
+            assert row["recorded_by"] is None
+            assert row["recorded_at"].endswith("00:00:00"), row["recorded_at"]
+    assert all(row["recorded_by"] for row in records["learning"])
