@@ -30,7 +30,7 @@ import logging
 import os
 import typing
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -183,17 +183,30 @@ def record_label(kind: str, row: Mapping[str, Any], limit: int = LABEL_CHARS) ->
     model = model_for(kind)
     summary = ""
     if model.summary_field:
-        meta = {m.name: m for m in model.fields_meta()}[model.summary_field]
+        meta = model.field_meta(model.summary_field)
         summary = format_value(meta, row.get(model.summary_field), limit)
     return f"#{int(row['id'])} {summary}".strip()
 
 
-def _current_rows(wb: Workbook, kind: str, place: str) -> list[dict[str, Any]]:
-    """Current, unarchived records of a kind in a place, newest first, as plain dicts."""
-    df = wb.table(kind, place)
-    rows = df.to_dict("records")
-    rows.sort(key=lambda r: int(r["id"]), reverse=True)
-    return rows
+def _labels(wb: Workbook, kind: str, place: str,
+            ids: Iterable[int] | None = None) -> list[tuple[str, int]]:
+    """(label, id) of a place's current records of a kind, newest first: one light query
+    of the ids and summaries (or only of the records ``ids``)."""
+    model = model_for(kind)
+    columns = [model.summary_field] if model.summary_field else []
+    rows = wb.listing(model.kind, place, columns=columns, ids=ids).rows
+    return [(record_label(model.kind, r), int(r["id"])) for r in rows]
+
+
+def _merged(options: list[tuple[str, int]], changed: Iterable[int],
+            found: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Known options brought up to date with the records ``changed``: those ``found``
+    added or relabelled, the others (archived, moved) dropped; newest first."""
+    by_id = {value: label for label, value in options}
+    for value in changed:
+        by_id.pop(int(value), None)
+    by_id.update({value: label for label, value in found})
+    return [(by_id[value], value) for value in sorted(by_id, reverse=True)]
 
 
 # ---------------------------------------------------------------------------
@@ -235,8 +248,9 @@ class Control:
         value = self.default()
         self.set(None if value is _SKIP else value)
 
-    def refresh(self, wb: Workbook, place: str) -> None:
-        """Re-read choices that come from the database (links only)."""
+    def refresh(self, wb: Workbook, place: str, ids: Iterable[int] | None = None) -> None:
+        """Re-read choices that come from the database (links only): all of them, or only
+        the records ``ids`` just saved."""
 
     def problem_shown(self) -> None:
         """Called when this field's problem has been shown to the person."""
@@ -357,33 +371,56 @@ class YesPartlyNoControl(Control):
 
 
 class CheckboxesControl(Control):
-    """A tick box per choice: friendlier than a multi-select list for most people."""
+    """A tick box per choice: friendlier than a multi-select list for most people.
+
+    The values ticked are kept as a set as the boxes change, so reading and resetting
+    touch only the boxes ticked, however many records a links list offers.
+    """
 
     def build(self) -> W.Widget:
         self.boxes: dict[Any, W.Checkbox] = {}
+        self.ticked: set[Any] = set()
+        self._box_layout = W.Layout(width="auto", margin="0 1.5em 0 0")  # shared by all
         self.box = W.Box(layout=W.Layout(display="flex", flex_flow="row wrap"))
         self._make_boxes([(label, value) for value, label in (self.meta.choices or {}).items()])
         return self.box
 
     def _make_boxes(self, options: list[tuple[str, Any]]) -> None:
-        for cb in self.boxes.values():
+        """One tick box per option, in order: boxes already there are kept (and relabelled),
+        only new options get a new widget."""
+        old = self.boxes
+        boxes: dict[Any, W.Checkbox] = {}
+        for label, value in options:
+            cb = old.pop(value, None)
+            if cb is None:
+                cb = self._watch(W.Checkbox(value=False, description=label, indent=False,
+                                            layout=self._box_layout))
+                cb.observe(lambda change, v=value: self._tick(v, change["new"]), names="value")
+            elif cb.description != label:
+                cb.description = label
+            boxes[value] = cb
+        for value, cb in old.items():
+            self.ticked.discard(value)
             cb.close()
-        self.boxes = {
-            value: self._watch(W.Checkbox(
-                value=False, description=label, indent=False,
-                layout=W.Layout(width="auto", margin="0 1.5em 0 0"),
-            ))
-            for label, value in options
-        }
-        self.box.children = tuple(self.boxes.values())
+        self.boxes = boxes
+        children = tuple(boxes.values())
+        if children != tuple(self.box.children):
+            self.box.children = children
+
+    def _tick(self, value: Any, on: bool) -> None:
+        if on:
+            self.ticked.add(value)
+        else:
+            self.ticked.discard(value)
 
     def read(self) -> tuple[Any, str | None]:
-        return [value for value, cb in self.boxes.items() if cb.value], None
+        return [value for value in self.boxes if value in self.ticked], None
 
     def set(self, value: Any) -> None:
         chosen = set() if _missing(value) else {str(getattr(v, "value", v)) for v in value}
-        for key, cb in self.boxes.items():
-            cb.value = str(key) in chosen
+        want = {key for key in self.boxes if str(key) in chosen}
+        for key in self.ticked ^ want:
+            self.boxes[key].value = key in want
 
 
 class ScoreControl(Control):
@@ -522,11 +559,18 @@ class LinkControl(Control):
         self.note = W.HTML(layout=W.Layout(display=_HIDDEN))
         return W.VBox([self.input, self.note])
 
-    def refresh(self, wb: Workbook, place: str) -> None:
-        rows = _current_rows(wb, self.meta.link, place)
-        options = [(record_label(self.meta.link, r), int(r["id"])) for r in rows]
-        self._set_options(options)
-        if rows:
+    options: list[tuple[str, int]] | None = None  # the place's records, as last read
+
+    def refresh(self, wb: Workbook, place: str, ids: Iterable[int] | None = None) -> None:
+        if ids is not None and self.options is not None:
+            ids = [int(i) for i in ids]
+            options = _merged(self.options, ids, _labels(wb, self.meta.link, place, ids))
+        else:
+            options = _labels(wb, self.meta.link, place)
+        if options != self.options:
+            self.options = options
+            self._set_options(options)
+        if options:
             self.note.value = ""
             self.note.layout.display = _HIDDEN
         else:
@@ -541,8 +585,7 @@ class LinkControl(Control):
         current = self.input.value
         if current is None:
             current = ""
-        known = [v for _label, v in options]
-        if current != "" and current not in known:
+        if current != "" and current not in {v for _label, v in options}:
             options = [*options, (f"#{current} (archived or in another place)", current)]
         self.input.options = [(BLANK_LABEL, ""), *options]
         self.input.value = current
@@ -570,14 +613,22 @@ class LinksControl(CheckboxesControl):
 
     def build(self) -> W.Widget:
         self.boxes = {}
+        self.ticked = set()
+        self._box_layout = W.Layout(width="auto", margin="0 1.5em 0 0")
         self.box = W.VBox(layout=W.Layout(max_height="12em", overflow="auto"))
         self.note = W.HTML(layout=W.Layout(display=_HIDDEN))
         return W.VBox([self.box, self.note])
 
-    def refresh(self, wb: Workbook, place: str) -> None:
-        chosen = [key for key, cb in self.boxes.items() if cb.value]
-        rows = _current_rows(wb, self.meta.link, place)
-        options = [(record_label(self.meta.link, r), int(r["id"])) for r in rows]
+    options: list[tuple[str, int]] | None = None  # the place's records, as last read
+
+    def refresh(self, wb: Workbook, place: str, ids: Iterable[int] | None = None) -> None:
+        chosen = [key for key in self.boxes if key in self.ticked]
+        if ids is not None and self.options is not None:
+            ids = [int(i) for i in ids]
+            options = _merged(self.options, ids, _labels(wb, self.meta.link, place, ids))
+        else:
+            options = _labels(wb, self.meta.link, place)
+        self.options = list(options)
         known = {v for _label, v in options}
         options += [(f"#{v} (archived or in another place)", v) for v in chosen
                     if v not in known]
@@ -594,7 +645,7 @@ class LinksControl(CheckboxesControl):
             self.note.layout.display = ""
 
     def read(self) -> tuple[Any, str | None]:
-        return [int(v) for v, cb in self.boxes.items() if cb.value], None
+        return [int(v) for v in self.boxes if v in self.ticked], None
 
     def set(self, value: Any) -> None:
         chosen = set() if _missing(value) else {int(v) for v in value}
@@ -603,8 +654,8 @@ class LinksControl(CheckboxesControl):
             options = [(cb.description, v) for v, cb in self.boxes.items()]
             options += [(f"#{v} (archived or in another place)", v) for v in sorted(missing)]
             self._make_boxes(options)
-        for key, cb in self.boxes.items():
-            cb.value = key in chosen
+        for key in self.ticked ^ chosen:
+            self.boxes[key].value = key in chosen
 
 
 CONTROLS: dict[str, type[Control]] = {
@@ -664,12 +715,13 @@ class FieldRow:
 _LIVE: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
-def _changed(wb: Workbook, place: str, kind: str) -> None:
-    """Tell every live form and list on this workbook and place that `kind` changed."""
+def _changed(wb: Workbook, place: str, kind: str, ids: list[int] | None = None) -> None:
+    """Tell every live form and list on this workbook and place that records ``ids`` of
+    ``kind`` were saved (None: that any may have changed)."""
     for item in list(_LIVE):
         if item.wb is wb and item.place == place:
             try:
-                item.store_changed(kind)
+                item.store_changed(kind, ids)
             except Exception:  # one stale widget must not spoil a save
                 log.exception("could not refresh %r", item)
 
@@ -826,18 +878,19 @@ class RecordForm:
         if self.records is not None:
             self.records.refresh()
 
-    def _refresh_links(self, kind: str | None = None) -> None:
+    def _refresh_links(self, kind: str | None = None, ids: list[int] | None = None) -> None:
         with self._quietly():
             for name, control in self.controls.items():
                 if control.meta.link and kind in (None, control.meta.link):
                     try:
-                        control.refresh(self.wb, self.place)
+                        control.refresh(self.wb, self.place, ids)
                     except WorkbookError as exc:
                         self.fields[name].show_message(_plain(exc))
 
-    def store_changed(self, kind: str) -> None:
-        """Called after any save on the same workbook and place."""
-        self._refresh_links(kind)
+    def store_changed(self, kind: str, ids: list[int] | None = None) -> None:
+        """Called after any save on the same workbook and place: records ``ids`` of ``kind``
+        were saved (None: re-read every choice of that kind)."""
+        self._refresh_links(kind, ids)
 
     def on_saved(self, callback: Callable[[int], None]) -> None:
         """Call ``callback(id)`` after every successful save."""
@@ -962,6 +1015,7 @@ class RecordForm:
             new_version = self.wb.edit(
                 self.kind, rid, record, by=self.role, expected_version=version
             )
+            ids = [rid]
             message = f"Saved version {new_version} of {what} #{rid}. Thank you."
         elif self.model.stored_as:
             saved = record.expand()
@@ -972,12 +1026,13 @@ class RecordForm:
                        "Thank you.")
         else:
             rid = self.wb.add(self.kind, record, place=self.place, by=self.role)
+            ids = [rid]
             message = f"Saved {what} #{rid}. Thank you."
         self.last_saved = rid
         self.new()
         self._saved_clean = True
         self._set_status(message, ok=True)
-        _changed(self.wb, self.place, self.model.stored_as or self.kind)
+        _changed(self.wb, self.place, self.model.stored_as or self.kind, list(ids))
         for callback in self._listeners:
             try:
                 callback(rid)
@@ -987,7 +1042,7 @@ class RecordForm:
 
     def _one_record(self) -> int | None:
         try:
-            rows = _current_rows(self.wb, self.kind, self.place)
+            rows = self.wb.listing(self.kind, self.place, columns=[], limit=1).rows
         except WorkbookError:
             return None
         return int(rows[0]["id"]) if rows else None
@@ -1097,6 +1152,10 @@ def list_columns(kind: str, extra: int = 3) -> list[str]:
 class RecordList:
     """What is recorded for a place: newest first, a filter box, "show more", and Edit.
 
+    Only what is shown is read: the newest records matching the filter, a page at a time,
+    with the filtering, the order and the limit done by the database
+    (:meth:`hls_workbook.store.Workbook.listing`), so the list costs the same with ten
+    records as with ten thousand. "Change a record" offers the records shown.
     All text is escaped before it goes into the HTML table.
     """
 
@@ -1110,10 +1169,13 @@ class RecordList:
         self.page = max(1, int(rows))
         self.limit = self.page
         self.columns = list_columns(self.kind)
-        self.metas = {m.name: m for m in self.model.fields_meta()}
+        self.metas = {c: self.model.field_meta(c) for c in self.columns}
         #: anonymous kinds (check-ins, pulse answers) are shown only as a count
         self.anonymous = "anonymous" in self.model.model_fields
-        self.all_rows: list[dict[str, Any]] = []
+        #: the records shown, newest first; how many match the filter; how many in all
+        self.shown_rows: list[dict[str, Any]] = []
+        self.matched = 0
+        self.total = 0
 
         self.heading = W.HTML(
             f"<h4 style='margin:0.8em 0 0.3em 0'>What is recorded: "
@@ -1151,39 +1213,37 @@ class RecordList:
         _LIVE.discard(self)
         _close_tree(self.widget)
 
-    def store_changed(self, kind: str) -> None:
+    def store_changed(self, kind: str, ids: list[int] | None = None) -> None:
         if kind == self.kind:
             self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the records from the database and redraw."""
+        """Read the records shown (the newest matching the filter) from the database, and
+        redraw."""
         try:
-            self.all_rows = _current_rows(self.wb, self.kind, self.place)
+            found = self.wb.listing(
+                self.kind, self.place, columns=self.columns,
+                search="" if self.anonymous else self.filter.value,
+                limit=0 if self.anonymous else self.limit,
+            )
         except WorkbookError as exc:
-            self.all_rows = []
+            self.shown_rows, self.matched, self.total = [], 0, 0
             self.table.value = f'<div style="{_ERROR_STYLE}">{_esc(_plain(exc))}</div>'
             return
+        self.shown_rows, self.matched, self.total = found.rows, found.matched, found.total
         self.render()
 
     def _filtered(self) -> None:
         self.limit = self.page
-        self.render()
+        self.refresh()
 
     def show_more(self) -> None:
         self.limit += self.page
-        self.render()
+        self.refresh()
 
     def rows(self) -> list[dict[str, Any]]:
-        """The records matching the filter, newest first (all of them, not only shown ones)."""
-        words = self.filter.value.lower().split()
-        if not words:
-            return list(self.all_rows)
-        out = []
-        for row in self.all_rows:
-            text = " ".join(self._cells(row, limit=None)).lower()
-            if all(w in text for w in words):
-                out.append(row)
-        return out
+        """The records shown: the newest ones matching the filter, newest first."""
+        return list(self.shown_rows)
 
     def _cells(self, row: Mapping[str, Any], limit: int | None = CELL_CHARS) -> list[str]:
         cells = [f"#{int(row['id'])}"]
@@ -1196,7 +1256,7 @@ class RecordList:
 
     def render(self) -> None:
         """Redraw the table from the rows already read."""
-        total = len(self.all_rows)
+        total = self.total
         if self.anonymous:
             what = noun(self.kind)
             self.table.value = (
@@ -1204,11 +1264,10 @@ class RecordList:
                 "They are anonymous, so they are shown only together, in the reports.</p>"
             )
             return
-        rows = self.rows()
-        shown = rows[: self.limit]
+        shown = self.shown_rows
         if not total:
             self.table.value = "<p>Nothing recorded yet for this place.</p>"
-        elif not rows:
+        elif not self.matched:
             self.table.value = (
                 f"<p>None of the {total} records matches "
                 f"&lsquo;{_esc(self.filter.value)}&rsquo;.</p>"
@@ -1225,17 +1284,19 @@ class RecordList:
                 ) + "</tr>"
                 for r in shown
             )
-            note = f"<p style='{_HELP_STYLE}'>Showing {len(shown)} of {len(rows)}" + (
-                f" (of {total} in all)" if len(rows) != total else ""
+            note = f"<p style='{_HELP_STYLE}'>Showing {len(shown)} of {self.matched}" + (
+                f" (of {total} in all)" if self.matched != total else ""
             ) + ", newest first.</p>"
             self.table.value = (
                 f'<table style="border-collapse:collapse;font-size:0.9em"><thead><tr>{th}'
                 f"</tr></thead><tbody>{body}</tbody></table>{note}"
             )
-        self.more_button.layout.display = "" if len(rows) > len(shown) else _HIDDEN
-        options = [(record_label(self.kind, r), int(r["id"])) for r in rows]
+        self.more_button.layout.display = "" if self.matched > len(shown) else _HIDDEN
+        options = [(record_label(self.kind, r), int(r["id"])) for r in shown]
         current = self.edit_choice.value
-        self.edit_choice.options = [(BLANK_LABEL, ""), *options]
+        options = [(BLANK_LABEL, ""), *options]
+        if options != list(self.edit_choice.options):
+            self.edit_choice.options = options
         if current in {v for _l, v in options}:
             self.edit_choice.value = current
 

@@ -426,7 +426,17 @@ class Record(BaseModel):
 
     @classmethod
     def fields_meta(cls) -> list[FieldMeta]:
-        return [FieldMeta.of(cls, name) for name in cls.model_fields]
+        """What the forms and the data dictionary need about each field, in order.
+
+        Worked out once per model (the fields never change at run time) and shared: the
+        :class:`FieldMeta` objects are frozen, and each call gets a new list.
+        """
+        return list(_metas(cls).values())
+
+    @classmethod
+    def field_meta(cls, name: str) -> FieldMeta:
+        """One field's :class:`FieldMeta` (a KeyError for a name that is not a field)."""
+        return _metas(cls)[name]
 
     def summary(self) -> str:
         return str(getattr(self, self.summary_field, "") or "")
@@ -438,6 +448,8 @@ class Record(BaseModel):
 
 class FieldMeta(BaseModel):
     """What the forms and the data dictionary need to know about one field."""
+
+    model_config = ConfigDict(frozen=True)
 
     name: str
     label: str
@@ -489,6 +501,17 @@ class FieldMeta(BaseModel):
             maximum=maximum,
             type_name=type_name,
         )
+
+
+_METAS: dict[type[Record], dict[str, FieldMeta]] = {}
+
+
+def _metas(model: type[Record]) -> dict[str, FieldMeta]:
+    """Each field's FieldMeta, by name, worked out on first use and kept per model class."""
+    found = _METAS.get(model)
+    if found is None:
+        found = _METAS[model] = {name: FieldMeta.of(model, name) for name in model.model_fields}
+    return found
 
 
 def _enum_of(annotation: Any) -> type[Choice] | None:

@@ -969,7 +969,7 @@ class SectionView:
         """Work the summary out again from the database."""
         self.summary.value, self._reads = _summarise(self.spec, self.wb, self.place)
 
-    def store_changed(self, kind: str) -> None:
+    def store_changed(self, kind: str, ids: list[int] | None = None) -> None:
         """Called by the forms after a save of `kind` on the same workbook and place."""
         if not self._reads or kind in self._reads:
             self.refresh()

@@ -27,6 +27,7 @@ import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from .errors import DatabaseError, NewerDatabaseError, RecordError, WorkbookError
-from .model import RECORD_KINDS, Choice, Record, model_for
+from .model import RECORD_KINDS, Choice, Part, Record, model_for
 
 SCHEMA_VERSION = 1
 ENV_VAR = "HLS_WORKBOOK_DB"
@@ -43,6 +44,7 @@ META_COLUMNS = ("id", "version", "place", "recorded_at", "superseded_at", "archi
                 "recorded_by")
 #: Text erased from every version of a story when its teller withdraws consent.
 WITHDRAWN_ERASE = ("story", "why_it_matters", "storyteller_name", "pseudonym", "collected_by")
+PART_LABELS = Part.labels()
 #: Record kinds placed in a period through another record (kind field -> linked kind).
 PERIOD_VIA = {"contribution": ("meeting", "meeting")}
 
@@ -140,6 +142,8 @@ def build_metadata() -> tuple[sa.MetaData, dict[str, sa.Table]]:
             sa.UniqueConstraint("id", "version", name=f"uq_{kind}_id_version"),
         )
         sa.Index(f"ix_{kind}_current", t.c.place, t.c.superseded_at)
+        # A form's list: a place's current records, newest first, read a page at a time.
+        sa.Index(f"ix_{kind}_list", t.c.place, t.c.superseded_at, t.c.archived, t.c.id)
         sa.Index(f"ix_{kind}_id", t.c.id)
         if model.date_field:
             sa.Index(f"ix_{kind}_date", t.c.place, t.c[model.date_field])
@@ -148,6 +152,36 @@ def build_metadata() -> tuple[sa.MetaData, dict[str, sa.Table]]:
 
 
 METADATA, TABLES = build_metadata()
+
+
+def _fold(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
+def _indexes() -> dict[str, sa.Index]:
+    return {ix.name: ix for t in TABLES.values() for ix in t.indexes if ix.name}
+
+
+def _missing_indexes(conn: Connection) -> list[str]:
+    """The names of the indexes the tables should have and do not (tables that exist)."""
+    if conn.dialect.name == "sqlite":
+        rows = conn.exec_driver_sql(
+            "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index')"
+        ).all()
+        tables = {name for kind, name in rows if kind == "table"}
+        have = {name for kind, name in rows if kind == "index"}
+    else:
+        insp = sa.inspect(conn)
+        tables = set(insp.get_table_names())
+        have = {ix["name"] for found in insp.get_multi_indexes().values() for ix in found}
+    return [name for name, ix in _indexes().items()
+            if name not in have and ix.table is not None and ix.table.name in tables]
+
+
+def _create_indexes(conn: Connection, names: Iterable[str]) -> None:
+    indexes = _indexes()
+    for name in names:
+        indexes[name].create(conn, checkfirst=True)
 
 
 def _now() -> dt.datetime:
@@ -231,6 +265,8 @@ class Workbook:
             # Withdrawn stories are overwritten on disk too, not just unlinked.
             cur.execute("PRAGMA secure_delete = ON")
             cur.close()
+            # Case-insensitive search beyond ASCII (SQLite's own lower() is ASCII only).
+            dbapi_conn.create_function("hls_fold", 1, _fold, deterministic=True)
 
         @sa.event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:
@@ -354,12 +390,27 @@ class Workbook:
                 "Update HLS Workbook: pip install -U hls-workbook"
             )
         if found == SCHEMA_VERSION:
+            self._add_missing_indexes()
             return
         self.write(lambda conn: self._migrate(conn, found))
+
+    def _add_missing_indexes(self) -> None:
+        """Add the indexes a newer version of the package defines (data is not touched).
+
+        A database that cannot be written (read-only, busy for long) is used as it is:
+        the indexes only make lists faster.
+        """
+        try:
+            missing = self.read(_missing_indexes)
+            if missing:
+                self.write(lambda conn: _create_indexes(conn, missing))
+        except WorkbookError:
+            pass
 
     def _migrate(self, conn: Connection, found: int | None) -> None:
         """Create what is missing and add new columns: data is never dropped or rewritten."""
         METADATA.create_all(conn)
+        _create_indexes(conn, _missing_indexes(conn))
         insp = sa.inspect(conn)
         for name, table in TABLES.items():
             have = {c["name"] for c in insp.get_columns(name)}
@@ -603,6 +654,63 @@ class Workbook:
         model = model_for(kind)
         return dict(self.read(lambda c: self._current_row(c, model.kind, rid)))
 
+    def listing(
+        self,
+        kind: str,
+        place: str,
+        *,
+        columns: Iterable[str] | None = None,
+        search: str = "",
+        limit: int | None = None,
+        ids: Iterable[int] | None = None,
+    ) -> Listing:
+        """A place's current records of a kind, newest first, as plain dicts (no pandas).
+
+        Everything is done in the database, so a list beside a form reads only what it
+        shows, however many records there are:
+
+        - ``columns``: the fields to read (``id``, ``version``, ``recorded_at`` and
+          ``recorded_by`` always come too); all fields when None;
+        - ``search``: words that must each appear, ignoring case, in one of those fields as a
+          list shows it (a choice by its label, a date as 2026-03-01, a record as #12), in
+          the record's number, the day it was saved or the part of the system that saved it;
+        - ``limit``: only the newest this many; ``ids``: only these records.
+
+        Archived records are left out. The :class:`Listing` also says how many records
+        match the search and how many there are in all.
+        """
+        model = model_for(kind)
+        t = TABLES[model.kind]
+        names = list(model.model_fields) if columns is None else list(dict.fromkeys(columns))
+        unknown = [n for n in names if n not in model.model_fields]
+        if unknown:
+            raise KeyError(f"not fields of a {model.kind}: {', '.join(unknown)}")
+        wanted = [*dict.fromkeys(["id", "version", "recorded_at", "recorded_by", *names])]
+        current = sa.and_(t.c.place == place, t.c.superseded_at.is_(None),
+                          t.c.archived == sa.false())
+        words = search.casefold().split()
+        matching = current
+        if words:
+            fold = sa.func.hls_fold if self.is_sqlite else sa.func.lower
+            matching = sa.and_(current, *(_word_matches(t, model, names, w, fold)
+                                          for w in words))
+        q = sa.select(*[t.c[c] for c in wanted]).where(matching)
+        if ids is not None:
+            q = q.where(t.c.id.in_([int(i) for i in ids]))
+        q = q.order_by(t.c.id.desc())
+        if limit is not None:
+            q = q.limit(max(0, int(limit)))
+
+        def run(conn: Connection) -> Listing:
+            rows = [dict(r) for r in conn.execute(q).mappings()]
+            count = sa.select(sa.func.count()).select_from(t)
+            total = int(conn.execute(count.where(current)).scalar_one())
+            matched = (int(conn.execute(count.where(matching)).scalar_one()) if words
+                       else total)
+            return Listing(rows, matched, total)
+
+        return self.read(run)
+
     def table(
         self,
         kind: str,
@@ -688,6 +796,67 @@ class Workbook:
             return []
         rows = self.read(lambda c: c.exec_driver_sql("PRAGMA integrity_check").scalars().all())
         return [] if rows == ["ok"] else list(rows)
+
+
+@dataclass
+class Listing:
+    """Records read by :meth:`Workbook.listing`: the rows, newest first, and two counts."""
+
+    rows: list[dict[str, Any]]
+    #: how many current records match the search (all of them, not only the rows read)
+    matched: int
+    #: how many current records of the kind the place has
+    total: int
+
+
+def _word_matches(t: sa.Table, model: type[Record], names: list[str], word: str,
+                  fold: Any) -> sa.ColumnElement[bool]:
+    """One search word, found in any listed field as a list shows it (see listing)."""
+
+    def text(col: Any) -> Any:
+        return sa.cast(col, sa.Text)
+
+    def has(expr: Any) -> Any:
+        return fold(expr).contains(word, autoescape=True)
+
+    def labelled(choices: Mapping[str, str]) -> list[str]:
+        return [value for value, label in choices.items() if word in label.casefold()]
+
+    found: list[Any] = [
+        (sa.literal("#", sa.Text) + text(t.c.id)).contains(word, autoescape=True),
+        sa.func.substr(text(t.c.recorded_at), 1, 10).contains(word, autoescape=True),
+    ]
+    by = labelled(PART_LABELS)
+    if by:
+        found.append(t.c.recorded_by.in_(by))
+    for name in names:
+        meta = model.field_meta(name)
+        col = t.c[name]
+        widget = meta.widget
+        if widget in ("choice", "yes_partly_no"):
+            values = labelled(meta.choices or {})
+            if values:
+                found.append(col.in_(values))
+        elif widget in ("multi_choice", "counts"):
+            found += [text(col).contains(f'"{v}"') for v in labelled(meta.choices or {})]
+            if widget == "counts":
+                found.append(text(col).contains(word, autoescape=True))
+        elif widget == "link":
+            found.append((sa.literal("#", sa.Text) + text(col)).contains(word, autoescape=True))
+        elif widget == "links":
+            bare = word.lstrip("#")
+            if bare:
+                found.append(text(col).contains(bare, autoescape=True))
+        elif widget == "flag":
+            if word in "yes":
+                found.append(col == sa.true())
+            if word in "no":
+                found.append(col == sa.false())
+        elif widget in ("date", "score", "integer", "number"):
+            found.append(text(col).contains(word, autoescape=True))
+        else:
+            found.append(has(text(col)))
+    return sa.or_(*found)
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {

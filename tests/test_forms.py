@@ -135,7 +135,7 @@ def test_voice_saved_with_text_choice_date_and_ticks(wb, voice_form):
     assert voice_form.controls["story"].input.value == ""
     assert voice_form.controls["collected_on"].input.value is None
     assert not voice_form.controls["consent_audiences"].boxes["team"].value
-    assert voice_form.records.all_rows[0]["id"] == rid
+    assert voice_form.records.shown_rows[0]["id"] == rid
     assert "getting out" in voice_form.records.table.value
 
 
@@ -483,7 +483,7 @@ def test_list_newest_first_filter_and_show_more(wb):
            place=PLACE)
     form = forms.RecordForm(wb, "glossary_term", place=PLACE)
     lst = form.records
-    assert lst.all_rows[0]["term"] == "theory of change"
+    assert lst.shown_rows[0]["term"] == "theory of change"
     assert lst.table.value.count("<tr>") == 1 + forms.SHOWN_ROWS  # header + rows
     assert "Showing 10 of 14" in lst.table.value
     assert lst.more_button.layout.display != "none"
@@ -496,6 +496,86 @@ def test_list_newest_first_filter_and_show_more(wb):
     assert "term 03" not in lst.table.value
     lst.filter.value = "nothing like this"
     assert "None of the 14 records" in lst.table.value
+
+
+def test_list_reads_only_what_it_shows(wb, monkeypatch):
+    """With many records the list reads one page, filtered and ordered by the database;
+    no DataFrame is ever built for it, not when saving, filtering, showing more or editing."""
+    for i in range(40):
+        wb.add("partner", {"organisation": f"Group {i:02d}", "part": "community_group"
+                           if i % 4 else "charity"}, place=PLACE, by="commissioner")
+    calls = []
+    real = wb.listing
+
+    def listing(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    def no_frames(*args, **kwargs):
+        raise AssertionError("the form read a whole table")
+
+    monkeypatch.setattr(wb, "listing", listing)
+    monkeypatch.setattr(wb, "table", no_frames)
+    form = forms.RecordForm(wb, "partner", place=PLACE, role="charity")
+    lst = form.records
+    assert [c.get("limit") for c in calls] == [forms.SHOWN_ROWS]
+    assert len(lst.rows()) == forms.SHOWN_ROWS and lst.total == 40
+    assert lst.rows()[0]["organisation"] == "Group 39"
+    assert len(lst.edit_choice.options) == 1 + forms.SHOWN_ROWS  # the records shown
+
+    form.controls["organisation"].input.value = "Library friends"
+    form.controls["part"].input.value = "community_group"
+    form.submit_button.click()
+    assert form.status_text.startswith("Saved partner #"), form.status_text
+    assert lst.rows()[0]["organisation"] == "Library friends" and lst.total == 41
+    assert calls[-1]["limit"] == forms.SHOWN_ROWS
+
+    lst.filter.value = "CHARITY"  # a choice's label, or who saved it, as shown
+    assert [r["organisation"] for r in lst.rows()[:3]] == ["Library friends", "Group 36",
+                                                         "Group 32"]
+    assert "Showing 10 of 11 (of 41 in all)" in lst.table.value
+    assert calls[-1]["search"] == "CHARITY"
+    lst.filter.value = "charity 36"
+    assert [r["organisation"] for r in lst.rows()] == ["Group 36"]
+    lst.filter.value = ""
+    lst.more_button.click()
+    assert len(lst.rows()) == 2 * forms.SHOWN_ROWS and calls[-1]["limit"] == 20
+    lst.edit_choice.value = lst.rows()[15]["id"]
+    assert lst.edit_button.click() is None and form.editing is not None
+    assert form.controls["organisation"].input.value == "Group 25"
+
+
+def test_link_pickers_take_in_a_save_without_reading_everything(wb, voice_form, monkeypatch):
+    for i in range(3):
+        fill_voice(voice_form, domain=f"theme {i}")
+        voice_form.submit_button.click()
+    learning = forms.RecordForm(wb, "learning", place=PLACE, role="charity")
+    voices = learning.controls["voices"]
+    before = dict(voices.boxes)
+    assert len(before) == 3
+    calls = []
+    real = wb.listing
+    monkeypatch.setattr(wb, "listing", lambda *a, **k: calls.append(k) or real(*a, **k))
+
+    fill_voice(voice_form, domain="housing")
+    voice_form.submit_button.click()
+    vid = voice_form.last_saved
+    assert list(voices.boxes) == [vid, *before]  # newest first
+    assert all(voices.boxes[k] is cb for k, cb in before.items())  # the same widgets
+    assert {tuple(c["ids"]) for c in calls if c.get("ids") is not None} == {(vid,)}
+    assert all(c.get("ids") is not None or c.get("limit") for c in calls)  # no full read
+
+    oldest = min(before)
+    voices.boxes[oldest].value = True
+    voice_form.load(oldest)
+    voice_form.controls["domain_of_change"].input.value = "getting about"
+    voice_form.submit_button.click()
+    assert voices.boxes[oldest].description == f"#{oldest} getting about"
+    assert voices.read()[0] == [oldest]  # still ticked
+    wb.archive("voice", vid)
+    learning.store_changed("voice", [vid])
+    assert vid not in voices.boxes
+    learning.close()
 
 
 def test_anonymous_kinds_are_listed_only_as_a_count(wb):

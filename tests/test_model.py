@@ -136,3 +136,20 @@ def test_model_for_names():
     assert model_for("learning").kind == "learning"
     with pytest.raises(RecordError):
         model_for("spaceships")
+
+
+def test_field_metadata_is_worked_out_once_and_cannot_be_changed():
+    from pydantic import ValidationError
+
+    model = model_for("learning")
+    first, second = model.fields_meta(), model.fields_meta()
+    assert first == second and first is not second  # a new list each time...
+    assert all(a is b for a, b in zip(first, second, strict=True))  # ...of the same objects
+    assert model.field_meta("title") is first[[m.name for m in first].index("title")]
+    with pytest.raises(ValidationError):
+        first[0].label = "changed"
+    # each kind has its own, including kinds sharing a base class
+    assert [m.name for m in model_for("voice").fields_meta()] == list(
+        model_for("voice").model_fields)
+    with pytest.raises(KeyError):
+        model.field_meta("no_such_field")

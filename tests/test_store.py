@@ -253,3 +253,81 @@ def test_two_processes_write_at_once_without_loss(wb, db_path):
     assert len(acknowledged) == 300
     assert set(acknowledged) <= stored
     assert book.integrity_check() == []
+
+
+# ---------------------------------------------------------------------------
+# Listing: what a form's list reads, done in SQL
+# ---------------------------------------------------------------------------
+
+
+def _terms(wb, n, place="testville"):
+    return [wb.add("glossary_term", {"term": f"term {i:02d}", "plain_meaning": "plain",
+                                     "agreed_by": ["charity"] if i % 2 else ["commissioner"]},
+                   place=place, by="community_group" if i == 3 else "charity")
+            for i in range(n)]
+
+
+def test_listing_is_newest_first_limited_and_counted(wb):
+    ids = _terms(wb, 25)
+    _terms(wb, 3, place="elsewhere")
+    wb.archive("glossary_term", ids[0])
+    wb.edit("glossary_term", ids[5], {"term": "term five, changed"})
+    found = wb.listing("glossary_term", "testville", columns=["term"], limit=10)
+    assert [r["id"] for r in found.rows] == sorted(ids[1:], reverse=True)[:10]
+    assert found.total == found.matched == 24  # archived left out; other places too
+    assert set(found.rows[0]) == {"id", "version", "recorded_at", "recorded_by", "term"}
+    edited = wb.listing("glossary_term", "testville", ids=[ids[5]]).rows
+    assert [(r["term"], r["version"]) for r in edited] == [("term five, changed", 2)]
+    assert wb.listing("glossary_term", "testville", ids=[ids[0]]).rows == []  # archived
+    with pytest.raises(KeyError):
+        wb.listing("glossary_term", "testville", columns=["no_such_field"])
+
+
+def test_listing_searches_what_a_list_shows(wb):
+    ids = _terms(wb, 12)
+    wb.add("glossary_term", {"term": "Théorie du changement", "plain_meaning": "a plan"},
+           place="testville")
+    wb.add("glossary_term", {"term": "Half off", "plain_meaning": "50% off"},
+           place="testville")
+
+    def found(words, columns=("term", "agreed_by")):
+        listing = wb.listing("glossary_term", "testville", columns=list(columns),
+                             search=words, limit=3)
+        return listing.matched, [r["id"] for r in listing.rows]
+
+    assert found("TERM")[0] == 12  # any case
+    assert found("50%", columns=["plain_meaning"])[0] == 1
+    assert found("changement THÉORIE")[0] == 1  # every word, in any order, beyond ASCII
+    assert found("term changement")[0] == 0
+    assert found(f"#{ids[7]}") == (1, [ids[7]])  # the record's number, as shown
+    assert found("Commissioner")[0] == 6  # a choice by its label, not its stored value
+    assert found("community group") == (1, [ids[3]])  # who saved it, by label
+    assert found(dt.date.today().isoformat())[0] == 14  # the day it was saved
+    assert found("5%f", columns=["plain_meaning"])[0] == 0  # % and _ are only characters
+    assert found("_", columns=["plain_meaning"])[0] == 0
+    assert found("term", columns=())[0] == 0  # only the columns listed are searched
+
+
+def test_listing_uses_an_index_and_an_older_file_gets_it(wb, db_path):
+    _terms(wb, 3)
+    con = wb.engine.raw_connection()
+    try:
+        plan = con.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM glossary_term WHERE place = 'testville' AND "
+            "superseded_at IS NULL AND archived = 0 ORDER BY id DESC LIMIT 10").fetchall()
+    finally:
+        con.close()
+    assert "ix_glossary_term_list" in str(plan) and "TEMP B-TREE" not in str(plan)
+    wb.close()
+    con = sqlite3.connect(db_path)
+    con.execute("DROP INDEX ix_glossary_term_list")
+    con.commit()
+    con.close()
+    book = open_workbook(db_path)  # made before the index existed: it is added on open
+    try:
+        names = {r[0] for r in sqlite3.connect(db_path).execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "ix_glossary_term_list" in names
+        assert len(book.listing("glossary_term", "testville").rows) == 3
+    finally:
+        book.close()
