@@ -210,6 +210,69 @@ def _merged(options: list[tuple[str, int]], changed: Iterable[int],
 
 
 # ---------------------------------------------------------------------------
+# Widgets: shared layouts and styles, accessible names
+# ---------------------------------------------------------------------------
+
+#: Layout and style objects shared by every widget that never changes its own (each is a
+#: widget of its own in the kernel and the browser: a form has hundreds of them).
+_SHARED: dict[tuple[Any, ...], W.Widget] = {}
+
+
+def _shared(cls: type[W.Widget], **traits: Any) -> W.Widget:
+    """One Layout (or style) per set of traits, shared. Never change it: give a widget that
+    is shown and hidden its own ``W.Layout()``."""
+    key = (cls, *sorted(traits.items()))
+    found = _SHARED.get(key)
+    if found is None or found.comm is None:  # made, or closed, in another kernel session
+        found = _SHARED[key] = cls(**traits)
+    return found
+
+
+def _layout(**traits: Any) -> W.Layout:
+    return _shared(W.Layout, **traits)
+
+
+def _w(cls: type[W.Widget], *, style: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
+    """A widget with a shared layout (unless one is given) and a shared style."""
+    kwargs.setdefault("layout", _layout())
+    trait = cls.class_traits().get("style")
+    if trait is not None:
+        kwargs["style"] = _shared(trait.klass, **dict(style or {}))
+    return cls(**kwargs)
+
+
+#: Inputs are named by their question for screen readers: ipywidgets draws a widget's
+#: ``description`` as a ``<label for=...>`` tied to its input. The question is shown above
+#: the input (with its help), so that label is kept for assistive technology only.
+NAMED = "hls-named"
+_CSS = (
+    "<style>"
+    f".{NAMED} > .widget-label, .{NAMED} > .jupyter-widget-label {{"
+    "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;"
+    "clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;border:0}"
+    ".hls-count > .widget-label, .hls-count > .jupyter-widget-label {text-align:left}"
+    "</style>"
+)
+
+
+def _named(name: str) -> dict[str, Any]:
+    """The traits that give an input its accessible name (its question), drawn only for
+    screen readers: ``_w(W.Text, **_named("Title"))``."""
+    return {"description": name, "_dom_classes": (NAMED,)}
+
+
+def _bundle(widget: W.Widget, text: str) -> dict[str, Any]:
+    """What a notebook displays for ``widget``: its view, and a short plain-text line
+    (ipywidgets' own would first write out every widget inside it)."""
+    return {
+        "text/plain": text,
+        "application/vnd.jupyter.widget-view+json": {
+            "version_major": 2, "version_minor": 0, "model_id": widget.model_id,
+        },
+    }
+
+
+# ---------------------------------------------------------------------------
 # One control per widget kind
 # ---------------------------------------------------------------------------
 
@@ -280,8 +343,9 @@ class TextControl(Control):
     }
 
     def build(self) -> W.Widget:
-        self.input = self._watch(W.Text(
-            placeholder=self.PLACEHOLDERS.get(self.meta.widget, ""), layout=W.Layout(**_WIDE),
+        self.input = self._watch(_w(
+            W.Text, placeholder=self.PLACEHOLDERS.get(self.meta.widget, ""),
+            layout=_layout(**_WIDE), **_named(self.meta.label),
         ))
         return self.input
 
@@ -302,15 +366,16 @@ class TextControl(Control):
 
 class LongTextControl(TextControl):
     def build(self) -> W.Widget:
-        self.input = self._watch(W.Textarea(
-            rows=4, continuous_update=False, layout=W.Layout(height="6.5em", **_WIDE),
+        self.input = self._watch(_w(
+            W.Textarea, rows=4, continuous_update=False,
+            layout=_layout(height="6.5em", **_WIDE), **_named(self.meta.label),
         ))
         return self.input
 
 
 class DateControl(Control):
     def build(self) -> W.Widget:
-        self.input = self._watch(W.DatePicker(value=None))
+        self.input = self._watch(_w(W.DatePicker, value=None, **_named(self.meta.label)))
         return self.input
 
     def read(self) -> tuple[Any, str | None]:
@@ -328,7 +393,8 @@ class ChoiceControl(Control):
         options = [(label, value) for value, label in (self.meta.choices or {}).items()]
         if self.nullable or self.default() is _SKIP:
             options.insert(0, (BLANK_LABEL, ""))
-        self.input = self._watch(W.Dropdown(options=options, layout=W.Layout(width="auto")))
+        self.input = self._watch(_w(W.Dropdown, options=options, layout=_layout(width="auto"),
+                                    **_named(self.meta.label)))
         return self.input
 
     def read(self) -> tuple[Any, str | None]:
@@ -353,8 +419,8 @@ class YesPartlyNoControl(Control):
         options = [(label, value) for value, label in (self.meta.choices or {}).items()]
         if self.nullable:
             options.append((NOT_ANSWERED, ""))
-        self.input = self._watch(W.ToggleButtons(
-            options=options, index=None, style={"button_width": "auto"},
+        self.input = self._watch(_w(
+            W.ToggleButtons, options=options, index=None, style={"button_width": "auto"},
         ))
         return self.input
 
@@ -380,9 +446,11 @@ class CheckboxesControl(Control):
     def build(self) -> W.Widget:
         self.boxes: dict[Any, W.Checkbox] = {}
         self.ticked: set[Any] = set()
-        self._box_layout = W.Layout(width="auto", margin="0 1.5em 0 0")  # shared by all
-        self.box = W.Box(layout=W.Layout(display="flex", flex_flow="row wrap"))
+        self.box: W.Box | None
+        self.box = None
         self._make_boxes([(label, value) for value, label in (self.meta.choices or {}).items()])
+        self.box = _w(W.Box, children=tuple(self.boxes.values()),
+                      layout=_layout(display="flex", flex_flow="row wrap"))
         return self.box
 
     def _make_boxes(self, options: list[tuple[str, Any]]) -> None:
@@ -393,8 +461,8 @@ class CheckboxesControl(Control):
         for label, value in options:
             cb = old.pop(value, None)
             if cb is None:
-                cb = self._watch(W.Checkbox(value=False, description=label, indent=False,
-                                            layout=self._box_layout))
+                cb = self._watch(_w(W.Checkbox, value=False, description=label, indent=False,
+                                    layout=_layout(width="auto", margin="0 1.5em 0 0")))
                 cb.observe(lambda change, v=value: self._tick(v, change["new"]), names="value")
             elif cb.description != label:
                 cb.description = label
@@ -404,7 +472,7 @@ class CheckboxesControl(Control):
             cb.close()
         self.boxes = boxes
         children = tuple(boxes.values())
-        if children != tuple(self.box.children):
+        if self.box is not None and children != tuple(self.box.children):
             self.box.children = children
 
     def _tick(self, value: Any, on: bool) -> None:
@@ -430,15 +498,15 @@ class ScoreControl(Control):
         lo = int(self.meta.minimum if self.meta.minimum is not None else 0)
         hi = int(self.meta.maximum if self.meta.maximum is not None else 10)
         self.middle = (lo + hi) // 2
-        self.input = self._watch(W.IntSlider(
-            value=self.middle, min=lo, max=hi, step=1, continuous_update=False,
-            layout=W.Layout(width="100%", max_width="30em"),
+        self.input = self._watch(_w(
+            W.IntSlider, value=self.middle, min=lo, max=hi, step=1, continuous_update=False,
+            layout=_layout(width="100%", max_width="30em"),
         ))
         self.input.observe(self._touched, names="value")
-        self.hint = W.HTML(layout=W.Layout(margin="0 0 0 0.5em"))
+        self.hint = _w(W.HTML, layout=_layout(margin="0 0 0 0.5em"))
         self.touched = False
         self.confirmed = False
-        return W.HBox([self.input, self.hint])
+        return _w(W.HBox, children=[self.input, self.hint])
 
     def _touched(self, _change: Any) -> None:
         if not self._quiet:
@@ -482,7 +550,8 @@ class NumberControl(Control):
         hint = "a whole number" if self.meta.widget == "integer" else "a number"
         if not self.meta.required:
             hint += ", or leave empty"
-        self.input = self._watch(W.Text(placeholder=hint, layout=W.Layout(width="16em")))
+        self.input = self._watch(_w(W.Text, placeholder=hint, layout=_layout(width="16em"),
+                                    **_named(self.meta.label)))
         return self.input
 
     def read(self) -> tuple[Any, str | None]:
@@ -513,8 +582,13 @@ class NumberControl(Control):
 
 
 class FlagControl(Control):
+    """A tick box named by its question, which stands beside it (its help goes under it)."""
+
     def build(self) -> W.Widget:
-        self.input = self._watch(W.Checkbox(value=False, description="Yes", indent=False))
+        self.input = self._watch(_w(
+            W.Checkbox, value=False, description=f"<b>{_esc(self.meta.label)}</b>",
+            description_allow_html=True, indent=False,
+        ))
         return self.input
 
     def read(self) -> tuple[Any, str | None]:
@@ -529,14 +603,12 @@ class CountsControl(Control):
 
     def build(self) -> W.Widget:
         self.inputs: dict[str, W.IntText] = {}
-        rows = []
         for value, label in (self.meta.choices or {}).items():
-            box = self._watch(W.IntText(value=0, layout=W.Layout(width="6em")))
-            self.inputs[value] = box
-            rows.append(W.HBox([
-                W.HTML(_esc(label), layout=W.Layout(width="16em")), box,
-            ]))
-        return W.VBox(rows)
+            self.inputs[value] = self._watch(_w(
+                W.IntText, value=0, description=label, _dom_classes=("hls-count",),
+                style={"description_width": "16em"}, layout=_layout(width="22.5em"),
+            ))
+        return _w(W.VBox, children=list(self.inputs.values()))
 
     def read(self) -> tuple[Any, str | None]:
         return {key: int(box.value or 0) for key, box in self.inputs.items()}, None
@@ -553,11 +625,12 @@ class LinkControl(Control):
     """A drop-down of the place's current records of the linked kind: '#id summary'."""
 
     def build(self) -> W.Widget:
-        self.input = self._watch(W.Dropdown(
-            options=[(BLANK_LABEL, "")], layout=W.Layout(width="auto", max_width="46em"),
+        self.input = self._watch(_w(
+            W.Dropdown, options=[(BLANK_LABEL, "")],
+            layout=_layout(width="auto", max_width="46em"), **_named(self.meta.label),
         ))
-        self.note = W.HTML(layout=W.Layout(display=_HIDDEN))
-        return W.VBox([self.input, self.note])
+        self.note = _w(W.HTML, layout=W.Layout(display=_HIDDEN))  # shown and hidden
+        return _w(W.VBox, children=[self.input, self.note])
 
     options: list[tuple[str, int]] | None = None  # the place's records, as last read
 
@@ -614,10 +687,9 @@ class LinksControl(CheckboxesControl):
     def build(self) -> W.Widget:
         self.boxes = {}
         self.ticked = set()
-        self._box_layout = W.Layout(width="auto", margin="0 1.5em 0 0")
-        self.box = W.VBox(layout=W.Layout(max_height="12em", overflow="auto"))
-        self.note = W.HTML(layout=W.Layout(display=_HIDDEN))
-        return W.VBox([self.box, self.note])
+        self.box = _w(W.VBox, layout=_layout(max_height="12em", overflow="auto"))
+        self.note = _w(W.HTML, layout=W.Layout(display=_HIDDEN))  # shown and hidden
+        return _w(W.VBox, children=[self.box, self.note])
 
     options: list[tuple[str, int]] | None = None  # the place's records, as last read
 
@@ -678,7 +750,12 @@ CONTROLS: dict[str, type[Control]] = {
 
 
 class FieldRow:
-    """One question: label (and 'required'), the help prompt, the control, its message."""
+    """One question: label (and 'required'), the help prompt, the control, its message.
+
+    The label and help are shown above the control (a tick box: its label beside it, its
+    help under it); the control's input carries the label as its accessible name. The
+    message widget is made when there is first something to say.
+    """
 
     def __init__(self, meta: Any, control: Control) -> None:
         self.meta = meta
@@ -687,23 +764,27 @@ class FieldRow:
             ' <span style="color:#a30000;font-size:0.85em">(required)</span>'
             if meta.required else ""
         )
-        self.label = W.HTML(
-            f"<b>{_esc(meta.label)}</b>{required}"
-            + (f'<div style="{_HELP_STYLE}">{_esc(meta.help)}</div>' if meta.help else "")
-        )
-        self.message = W.HTML(layout=W.Layout(display=_HIDDEN))
+        help_html = f'<div style="{_HELP_STYLE}">{_esc(meta.help)}</div>' if meta.help else ""
+        children: list[W.Widget]
+        if isinstance(control, FlagControl):
+            self.label = _w(W.HTML, value=required + help_html)
+            children = [control.widget, self.label]
+        else:
+            self.label = _w(W.HTML, value=f"<b>{_esc(meta.label)}</b>{required}{help_html}")
+            children = [self.label, control.widget]
+        self.message: W.HTML | None = None
         self.text = ""
-        self.widget = W.VBox(
-            [self.label, control.widget, self.message],
-            layout=W.Layout(margin="0 0 0.9em 0"),
-        )
+        self.widget = _w(W.VBox, children=children, layout=_layout(margin="0 0 0.9em 0"))
 
     def show_message(self, text: str) -> None:
         self.text = text
         if text:
+            if self.message is None:
+                self.message = _w(W.HTML, layout=W.Layout())  # its own: shown and hidden
+                self.widget.children = (*self.widget.children, self.message)
             self.message.value = f'<div style="{_ERROR_STYLE}">&#9888; {_esc(text)}</div>'
             self.message.layout.display = ""
-        else:
+        elif self.message is not None:
             self.message.value = ""
             self.message.layout.display = _HIDDEN
 
@@ -769,24 +850,27 @@ class RecordForm:
             self.fields[meta.name] = FieldRow(meta, control)
         self.controls: dict[str, Control] = {n: r.control for n, r in self.fields.items()}
 
-        self.heading = W.HTML()
+        self.heading = _w(W.HTML, value=self._heading_html())
         saved_as = (
             f" Saved as: {_esc(Part.labels()[self.role])} (your part of the system)."
             if self.role else ""
         )
-        self.intro = W.HTML(
-            f'<div style="{_HELP_STYLE}">Only questions marked (required) must be answered '
-            "now; the rest can be added later. Nothing is saved until you press Submit."
-            f"{saved_as}</div>"
+        self.intro = _w(
+            W.HTML,
+            value=f'{_CSS}<div style="{_HELP_STYLE}">Only questions marked (required) must be '
+            "answered now; the rest can be added later. Nothing is saved until you press "
+            f"Submit.{saved_as}</div>",
         )
-        self.summary = W.HTML(layout=W.Layout(display=_HIDDEN))
-        self.result = W.HTML(layout=W.Layout(display=_HIDDEN))
-        self.submit_button = W.Button(
-            description="Submit", button_style="primary", icon="check",
+        # These two are shown and hidden: each has its own layout.
+        self.summary = _w(W.HTML, layout=W.Layout(display=_HIDDEN))
+        self.result = _w(W.HTML, layout=W.Layout(display=_HIDDEN))
+        self.submit_button = _w(
+            W.Button, description="Submit", button_style="primary", icon="check",
             tooltip="Check the answers and save them",
         )
-        self.new_button = W.Button(
-            description="New", tooltip="Start again with an empty form (nothing is saved)",
+        self.new_button = _w(
+            W.Button, description="New",
+            tooltip="Start again with an empty form (nothing is saved)",
         )
         self.submit_button.on_click(lambda _b: self.submit())
         self.new_button.on_click(lambda _b: self.new())
@@ -798,8 +882,9 @@ class RecordForm:
         body: list[W.Widget] = [self.fields[m.name].widget for m in metas
                                 if m.name not in folded]
         if folded:
-            self.more = W.Accordion(
-                children=[W.VBox([self.fields[n].widget for n in folded])],
+            self.more = _w(
+                W.Accordion,
+                children=[_w(W.VBox, children=[self.fields[n].widget for n in folded])],
                 titles=(f"More questions ({len(folded)}, optional)",),
                 selected_index=None,
             )
@@ -809,14 +894,14 @@ class RecordForm:
         self.records: RecordList | None = None
         parts: list[W.Widget] = [
             self.heading, self.intro, self.summary, *body,
-            W.HBox([self.submit_button, self.new_button]), self.result,
+            _w(W.HBox, children=[self.submit_button, self.new_button]), self.result,
         ]
         if with_list:
             stored = self.model.stored_as
             self.records = RecordList(wb, stored or self.kind, place=place,
                                       form=None if stored else self, rows=rows)
             parts.append(self.records.widget)
-        self.widget = W.VBox(parts, layout=W.Layout(max_width="52em"))
+        self.widget = _w(W.VBox, children=parts, layout=_layout(max_width="52em"))
 
         self._refresh_links()
         self.new()
@@ -827,7 +912,7 @@ class RecordForm:
     # -- display -------------------------------------------------------------
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        return _bundle(self.widget, repr(self))
 
     def __repr__(self) -> str:
         return f"<RecordForm {self.kind} for {self.place}>"
@@ -1047,26 +1132,32 @@ class RecordForm:
             return None
         return int(rows[0]["id"]) if rows else None
 
-    def _set_heading(self) -> None:
+    def _heading_html(self) -> str:
         what = noun(self.kind)
         if self.editing is None:
             text = f"New {what}"
-            self.new_button.description = "New"
-            self.submit_button.description = "Submit"
         else:
             rid, version = self.editing
             text = (f"Changing {what} #{rid} (version {version}). Saving keeps the earlier "
                     "version too.")
+        return f"<h4 style='margin:0.3em 0'>{_esc(text)}</h4>"
+
+    def _set_heading(self) -> None:
+        if self.editing is None:
+            self.new_button.description = "New"
+            self.submit_button.description = "Submit"
+        else:
             self.new_button.description = (
                 "Cancel changes" if self.kind in ONE_PER_PLACE else "Cancel edit"
             )
             self.submit_button.description = "Save changes"
-        self.heading.value = f"<h4 style='margin:0.3em 0'>{_esc(text)}</h4>"
+        self.heading.value = self._heading_html()
 
     def _clear_messages(self) -> None:
         self.problems = {}
         for row in self.fields.values():
-            row.show_message("")
+            if row.text:
+                row.show_message("")
         self._set_status("")
 
     def _show_problems(self, problems: Mapping[str, str]) -> None:
@@ -1107,8 +1198,11 @@ class RecordForm:
 
     @staticmethod
     def _show(widget: W.HTML, value: str) -> None:
-        widget.value = value
-        widget.layout.display = "" if value else _HIDDEN
+        if widget.value != value:
+            widget.value = value
+        display = "" if value else _HIDDEN
+        if widget.layout.display != display:
+            widget.layout.display = display
 
 
 def _plain(exc: BaseException) -> str:
@@ -1176,35 +1270,42 @@ class RecordList:
         self.shown_rows: list[dict[str, Any]] = []
         self.matched = 0
         self.total = 0
+        self.problem = ""  # the database's problem, when the records cannot be read
+        self._read("")  # before the widgets, so that each is made as it is to be shown
 
-        self.heading = W.HTML(
-            f"<h4 style='margin:0.8em 0 0.3em 0'>What is recorded: "
-            f"{_esc(self.model.title_plural)}</h4>"
+        hidden = {"display": _HIDDEN} if self.anonymous else {}
+        self.heading = _w(
+            W.HTML, value=f"{_CSS}<h4 style='margin:0.8em 0 0.3em 0'>What is recorded: "
+            f"{_esc(self.model.title_plural)}</h4>",
         )
-        self.filter = W.Text(placeholder="Type a word to find a record",
-                             layout=W.Layout(width="100%", max_width="30em"))
-        self.table = W.HTML()
-        self.more_button = W.Button(description="Show more", icon="chevron-down")
-        self.edit_choice = W.Dropdown(options=[(BLANK_LABEL, "")],
-                                      layout=W.Layout(width="auto", max_width="30em"))
-        self.edit_button = W.Button(description="Edit", icon="pencil",
-                                    tooltip="Load this record into the form above to change it")
+        self.filter = _w(
+            W.Text, placeholder="Type a word to find a record",
+            layout=_layout(width="100%", max_width="30em", **hidden), **_named("Find a record"),
+        )
+        self.table = _w(W.HTML, value=self._table_html(""))
+        # Shown when there is more to show: its own layout.
+        self.more_button = _w(W.Button, description="Show more", icon="chevron-down",
+                              layout=W.Layout(display=self._more_display()))
+        self.edit_choice = _w(
+            W.Dropdown, options=self._edit_options(), description="Change a record:",
+            style={"description_width": "initial"},
+            layout=_layout(width="auto", max_width="36em"),
+        )
+        self.edit_button = _w(W.Button, description="Edit", icon="pencil",
+                              tooltip="Load this record into the form above to change it")
         self.filter.observe(lambda _c: self._filtered(), names="value")
         self.more_button.on_click(lambda _b: self.show_more())
         self.edit_button.on_click(lambda _b: self.edit_selected())
-        edit_row = W.HBox([W.HTML("Change a record:&nbsp;"), self.edit_choice,
-                           self.edit_button])
-        if self.anonymous or form is None:
-            edit_row.layout.display = _HIDDEN
-        if self.anonymous:
-            self.filter.layout.display = _HIDDEN
-            self.more_button.layout.display = _HIDDEN
-        self.widget = W.VBox([self.heading, self.filter, self.table, self.more_button, edit_row])
-        self.refresh()
+        edit_row = _w(
+            W.HBox, children=[self.edit_choice, self.edit_button],
+            layout=_layout(display=_HIDDEN) if self.anonymous or form is None else _layout(),
+        )
+        self.widget = _w(W.VBox, children=[self.heading, self.filter, self.table,
+                                           self.more_button, edit_row])
         _LIVE.add(self)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        return _bundle(self.widget, repr(self))
 
     def __repr__(self) -> str:
         return f"<RecordList {self.kind} for {self.place}>"
@@ -1220,18 +1321,22 @@ class RecordList:
     def refresh(self) -> None:
         """Read the records shown (the newest matching the filter) from the database, and
         redraw."""
+        self._read(self.filter.value)
+        self.render()
+
+    def _read(self, search: str) -> None:
         try:
             found = self.wb.listing(
                 self.kind, self.place, columns=self.columns,
-                search="" if self.anonymous else self.filter.value,
+                search="" if self.anonymous else search,
                 limit=0 if self.anonymous else self.limit,
             )
         except WorkbookError as exc:
             self.shown_rows, self.matched, self.total = [], 0, 0
-            self.table.value = f'<div style="{_ERROR_STYLE}">{_esc(_plain(exc))}</div>'
+            self.problem = _plain(exc)
             return
+        self.problem = ""
         self.shown_rows, self.matched, self.total = found.rows, found.matched, found.total
-        self.render()
 
     def _filtered(self) -> None:
         self.limit = self.page
@@ -1256,49 +1361,63 @@ class RecordList:
 
     def render(self) -> None:
         """Redraw the table from the rows already read."""
-        total = self.total
-        if self.anonymous:
-            what = noun(self.kind)
-            self.table.value = (
-                f"<p>{total} {_esc(what)}{'s' if total != 1 else ''} saved for this place. "
-                "They are anonymous, so they are shown only together, in the reports.</p>"
-            )
+        table = self._table_html(self.filter.value)
+        if self.table.value != table:
+            self.table.value = table
+        if self.problem or self.anonymous:
             return
-        shown = self.shown_rows
-        if not total:
-            self.table.value = "<p>Nothing recorded yet for this place.</p>"
-        elif not self.matched:
-            self.table.value = (
-                f"<p>None of the {total} records matches "
-                f"&lsquo;{_esc(self.filter.value)}&rsquo;.</p>"
-            )
-        else:
-            heads = ["#", *(self.metas[c].label for c in self.columns), "Saved", "By"]
-            th = "".join(
-                f'<th style="text-align:left;padding:2px 8px">{_esc(h)}</th>' for h in heads
-            )
-            body = "".join(
-                "<tr>" + "".join(
-                    f'<td style="padding:2px 8px;vertical-align:top">{_esc(c)}</td>'
-                    for c in self._cells(r)
-                ) + "</tr>"
-                for r in shown
-            )
-            note = f"<p style='{_HELP_STYLE}'>Showing {len(shown)} of {self.matched}" + (
-                f" (of {total} in all)" if self.matched != total else ""
-            ) + ", newest first.</p>"
-            self.table.value = (
-                f'<table style="border-collapse:collapse;font-size:0.9em"><thead><tr>{th}'
-                f"</tr></thead><tbody>{body}</tbody></table>{note}"
-            )
-        self.more_button.layout.display = "" if self.matched > len(shown) else _HIDDEN
-        options = [(record_label(self.kind, r), int(r["id"])) for r in shown]
+        more = self._more_display()
+        if self.more_button.layout.display != more:
+            self.more_button.layout.display = more
+        options = self._edit_options()
         current = self.edit_choice.value
-        options = [(BLANK_LABEL, ""), *options]
         if options != list(self.edit_choice.options):
             self.edit_choice.options = options
         if current in {v for _l, v in options}:
             self.edit_choice.value = current
+
+    def _more_display(self) -> str:
+        return "" if self.matched > len(self.shown_rows) else _HIDDEN
+
+    def _edit_options(self) -> list[tuple[str, Any]]:
+        return [(BLANK_LABEL, ""),
+                *((record_label(self.kind, r), int(r["id"])) for r in self.shown_rows)]
+
+    def _table_html(self, search: str) -> str:
+        """The table of the rows read (or what to say instead), escaped."""
+        total = self.total
+        if self.problem:
+            return f'<div style="{_ERROR_STYLE}">{_esc(self.problem)}</div>'
+        if self.anonymous:
+            what = noun(self.kind)
+            return (
+                f"<p>{total} {_esc(what)}{'s' if total != 1 else ''} saved for this place. "
+                "They are anonymous, so they are shown only together, in the reports.</p>"
+            )
+        shown = self.shown_rows
+        if not total:
+            return "<p>Nothing recorded yet for this place.</p>"
+        if not self.matched:
+            return (f"<p>None of the {total} records matches "
+                    f"&lsquo;{_esc(search)}&rsquo;.</p>")
+        heads = ["#", *(self.metas[c].label for c in self.columns), "Saved", "By"]
+        th = "".join(
+            f'<th style="text-align:left;padding:2px 8px">{_esc(h)}</th>' for h in heads
+        )
+        body = "".join(
+            "<tr>" + "".join(
+                f'<td style="padding:2px 8px;vertical-align:top">{_esc(c)}</td>'
+                for c in self._cells(r)
+            ) + "</tr>"
+            for r in shown
+        )
+        note = f"<p style='{_HELP_STYLE}'>Showing {len(shown)} of {self.matched}" + (
+            f" (of {total} in all)" if self.matched != total else ""
+        ) + ", newest first.</p>"
+        return (
+            f'<table style="border-collapse:collapse;font-size:0.9em"><thead><tr>{th}'
+            f"</tr></thead><tbody>{body}</tbody></table>{note}"
+        )
 
     def edit_selected(self) -> bool:
         """Load the record chosen in the Edit drop-down into the form."""

@@ -356,7 +356,8 @@ def today() -> dt.date:
 class Record(BaseModel):
     """Base of every record kind: strict about unknown fields, forgiving about spaces."""
 
-    model_config = ConfigDict(extra="forbid", use_enum_values=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", use_enum_values=True, validate_default=True,
+                              defer_build=True)  # built on first use: a light import
 
     kind: ClassVar[str]
     title_plural: ClassVar[str]

@@ -29,18 +29,16 @@ from it, so the cell metadata and this list cannot drift apart.
 
 from __future__ import annotations
 
+import contextlib
+import html
 import logging
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from . import analysis as an
-from . import forms, privacy
-from .analysis import missing as _missing
+from . import forms
 from .errors import WorkbookError
 from .model import (
     Cadence,
@@ -55,8 +53,13 @@ from .model import (
     YesPartlyNo,
     model_for,
 )
-from .privacy import escape as esc
 from .store import Workbook, check_place, open_workbook
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from . import analysis as an
+    from . import privacy
 
 __all__ = [
     "MIN_GROUP",
@@ -93,6 +96,36 @@ _STYLE = "max-width:52em;line-height:1.4"
 _NOTE = "color:#555;font-size:0.9em"
 _ERROR = "color:#a30000"
 _EXCERPT = 160
+
+
+# ---------------------------------------------------------------------------
+# pandas and the analysis, imported when the first summary is worked out
+# ---------------------------------------------------------------------------
+
+
+def _load_analysis() -> None:
+    """Import pandas, the analysis and privacy for the summaries (once).
+
+    A live stage notebook shows its forms without them: importing pandas alone takes
+    about a quarter of a second, and a summary is drawn after the notebook's cells have
+    run (see :class:`SectionView`).
+    """
+    global pd, an, privacy, _missing
+    import pandas as pd
+
+    from . import analysis as an
+    from . import privacy
+    from .analysis import missing as _missing
+
+
+def esc(value: Any) -> str:
+    """Escape text for HTML: :func:`hls_workbook.privacy.escape` (which a summary's values
+    go through), without importing pandas for plain text such as the stage's own lines."""
+    if isinstance(value, str):
+        return html.escape(value, quote=True)
+    from .privacy import escape
+
+    return escape(value)
 
 
 # ---------------------------------------------------------------------------
@@ -200,8 +233,8 @@ def _error_html(text: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-class Tables(Mapping[str, pd.DataFrame]):
-    """The current records of a place, by kind, each read from the database once."""
+class Tables(Mapping[str, Any]):
+    """The current records of a place, by kind (DataFrames), each read once when asked."""
 
     def __init__(self, wb: Workbook, place: str) -> None:
         self.wb = wb
@@ -907,6 +940,7 @@ def _summarise(spec: SectionSpec, wb: Workbook, place: str) -> tuple[str, frozen
     """The summary's HTML, and the record kinds it read (to know when to redraw it)."""
     tables = Tables(wb, place)
     try:
+        _load_analysis()
         body = spec.summarise(tables)
     except WorkbookError as exc:
         return _error_html(_plain(exc)), tables.read
@@ -925,12 +959,111 @@ def _plain(exc: BaseException) -> str:
     return str(text).strip() or type(exc).__name__
 
 
+#: How long the kernel must have been idle (no cell running) before summaries are drawn.
+IDLE_SECONDS = 0.15
+_PLACEHOLDER = _wrap('<h4 style="margin:0.4em 0">So far</h4>'
+                     + _note("Working out what is recorded so far…"))
+
+
+class _WhenIdle:
+    """Summaries to draw once the notebook's cells have run, one at a time.
+
+    In a kernel, a live section shows its form at once and its summary a moment later:
+    the summaries (pandas and the analysis) wait until no cell has run for
+    :data:`IDLE_SECONDS`, so a notebook run from top to bottom has every form ready
+    first. A cell that starts meanwhile goes first; a click on a form is handled between
+    two summaries. Outside a kernel (tests, scripts) a summary is drawn straight away.
+    """
+
+    def __init__(self) -> None:
+        self.waiting: dict[int, SectionView] = {}
+        self.timer: Any = None
+        self.hooked = False
+
+    def add(self, view: SectionView) -> None:
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop: not in a kernel
+            view.refresh()
+            return
+        self.waiting[id(view)] = view
+        self._hook()
+        self._arm(loop, IDLE_SECONDS)
+
+    def discard(self, view: SectionView) -> None:
+        self.waiting.pop(id(view), None)
+
+    def _hook(self) -> None:
+        if self.hooked:
+            return
+        self.hooked = True
+        try:
+            from IPython import get_ipython
+
+            shell = get_ipython()
+        except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+            shell = None
+        if shell is not None:
+            shell.events.register("pre_run_cell", self._cell_starts)
+            shell.events.register("post_run_cell", self._cell_ended)
+
+    def _arm(self, loop: Any, delay: float) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+        self.timer = loop.call_later(delay, self._draw_one) if self.waiting else None
+
+    def _cell_starts(self, *_args: Any) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def _cell_ended(self, *_args: Any) -> None:
+        import asyncio
+
+        if self.waiting:
+            with contextlib.suppress(RuntimeError):
+                self._arm(asyncio.get_running_loop(), IDLE_SECONDS)
+
+    def _draw_one(self) -> None:
+        import asyncio
+
+        self.timer = None
+        if not self.waiting:
+            return
+        view = self.waiting.pop(next(iter(self.waiting)))
+        try:
+            view.refresh()
+        finally:
+            if self.waiting:
+                self._arm(asyncio.get_running_loop(), 0)
+
+    def flush(self) -> None:
+        """Draw every waiting summary now."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        while self.waiting:
+            self.waiting.pop(next(iter(self.waiting))).refresh()
+
+
+_WHEN_IDLE = _WhenIdle()
+
+
+def draw_summaries() -> None:
+    """Draw now every live section's summary still waiting for the kernel to be idle."""
+    _WHEN_IDLE.flush()
+
+
 class SectionView:
     """A live section: the summary above the form.
 
-    The summary is worked out again whenever a form in this notebook saves a record of a
-    kind it reads (the forms tell every live view on the same workbook and place), and
-    when Refresh is pressed in a section without a form.
+    In a kernel the form is shown at once and the summary once the notebook's cells have
+    run (see :class:`_WhenIdle`); outside one, both straight away. The summary is worked
+    out again whenever a form in this notebook saves a record of a kind it reads (the
+    forms tell every live view on the same workbook and place), and when Refresh is
+    pressed in a section without a form.
     """
 
     def __init__(self, spec: SectionSpec, wb: Workbook, *, place: str,
@@ -941,24 +1074,24 @@ class SectionView:
         self.wb = wb
         self.place = place
         self._reads: frozenset[str] = frozenset()
-        self.summary = W.HTML()
-        self.refresh()
+        self.summary = forms._w(W.HTML, value=_PLACEHOLDER)
+        _WHEN_IDLE.add(self)
         parts: list[Any] = [self.summary]
         self.form: forms.RecordForm | None = None
         self.refresh_button: W.Button | None = None
         if spec.how:
-            parts.append(W.HTML(_wrap(_note(spec.how))))
+            parts.append(forms._w(W.HTML, value=_wrap(_note(spec.how))))
         if spec.kind is not None:
             self.form = forms.show(spec.kind, wb, place=place, role=role, interactive=True)
             parts.append(self.form.widget)
         else:
-            self.refresh_button = W.Button(
-                description="Refresh", icon="refresh",
+            self.refresh_button = forms._w(
+                W.Button, description="Refresh", icon="refresh",
                 tooltip="Work this out again from what is recorded now",
             )
             self.refresh_button.on_click(lambda _b: self.refresh())
             parts.append(self.refresh_button)
-        self.widget = W.VBox(parts)
+        self.widget = forms._w(W.VBox, children=parts)
         live = getattr(forms, "_LIVE", None)
         if live is not None:
             live.add(self)  # forms call store_changed(kind) after every save
@@ -967,14 +1100,17 @@ class SectionView:
 
     def refresh(self) -> None:
         """Work the summary out again from the database."""
+        _WHEN_IDLE.discard(self)
         self.summary.value, self._reads = _summarise(self.spec, self.wb, self.place)
 
     def store_changed(self, kind: str, ids: list[int] | None = None) -> None:
-        """Called by the forms after a save of `kind` on the same workbook and place."""
+        """Called by the forms after a save of `kind` on the same workbook and place: the
+        summary is worked out again (in a kernel, just after the save has been confirmed)."""
         if not self._reads or kind in self._reads:
-            self.refresh()
+            _WHEN_IDLE.add(self)
 
     def close(self) -> None:
+        _WHEN_IDLE.discard(self)
         live = getattr(forms, "_LIVE", None)
         if live is not None:
             live.discard(self)
@@ -985,7 +1121,7 @@ class SectionView:
                 widget.close()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        return forms._bundle(self.widget, repr(self))
 
     def __repr__(self) -> str:
         return f"<SectionView {self.spec.key} for {self.place}>"

@@ -57,6 +57,10 @@ EXPECTED_INPUT = {
     "score": W.IntSlider,
     "flag": W.Checkbox,
 }
+#: Widget kinds whose one input is named by the question's label (drawn for screen readers
+#: only, the question being shown above it). Tick boxes are named by what they say.
+NAMED_BY_LABEL = {"text", "period", "tags", "number", "integer", "long_text", "date",
+                  "choice", "link"}
 
 
 @pytest.mark.parametrize("kind", list(RECORD_KINDS))
@@ -68,11 +72,19 @@ def test_every_kind_gets_a_form(wb, kind):
         assert list(form.fields) == [m.name for m in metas]
         for meta in metas:
             row = form.fields[meta.name]
-            assert meta.label.split(" ")[0] in row.label.value  # (escaped) label
+            control = row.control
+            shown = (control.input.description if meta.widget == "flag"  # beside the box
+                     else row.label.value)
+            assert forms._esc(meta.label) in shown  # (escaped) label
             if meta.required:
                 assert "(required)" in row.label.value
-            assert row.message.layout.display == "none"  # hidden while empty
-            control = row.control
+            assert row.message is None  # made when there is something to say
+            if meta.widget in NAMED_BY_LABEL:  # the input's accessible name
+                assert control.input.description == meta.label, meta.name
+                assert forms.NAMED in control.input._dom_classes
+            if meta.widget == "counts":
+                assert {b.description for b in control.inputs.values()} == set(
+                    meta.choices.values())
             if meta.widget in EXPECTED_INPUT:
                 assert isinstance(control.input, EXPECTED_INPUT[meta.widget]), meta.name
             if meta.widget == "long_text":
@@ -274,7 +286,7 @@ def test_empty_required_text_and_future_date(wb, voice_form):
     story_msg = voice_form.fields["story"].message
     assert "is empty" in story_msg.value and story_msg.layout.display != "none"
     assert "in the future" in voice_form.fields["collected_on"].message.value
-    assert voice_form.fields["domain_of_change"].message.layout.display == "none"
+    assert voice_form.fields["domain_of_change"].message is None
     assert "2 things to fix before saving" in voice_form.summary.value
     assert voice_form.summary.layout.display != "none"
     # everything typed is still there

@@ -360,3 +360,70 @@ def test_a_section_can_be_named_by_its_record_kind(wb):
 def test_the_workbook_is_named_without_its_password():
     fake = types.SimpleNamespace(path=None, url="postgresql://team:s3cret@db.example/hls")
     assert "s3cret" not in stages._where(fake)
+
+
+# ---------------------------------------------------------------------------
+# A live stage in a real kernel: forms first, summaries once the cells have run
+# ---------------------------------------------------------------------------
+
+
+def test_stage_module_does_not_import_pandas():
+    code = ("import sys; from hls_workbook import stages; "
+            "print('pandas' in sys.modules, 'hls_workbook.analysis' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.notebook
+def test_live_summaries_are_drawn_once_the_cells_have_run(wb):
+    """In a kernel the forms come first: pandas is not even imported while the cells run.
+    The summaries follow as soon as the kernel is idle, and again after a save."""
+    from jupyter_client.manager import KernelManager
+
+    wb.add("partner", {"organisation": "Millbrook Library", "part": "public_service"},
+           place="testville")
+    km = KernelManager(kernel_name="python3")
+    km.start_kernel(cwd=str(ROOT), env={**os.environ, "HLS_WORKBOOK_HEADLESS": ""})
+    kc = km.client()
+    kc.start_channels()
+
+    def run(source: str) -> str:
+        texts: list[str] = []
+
+        def hook(msg: dict) -> None:
+            if msg["msg_type"] == "stream":
+                texts.append(msg["content"]["text"])
+
+        reply = kc.execute_interactive(source, timeout=120, output_hook=hook)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        return "".join(texts).strip()
+
+    try:
+        kc.wait_for_ready(timeout=120)
+        shown = run(f"import sys\nfrom hls_workbook import stages\n"
+                    f"stage = stages.open_stage({wb.location!r}, 'testville', 'charity')\n"
+                    "views = [stage.section(k) for k in ('partners', 'voices')]\n"
+                    "print(views[0].form is not None, 'pandas' in sys.modules, "
+                    "'Working out' in views[0].summary.value)")
+        assert shown == "True False True"  # forms built; no summary (nor pandas) yet
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            time.sleep(0.3)
+            drawn = run("print(all('Working out' not in v.summary.value for v in views))")
+            if drawn == "True":
+                break
+        assert drawn == "True", "the summaries were not drawn once the kernel was idle"
+        assert "Millbrook Library" in run("print(views[0].summary.value)")
+        # A save redraws the summary, just after the save is confirmed.
+        run("f = views[0].form\n"
+            "f.controls['organisation'].input.value = 'Tea and Talk'\n"
+            "f.controls['part'].input.value = 'community_group'\n"
+            "assert f.submit() is not None, f.status_text")
+        deadline = time.monotonic() + 30
+        while "Tea and Talk" not in (text := run("print(views[0].summary.value)")):
+            assert time.monotonic() < deadline, text
+            time.sleep(0.3)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
