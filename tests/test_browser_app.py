@@ -1,9 +1,10 @@
 """App mode in a real browser: `hls-workbook app` serves a stage notebook with Voila.
 
 The command starts Voila on 127.0.0.1 with a temporary workbook. The page shows guidance,
-forms and summaries, but no code and nothing to edit; a form filled in the browser is saved
-in the database; a bad value gets its message beside the field; two browser tabs (two
-kernels) saving at once lose nothing; and the page asks nothing of the internet.
+forms and summaries, but no code and nothing to edit; every input is named by its question
+for screen readers; a form filled in the browser is saved in the database; a bad value gets
+its message beside the field; two browser tabs (two kernels) saving at once lose nothing;
+and the page asks nothing of the internet.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from .browser_forms import (
+    assert_inputs_named,
+    axe_unnamed,
     choose,
     field,
     form,
@@ -29,6 +32,7 @@ from .browser_forms import (
     wait_saved_after,
 )
 from .browser_helpers import (  # noqa: F401 - `browser` is a fixture
+    AXE_JS,
     SCREENSHOTS,
     browser,
     free_port,
@@ -101,6 +105,11 @@ def test_app_shows_no_code_and_saves_a_form(browser, app):  # noqa: F811
         assert page.get_by_text("Saves will say they came from: Community group").is_visible()
         full_screenshot(page, SCREENSHOTS / "app_1_getting_started.png",
                         scroller="#rendered_cells")
+        # Every input is named by its question, for screen readers (see browser_forms).
+        assert assert_inputs_named(page, "1_getting_started") >= 10
+        if AXE_JS.exists():
+            unnamed = axe_unnamed(page, AXE_JS)
+            assert not unnamed, "\n".join(unnamed[:10])
 
         f = form(page, "New partner")
         f.scroll_into_view_if_needed()

@@ -22,12 +22,15 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from .browser_forms import (
+    assert_inputs_named,
+    axe_unnamed,
     choose,
     field,
     form,
@@ -41,6 +44,7 @@ from .browser_forms import (
     wait_saved_after,
 )
 from .browser_helpers import (  # noqa: F401 - `browser` is a fixture
+    AXE_JS,
     ROOT,
     SCREENSHOTS,
     browser,
@@ -196,6 +200,20 @@ def run_all(page) -> None:
         raise AssertionError(f"not every cell ran; prompts: {prompts}") from None
 
 
+def inputs_are_named(page, stage: str) -> None:
+    """Every input of the notebook's forms has its question as its accessible name (the
+    browser's accessibility tree), and axe-core finds no unnamed input, drop-down or
+    button (docs: tests/browser_forms.py)."""
+    checked = assert_inputs_named(page, stage)
+    assert checked >= 10, f"only {checked} inputs were found to check in {stage}"
+    if AXE_JS.exists():
+        unnamed = axe_unnamed(page, AXE_JS)
+        assert not unnamed, "\n".join(unnamed[:10])
+    else:
+        warnings.warn("axe-core is not in tools/node_modules: its naming rules were not run "
+                      "(bash scripts/system-deps)", stacklevel=2)
+
+
 def no_errors_shown(page) -> None:
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
                           " .jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
@@ -221,6 +239,7 @@ def test_stage_1_partner(page, lab):
     no_errors_shown(page)
     full_screenshot(page, SCREENSHOTS / "lab_1_getting_started.png",
                     scroller=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer")
+    inputs_are_named(page, "1_getting_started")
     f = form(page, "New partner")
     f.scroll_into_view_if_needed()
     type_text(f, "Organisation or group", "Riverside Tenants' Group")
@@ -248,6 +267,7 @@ def test_stage_2_experiment(page, lab):
     no_errors_shown(page)
     full_screenshot(page, SCREENSHOTS / "lab_2_experimentation.png",
                     scroller=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer")
+    inputs_are_named(page, "2_experimentation")
     f = form(page, "New experiment")
     f.scroll_into_view_if_needed()
     type_text(f, "Name of the experiment", "Drop-in at the library")
@@ -269,6 +289,7 @@ def test_stage_3_learning(page, lab):
     no_errors_shown(page)
     full_screenshot(page, SCREENSHOTS / "lab_3_learning.png",
                     scroller=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer")
+    inputs_are_named(page, "3_learning")
     f = form(page, "New piece of learning")
     f.scroll_into_view_if_needed()
     choose(f, "Kind of learning", "Disappointment")
@@ -289,6 +310,7 @@ def test_stage_4_pulse_round_with_a_score(page, lab):
     no_errors_shown(page)
     full_screenshot(page, SCREENSHOTS / "lab_4_relationships_and_support.png",
                     scroller=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer")
+    inputs_are_named(page, "4_relationships_and_support")
     f = form(page, "New pulse round")
     f.scroll_into_view_if_needed()
     choose(f, "Your part of the system", "Charity")
