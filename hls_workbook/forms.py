@@ -219,8 +219,8 @@ _SHARED: dict[tuple[Any, ...], W.Widget] = {}
 
 
 def _shared(cls: type[W.Widget], **traits: Any) -> W.Widget:
-    """One Layout (or style) per set of traits, shared. Never change it: give a widget that
-    is shown and hidden its own ``W.Layout()``."""
+    """One Layout (or style) per set of traits, shared. Never change it: show or hide a
+    widget with :func:`_show_if`, which gives it another shared layout."""
     key = (cls, *sorted(traits.items()))
     found = _SHARED.get(key)
     if found is None or found.comm is None:  # made, or closed, in another kernel session
@@ -230,6 +230,18 @@ def _shared(cls: type[W.Widget], **traits: Any) -> W.Widget:
 
 def _layout(**traits: Any) -> W.Layout:
     return _shared(W.Layout, **traits)
+
+
+def _shown(shown: bool) -> W.Layout:
+    """The shared layout of a widget that is shown, or hidden."""
+    return _layout() if shown else _layout(display=_HIDDEN)
+
+
+def _show_if(widget: W.Widget, shown: bool) -> None:
+    """Show or hide a widget (by giving it the other shared layout: one message)."""
+    layout = _shown(shown)
+    if widget.layout is not layout:
+        widget.layout = layout
 
 
 def _w(cls: type[W.Widget], *, style: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
@@ -629,7 +641,7 @@ class LinkControl(Control):
             W.Dropdown, options=[(BLANK_LABEL, "")],
             layout=_layout(width="auto", max_width="46em"), **_named(self.meta.label),
         ))
-        self.note = _w(W.HTML, layout=W.Layout(display=_HIDDEN))  # shown and hidden
+        self.note = _w(W.HTML, layout=_shown(False))
         return _w(W.VBox, children=[self.input, self.note])
 
     options: list[tuple[str, int]] | None = None  # the place's records, as last read
@@ -645,14 +657,14 @@ class LinkControl(Control):
             self._set_options(options)
         if options:
             self.note.value = ""
-            self.note.layout.display = _HIDDEN
+            _show_if(self.note, False)
         else:
             what = model_for(self.meta.link).title_plural.lower()
             self.note.value = (
                 f'<span style="{_HELP_STYLE}">Nothing recorded in {_esc(what)} for this place '
                 "yet: add one first, then come back.</span>"
             )
-            self.note.layout.display = ""
+            _show_if(self.note, True)
 
     def _set_options(self, options: list[tuple[str, int]]) -> None:
         current = self.input.value
@@ -688,7 +700,7 @@ class LinksControl(CheckboxesControl):
         self.boxes = {}
         self.ticked = set()
         self.box = _w(W.VBox, layout=_layout(max_height="12em", overflow="auto"))
-        self.note = _w(W.HTML, layout=W.Layout(display=_HIDDEN))  # shown and hidden
+        self.note = _w(W.HTML, layout=_shown(False))
         return _w(W.VBox, children=[self.box, self.note])
 
     options: list[tuple[str, int]] | None = None  # the place's records, as last read
@@ -707,14 +719,14 @@ class LinksControl(CheckboxesControl):
         self._make_boxes(options)
         self.set(chosen)
         if options:
-            self.note.layout.display = _HIDDEN
+            _show_if(self.note, False)
         else:
             what = model_for(self.meta.link).title_plural.lower()
             self.note.value = (
                 f'<span style="{_HELP_STYLE}">Nothing recorded in {_esc(what)} for this place '
                 "yet.</span>"
             )
-            self.note.layout.display = ""
+            _show_if(self.note, True)
 
     def read(self) -> tuple[Any, str | None]:
         return [int(v) for v in self.boxes if v in self.ticked], None
@@ -780,13 +792,13 @@ class FieldRow:
         self.text = text
         if text:
             if self.message is None:
-                self.message = _w(W.HTML, layout=W.Layout())  # its own: shown and hidden
+                self.message = _w(W.HTML)
                 self.widget.children = (*self.widget.children, self.message)
             self.message.value = f'<div style="{_ERROR_STYLE}">&#9888; {_esc(text)}</div>'
-            self.message.layout.display = ""
+            _show_if(self.message, True)
         elif self.message is not None:
             self.message.value = ""
-            self.message.layout.display = _HIDDEN
+            _show_if(self.message, False)
 
 
 # ---------------------------------------------------------------------------
@@ -812,7 +824,8 @@ class RecordForm:
 
     ``form.widget`` is the box to display (a notebook shows it when the form is the last
     line of a cell). Submit validates and saves one record for ``place``; ``role`` (a
-    part of the system, never a name) is stored as ``recorded_by``.
+    part of the system, never a name) is stored as ``recorded_by``. ``above``: widgets
+    shown in the same box, above the form (a stage section's summary).
     """
 
     def __init__(
@@ -825,6 +838,7 @@ class RecordForm:
         with_list: bool = True,
         rows: int = SHOWN_ROWS,
         fold_optional: bool = True,
+        above: Iterable[W.Widget] = (),
     ) -> None:
         self.wb = wb
         self.model: type[Record] = model_for(kind)
@@ -850,20 +864,19 @@ class RecordForm:
             self.fields[meta.name] = FieldRow(meta, control)
         self.controls: dict[str, Control] = {n: r.control for n, r in self.fields.items()}
 
-        self.heading = _w(W.HTML, value=self._heading_html())
         saved_as = (
             f" Saved as: {_esc(Part.labels()[self.role])} (your part of the system)."
             if self.role else ""
         )
-        self.intro = _w(
-            W.HTML,
-            value=f'{_CSS}<div style="{_HELP_STYLE}">Only questions marked (required) must be '
+        self._intro = (
+            f'{_CSS}<div style="{_HELP_STYLE}">Only questions marked (required) must be '
             "answered now; the rest can be added later. Nothing is saved until you press "
-            f"Submit.{saved_as}</div>",
+            f"Submit.{saved_as}</div>"
         )
-        # These two are shown and hidden: each has its own layout.
-        self.summary = _w(W.HTML, layout=W.Layout(display=_HIDDEN))
-        self.result = _w(W.HTML, layout=W.Layout(display=_HIDDEN))
+        #: the heading ("New partner") and the note under it, in one widget
+        self.heading = self.intro = _w(W.HTML, value=self._heading_html())
+        self.summary = _w(W.HTML, layout=_shown(False))  # shown when there is news
+        self.result = _w(W.HTML, layout=_shown(False))
         self.submit_button = _w(
             W.Button, description="Submit", button_style="primary", icon="check",
             tooltip="Check the answers and save them",
@@ -893,7 +906,7 @@ class RecordForm:
 
         self.records: RecordList | None = None
         parts: list[W.Widget] = [
-            self.heading, self.intro, self.summary, *body,
+            *above, self.heading, self.summary, *body,
             _w(W.HBox, children=[self.submit_button, self.new_button]), self.result,
         ]
         if with_list:
@@ -1140,7 +1153,7 @@ class RecordForm:
             rid, version = self.editing
             text = (f"Changing {what} #{rid} (version {version}). Saving keeps the earlier "
                     "version too.")
-        return f"<h4 style='margin:0.3em 0'>{_esc(text)}</h4>"
+        return f"<h4 style='margin:0.3em 0'>{_esc(text)}</h4>{self._intro}"
 
     def _set_heading(self) -> None:
         if self.editing is None:
@@ -1200,9 +1213,7 @@ class RecordForm:
     def _show(widget: W.HTML, value: str) -> None:
         if widget.value != value:
             widget.value = value
-        display = "" if value else _HIDDEN
-        if widget.layout.display != display:
-            widget.layout.display = display
+        _show_if(widget, bool(value))
 
 
 def _plain(exc: BaseException) -> str:
@@ -1283,9 +1294,8 @@ class RecordList:
             layout=_layout(width="100%", max_width="30em", **hidden), **_named("Find a record"),
         )
         self.table = _w(W.HTML, value=self._table_html(""))
-        # Shown when there is more to show: its own layout.
         self.more_button = _w(W.Button, description="Show more", icon="chevron-down",
-                              layout=W.Layout(display=self._more_display()))
+                              layout=_shown(self._more()))
         self.edit_choice = _w(
             W.Dropdown, options=self._edit_options(), description="Change a record:",
             style={"description_width": "initial"},
@@ -1366,9 +1376,7 @@ class RecordList:
             self.table.value = table
         if self.problem or self.anonymous:
             return
-        more = self._more_display()
-        if self.more_button.layout.display != more:
-            self.more_button.layout.display = more
+        _show_if(self.more_button, self._more())
         options = self._edit_options()
         current = self.edit_choice.value
         if options != list(self.edit_choice.options):
@@ -1376,8 +1384,9 @@ class RecordList:
         if current in {v for _l, v in options}:
             self.edit_choice.value = current
 
-    def _more_display(self) -> str:
-        return "" if self.matched > len(self.shown_rows) else _HIDDEN
+    def _more(self) -> bool:
+        """Whether there are more records matching than shown."""
+        return self.matched > len(self.shown_rows)
 
     def _edit_options(self) -> list[tuple[str, Any]]:
         return [(BLANK_LABEL, ""),

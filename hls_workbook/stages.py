@@ -1081,9 +1081,10 @@ class SectionView:
         self.refresh_button: W.Button | None = None
         if spec.how:
             parts.append(forms._w(W.HTML, value=_wrap(_note(spec.how))))
-        if spec.kind is not None:
-            self.form = forms.show(spec.kind, wb, place=place, role=role, interactive=True)
-            parts.append(self.form.widget)
+        if spec.kind is not None:  # one box: the summary above the form
+            self.form = forms.show(spec.kind, wb, place=place, role=role, interactive=True,
+                                   above=parts)
+            self.widget = self.form.widget
         else:
             self.refresh_button = forms._w(
                 W.Button, description="Refresh", icon="refresh",
@@ -1091,7 +1092,7 @@ class SectionView:
             )
             self.refresh_button.on_click(lambda _b: self.refresh())
             parts.append(self.refresh_button)
-        self.widget = forms._w(W.VBox, children=parts)
+            self.widget = forms._w(W.VBox, children=parts)
         live = getattr(forms, "_LIVE", None)
         if live is not None:
             live.add(self)  # forms call store_changed(kind) after every save

@@ -112,6 +112,26 @@ def test_every_kind_gets_a_form(wb, kind):
         form.close()
 
 
+def test_a_form_is_light_and_shared_layouts_never_change(wb, monkeypatch):
+    """A form is a few widgets per question (each is a message to the browser): layouts
+    and styles are shared, a message widget is made when there is something to say."""
+    forms.RecordForm(wb, "voice", place=PLACE).close()  # the shared layouts, made once
+    opened = []
+    real = W.Widget.open
+    monkeypatch.setattr(W.Widget, "open", lambda self: opened.append(self) or real(self))
+    form = forms.RecordForm(wb, "voice", place=PLACE, role="charity")
+    try:
+        fields = len(form.fields)
+        assert len(opened) <= 3 * fields + 25, len(opened)
+        assert not [w for w in opened if isinstance(w, W.Layout)]  # all shared
+        form.submit_button.click()  # problems shown, then cleared
+        form.new_button.click()
+        assert forms._layout().display is None
+        assert forms._layout(display="none").display == "none"
+    finally:
+        form.close()
+
+
 def test_import_is_light():
     code = (
         "import sys, hls_workbook.forms; "
