@@ -599,7 +599,7 @@ class FlagControl(Control):
     def build(self) -> W.Widget:
         self.input = self._watch(_w(
             W.Checkbox, value=False, description=f"<b>{_esc(self.meta.label)}</b>",
-            description_allow_html=True, indent=False,
+            description_allow_html=True, indent=False, layout=_layout(margin=_GAP),
         ))
         return self.input
 
@@ -761,12 +761,18 @@ CONTROLS: dict[str, type[Control]] = {
 }
 
 
+#: The space above each question.
+_GAP = "0.9em 2px 2px 2px"
+
+
 class FieldRow:
     """One question: label (and 'required'), the help prompt, the control, its message.
 
     The label and help are shown above the control (a tick box: its label beside it, its
-    help under it); the control's input carries the label as its accessible name. The
-    message widget is made when there is first something to say.
+    help under it); the control's input carries the label as its accessible name. A row's
+    widgets go straight into the form's box (``widgets``; a box of their own would be one
+    more widget per question); the message widget is made when there is first something
+    to say, and put just after them.
     """
 
     def __init__(self, meta: Any, control: Control) -> None:
@@ -777,23 +783,27 @@ class FieldRow:
             if meta.required else ""
         )
         help_html = f'<div style="{_HELP_STYLE}">{_esc(meta.help)}</div>' if meta.help else ""
-        children: list[W.Widget]
-        if isinstance(control, FlagControl):
+        if isinstance(control, FlagControl):  # the tick box has the space above it
             self.label = _w(W.HTML, value=required + help_html)
-            children = [control.widget, self.label]
+            self.widgets: list[W.Widget] = [control.widget, self.label]
         else:
-            self.label = _w(W.HTML, value=f"<b>{_esc(meta.label)}</b>{required}{help_html}")
-            children = [self.label, control.widget]
+            self.label = _w(W.HTML, value=f"<b>{_esc(meta.label)}</b>{required}{help_html}",
+                            layout=_layout(margin=_GAP))
+            self.widgets = [self.label, control.widget]
+        self.box: W.Box | None = None  # the form's box holding the row, set by the form
         self.message: W.HTML | None = None
         self.text = ""
-        self.widget = _w(W.VBox, children=children, layout=_layout(margin="0 0 0.9em 0"))
 
     def show_message(self, text: str) -> None:
         self.text = text
         if text:
             if self.message is None:
                 self.message = _w(W.HTML)
-                self.widget.children = (*self.widget.children, self.message)
+                if self.box is not None:
+                    children = list(self.box.children)
+                    children.insert(children.index(self.widgets[-1]) + 1, self.message)
+                    self.box.children = tuple(children)
+                self.widgets.append(self.message)
             self.message.value = f'<div style="{_ERROR_STYLE}">&#9888; {_esc(text)}</div>'
             _show_if(self.message, True)
         elif self.message is not None:
@@ -892,14 +902,16 @@ class RecordForm:
         if not fold_optional or len(folded) <= 4:
             folded = []
         self.more: W.Accordion | None = None
-        body: list[W.Widget] = [self.fields[m.name].widget for m in metas
-                                if m.name not in folded]
+        body: list[W.Widget] = [w for m in metas if m.name not in folded
+                                for w in self.fields[m.name].widgets]
         if folded:
+            inner = _w(W.VBox, children=[w for n in folded for w in self.fields[n].widgets])
+            for n in folded:
+                self.fields[n].box = inner
             self.more = _w(
-                W.Accordion,
-                children=[_w(W.VBox, children=[self.fields[n].widget for n in folded])],
+                W.Accordion, children=[inner],
                 titles=(f"More questions ({len(folded)}, optional)",),
-                selected_index=None,
+                selected_index=None, layout=_layout(margin="0.9em 0 0 0"),
             )
             body.append(self.more)
         self._folded = set(folded)
@@ -907,7 +919,9 @@ class RecordForm:
         self.records: RecordList | None = None
         parts: list[W.Widget] = [
             *above, self.heading, self.summary, *body,
-            _w(W.HBox, children=[self.submit_button, self.new_button]), self.result,
+            _w(W.HBox, children=[self.submit_button, self.new_button],
+               layout=_layout(margin="0.9em 0 0 0")),
+            self.result,
         ]
         if with_list:
             stored = self.model.stored_as
@@ -915,6 +929,9 @@ class RecordForm:
                                       form=None if stored else self, rows=rows)
             parts.append(self.records.widget)
         self.widget = _w(W.VBox, children=parts, layout=_layout(max_width="52em"))
+        for name, row in self.fields.items():
+            if name not in self._folded:
+                row.box = self.widget
 
         self._refresh_links()
         self.new()

@@ -2,8 +2,9 @@
 
 The same helpers drive JupyterLab and Voila: a form is found by its heading ("New partner"),
 an input by its accessible name, which is its question ("Part of the system"), as a screen
-reader finds it; the question's box (label, control and message) by its bold label. The
-controls are the plain HTML that ipywidgets draws (input, textarea, select, a slider handle).
+reader finds it; a question's label by its bold text, its control and its message just
+after it. The controls are the plain HTML that ipywidgets draws (input, textarea, select, a
+slider handle).
 """
 
 from __future__ import annotations
@@ -37,12 +38,16 @@ def form(page: Any, heading: str) -> Any:
 
 
 def field(scope: Any, label: str) -> Any:
-    """One question of a form: the box holding its label, its control and its message."""
+    """One question of a form: its label and help (the control and the message follow)."""
     lab = _xpath_text(label)
     return scope.locator(
-        "xpath=.//div[contains(@class,'widget-vbox')]"
-        f"[./div[contains(@class,'widget-html')]//b[normalize-space(.)={lab}]]"
+        f"xpath=.//div[contains(@class,'widget-html')][.//b[normalize-space(.)={lab}]]"
     ).first
+
+
+def control(scope: Any, label: str) -> Any:
+    """The widget that answers a question (just after its label)."""
+    return field(scope, label).locator("xpath=following-sibling::div[1]")
 
 
 def named(scope: Any, label: str) -> Any:
@@ -68,7 +73,7 @@ def pick_date(scope: Any, label: str, iso_date: str) -> None:
 
 def nudge_score(scope: Any, label: str, steps: int) -> None:
     """Move a 0-10 slider with the keyboard, as someone without a mouse would."""
-    handle = field(scope, label).locator(".noUi-handle").first
+    handle = control(scope, label).locator(".noUi-handle").first
     handle.focus()
     key = "ArrowRight" if steps > 0 else "ArrowLeft"
     for _ in range(abs(steps)):
@@ -106,7 +111,8 @@ def wait_saved_after(scope: Any, last: int, timeout: float = 30.0) -> int:
 
 def message_beside(scope: Any, label: str, timeout: float = 30_000) -> str:
     """The problem shown under one question (waits for it to appear)."""
-    msg = field(scope, label).locator("text=⚠").first
+    msg = field(scope, label).locator(
+        "xpath=following-sibling::div[position() <= 2][contains(., '⚠')]").first
     msg.wait_for(timeout=timeout)
     return msg.inner_text()
 

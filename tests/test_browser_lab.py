@@ -36,6 +36,7 @@ from .browser_forms import (
     form,
     full_screenshot,
     message_beside,
+    named,
     nudge_score,
     pick_date,
     submit,
@@ -256,7 +257,7 @@ def test_stage_1_partner(page, lab):
     type_text(f, "Organisation or group", "Nobody's part")
     submit(f)
     assert "choose" in message_beside(f, "Part of the system").lower()
-    assert field(f, "Organisation or group").locator("input").input_value() == "Nobody's part"
+    assert named(f, "Organisation or group").input_value() == "Nobody's part"
     assert len(records(lab[3], "partner")) == 1
     page.screenshot(path=str(SCREENSHOTS / "lab_1_bad_value.png"))
 
@@ -345,7 +346,7 @@ def _statement_label(scope) -> str:
 
 def _options(scope, label: str) -> list[str]:
     """The choices of a drop-down, without its '— choose —'."""
-    options = field(scope, label).locator("select option").all_inner_texts()
+    options = named(scope, label).locator("option").all_inner_texts()
     return [o for o in options if not o.startswith("—")]
 
 

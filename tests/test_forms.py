@@ -305,6 +305,8 @@ def test_empty_required_text_and_future_date(wb, voice_form):
     assert set(voice_form.problems) == {"story", "collected_on"}
     story_msg = voice_form.fields["story"].message
     assert "is empty" in story_msg.value and story_msg.layout.display != "none"
+    kids = list(voice_form.widget.children)  # just under the story's text box
+    assert kids[kids.index(voice_form.controls["story"].widget) + 1] is story_msg
     assert "in the future" in voice_form.fields["collected_on"].message.value
     assert voice_form.fields["domain_of_change"].message is None
     assert "2 things to fix before saving" in voice_form.summary.value
