@@ -47,7 +47,8 @@ def check_workbook(wb: Workbook) -> list[str]:
                     )
             if kind == "voice" and row["consent_withdrawn"] and row["story"] != "[withdrawn]":
                 problems.append(f"{where}: consent was withdrawn but the story text is still "
-                                "there; withdraw it again from the getting-started notebook")
+                                "there; erase it with: hls-workbook withdraw "
+                                    f"{row['id']}")
     problems += _version_problems(wb)
     return problems
 

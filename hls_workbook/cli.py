@@ -197,6 +197,23 @@ def validate(db: DbOption = None) -> None:
 
 @app.command()
 @friendly
+def withdraw(
+    story: Annotated[int, typer.Argument(help="The story's number (# in the voices list).")],
+    on: Annotated[str | None, typer.Option(help="The day they asked (default: today).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Take a story out because the storyteller asked: its words leave every version."""
+    from .store import open_workbook
+
+    with open_workbook(db) as wb:  # the date is checked like the form's "Withdrawn on"
+        version = wb.withdraw_consent(story, on=on)
+    typer.echo(f"Story #{story} is withdrawn (version {version}): its words are erased from "
+               "every version and it will leave every report. Reports already sent out "
+               "still hold it: ask whoever received them to delete them.")
+
+
+@app.command()
+@friendly
 def report(
     place: Annotated[str, typer.Option(help="Short name of the place, e.g. 'millbrook'.")],
     start: Annotated[str, typer.Option("--from", help="First day of the period, e.g. "

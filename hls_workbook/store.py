@@ -44,6 +44,9 @@ META_COLUMNS = ("id", "version", "place", "recorded_at", "superseded_at", "archi
                 "recorded_by")
 #: Text erased from every version of a story when its teller withdraws consent.
 WITHDRAWN_ERASE = ("story", "why_it_matters", "storyteller_name", "pseudonym", "collected_by")
+#: What a withdrawn story keeps of its words and consent: nothing but the fact and the date.
+_WITHDRAWN = {**dict.fromkeys(WITHDRAWN_ERASE), "story": "[withdrawn]",
+              "consent_audiences": [], "consent_naming": "none"}
 PART_LABELS = Part.labels()
 #: Record kinds placed in a period through another record (kind field -> linked kind).
 PERIOD_VIA = {"contribution": ("meeting", "meeting")}
@@ -483,6 +486,9 @@ class Workbook:
     ) -> None:
         values = record.model_dump(mode="python")
         values = {k: (v.value if isinstance(v, Choice) else v) for k, v in values.items()}
+        if record.kind == "voice" and values.get("consent_withdrawn"):
+            values.update(_WITHDRAWN)
+            values["consent_withdrawn_on"] = values.get("consent_withdrawn_on") or now.date()
         conn.execute(
             sa.insert(TABLES[record.kind]).values(
                 id=rid, version=version, place=place, recorded_at=now, superseded_at=None,
@@ -556,6 +562,17 @@ class Workbook:
                     )},
                     model.kind,
                 )
+            withdrawn = model.kind == "voice" and bool(row["consent_withdrawn"])
+            if withdrawn and (isinstance(changes, Record) or changes):
+                raise RecordError(
+                    {"consent_withdrawn": (
+                        "Consent withdrawn: the storyteller took this story out, so its words "
+                        "are gone and it cannot be changed or switched back on (it can only be "
+                        "archived). If they want to share again, record a new story with their "
+                        "new consent"
+                    )},
+                    model.kind,
+                )
             if isinstance(changes, Record):
                 record = changes
             else:
@@ -565,6 +582,9 @@ class Workbook:
             self._check_links(conn, record, row["place"])
             now = _now()
             t = TABLES[model.kind]
+            if model.kind == "voice" and record.consent_withdrawn and not withdrawn:
+                # Withdrawn now: the words leave every earlier version too, not just this one.
+                conn.execute(sa.update(t).where(t.c.id == rid).values(**_WITHDRAWN))
             conn.execute(
                 sa.update(t).where(t.c.row_id == row["row_id"]).values(superseded_at=now)
             )
@@ -584,35 +604,25 @@ class Workbook:
     def restore(self, kind: str, rid: int, *, by: str | None = None) -> int:
         return self.edit(kind, rid, {}, by=by, archived=False)
 
-    def withdraw_consent(self, voice_id: int, *, on: dt.date | None = None,
+    def withdraw_consent(self, voice_id: int, *, on: dt.date | str | None = None,
                          by: str | None = None) -> int:
         """Take a story out for good: its words are erased from every version, today.
 
         This is the one place where the workbook removes text: the storyteller asked for
-        it. The fact that a story was withdrawn, and when, is kept.
+        it. The fact that a story was withdrawn, and when, is kept. Ticking "Consent
+        withdrawn" in the form does the same (through :meth:`edit`). Links from decisions
+        and learning stay: they point at a withdrawn story. Withdrawing again only makes sure
+        no words are left.
         """
-        on = on or dt.date.today()
-        t = TABLES["voice"]
-
-        def run(conn: Connection) -> int:
-            row = self._current_row(conn, "voice", voice_id)
-            erased = {"story": "[withdrawn]", "why_it_matters": None, "storyteller_name": None,
-                      "pseudonym": None, "collected_by": None}
-            conn.execute(sa.update(t).where(t.c.id == voice_id).values(**erased))
-            now = _now()
-            conn.execute(
-                sa.update(t).where(t.c.row_id == row["row_id"]).values(superseded_at=now)
-            )
-            values = {k: row[k] for k in model_for("voice").model_fields}
-            values.update(erased, consent_withdrawn=True, consent_withdrawn_on=on,
-                          consent_audiences=[], consent_naming="none")
-            record = model_for("voice").model_validate(values)
-            self._insert_version(conn, record, voice_id, row["version"] + 1, row["place"], now,
-                                 by, archived=row["archived"])
-            # Links from decisions and learning stay: they point at a withdrawn story.
-            return row["version"] + 1
-
-        return self.write(run)
+        row = self.read(lambda c: self._current_row(c, "voice", voice_id))
+        if row["consent_withdrawn"]:
+            t = TABLES["voice"]
+            self.write(lambda c: c.execute(  # words left behind (an old copy): erase them
+                sa.update(t).where(t.c.id == voice_id).values(**_WITHDRAWN)))
+            return int(row["version"])
+        return self.edit("voice", voice_id, {
+            "consent_withdrawn": True, "consent_withdrawn_on": on or dt.date.today(),
+        }, by=by)
 
     # -- places --------------------------------------------------------------------
 

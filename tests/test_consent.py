@@ -1,0 +1,119 @@
+"""A withdrawn story is gone for good, however it is withdrawn: form, command or code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from hls_workbook.cli import app
+from hls_workbook.errors import RecordError
+from hls_workbook.forms import RecordForm
+
+from .samples import GOOD
+
+SECRET = "I told them about my brother and the debt."
+
+
+def _story(wb) -> int:
+    data = dict(GOOD["voice"], story=SECRET, storyteller_name="Maria Lopez",
+                consent_naming="full", why_it_matters="Nobody asked before",
+                consent_audiences=["team", "partners", "public"])
+    return wb.add("voice", data, place="testville")
+
+
+def _words_left(db_path) -> str:
+    con = sqlite3.connect(db_path)
+    try:
+        rows = con.execute("SELECT story, why_it_matters, storyteller_name FROM voice").fetchall()
+    finally:
+        con.close()
+    return " ".join(str(v) for row in rows for v in row if v)
+
+
+def test_ticking_withdrawn_in_the_form_erases_every_version(wb, db_path):
+    rid = _story(wb)
+    wb.edit("voice", rid, {"story": SECRET + " It got better."})
+    form = RecordForm(wb, "voice", place="testville", role="charity")
+    assert form.load(rid)
+    form.set_values({"consent_withdrawn": True})
+    assert form.submit() == rid, form.status_text
+    history = wb.history("voice", rid)
+    assert len(history) == 3
+    assert set(history["story"]) == {"[withdrawn]"}
+    assert history["storyteller_name"].isna().all()
+    last = history.iloc[-1]
+    assert bool(last["consent_withdrawn"]) and last["consent_audiences"] == []
+    assert last["consent_withdrawn_on"].date() == dt.date.today()
+    left = _words_left(db_path)
+    assert "brother" not in left and "Maria" not in left and "Nobody asked" not in left
+
+
+def test_a_withdrawn_story_cannot_be_switched_back_on(wb):
+    rid = _story(wb)
+    wb.withdraw_consent(rid, on=dt.date(2026, 3, 1))
+    for changes in ({"consent_withdrawn": False, "consent_withdrawn_on": None},
+                    {"story": "New words", "consent_audiences": ["public"]},
+                    {"consent_audiences": ["public"]}):
+        with pytest.raises(RecordError) as err:
+            wb.edit("voice", rid, changes)
+        assert "consent_withdrawn" in err.value.problems
+        assert "new story" in err.value.problems["consent_withdrawn"]
+    assert wb.get("voice", rid)["version"] == 2
+    wb.archive("voice", rid)  # putting it away is still allowed
+    assert wb.history("voice", rid).iloc[-1]["story"] == "[withdrawn]"
+    assert bool(wb.history("voice", rid).iloc[-1]["archived"])
+
+
+def test_the_form_says_why_a_withdrawn_story_cannot_change(wb):
+    rid = _story(wb)
+    wb.withdraw_consent(rid)
+    form = RecordForm(wb, "voice", place="testville", role="charity")
+    assert form.load(rid)
+    form.set_values({"consent_withdrawn": False, "consent_withdrawn_on": None,
+                     "story": "Let me put it back"})
+    assert form.submit() is None
+    assert "cannot be changed or switched back on" in form.problems["consent_withdrawn"]
+    assert wb.get("voice", rid)["story"] == "[withdrawn]"
+
+
+def test_a_story_saved_as_withdrawn_keeps_no_words(wb, db_path):
+    rid = wb.add("voice", dict(GOOD["voice"], story=SECRET, consent_withdrawn=True),
+                 place="testville")
+    row = wb.get("voice", rid)
+    assert row["story"] == "[withdrawn]" and row["consent_audiences"] == []
+    assert row["consent_withdrawn_on"] == dt.date.today()
+    assert "brother" not in _words_left(db_path)
+
+
+def test_withdraw_command(wb, db_path):
+    rid = _story(wb)
+    runner = CliRunner()
+    bad = runner.invoke(app, ["withdraw", str(rid), "--on", "2999-01-01", "--db", str(db_path)])
+    assert bad.exit_code == 1 and "Withdrawn on" in bad.output and "future" in bad.output
+    assert wb.get("voice", rid)["story"] == SECRET  # nothing changed by a refused command
+    done = runner.invoke(app, ["withdraw", str(rid), "--db", str(db_path)])
+    assert done.exit_code == 0, done.output
+    assert "erased from every version" in done.output
+    assert "brother" not in _words_left(db_path)
+    again = runner.invoke(app, ["withdraw", str(rid), "--db", str(db_path)])
+    assert again.exit_code == 0
+    assert wb.get("voice", rid)["version"] == 2
+
+
+def test_words_left_behind_are_erased_by_withdrawing_again(wb, db_path):
+    rid = _story(wb)
+    wb.withdraw_consent(rid)
+    con = sqlite3.connect(db_path)  # an old copy's text, put back behind the workbook's back
+    con.execute("UPDATE voice SET story = ? WHERE id = ?", (SECRET, rid))
+    con.commit()
+    con.close()
+    from hls_workbook.checks import check_workbook
+
+    problems = check_workbook(wb)
+    assert any(f"hls-workbook withdraw {rid}" in p for p in problems)
+    wb.withdraw_consent(rid)
+    assert "brother" not in _words_left(db_path)
+    assert not check_workbook(wb)
