@@ -64,6 +64,43 @@ def text(value: Any) -> str | None:
     return out or None
 
 
+def texts(series: pd.Series) -> pd.Series:
+    """:func:`text` for a whole column at once: stripped strings, None where missing or blank."""
+    values = series.astype("object")
+    out = np.full(len(values), None, dtype=object)
+    present = values.notna().to_numpy()
+    if present.any():
+        stripped = values[present].astype(str).str.strip().to_numpy(dtype=object)
+        out[present] = np.where(stripped == "", None, stripped)
+    return pd.Series(out, index=values.index, dtype="object")
+
+
+def _split_lists(values: np.ndarray, rows: np.ndarray, n: int) -> list[list[Any]]:
+    """`values` gathered by row position (`rows`, already in row order): one list per row,
+    made in one pass over the values (numpy does the grouping)."""
+    counts = np.bincount(rows, minlength=n) if len(rows) else np.zeros(n, dtype="int64")
+    return [chunk.tolist() for chunk in np.split(values, np.cumsum(counts)[:-1])]
+
+
+def group_lists(values: pd.Series, index: pd.Index) -> pd.Series:
+    """Values whose index repeats a row label, gathered into one list per row of `index`
+    (in the order given; an empty list for a row with none)."""
+    rows = index.get_indexer(values.index)
+    keep = rows >= 0
+    rows = rows[keep]
+    order = np.argsort(rows, kind="stable")
+    lists = _split_lists(values.to_numpy(dtype="object")[keep][order], rows[order], len(index))
+    return pd.Series(lists, index=index, dtype="object")
+
+
+def lists_by_row(mask: pd.DataFrame) -> pd.Series:
+    """For each row of a boolean frame, the list of its column names that are True, in
+    column order (an empty list where none is): a list column without a loop over rows."""
+    rows, cols = np.nonzero(mask.to_numpy(dtype=bool))  # row by row, columns in order
+    names = np.asarray(list(mask.columns), dtype="object")[cols]
+    return pd.Series(_split_lists(names, rows, len(mask)), index=mask.index, dtype="object")
+
+
 def as_list(value: Any) -> list[Any]:
     """A list field as a Python list (None and NaN become [])."""
     if isinstance(value, list | tuple | set):
@@ -77,6 +114,17 @@ def as_dict(value: Any) -> dict[str, Any]:
     if isinstance(value, Mapping):
         return dict(value)
     return {}
+
+
+def attendance_table(attendance: pd.Series) -> pd.DataFrame:
+    """A column of attendance dicts (one per meeting) as a table with the same index: a
+    column per part, the six in model order first, then any other in name order; values as
+    stored, NaN where a part was not given."""
+    records = attendance.map(as_dict).tolist()
+    table = pd.DataFrame.from_records(records, index=attendance.index) if records else (
+        pd.DataFrame(index=attendance.index))
+    extra = sorted(str(c) for c in table.columns if c not in PARTS)
+    return table.reindex(columns=[*PARTS, *extra])
 
 
 def num(series: pd.Series) -> pd.Series:

@@ -15,13 +15,13 @@ organisation share one grant, and its value is the largest value given on any of
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..model import BurdenAction
-from ._common import empty, frame, num, text
+from ._common import empty, frame, num, texts
 
 KNOWN = "known"
 UNKNOWN = "unknown"
@@ -37,10 +37,6 @@ _FUNDER_COLUMNS = ["funder", "requirements", "hours_a_year", "hours_unknown", "c
 _STRIP_COLUMNS = ["rank", "id", "requirement", "funder", "organisation", "suggested_action",
                   "suggested_label", "proposed_action", "reasons", "hours_a_year", "hours_status",
                   "hours_freed", "cost_freed"]
-
-
-def _norm(value: str | None) -> str:
-    return re.sub(r"\s+", " ", (value or "").casefold()).strip()
 
 
 def burden_items(burden: pd.DataFrame | None) -> pd.DataFrame:
@@ -67,33 +63,32 @@ def burden_items(burden: pd.DataFrame | None) -> pd.DataFrame:
     b = b.sort_values("id", kind="stable").reset_index(drop=True)
     out = pd.DataFrame({
         "id": b["id"].astype("int64"),
-        "requirement": [text(v) or "" for v in b["requirement"]],
-        "funder": [text(v) or "Not given" for v in b["funder"]],
-        "organisation": [text(v) or "Not given" for v in b["organisation"]],
+        "requirement": list(texts(b["requirement"]).fillna("")),
+        "funder": list(texts(b["funder"]).fillna("Not given")),
+        "organisation": list(texts(b["organisation"]).fillna("Not given")),
         "frequency_per_year": num(b["frequency_per_year"]),
         "hours_each": num(b["hours_each"]),
     })
     out["hours_a_year"] = out["frequency_per_year"] * out["hours_each"]
-    out["hours_status"] = [KNOWN if pd.notna(h) else UNKNOWN for h in out["hours_a_year"]]
+    out["hours_status"] = list(np.where(out["hours_a_year"].notna(), KNOWN, UNKNOWN))
     out["staff_cost_per_hour"] = num(b["staff_cost_per_hour"])
     out["cost_a_year"] = out["hours_a_year"] * out["staff_cost_per_hour"]
     grant = num(b["grant_value"])
     grant_of = grant.groupby([out["funder"], out["organisation"]]).transform("max")
     out["grant_value"] = grant_of
     out["share_of_grant"] = (out["cost_a_year"] / grant_of).where(grant_of > 0)
-    out["used_in_decisions"] = [text(v) for v in b["used_in_decisions"]]
+    out["used_in_decisions"] = list(texts(b["used_in_decisions"]))
     out["never_used"] = out["used_in_decisions"].eq("no")
-    out["duplicate_of"] = [text(v) for v in b["duplicate_of"]]
-    first_funder: dict[str, str] = {}
-    dup = []
-    for req, funder, same in zip(out["requirement"], out["funder"], out["duplicate_of"],
-                                 strict=True):
-        key = _norm(req)
-        earlier = first_funder.setdefault(key, funder)
-        dup.append(text(same) is not None or (bool(key) and earlier != funder))
-    out["duplicate"] = dup
-    out["ivar_commitment"] = [text(v) for v in b["ivar_commitment"]]
-    out["proposed_action"] = [text(v) for v in b["proposed_action"]]
+    out["duplicate_of"] = list(texts(b["duplicate_of"]))
+    # The same words (ignoring case and spacing) asked by a funder other than the first
+    # one recorded asking them.
+    key = (out["requirement"].astype(str).str.casefold()
+           .str.replace(r"\s+", " ", regex=True).str.strip())
+    first_funder = out["funder"].groupby(key).transform("first")
+    out["duplicate"] = (out["duplicate_of"].notna()
+                        | ((key != "") & (first_funder != out["funder"]))).astype(bool)
+    out["ivar_commitment"] = list(texts(b["ivar_commitment"]))
+    out["proposed_action"] = list(texts(b["proposed_action"]))
     return out[_ITEM_COLUMNS]
 
 
@@ -105,33 +100,49 @@ def burden_by_funder(burden: pd.DataFrame | None) -> pd.DataFrame:
     A funder with a large grant may ask for more; compare the share of grant, not hours
     alone, and never rank funders publicly without talking to them first."""
     items = burden_items(burden)
-    rows = [_totals(g, funder=str(f)) for f, g in items.groupby("funder", sort=False)]
-    if not rows:
+    if items.empty:
         return empty(_FUNDER_COLUMNS).astype({c: "float64" for c in (
             "hours_a_year", "cost_a_year", "grant_value", "share_of_grant")})
-    out = pd.DataFrame(rows, columns=_FUNDER_COLUMNS)
+    out = _totals(items, by="funder")
     return out.sort_values(["hours_a_year", "funder"], ascending=[False, True],
                            kind="stable").reset_index(drop=True)
 
 
-def _totals(items: pd.DataFrame, **extra: str) -> dict[str, float | int | str]:
-    hours = items["hours_a_year"]
-    cost = items["cost_a_year"]
+def _totals(items: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Requirements, hours (known and unknown), cost and share of grant, per `by` (every
+    funder at once) or for all the items together (one row)."""
+    keys = items[by] if by else pd.Series("all", index=items.index)
+    grouped = items.groupby(keys, sort=False)
     grants = items.drop_duplicates(["funder", "organisation"])
     grants = grants[grants["grant_value"] > 0]
-    grant_total = float(grants["grant_value"].sum()) if len(grants) else math.nan
-    with_grant = items[items["grant_value"] > 0]["cost_a_year"]
-    share = (float(with_grant.sum()) / grant_total
-             if len(grants) and with_grant.notna().any() else math.nan)
-    return {
-        **extra,
-        "requirements": int(len(items)),
-        "hours_a_year": float(hours.sum()),
-        "hours_unknown": int(hours.isna().sum()),
-        "cost_a_year": float(cost.sum()) if cost.notna().any() else math.nan,
-        "grant_value": grant_total,
-        "share_of_grant": share,
-    }
+    grant_total = grants.groupby(keys[grants.index], sort=False)["grant_value"].sum()
+    with_grant = items[items["grant_value"] > 0]
+    granted_cost = with_grant.groupby(keys[with_grant.index], sort=False)["cost_a_year"].sum(
+        min_count=1)
+    order = grouped.size().index
+    grant_total = grant_total.reindex(order)
+    out = pd.DataFrame({
+        "requirements": grouped.size().astype("int64"),
+        "hours_a_year": grouped["hours_a_year"].sum().astype("float64"),
+        "hours_unknown": items["hours_a_year"].isna().groupby(keys, sort=False).sum()
+        .astype("int64"),
+        "cost_a_year": grouped["cost_a_year"].sum(min_count=1).astype("float64"),
+        "grant_value": grant_total.astype("float64"),
+        "share_of_grant": (granted_cost.reindex(order) / grant_total).astype("float64"),
+    })
+    out.index.name = by or "all"
+    out = out.reset_index()
+    return out[_FUNDER_COLUMNS] if by == "funder" else out
+
+
+def _overall(items: pd.DataFrame) -> dict[str, float | int]:
+    """The totals of all the items (zero requirements when there are none)."""
+    if items.empty:
+        return {"requirements": 0, "hours_a_year": 0.0, "hours_unknown": 0,
+                "cost_a_year": math.nan, "grant_value": math.nan, "share_of_grant": math.nan}
+    row = _totals(items).iloc[0]
+    return {k: row[k] for k in ("requirements", "hours_a_year", "hours_unknown",
+                                "cost_a_year", "grant_value", "share_of_grant")}
 
 
 def strip_list(burden: pd.DataFrame | None) -> pd.DataFrame:
@@ -148,38 +159,32 @@ def strip_list(burden: pd.DataFrame | None) -> pd.DataFrame:
     to talk over with the funder, not a verdict.
     """
     items = burden_items(burden)
-    rows = []
-    for _, r in items.iterrows():
-        reasons = []
-        if r["never_used"]:
-            reasons.append("never used in decisions")
-        if r["duplicate"]:
-            reasons.append("another funder asks for the same")
-        proposed = r["proposed_action"]
-        if proposed in ("stop", "share", "simplify"):
-            reasons.append(f"the team proposed: {proposed}")
-        if not reasons:
-            continue
-        if r["never_used"]:
-            action = "stop"
-        elif r["duplicate"]:
-            action = "share"
-        else:
-            action = proposed
-        freed = r["hours_a_year"] if action in ("stop", "share") else math.nan
-        rows.append({
-            "id": r["id"], "requirement": r["requirement"], "funder": r["funder"],
-            "organisation": r["organisation"], "suggested_action": action,
-            "suggested_label": BurdenAction.labels().get(action, action),
-            "proposed_action": proposed, "reasons": "; ".join(reasons),
-            "hours_a_year": r["hours_a_year"], "hours_status": r["hours_status"],
-            "hours_freed": freed,
-            "cost_freed": freed * r["staff_cost_per_hour"] if pd.notna(freed) else math.nan,
-        })
-    if not rows:
+    proposed = items["proposed_action"]
+    proposed_cut = proposed.isin(["stop", "share", "simplify"])
+    never, dup = items["never_used"].astype(bool), items["duplicate"].astype(bool)
+    listed = never | dup | proposed_cut
+    if not listed.any():
         return empty(_STRIP_COLUMNS).astype({"hours_freed": "float64", "cost_freed": "float64",
                                              "hours_a_year": "float64"})
-    out = pd.DataFrame(rows)
+    items, proposed, proposed_cut = items[listed], proposed[listed], proposed_cut[listed]
+    never, dup = never[listed], dup[listed]
+    action = pd.Series(np.where(never, "stop", np.where(dup, "share", proposed.astype(object))),
+                       index=items.index, dtype="object")
+    reasons = pd.Series(np.where(never, "never used in decisions", ""), index=items.index)
+    for more in (np.where(dup, "another funder asks for the same", ""),
+                 np.where(proposed_cut, "the team proposed: " + proposed.fillna("").astype(str),
+                          "")):
+        reasons = reasons.where(more == "", reasons.where(reasons == "", reasons + "; ") + more)
+    freed = items["hours_a_year"].where(action.isin(["stop", "share"]))
+    labels = BurdenAction.labels()
+    out = pd.DataFrame({
+        "id": items["id"], "requirement": items["requirement"], "funder": items["funder"],
+        "organisation": items["organisation"], "suggested_action": list(action),
+        "suggested_label": list(action.map(labels).where(action.isin(labels), action)),
+        "proposed_action": list(proposed), "reasons": list(reasons),
+        "hours_a_year": items["hours_a_year"], "hours_status": items["hours_status"],
+        "hours_freed": freed, "cost_freed": freed * items["staff_cost_per_hour"],
+    })
     out = out.sort_values(["hours_freed", "hours_a_year", "id"], ascending=[False, False, True],
                           na_position="last", kind="stable").reset_index(drop=True)
     out["rank"] = range(1, len(out) + 1)
@@ -218,7 +223,7 @@ def burden_audit(burden: pd.DataFrame | None) -> BurdenAudit:
     says, in plain words, how many hours and how much of the grants the paperwork takes.
     """
     items = burden_items(burden)
-    totals = _totals(items)
+    totals = _overall(items)
     strip = strip_list(burden)
     freed = float(strip["hours_freed"].sum()) if len(strip) else 0.0
     dup_cols = ["id", "requirement", "funder", "organisation", "duplicate_of", "hours_a_year",

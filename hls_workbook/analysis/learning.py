@@ -24,9 +24,12 @@ from ._common import (
     dates,
     empty,
     frame,
+    group_lists,
     ids,
+    lists_by_row,
     share_table,
     text,
+    texts,
 )
 
 KINDS: tuple[str, ...] = tuple(k.value for k in LearningKind)
@@ -82,23 +85,29 @@ def learning_reach(learning: pd.DataFrame | None, shares: pd.DataFrame | None) -
     if ldf.empty:
         out = empty(cols)
         return out.astype({"first_shared_on": "datetime64[ns]", "days_to_first_share": "float64"})
-    sdf = sdf.assign(learning=ids(sdf["learning"]), shared_on=dates(sdf["shared_on"]))
-    rows = []
-    for _, r in ldf.sort_values("id").iterrows():
-        lid = int(r["id"])
-        mine = sdf[sdf["learning"] == lid]
-        reached = set(mine["shared_with"].map(text).dropna())
-        parts = [p for p in PARTS if p in reached] + sorted(reached - set(PARTS))
-        first = mine["shared_on"].min() if len(mine) else pd.NaT
-        rec = pd.Timestamp(r["recorded_on"]) if pd.notna(r["recorded_on"]) else pd.NaT
-        rows.append({
-            "learning": lid, "kind": text(r["kind_of_learning"]), "title": text(r["title"]),
-            "parts_reached": parts, "parts_reached_count": len(parts),
-            "shared_with_nobody": not parts, "first_shared_on": first,
-            "days_to_first_share": float((first - rec).days)
-            if pd.notna(first) and pd.notna(rec) else math.nan,
-        })
-    out = pd.DataFrame(rows, columns=cols)
+    ldf = ldf.sort_values("id", kind="stable").reset_index(drop=True)
+    lid = ldf["id"].astype("int64")
+    sdf = sdf.assign(learning=ids(sdf["learning"]), shared_on=dates(sdf["shared_on"]),
+                     part=texts(sdf["shared_with"]))
+    sdf = sdf[sdf["learning"].isin(lid)]
+    named = sdf[sdf["part"].notna()]
+    extra = sorted(p for p in named["part"].unique() if p not in PARTS)
+    reached = pd.crosstab(named["learning"].astype("int64"), named["part"]).reindex(
+        index=lid, columns=[*PARTS, *extra], fill_value=0) > 0
+    reached.index = ldf.index
+    first = sdf.groupby("learning")["shared_on"].min().reindex(lid).to_numpy()
+    count = reached.sum(axis=1).astype("int64")
+    out = pd.DataFrame({
+        "learning": lid,
+        "kind": list(texts(ldf["kind_of_learning"])),
+        "title": list(texts(ldf["title"])),
+        "parts_reached": lists_by_row(reached),
+        "parts_reached_count": count,
+        "shared_with_nobody": count == 0,
+        "first_shared_on": first,
+        "days_to_first_share": (pd.Series(first, index=ldf.index).astype("datetime64[ns]")
+                                - dates(ldf["recorded_on"])).dt.days,
+    }, columns=cols)
     out["first_shared_on"] = out["first_shared_on"].astype("datetime64[ns]")
     out["days_to_first_share"] = out["days_to_first_share"].astype("float64")
     return out
@@ -108,10 +117,7 @@ def reach_by_part(learning: pd.DataFrame | None, shares: pd.DataFrame | None) ->
     """For each of the six parts: part, label, learning_reached (entries shared with it)
     and share (of all entries; NaN when there is no learning)."""
     reach = learning_reach(learning, shares)
-    counts: dict[str, int] = {}
-    for parts in reach["parts_reached"]:
-        for p in parts:
-            counts[p] = counts.get(p, 0) + 1
+    counts = reach["parts_reached"].explode().dropna().value_counts().to_dict()
     out = share_table(counts, PARTS, PART_LABELS, key="part", value="learning_reached",
                       denominator=len(reach))
     out["learning_reached"] = out["learning_reached"].astype("int64")
@@ -135,26 +141,32 @@ def experiment_reviews(
             "first_reviewed_on", "days_to_review", "went_to_plan", "decision", "needs_review"]
     r = r.assign(experiment=ids(r["experiment"]), reviewed_on=dates(r["reviewed_on"]))
     r = r.sort_values(["reviewed_on", "id"], na_position="first", kind="stable")
-    rows = []
-    for _, x in e.sort_values("id").iterrows() if len(e) else []:
-        eid = int(x["id"])
-        status = text(x["status"])
-        mine = r[r["experiment"] == eid]
-        if status not in ("ended", "stopped") and mine.empty:
-            continue
-        end = pd.Timestamp(x["end_on"]) if pd.notna(x["end_on"]) else pd.NaT
-        first = mine["reviewed_on"].min() if len(mine) else pd.NaT
-        latest = mine.iloc[-1] if len(mine) else None
-        rows.append({
-            "experiment": eid, "title": text(x["title"]), "status": status, "end_on": end,
-            "reviews": len(mine), "reviewed": len(mine) > 0, "first_reviewed_on": first,
-            "days_to_review": float((first - end).days)
-            if pd.notna(first) and pd.notna(end) else math.nan,
-            "went_to_plan": text(latest["went_to_plan"]) if latest is not None else None,
-            "decision": text(latest["decision"]) if latest is not None else None,
-            "needs_review": status in ("ended", "stopped") and mine.empty,
-        })
-    out = pd.DataFrame(rows, columns=cols) if rows else empty(cols)
+    e = e.sort_values("id", kind="stable").reset_index(drop=True)
+    by_exp = r[r["experiment"].notna()].assign(
+        experiment=lambda d: d["experiment"].astype("int64")).groupby("experiment")
+    n_reviews = by_exp.size().reindex(e["id"].astype("int64"), fill_value=0).to_numpy()
+    finished = texts(e["status"]).isin(["ended", "stopped"]).to_numpy()
+    # Only experiments that have finished or been reviewed (chosen before the columns are
+    # built, so that each column's type comes from the rows shown).
+    shown = finished | (n_reviews > 0)
+    e, n_reviews, finished = e[shown].reset_index(drop=True), n_reviews[shown], finished[shown]
+    eid = e["id"].astype("int64")
+    first = by_exp["reviewed_on"].min().reindex(eid).to_numpy()
+    latest = by_exp.tail(1).set_index("experiment").reindex(eid)  # the last in date order
+    end = dates(e["end_on"])
+    out = pd.DataFrame({
+        "experiment": eid,
+        "title": list(texts(e["title"])),
+        "status": list(texts(e["status"])),
+        "end_on": end,
+        "reviews": n_reviews.astype("int64"),
+        "reviewed": n_reviews > 0,
+        "first_reviewed_on": first,
+        "days_to_review": (pd.Series(first).astype("datetime64[ns]") - end).dt.days,
+        "went_to_plan": list(texts(latest["went_to_plan"])),
+        "decision": list(texts(latest["decision"])),
+        "needs_review": finished & (n_reviews == 0),
+    }, columns=cols) if len(e) else empty(cols)
     out["end_on"] = out["end_on"].astype("datetime64[ns]")
     out["first_reviewed_on"] = out["first_reviewed_on"].astype("datetime64[ns]")
     out["days_to_review"] = out["days_to_review"].astype("float64")
@@ -190,23 +202,28 @@ def amplified(learning: pd.DataFrame | None, voices: pd.DataFrame | None = None)
     ldf = frame(learning, "learning")
     cols = ["learning", "kind", "title", "event_on", "experiment", "voices", "voice_count",
             "storyteller_roles"]
-    flags = ldf["amplify"].map(lambda v: bool(v) if text(v) is not None else False)
+    flags = ldf["amplify"].astype("object").where(texts(ldf["amplify"]).notna(), False)
     ldf = ldf[flags.astype(bool)] if len(ldf) else ldf
-    roles: dict[int, str] = {}
+    ldf = ldf.sort_values(["event_on", "id"], kind="stable").reset_index(drop=True)
+    roles = pd.Series(dtype="object")
     if voices is not None:
         v = frame(voices, "voice")
-        roles = {int(i): text(r) or "other" for i, r in zip(v["id"], v["storyteller_role"],
-                                                            strict=True)}
-    rows = []
-    for _, r in ldf.sort_values(["event_on", "id"], kind="stable").iterrows():
-        vids = [int(x) for x in as_list(r["voices"])]
-        rows.append({
-            "learning": int(r["id"]), "kind": text(r["kind_of_learning"]),
-            "title": text(r["title"]), "event_on": r["event_on"],
-            "experiment": r["experiment"], "voices": vids, "voice_count": len(vids),
-            "storyteller_roles": [roles[x] for x in vids if x in roles],
-        })
-    out = pd.DataFrame(rows, columns=cols) if rows else empty(cols)
+        roles = pd.Series(texts(v["storyteller_role"]).fillna("other").to_numpy(),
+                          index=v["id"].astype("int64").to_numpy(), dtype="object")
+        roles = roles[~roles.index.duplicated(keep="last")]
+    vids = ldf["voices"].map(as_list).explode().dropna()
+    vids = vids.astype("int64") if len(vids) else pd.Series(dtype="int64")
+    known = vids.map(roles).dropna() if len(vids) else pd.Series(dtype="object")
+    out = pd.DataFrame({
+        "learning": ldf["id"].astype("int64"),
+        "kind": list(texts(ldf["kind_of_learning"])),
+        "title": list(texts(ldf["title"])),
+        "event_on": ldf["event_on"],
+        "experiment": ldf["experiment"],
+        "voices": group_lists(vids, ldf.index),
+        "voice_count": vids.groupby(level=0).size().reindex(ldf.index, fill_value=0),
+        "storyteller_roles": group_lists(known, ldf.index),
+    }, columns=cols) if len(ldf) else empty(cols)
     out["event_on"] = dates(out["event_on"])
     out["experiment"] = ids(out["experiment"])
     out["voice_count"] = out["voice_count"].astype("int64")

@@ -16,24 +16,25 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ._common import (
     PART_LABELS,
     PARTS,
-    as_dict,
     as_list,
+    attendance_table,
     dates,
     frame,
-    gini,
     ids,
+    lists_by_row,
     missing,
     num,
     part_label,
     part_plural,
     pct,
     share_table,
-    text,
+    texts,
 )
 
 MINUTES = "minutes"
@@ -68,28 +69,24 @@ def speaking_time(
     c["minutes"] = num(c["minutes"])
     c["turns"] = num(c["turns"])
     c["longest_turn_minutes"] = num(c["longest_turn_minutes"])
-    c["role"] = [text(r) or "other" for r in c["role"]]
-    c["speaker"] = [text(s) or "?" for s in c["speaker"]]
-    both = c["minutes"].notna() & c["turns"].notna()
+    c["role"] = list(texts(c["role"]).fillna("other"))
+    c["speaker"] = list(texts(c["speaker"]).fillna("?"))
+    # Which measure each meeting used, worked out for every meeting at once.
+    by_meeting = c["meeting"]
+    has_minutes, has_turns = c["minutes"].notna(), c["turns"].notna()
+    all_minutes = has_minutes.groupby(by_meeting).transform("all")
+    all_turns = has_turns.groupby(by_meeting).transform("all")
+    both = has_minutes & has_turns
     overall_turns = c.loc[both, "turns"].sum()
     overall_ratio = c.loc[both, "minutes"].sum() / overall_turns if overall_turns > 0 else 1.0
-    amounts = pd.Series(math.nan, index=c.index, dtype="float64")
-    measures = pd.Series("", index=c.index, dtype="object")
-    for _mid, g in c.groupby("meeting", sort=False):
-        if g["minutes"].notna().all():
-            amounts[g.index] = g["minutes"]
-            measures[g.index] = MINUTES
-        elif g["turns"].notna().all():
-            amounts[g.index] = g["turns"]
-            measures[g.index] = TURNS
-        else:
-            gb = g["minutes"].notna() & g["turns"].notna()
-            t = g.loc[gb, "turns"].sum()
-            ratio = g.loc[gb, "minutes"].sum() / t if t > 0 else overall_ratio
-            amounts[g.index] = g["minutes"].fillna(g["turns"] * ratio)
-            measures[g.index] = ESTIMATED
-    c["amount"] = amounts
-    c["measure"] = measures
+    both_minutes = c["minutes"].where(both, 0.0).groupby(by_meeting).transform("sum")
+    both_turns = c["turns"].where(both, 0.0).groupby(by_meeting).transform("sum")
+    ratio = (both_minutes / both_turns.where(both_turns > 0)).fillna(overall_ratio)
+    estimated = c["minutes"].fillna(c["turns"] * ratio)
+    c["amount"] = c["minutes"].where(all_minutes, c["turns"].where(all_turns, estimated))
+    c["measure"] = pd.Series(np.select([all_minutes.to_numpy(), all_turns.to_numpy()],
+                                       [MINUTES, TURNS], ESTIMATED), index=c.index,
+                             dtype="object")
     c["held_on"] = c["meeting"].map(held).astype("datetime64[ns]")
     c = c.sort_values(["held_on", "meeting", "id"], na_position="last", kind="stable")
     return c[_SPEECH_COLUMNS].reset_index(drop=True)
@@ -238,51 +235,82 @@ def meeting_balance(
         out = pd.DataFrame({k: pd.Series(dtype="object") for k in _BALANCE_COLUMNS})
         return out.astype({"total": "float64", "gini": "float64", "dominant_share": "float64",
                            "longest_turn_minutes": "float64"})
-    attendance: dict[int, dict[str, int]] = {}
+    return _balance(speech, meetings)
+
+
+def _part_rank(roles: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Sort keys putting the six parts first, in model order, then any other role by name."""
+    rank = roles.map({p: i for i, p in enumerate(PARTS)}).fillna(len(PARTS)).astype("int64")
+    name = roles.where(rank == len(PARTS), "").astype(str)
+    return rank, name
+
+
+def _balance(speech: pd.DataFrame, meetings: pd.DataFrame | None) -> pd.DataFrame:
+    """meeting_balance for speaking_time's rows: every meeting at once, by groupby."""
+    first = speech.drop_duplicates("meeting").set_index("meeting")
+    order = first.index
+    grouped = speech.groupby("meeting", sort=False)
+    total = grouped["amount"].sum().reindex(order)
+    # Gini of each meeting's speakers: 2 * sum(rank * amount) / (n * total) - (n + 1) / n,
+    # with each meeting's speakers ranked from the quietest.
+    per_speaker = speech.groupby(["meeting", "speaker"], sort=False)["amount"].sum()
+    ps = per_speaker.reset_index().sort_values(["meeting", "amount"], kind="stable")
+    ps["weighted"] = (ps.groupby("meeting").cumcount() + 1) * ps["amount"]
+    sums = ps.groupby("meeting").agg(n=("amount", "size"), amount=("amount", "sum"),
+                                     weighted=("weighted", "sum")).reindex(order)
+    gini = (2 * sums["weighted"] / (sums["n"] * sums["amount"])
+            - (sums["n"] + 1) / sums["n"]).where(sums["amount"] > 0)
+    # Parts heard (six first, in order, then others by name) and the part that spoke most.
+    per_role = speech.groupby(["meeting", "role"], sort=False)["amount"].sum().reset_index()
+    per_role["rank"], per_role["name"] = _part_rank(per_role["role"])
+    per_role = per_role.sort_values(["meeting", "rank", "name"], kind="stable")
+    spoke = per_role[per_role["amount"] > 0]
+    roles = list(dict.fromkeys(per_role.sort_values(["rank", "name"], kind="stable")["role"]))
+    heard_all = spoke.assign(heard=True).pivot(index="meeting", columns="role",
+                                               values="heard")
+    heard_all = heard_all.reindex(index=order, columns=roles).notna()
+    top = per_role.sort_values(["meeting", "amount", "rank", "name"],
+                               ascending=[True, False, True, True], kind="stable")
+    top = top.drop_duplicates("meeting").set_index("meeting").reindex(order)
+    has_total = total > 0
+    dominant = top["role"].where(has_total)
+    # The longest single turn, and whose it was (the first such turn in meeting order).
+    timed = speech[speech["longest_turn_minutes"].notna()]
+    longest_at = timed.groupby("meeting", sort=False)["longest_turn_minutes"].idxmax()
+    longest = timed.loc[longest_at].set_index("meeting").reindex(order)
+    # Parts that came (by attendance) but did not speak, and parts that neither came nor spoke.
+    came = pd.DataFrame(False, index=order, columns=list(PARTS))
     if meetings is not None:
         m = frame(meetings, "meeting")
-        for mid, att in zip(m["id"], m["attendance"], strict=True):
-            attendance[int(mid)] = {k: v for k, v in as_dict(att).items() if v}
-    rows = []
-    for mid in _meeting_order(speech):
-        g = speech[speech["meeting"] == mid]
-        total = float(g["amount"].sum())
-        per_speaker = g.groupby("speaker")["amount"].sum()
-        per_role = g.groupby("role")["amount"].sum()
-        heard = [p for p in PARTS if per_role.get(p, 0) > 0]
-        heard += sorted(r for r in per_role.index if r not in PARTS and per_role[r] > 0)
-        came = set(attendance.get(mid, {}))
-        dominant = None
-        dominant_share = math.nan
-        if total > 0:
-            top = per_role.max()
-            dominant = next(p for p in [*PARTS, *sorted(per_role.index)]
-                            if p in per_role.index and per_role[p] == top)
-            dominant_share = float(top / total)
-        lt = g["longest_turn_minutes"]
-        if lt.notna().any():
-            longest = float(lt.max())
-            longest_role = g.loc[lt.idxmax(), "role"]
-        else:
-            longest, longest_role = math.nan, None
-        rows.append({
-            "meeting": mid,
-            "held_on": g["held_on"].iloc[0],
-            "measure": g["measure"].iloc[0],
-            "speakers": int(g["speaker"].nunique()),
-            "total": total,
-            "gini": gini(per_speaker.tolist()),
-            "longest_turn_minutes": longest,
-            "longest_turn_role": longest_role,
-            "dominant_part": dominant,
-            "dominant_label": part_label(dominant) if dominant else None,
-            "dominant_share": dominant_share,
-            "parts_heard": heard,
-            "parts_silent": [p for p in PARTS if p in came and p not in heard],
-            "parts_absent": [p for p in PARTS if p not in came and p not in heard],
-        })
-    out = pd.DataFrame(rows, columns=_BALANCE_COLUMNS)
+        if len(m):
+            table = attendance_table(m["attendance"].set_axis(m["id"].astype("int64")))
+            table = table[~table.index.duplicated(keep="last")]
+            came = table[list(PARTS)].reindex(order).fillna(0).astype(bool)
+    heard_mask = heard_all.reindex(columns=list(PARTS), fill_value=False)
+    out = pd.DataFrame({
+        "meeting": order.to_numpy(),
+        "held_on": first["held_on"].to_numpy(),
+        "measure": first["measure"].to_numpy(),
+        "speakers": grouped["speaker"].nunique().reindex(order).astype("int64").to_numpy(),
+        "total": total.astype("float64").to_numpy(),
+        "gini": gini.astype("float64").to_numpy(),
+        "longest_turn_minutes": longest["longest_turn_minutes"].astype("float64").to_numpy(),
+        "longest_turn_role": _objects(longest["role"]),
+        "dominant_part": _objects(dominant),
+        "dominant_label": _objects(dominant.map(part_label).where(has_total)),
+        "dominant_share": (top["amount"] / total).where(has_total).astype("float64").to_numpy(),
+        "parts_heard": lists_by_row(heard_all).to_numpy(),
+        "parts_silent": lists_by_row(came & ~heard_mask).to_numpy(),
+        "parts_absent": lists_by_row(~came & ~heard_mask).to_numpy(),
+    }, columns=_BALANCE_COLUMNS)
     out["held_on"] = out["held_on"].astype("datetime64[ns]")
+    return out
+
+
+def _objects(values: pd.Series) -> np.ndarray:
+    """A column's values as Python objects, None where missing (as rows built by hand)."""
+    out = values.astype("object").to_numpy(copy=True)
+    out[pd.isna(out)] = None
     return out
 
 
@@ -305,23 +333,24 @@ def participation_trend(
     if by_role.empty:
         out = pd.DataFrame({k: pd.Series(dtype="object") for k in cols})
         return out.astype({"share": "float64", "rolling_share": "float64"})
-    order = list(dict.fromkeys(by_role["meeting"].tolist()))
+    order = pd.unique(by_role["meeting"])
     held = by_role.groupby("meeting")["held_on"].first()
     parts = list(PARTS) + sorted(r for r in by_role["role"].unique() if r not in PARTS)
     wide = by_role.pivot_table(index="meeting", columns="role", values="share", aggfunc="sum")
     wide = wide.reindex(index=order, columns=parts).fillna(0.0)
-    zero_total = by_role.groupby("meeting")["share"].apply(lambda s: s.isna().all())
-    wide.loc[zero_total[zero_total].index] = math.nan
+    counted = by_role["share"].notna().groupby(by_role["meeting"]).any()
+    wide.loc[counted[~counted].index] = math.nan
     rolling = wide.rolling(window, min_periods=1).mean()
-    rows = []
-    for n, mid in enumerate(order, start=1):
-        for p in parts:
-            rows.append({
-                "meeting": mid, "held_on": held[mid], "meeting_number": n, "part": p,
-                "label": part_label(p), "share": float(wide.at[mid, p]),
-                "rolling_share": float(rolling.at[mid, p]),
-            })
-    out = pd.DataFrame(rows, columns=cols)
+    n = len(order)
+    out = pd.DataFrame({
+        "meeting": np.repeat(order, len(parts)),
+        "held_on": np.repeat(held.reindex(order).to_numpy(), len(parts)),
+        "meeting_number": np.repeat(np.arange(1, n + 1, dtype="int64"), len(parts)),
+        "part": parts * n,
+        "label": [part_label(p) for p in parts] * n,
+        "share": wide.to_numpy(dtype="float64").ravel(),
+        "rolling_share": rolling.to_numpy(dtype="float64").ravel(),
+    }, columns=cols)
     out["held_on"] = out["held_on"].astype("datetime64[ns]")
     return out
 
@@ -338,20 +367,17 @@ def decision_balance(decisions: pd.DataFrame | None) -> pd.DataFrame:
     """
     d = frame(decisions, "decision")
     n = len(d)
-    proposed: dict[str, int] = {}
-    shaped: dict[str, int] = {}
-    for role, parts in zip(d["proposer_role"], d["shaped_by"], strict=True):
-        r = text(role)
-        if r:
-            proposed[r] = proposed.get(r, 0) + 1
-        for p in set(as_list(parts)):
-            shaped[p] = shaped.get(p, 0) + 1
+    proposed = texts(d["proposer_role"]).dropna().value_counts().to_dict()
+    # A part counts once per decision, however often it is listed as shaping it.
+    shaped_by = d["shaped_by"].map(as_list).explode().dropna()
+    pairs = pd.DataFrame({"decision": shaped_by.index, "part": shaped_by.to_numpy()})
+    shaped = pairs.drop_duplicates()["part"].value_counts()
     out = share_table(proposed, PARTS, PART_LABELS, key="part", value="proposed",
                       denominator=n)
     out = out.rename(columns={"share": "proposed_share"})
     out["proposed"] = out["proposed"].astype("int64")
-    out["shaped"] = [int(shaped.get(p, 0)) for p in out["part"]]
-    out["shaped_share"] = [s / n if n else math.nan for s in out["shaped"]]
+    out["shaped"] = shaped.reindex(out["part"]).fillna(0).astype("int64").to_numpy()
+    out["shaped_share"] = (out["shaped"] / n) if n else math.nan
     return out
 
 
@@ -403,8 +429,8 @@ def participation_summary(
     order = _meeting_order(speech)
     chosen = order[-last_n:]
     speech = speech[speech["meeting"].isin(chosen)]
-    balance = meeting_balance(contributions, meetings)
-    balance = balance[balance["meeting"].isin(chosen)]
+    # Each meeting's balance depends on its own rows only: work it out for those chosen.
+    balance = _balance(speech, meetings) if len(speech) else meeting_balance(None)
     dec = decision_balance(decisions)
     n_dec = int(dec["proposed"].sum())
     le_row = dec[dec["part"] == "lived_experience"]

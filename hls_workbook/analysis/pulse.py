@@ -19,7 +19,18 @@ from collections.abc import Iterable
 import pandas as pd
 
 from ..model import STATEMENT_PRACTICE, Statement
-from ._common import ALL, ALL_LABEL, PARTS, dates, empty, frame, num, part_label, period_key, text
+from ._common import (
+    ALL,
+    ALL_LABEL,
+    PARTS,
+    dates,
+    empty,
+    frame,
+    num,
+    part_label,
+    period_key,
+    texts,
+)
 
 SMALL = "fewer than {n} people"
 PROTECTS = "protects a small group"
@@ -78,17 +89,11 @@ def _role_order(roles: Iterable[str]) -> dict[str, int]:
 def _with_change(g: pd.DataFrame, keys: list[str], period: str, value: str) -> pd.DataFrame:
     g = g.assign(_pk=g[period].map(period_key))
     g = g.sort_values([*keys, "role", "_pk"], kind="stable")
-    prev_period: dict[object, str | None] = {}
-    change: dict[object, float] = {}
-    for _, block in g.groupby([*keys, "role"], sort=False):
-        last_p, last_v = None, math.nan
-        for idx, r in block.iterrows():
-            prev_period[idx] = last_p
-            v = r[value]
-            change[idx] = v - last_v if pd.notna(v) and pd.notna(last_v) else math.nan
-            last_p, last_v = r[period], v
-    g["previous_period"] = pd.Series(prev_period, dtype="object").reindex(g.index)
-    g["change"] = pd.Series(change, dtype="float64").reindex(g.index)
+    # The round before, for the same keys and role: the row before it in that order.
+    shifted = g.groupby([*keys, "role"], sort=False)[[period, value]].shift(1)
+    previous = shifted[period].astype("object")
+    g["previous_period"] = previous.where(previous.notna(), None)
+    g["change"] = (g[value] - shifted[value]).astype("float64")
     return g.drop(columns="_pk")
 
 
@@ -111,8 +116,8 @@ def pulse_scores(
     """
     min_group = _check_min_group(min_group)
     p = frame(pulse, "pulse")
-    p = p.assign(score=num(p["score"]), statement=p["statement"].map(text),
-                 role=p["role"].map(text), period=p["period"].map(text))
+    p = p.assign(score=num(p["score"]), statement=texts(p["statement"]),
+                 role=texts(p["role"]), period=texts(p["period"]))
     p = p.dropna(subset=["score", "statement", "period"])
     p["role"] = p["role"].fillna("other")
     if p.empty:
@@ -161,7 +166,7 @@ def checkin_trend(
     min_group = _check_min_group(min_group)
     c = frame(checkins, "checkin")
     c = c.assign(load=num(c["emotional_load"]), when=dates(c["checked_in_on"]),
-                 role=c["role"].map(text))
+                 role=texts(c["role"]))
     c = c.dropna(subset=["load", "when"])
     c["role"] = c["role"].fillna("other")
     if c.empty:

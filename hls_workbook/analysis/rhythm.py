@@ -13,20 +13,23 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..model import Weekday
 from ._common import (
     PART_LABELS,
     PARTS,
-    as_dict,
     as_timestamp,
+    attendance_table,
     dates,
     empty,
     frame,
     ids,
+    lists_by_row,
     part_label,
     text,
+    texts,
 )
 
 WEEKDAYS: tuple[str, ...] = tuple(w.value for w in Weekday)
@@ -68,34 +71,82 @@ def expected_meeting_dates(
     start = _as_date(started_on)
     end = _as_date(until)
     floor = _as_date(since)
-    cadence = text(cadence)
-    weekday = text(weekday)
-    if start is None or end is None or cadence not in CADENCE_DAYS or weekday not in WEEKDAYS:
+    if start is None or end is None:
         return []
-    wd = WEEKDAYS.index(weekday)
-    first = start + dt.timedelta(days=(wd - start.weekday()) % 7)
-    out: list[dt.date] = []
-    if cadence == "monthly":
-        n = (first.day - 1) // 7 + 1
-        year, month = first.year, first.month
-        while True:
-            day = _nth_weekday(year, month, wd, n)
-            if day > end:
-                break
-            if day >= first:
-                out.append(day)
-            month += 1
-            if month == 13:
-                year, month = year + 1, 1
-    else:
-        step = dt.timedelta(days=int(CADENCE_DAYS[cadence]))
-        day = first
-        while day <= end:
-            out.append(day)
-            day += step
+    plan = _planned(pd.Series([text(cadence)], dtype="object"),
+                    pd.Series([text(weekday)], dtype="object"),
+                    pd.Series([pd.Timestamp(start)], dtype="datetime64[ns]"), end)
+    days = plan["expected_on"]
     if floor is not None:
-        out = [d for d in out if d >= floor]
-    return out
+        days = days[days >= pd.Timestamp(floor)]
+    return [d.date() for d in days]
+
+
+_EPOCH_WEEKDAY = 3  # 1 January 1970 was a Thursday (Monday is 0)
+
+
+def _weekday_of(days: np.ndarray) -> np.ndarray:
+    """Monday = 0 ... Sunday = 6, for an array of datetime64[D]."""
+    return (days.astype("int64") + _EPOCH_WEEKDAY) % 7
+
+
+def _planned(cadences: pd.Series, weekdays: pd.Series, starts: pd.Series,
+             until: dt.date | pd.Timestamp | None) -> pd.DataFrame:
+    """Every planned date of many series at once (see :func:`expected_meeting_dates`).
+
+    The three Series are aligned (one row per series, cadence and weekday as text, the
+    first date as datetime64). Returns ``key`` (the row's position) and ``expected_on``,
+    in row order and date order, up to `until` inclusive.
+    """
+    columns = {"key": pd.Series(dtype="int64"), "expected_on": pd.Series(dtype="datetime64[ns]")}
+    end_ts = as_timestamp(until)
+    if end_ts is None or not len(starts):
+        return pd.DataFrame(columns)
+    end = np.datetime64(end_ts.date(), "D")
+    wd = weekdays.map({w: i for i, w in enumerate(WEEKDAYS)}).to_numpy(dtype="float64")
+    step = cadences.map(CADENCE_DAYS).to_numpy(dtype="float64")
+    start = starts.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    usable = ~np.isnan(wd) & ~np.isnan(step) & ~np.isnat(start)
+    keys = np.flatnonzero(usable)
+    wd_u = wd[keys].astype("int64")
+    start_u = start[keys]
+    first = start_u + ((wd_u - _weekday_of(start_u)) % 7).astype("timedelta64[D]")
+    monthly = (cadences.to_numpy(dtype="object")[keys] == "monthly")
+    parts = []
+    # Weekly and fortnightly: every 7 or 14 days from the first agreed weekday.
+    regular = ~monthly & (first <= end)
+    if regular.any():
+        every = step[keys][regular].astype("int64")
+        counts = ((end - first[regular]).astype("int64") // every) + 1
+        owner = np.repeat(np.arange(regular.sum()), counts)
+        k = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        days = first[regular][owner] + (k * every[owner]).astype("timedelta64[D]")
+        parts.append((keys[regular][owner], days))
+    # Monthly: the same n-th weekday of every month (a 5th means the last one).
+    if monthly.any():
+        f = first[monthly]
+        day_of_month = (f - f.astype("datetime64[M]").astype("datetime64[D]")).astype("int64") + 1
+        nth = (day_of_month - 1) // 7 + 1
+        month0 = f.astype("datetime64[M]").astype("int64")
+        months = np.maximum(np.datetime64(end, "M").astype("int64") - month0 + 1, 0)
+        owner = np.repeat(np.arange(monthly.sum()), months)
+        month = np.repeat(month0, months) + (
+            np.arange(months.sum()) - np.repeat(np.cumsum(months) - months, months))
+        month_start = month.astype("datetime64[M]").astype("datetime64[D]")
+        month_len = ((month + 1).astype("datetime64[M]").astype("datetime64[D]")
+                     - month_start).astype("int64")
+        wd_m = wd_u[monthly][owner]
+        day = 1 + (wd_m - _weekday_of(month_start)) % 7 + 7 * (nth[owner] - 1)
+        day = np.where(day > month_len, day - 7, day)
+        days = month_start + (day - 1).astype("timedelta64[D]")
+        keep = (days <= end) & (days >= f[owner])
+        parts.append((keys[monthly][owner][keep], days[keep]))
+    if not parts:
+        return pd.DataFrame(columns)
+    out = pd.DataFrame({"key": np.concatenate([p[0] for p in parts]).astype("int64"),
+                        "expected_on": np.concatenate([p[1] for p in parts])
+                        .astype("datetime64[ns]")})
+    return out.sort_values(["key", "expected_on"], kind="stable").reset_index(drop=True)
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,14 +182,6 @@ _HELD_COLUMNS = ["meeting", "series", "name", "held_on", "weekday", "on_agreed_w
                  "expected_on", "gap_days"]
 
 
-def _streaks(kept: list[bool]) -> tuple[int, int]:
-    longest = run = 0
-    for k in kept:
-        run = run + 1 if k else 0
-        longest = max(longest, run)
-    return run, longest
-
-
 def meeting_rhythm(
     series: pd.DataFrame | None,
     meetings: pd.DataFrame | None,
@@ -170,91 +213,128 @@ def meeting_rhythm(
     if hi is not None:
         m = m[m["held_on"] <= hi]
     until = hi if hi is not None else (m["held_on"].max() if len(m) else None)
-    summaries, expected_rows, held_rows = [], [], []
-    for _, row in s.sort_values("id").iterrows():
-        sid = int(row["id"])
-        name = text(row["name"]) or f"Series {sid}"
-        cadence, weekday = text(row["cadence"]), text(row["weekday"])
-        wd = WEEKDAYS.index(weekday) if weekday in WEEKDAYS else None
-        # Plan a little past the end, so the last window knows where the next one starts.
-        horizon = None if until is None else until + pd.Timedelta(days=70)
-        plan = [pd.Timestamp(d) for d in expected_meeting_dates(
-            cadence, weekday, row["started_on"], horizon)]
-        positions = [k for k, d in enumerate(plan)
-                     if (lo is None or d >= lo) and until is not None and d <= until]
-        exp = [plan[k] for k in positions]
-        held = m[m["series"] == sid].sort_values(["held_on", "id"], kind="stable")
-        # Each planned date owns the days after the midpoint with the planned date before
-        # it, up to and including the midpoint with the one after it.
-        half = pd.Timedelta(days=CADENCE_DAYS.get(cadence or "", 7.0) / 2)
-        windows = []
-        for k in positions:
-            d = plan[k]
-            before = d - (d - plan[k - 1]) / 2 if k > 0 else d - half
-            after = d + (plan[k + 1] - d) / 2 if k + 1 < len(plan) else d + half
-            windows.append((before, after))
-        slot_of: dict[int, int] = {}
-        slot_when: dict[int, pd.Timestamp] = {}
-        for _, h in held.iterrows():
-            when = h["held_on"]
-            slot = next((i for i, (a, b) in enumerate(windows) if a < when <= b), None)
-            if slot is None:
-                continue
-            if slot not in slot_of or abs(when - exp[slot]) < abs(slot_when[slot] - exp[slot]):
-                slot_of[slot] = int(h["id"])
-                slot_when[slot] = when
-        meeting_slot = {mid: i for i, mid in slot_of.items()}
-        kept_flags = []
-        for i, when in enumerate(exp):
-            mid = slot_of.get(i)
-            h_on = slot_when[i] if mid is not None else pd.NaT
-            kept_flags.append(mid is not None)
-            expected_rows.append({
-                "series": sid, "name": name, "expected_on": when, "kept": mid is not None,
-                "meeting": mid, "held_on": h_on,
-                "on_agreed_weekday": (h_on.weekday() == wd) if mid is not None else None,
-            })
-        previous = None
-        gaps = []
-        on_weekday = 0
-        for _, h in held.iterrows():
-            when = h["held_on"]
-            gap = (when - previous).days if previous is not None else math.nan
-            if previous is not None:
-                gaps.append(gap)
-            previous = when
-            ok = wd is not None and when.weekday() == wd
-            on_weekday += int(ok)
-            slot = meeting_slot.get(int(h["id"]))
-            held_rows.append({
-                "meeting": int(h["id"]), "series": sid, "name": name, "held_on": when,
-                "weekday": WEEKDAYS[when.weekday()], "on_agreed_weekday": ok,
-                "expected_on": exp[slot] if slot is not None else pd.NaT, "gap_days": gap,
-            })
-        current, longest = _streaks(kept_flags)
-        kept = sum(kept_flags)
-        summaries.append({
-            "series": sid, "name": name, "cadence": cadence, "weekday": weekday,
-            "expected": len(exp), "kept": kept, "missed": len(exp) - kept,
-            "kept_share": kept / len(exp) if exp else math.nan,
-            "held": len(held), "extra": len(held) - kept, "on_weekday": on_weekday,
-            "on_weekday_share": on_weekday / len(held) if len(held) else math.nan,
-            "longest_gap_days": float(max(gaps)) if gaps else math.nan,
-            "current_streak": current, "longest_streak": longest,
-            "last_held_on": held["held_on"].max() if len(held) else pd.NaT,
-        })
-    summary = pd.DataFrame(summaries, columns=_SUMMARY_COLUMNS) if summaries else empty(
-        _SUMMARY_COLUMNS)
-    expected = pd.DataFrame(expected_rows, columns=_EXPECTED_COLUMNS) if expected_rows else (
-        empty(_EXPECTED_COLUMNS))
-    held_df = pd.DataFrame(held_rows, columns=_HELD_COLUMNS) if held_rows else empty(
-        _HELD_COLUMNS)
+    s = s.sort_values("id", kind="stable").reset_index(drop=True)
+    sid = s["id"].astype("int64")
+    names = texts(s["name"])
+    info = pd.DataFrame({
+        "series": sid,
+        "name": names.where(names.notna(), "Series " + sid.astype(str)).astype("object"),
+        "cadence": texts(s["cadence"]),
+        "weekday": texts(s["weekday"]),
+    })
+    info["wd"] = info["weekday"].map({w: i for i, w in enumerate(WEEKDAYS)}).astype("float64")
+
+    # Every planned date of every series, with the window of days it owns: from half way
+    # to the planned date before it to half way to the one after (a nominal half cadence
+    # at either end). Plan a little past the end, so the last window knows its edge.
+    horizon = None if until is None else until + pd.Timedelta(days=70)
+    plan = _planned(info["cadence"], info["weekday"], s["started_on"].astype(
+        "datetime64[ns]") if len(s) else pd.Series(dtype="datetime64[ns]"), horizon)
+    plan["series"] = sid.to_numpy()[plan["key"].to_numpy()]
+    day = plan["expected_on"]
+    by_series = plan.groupby("key", sort=False)["expected_on"]
+    half = pd.to_timedelta(info["cadence"].map(CADENCE_DAYS).fillna(7.0).to_numpy()[
+        plan["key"].to_numpy()] / 2, unit="D")
+    before, after = by_series.shift(1), by_series.shift(-1)
+    plan["from"] = (day - (day - before) / 2).where(before.notna(), day - half)
+    plan["to"] = (day + (after - day) / 2).where(after.notna(), day + half)
+    window = (day <= until) if until is not None else pd.Series(False, index=plan.index)
+    if lo is not None:
+        window &= day >= lo
+    exp = plan[window].reset_index(drop=True)
+
+    # Each meeting keeps the planned date whose window it falls in (after the start of the
+    # window, up to and including its end); a date kept by several is kept by the closest
+    # (the earliest of equally close ones), the others are extra.
+    held = m[m["series"].isin(sid)].assign(series=lambda d: d["series"].astype("int64"))
+    held = held.assign(order=held["series"].map(pd.Series(np.arange(len(sid)), index=sid)))
+    held = held.sort_values(["order", "held_on", "id"], kind="stable").reset_index(drop=True)
+    slots = exp.reset_index(names="slot")[["slot", "series", "expected_on", "from", "to"]]
+    matched = pd.merge_asof(
+        held[["id", "series", "held_on"]].reset_index(names="row").sort_values("held_on"),
+        slots.sort_values("to"), left_on="held_on", right_on="to", by="series",
+        direction="forward")
+    matched = matched[matched["slot"].notna() & (matched["from"] < matched["held_on"])]
+    matched = matched.assign(
+        slot=matched["slot"].astype("int64"),
+        distance=(matched["held_on"] - matched["expected_on"]).abs())
+    chosen = matched.sort_values(["slot", "distance", "row"], kind="stable").drop_duplicates(
+        "slot").set_index("slot")
+
+    kept = pd.Series(exp.index.isin(chosen.index), index=exp.index)
+    held_on = chosen["held_on"].reindex(exp.index)
+    wd_exp = info["wd"].to_numpy()[exp["key"].to_numpy()]
+    expected = pd.DataFrame({
+        "series": exp["series"].astype("int64"),
+        "name": info["name"].to_numpy()[exp["key"].to_numpy()],
+        "expected_on": exp["expected_on"],
+        "kept": kept.astype(bool),
+        "meeting": chosen["id"].reindex(exp.index).astype("Int64"),
+        "held_on": held_on.astype("datetime64[ns]"),
+        "on_agreed_weekday": pd.Series(held_on.dt.day_of_week.to_numpy() == wd_exp,
+                                       index=exp.index, dtype="boolean").where(kept),
+    }, columns=_EXPECTED_COLUMNS)
+
+    held_key = held["order"].to_numpy()
+    wd_held = info["wd"].to_numpy()[held_key] if len(held) else np.array([], dtype="float64")
+    weekday_no = held["held_on"].dt.day_of_week.to_numpy()
+    on_day = weekday_no == wd_held
+    slot_of = pd.Series(chosen.index.to_numpy(), index=chosen["id"].to_numpy())
+    kept_slot = held["id"].map(slot_of)
+    held_df = pd.DataFrame({
+        "meeting": held["id"].astype("int64"),
+        "series": held["series"].astype("int64"),
+        "name": info["name"].to_numpy()[held_key] if len(held) else [],
+        "held_on": held["held_on"],
+        "weekday": np.asarray(WEEKDAYS, dtype=object)[weekday_no] if len(held) else [],
+        "on_agreed_weekday": on_day.astype(bool),
+        "expected_on": exp["expected_on"].reindex(kept_slot.to_numpy()).to_numpy(),
+        "gap_days": held.groupby("series", sort=False)["held_on"].diff().dt.days,
+    }, columns=_HELD_COLUMNS)
+
+    # One summary row per series (streaks: planned meetings kept in a row).
+    runs = (~expected["kept"]).groupby(expected["series"]).cumsum()
+    streak = expected["kept"].astype("int64").groupby([expected["series"], runs]).cumsum()
+    n_exp = expected.groupby("series").size().reindex(sid, fill_value=0)
+    n_kept = expected.groupby("series")["kept"].sum().reindex(sid, fill_value=0)
+    n_held = held_df.groupby("series").size().reindex(sid, fill_value=0)
+    n_on = held_df.groupby("series")["on_agreed_weekday"].sum().reindex(sid, fill_value=0)
+    summary = pd.DataFrame({
+        "series": sid.to_numpy(),
+        "name": info["name"].to_numpy(),
+        "cadence": info["cadence"].to_numpy(),
+        "weekday": info["weekday"].to_numpy(),
+        "expected": n_exp.to_numpy(),
+        "kept": n_kept.to_numpy(),
+        "missed": (n_exp - n_kept).to_numpy(),
+        "kept_share": (n_kept / n_exp.where(n_exp > 0)).to_numpy(),
+        "held": n_held.to_numpy(),
+        "extra": (n_held - n_kept).to_numpy(),
+        "on_weekday": n_on.to_numpy(),
+        "on_weekday_share": (n_on / n_held.where(n_held > 0)).to_numpy(),
+        "longest_gap_days": held_df.groupby("series")["gap_days"].max().reindex(sid).to_numpy(),
+        "current_streak": streak.groupby(expected["series"]).last().reindex(
+            sid, fill_value=0).to_numpy(),
+        "longest_streak": streak.groupby(expected["series"]).max().reindex(
+            sid, fill_value=0).to_numpy(),
+        "last_held_on": held_df.groupby("series")["held_on"].max().reindex(sid).to_numpy(),
+    }, columns=_SUMMARY_COLUMNS)
+    if summary.empty:
+        summary = empty(_SUMMARY_COLUMNS)
+    if expected.empty:
+        expected = empty(_EXPECTED_COLUMNS)
+    if held_df.empty:
+        held_df = empty(_HELD_COLUMNS)
     for df, cols in ((summary, ["last_held_on"]), (expected, ["expected_on", "held_on"]),
                      (held_df, ["held_on", "expected_on"])):
         for c in cols:
             df[c] = df[c].astype("datetime64[ns]")
     for c in ("kept_share", "on_weekday_share", "longest_gap_days"):
         summary[c] = summary[c].astype("float64")
+    for c in ("expected", "kept", "missed", "held", "extra", "on_weekday", "current_streak",
+              "longest_streak"):
+        if len(summary):
+            summary[c] = summary[c].astype("int64")
     held_df["gap_days"] = held_df["gap_days"].astype("float64")
     expected["meeting"] = expected["meeting"].astype("Int64")
     expected["kept"] = expected["kept"].astype(bool)
@@ -266,27 +346,41 @@ def meeting_rhythm(
 _LONG_COLUMNS = ["meeting", "held_on", "series", "kind_of_meeting", "part", "label", "count"]
 
 
+def _attendance_counts(meetings: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The meetings in date order (then by number) and their attendance as whole numbers:
+    a column per part (the six, 0 where nobody came, then any other, NaN where not given)."""
+    m = frame(meetings, "meeting")
+    m = m.assign(held_on=dates(m["held_on"]))
+    m = m.sort_values(["held_on", "id"], na_position="last", kind="stable").reset_index(
+        drop=True)
+    table = attendance_table(m["attendance"])
+    given = table.notna()
+    counts = table.where(given, 0).astype("object")
+    counts = counts.where(counts.astype(bool), 0).astype("int64")  # None, 0, "" count as 0
+    extra = [c for c in table.columns if c not in PARTS]
+    counts[extra] = counts[extra].where(given[extra])
+    return m, counts
+
+
 def attendance_long(meetings: pd.DataFrame | None) -> pd.DataFrame:
     """Who came, by part of the system: six rows per meeting (0 where nobody came).
 
     Columns: meeting, held_on, series, kind_of_meeting, part, label, count. Counts are
     people, not names. Any part not in the model (unlikely) is added after the six.
     """
-    m = frame(meetings, "meeting")
-    m = m.assign(held_on=dates(m["held_on"]))
-    m = m.sort_values(["held_on", "id"], na_position="last", kind="stable")
-    rows = []
-    for _, r in m.iterrows():
-        att = as_dict(r["attendance"])
-        parts = list(PARTS) + sorted(k for k in att if k not in PARTS)
-        for p in parts:
-            value = att.get(p, 0)
-            rows.append({
-                "meeting": int(r["id"]), "held_on": r["held_on"], "series": r["series"],
-                "kind_of_meeting": text(r["kind_of_meeting"]), "part": p,
-                "label": part_label(p), "count": int(value or 0),
-            })
-    out = pd.DataFrame(rows, columns=_LONG_COLUMNS) if rows else empty(_LONG_COLUMNS)
+    m, counts = _attendance_counts(meetings)
+    parts = list(counts.columns)
+    values = counts.to_numpy(dtype="float64")
+    row, col = np.nonzero(~np.isnan(values))  # meeting by meeting, parts in order
+    out = pd.DataFrame({
+        "meeting": m["id"].to_numpy(dtype="int64")[row],
+        "held_on": m["held_on"].to_numpy()[row],
+        "series": m["series"].to_numpy()[row],
+        "kind_of_meeting": texts(m["kind_of_meeting"]).to_numpy()[row],
+        "part": np.asarray(parts, dtype=object)[col],
+        "label": np.asarray([part_label(p) for p in parts], dtype=object)[col],
+        "count": values[row, col].astype("int64"),
+    }, columns=_LONG_COLUMNS) if len(row) else empty(_LONG_COLUMNS)
     out["held_on"] = out["held_on"].astype("datetime64[ns]")
     out["series"] = ids(out["series"])
     out["count"] = out["count"].astype("int64")
@@ -299,24 +393,25 @@ def attendance_wide(meetings: pd.DataFrame | None) -> pd.DataFrame:
     total, parts_present (how many parts came) and parts_absent (list of parts nobody
     came from). A part missing from a meeting is a question to ask ("who did we not
     reach?"), not a failing of the people who did come."""
-    long = attendance_long(meetings)
+    m, counts = _attendance_counts(meetings)
     base = ["meeting", "held_on", "series", "kind_of_meeting"]
-    extra = sorted(p for p in long["part"].unique() if p not in PARTS)
-    parts = list(PARTS) + extra
-    if long.empty:
+    parts = list(counts.columns)
+    if m.empty:
         out = empty([*base, *parts, "total", "parts_present", "parts_absent"])
         out["held_on"] = out["held_on"].astype("datetime64[ns]")
         return out
-    wide = long.pivot_table(index="meeting", columns="part", values="count", aggfunc="sum",
-                            fill_value=0).reindex(columns=parts, fill_value=0)
-    info = long.drop_duplicates("meeting").set_index("meeting")[base[1:]]
-    out = info.join(wide).reset_index()
-    out[parts] = out[parts].astype("int64")
-    out["total"] = out[parts].sum(axis=1).astype("int64")
-    out["parts_present"] = (out[list(PARTS)] > 0).sum(axis=1).astype("int64")
-    out["parts_absent"] = [[p for p in PARTS if r[p] == 0] for _, r in out.iterrows()]
-    order = {mid: i for i, mid in enumerate(dict.fromkeys(long["meeting"]))}
-    out = out.sort_values("meeting", key=lambda s: s.map(order)).reset_index(drop=True)
+    counts = counts.fillna(0).astype("int64")
+    out = pd.DataFrame({
+        "meeting": m["id"].astype("int64"),
+        "held_on": m["held_on"].astype("datetime64[ns]"),
+        "series": ids(m["series"]),
+        "kind_of_meeting": list(texts(m["kind_of_meeting"])),
+    })
+    out = pd.concat([out, counts], axis=1)
+    six = counts[list(PARTS)]
+    out["total"] = counts.sum(axis=1).astype("int64")
+    out["parts_present"] = (six > 0).sum(axis=1).astype("int64")
+    out["parts_absent"] = lists_by_row(six == 0)
     return out[[*base, *parts, "total", "parts_present", "parts_absent"]]
 
 
@@ -327,17 +422,19 @@ def attendance_summary(meetings: pd.DataFrame | None) -> pd.DataFrame:
     names; a low count is a prompt to ask who was not invited or could not come."""
     wide = attendance_wide(meetings)
     n = len(wide)
-    rows = []
-    for p in PARTS:
-        counts = wide[p].astype("int64") if n else pd.Series(dtype="int64")
-        rows.append({
-            "part": p, "label": PART_LABELS[p],
-            "meetings_present": int((counts > 0).sum()),
-            "share_of_meetings": float((counts > 0).sum() / n) if n else math.nan,
-            "people": int(counts.sum()),
-            "mean_per_meeting": float(counts.mean()) if n else math.nan,
-        })
-    return pd.DataFrame(rows)
+    counts = wide[list(PARTS)].astype("int64") if n else pd.DataFrame(
+        0, index=[], columns=list(PARTS), dtype="int64")
+    present = (counts > 0).sum()
+    return pd.DataFrame({
+        "part": list(PARTS),
+        "label": [PART_LABELS[p] for p in PARTS],
+        "meetings_present": present.astype("int64").to_numpy(),
+        "share_of_meetings": (present / n).astype("float64").to_numpy() if n
+        else np.full(len(PARTS), math.nan),
+        "people": counts.sum().astype("int64").to_numpy(),
+        "mean_per_meeting": counts.mean().astype("float64").to_numpy() if n
+        else np.full(len(PARTS), math.nan),
+    })
 
 
 def parts_never_present(meetings: pd.DataFrame | None) -> list[str]:
