@@ -330,7 +330,7 @@ def import_(
     from .exchange import ImportFileError, import_path
     from .store import open_workbook
 
-    if not path.exists():  # before --create makes an empty workbook for nothing
+    if create and not path.exists():  # before --create makes an empty workbook for nothing
         raise ImportFileError(f"There is no file or folder at {path}. Check the name.", path)
     with open_workbook(db, create=create) as wb:
         result = import_path(wb, path, place=place, kind=kind)
