@@ -504,7 +504,14 @@ class CheckboxesControl(Control):
 
 
 class ScoreControl(Control):
-    """A 0-10 slider. It starts in the middle; an untouched required score is asked about."""
+    """A 0-10 slider with a number box beside it. It starts in the middle; an untouched
+    required score is asked about.
+
+    The number box is the slider's readout, and it is what a screen reader finds: it is
+    named by the question and takes typed numbers and arrow keys (ipywidgets 8 gives a
+    slider's handle no accessible name). The two are linked in the kernel, so either one
+    sets the answer.
+    """
 
     def build(self) -> W.Widget:
         lo = int(self.meta.minimum if self.meta.minimum is not None else 0)
@@ -512,13 +519,16 @@ class ScoreControl(Control):
         self.middle = (lo + hi) // 2
         self.input = self._watch(_w(
             W.IntSlider, value=self.middle, min=lo, max=hi, step=1, continuous_update=False,
-            layout=_layout(width="100%", max_width="30em"),
+            readout=False, layout=_layout(width="100%", max_width="26em"),
         ))
+        self.number = _w(W.BoundedIntText, value=self.middle, min=lo, max=hi,
+                         layout=_layout(width="4.5em"), **_named(self.meta.label))
+        W.link((self.input, "value"), (self.number, "value"))
         self.input.observe(self._touched, names="value")
         self.hint = _w(W.HTML, layout=_layout(margin="0 0 0 0.5em"))
         self.touched = False
         self.confirmed = False
-        return _w(W.HBox, children=[self.input, self.hint])
+        return _w(W.HBox, children=[self.input, self.number, self.hint])
 
     def _touched(self, _change: Any) -> None:
         if not self._quiet:
@@ -531,8 +541,9 @@ class ScoreControl(Control):
         if not self.meta.required:
             return self._empty()
         return _SKIP, (
-            f"{self.meta.label}: move the slider to your answer. It starts in the middle "
-            f"({self.middle}); if {self.middle} is your answer, press Submit again."
+            f"{self.meta.label}: move the slider (or type the number) to your answer. It "
+            f"starts in the middle ({self.middle}); if {self.middle} is your answer, press "
+            "Submit again."
         )
 
     def problem_shown(self) -> None:

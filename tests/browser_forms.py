@@ -173,9 +173,9 @@ def assert_inputs_named(page: Any, stage: str) -> int:
     tick box by the question beside it or by its choice; a count by its part of the system.
     Returns how many inputs were checked.
 
-    The 0-10 scores are ipywidgets sliders: ipywidgets 8 gives a slider's handle no
-    accessible name (its description is not tied to the handle), so they are left out
-    here and from :func:`axe_unnamed`; the question is read just before the slider.
+    A 0-10 score is named through the number box beside its slider: ipywidgets 8 gives a
+    slider's handle no accessible name (its description is not tied to the handle), so
+    the handle itself is left out here and from :func:`axe_unnamed`.
     """
     from playwright.sync_api import expect
 
@@ -203,10 +203,13 @@ def assert_inputs_named(page: Any, stage: str) -> int:
                 elif meta.widget == "multi_choice":
                     targets = [(f.get_by_role("checkbox", name=label, exact=True).first, label)
                                for label in (meta.choices or {}).values()]
+                elif meta.widget == "score":  # the number box beside the slider
+                    targets = [(f.get_by_role("spinbutton", name=meta.label, exact=True),
+                                meta.label)]
                 elif meta.widget == "yes_partly_no":
                     targets = [(f.get_by_role("button", name=label, exact=True).first, label)
                                for label in (meta.choices or {}).values()]
-                else:  # scores (sliders, see above); links (one tick box per record)
+                else:  # links (one tick box per record)
                     continue
                 for target, name in targets:
                     expect(target).to_have_count(1)
