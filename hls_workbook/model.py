@@ -1352,8 +1352,8 @@ PulseRound = create_model(  # one optional 0-10 score per behaviour statement
     __doc__=_PulseRoundBase.__doc__,
     **{
         key: (int | None, field(
-            text, f"0 = not at all true, 10 = completely true ({STATEMENT_PRACTICE[key]}). "
-            "Leave it if you would rather not answer.", "score", None, ge=0, le=10,
+            text, "0 = not at all true, 10 = completely true. Leave it if you would rather "
+            "not answer.", "score", None, ge=0, le=10,
         ))
         for key, text in Statement.labels().items()
     },
