@@ -529,6 +529,15 @@ def _frame_for(tables: Mapping[str, pd.DataFrame], kind: str) -> pd.DataFrame | 
     return None
 
 
+def _distinct(values: Iterable[Any]) -> list[Any]:
+    """Each value once, in order (values that cannot be compared are all kept)."""
+    values = list(values)
+    try:
+        return list(dict.fromkeys(values))
+    except TypeError:
+        return values
+
+
 def names_on_record(tables: Mapping[str, pd.DataFrame]) -> set[str]:
     """Every name the workbook holds, to remove from public text.
 
@@ -541,7 +550,7 @@ def names_on_record(tables: Mapping[str, pd.DataFrame]) -> set[str]:
     names: set[str] = set()
 
     def add(values: Iterable[Any]) -> None:
-        for v in values:
+        for v in _distinct(values):  # speakers repeat meeting after meeting
             names.update(_split_names(v))
 
     partner = _frame_for(tables, "partner")
@@ -598,7 +607,9 @@ def consent_allows(consent_audiences: Any, audience: str | Audience) -> bool:
 
 def _flag_set(series: pd.Series) -> pd.Series:
     """True where the flag is set or missing (unknown counts as set)."""
-    return series.astype(object).map(lambda v: True if _missing(v) else bool(v)).astype(bool)
+    values = series.astype(object)
+    unknown = values.isna()
+    return unknown | values.where(~unknown, True).astype(bool)
 
 
 def _current(df: pd.DataFrame) -> pd.DataFrame:
@@ -740,22 +751,23 @@ def _speaker_labels(df: pd.DataFrame) -> pd.Series:
     """Replace speakers' made-up names by their part of the system, numbered within a
     meeting when one part had several speakers ("Charity 1", "Charity 2")."""
     labels = Part.labels()
-    role = df.get("role", pd.Series(None, index=df.index)).astype(object)
-    meeting = df.get("meeting", pd.Series(0, index=df.index)).astype(object)
-    speaker = df["speaker"].astype(object)
-    out: dict[Any, str] = {}
-    seen: dict[tuple[Any, Any], list[Any]] = {}
-    for idx in df.index:
-        key = (meeting[idx], role[idx])
-        speakers = seen.setdefault(key, [])
-        if speaker[idx] not in speakers:
-            speakers.append(speaker[idx])
-    for idx in df.index:
-        key = (meeting[idx], role[idx])
-        base = labels.get(str(role[idx]), "Someone") if not _missing(role[idx]) else "Someone"
-        speakers = seen[key]
-        out[idx] = base if len(speakers) == 1 else f"{base} {speakers.index(speaker[idx]) + 1}"
-    return pd.Series(out, index=df.index, dtype=object)
+    keys = pd.DataFrame({
+        "meeting": df.get("meeting", pd.Series(0, index=df.index)).astype(object),
+        "role": df.get("role", pd.Series(None, index=df.index)).astype(object),
+        "speaker": df["speaker"].astype(object),
+    }, index=df.index)
+    # Each meeting and part's speakers, numbered in the order they first appear.
+    first = keys.drop_duplicates()
+    number = first.groupby(["meeting", "role"], dropna=False, sort=False).cumcount() + 1
+    many = first.groupby(["meeting", "role"], dropna=False, sort=False)["speaker"].transform(
+        "size") > 1
+    numbered = first.assign(number=number, many=many)
+    found = keys.merge(numbered, on=["meeting", "role", "speaker"], how="left")
+    roles = keys["role"]
+    base = roles.map(lambda r: labels.get(str(r), "Someone")).where(roles.notna(), "Someone")
+    out = base.where(~found["many"].to_numpy(),
+                     base + " " + found["number"].astype(str).to_numpy())
+    return pd.Series(out.to_numpy(dtype=object), index=df.index, dtype=object)
 
 
 def _prune_links(df: pd.DataFrame, col: str, visible: set[int]) -> pd.DataFrame:
