@@ -31,6 +31,7 @@ import pandas as pd
 
 from . import analysis
 from .analysis._common import PART_LABELS, PARTS, part_label, part_plural, pct
+from .analysis.burden import burden_totals
 from .analysis.portfolio import NOVELTY, RISKS
 
 #: The Okabe-Ito colour-blind-safe palette.
@@ -209,8 +210,8 @@ def _date(value: Any) -> str:
 
 
 def _count(n: int, word: str, plural: str | None = None) -> str:
-    """'1 meeting', '3 meetings' (or the plural given)."""
-    return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
+    """'1 meeting', '3 meetings', '2,977 meetings' (or the plural given)."""
+    return f"{n} {word}" if n == 1 else f"{n:,} {plural or word + 's'}"
 
 
 def _whole_numbers(ax: Any, axis: str = "y") -> None:
@@ -249,6 +250,101 @@ def _short(value: Any, fallback: str) -> str:
     return f"{ts.day} {ts:%b}"
 
 
+#: A chart of meetings draws one bar per meeting up to this many meetings; beyond it, one
+#: bar per week (or month, quarter or year: the shortest that keeps within it), so that a
+#: big place's chart stays as readable, and as small, as a small place's.
+MAX_BARS = 40
+#: Charts of series, funders or requirements show the largest this many one by one, and
+#: the rest together in one row.
+TOP_N = 15
+
+_UNITS = (("week", "W-MON", "Week starting"), ("month", "MS", "Month"),
+          ("quarter", "QS", "Quarter"), ("year", "YS", "Year"))
+
+
+def _bin_start(when: pd.Series, unit: str) -> pd.Series:
+    if unit == "week":
+        return (when - pd.to_timedelta(when.dt.day_of_week, unit="D")).dt.normalize()
+    code = {"month": "M", "quarter": "Q", "year": "Y"}[unit]
+    return when.dt.to_period(code).dt.start_time.astype("datetime64[ns]")
+
+
+def _bin_label(start: pd.Timestamp, unit: str) -> str:
+    if unit == "week":
+        return f"{start.day} {start:%b %Y}"
+    if unit == "month":
+        return f"{start:%b %Y}"
+    if unit == "quarter":
+        end = start + pd.DateOffset(months=2)
+        return f"{start:%b}-{end:%b %Y}"
+    return f"{start:%Y}"
+
+
+@dataclass(frozen=True, eq=False)
+class _Bins:
+    """Items grouped into at most MAX_BARS bars: by week, month, quarter or year when every
+    item has a date (empty periods keep their place, as gaps), else consecutive groups."""
+
+    #: Each item's bar (0 for the first bar).
+    position: pd.Series
+    #: Each bar's label (for the axis and the table).
+    labels: list[str]
+    #: "week", "month", "quarter", "year" or "meetings".
+    unit: str
+    #: The table's column heading for the bars.
+    header: str
+
+    @property
+    def by(self) -> str:
+        """'week by week', 'month by month', ... for a sentence."""
+        return f"{self.unit} by {self.unit}" if self.unit != "meetings" else (
+            "in groups of meetings")
+
+
+def _time_bins(when: pd.Series, limit: int | None = None) -> _Bins:
+    """Group dated items (meetings, planned dates) into at most `limit` (MAX_BARS) bars of
+    equal time."""
+    limit = MAX_BARS if limit is None else limit
+    when = pd.to_datetime(when).astype("datetime64[ns]").reset_index(drop=True)
+    if len(when) and when.notna().all():
+        for unit, freq, header in _UNITS:
+            start = _bin_start(when, unit)
+            every = pd.date_range(start.min(), start.max(), freq=freq)
+            if len(every) <= limit or unit == "year":
+                position = pd.Series(every.get_indexer(start), index=when.index)
+                return _Bins(position, [_bin_label(d, unit) for d in every], unit, header)
+    size = max(1, math.ceil(len(when) / limit))
+    position = pd.Series(range(len(when)), index=when.index) // size
+    labels = [f"{1 + i * size}-{min(len(when), (i + 1) * size)}"
+              for i in range(int(position.max()) + 1 if len(when) else 0)]
+    return _Bins(position, labels, "meetings", "Meetings")
+
+
+def _bar_ticks(ax: Any, labels: list[str], unit: str) -> None:
+    """Label about ten of the bars (all of them when there are few)."""
+    n = len(labels)
+    ticks = list(range(n)) if n <= 12 else list(range(n))[:: max(1, math.ceil(n / 10))]
+    ax.set_xticks(ticks)
+    short = [lbl.rsplit(" ", 1)[0] if unit == "week" else lbl for lbl in labels]
+    ax.set_xticklabels([short[i] for i in ticks], rotation=45, ha="right")
+    ax.set_xlim(-0.6, n - 0.4)
+
+
+def _stacked(ax: Any, per: pd.DataFrame, parts: list[str], scale: float = 1.0) -> None:
+    """Stacked bars, one per row of `per`, a colour per part (NaN draws nothing)."""
+    bottom = pd.Series(0.0, index=per.index)
+    for p in parts:
+        height = per[p].fillna(0.0) * scale
+        ax.bar(range(len(per)), height, bottom=bottom, color=PART_COLOURS.get(p, GREY),
+               label=PART_LABELS.get(p, p), width=0.8, edgecolor="white", linewidth=0.5)
+        bottom = bottom + height
+
+
+def others_label(n: int, what: str) -> str:
+    """'The other 12 requirements' (a row standing for the rest, never read as a total)."""
+    return f"The other {n:,} {what}" if n != 1 else f"One other {what.rstrip('s')}"
+
+
 # ---------------------------------------------------------------------------
 # 1. Participation balance (RC5)
 # ---------------------------------------------------------------------------
@@ -275,13 +371,36 @@ def participation_chart(
     wide = wide.reindex(columns=order).fillna(0.0)
     parts = [p for p in PARTS if p in wide.columns and wide[p].sum() > 0]
     held = trend.drop_duplicates("meeting").set_index("meeting_number")["held_on"]
+    n = len(wide)
+    who = _cap(part_plural(summary.dominant_part))
+    share = pct(summary.dominant_share)
+    what = {"turns": f"took most turns: {share} of them",
+            "mixed": f"had most of the speaking: {share}"}.get(
+        summary.measure, f"spoke most: {share} of the time")
+    if summary.meetings_counted == summary.meetings_recorded:
+        span = ""
+    elif summary.meetings_counted == 1:
+        span = " in the last meeting"
+    else:
+        span = f" in the last {summary.meetings_counted} meetings"
+    title = f"{who} {what}{span}"
+    first, last = trend["held_on"].min(), trend["held_on"].max()
+    notes = ""
+    if summary.parts_not_heard:
+        notes += " Not heard from in those meetings: " + ", ".join(
+            part_label(p) for p in summary.parts_not_heard) + "."
+    if not math.isnan(summary.median_gini):
+        notes += (f" The typical evenness of turn-taking (Gini) was {summary.median_gini:.2f}, "
+                  "where 0 means everyone spoke equally.")
+    if n > MAX_BARS:
+        return _participation_by_period(wide, held, parts, title, summary.sentence + notes,
+                                        first, last)
     fig, ax = _figure()
     bottom = pd.Series(0.0, index=wide.index)
     for p in parts:
         ax.bar(wide.index, wide[p] * 100, bottom=bottom * 100, color=PART_COLOURS[p],
                label=PART_LABELS[p], width=0.8, edgecolor="white", linewidth=0.5)
         bottom += wide[p]
-    n = len(wide)
     if summary.meetings_counted < n:
         ax.axvline(n - summary.meetings_counted + 0.5, color=OKABE_ITO["black"], linewidth=1,
                    linestyle="--")
@@ -295,33 +414,42 @@ def participation_chart(
     ax.set_xticklabels([_short(held[i], str(i)) for i in ticks], rotation=45, ha="right")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     _style(ax)
-    who = _cap(part_plural(summary.dominant_part))
-    share = pct(summary.dominant_share)
-    what = {"turns": f"took most turns: {share} of them",
-            "mixed": f"had most of the speaking: {share}"}.get(
-        summary.measure, f"spoke most: {share} of the time")
-    if summary.meetings_counted == summary.meetings_recorded:
-        span = ""
-    elif summary.meetings_counted == 1:
-        span = " in the last meeting"
-    else:
-        span = f" in the last {summary.meetings_counted} meetings"
-    title = f"{who} {what}{span}"
     _title(fig, title)
     table = wide.mul(100).round(1)
     table.columns = [PART_LABELS.get(c, c) for c in table.columns]
     table.insert(0, "Meeting date", [pd.Timestamp(held[i]).date() if pd.notna(held[i])
                                      else None for i in wide.index])
     table = table.reset_index(drop=True)
-    first, last = trend["held_on"].min(), trend["held_on"].max()
     alt = (f"Stacked bar chart of the share of speaking by part of the system in "
-           f"{_count(n, 'meeting')}, from {_date(first)} to {_date(last)}. {summary.sentence}")
-    if summary.parts_not_heard:
-        alt += " Not heard from in those meetings: " + ", ".join(
-            part_label(p) for p in summary.parts_not_heard) + "."
-    if not math.isnan(summary.median_gini):
-        alt += (f" The typical evenness of turn-taking (Gini) was {summary.median_gini:.2f}, "
-                "where 0 means everyone spoke equally.")
+           f"{_count(n, 'meeting')}, from {_date(first)} to {_date(last)}. {summary.sentence}"
+           + notes)
+    return Chart(fig, title, alt, table)
+
+
+def _participation_by_period(wide: pd.DataFrame, held: pd.Series, parts: list[str],
+                             title: str, sentences: str, first: Any, last: Any) -> Chart:
+    """Too many meetings for a bar each: each bar is the average share of the meetings in
+    a week (or month...), so the chart keeps its size however many meetings there are."""
+    bins = _time_bins(held.reindex(wide.index))
+    counted = (wide.sum(axis=1) > 0).to_numpy()  # meetings with no time counted are left out
+    per = wide[counted].groupby(bins.position.to_numpy()[counted]).mean()
+    drawn = per.reindex(range(len(bins.labels)))
+    fig, ax = _figure()
+    _stacked(ax, drawn, parts, scale=100)
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("Share of speaking (%), average of the meetings")
+    ax.set_xlabel(bins.header)
+    _bar_ticks(ax, bins.labels, bins.unit)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    _style(ax)
+    _title(fig, title)
+    table = per.mul(100).round(1)
+    table.columns = [PART_LABELS.get(c, c) for c in table.columns]
+    table.insert(0, bins.header, [bins.labels[i] for i in per.index])
+    table = table.reset_index(drop=True)
+    alt = (f"Stacked bar chart of the share of speaking by part of the system, {bins.by}: "
+           f"{_count(len(wide), 'meeting')} from {_date(first)} to {_date(last)}, each bar "
+           f"the average of the meetings in that {bins.unit.rstrip('s')}. {sentences}")
     return Chart(fig, title, alt, table)
 
 
@@ -386,6 +514,8 @@ def rhythm_chart(
     if exp.empty:
         return _nothing("Meeting rhythm", "planned meetings have been")
     summary = r.summary[r.summary["expected"] > 0].reset_index(drop=True)
+    if len(summary) > TOP_N:
+        return _rhythm_by_period(exp, summary)
     fig, ax = _figure(height=max(2.5, 1.2 + 0.6 * len(summary)))
     names = list(summary["name"])
     for i, sid in enumerate(summary["series"]):
@@ -406,9 +536,7 @@ def rhythm_chart(
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.autofmt_xdate()
     _style(ax)
-    kept, expected = int(summary["kept"].sum()), int(summary["expected"].sum())
-    title = (f"We kept {kept} of {_count(expected, 'planned meeting')} "
-             f"({pct(kept / expected)})")
+    title = _rhythm_title(summary)
     _title(fig, title)
     lines = []
     for _, row in summary.iterrows():
@@ -431,6 +559,55 @@ def rhythm_chart(
     return Chart(fig, title, alt, table)
 
 
+def _rhythm_title(summary: pd.DataFrame) -> str:
+    kept, expected = int(summary["kept"].sum()), int(summary["expected"].sum())
+    return (f"We kept {kept:,} of {_count(expected, 'planned meeting')} "
+            f"({pct(kept / expected)})")
+
+
+def _rhythm_by_period(exp: pd.DataFrame, summary: pd.DataFrame) -> Chart:
+    """Too many regular meetings for a row each: the planned meetings of all of them,
+    week by week (or month...), as bars of kept on the day, kept on another day and missed."""
+    bins = _time_bins(exp["expected_on"])
+    on_day = exp["on_agreed_weekday"].fillna(False).astype(bool)
+    counts = pd.DataFrame({
+        "kept_on": exp["kept"] & on_day, "kept_off": exp["kept"] & ~on_day,
+        "missed": ~exp["kept"],
+    }).astype("int64").groupby(bins.position.to_numpy()).sum()
+    drawn = counts.reindex(range(len(bins.labels)), fill_value=0)
+    fig, ax = _figure()
+    bottom = pd.Series(0, index=drawn.index)
+    for key, colour, label in (("kept_on", OKABE_ITO["bluish_green"], "Kept, on the agreed day"),
+                               ("kept_off", OKABE_ITO["orange"], "Kept, on another day"),
+                               ("missed", OKABE_ITO["vermillion"], "Missed")):
+        ax.bar(range(len(drawn)), drawn[key], bottom=bottom, color=colour, label=label,
+               width=0.8, edgecolor="white", linewidth=0.5)
+        bottom = bottom + drawn[key]
+    ax.set_ylabel("Planned meetings")
+    ax.set_xlabel(bins.header)
+    _whole_numbers(ax)
+    _bar_ticks(ax, bins.labels, bins.unit)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    _style(ax)
+    title = _rhythm_title(summary)
+    _title(fig, title)
+    planned = counts.sum(axis=1)
+    share = (counts["missed"] / planned).where(planned > 0)
+    worst = share.idxmax() if share.notna().any() else None
+    alt = (f"Bar chart of the {_count(int(planned.sum()), 'planned meeting')} of "
+           f"{len(summary):,} regular meetings, {bins.by}, from "
+           f"{_date(exp['expected_on'].min())} to {_date(exp['expected_on'].max())}: how "
+           "many were kept on the agreed day, kept on another day, or missed.")
+    if worst is not None and counts.loc[worst, "missed"]:
+        alt += (f" Most were missed in the {bins.unit} of {bins.labels[worst]}: "
+                f"{int(counts.loc[worst, 'missed'])} of {int(planned[worst])}.")
+    table = counts.assign(planned=planned)[["planned", "kept_on", "kept_off", "missed"]]
+    table = table.rename(columns={"planned": "Planned", "kept_on": "Kept on the agreed day",
+                                  "kept_off": "Kept on another day", "missed": "Missed"})
+    table.insert(0, bins.header, [bins.labels[i] for i in counts.index])
+    return Chart(fig, title, alt, table.reset_index(drop=True))
+
+
 def attendance_chart(meetings: pd.DataFrame | None) -> Chart:
     """Who came to each meeting, by part of the system (stacked bars of people).
 
@@ -441,7 +618,9 @@ def attendance_chart(meetings: pd.DataFrame | None) -> Chart:
     if wide.empty:
         return _nothing("Who came", "meetings have been")
     summary = analysis.attendance_summary(meetings).set_index("part")
-    never = analysis.parts_never_present(meetings)
+    never = [p for p in PARTS if summary.loc[p, "meetings_present"] == 0]
+    if len(wide) > MAX_BARS:
+        return _attendance_by_period(wide, summary, never)
     fig, ax = _figure()
     x = range(1, len(wide) + 1)
     bottom = pd.Series(0, index=wide.index)
@@ -462,8 +641,7 @@ def attendance_chart(meetings: pd.DataFrame | None) -> Chart:
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     _style(ax)
-    le = int(summary.loc["lived_experience", "meetings_present"])
-    title = f"People with lived experience came to {le} of {_count(n, 'meeting')}"
+    title = _attendance_title(summary, n)
     _title(fig, title)
     present = ", ".join(
         f"{PART_LABELS[p]} {int(summary.loc[p, 'meetings_present'])}" for p in PARTS
@@ -479,6 +657,44 @@ def attendance_chart(meetings: pd.DataFrame | None) -> Chart:
     return Chart(fig, title, alt, table)
 
 
+def _attendance_title(summary: pd.DataFrame, n: int) -> str:
+    le = int(summary.loc["lived_experience", "meetings_present"])
+    return f"People with lived experience came to {le} of {_count(n, 'meeting')}"
+
+
+def _attendance_by_period(wide: pd.DataFrame, summary: pd.DataFrame, never: list[str]
+                          ) -> Chart:
+    """Too many meetings for a bar each: each bar is the average number of people a meeting
+    from each part, over the meetings in a week (or month...)."""
+    n = len(wide)
+    bins = _time_bins(wide["held_on"])
+    parts = [p for p in PARTS if wide[p].sum() > 0]
+    per = wide[list(PARTS)].groupby(bins.position.to_numpy()).mean()
+    fig, ax = _figure()
+    _stacked(ax, per.reindex(range(len(bins.labels))), parts)
+    ax.set_ylabel("People, average a meeting")
+    ax.set_xlabel(bins.header)
+    _bar_ticks(ax, bins.labels, bins.unit)
+    if parts:
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    _style(ax)
+    title = _attendance_title(summary, n)
+    _title(fig, title)
+    present = ", ".join(
+        f"{PART_LABELS[p]} {int(summary.loc[p, 'meetings_present'])}" for p in PARTS
+        if summary.loc[p, "meetings_present"] > 0)
+    alt = (f"Stacked bar chart of how many people came from each part of the system, on "
+           f"average a meeting, {bins.by}: {_count(n, 'meeting')} from "
+           f"{_date(wide['held_on'].min())} to {_date(wide['held_on'].max())}. Meetings "
+           f"each part came to: {present or 'none'}.")
+    if never:
+        alt += " Nobody came from: " + ", ".join(PART_LABELS[p] for p in never) + "."
+    table = per.round(1)
+    table.columns = [PART_LABELS[p] for p in PARTS]
+    table.insert(0, bins.header, [bins.labels[i] for i in per.index])
+    return Chart(fig, title, alt, table.reset_index(drop=True))
+
+
 # ---------------------------------------------------------------------------
 # 3. Bureaucracy burden (LB2)
 # ---------------------------------------------------------------------------
@@ -488,29 +704,70 @@ def _audit(burden: pd.DataFrame | analysis.BurdenAudit | None) -> analysis.Burde
     return burden if isinstance(burden, analysis.BurdenAudit) else analysis.burden_audit(burden)
 
 
+def top_funders(audit: analysis.BurdenAudit, n: int | None = None) -> pd.DataFrame:
+    """The audit's rows by funder, the `n` (TOP_N) taking most hours first, then one row for
+    all the other funders together (columns as ``by_funder``)."""
+    n = TOP_N if n is None else n
+    f = audit.by_funder
+    if len(f) <= n:
+        return f
+    rest = f.iloc[n:]
+    totals = burden_totals(audit.items[audit.items["funder"].isin(rest["funder"])])
+    other = {"funder": others_label(len(rest), "funders"), **totals}
+    return pd.concat([f.iloc[:n], pd.DataFrame([other], columns=f.columns)],
+                     ignore_index=True).astype(f.dtypes.to_dict())
+
+
+def top_strip(audit: analysis.BurdenAudit, n: int | None = None) -> pd.DataFrame:
+    """The strip list's first `n` (TOP_N) requirements (most hours freed), then one row for
+    all the others together: its rank is empty, its hours are the sum of those known."""
+    n = TOP_N if n is None else n
+    s = audit.strip_list
+    if len(s) <= n:
+        return s
+    rest = s.iloc[n:]
+    other = {"requirement": others_label(len(rest), "requirements"), "funder": "",
+             "organisation": "", "suggested_action": "", "suggested_label": "",
+             "proposed_action": None, "reasons": "",
+             "hours_a_year": float(rest["hours_a_year"].sum()),
+             "hours_status": "known" if rest["hours_a_year"].notna().all() else "unknown",
+             "hours_freed": float(rest["hours_freed"].sum()),
+             "cost_freed": float(rest["cost_freed"].sum(min_count=1))}
+    out = pd.concat([s.iloc[:n], pd.DataFrame([other])], ignore_index=True)
+    out["rank"] = out["rank"].astype("float64")  # the row for the rest has none
+    return out[s.columns]
+
+
 def burden_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
     """Staff hours a year spent on each funder's requirements (horizontal bars).
 
     NPC found reporting cost charities about 4.5% of a grant on average, up to 9%. Unknown
     hours are shown as unknown, never as zero. Pass the burden table or a BurdenAudit.
+    Beyond TOP_N funders, the rest share one bar.
     """
     audit = _audit(burden)
-    f = audit.by_funder
-    if f.empty:
+    if audit.by_funder.empty:
         return _nothing("Funding paperwork", "funding requirements have been")
-    f = f.iloc[::-1].reset_index(drop=True)
+    shown = top_funders(audit)
+    f = shown.iloc[::-1].reset_index(drop=True)
     fig, ax = _figure(height=max(2.5, 1.4 + 0.5 * len(f)))
-    bars = ax.barh([_safe(textwrap.fill(n, 28)) for n in f["funder"]], f["hours_a_year"],
-                   color=OKABE_ITO["blue"])
-    top = float(f["hours_a_year"].max() or 1)
-    for bar, (_, row) in zip(bars, f.iterrows(), strict=True):
+    rest = len(audit.by_funder) > TOP_N  # then the first row drawn stands for the rest
+    # The rest together are written, not drawn: one long bar would squash the others.
+    hours = f["hours_a_year"].where(f.index > 0, 0.0) if rest else f["hours_a_year"]
+    positions = range(len(f))
+    ax.barh(positions, hours, color=OKABE_ITO["blue"])
+    ax.set_yticks(list(positions))
+    ax.set_yticklabels([_safe(textwrap.fill(n, 28)) for n in f["funder"]])
+    top = float(hours.max() or 1)
+    for i, (_, row) in enumerate(f.iterrows()):
         note = f"{row['hours_a_year']:,.0f} h"
+        if rest and i == 0:
+            note = "together: " + note
         if not math.isnan(row["share_of_grant"]):
             note += f", {row['share_of_grant'] * 100:.1f}% of grant"
         if row["hours_unknown"]:
             note += f" (+{int(row['hours_unknown'])} unknown)"
-        ax.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2, note,
-                va="center", fontsize=8)
+        ax.text(hours.iloc[i] + top * 0.01, i, note, va="center", fontsize=8)
     ax.set_xlim(0, top * 1.6)
     ax.set_xlabel("Staff hours a year")
     _style(ax)
@@ -519,11 +776,16 @@ def burden_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
     if not math.isnan(audit.share_of_grant):
         title += f", {audit.share_of_grant * 100:.1f}% of grants"
     _title(fig, title)
+    funders = len(audit.by_funder)
     alt = (f"Horizontal bar chart of staff hours a year spent on funding requirements, for "
-           f"{_count(len(f), 'funder')}. {audit.sentence}")
-    table = audit.by_funder.assign(
-        share_of_grant=(audit.by_funder["share_of_grant"] * 100).round(2),
-        cost_a_year=audit.by_funder["cost_a_year"].round(0),
+           f"{_count(funders, 'funder')}")
+    if rest:
+        alt += (f": the {TOP_N} taking most hours one by one, and the other "
+                f"{funders - TOP_N:,} together")
+    alt += f". {audit.sentence}"
+    table = shown.assign(
+        share_of_grant=(shown["share_of_grant"] * 100).round(2),
+        cost_a_year=shown["cost_a_year"].round(0),
     ).rename(columns={
         "funder": "Funder", "requirements": "Requirements", "hours_a_year": "Hours a year",
         "hours_unknown": "Hours unknown", "cost_a_year": "Cost a year (£)",
@@ -535,25 +797,38 @@ def strip_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
     """The strip list: hours a year each requirement would free if stopped or shared.
 
     A suggestion to take to the funder, not a verdict on the requirement or who asks for it.
-    Pass the burden table or a BurdenAudit.
+    Pass the burden table or a BurdenAudit. Beyond TOP_N requirements, the rest share one
+    bar.
     """
     audit = _audit(burden)
     s = audit.strip_list
     if s.empty:
         return _nothing("Strip list", "requirements to stop, share or simplify have been")
-    shown = s.iloc[::-1].reset_index(drop=True)
+    top_rows = top_strip(audit)
+    rest = len(s) - TOP_N if len(s) > TOP_N else 0
+    shown = top_rows.iloc[::-1].reset_index(drop=True)
     fig, ax = _figure(height=max(2.5, 1.4 + 0.4 * len(shown)))
     colours = {"stop": OKABE_ITO["vermillion"], "share": OKABE_ITO["blue"],
                "simplify": OKABE_ITO["orange"]}
-    labels = [_safe(textwrap.shorten(f"{r} ({f})", 48, placeholder="…"))
+    labels = [_safe(textwrap.shorten(f"{r} ({f})" if f else r, 48, placeholder="…"))
               for r, f in zip(shown["requirement"], shown["funder"], strict=True)]
     hours = shown["hours_freed"].fillna(0.0)
-    ax.barh(labels, hours, color=[colours.get(a, GREY) for a in shown["suggested_action"]])
+    if rest:  # the rest together are written, not drawn: one long bar would squash the others
+        hours = hours.where(shown.index > 0, 0.0)
+    ax.barh(range(len(shown)), hours,
+            color=[colours.get(a, GREY) for a in shown["suggested_action"]])
+    ax.set_yticks(range(len(shown)))
+    ax.set_yticklabels(labels)  # by position: two requirements may have the same words
     top = float(hours.max() or 1)
     for i, (_, row) in enumerate(shown.iterrows()):
-        note = (f"{row['suggested_action']}: {row['hours_freed']:,.0f} h"
-                if not math.isnan(row["hours_freed"])
-                else f"{row['suggested_action']}: hours unknown")
+        if rest and i == 0:
+            unknown = int(s.iloc[TOP_N:]["hours_freed"].isna().sum())
+            note = f"together: {row['hours_freed']:,.0f} h" + (
+                f" (+{unknown} unknown)" if unknown else "")
+        else:
+            note = (f"{row['suggested_action']}: {row['hours_freed']:,.0f} h"
+                    if not math.isnan(row["hours_freed"])
+                    else f"{row['suggested_action']}: hours unknown")
         ax.text(hours.iloc[i] + top * 0.01, i, note, va="center", fontsize=8)
     ax.set_xlim(0, top * 1.5)
     ax.set_xlabel("Staff hours a year it would free")
@@ -573,8 +848,11 @@ def strip_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
            f"{top_row['requirement']} for {top_row['funder']}"
            + (f" ({top_row['hours_freed']:,.0f} hours)." if not math.isnan(top_row["hours_freed"])
               else ".")
+           + (f" The first {TOP_N} are shown one by one and the other {rest:,} together "
+              f"({top_rows['hours_freed'].iloc[-1]:,.0f} hours)." if rest else "")
            + f" Together they would free {audit.hours_freed:,.0f} hours a year.")
-    table = s[["rank", "requirement", "funder", "suggested_label", "reasons", "hours_freed"]]
+    table = top_rows[["rank", "requirement", "funder", "suggested_label", "reasons",
+                      "hours_freed"]]
     table = table.rename(columns={
         "rank": "Rank", "requirement": "Requirement", "funder": "Funder",
         "suggested_label": "Suggested", "reasons": "Why", "hours_freed": "Hours freed"})
@@ -889,7 +1167,8 @@ def checkin_chart(checkins: pd.DataFrame | None, *, min_group: int = 5) -> Chart
 
 
 __all__ = [
-    "OKABE_ITO", "PART_COLOURS", "Chart", "attendance_chart", "burden_chart", "checkin_chart",
-    "decisions_chart", "learning_chart", "participation_chart", "portfolio_chart",
-    "pulse_chart", "reviews_chart", "rhythm_chart", "strip_chart", "to_data_uri", "to_png",
+    "MAX_BARS", "OKABE_ITO", "PART_COLOURS", "TOP_N", "Chart", "attendance_chart",
+    "burden_chart", "checkin_chart", "decisions_chart", "learning_chart",
+    "participation_chart", "portfolio_chart", "pulse_chart", "reviews_chart", "rhythm_chart",
+    "others_label", "strip_chart", "to_data_uri", "to_png", "top_funders", "top_strip",
 ]

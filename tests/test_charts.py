@@ -259,3 +259,134 @@ def test_sparse_data_reads_well(wb):
     for name, chart in made.items():
         if chart.figure is not None:
             assert is_png(chart.to_png(dpi=40)), name
+
+
+# ---------------------------------------------------------------------------
+# Big places: charts keep their size (bars by week or month, the largest and the rest)
+# ---------------------------------------------------------------------------
+
+
+def _weeks_of_meetings(wb, weeks: int, per_week: int, series: int | None = None) -> None:
+    """`per_week` meetings every week from Monday 5 January: in week k, charities speak
+    k + 1 minutes and commissioners 1 minute; 2 charity people and k % 2 people with lived
+    experience come."""
+    items = []
+    for k in range(weeks):
+        for d in range(per_week):
+            day = (pd.Timestamp("2026-01-05") + pd.Timedelta(days=7 * k + d)).date()
+            items.append(("meeting", {"held_on": day, "kind_of_meeting": "partnership",
+                                      "series": series,
+                                      "attendance": {"charity": 2, "lived_experience": k % 2}}))
+    ids = wb.add_many(items, place=PLACE)
+    speech = []
+    for n, mid in enumerate(ids):
+        k = n // per_week
+        speech += [("contribution", {"meeting": mid, "speaker": "A", "role": "charity",
+                                     "minutes": k + 1}),
+                   ("contribution", {"meeting": mid, "speaker": "B", "role": "commissioner",
+                                     "minutes": 1})]
+    wb.add_many(speech, place=PLACE)
+
+
+def test_up_to_max_bars_meetings_get_a_bar_each(wb):
+    _weeks_of_meetings(wb, weeks=8, per_week=5)  # 40 meetings
+    assert charts.MAX_BARS == 40
+    part = charts.participation_chart(t(wb, "contribution"), t(wb, "meeting"))
+    assert list(part.table.columns)[0] == "Meeting date" and len(part.table) == 40
+    att = charts.attendance_chart(t(wb, "meeting"))
+    assert list(att.table.columns)[0] == "Part of the system"  # the per-part summary
+    assert sum(len(ax.patches) for ax in att.figure.axes) == 40 * 2  # a bar per meeting
+
+
+def test_more_meetings_are_drawn_week_by_week(wb):
+    _weeks_of_meetings(wb, weeks=9, per_week=5)  # 45 meetings: a bar per week
+    part = charts.participation_chart(t(wb, "contribution"), t(wb, "meeting"))
+    assert list(part.table.columns)[:3] == ["Week starting", "Commissioner or funder",
+                                            "Charity"]
+    assert len(part.table) == 9
+    # Week k: charities k + 1 minutes of k + 2, in every meeting of the week.
+    assert list(part.table["Charity"]) == [round(100 * (k + 1) / (k + 2), 1) for k in range(9)]
+    assert part.table["Week starting"].iloc[1] == "12 Jan 2026"
+    bars = sum(len(ax.patches) for ax in part.figure.axes)
+    assert bars == 9 * 2  # two parts spoke: two pieces a bar, not a bar a meeting
+    # The title and the sentence still count the last 8 meetings and all 45.
+    assert part.title == "Charities spoke most: 90% of the time in the last 8 meetings"
+    assert "week by week: 45 meetings from 5 Jan 2026 to 6 Mar 2026" in part.alt_text
+    att = charts.attendance_chart(t(wb, "meeting"))
+    assert att.title == "People with lived experience came to 20 of 45 meetings"
+    assert list(att.table["Charity"]) == [2.0] * 9
+    assert list(att.table["People with lived experience"]) == [k % 2 for k in range(9)]
+    assert "on average a meeting, week by week: 45 meetings" in att.alt_text
+    assert is_png(part.to_png()) and is_png(att.to_png())
+
+
+def test_a_long_stretch_is_drawn_month_by_month():
+    from hls_workbook.charts import _time_bins
+
+    days = pd.Series(pd.date_range("2026-01-01", periods=300, freq="D"))
+    bins = _time_bins(days)
+    assert bins.unit == "month" and bins.header == "Month" and len(bins.labels) == 10
+    assert bins.labels[0] == "Jan 2026" and bins.position.iloc[-1] == 9
+    years = pd.Series(pd.to_datetime(["2020-02-01", "2026-12-31"]))
+    assert _time_bins(years).unit == "quarter"
+    assert _time_bins(years).labels[0] == "Jan-Mar 2020"
+    few = _time_bins(pd.Series(pd.to_datetime(["2026-01-05", "2026-01-21"])))
+    assert few.unit == "week" and few.labels == ["5 Jan 2026", "12 Jan 2026", "19 Jan 2026"]
+    assert list(few.position) == [0, 2]  # the empty week keeps its place
+    undated = _time_bins(pd.Series([pd.NaT] * 90), limit=40)
+    assert undated.unit == "meetings" and undated.labels[0] == "1-3" and len(undated.labels) == 30
+
+
+def test_many_regular_meetings_are_counted_week_by_week(wb):
+    items = [("meeting_series", {"name": f"Group {i:02d}", "kind_of_meeting": "partnership",
+                                 "cadence": "weekly", "weekday": "monday",
+                                 "started_on": "2026-01-05"}) for i in range(charts.TOP_N + 1)]
+    sids = wb.add_many(items, place=PLACE)
+    # Every group meets on the Mondays of weeks 1 and 3; group 0 also in week 2.
+    wb.add_many([("meeting", {"held_on": day, "kind_of_meeting": "partnership", "series": s})
+                 for s in sids for day in ("2026-01-05", "2026-01-19")]
+                + [("meeting", {"held_on": "2026-01-13", "kind_of_meeting": "partnership",
+                                "series": sids[0]})], place=PLACE)
+    chart = charts.rhythm_chart(t(wb, "meeting_series"), t(wb, "meeting"), end="2026-01-25")
+    assert chart.title == "We kept 33 of 48 planned meetings (69%)"
+    table = chart.table.set_index("Week starting")
+    assert list(table.index) == ["5 Jan 2026", "12 Jan 2026", "19 Jan 2026"]
+    assert list(table["Planned"]) == [16, 16, 16]
+    assert list(table["Kept on the agreed day"]) == [16, 0, 16]
+    assert list(table["Kept on another day"]) == [0, 1, 0]  # a Tuesday
+    assert list(table["Missed"]) == [0, 15, 0]
+    assert "of 16 regular meetings, week by week" in chart.alt_text
+    assert "Most were missed in the week of 12 Jan 2026: 15 of 16." in chart.alt_text
+    assert is_png(chart.to_png())
+    fewer = charts.rhythm_chart(t(wb, "meeting_series").iloc[:charts.TOP_N],
+                                t(wb, "meeting"), end="2026-01-25")
+    assert len(fewer.table) == charts.TOP_N and "Meeting" in fewer.table.columns
+
+
+def test_long_strip_list_and_many_funders_keep_the_largest(wb):
+    n = charts.TOP_N + 5
+    wb.add_many([item for i in range(n) for item in [
+        ("burden", {"requirement": f"Return {i:02d}", "funder": f"Funder {i:02d}",
+                    "organisation": "Open Door", "frequency_per_year": 1,
+                    "hours_each": i + 1, "staff_cost_per_hour": 10, "grant_value": 1000,
+                    "used_in_decisions": "no"})]], place=PLACE)
+    strip = charts.strip_chart(t(wb, "burden"))
+    total = sum(range(1, n + 1))
+    assert strip.title == f"Stopping or sharing {n} requirements would free {total} hours a year"
+    assert len(strip.table) == charts.TOP_N + 1
+    assert list(strip.table["Hours freed"])[:2] == [float(n), float(n - 1)]
+    last = strip.table.iloc[-1]
+    assert last["Requirement"] == "The other 5 requirements"
+    assert last["Hours freed"] == float(sum(range(1, 6))) and pd.isna(last["Rank"])
+    assert "The first 15 are shown one by one and the other 5 together (15 hours)." \
+        in strip.alt_text
+    assert sum(len(ax.patches) for ax in strip.figure.axes) == charts.TOP_N + 1
+    burden = charts.burden_chart(t(wb, "burden"))
+    assert len(burden.table) == charts.TOP_N + 1
+    rest = burden.table.iloc[-1]
+    assert rest["Funder"] == "The other 5 funders" and rest["Requirements"] == 5
+    assert rest["Hours a year"] == 15.0 and rest["Grant value (£)"] == 5000.0
+    assert rest["Share of grant (%)"] == 3.0  # £150 of £5,000
+    assert f"for {n} funders: the 15 taking most hours one by one, and the other 5 " \
+        "together" in burden.alt_text
+    assert is_png(strip.to_png()) and is_png(burden.to_png())

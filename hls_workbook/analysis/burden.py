@@ -135,8 +135,10 @@ def _totals(items: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     return out[_FUNDER_COLUMNS] if by == "funder" else out
 
 
-def _overall(items: pd.DataFrame) -> dict[str, float | int]:
-    """The totals of all the items (zero requirements when there are none)."""
+def burden_totals(items: pd.DataFrame) -> dict[str, float | int]:
+    """Requirements, hours_a_year, hours_unknown, cost_a_year, grant_value and
+    share_of_grant of the rows of :func:`burden_items` given, together (zero requirements
+    when there are none)."""
     if items.empty:
         return {"requirements": 0, "hours_a_year": 0.0, "hours_unknown": 0,
                 "cost_a_year": math.nan, "grant_value": math.nan, "share_of_grant": math.nan}
@@ -223,7 +225,7 @@ def burden_audit(burden: pd.DataFrame | None) -> BurdenAudit:
     says, in plain words, how many hours and how much of the grants the paperwork takes.
     """
     items = burden_items(burden)
-    totals = _overall(items)
+    totals = burden_totals(items)
     strip = strip_list(burden)
     freed = float(strip["hours_freed"].sum()) if len(strip) else 0.0
     dup_cols = ["id", "requirement", "funder", "organisation", "duplicate_of", "hours_a_year",
