@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+import sqlalchemy as sa
 
 from . import analysis as an
 from . import charts, privacy
@@ -32,8 +33,9 @@ from .model import (
     SupportKind,
     SupportStatus,
     YesPartlyNo,
+    model_for,
 )
-from .store import open_workbook
+from .store import PERIOD_VIA, TABLES, Workbook, frame_for, open_workbook
 
 PART_LABELS = Part.labels()
 
@@ -53,6 +55,11 @@ SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 #: Every piece of typed text reaches the HTML through this (None and NaN become "").
 esc = privacy.escape
+
+#: A report lists at most this many records in one table (the most recent, or the first),
+#: and says how many more there are: the page stays the same size however much a place
+#: records. Totals, findings and charts still count every record.
+LIST_LIMIT = 30
 
 
 class Section:
@@ -95,13 +102,13 @@ class Report:
             raw = {}
             for kind in ("place", "partner", "meeting_series", "glossary_term", "burden",
                          "value", "experiment"):
-                raw[kind] = wb.table(kind, place)
+                raw[kind] = read_table(wb, kind, place)
             for kind in ("voice", "meeting", "contribution", "decision", "review", "learning",
                          "share", "reflection", "pulse", "support", "checkin"):
-                raw[kind] = wb.table(kind, place, start=start_d, end=end_d)
+                raw[kind] = read_table(wb, kind, place, start=start_d, end=end_d)
             # Names to redact come from the whole record, not just this period.
             names = privacy.names_on_record({
-                "partner": raw["partner"], "voice": wb.table("voice", place),
+                "partner": raw["partner"], "voice": read_table(wb, "voice", place),
                 "contribution": raw["contribution"],
             })
         raw["experiment"] = _experiments_in_period(raw["experiment"], start_d, end_d)
@@ -127,6 +134,14 @@ class Report:
 
     def small(self, n: Any) -> bool:
         return self.public and n is not None and 0 < int(n) < self.threshold
+
+    def more(self, shown: int, total: int, what: str, which: str = "the {n} most recent"
+             ) -> str:
+        """The note under a table that lists only some of the records."""
+        if total <= shown:
+            return ""
+        return (f'<p class="note">This shows {esc(which.format(n=shown))} of '
+                f"{self.count(total)} {esc(what)}. The workbook keeps every one.</p>")
 
     def cached(self, key: str, make: Callable[[], Any]) -> Any:
         if key not in self._cache:
@@ -182,7 +197,7 @@ class Report:
         missing = [PART_LABELS[p.value] for p in Part
                    if p.value not in by_part and p != Part.other]
         rows = [
-            [PART_LABELS[p.value], ", ".join(sorted(by_part.get(p.value, []))) or "nobody yet"]
+            [PART_LABELS[p.value], _names(by_part.get(p.value, [])) or "nobody yet"]
             for p in Part if p.value in by_part or p != Part.other
         ]
         parts.append("<h3>Who is part of this work</h3>")
@@ -200,7 +215,7 @@ class Report:
                           "here only when the people who told them agreed.")
         out = ["<p>In their own words. Each story appears only for the readers its teller "
                "agreed to.</p>"]
-        shown = voices.sort_values("collected_on", ascending=False)
+        shown = voices.sort_values("collected_on", ascending=False).head(LIST_LIMIT)
         roles = StorytellerRole.labels()
         for row in shown.to_dict("records"):
             role = roles.get(row.get("storyteller_role"), "")
@@ -217,8 +232,12 @@ class Report:
                 f"{esc(row.get('domain_of_change'))}"
                 f" · {esc(when)}</footer></blockquote>"
             )
+        out.append(self.more(len(shown), len(voices), "stories"))
         themes = voices["domain_of_change"].str.lower().value_counts()
-        rows = [[t, self.count(n)] for t, n in themes.items()]
+        rows = [[t, self.count(n)] for t, n in themes.head(LIST_LIMIT).items()]
+        if len(themes) > LIST_LIMIT:
+            rest = themes.iloc[LIST_LIMIT:]
+            rows.append([f"{len(rest):,} other things", self.count(int(rest.sum()))])
         out.append("<h3>What the stories are about</h3>")
         out.append(table_html(["What it is about", "Stories"], rows, counts=[1],
                               caption="Stories by what they are about"))
@@ -235,21 +254,37 @@ class Report:
         out.append("<h3>Keeping a steady rhythm</h3>")
         summary = rhythm.summary
         if len(summary):
+            listed, rest = summary, summary.iloc[:0]
+            caption = "Our regular meetings"
+            if len(summary) > charts.TOP_N:  # the ones that missed most, then the rest
+                ranked = summary.sort_values(["missed", "name"], ascending=[False, True],
+                                             kind="stable")
+                listed, rest = ranked.iloc[:charts.TOP_N], ranked.iloc[charts.TOP_N:]
+                caption = (f"Our regular meetings: the {charts.TOP_N} that missed most, "
+                           f"then the other {len(rest):,}")
             rows = []
-            for r in summary.to_dict("records"):
+            for r in listed.to_dict("records"):
                 rows.append([
                     r["name"], f"{r['cadence']}, {str(r['weekday']).title()}",
                     f"{int(r['kept'])} of {int(r['expected'])}",
                     f"{int(r['longest_streak'])} in a row",
                     "–" if missing(r["longest_gap_days"]) else f"{int(r['longest_gap_days'])} days",
                 ])
+            if len(rest):
+                gap = rest["longest_gap_days"].max()
+                rows.append([
+                    charts.others_label(len(rest), "regular meetings"), "",
+                    f"{int(rest['kept'].sum()):,} of {int(rest['expected'].sum()):,}",
+                    f"{int(rest['longest_streak'].max())} in a row",
+                    "–" if missing(gap) else f"{int(gap)} days",
+                ])
             out.append(table_html(
                 ["Meeting", "Agreed rhythm", "Planned meetings held", "Longest run",
-                 "Longest gap"], rows, caption="Our regular meetings"))
+                 "Longest gap"], rows, caption=caption))
             kept = int(summary["kept"].sum())
             expected = int(summary["expected"].sum())
             if expected:
-                out.append(f'<p class="finding">We held {kept} of the {expected} regular '
+                out.append(f'<p class="finding">We held {kept:,} of the {expected:,} regular '
                            "meetings we planned.</p>")
             out.append(self.figure(charts.rhythm_chart(rhythm)))  # computed once, above
         else:
@@ -260,7 +295,7 @@ class Report:
                 for r in att.to_dict("records")]
         out.append(table_html(["Part of the system", "Meetings they came to",
                                "Attendances in all"], rows, counts=[1, 2],
-                              caption=f"Attendance over {len(meetings)} meetings"))
+                              caption=f"Attendance over {len(meetings):,} meetings"))
         never = [p for p in an.parts_never_present(meetings) if p != Part.other.value]
         if never:
             out.append(f'<p class="note">Nobody came from: '
@@ -269,7 +304,7 @@ class Report:
             out.append(self.figure(charts.attendance_chart(meetings)))
         hard = meetings["hard_topics_raised"].fillna(False).astype(bool)
         out.append(f"<p>Hard or uncomfortable topics were raised in {self.count(hard.sum())} "
-                   f"of {len(meetings)} meetings.</p>")
+                   f"of {len(meetings):,} meetings.</p>")
         out.append("<h3>Whose voices were heard</h3>")
         summary_p = an.participation_summary(t["contribution"], meetings, t["decision"])
         if summary_p.meetings_recorded == 0:
@@ -316,13 +351,20 @@ class Report:
                    " tried a new setting.</p>")
         rows = []
         status_labels = ExperimentStatus.labels()
-        for r in experiments.sort_values("title").to_dict("records"):
+        listed = experiments
+        if len(experiments) > LIST_LIMIT:  # the newest (ideas not started yet first)
+            listed = experiments.sort_values(["start_on", "id"], ascending=False,
+                                             na_position="first").head(LIST_LIMIT)
+        for r in listed.sort_values("title").to_dict("records"):
             rows.append([r["title"], status_labels.get(r["status"], r["status"]),
                          PART_LABELS.get(r["proposed_by"], ""), str(r["risk"]).title(),
                          r.get("safe_to_fail_bounds") or ""])
         out.append("<h3>Our experiments</h3>")
         out.append(table_html(["Experiment", "Where it is up to", "Whose idea", "Risk",
-                               "Safe-to-fail limits"], rows, caption="Every experiment"))
+                               "Safe-to-fail limits"], rows,
+                              caption="Every experiment" if len(listed) == len(experiments)
+                              else f"The {LIST_LIMIT} most recent experiments"))
+        out.append(self.more(len(listed), len(experiments), "experiments"))
         reviews = t["review"]
         out.append("<h3>Looking back: what happened</h3>")
         if reviews.empty:
@@ -331,14 +373,16 @@ class Report:
             titles = dict(zip(experiments["id"], experiments["title"], strict=False))
             plan = YesPartlyNo.labels()
             steps = NextStep.labels()
+            latest = reviews.sort_values("reviewed_on").tail(LIST_LIMIT)
             rows = [[titles.get(r["experiment"], f"Experiment #{r['experiment']}"),
                      plan.get(r["went_to_plan"], ""), r.get("actual") or "",
                      r.get("sustain") or "", r.get("improve") or "",
                      steps.get(r["decision"], "")]
-                    for r in reviews.sort_values("reviewed_on").to_dict("records")]
+                    for r in latest.to_dict("records")]
             out.append(table_html(["Experiment", "Went to plan?", "What happened",
                                    "What to keep", "What to change", "What we do next"],
                                   rows, caption="After-action reviews"))
+            out.append(self.more(len(latest), len(reviews), "reviews"))
             not_plan = int((reviews["went_to_plan"] != "yes").sum())
             out.append(self.figure(charts.reviews_chart(experiments, reviews)))
             out.append(f'<p class="finding">{self.count(not_plan)} of {self.count(len(reviews))}'
@@ -411,7 +455,8 @@ class Report:
             shown = dict(zip(visible["id"], visible.get("shown_name", visible["id"]),
                              strict=False)) if len(visible) else {}
             items = []
-            for r in amp.sort_values("event_on").to_dict("records"):
+            latest = amp.sort_values("event_on").tail(LIST_LIMIT)
+            for r in latest.to_dict("records"):
                 backers = [shown[v] or "Anonymous" for v in (r.get("voices") or [])
                            if v in shown]
                 voice_note = (f" <em>Voices behind it: {esc(', '.join(map(str, backers)))}."
@@ -419,12 +464,17 @@ class Report:
                 items.append(f"<li><strong>{esc(r['title'])}</strong>: "
                              f"{esc(r['observation'])}{voice_note}</li>")
             out.append("<ul>" + "".join(items) + "</ul>")
+            out.append(self.more(len(latest), len(amp), "things to amplify"))
+        timeline = learning.sort_values("event_on").tail(LIST_LIMIT)
         rows = [[_day(r["event_on"]), kinds.get(r["kind_of_learning"], ""), r["title"],
                  r.get("response") or ""]
-                for r in learning.sort_values("event_on").to_dict("records")]
+                for r in timeline.to_dict("records")]
         out.append("<h3>Learning timeline</h3>")
         out.append(table_html(["When", "Kind", "What", "What we will do"], rows,
-                              caption="Everything we learned, in order"))
+                              caption="Everything we learned, in order"
+                              if len(timeline) == len(learning)
+                              else f"The {LIST_LIMIT} most recent things we learned, in order"))
+        out.append(self.more(len(timeline), len(learning), "pieces of learning"))
         return "".join(out)
 
     def _relationships(self) -> str:
@@ -460,7 +510,7 @@ class Report:
             out.append(f'<p class="finding">{esc(audit.sentence)}</p>')
             rows = [[r["funder"], self.count(r["requirements"]), _hours(r["hours_a_year"]),
                      _money(r["cost_a_year"]), _pct(r["share_of_grant"])]
-                    for r in audit.by_funder.to_dict("records")]
+                    for r in charts.top_funders(audit).to_dict("records")]
             out.append(table_html(["Funder", "Requirements", "Hours a year", "Cost a year",
                                    "Share of grant"], rows, numeric=[2, 3, 4], counts=[1],
                                   caption="What reporting costs, by funder (NPC method)"))
@@ -469,10 +519,13 @@ class Report:
                 rows = [[r["requirement"], r["funder"],
                          actions.get(r.get("proposed_action") or r.get("suggested_action"), ""),
                          _hours(r["hours_freed"])]
-                        for r in audit.strip_list.to_dict("records")]
+                        for r in charts.top_strip(audit).to_dict("records")]
+                rest = len(audit.strip_list) - charts.TOP_N
                 out.append(table_html(["Requirement", "Funder", "What we propose",
                                        "Hours a year it would free"], rows, numeric=[3],
-                                      caption="The strip list"))
+                                      caption="The strip list" if rest <= 0 else
+                                      f"The strip list: the {charts.TOP_N} that would free "
+                                      f"most hours, then the other {rest:,}"))
             out.append(self.figure(charts.burden_chart(audit)))  # the audit above, not redone
             out.append(self.figure(charts.strip_chart(audit)))
         out.append("<h3>Values we share</h3>")
@@ -482,9 +535,10 @@ class Report:
         else:
             rows = [[r["value"], r["what_it_looks_like"],
                      ", ".join(PART_LABELS.get(p, p) for p in (r.get("agreed_by") or []))]
-                    for r in values.to_dict("records")]
+                    for r in values.head(LIST_LIMIT).to_dict("records")]
             out.append(table_html(["Value", "What it looks like", "Signed up"], rows,
                                   caption="Our shared values"))
+            out.append(self.more(len(rows), len(values), "values", "the first {n}"))
         out.append("<h3>Support we asked for</h3>")
         support = t["support"]
         if support.empty:
@@ -492,11 +546,13 @@ class Report:
         else:
             kinds = SupportKind.labels()
             statuses = SupportStatus.labels()
+            latest = support.sort_values("requested_on").tail(LIST_LIMIT)
             rows = [[kinds.get(r["support_kind"], ""), r["description"],
                      statuses.get(r["status"], "")]
-                    for r in support.sort_values("requested_on").to_dict("records")]
+                    for r in latest.to_dict("records")]
             out.append(table_html(["Kind", "What we need", "Status"], rows,
                                   caption="Support requests"))
+            out.append(self.more(len(latest), len(support), "requests"))
         out.append("<h3>Looking after each other</h3>")
         checkins = t["checkin"]
         trend = an.checkin_trend(checkins, min_group=self.threshold)
@@ -519,9 +575,10 @@ class Report:
         if terms.empty:
             return _empty("No shared words are agreed yet.")
         rows = [[r["term"], r["plain_meaning"], ", ".join(r.get("words_to_avoid") or [])]
-                for r in terms.sort_values("term").to_dict("records")]
+                for r in terms.sort_values("term").head(LIST_LIMIT).to_dict("records")]
         return table_html(["Word", "What it means to us", "Words we avoid"], rows,
-                          caption="Our shared language")
+                          caption="Our shared language") + self.more(
+            len(rows), len(terms), "words", "the first {n}")
 
     # -- charts ------------------------------------------------------------------------
 
@@ -543,6 +600,44 @@ class Report:
         # The numbers follow the figure (HTML allows a figcaption only first or last).
         return (f'<div class="chart"><figure><img src="{uri}" alt="{esc(chart.alt_text)}">'
                 f"<figcaption>{esc(chart.title)}</figcaption></figure>{numbers}</div>")
+
+
+# ---------------------------------------------------------------------------
+# Reading the place's records
+# ---------------------------------------------------------------------------
+
+
+def read_table(wb: Workbook, kind: str, place: str, *, start: dt.date | None = None,
+               end: dt.date | None = None) -> pd.DataFrame:
+    """``wb.table(kind, place, start=start, end=end)``: the place's current, unarchived
+    records (of the period, when given), filtered in SQL, as the same DataFrame.
+
+    The same query, but the rows reach pandas as plain tuples: pandas builds a frame from
+    them several times faster than from SQLAlchemy's rows (which it probes, field by field,
+    for names): about 1.5 s less for a place 100 times the demo's size.
+    ``tests/test_reports.py`` checks that the two always give the same frame.
+    """
+    model = model_for(kind)
+    t = TABLES[model.kind]
+    columns = [c.name for c in t.columns if c.name != "row_id"]
+    q = sa.select(*[t.c[c] for c in columns]).where(
+        t.c.place == place, t.c.superseded_at.is_(None), ~t.c.archived)
+    if start or end:
+        if model.date_field:
+            when = t.c[model.date_field]
+            q = q.where(when >= start) if start else q
+            q = q.where(when <= end) if end else q
+        elif model.kind in PERIOD_VIA:
+            link, linked = PERIOD_VIA[model.kind]
+            lt = TABLES[linked]
+            lwhen = lt.c[model_for(linked).date_field]
+            sub = sa.select(lt.c.id).where(lt.c.superseded_at.is_(None))
+            sub = sub.where(lwhen >= start) if start else sub
+            sub = sub.where(lwhen <= end) if end else sub
+            q = q.where(t.c[link].in_(sub))
+    q = q.order_by(t.c.id, t.c.version)
+    rows = wb.read(lambda conn: [tuple(row) for row in conn.execute(q)])
+    return frame_for(model, rows, columns)
 
 
 # ---------------------------------------------------------------------------
@@ -581,6 +676,14 @@ def cards(items: Iterable[tuple[str, str]]) -> str:
     inner = "".join(f'<div class="card"><span class="number count">{esc(n)}</span>'
                     f'<span class="label">{esc(label)}</span></div>' for n, label in items)
     return f'<div class="cards">{inner}</div>'
+
+
+def _names(names: Sequence[Any]) -> str:
+    """Names in order, the first LIST_LIMIT of them, then how many more."""
+    limit = LIST_LIMIT
+    names = sorted(str(n) for n in names)
+    more = f" and {len(names) - limit:,} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
 
 
 def _empty(text: str) -> str:

@@ -377,3 +377,110 @@ def test_pdf_without_a_browser_still_makes_html(demo_db, tmp_path, monkeypatch):
     assert result.pdf is None
     assert result.html.exists()
     assert any("PDF needs a Chromium browser" in m for m in result.messages)
+
+
+# ---------------------------------------------------------------------------
+# Reading a place's records for a report
+# ---------------------------------------------------------------------------
+
+
+def test_report_reads_exactly_what_the_store_gives(demo_db, wb):
+    """sections.read_table runs the store's query with rows as tuples (faster for big
+    places): for every kind, with and without a period, the frames are the same."""
+    import pandas as pd
+
+    from hls_workbook.model import RECORD_KINDS
+    from hls_workbook.sections import read_table
+
+    # Versions, archived records, and speaking in meetings in and out of the period.
+    place = "testville"
+    early = wb.add("meeting", {"held_on": "2025-12-01", "kind_of_meeting": "partnership",
+                               "attendance": {"charity": 2}}, place=place)
+    inside = wb.add("meeting", {"held_on": "2026-02-03", "kind_of_meeting": "partnership",
+                                "attendance": {"charity": 3}}, place=place)
+    for mid in (early, inside):
+        wb.add("contribution", {"meeting": mid, "speaker": "A", "role": "charity",
+                                "minutes": 3}, place=place)
+    lid = wb.add("learning", {"kind_of_learning": "surprise", "title": "x", "observation": "y",
+                              "event_on": "2026-02-01", "recorded_on": "2026-02-02"},
+                 place=place)
+    wb.edit("learning", lid, {"title": "x, edited"})
+    gone = wb.add("value", {"value": "Kind", "what_it_looks_like": "y"}, place=place)
+    wb.archive("value", gone)
+    cases = [(wb, place)]
+    with open_workbook(demo_db) as demo:
+        cases.append((demo, "millbrook"))
+        for book, where in cases:
+            for kind in RECORD_KINDS:
+                for start, end in ((None, None), (dt.date(2026, 1, 5), dt.date(2026, 3, 1))):
+                    mine = read_table(book, kind, where, start=start, end=end)
+                    store = book.table(kind, where, start=start, end=end)
+                    pd.testing.assert_frame_equal(mine, store, obj=f"{kind} {start}")
+        assert len(read_table(wb, "contribution", place, start=dt.date(2026, 1, 1))) == 1
+        assert read_table(wb, "learning", place)["title"].tolist() == ["x, edited"]
+        assert read_table(wb, "value", place).empty
+
+
+@pytest.fixture(scope="module")
+def two_sizes(tmp_path_factory):
+    """The demo place, and another built at three times the demo's size."""
+    from hls_workbook.demo import build_demo
+
+    db = tmp_path_factory.mktemp("sizes") / "sizes.db"
+    with open_workbook(db, create=True) as book:
+        build_demo(book, "millbrook")
+        build_demo(book, "ashford-vale", scale=3)
+    return db
+
+
+def _page(db, place, audience="team"):
+    from hls_workbook.sections import Report
+
+    return Report.load(db=str(db), place=place, start="2026-01-05", end="2026-07-06",
+                       audience=audience).render_html()
+
+
+def test_report_page_does_not_grow_with_the_data(two_sizes, monkeypatch):
+    """With the limits set low (so that the demo is already 'big'), a place with three
+    times the records makes a page of about the same size, listing only the most recent
+    records and saying how many more there are."""
+    from hls_workbook import charts, sections
+
+    sizes = [len(_page(two_sizes, p)) for p in ("millbrook", "ashford-vale")]
+    assert sizes[1] > 1.1 * sizes[0]  # the limits (40 bars, 15 rows, 30 records) not reached
+    monkeypatch.setattr(charts, "MAX_BARS", 10)
+    monkeypatch.setattr(charts, "TOP_N", 2)
+    monkeypatch.setattr(sections, "LIST_LIMIT", 4)
+    small, big = (_page(two_sizes, p) for p in ("millbrook", "ashford-vale"))
+    assert len(big) < 1.05 * len(small)
+    assert big.count('<blockquote class="story">') == 4
+    assert re.search(r"This shows the 4 most recent of \d\d stories\. The workbook keeps "
+                     "every one.", big)
+    assert "The 4 most recent things we learned, in order" in big
+    assert "The 4 most recent experiments" in big
+    assert re.search(r"This shows the 4 most recent of \d\d pieces of learning\.", big)
+    assert "This shows the first 4 of 8 words." in big
+    assert re.search(r"and \d+ more</td>", big)  # partners: 4 named, then how many more
+    assert "Our regular meetings: the 2 that missed most, then the other 4" in big
+    assert "The strip list: the 2 that would free most hours, then the other" in big
+    assert "The other 1 funders" not in big and "One other funder" in big
+    # Table by table, the big place's are no longer than the small place's, or than the
+    # limits (a heading row, then 10 bars, 4 records, or the largest 2 and the rest).
+    tables = [re.findall(r"<table>.*?</table>", page, flags=re.S) for page in (small, big)]
+    assert len(tables[0]) == len(tables[1])
+    for few, many in zip(*tables, strict=True):
+        caption = re.search(r"<caption>(.*?)</caption>", many).group(1)
+        assert many.count("<tr>") <= max(few.count("<tr>"), 1 + 10), caption
+
+
+def test_public_report_of_a_big_place_hides_small_counts(two_sizes, monkeypatch):
+    from hls_workbook import charts, sections
+
+    monkeypatch.setattr(charts, "MAX_BARS", 10)
+    monkeypatch.setattr(charts, "TOP_N", 2)
+    monkeypatch.setattr(sections, "LIST_LIMIT", 4)
+    html = _page(two_sizes, "ashford-vale", "public")
+    assert "The workbook keeps every one." in html
+    for value in _count_cells(html):
+        assert not re.fullmatch(r"[1-4]", value), value
+    assert _parse(html).problems == []
