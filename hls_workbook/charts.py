@@ -355,13 +355,16 @@ def participation_chart(
     meetings: pd.DataFrame | None = None,
     *,
     last_n: int = 8,
+    summary: analysis.ParticipationSummary | None = None,
 ) -> Chart:
     """Share of speaking time by part of the system, meeting by meeting (stacked bars).
 
     The title names the part that spoke most in the last `last_n` meetings. A prompt to
-    ask "who did we not hear from?", never a score for a person or a part.
+    ask "who did we not hear from?", never a score for a person or a part. Pass the
+    ``summary`` of the same contributions and meetings if it is already worked out.
     """
-    summary = analysis.participation_summary(contributions, meetings, None, last_n=last_n)
+    if summary is None:
+        summary = analysis.participation_summary(contributions, meetings, None, last_n=last_n)
     trend = analysis.participation_trend(contributions, meetings)
     if trend.empty or summary.dominant_part is None:
         return _nothing("Who spoke", "speaking time has been")
@@ -864,16 +867,20 @@ def strip_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
 # ---------------------------------------------------------------------------
 
 
-def learning_chart(learning: pd.DataFrame | None, shares: pd.DataFrame | None = None) -> Chart:
+def learning_chart(learning: pd.DataFrame | analysis.LearningHealth | None,
+                   shares: pd.DataFrame | None = None) -> Chart:
     """Left: breakthroughs, disappointments and surprises recorded. Right: how many pieces
     of learning reached each part of the system. A log without disappointments usually
-    means they are not being written down, not that there were none."""
-    balance = analysis.learning_balance(learning)
+    means they are not being written down, not that there were none. Pass the learning
+    and shares tables, or a LearningHealth already worked out."""
+    health = learning if isinstance(learning, analysis.LearningHealth) else None
+    balance = health.balance if health else analysis.learning_balance(learning)
     total = int(balance["count"].sum())
     if total == 0:
         return _nothing("Learning", "learning has been")
-    reach = analysis.reach_by_part(learning, shares)
-    nobody = int(analysis.learning_reach(learning, shares)["shared_with_nobody"].sum())
+    reach = health.reach_by_part if health else analysis.reach_by_part(learning, shares)
+    nobody = health.shared_with_nobody if health else int(
+        analysis.learning_reach(learning, shares)["shared_with_nobody"].sum())
     fig, (left, right) = _figure(ncols=2, width=9.0)
     bars = left.bar(balance["label"], balance["count"],
                     color=[KIND_COLOURS.get(k, GREY) for k in balance["kind"]])
@@ -1041,11 +1048,15 @@ def portfolio_chart(experiments: pd.DataFrame | analysis.Portfolio | None) -> Ch
 # ---------------------------------------------------------------------------
 
 
-def pulse_chart(pulse: pd.DataFrame | None, *, min_group: int = 5) -> Chart:
+def pulse_chart(pulse: pd.DataFrame | None, *, min_group: int = 5,
+                latest: pd.DataFrame | None = None) -> Chart:
     """Everyone's mean score (0-10) for every statement in the latest round, with the round
     before as a hollow marker. Groups of fewer than `min_group` people are never shown.
-    Perceptions for reflection, never for holding anyone to account."""
-    latest = analysis.latest_pulse(pulse, min_group=min_group)
+    Perceptions for reflection, never for holding anyone to account. Pass ``latest``
+    (:func:`~hls_workbook.analysis.latest_pulse` with the same `min_group`) if it is
+    already worked out."""
+    if latest is None:
+        latest = analysis.latest_pulse(pulse, min_group=min_group)
     if latest.empty:
         return _nothing("Behaviour pulse", "pulse answers have been")
     period = str(latest["period"].iloc[0])

@@ -313,7 +313,8 @@ class Report:
             out.append(f'<p class="finding">{esc(summary_p.sentence)}</p>')
             out.append("<p>These figures are a prompt for a conversation about how we work "
                        "together, never a score for a person.</p>")
-            out.append(self.figure(charts.participation_chart(t["contribution"], meetings)))
+            out.append(self.figure(charts.participation_chart(t["contribution"], meetings,
+                                                              summary=summary_p)))
         decisions = an.decision_balance(t["decision"])
         if len(t["decision"]):
             shown = decisions[(decisions["proposed"] > 0) | (decisions["shaped"] > 0)]
@@ -433,7 +434,7 @@ class Report:
         kinds = LearningKind.labels()
         counts = learning["kind_of_learning"].value_counts()
         out.append(cards([(self.count(counts.get(k, 0)), kinds[k] + "s") for k in kinds]))
-        out.append(self.figure(charts.learning_chart(learning, t["share"])))
+        out.append(self.figure(charts.learning_chart(health)))  # worked out once, above
         if not missing(health.median_delay_days):
             out.append(f"<p>We wrote things down a median of {health.median_delay_days:.0f} "
                        "days after they happened.</p>")
@@ -500,7 +501,8 @@ class Report:
                 numeric=[1, 2], counts=[3], caption=f"Behaviour pulse, round {period}"))
             out.append("<p>Scores are how true people felt each statement was. They are for "
                        "reflection, never for holding anyone to account.</p>")
-            out.append(self.figure(charts.pulse_chart(pulse, min_group=self.threshold)))
+            out.append(self.figure(charts.pulse_chart(pulse, min_group=self.threshold,
+                                                      latest=latest)))
         out.append("<h3>Paperwork we could strip away</h3>")
         burden = t["burden"]
         if burden.empty:
@@ -636,7 +638,7 @@ def read_table(wb: Workbook, kind: str, place: str, *, start: dt.date | None = N
             sub = sub.where(lwhen <= end) if end else sub
             q = q.where(t.c[link].in_(sub))
     q = q.order_by(t.c.id, t.c.version)
-    rows = wb.read(lambda conn: [tuple(row) for row in conn.execute(q)])
+    rows = wb.read(lambda conn: list(map(tuple, conn.execute(q).all())))
     return frame_for(model, rows, columns)
 
 

@@ -66,13 +66,15 @@ def text(value: Any) -> str | None:
 
 def texts(series: pd.Series) -> pd.Series:
     """:func:`text` for a whole column at once: stripped strings, None where missing or blank."""
-    values = series.astype("object")
-    out = np.full(len(values), None, dtype=object)
-    present = values.notna().to_numpy()
+    out = np.full(len(series), None, dtype=object)
+    present = series.notna().to_numpy()
     if present.any():
-        stripped = values[present].astype(str).str.strip().to_numpy(dtype=object)
+        given = series[present]
+        if not pd.api.types.is_string_dtype(given.dtype) or given.dtype == object:
+            given = given.astype("object").astype(str)  # numbers, lists: as str() gives them
+        stripped = given.str.strip().to_numpy(dtype=object)
         out[present] = np.where(stripped == "", None, stripped)
-    return pd.Series(out, index=values.index, dtype="object")
+    return pd.Series(out, index=series.index, dtype="object")
 
 
 def _split_lists(values: np.ndarray, rows: np.ndarray, n: int) -> list[list[Any]]:
