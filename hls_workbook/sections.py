@@ -296,7 +296,9 @@ class Report:
         out.append(table_html(["Part of the system", "Meetings they came to",
                                "Attendances in all"], rows, counts=[1, 2],
                               caption=f"Attendance over {len(meetings):,} meetings"))
-        never = [p for p in an.parts_never_present(meetings) if p != Part.other.value]
+        # Parts nobody came from (as analysis.parts_never_present), from the table above.
+        never = [p for p, n in zip(att["part"], att["meetings_present"], strict=True)
+                 if n == 0 and p != Part.other.value]
         if never:
             out.append(f'<p class="note">Nobody came from: '
                        f"{esc(', '.join(PART_LABELS[p] for p in never))}.</p>")

@@ -116,7 +116,10 @@ def learning_reach(learning: pd.DataFrame | None, shares: pd.DataFrame | None) -
 def reach_by_part(learning: pd.DataFrame | None, shares: pd.DataFrame | None) -> pd.DataFrame:
     """For each of the six parts: part, label, learning_reached (entries shared with it)
     and share (of all entries; NaN when there is no learning)."""
-    reach = learning_reach(learning, shares)
+    return _reach_by_part(learning_reach(learning, shares))
+
+
+def _reach_by_part(reach: pd.DataFrame) -> pd.DataFrame:
     counts = reach["parts_reached"].explode().dropna().value_counts().to_dict()
     out = share_table(counts, PARTS, PART_LABELS, key="part", value="learning_reached",
                       denominator=len(reach))
@@ -278,7 +281,7 @@ def learning_health(
         delays=delays,
         median_delay_days=float(delays["delay_days"].median()) if len(delays) else math.nan,
         reach=reach,
-        reach_by_part=reach_by_part(learning, shares),
+        reach_by_part=_reach_by_part(reach),
         shared_with_nobody=int(reach["shared_with_nobody"].astype(bool).sum()),
         reviews=rev,
         needs_review=int(rev["needs_review"].sum()),
