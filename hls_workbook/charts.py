@@ -242,6 +242,13 @@ def _bar_labels(ax: Any, bars: Any) -> None:
                         textcoords="offset points")
 
 
+def _span(first: Any, last: Any) -> str:
+    """' from 5 Jan 2026 to 30 Jun 2026', or nothing when the dates are not known."""
+    if pd.isna(first) or pd.isna(last):
+        return ""
+    return f" from {_date(first)} to {_date(last)}"
+
+
 def _short(value: Any, fallback: str) -> str:
     """A date as '6 Jan' for an axis (the platform-neutral way), else the fallback."""
     if value is None or pd.isna(value):
@@ -299,6 +306,11 @@ class _Bins:
         """'week by week', 'month by month', ... for a sentence."""
         return f"{self.unit} by {self.unit}" if self.unit != "meetings" else (
             "in groups of meetings")
+
+    @property
+    def one(self) -> str:
+        """What one bar covers, for a sentence: 'week', 'month', ... or 'group'."""
+        return self.unit if self.unit != "meetings" else "group"
 
 
 def _time_bins(when: pd.Series, limit: int | None = None) -> _Bins:
@@ -451,8 +463,8 @@ def _participation_by_period(wide: pd.DataFrame, held: pd.Series, parts: list[st
     table.insert(0, bins.header, [bins.labels[i] for i in per.index])
     table = table.reset_index(drop=True)
     alt = (f"Stacked bar chart of the share of speaking by part of the system, {bins.by}: "
-           f"{_count(len(wide), 'meeting')} from {_date(first)} to {_date(last)}, each bar "
-           f"the average of the meetings in that {bins.unit.rstrip('s')}. {sentences}")
+           f"{_count(len(wide), 'meeting')}{_span(first, last)}, each bar the average of the "
+           f"meetings in that {bins.one}. {sentences}")
     return Chart(fig, title, alt, table)
 
 
@@ -602,7 +614,7 @@ def _rhythm_by_period(exp: pd.DataFrame, summary: pd.DataFrame) -> Chart:
            f"{_date(exp['expected_on'].min())} to {_date(exp['expected_on'].max())}: how "
            "many were kept on the agreed day, kept on another day, or missed.")
     if worst is not None and counts.loc[worst, "missed"]:
-        alt += (f" Most were missed in the {bins.unit} of {bins.labels[worst]}: "
+        alt += (f" Most were missed in the {bins.one} of {bins.labels[worst]}: "
                 f"{int(counts.loc[worst, 'missed'])} of {int(planned[worst])}.")
     table = counts.assign(planned=planned)[["planned", "kept_on", "kept_off", "missed"]]
     table = table.rename(columns={"planned": "Planned", "kept_on": "Kept on the agreed day",

@@ -390,3 +390,13 @@ def test_long_strip_list_and_many_funders_keep_the_largest(wb):
     assert f"for {n} funders: the 15 taking most hours one by one, and the other 5 " \
         "together" in burden.alt_text
     assert is_png(strip.to_png()) and is_png(burden.to_png())
+
+
+def test_meetings_without_dates_are_grouped_in_order(wb):
+    """Contributions alone (no meetings table, so no dates): bars are groups of meetings."""
+    _weeks_of_meetings(wb, weeks=9, per_week=5)
+    chart = charts.participation_chart(t(wb, "contribution"))
+    assert list(chart.table.columns)[0] == "Meetings"
+    assert list(chart.table["Meetings"])[:2] == ["1-2", "3-4"] and len(chart.table) == 23
+    assert "in groups of meetings: 45 meetings, each bar" in chart.alt_text
+    assert "the average of the meetings in that group." in chart.alt_text
