@@ -314,3 +314,88 @@ def test_meetings_given_limit_the_contributions(three):
     assert set(s["meeting"]) == {m2}
     assert participation_summary(c, january_13).meetings_counted == 1
     assert speaking_time(c, wb.table("meeting", PLACE, start="2027-01-01")).empty
+
+
+# ---------------------------------------------------------------------------
+# Small groups: one person's airtime is never shown when min_group is given
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def groups(wb):
+    """M1: 5 charity speakers (1 minute each), 1 lived experience (5 minutes), 4
+    commissioners (1 minute each). M2: 6 charity, 5 commissioners, nobody else."""
+    m1 = meeting(wb, "2026-02-02")
+    for i in range(5):
+        speak(wb, m1, f"C{i}", "charity", minutes=1)
+    speak(wb, m1, "L", "lived_experience", minutes=5)
+    for i in range(4):
+        speak(wb, m1, f"F{i}", "commissioner", minutes=1)
+    m2 = meeting(wb, "2026-02-09")
+    for i in range(6):
+        speak(wb, m2, f"C{i}", "charity", minutes=1)
+    for i in range(5):
+        speak(wb, m2, f"F{i}", "commissioner", minutes=2)
+    return wb, (m1, m2)
+
+
+def test_fold_small_parts_by_hand():
+    from hls_workbook.analysis.participation import fold_small_parts
+
+    speakers = pd.DataFrame({"a": [1, 6, 2, 0], "b": [6, 7, 1, 0], "c": [9, 0, 1, 5]})
+    hidden = fold_small_parts(speakers, 5)
+    # Row 0: a (1) is small, so b (6, fewer than c's 9) is folded in with it.
+    # Row 2: every part is small and together they are still fewer than 5: all hidden.
+    assert hidden.to_numpy().tolist() == [[True, True, False], [False, False, False],
+                                          [True, True, True], [False, False, False]]
+    assert not fold_small_parts(speakers, 0).to_numpy().any()
+
+
+def test_airtime_hides_small_parts(groups):
+    wb, (m1, m2) = groups
+    everything = airtime(*tables(wb))
+    assert "hidden" not in everything  # unchanged without min_group
+    le = everything[everything["role"] == "lived_experience"]
+    assert list(le["share"]) == pytest.approx([5 / 14])
+    shown = airtime(*tables(wb), min_group=5).set_index(["meeting", "role"])
+    # M1: lived experience (1) and commissioners (4) are hidden; together they are 5.
+    assert shown.loc[(m1, "lived_experience"), "hidden"]
+    assert math.isnan(shown.loc[(m1, "lived_experience"), "share"])
+    assert math.isnan(shown.loc[(m1, "commissioner"), "amount"])
+    assert shown.loc[(m1, "charity"), "share"] == pytest.approx(5 / 14)
+    assert shown.loc[(m1, "lived_experience"), "speakers"] == 1
+    assert not shown.loc[(m2, "commissioner"), "hidden"]
+    assert shown.loc[(m2, "commissioner"), "share"] == pytest.approx(10 / 16)
+    pooled = airtime(*tables(wb), per_meeting=False, min_group=5).set_index("role")
+    # Over both meetings lived experience had 1 speaker at most: hidden, and the
+    # commissioners (5, fewer than the charities' 6) are folded in with it.
+    assert pooled.loc["lived_experience", "hidden"]
+    assert pooled.loc["commissioner", "hidden"]
+    assert not pooled.loc["charity", "hidden"]
+    assert pooled.loc["charity", "share"] == pytest.approx(11 / 30)
+    assert math.isnan(pooled.loc["lived_experience", "share"])
+
+
+def test_trend_and_summary_hide_small_parts(groups):
+    wb, (m1, m2) = groups
+    trend = participation_trend(*tables(wb), min_group=5)
+    at = trend.set_index(["meeting", "part"])
+    assert math.isnan(at.loc[(m1, "lived_experience"), "share"])
+    assert math.isnan(at.loc[(m1, "commissioner"), "share"])
+    assert math.isnan(at.loc[(m1, "commissioner"), "rolling_share"])
+    assert at.loc[(m1, "charity"), "share"] == pytest.approx(5 / 14)
+    assert at.loc[(m2, "lived_experience"), "share"] == 0.0  # nobody: 0 is not small
+    assert at.loc[(m2, "commissioner"), "share"] == pytest.approx(10 / 16)
+    s = participation_summary(*tables(wb), min_group=5)
+    assert set(s.hidden_parts) == {"commissioner", "lived_experience"}
+    assert s.dominant_part is None and "at least 5 speakers" in s.sentence
+    assert participation_summary(*tables(wb)).dominant_part == "commissioner"
+    # One lived-experience speaker took most of one meeting: never named in public.
+    wb.add("meeting", {"held_on": "2026-02-16", "kind_of_meeting": "partnership",
+                       "attendance": {}}, place=PLACE)
+    m3 = int(wb.table("meeting", PLACE)["id"].max())
+    speak(wb, m3, "L", "lived_experience", minutes=90)
+    speak(wb, m3, "C", "charity", minutes=1)
+    s = participation_summary(*tables(wb), min_group=5, last_n=1)
+    assert s.dominant_part is None and "too few people" in s.sentence
+    assert participation_summary(*tables(wb), last_n=1).dominant_part == "lived_experience"

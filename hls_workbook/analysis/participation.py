@@ -9,6 +9,17 @@ Speaking time is measured in minutes. Where a meeting has no minutes recorded, t
 (times someone spoke) are used instead; where a meeting has minutes for some speakers and
 only turns for others, the missing minutes are estimated from the turns at that meeting's
 own minutes-per-turn. The ``measure`` column says which was used.
+
+Small groups (``min_group``, the report's threshold; 0 shows everything). A part's share
+of one meeting is one person's airtime when one person from that part spoke, so with
+``min_group`` given a part's share (and amount) is hidden (NaN) wherever fewer than
+``min_group`` people from it spoke: the number of different pseudonyms from that part in
+that meeting. Over several meetings (a week, a month, the last 8) the count used is the
+largest number from that part in any one of them: pseudonyms hold only within a meeting,
+so that is all we know for certain. Because the shares of a meeting add up to 100%, a
+hidden share could be worked out from the others; so the hidden parts are folded together
+(:func:`fold_small_parts`), and more parts, the smallest first, are folded in until the
+folded parts hold at least ``min_group`` people between them (or every part is folded).
 """
 
 from __future__ import annotations
@@ -92,6 +103,38 @@ def speaking_time(
     return c[_SPEECH_COLUMNS].reset_index(drop=True)
 
 
+def fold_small_parts(speakers: pd.DataFrame, min_group: int) -> pd.DataFrame:
+    """Which parts' shares to hide, row by row (a meeting or a period).
+
+    ``speakers``: how many people from each part (columns) spoke in each row. A part with
+    1 to ``min_group - 1`` is hidden; then, while the hidden parts hold fewer than
+    ``min_group`` people together, the visible part with the fewest speakers (that spoke
+    at all) is hidden too, so the hidden parts' share together (100% less the shown ones)
+    is never a small group's. Parts nobody spoke from (0) are never hidden: 0 is not a
+    small count. Returns a bool frame like ``speakers``; ``min_group`` 0 or 1 hides nothing.
+
+    >>> fold_small_parts(pd.DataFrame({"a": [1, 6], "b": [6, 7], "c": [9, 0]}), 5)
+       a      b      c
+    0  True   True   False
+    1  False  False  False
+    """
+    counts = speakers.fillna(0).astype("int64")
+    hidden = (counts > 0) & (counts < int(min_group))
+    if int(min_group) <= 1 or not hidden.to_numpy().any():
+        return hidden & False
+    out = hidden.copy()
+    for idx in out.index[hidden.any(axis=1)]:
+        row = counts.loc[idx]
+        mask = hidden.loc[idx].copy()
+        while row[mask].sum() < min_group:
+            rest = row[~mask & (row > 0)]
+            if rest.empty:
+                break
+            mask[rest.idxmin()] = True
+        out.loc[idx] = mask
+    return out
+
+
 def _held_on(meetings: pd.DataFrame | None) -> dict[int, pd.Timestamp]:
     if meetings is None:
         return {}
@@ -152,6 +195,7 @@ def airtime(
     *,
     by: str = "role",
     per_meeting: bool = True,
+    min_group: int = 0,
 ) -> pd.DataFrame:
     """Share of speaking time in each meeting, by part of the system or by pseudonym.
 
@@ -167,7 +211,15 @@ def airtime(
 
     A pseudonym is only a label within one meeting: "Speaker A" in two meetings need not be
     the same person. Read it as "one voice took half the time", never as a score for anyone.
+
+    ``min_group`` (by role only): amount and share are NaN, and ``hidden`` True, for a part
+    with fewer than ``min_group`` speakers in the meeting (over all meetings: in any one of
+    them), and for the parts folded in with it (see :func:`fold_small_parts`). The
+    ``speakers`` and ``hidden`` columns are added only when ``min_group`` is given.
     """
+    if min_group and by == "role":
+        return _hide_small(airtime(contributions, meetings, by=by, per_meeting=per_meeting),
+                           speaking_time(contributions, meetings), per_meeting, min_group)
     if by not in ("role", "speaker"):
         raise ValueError("by: use 'role' (part of the system) or 'speaker' (pseudonym)")
     speech = speaking_time(contributions, meetings)
@@ -245,6 +297,35 @@ def _part_rank(roles: pd.Series) -> tuple[pd.Series, pd.Series]:
     return rank, name
 
 
+def _speakers(speech: pd.DataFrame) -> pd.DataFrame:
+    """People (pseudonyms) from each part who spoke, meeting by meeting (wide)."""
+    if speech.empty:
+        return pd.DataFrame(dtype="int64")
+    return speech.groupby(["meeting", "role"], sort=False)["speaker"].nunique().unstack(
+        fill_value=0)
+
+
+def _hide_small(out: pd.DataFrame, speech: pd.DataFrame, per_meeting: bool,
+                min_group: int) -> pd.DataFrame:
+    out = out.copy()
+    per = _speakers(speech)
+    if per_meeting:
+        long = per.stack()
+        key = list(zip(out["meeting"], out["role"], strict=True))
+        out["speakers"] = pd.Series([int(long.get(k, 0)) for k in key], index=out.index,
+                                    dtype="int64")
+        hide = fold_small_parts(per, min_group).stack()
+        out["hidden"] = pd.Series([bool(hide.get(k, False)) for k in key], index=out.index,
+                                  dtype=bool)
+    else:
+        most = per.max() if len(per) else pd.Series(dtype="int64")
+        out["speakers"] = out["role"].map(most).fillna(0).astype("int64")
+        hide = fold_small_parts(most.to_frame().T, min_group).iloc[0] if len(most) else most
+        out["hidden"] = out["role"].map(hide).fillna(False).astype(bool)
+    out.loc[out["hidden"], ["amount", "share"]] = math.nan
+    return out
+
+
 def _balance(speech: pd.DataFrame, meetings: pd.DataFrame | None) -> pd.DataFrame:
     """meeting_balance for speaking_time's rows: every meeting at once, by groupby."""
     first = speech.drop_duplicates("meeting").set_index("meeting")
@@ -319,6 +400,7 @@ def participation_trend(
     meetings: pd.DataFrame | None = None,
     *,
     window: int = 4,
+    min_group: int = 0,
 ) -> pd.DataFrame:
     """Share of speaking time for every part of the system, meeting by meeting.
 
@@ -340,7 +422,14 @@ def participation_trend(
     wide = wide.reindex(index=order, columns=parts).fillna(0.0)
     counted = by_role["share"].notna().groupby(by_role["meeting"]).any()
     wide.loc[counted[~counted].index] = math.nan
+    if min_group:
+        speech = speaking_time(contributions, meetings)
+        hide = fold_small_parts(_speakers(speech).reindex(index=order, columns=parts,
+                                                          fill_value=0), min_group)
+        wide = wide.mask(hide.to_numpy())
     rolling = wide.rolling(window, min_periods=1).mean()
+    if min_group:
+        rolling = rolling.where(wide.notna())
     n = len(order)
     out = pd.DataFrame({
         "meeting": np.repeat(order, len(parts)),
@@ -407,6 +496,8 @@ class ParticipationSummary:
     lived_experience_shaped_share: float
     #: A plain sentence, e.g. "In the last 8 meetings, commissioners or funders spoke 61% ..."
     sentence: str
+    #: Parts whose share is hidden (fewer than ``min_group`` speakers, or folded in).
+    hidden_parts: tuple[str, ...] = ()
 
 
 def participation_summary(
@@ -415,6 +506,7 @@ def participation_summary(
     decisions: pd.DataFrame | None = None,
     *,
     last_n: int = 8,
+    min_group: int = 0,
 ) -> ParticipationSummary:
     """Participation balance over the last `last_n` meetings, with a plain sentence.
 
@@ -423,6 +515,11 @@ def participation_summary(
     averaged instead (``measure == "mixed"``). The sentence names the part that spoke most,
     for example "In the last 8 meetings, commissioners or funders spoke 61% of the time."
     Use it to open a conversation about who gets heard; never to rank or blame anyone.
+
+    ``min_group``: a part with fewer than ``min_group`` speakers in every one of the
+    meetings counted (and the parts folded in with it, :func:`fold_small_parts`) has its
+    amount and share NaN and is listed in ``hidden_parts``; when the part that spoke most
+    is hidden, no part is named (``dominant_part`` None) and the sentence says why.
     """
     last_n = max(1, int(last_n))
     speech = speaking_time(contributions, meetings)
@@ -448,6 +545,19 @@ def participation_summary(
     if shares["share"].notna().any() and shares["share"].max() > 0:
         top = shares.loc[shares["share"].idxmax()]
         dominant, dominant_share = str(top["part"]), float(top["share"])
+    hidden: tuple[str, ...] = ()
+    if min_group and len(speech):
+        most = _speakers(speech).max().reindex(shares["part"]).fillna(0)
+        mask = fold_small_parts(most.to_frame().T.reset_index(drop=True), min_group).iloc[0]
+        hidden = tuple(p for p in shares["part"] if mask.get(p, False))
+        shares.loc[shares["part"].isin(hidden), ["amount", "share"]] = math.nan
+    sentence = _sentence(len(chosen), len(order), last_n, measure, dominant, dominant_share)
+    if dominant in hidden:
+        dominant, dominant_share = None, math.nan
+        sentence = (f"Speaking was recorded in {len(chosen):,} "
+                    f"{'meeting' if len(chosen) == 1 else 'meetings'}, but too few people "
+                    f"from each part of the system spoke to show their shares here: a share "
+                    f"is shown only for a part with at least {min_group} speakers.")
     heard = set(speech.loc[speech["amount"] > 0, "role"])
     not_heard = tuple(p for p in PARTS if p not in heard) if len(chosen) else ()
     longest = balance["longest_turn_minutes"]
@@ -465,7 +575,8 @@ def participation_summary(
         parts_not_heard=not_heard,
         decisions=n_dec,
         lived_experience_shaped_share=le_share,
-        sentence=_sentence(len(chosen), len(order), last_n, measure, dominant, dominant_share),
+        sentence=sentence,
+        hidden_parts=hidden,
     )
 
 
