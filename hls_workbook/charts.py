@@ -69,12 +69,18 @@ class Chart:
 
     ``figure`` is a matplotlib Figure, or None when there is nothing to show yet.
     ``table`` holds the numbers the chart shows, for a data table beside the image.
+    ``people`` names the columns of ``table`` that count people or records about people
+    (see "Which numbers are counts of people" in :mod:`hls_workbook.privacy`): a public
+    report suppresses small counts in those columns, and leaves out the image when one is
+    suppressed, since the chart draws them. Every other column (experiments, meetings,
+    requirements, hours, streaks, ranks, averages) is shown as it is.
     """
 
     figure: Any
     title: str
     alt_text: str
     table: pd.DataFrame
+    people: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -362,44 +368,70 @@ def others_label(n: int, what: str) -> str:
 # ---------------------------------------------------------------------------
 
 
+TOGETHER = "together"
+TOGETHER_LABEL = "Smaller groups, together"
+
+
 def participation_chart(
     contributions: pd.DataFrame | None,
     meetings: pd.DataFrame | None = None,
     *,
     last_n: int = 8,
     summary: analysis.ParticipationSummary | None = None,
+    min_group: int = 0,
 ) -> Chart:
     """Share of speaking time by part of the system, meeting by meeting (stacked bars).
 
     The title names the part that spoke most in the last `last_n` meetings. A prompt to
     ask "who did we not hear from?", never a score for a person or a part. Pass the
-    ``summary`` of the same contributions and meetings if it is already worked out.
+    ``summary`` of the same contributions and meetings (and ``min_group``) if it is
+    already worked out.
+
+    ``min_group`` (a public report's threshold): in each meeting, the parts with fewer
+    than ``min_group`` speakers are drawn together, in grey, as "smaller groups, together",
+    with as many other parts as it takes for that group to hold ``min_group`` people
+    (:func:`~hls_workbook.analysis.participation.fold_small_parts`); their own shares are
+    "–" in the table. When no part of any meeting may be shown, there is no figure.
     """
     if summary is None:
-        summary = analysis.participation_summary(contributions, meetings, None, last_n=last_n)
-    trend = analysis.participation_trend(contributions, meetings)
-    if trend.empty or summary.dominant_part is None:
+        summary = analysis.participation_summary(contributions, meetings, None, last_n=last_n,
+                                                 min_group=min_group)
+    trend = analysis.participation_trend(contributions, meetings, min_group=min_group)
+    if trend.empty or (summary.dominant_part is None and not summary.hidden_parts):
         return _nothing("Who spoke", "speaking time has been")
-    wide = trend.pivot_table(index="meeting_number", columns="part", values="share",
-                             aggfunc="sum")
     order = list(dict.fromkeys(trend["part"]))
-    wide = wide.reindex(columns=order).fillna(0.0)
+    wide = trend.pivot(index="meeting_number", columns="part", values="share")
+    wide = wide.reindex(columns=order)
+    counted = trend.groupby("meeting_number")["share"].count() > 0
+    hidden = wide.isna() & counted.reindex(wide.index).to_numpy()[:, None]
+    folded = hidden.any(axis=1)
+    wide = wide.fillna(0.0)
+    together = (1.0 - wide.sum(axis=1)).clip(lower=0.0).where(folded, 0.0)
     parts = [p for p in PARTS if p in wide.columns and wide[p].sum() > 0]
     held = trend.drop_duplicates("meeting").set_index("meeting_number")["held_on"]
     n = len(wide)
-    who = _cap(part_plural(summary.dominant_part))
-    share = pct(summary.dominant_share)
-    what = {"turns": f"took most turns: {share} of them",
-            "mixed": f"had most of the speaking: {share}"}.get(
-        summary.measure, f"spoke most: {share} of the time")
-    if summary.meetings_counted == summary.meetings_recorded:
-        span = ""
-    elif summary.meetings_counted == 1:
-        span = " in the last meeting"
-    else:
-        span = f" in the last {summary.meetings_counted} meetings"
-    title = f"{who} {what}{span}"
     first, last = trend["held_on"].min(), trend["held_on"].max()
+    if not parts:
+        return Chart(None, "Who spoke: too few people from each part to show",
+                     f"Speaking time was recorded in {_count(n, 'meeting')}, but in every one "
+                     f"fewer than {min_group} people from each part of the system spoke, so "
+                     "no part's share is shown, to keep each person's airtime private.",
+                     pd.DataFrame())
+    if summary.dominant_part is None:
+        title = f"Who spoke: shares are shown only for parts with {min_group} or more speakers"
+    else:
+        who = _cap(part_plural(summary.dominant_part))
+        share = pct(summary.dominant_share)
+        what = {"turns": f"took most turns: {share} of them",
+                "mixed": f"had most of the speaking: {share}"}.get(
+            summary.measure, f"spoke most: {share} of the time")
+        if summary.meetings_counted == summary.meetings_recorded:
+            span = ""
+        elif summary.meetings_counted == 1:
+            span = " in the last meeting"
+        else:
+            span = f" in the last {summary.meetings_counted} meetings"
+        title = f"{who} {what}{span}"
     notes = ""
     if summary.parts_not_heard:
         notes += " Not heard from in those meetings: " + ", ".join(
@@ -407,15 +439,17 @@ def participation_chart(
     if not math.isnan(summary.median_gini):
         notes += (f" The typical evenness of turn-taking (Gini) was {summary.median_gini:.2f}, "
                   "where 0 means everyone spoke equally.")
+    if folded.any():
+        notes += (f" Parts of the system with fewer than {min_group} speakers in a meeting "
+                  "are shown together with others, never on their own.")
+        wide[TOGETHER] = together
+        parts = [*parts, TOGETHER]
+        hidden[TOGETHER] = ~folded
     if n > MAX_BARS:
         return _participation_by_period(wide, held, parts, title, summary.sentence + notes,
-                                        first, last)
+                                        first, last, hidden)
     fig, ax = _figure()
-    bottom = pd.Series(0.0, index=wide.index)
-    for p in parts:
-        ax.bar(wide.index, wide[p] * 100, bottom=bottom * 100, color=PART_COLOURS[p],
-               label=PART_LABELS[p], width=0.8, edgecolor="white", linewidth=0.5)
-        bottom += wide[p]
+    _stacked_parts(ax, wide, parts, wide.index)
     if summary.meetings_counted < n:
         ax.axvline(n - summary.meetings_counted + 0.5, color=OKABE_ITO["black"], linewidth=1,
                    linestyle="--")
@@ -430,8 +464,7 @@ def participation_chart(
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     _style(ax)
     _title(fig, title)
-    table = wide.mul(100).round(1)
-    table.columns = [PART_LABELS.get(c, c) for c in table.columns]
+    table = _share_table(wide, hidden)
     table.insert(0, "Meeting date", [pd.Timestamp(held[i]).date() if pd.notna(held[i])
                                      else None for i in wide.index])
     table = table.reset_index(drop=True)
@@ -441,16 +474,44 @@ def participation_chart(
     return Chart(fig, title, alt, table)
 
 
+def _stacked_parts(ax: Any, wide: pd.DataFrame, parts: list[str], x: Any) -> None:
+    bottom = pd.Series(0.0, index=wide.index)
+    for p in parts:
+        height = wide[p].fillna(0.0)
+        ax.bar(x, height * 100, bottom=bottom * 100, color=PART_COLOURS.get(p, GREY),
+               label=TOGETHER_LABEL if p == TOGETHER else PART_LABELS.get(p, p), width=0.8,
+               edgecolor="white", linewidth=0.5)
+        bottom += height
+
+
+def _share_table(wide: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
+    """Shares in % for the numbers table: hidden ones NaN (shown as "–")."""
+    table = wide.mask(hidden.reindex(columns=wide.columns, fill_value=False)).mul(100).round(1)
+    table.columns = [TOGETHER_LABEL if c == TOGETHER else PART_LABELS.get(c, c)
+                     for c in table.columns]
+    return table
+
+
 def _participation_by_period(wide: pd.DataFrame, held: pd.Series, parts: list[str],
-                             title: str, sentences: str, first: Any, last: Any) -> Chart:
+                             title: str, sentences: str, first: Any, last: Any,
+                             hidden: pd.DataFrame) -> Chart:
     """Too many meetings for a bar each: each bar is the average share of the meetings in
-    a week (or month...), so the chart keeps its size however many meetings there are."""
+    a week (or month...), so the chart keeps its size however many meetings there are.
+    A part hidden in any meeting of a period is hidden (folded in) for the whole period."""
     bins = _time_bins(held.reindex(wide.index))
     counted = (wide.sum(axis=1) > 0).to_numpy()  # meetings with no time counted are left out
-    per = wide[counted].groupby(bins.position.to_numpy()[counted]).mean()
-    drawn = per.reindex(range(len(bins.labels)))
+    position = bins.position.to_numpy()[counted]
+    per = wide[counted].groupby(position).mean()
+    cols = [c for c in wide.columns if c != TOGETHER]
+    hid = hidden[cols][counted].groupby(position).any()
+    if TOGETHER in wide.columns:
+        per[TOGETHER] = (1.0 - per[cols].where(~hid, 0.0).sum(axis=1)).clip(lower=0.0).where(
+            hid.any(axis=1), 0.0)
+        hid[TOGETHER] = ~hid.any(axis=1)
+    drawn = per.where(~hid.reindex(columns=per.columns, fill_value=False), 0.0)
     fig, ax = _figure()
-    _stacked(ax, drawn, parts, scale=100)
+    _stacked_parts(ax, drawn.reindex(range(len(bins.labels))), parts,
+                   range(len(bins.labels)))
     ax.set_ylim(0, 105)
     ax.set_ylabel("Share of speaking (%), average of the meetings")
     ax.set_xlabel(bins.header)
@@ -458,8 +519,7 @@ def _participation_by_period(wide: pd.DataFrame, held: pd.Series, parts: list[st
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     _style(ax)
     _title(fig, title)
-    table = per.mul(100).round(1)
-    table.columns = [PART_LABELS.get(c, c) for c in table.columns]
+    table = _share_table(per, hid)
     table.insert(0, bins.header, [bins.labels[i] for i in per.index])
     table = table.reset_index(drop=True)
     alt = (f"Stacked bar chart of the share of speaking by part of the system, {bins.by}: "
@@ -501,7 +561,7 @@ def decisions_chart(decisions: pd.DataFrame | None) -> Chart:
            f"{int(le['shaped'])}.")
     table = d[["label", "proposed", "shaped"]].rename(columns={
         "label": "Part of the system", "proposed": "Proposed", "shaped": "Shaped"})
-    return Chart(fig, title, alt, table)
+    return Chart(fig, title, alt, table, people=("Proposed", "Shaped"))
 
 
 # ---------------------------------------------------------------------------
@@ -669,7 +729,7 @@ def attendance_chart(meetings: pd.DataFrame | None) -> Chart:
     table = table.assign(mean_per_meeting=table["mean_per_meeting"].round(1)).rename(columns={
         "label": "Part of the system", "meetings_present": "Meetings they came to",
         "people": "Attendances", "mean_per_meeting": "Average a meeting"})
-    return Chart(fig, title, alt, table)
+    return Chart(fig, title, alt, table, people=("Meetings they came to", "Attendances"))
 
 
 def _attendance_title(summary: pd.DataFrame, n: int) -> str:
@@ -707,6 +767,8 @@ def _attendance_by_period(wide: pd.DataFrame, summary: pd.DataFrame, never: list
     table = per.round(1)
     table.columns = [PART_LABELS[p] for p in PARTS]
     table.insert(0, bins.header, [bins.labels[i] for i in per.index])
+    # Averages of people a meeting: not counts to suppress, but as revealing as counts
+    # when small, which is why a public report leaves the attendance chart out.
     return Chart(fig, title, alt, table.reset_index(drop=True))
 
 
@@ -933,7 +995,7 @@ def learning_chart(learning: pd.DataFrame | analysis.LearningHealth | None,
         reach.rename(columns={"learning_reached": "count"}).assign(
             group="Shared with")[["group", "label", "count"]],
     ], ignore_index=True).rename(columns={"group": "Group", "label": "Item", "count": "Count"})
-    return Chart(fig, title, alt, table)
+    return Chart(fig, title, alt, table, people=("Count",))
 
 
 def reviews_chart(experiments: pd.DataFrame | None, reviews: pd.DataFrame | None) -> Chart:

@@ -44,6 +44,29 @@ threshold and whether the frame is for aggregate use only.
 
 Counts that are not records (for example a meeting's ``attendance`` by part of the
 system) pass through :func:`apply` unchanged: a public report must suppress them too.
+
+Which numbers are counts of people
+----------------------------------
+
+Small-number suppression protects people, so it applies to numbers that count people or
+records about people, and only to those:
+
+- counts of people (attendances, speakers, people in a group), of what people gave
+  (stories, pulse answers, check-ins, contributions) and of records of what a part of the
+  system said or did whose members may be few (decisions a part proposed or whose views
+  shaped them; pieces of learning, which are often about the people we serve, and their
+  reach by part): each from 1 to ``threshold - 1`` is shown as "fewer than N", with
+  secondary suppression wherever a total would give it away (:func:`suppress_counts`);
+- a share or average is a figure about the people behind it: it is shown only when it
+  sums up at least ``threshold`` people or answers (:meth:`Policy.may_show_aggregate`;
+  for shares of speaking time, ``min_group`` in ``analysis.participation``);
+- not counts of people, shown as they are: experiments and their reviews, meetings
+  planned, kept or missed, streaks and gaps, requirements and funders, hours, money,
+  ranks, days, and averages or shares of at least ``threshold`` answers.
+
+Charts say which columns of their numbers table are counts of people (``Chart.people``);
+a public report suppresses those cells, and leaves out the image (which draws them) only
+when one of them is hidden.
 """
 
 from __future__ import annotations

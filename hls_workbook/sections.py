@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -132,6 +133,11 @@ class Report:
             return f"fewer than {self.threshold}"
         return f"{n:,}"
 
+    @property
+    def min_group(self) -> int:
+        """The smallest group whose share or average a report may show (0: any)."""
+        return self.threshold if self.public else 0
+
     def small(self, n: Any) -> bool:
         return self.public and n is not None and 0 < int(n) < self.threshold
 
@@ -155,9 +161,10 @@ class Report:
         title, practices = SECTIONS[key]
         body = getattr(self, f"_{key}")()
         head = (
-            f'<section class="report-section" id="{key}" aria-labelledby="{key}-h">'
+            # The practice ids are for tools (and the coverage checks), not for readers.
+            f'<section class="report-section" id="{key}" aria-labelledby="{key}-h" '
+            f'data-practices="{esc(" ".join(practices))}">'
             f'<h2 id="{key}-h">{esc(title)}</h2>'
-            f'<p class="practices">Practices: {esc(", ".join(practices))}</p>'
         )
         return Section(head + body + "</section>")
 
@@ -308,15 +315,16 @@ class Report:
         out.append(f"<p>Hard or uncomfortable topics were raised in {self.count(hard.sum())} "
                    f"of {len(meetings):,} meetings.</p>")
         out.append("<h3>Whose voices were heard</h3>")
-        summary_p = an.participation_summary(t["contribution"], meetings, t["decision"])
+        summary_p = an.participation_summary(t["contribution"], meetings, t["decision"],
+                                             min_group=self.min_group)
         if summary_p.meetings_recorded == 0:
             out.append(_empty("Nobody has recorded who spoke in these meetings yet."))
         else:
             out.append(f'<p class="finding">{esc(summary_p.sentence)}</p>')
             out.append("<p>These figures are a prompt for a conversation about how we work "
                        "together, never a score for a person.</p>")
-            out.append(self.figure(charts.participation_chart(t["contribution"], meetings,
-                                                              summary=summary_p)))
+            out.append(self.figure(charts.participation_chart(
+                t["contribution"], meetings, summary=summary_p, min_group=self.min_group)))
         decisions = an.decision_balance(t["decision"])
         if len(t["decision"]):
             shown = decisions[(decisions["proposed"] > 0) | (decisions["shaped"] > 0)]
@@ -345,12 +353,13 @@ class Report:
         out = []
         statuses = ExperimentStatus.labels()
         by_status = experiments["status"].value_counts()
-        out.append(cards([(self.count(by_status.get(s, 0)), statuses[s])
-                          for s in statuses if by_status.get(s, 0)]))
+        # Experiments are not people: their counts are shown as they are (see privacy).
+        out.append(cards([(f"{int(by_status.get(s, 0)):,}", statuses[s])
+                          for s in statuses if by_status.get(s, 0)], count=False))
         out.append(self.figure(charts.portfolio_chart(experiments)))
         new_people = int(experiments["new_people"].fillna(False).astype(bool).sum())
         new_ctx = int(experiments["new_contexts"].fillna(False).astype(bool).sum())
-        out.append(f"<p>{self.count(new_people)} involved new people and {self.count(new_ctx)}"
+        out.append(f"<p>{new_people:,} involved new people and {new_ctx:,}"
                    " tried a new setting.</p>")
         rows = []
         status_labels = ExperimentStatus.labels()
@@ -388,12 +397,13 @@ class Report:
             out.append(self.more(len(latest), len(reviews), "reviews"))
             not_plan = int((reviews["went_to_plan"] != "yes").sum())
             out.append(self.figure(charts.reviews_chart(experiments, reviews)))
-            out.append(f'<p class="finding">{self.count(not_plan)} of {self.count(len(reviews))}'
+            out.append(f'<p class="finding">{not_plan:,} of {len(reviews):,}'
                        " did not go fully to plan. That is learning, not failure: each one "
                        "told us something we did not know.</p>")
         waiting = self.health().needs_review
         if waiting:
-            out.append(f'<p class="note">{self.count(waiting)} experiment(s) ended without a '
+            what = "experiment" if waiting == 1 else "experiments"
+            out.append(f'<p class="note">{waiting:,} {what} ended without a '
                        "review yet. Looking back is how we learn.</p>")
         return "".join(out)
 
@@ -447,8 +457,9 @@ class Report:
         out.append(table_html(["Part of the system", "Pieces of learning shared with them"],
                               rows, counts=[1], caption="Reach of our learning"))
         if health.shared_with_nobody:
-            out.append(f'<p class="note">{self.count(health.shared_with_nobody)} piece(s) of '
-                       "learning have not been shared with anyone yet.</p>")
+            n = self.count(health.shared_with_nobody)
+            what = "piece of learning has" if n == "1" else "pieces of learning have"
+            out.append(f'<p class="note">{n} {what} not been shared with anyone yet.</p>')
         out.append("<h3>What we will amplify and celebrate</h3>")
         amp = learning[learning["amplify"].fillna(False).astype(bool)]
         if amp.empty:
@@ -512,11 +523,11 @@ class Report:
         else:
             audit = an.burden_audit(burden)
             out.append(f'<p class="finding">{esc(audit.sentence)}</p>')
-            rows = [[r["funder"], self.count(r["requirements"]), _hours(r["hours_a_year"]),
+            rows = [[r["funder"], f"{int(r['requirements']):,}", _hours(r["hours_a_year"]),
                      _money(r["cost_a_year"]), _pct(r["share_of_grant"])]
                     for r in charts.top_funders(audit).to_dict("records")]
             out.append(table_html(["Funder", "Requirements", "Hours a year", "Cost a year",
-                                   "Share of grant"], rows, numeric=[2, 3, 4], counts=[1],
+                                   "Share of grant"], rows, numeric=[1, 2, 3, 4],
                                   caption="What reporting costs, by funder (NPC method)"))
             if len(audit.strip_list):
                 actions = BurdenAction.labels()
@@ -587,20 +598,35 @@ class Report:
     # -- charts ------------------------------------------------------------------------
 
     def figure(self, chart: Any) -> str:
-        """A chart as an embedded image with alt text, and its numbers as a table."""
+        """A chart as an embedded image with alt text, and its numbers as a table.
+
+        In a public report the chart's people columns (``chart.people``) pass through
+        :func:`privacy.suppress_counts`; when any of their cells is hidden the image and
+        its alt text (which draw and state those counts) are left out, and the numbers
+        table is shown with the small counts as "fewer than N". Other columns are shown
+        as they are: see "Which numbers are counts of people" in :mod:`privacy`.
+        """
         if chart is None or getattr(chart, "figure", None) is None:
             alt = getattr(chart, "alt_text", "") if chart is not None else ""
             return f'<p class="empty">{esc(alt)}</p>' if alt else ""
         table = getattr(chart, "table", None)
-        if self.public and table is not None and _has_small(table, self.threshold):
-            return ('<p class="empty">This chart is not shown in the public report: some '
-                    "numbers in it are too small to share safely.</p>")
-        uri = charts.to_data_uri(chart)
-        charts.release(chart)  # memory back before the next chart (big places)
+        people = [c for c in getattr(chart, "people", ()) if table is not None and c in table]
+        hidden = False
+        if self.public and people and len(table):
+            result = privacy.suppress_counts(table, people, self.threshold)
+            hidden = result.any_suppressed
+            table = result.display
         numbers = ""
         if table is not None and len(table):
             numbers = ("<details><summary>The numbers in this chart</summary>"
-                       + frame_html(table, caption=chart.title) + "</details>")
+                       + frame_html(table, caption=chart.title, counts=people) + "</details>")
+        if hidden:
+            charts.release(chart)
+            return ('<div class="chart"><p class="empty">This chart is not shown in the public '
+                    "report: it would show counts of people too small to share safely. Its "
+                    f"numbers are below, with those counts hidden.</p>{numbers}</div>")
+        uri = charts.to_data_uri(chart)
+        charts.release(chart)  # memory back before the next chart (big places)
         # The numbers follow the figure (HTML allows a figcaption only first or last).
         return (f'<div class="chart"><figure><img src="{uri}" alt="{esc(chart.alt_text)}">'
                 f"<figcaption>{esc(chart.title)}</figcaption></figure>{numbers}</div>")
@@ -669,15 +695,21 @@ def table_html(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, caption
             f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
-def frame_html(df: pd.DataFrame, *, caption: str = "") -> str:
-    numeric = [i for i, c in enumerate(df.columns) if pd.api.types.is_numeric_dtype(df[c])]
+def frame_html(df: pd.DataFrame, *, caption: str = "", counts: Sequence[str] = ()) -> str:
+    """A DataFrame as a table; the columns named in `counts` (counts of people) are marked
+    as counts, as :func:`table_html` marks them."""
+    numeric = [i for i, c in enumerate(df.columns) if pd.api.types.is_numeric_dtype(df[c])
+               and not pd.api.types.is_bool_dtype(df[c])]
+    count_idx = [i for i, c in enumerate(df.columns) if c in set(counts)]
     rows = [[_fmt(v) for v in r] for r in df.itertuples(index=False)]
     return table_html([str(c).replace("_", " ") for c in df.columns], rows, caption=caption,
-                      numeric=numeric)
+                      numeric=numeric, counts=count_idx)
 
 
-def cards(items: Iterable[tuple[str, str]]) -> str:
-    inner = "".join(f'<div class="card"><span class="number count">{esc(n)}</span>'
+def cards(items: Iterable[tuple[str, str]], *, count: bool = True) -> str:
+    """Big numbers with labels; `count` marks them as counts of people (checked in tests)."""
+    cls = "number count" if count else "number"
+    inner = "".join(f'<div class="card"><span class="{cls}">{esc(n)}</span>'
                     f'<span class="label">{esc(label)}</span></div>' for n, label in items)
     return f'<div class="cards">{inner}</div>'
 
@@ -695,22 +727,11 @@ def _empty(text: str) -> str:
 
 
 def _fmt(v: Any) -> str:
+    if isinstance(v, bool | np.bool_):
+        return "yes" if v else "no"
     if isinstance(v, float):
         return "–" if math.isnan(v) else (f"{v:,.0f}" if v.is_integer() else f"{v:,.2f}")
     return "" if v is None else str(v)
-
-
-def _has_small(table: pd.DataFrame, threshold: int) -> bool:
-    for col in table.columns:
-        s = table[col]
-        if pd.api.types.is_integer_dtype(s) or (
-            pd.api.types.is_float_dtype(s) and s.dropna().apply(float.is_integer).all()
-            and "share" not in str(col) and "mean" not in str(col)
-        ):
-            vals = pd.to_numeric(s, errors="coerce").dropna()
-            if ((vals > 0) & (vals < threshold)).any():
-                return True
-    return False
 
 
 def _day(d: Any) -> str:

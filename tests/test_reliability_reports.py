@@ -397,9 +397,10 @@ def test_public_report_holds_no_planted_personal_detail(privacy_reports):
     assert P.NAMES_ON_RECORD["contact_full"] in team  # the team still sees what it may
 
 
-#: Words that count people, their answers or their stories.
+#: Words that count people, their answers or their stories (reviews are of experiments,
+#: not people: see "Which numbers are counts of people" in hls_workbook.privacy).
 PEOPLE_COUNTS = (r"stor(?:y|ies)|people|persons?|answers?|responses?|check-ins?|"
-                 r"breakthroughs?|disappointments?|surprises?|reviews?|decisions?|"
+                 r"breakthroughs?|disappointments?|surprises?|decisions?|"
                  r"attendances?|speakers?|pieces? of learning")
 
 
@@ -409,6 +410,14 @@ def test_public_report_shows_no_count_below_the_threshold(privacy_reports):
                        public, flags=re.I)
     assert small == [], small
     assert "fewer than 5" in public
+    # Every cell marked as a count of people, in section tables and in the numbers
+    # tables under charts alike.
+    html = privacy_reports["public"]
+    cells = [c.strip() for c in re.findall(
+        r'<td class="num count">([^<]*)<', html)]
+    assert cells
+    assert [c for c in cells if re.fullmatch(r"[1-4]", c)] == []
+    assert "The numbers in this chart" in html
 
 
 def _tables(html: str) -> list[dict[str, Any]]:

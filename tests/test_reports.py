@@ -92,7 +92,8 @@ def test_demo_report_is_finished_offline_and_code_free(demo_reports, audience):
         assert 'src="data:image/png;base64,' in img
         assert re.search(r'alt="[^"]{10,}"', img)
     assert "The numbers in this chart" in html
-    assert "Practices: GS1" in html
+    assert "Practices:" not in html  # ids are for tools: data-practices
+    assert re.search(r'data-practices="GS1 GS4 LE3"', html)
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
@@ -484,3 +485,50 @@ def test_public_report_of_a_big_place_hides_small_counts(two_sizes, monkeypatch)
     for value in _count_cells(html):
         assert not re.fullmatch(r"[1-4]", value), value
     assert _parse(html).problems == []
+
+
+# ---------------------------------------------------------------------------
+# Charts in public reports: only counts of people are suppressed
+# ---------------------------------------------------------------------------
+
+
+def _report(audience: str):
+    import datetime as _dt
+
+    from hls_workbook.sections import Report
+
+    return Report("x", _dt.date(2026, 1, 1), _dt.date(2026, 3, 31), audience, 5, "", {}, {})
+
+
+def _chart(people=("People",)):
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from hls_workbook.charts import Chart
+
+    fig = Figure(figsize=(2, 2))
+    fig.subplots().bar([0, 1], [3, 12])
+    table = pd.DataFrame({"Group": ["a", "b"], "People": [3, 12], "Hours": [2, 40],
+                          "Longest run": [1, 9], "Hidden": [False, True]})
+    return Chart(fig, "A chart", "A bar chart of two groups.", table, people=people)
+
+
+def test_public_chart_hides_small_people_counts_and_only_those():
+    public = _report("public").figure(_chart())
+    cells = _count_cells(public)
+    assert "fewer than 5" in cells and "not shown" in cells  # 12 would give 3 away
+    assert not any(re.fullmatch(r"[1-4]", c) for c in cells)
+    assert "<img" not in public  # the chart draws the small count
+    assert "not shown in the public report" in public
+    # Hours and runs are not people: shown as they are; booleans are words.
+    assert ">2</td>" in public and ">1</td>" in public and ">yes</td>" in public
+    # The same chart for the team: the count is there, marked, so the check above would
+    # catch it if a public report ever let it through.
+    team = _report("team").figure(_chart())
+    assert "3" in _count_cells(team) and "<img" in team
+
+
+def test_public_chart_without_people_counts_is_shown():
+    html = _report("public").figure(_chart(people=()))
+    assert "<img" in html and "fewer than" not in html
+    assert _count_cells(html) == []
