@@ -413,9 +413,9 @@ def participation_chart(
     first, last = trend["held_on"].min(), trend["held_on"].max()
     if not parts:
         return Chart(None, "Who spoke: too few people from each part to show",
-                     f"Speaking time was recorded in {_count(n, 'meeting')}, but in every one "
-                     f"fewer than {min_group} people from each part of the system spoke, so "
-                     "no part's share is shown, to keep each person's airtime private.",
+                     f"Speaking time was recorded in {_count(n, 'meeting')}. In each, fewer "
+                     f"than {min_group} people from every part of the system spoke. So no "
+                     "share is shown: each person's airtime stays private.",
                      pd.DataFrame())
     if summary.dominant_part is None:
         title = f"Who spoke: shares are shown only for parts with {min_group} or more speakers"
@@ -1049,7 +1049,7 @@ def reviews_chart(experiments: pd.DataFrame | None, reviews: pd.DataFrame | None
            + (f" {_count(waiting, 'finished experiment')} "
               f"{'has' if waiting == 1 else 'have'} no review yet." if waiting else ""))
     table = outcomes[["question", "label", "count"]].replace(
-        {"question": {"went_to_plan": "Went to plan", "decision": "Decision"}}).rename(
+        {"question": {"went_to_plan": "Went to plan", "decision": "What we decided"}}).rename(
         columns={"question": "Question", "label": "Answer", "count": "Reviews"})
     return Chart(fig, title, alt, table)
 
