@@ -30,6 +30,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -494,7 +495,9 @@ def tests(results: Results) -> None:
     proc = subprocess.run(["make", "test"], cwd=ROOT, env=_env(), capture_output=True,
                           text=True)
     took = time.perf_counter() - began
-    tail = (proc.stdout.strip().splitlines() or [""])[-1]
+    summary = [line for line in proc.stdout.splitlines()
+               if re.search(r"\d+ (passed|failed).* in [\d.]+s", line)]
+    tail = summary[-1] if summary else f"exit code {proc.returncode}"
     results.add("Tests", "`make test` wall time", f"{took / 60:.1f} min ({tail.strip('= ')})",
                 "< 10 min", took < 600 and proc.returncode == 0,
                 "" if proc.returncode == 0 else "the suite failed")
@@ -651,8 +654,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--naive-batch-reps", type=int, default=1)
     parser.add_argument("--sample", type=int, default=10, help="places for the batch's "
                         "comparisons (1 worker, naive); 0 for all 20")
-    parser.add_argument("--scale10-reps", type=int, default=1)
-    parser.add_argument("--scale100-reps", type=int, default=1)
+    parser.add_argument("--scale10-reps", type=int, default=2)
+    parser.add_argument("--scale100-reps", type=int, default=3)
     parser.add_argument("--no-doc", action="store_true", help="print only; leave docs alone")
     parser.add_argument("--only", choices=["single", "batch", "scale", "forms", "stage"],
                         action="append", help="run only these parts (repeatable)")

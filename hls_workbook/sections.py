@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 
 from . import analysis as an
 from . import charts, privacy
@@ -34,9 +33,8 @@ from .model import (
     SupportKind,
     SupportStatus,
     YesPartlyNo,
-    model_for,
 )
-from .store import PERIOD_VIA, TABLES, Workbook, frame_for, open_workbook
+from .store import open_workbook
 
 PART_LABELS = Part.labels()
 
@@ -103,13 +101,13 @@ class Report:
             raw = {}
             for kind in ("place", "partner", "meeting_series", "glossary_term", "burden",
                          "value", "experiment"):
-                raw[kind] = read_table(wb, kind, place)
+                raw[kind] = wb.table(kind, place)
             for kind in ("voice", "meeting", "contribution", "decision", "review", "learning",
                          "share", "reflection", "pulse", "support", "checkin"):
-                raw[kind] = read_table(wb, kind, place, start=start_d, end=end_d)
+                raw[kind] = wb.table(kind, place, start=start_d, end=end_d)
             # Names to redact come from the whole record, not just this period.
             names = privacy.names_on_record({
-                "partner": raw["partner"], "voice": read_table(wb, "voice", place),
+                "partner": raw["partner"], "voice": wb.table("voice", place),
                 "contribution": raw["contribution"],
             })
         raw["experiment"] = _experiments_in_period(raw["experiment"], start_d, end_d)
@@ -635,39 +633,6 @@ class Report:
 # ---------------------------------------------------------------------------
 # Reading the place's records
 # ---------------------------------------------------------------------------
-
-
-def read_table(wb: Workbook, kind: str, place: str, *, start: dt.date | None = None,
-               end: dt.date | None = None) -> pd.DataFrame:
-    """``wb.table(kind, place, start=start, end=end)``: the place's current, unarchived
-    records (of the period, when given), filtered in SQL, as the same DataFrame.
-
-    The same query, but the rows reach pandas as plain tuples: pandas builds a frame from
-    them several times faster than from SQLAlchemy's rows (which it probes, field by field,
-    for names): about 1.5 s less for a place 100 times the demo's size.
-    ``tests/test_reports.py`` checks that the two always give the same frame.
-    """
-    model = model_for(kind)
-    t = TABLES[model.kind]
-    columns = [c.name for c in t.columns if c.name != "row_id"]
-    q = sa.select(*[t.c[c] for c in columns]).where(
-        t.c.place == place, t.c.superseded_at.is_(None), ~t.c.archived)
-    if start or end:
-        if model.date_field:
-            when = t.c[model.date_field]
-            q = q.where(when >= start) if start else q
-            q = q.where(when <= end) if end else q
-        elif model.kind in PERIOD_VIA:
-            link, linked = PERIOD_VIA[model.kind]
-            lt = TABLES[linked]
-            lwhen = lt.c[model_for(linked).date_field]
-            sub = sa.select(lt.c.id).where(lt.c.superseded_at.is_(None))
-            sub = sub.where(lwhen >= start) if start else sub
-            sub = sub.where(lwhen <= end) if end else sub
-            q = q.where(t.c[link].in_(sub))
-    q = q.order_by(t.c.id, t.c.version)
-    rows = wb.read(lambda conn: list(map(tuple, conn.execute(q).all())))
-    return frame_for(model, rows, columns)
 
 
 # ---------------------------------------------------------------------------
