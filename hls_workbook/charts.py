@@ -348,13 +348,17 @@ def _bar_ticks(ax: Any, labels: list[str], unit: str) -> None:
     ax.set_xlim(-0.6, n - 0.4)
 
 
-def _stacked(ax: Any, per: pd.DataFrame, parts: list[str], scale: float = 1.0) -> None:
-    """Stacked bars, one per row of `per`, a colour per part (NaN draws nothing)."""
+def _stacked(ax: Any, per: pd.DataFrame, parts: list[str], scale: float = 1.0,
+             x: Any = None) -> None:
+    """Stacked bars, one per row of `per` (at `x`, else 0, 1, 2...), a colour per part
+    (NaN draws nothing)."""
+    x = range(len(per)) if x is None else x
     bottom = pd.Series(0.0, index=per.index)
     for p in parts:
         height = per[p].fillna(0.0) * scale
-        ax.bar(range(len(per)), height, bottom=bottom, color=PART_COLOURS.get(p, GREY),
-               label=PART_LABELS.get(p, p), width=0.8, edgecolor="white", linewidth=0.5)
+        ax.bar(x, height, bottom=bottom, color=PART_COLOURS.get(p, GREY),
+               label=TOGETHER_LABEL if p == TOGETHER else PART_LABELS.get(p, p), width=0.8,
+               edgecolor="white", linewidth=0.5)
         bottom = bottom + height
 
 
@@ -449,7 +453,7 @@ def participation_chart(
         return _participation_by_period(wide, held, parts, title, summary.sentence + notes,
                                         first, last, hidden)
     fig, ax = _figure()
-    _stacked_parts(ax, wide, parts, wide.index)
+    _stacked(ax, wide, parts, scale=100, x=wide.index)
     if summary.meetings_counted < n:
         ax.axvline(n - summary.meetings_counted + 0.5, color=OKABE_ITO["black"], linewidth=1,
                    linestyle="--")
@@ -472,16 +476,6 @@ def participation_chart(
            f"{_count(n, 'meeting')}, from {_date(first)} to {_date(last)}. {summary.sentence}"
            + notes)
     return Chart(fig, title, alt, table)
-
-
-def _stacked_parts(ax: Any, wide: pd.DataFrame, parts: list[str], x: Any) -> None:
-    bottom = pd.Series(0.0, index=wide.index)
-    for p in parts:
-        height = wide[p].fillna(0.0)
-        ax.bar(x, height * 100, bottom=bottom * 100, color=PART_COLOURS.get(p, GREY),
-               label=TOGETHER_LABEL if p == TOGETHER else PART_LABELS.get(p, p), width=0.8,
-               edgecolor="white", linewidth=0.5)
-        bottom += height
 
 
 def _share_table(wide: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
@@ -510,8 +504,7 @@ def _participation_by_period(wide: pd.DataFrame, held: pd.Series, parts: list[st
         hid[TOGETHER] = ~hid.any(axis=1)
     drawn = per.where(~hid.reindex(columns=per.columns, fill_value=False), 0.0)
     fig, ax = _figure()
-    _stacked_parts(ax, drawn.reindex(range(len(bins.labels))), parts,
-                   range(len(bins.labels)))
+    _stacked(ax, drawn.reindex(range(len(bins.labels))), parts, scale=100)
     ax.set_ylim(0, 105)
     ax.set_ylabel("Share of speaking (%), average of the meetings")
     ax.set_xlabel(bins.header)
@@ -698,13 +691,7 @@ def attendance_chart(meetings: pd.DataFrame | None) -> Chart:
         return _attendance_by_period(wide, summary, never)
     fig, ax = _figure()
     x = range(1, len(wide) + 1)
-    bottom = pd.Series(0, index=wide.index)
-    for p in PARTS:
-        if wide[p].sum() == 0:
-            continue
-        ax.bar(list(x), wide[p], bottom=bottom, color=PART_COLOURS[p], label=PART_LABELS[p],
-               width=0.8, edgecolor="white", linewidth=0.5)
-        bottom = bottom + wide[p]
+    _stacked(ax, wide, [p for p in PARTS if wide[p].sum() > 0], x=list(x))
     n = len(wide)
     ticks = list(x) if n <= 12 else list(x)[:: max(1, n // 10)]
     ax.set_xticks(ticks)
@@ -718,18 +705,24 @@ def attendance_chart(meetings: pd.DataFrame | None) -> Chart:
     _style(ax)
     title = _attendance_title(summary, n)
     _title(fig, title)
-    present = ", ".join(
-        f"{PART_LABELS[p]} {int(summary.loc[p, 'meetings_present'])}" for p in PARTS
-        if summary.loc[p, "meetings_present"] > 0)
     alt = (f"Stacked bar chart of how many people came from each part of the system to each "
-           f"of {_count(n, 'meeting')}. Meetings each part came to: {present or 'none'}.")
-    if never:
-        alt += " Nobody came from: " + ", ".join(PART_LABELS[p] for p in never) + "."
+           f"of {_count(n, 'meeting')}. {_who_came(summary, never)}")
     table = summary.reset_index()[["label", "meetings_present", "people", "mean_per_meeting"]]
     table = table.assign(mean_per_meeting=table["mean_per_meeting"].round(1)).rename(columns={
         "label": "Part of the system", "meetings_present": "Meetings they came to",
         "people": "Attendances", "mean_per_meeting": "Average a meeting"})
     return Chart(fig, title, alt, table, people=("Meetings they came to", "Attendances"))
+
+
+def _who_came(summary: pd.DataFrame, never: list[str]) -> str:
+    """The end of an attendance chart's alt text: meetings each part came to, and who never."""
+    present = ", ".join(
+        f"{PART_LABELS[p]} {int(summary.loc[p, 'meetings_present'])}" for p in PARTS
+        if summary.loc[p, "meetings_present"] > 0)
+    text = f"Meetings each part came to: {present or 'none'}."
+    if never:
+        text += " Nobody came from: " + ", ".join(PART_LABELS[p] for p in never) + "."
+    return text
 
 
 def _attendance_title(summary: pd.DataFrame, n: int) -> str:
@@ -755,15 +748,10 @@ def _attendance_by_period(wide: pd.DataFrame, summary: pd.DataFrame, never: list
     _style(ax)
     title = _attendance_title(summary, n)
     _title(fig, title)
-    present = ", ".join(
-        f"{PART_LABELS[p]} {int(summary.loc[p, 'meetings_present'])}" for p in PARTS
-        if summary.loc[p, "meetings_present"] > 0)
     alt = (f"Stacked bar chart of how many people came from each part of the system, on "
            f"average a meeting, {bins.by}: {_count(n, 'meeting')} from "
-           f"{_date(wide['held_on'].min())} to {_date(wide['held_on'].max())}. Meetings "
-           f"each part came to: {present or 'none'}.")
-    if never:
-        alt += " Nobody came from: " + ", ".join(PART_LABELS[p] for p in never) + "."
+           f"{_date(wide['held_on'].min())} to {_date(wide['held_on'].max())}. "
+           f"{_who_came(summary, never)}")
     table = per.round(1)
     table.columns = [PART_LABELS[p] for p in PARTS]
     table.insert(0, bins.header, [bins.labels[i] for i in per.index])
