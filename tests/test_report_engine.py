@@ -31,7 +31,7 @@ print(json.dumps({
     "cwd": os.getcwd(),
     "env": os.environ.get("HLS_LEAK_TEST"),
     "font_size": mpl.rcParams["font.size"],
-    "redactors": _privacy._redactor.cache_info().currsize,
+    "redactors": _privacy.detect._redactor.cache_info().currsize,
     "count": get_ipython().execution_count,
 }))'''
 
