@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .errors import RecordError
-from .model import RECORD_KINDS
+from .model import RECORD_KINDS, Voice
 from .store import TABLES, Workbook
 
 
@@ -45,10 +45,10 @@ def check_workbook(wb: Workbook) -> list[str]:
                         f"{where}: {meta.label} points at missing {meta.link} "
                         f"#{', #'.join(map(str, missing))}"
                     )
-            if kind == "voice" and row["consent_withdrawn"] and row["story"] != "[withdrawn]":
-                problems.append(f"{where}: consent was withdrawn but the story text is still "
-                                "there; erase it with: hls-workbook withdraw "
-                                    f"{row['id']}")
+            if kind == "voice" and row["consent_withdrawn"] and not Voice.is_erased(row):
+                problems.append(f"{where}: consent was withdrawn but words of the story are "
+                                "still there; erase them with: hls-workbook withdraw "
+                                f"{row['id']}")
     problems += _version_problems(wb)
     return problems
 

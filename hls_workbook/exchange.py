@@ -87,8 +87,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from .errors import RecordError, WorkbookError
-from .model import RECORD_KINDS, FieldMeta, Record, model_for
-from .store import SCHEMA_VERSION, TABLES, WITHDRAWN_ERASE, Workbook, check_place
+from .model import RECORD_KINDS, FieldMeta, Record, Voice, model_for
+from .store import SCHEMA_VERSION, TABLES, Workbook, check_place
 
 __all__ = [
     "FORMATS",
@@ -118,7 +118,7 @@ EXPORT_META = ("id", "place", "version", "archived", "recorded_at", "recorded_by
 META_COLUMNS = (*EXPORT_META, "superseded_at")
 MANIFEST = "manifest.json"
 INFO_SHEET = "export_info"
-WITHDRAWN_STORY = "[withdrawn]"
+WITHDRAWN_STORY = Voice.WITHDRAWN_TEXT
 
 _TRIGGER = "=+-@\t\r"
 _ESCAPED = re.compile(r"^'*[=+\-@\t\r]")
@@ -309,11 +309,7 @@ def _blur_anonymous(row: dict[str, Any]) -> None:
 
 
 def _erase_withdrawn(row: dict[str, Any]) -> None:
-    for name in WITHDRAWN_ERASE:
-        row[name] = None
-    row["story"] = WITHDRAWN_STORY
-    row["consent_audiences"] = []
-    row["consent_naming"] = "none"
+    row.update(Voice.withdrawn_values())
 
 
 def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
@@ -1334,9 +1330,7 @@ def _validate(table: _Table, line: int, data: dict[str, Any], place: str | None)
         for key, text in exc.problems.items():
             problems.setdefault(key, text)
     if record is not None and table.kind == "voice" and record.consent_withdrawn:
-        erased = {name: None for name in WITHDRAWN_ERASE}
-        erased.update(story=WITHDRAWN_STORY, consent_audiences=[], consent_naming="none")
-        record = record.model_copy(update=erased)
+        record = record.model_validate({**record.model_dump(), **Voice.withdrawn_values()})
     return _Row(table, line, table.kind, None if problems else record, meta["id"],
                 place or meta["place"], bool(meta["archived"]), meta["recorded_by"], problems)
 

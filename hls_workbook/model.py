@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -565,6 +566,23 @@ class Place(Record):
     past_dates = ("started_on",)
 
 
+def _same(value: Any, wanted: Any) -> bool:
+    """Is a stored value (None, NaN, a JSON list, a choice) the erased value ``wanted``?"""
+    value = getattr(value, "value", value)
+    if isinstance(value, float) and value != value:
+        value = None
+    if isinstance(wanted, list):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                return False
+        return list(value or []) == wanted
+    if wanted is None:
+        return value is None or value == ""
+    return value == wanted
+
+
 class Partner(Record):
     kind = "partner"
     title_plural = "Partners"
@@ -671,6 +689,32 @@ class Voice(Record):
         False,
     )
 
+    #: What replaces a withdrawn story's words.
+    WITHDRAWN_TEXT: ClassVar[str] = "[withdrawn]"
+
+    @classmethod
+    def withdrawn_values(cls) -> dict[str, Any]:
+        """What a withdrawn story keeps: the fact and the date, nothing it said.
+
+        The one definition of withdrawal: the store writes these values over every
+        version, exports and imports write them, and checks look for them. Every typed
+        field (its words, what it was about, every name) is erased; who told it becomes
+        "other"; consent is emptied. ``consent_withdrawn`` and ``consent_withdrawn_on``
+        are left to the caller, the flags for confidence and safeguarding stay.
+        """
+        return {
+            "story": cls.WITHDRAWN_TEXT, "domain_of_change": cls.WITHDRAWN_TEXT,
+            "why_it_matters": None, "storyteller_name": None, "pseudonym": None,
+            "collected_by": None, "storyteller_role": StorytellerRole.other.value,
+            "consent_audiences": [], "consent_naming": Naming.none.value,
+            "consent_reviewed": False,
+        }
+
+    @classmethod
+    def is_erased(cls, row: Mapping[str, Any]) -> bool:
+        """Does this row (a withdrawn story) keep none of its words?"""
+        return all(_same(row.get(k), v) for k, v in cls.withdrawn_values().items())
+
     @model_validator(mode="after")
     def _consent_consistent(self) -> Voice:
         if self.consent_withdrawn_on and not self.consent_withdrawn:
@@ -687,6 +731,15 @@ class Voice(Record):
             raise ValueError(
                 "pseudonym: they chose a made-up name, but none is given; add one"
             )
+        if self.pseudonym and self.storyteller_name and not self.consent_withdrawn:
+            real = {w.casefold().strip(".,'") for w in self.storyteller_name.split()
+                    if len(w.strip(".,'")) >= 2}
+            made_up = {w.casefold().strip(".,'") for w in self.pseudonym.split()}
+            if real & made_up:
+                raise ValueError(
+                    "pseudonym: the made-up name uses part of their real name, which would "
+                    "identify them; choose a name that is not theirs"
+                )
         return self
 
 

@@ -35,18 +35,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from .errors import DatabaseError, NewerDatabaseError, RecordError, WorkbookError
-from .model import RECORD_KINDS, Choice, Part, Record, model_for
+from .model import RECORD_KINDS, Choice, Part, Record, Voice, model_for
 
 SCHEMA_VERSION = 1
 ENV_VAR = "HLS_WORKBOOK_DB"
 PLACE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 META_COLUMNS = ("id", "version", "place", "recorded_at", "superseded_at", "archived",
                 "recorded_by")
-#: Text erased from every version of a story when its teller withdraws consent.
-WITHDRAWN_ERASE = ("story", "why_it_matters", "storyteller_name", "pseudonym", "collected_by")
-#: What a withdrawn story keeps of its words and consent: nothing but the fact and the date.
-_WITHDRAWN = {**dict.fromkeys(WITHDRAWN_ERASE), "story": "[withdrawn]",
-              "consent_audiences": [], "consent_naming": "none"}
 PART_LABELS = Part.labels()
 #: Record kinds placed in a period through another record (kind field -> linked kind).
 PERIOD_VIA = {"contribution": ("meeting", "meeting")}
@@ -487,7 +482,7 @@ class Workbook:
         values = record.model_dump(mode="python")
         values = {k: (v.value if isinstance(v, Choice) else v) for k, v in values.items()}
         if record.kind == "voice" and values.get("consent_withdrawn"):
-            values.update(_WITHDRAWN)
+            values.update(Voice.withdrawn_values())
             values["consent_withdrawn_on"] = values.get("consent_withdrawn_on") or now.date()
         conn.execute(
             sa.insert(TABLES[record.kind]).values(
@@ -584,7 +579,7 @@ class Workbook:
             t = TABLES[model.kind]
             if model.kind == "voice" and record.consent_withdrawn and not withdrawn:
                 # Withdrawn now: the words leave every earlier version too, not just this one.
-                conn.execute(sa.update(t).where(t.c.id == rid).values(**_WITHDRAWN))
+                conn.execute(sa.update(t).where(t.c.id == rid).values(**Voice.withdrawn_values()))
             conn.execute(
                 sa.update(t).where(t.c.row_id == row["row_id"]).values(superseded_at=now)
             )
@@ -618,7 +613,7 @@ class Workbook:
         if row["consent_withdrawn"]:
             t = TABLES["voice"]
             self.write(lambda c: c.execute(  # words left behind (an old copy): erase them
-                sa.update(t).where(t.c.id == voice_id).values(**_WITHDRAWN)))
+                sa.update(t).where(t.c.id == voice_id).values(**Voice.withdrawn_values())))
             return int(row["version"])
         return self.edit("voice", voice_id, {
             "consent_withdrawn": True, "consent_withdrawn_on": on or dt.date.today(),

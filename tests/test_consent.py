@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -117,3 +118,67 @@ def test_words_left_behind_are_erased_by_withdrawing_again(wb, db_path):
     wb.withdraw_consent(rid)
     assert "brother" not in _words_left(db_path)
     assert not check_workbook(wb)
+
+
+def _every_stored_value(db_path) -> str:
+    con = sqlite3.connect(db_path)
+    try:
+        cols = [r[1] for r in con.execute("PRAGMA table_info(voice)")]
+        rows = con.execute("SELECT * FROM voice").fetchall()
+    finally:
+        con.close()
+    return " ".join(f"{c}={v}" for row in rows for c, v in zip(cols, row, strict=True))
+
+
+@pytest.mark.parametrize("how", ["store", "form"])
+def test_withdrawal_leaves_only_the_fact_and_the_date(wb, db_path, tmp_path, how):
+    """Every typed field of every version goes, what it was about included; exports too."""
+    from hls_workbook.exchange import export
+    from hls_workbook.model import Voice
+
+    data = dict(GOOD["voice"], story=SECRET, storyteller_name="Maria Lopez",
+                pseudonym="Sunflower", consent_naming="pseudonym",
+                domain_of_change="my brother's gambling debt", collected_by="Priya at the hub",
+                why_it_matters="Nobody asked before", consent_audiences=["public"])
+    rid = wb.add("voice", data, place="testville")
+    wb.edit("voice", rid, {"domain_of_change": "debt and my brother"})
+    if how == "store":
+        wb.withdraw_consent(rid, on=dt.date(2026, 3, 1))
+    else:
+        form = RecordForm(wb, "voice", place="testville", role="charity")
+        assert form.load(rid)
+        form.set_values({"consent_withdrawn": True})
+        assert form.submit() == rid, form.status_text
+    stored = _every_stored_value(db_path)
+    for words in ("brother", "debt", "Maria", "Lopez", "Sunflower", "Priya", "Nobody asked",
+                  "told them"):
+        assert words not in stored, words
+    history = wb.history("voice", rid)
+    assert all(Voice.is_erased(r) for r in history.to_dict("records"))
+    last = history.iloc[-1]
+    assert bool(last["consent_withdrawn"]) and not pd.isna(last["consent_withdrawn_on"])
+    for fmt in ("csv", "json", "xlsx"):
+        text = " ".join(_file_text(p) for p in export(wb, tmp_path / fmt, fmt=fmt))
+        assert "brother" not in text and "Sunflower" not in text and "debt" not in text, fmt
+
+
+def _file_text(path) -> str:
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True)
+        return " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+                        for c in row if c is not None)
+    return path.read_text(encoding="utf-8")
+
+
+def test_a_made_up_name_may_not_be_the_storytellers_own(wb):
+    for pseudonym in ("Maria", "lopez", "Maria Sunflower"):
+        data = dict(GOOD["voice"], storyteller_name="Maria Lopez", pseudonym=pseudonym,
+                    consent_naming="pseudonym", consent_audiences=["public"])
+        with pytest.raises(RecordError) as err:
+            wb.add("voice", data, place="testville")
+        assert "made-up name" in str(err.value)
+    data = dict(GOOD["voice"], storyteller_name="Maria Lopez", pseudonym="Sunflower",
+                consent_naming="pseudonym", consent_audiences=["public"])
+    assert wb.add("voice", data, place="testville")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..analysis import missing as _missing
 from ..errors import WorkbookError
-from ..model import Audience, Naming, StorytellerRole
+from ..model import Audience, Naming, StorytellerRole, Voice
 from .detect import _TITLES, _clean_name
 from .policy import AUDIENCE_ORDER, VOICE_BLOCKING_FLAGS, VOICE_PERSONAL, _audience
 
@@ -79,7 +79,7 @@ def usable_voices(voices_df: pd.DataFrame) -> pd.DataFrame:
     if "id" in df:
         blocked |= df["id"].isin(withdrawn_ids)
     if "story" in df:
-        blocked |= df["story"].astype(object).map(lambda s: str(s).strip() == "[withdrawn]")
+        blocked |= df["story"].astype(object).map(lambda s: str(s).strip() == Voice.WITHDRAWN_TEXT)
     return df[~blocked]
 
 
