@@ -1,6 +1,8 @@
 """Finding personal details in text people typed, and removing them.
 
-Pure functions over strings and DataFrames; patterns are compiled once.
+Pure functions over strings and DataFrames; patterns are compiled once. What is found
+(:func:`find_details`) carries a kind, so a person reviewing a text before it leaves the
+team can see why each part was taken out.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -16,15 +19,39 @@ import pandas as pd
 from ..analysis import missing as _missing
 from ..errors import RecordError
 from ..model import Naming, model_for
+from .names import find_names
 from .policy import REMOVED
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Kinds of personal detail, in the order they win when two overlap.
+KINDS = ("email", "phone", "postcode", "ni_number", "nhs_number", "date_of_birth",
+         "address", "handle", "name_on_record", "name")
 
 _EMAIL = re.compile(
     r"[\w!#$%&'*+/=?^`{|}~.-]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W_](?:[\w-]*[^\W_])?"
 )
-_EMAIL_SPELLED = re.compile(
-    r"[\w.+-]+\s*[\[(]\s*at\s*[\])]\s*[\w-]+(?:\s*(?:\.|[\[(]\s*dot\s*[\])])\s*[\w-]+)+",
-    re.IGNORECASE,
-)
+# E-mail addresses written out so that robots miss them: "jane dot smith at gmail dot
+# com", "jane [at] example [dot] org", "jane at example.org". The domain must end in a
+# known ending, so "we met at home" is left alone.
+_SPELLED_DOT = r"(?:\s*[\[(]\s*dot\s*[\])]\s*|\s+dot\s+|\.)"
+_SPELLED_AT = r"(\s*[\[(]\s*at\s*[\])]\s*|\s+at\s+)"
+_TLD = (r"(?:com|org|net|uk|co|gov|ac|nhs|sch|edu|info|io|me|biz|email|online|ie|eu|de"
+        r"|fr|pl|ro|it|es|pt|nl|in|pk|ng|gh|za|us|ca|au)")
+_SPELLED_JOIN = rf"(?:{_SPELLED_DOT}|\s+(?:underscore|dash|hyphen)\s+)"
+# Found from the "at" outwards: the domain after it, then the name before it.
+_SPELLED_AT_RX = re.compile(_SPELLED_AT, re.IGNORECASE)
+_SPELLED_DOMAIN = re.compile(rf"(?:[a-z0-9][\w-]*{_SPELLED_DOT})+{_TLD}(?![\w@])",
+                             re.IGNORECASE)
+_SPELLED_LOCAL = re.compile(rf"(?<![\w.@])[a-z0-9][\w+-]*(?:{_SPELLED_JOIN}[\w+-]+)*\Z",
+                            re.IGNORECASE)
+# After a plain " at ", these are words of a sentence, not the start of an address.
+_NOT_LOCAL = frozenset({"us", "me", "him", "her", "them", "it", "you", "here", "there",
+                        "online", "this", "that", "website", "site", "page", "info", "look",
+                        "find", "visit"})
 _HANDLE = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,30}(?![\w@])")
 # A run of digit groups joined by single spaces, hyphens or dots, maybe with a leading
 # "+" or brackets: every phone number is one, and so are dates and sums, which the
@@ -39,22 +66,64 @@ _PHONE_CUE = re.compile(
     r"(\+?\(?\d[\d \t().-]{4,}\d)",
     re.IGNORECASE,
 )
-# NHS numbers as usually written (943 476 5919) and National Insurance numbers.
+# NHS numbers as usually written (943 476 5919); ten digits in a row only when the
+# check digit is right (see _nhs_ok), since a long reference number is not one.
 _NHS_NUMBER = re.compile(r"(?<![\w.,£$€])\d{3}[ -]\d{3}[ -]\d{4}(?![\w]|[.,]\d)")
-_NI_NUMBER = re.compile(
-    r"(?<!\w)[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D](?!\w)"
-)
+_TEN_DIGITS = re.compile(r"(?<![\w.,£$€+])[1-9]\d{9}(?![\w]|[.,]\d)")
+# National Insurance numbers in any case and spacing: QQ 12 34 56 C, qq123456c.
+_NI_NUMBER = re.compile(r"(?<!\w)[A-Z]{2}[ \t-]?(?:\d[ \t-]?){6}[A-D](?!\w)", re.IGNORECASE)
 _POSTCODE = re.compile(
     r"(?<!\w)(?:GIR[ \t]?0AA|(?:[A-PR-UWYZ]\d\d?|[A-PR-UWYZ][A-HK-Y]\d\d?|[A-PR-UWYZ]\d[A-HJKPSTUW]"
     r"|[A-PR-UWYZ][A-HK-Y]\d[ABEHMNPRVWXY])[ \t]?\d[ABD-HJLNP-UW-Z]{2})(?!\w)",
     re.IGNORECASE,
 )
+# "flat b2 3rd floor" is no postcode, though "b2 3rd" could be one.
+_ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\s+(?:floor|time|place|year|week|day)\b",
+                            re.IGNORECASE)
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+# A date of birth is a date next to a cue; the meeting dates around it stay.
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+          r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d\d"
+_DATE = (
+    rf"(?:{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+(?:{_YEAR}|'\d\d))?"
+    rf"|{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"
+    rf"|\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d\d)"
+    rf"|{_YEAR}-\d\d-\d\d"
+    rf"|(?:{_MONTH}\s+)?{_YEAR})"
+)
+_DOB = re.compile(
+    r"(?<!\w)(?:born|dob|d\.\s?o\.\s?b\.?|date\s+of\s+birth|birth\s?date|birthday|b'?day)"
+    r"(?![a-z])\s*[:\-–]?\s*(?:(?:on|in|is|was|the|of|around|about|circa|early|late|mid"
+    rf"|[^\W\d_]+\s+(?:in|on))\s+){{0,3}}({_DATE})(?![\w/])",
+    re.IGNORECASE,
+)
 
+# A house or flat number and a street: "12 Acacia Avenue", "flat 3, 41 Mill Lane",
+# "Flat 2B Rose Court", "No. 7 Church Row". Street words that are also everyday words
+# ("way", "walk", "view") need capitals: "12 people walk" is no address.
+_STREET_ANY_CASE = ("road rd street st lane ln avenue ave crescent cres terrace tce "
+                    "mews gardens gdns grove boulevard")
+_STREET_CAPITALISED = ("close drive way court ct place square sq hill walk row parade "
+                       "rise view green park vale wharf yard gate")
+_STREET_WORD = "|".join((_STREET_ANY_CASE + " " + _STREET_CAPITALISED).split())
+_FLAT = r"(?:flat|apartment|apt|unit|room)\.?\s*\d{1,4}[a-z]?\b"
+_ADDRESS = re.compile(
+    rf"(?<![\w£$€.,/:-])(?:(?:{_FLAT}\s*,?\s+)?(?:no\.?\s*)?\d{{1,4}}[a-z]?"
+    rf"(?:\s*[-–]\s*\d{{1,4}}[a-z]?)?|{_FLAT})"
+    rf",?\s+((?:[^\W\d_][\w'’-]*\s+){{1,3}}?)({_STREET_WORD})\.?(?!\w)",
+    re.IGNORECASE,
+)
+_ADDRESS_ANY_CASE = frozenset(_STREET_ANY_CASE.split())
+_NOT_STREET = _words("""
+    the a an of on in at to for and or with by from our their his her my your we they
+    people person children families members volunteers staff minutes hours days weeks
+    months years times more other others many few us them who were are was
+    is be had have has did went got sessions visits calls meetings groups
+""")
 
-#: Names that are also everyday words: matched only when capitalised as a name.
+#: Names on record that are also everyday words: matched only when capitalised as a name.
 COMMON_WORD_NAMES = _words("""
     will may hope joy grace faith rose mark bill pat sue art june april august summer
     amber ruby dawn eve guy jack rob frank sunny earl grant dean chase hunter page reed
@@ -154,8 +223,18 @@ def name_variants(name: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+@dataclass(frozen=True)
+class Detail:
+    """One personal detail found in a text: where it is, its kind (see ``KINDS``), its words."""
+
+    start: int
+    end: int
+    kind: str
+    text: str
+
+
 class Redactor:
-    """Removes personal details from text; compile once, use for many cells.
+    """Finds and removes personal details in text; compile once, use for many cells.
 
     >>> Redactor(["Jane Smith"]).redact("Jane rang 07700 900123.")
     '[removed] rang [removed].'
@@ -183,21 +262,26 @@ class Redactor:
         alternatives = "|".join(_name_pattern(n) for n in names)
         return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", flags)
 
+    def details(self, text: str, keep: Iterable[str] = ()) -> list[Detail]:
+        """Every personal detail in ``text``, in order; overlapping finds become one.
+
+        Names in ``keep`` (and only names) are not reported.
+        """
+        if _missing(text) or not text:
+            return []
+        text = str(text)
+        found = _structured(text)
+        kept = {_key(k) for k in keep if _clean_name(k)}
+        named = [(m.start(), m.end(), "name_on_record")
+                 for rx in (self._insensitive, self._sensitive) if rx is not None
+                 for m in rx.finditer(text)]
+        named += [(start, end, "name") for start, end in find_names(text)]
+        found += [f for f in named if _key(text[f[0]:f[1]]) not in kept]
+        return _combine(text, found)
+
     def spans(self, text: str, keep: Iterable[str] = ()) -> list[tuple[int, int]]:
         """Where personal details are in ``text``, as (start, end) pairs, merged."""
-        kept = {" ".join(_clean_name(k).casefold().split()) for k in keep if _clean_name(k)}
-        found: list[tuple[int, int]] = []
-        for rx in (_EMAIL, _EMAIL_SPELLED, _HANDLE, _POSTCODE, _NHS_NUMBER, _NI_NUMBER):
-            found += [m.span() for m in rx.finditer(text)]
-        found += _phone_spans(text)
-        found += [m.span(1) for m in _PHONE_CUE.finditer(text)]
-        for rx in (self._insensitive, self._sensitive):
-            if rx is None:
-                continue
-            for m in rx.finditer(text):
-                if " ".join(m.group(0).casefold().split()) not in kept:
-                    found.append(m.span())
-        return _merge(found)
+        return _merge([(d.start, d.end) for d in self.details(text, keep)])
 
     def redact(self, text: str, keep: Iterable[str] = ()) -> str:
         """``text`` with each personal detail replaced by ``[removed]``.
@@ -216,6 +300,98 @@ class Redactor:
             last = end
         out.append(text[last:])
         return "".join(out)
+
+
+def _key(name: str) -> str:
+    return " ".join(_clean_name(name).casefold().split())
+
+
+def _combine(text: str, found: list[tuple[int, int, str]]) -> list[Detail]:
+    """Overlapping finds become one detail spanning them all, of the strongest kind."""
+    rank = {kind: i for i, kind in enumerate(KINDS)}
+    out: list[list[Any]] = []
+    for start, end, kind in sorted(found):
+        if out and start < out[-1][1]:
+            last = out[-1]
+            last[1] = max(last[1], end)
+            if rank[kind] < rank[last[2]]:
+                last[2] = kind
+        else:
+            out.append([start, end, kind])
+    return [Detail(s, e, k, text[s:e]) for s, e, k in out]
+
+
+def _structured(text: str) -> list[tuple[int, int, str]]:
+    """E-mails, handles, phones, postcodes, NI and NHS numbers, birth dates, addresses.
+
+    Cheap checks first: most texts have no "@" and no digits, and skip most patterns.
+    """
+    found: list[tuple[int, int, str]] = []
+    if "@" in text:
+        found += [(*m.span(), "email") for m in _EMAIL.finditer(text)]
+        found += [(*m.span(), "handle") for m in _HANDLE.finditer(text)]
+    lower = text.lower()
+    if " at " in lower or "[at]" in lower or "(at)" in lower:
+        found += _spelled_emails(text)
+    digits = sum(map(str.isdigit, text))
+    if not digits:
+        return found
+    phones = _phone_spans(text) + [m.span(1) for m in _PHONE_CUE.finditer(text)]
+    found += [(*span, "phone") for span in phones]
+    # libphonenumber is thorough but slow: ask it only about digits the rules left.
+    if digits - sum(sum(map(str.isdigit, text[a:b])) for a, b in _merge(phones)) >= 7:
+        found += _library_phones(text)
+    found += [(*m.span(), "postcode") for m in _POSTCODE.finditer(text)
+              if not _ORDINAL_AFTER.match(text, m.end() - 2)]
+    found += [(*m.span(), "ni_number") for m in _NI_NUMBER.finditer(text)]
+    found += [(*m.span(), "nhs_number") for m in _NHS_NUMBER.finditer(text)]
+    found += [(*m.span(), "nhs_number") for m in _TEN_DIGITS.finditer(text)
+              if _nhs_ok(m.group(0))]
+    if "b" in lower:  # every cue for a date of birth has one
+        found += [(*m.span(1), "date_of_birth") for m in _DOB.finditer(text)]
+    found += [(*m.span(), "address") for m in _ADDRESS.finditer(text) if _address_ok(m)]
+    return found
+
+
+def _spelled_emails(text: str) -> list[tuple[int, int, str]]:
+    """Addresses written out: "jane at example.org" yes, "us at www.example.org" no."""
+    out = []
+    for at in _SPELLED_AT_RX.finditer(text):
+        domain = _SPELLED_DOMAIN.match(text, at.end())
+        if not domain:
+            continue
+        local = _SPELLED_LOCAL.search(text, max(0, at.start() - 80), at.start())
+        if not local:
+            continue
+        if at.group(0).strip() == "at" and (local.group(0).casefold() in _NOT_LOCAL
+                                            or domain.group(0).casefold().startswith("www")):
+            continue
+        out.append((local.start(), domain.end(), "email"))
+    return out
+
+
+def _address_ok(m: re.Match[str]) -> bool:
+    words = m.group(1).split()
+    if any(w.casefold() in _NOT_STREET for w in words):
+        return False
+    if m.group(2).casefold() in _ADDRESS_ANY_CASE:
+        return True
+    return all(w[:1].isupper() for w in [*words, m.group(2)])
+
+
+def _nhs_ok(digits: str) -> bool:
+    """The NHS number's check digit (modulus 11) is right."""
+    total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+    check = 11 - total % 11
+    return (0 if check == 11 else check) == int(digits[9])
+
+
+def _library_phones(text: str) -> list[tuple[int, int, str]]:
+    """Numbers that libphonenumber knows to be valid, UK first (imported when needed)."""
+    import phonenumbers
+
+    matches = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.VALID)
+    return [(m.start, m.end, "phone") for m in matches]
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -240,7 +416,9 @@ def _phone_ok(groups: list[tuple[int, int, str]], plus: bool) -> bool:
         digits[:1] == "0"
         and digits[1:2] not in ("", "0")
         and len(digits) in (10, 11)
-        and len(groups[0][2]) >= 3
+        # "07 700 900 123" is a mobile; "07 12 2025 10" is a date and a time.
+        and (len(groups[0][2]) >= 3
+             or groups[0][2] == "07" and all(len(g[2]) >= 3 for g in groups[1:]))
     )
 
 
@@ -278,22 +456,44 @@ def _redactor(names: tuple[str, ...]) -> Redactor:
     return Redactor(names)
 
 
+def find_details(text: str, names: Iterable[str] = (), keep: Iterable[str] = ()) -> list[Detail]:
+    """The personal details in ``text``, each with its kind, for a person to review.
+
+    Finds what :func:`redact` removes, with the same ``names`` on record and ``keep``.
+
+    >>> [(d.kind, d.text) for d in find_details("Kwame rang 07700 900123.")]
+    [('name', 'Kwame'), ('phone', '07700 900123')]
+    """
+    return _redactor(tuple(dict.fromkeys(_clean_name(n) for n in names))).details(text, keep)
+
+
 def redact(text: str, names: Iterable[str] = (), *, keep: Iterable[str] = ()) -> str:
     """Replace personal details in text meant for the public with ``[removed]``.
 
-    Removed: email addresses (also "jane [at] example [dot] org"), social media handles
-    (@name), UK phone numbers (07700 900123, 020 7946 0958, (0161) 496 0000) and
-    international ones (+44 20 7946 0958, +1 555 123 4567, 0033 1 23 45 67 89), a number
-    straight after "call", "tel", "text" and the like, UK postcodes (SW1A 1AA, m1 1ae),
-    NHS numbers written 943 476 5919, National Insurance numbers (QQ 12 34 56 C),
-    and every given name: whole words only, any capitals, any spaces between its parts,
-    plus the first name and the surname alone when the name looks like a person's and
-    that part has 3 or more letters (see :func:`name_variants`). Initials and names that
-    are everyday words ("Will", "Hope", "Green") are matched only with their capital
-    letter, so "we will" and "green spaces" stay.
+    Removed (see :func:`find_details` for what was found and why):
 
-    Left alone: dates (2026-03-01, 01/03/2026), money (£12,000), years, hours and
-    other plain numbers. ``keep`` lists names allowed to stay.
+    - e-mail addresses, also written out ("jane dot smith at gmail dot com",
+      "jane [at] example [dot] org", "jane at example.org"), and handles (@name);
+    - phone numbers: UK ones (07700 900123, 020 7946 0958, (0161) 496 0000),
+      international ones (+44 20 7946 0958, +1 555 123 4567, 0033 1 23 45 67 89), any
+      other that libphonenumber knows to be valid, and a number straight after "call",
+      "tel", "text" and the like;
+    - UK postcodes (SW1A 1AA, m11ae), National Insurance numbers in any case and spacing
+      (QQ 12 34 56 C, qq123456c), NHS numbers (943 476 5919, or ten digits whose check
+      digit is right);
+    - a date next to "born", "DOB", "date of birth" or "birthday" (the date only);
+    - a house or flat number and a street ("12 Acacia Avenue", "flat 3, 41 Mill Lane");
+    - every name on record: whole words only, any capitals, any spaces between its parts,
+      plus the first name and the surname alone when the name looks like a person's and
+      that part has 3 or more letters (see :func:`name_variants`). Initials and names that
+      are everyday words ("Will", "Hope", "Green") are matched only with their capital
+      letter, so "we will" and "green spaces" stay;
+    - people's names typed in the text, on record or not ("Kwame came back", "Mrs
+      Adeyemi"; see :func:`.names.find_names`): a title before a name stays.
+
+    Left alone: dates that are not birth dates (2026-03-01, 01/03/2026), money
+    (£12,000), years, hours and other plain numbers, places and organisations named like
+    people ("Victoria Park", "Sue Ryder"). ``keep`` lists names allowed to stay.
     """
     if _missing(text):
         return text
