@@ -983,7 +983,7 @@ def learning_chart(learning: pd.DataFrame | analysis.LearningHealth | None,
         reach.rename(columns={"learning_reached": "count"}).assign(
             group="Shared with")[["group", "label", "count"]],
     ], ignore_index=True).rename(columns={"group": "Group", "label": "Item", "count": "Count"})
-    return Chart(fig, title, alt, table, people=("Count",))
+    return Chart(fig, title, alt, table)  # pieces of learning are records, not people
 
 
 def reviews_chart(experiments: pd.DataFrame | None, reviews: pd.DataFrame | None) -> Chart:

@@ -493,7 +493,65 @@ def build_demo(wb: Workbook, place: str = "millbrook", *, scale: int = 1, seed: 
     # One voice withdrawn after it was collected: it must vanish from every report.
     wb.withdraw_consent(voice_ids[4], on=START + dt.timedelta(weeks=WEEKS - 2), by="charity")
     counts["place"] = 1
+    counts["clearance"] = check_before_sharing(wb, place)
     return dict(sorted(counts.items()))
+
+
+#: Who checks the demo's text before it is shared (a fictional coordinator).
+CHECKER = "Kerry Ashby, coordinator"
+#: Pieces the coordinator put in other words, by what they began with: the new wording.
+REWORDED = {
+    "Referrals from the GP practice stopped when the link worker left.":
+        "Referrals from the GP practice stopped over the summer.",
+    "We ran three evening sessions and nobody came.":
+        "We ran three evening sessions and nobody came: the last buses leave early.",
+}
+
+
+def check_before_sharing(wb: Workbook, place: str) -> int:
+    """Record the checks a coordinator made before sharing the demo's reports.
+
+    For the public, then for partners: most pieces of text are cleared as written; a few
+    are put in other words (one that named someone's job, a story told more briefly) and
+    a few held back; the last five of each audience are left waiting, so the reports show
+    that some text waits for a check. Deterministic: decisions follow the pieces' order.
+    Returns how many checks were saved.
+    """
+    from .privacy.clearance import PENDING, pieces, status
+    from .privacy.gate import read_tables
+
+    end = START + dt.timedelta(weeks=WEEKS)
+    checked_on = min(end + dt.timedelta(days=7), dt.date.today())
+    saved = 0
+    for audience, left in (("public", 5), ("partners", 3)):
+        raw, _names = read_tables(wb, place, START, end)
+        found = status(pieces(raw, audience), raw["clearance"], audience)
+        todo = found[found["status"] == PENDING].to_dict("records")
+        todo = todo[:max(0, len(todo) - left)]
+        stories = held = 0
+        items: list[tuple[str, dict[str, Any]]] = []
+        for row in todo:
+            decision, wording = "cleared", None
+            text = str(row["text"])
+            for start, new in REWORDED.items():
+                if text.startswith(start):
+                    decision, wording = "edited", new
+            if row["kind"] == "voice" and row["field"] == "story" and stories < 2:
+                stories += 1
+                decision = "edited"
+                wording = "Someone told us: " + text.rsplit(". ", 1)[-1].strip()
+            elif row["kind"] == "voice" and row["field"] == "why_it_matters" and held < 2:
+                held += 1
+                decision = "held"
+            items.append(("clearance", {
+                "record_kind": row["kind"], "record_id": int(row["id"]),
+                "field_name": row["field"], "text_sha256": row["fingerprint"],
+                "audience": audience, "decision": decision, "shared_text": wording,
+                "checked_by": CHECKER, "checked_on": checked_on,
+            }))
+        if items:
+            saved += len(wb.add_many(items, place=place, by="charity"))
+    return saved
 
 
 def build_demo_places(wb: Workbook, count: int = 1, *, scale: int = 1) -> list[str]:

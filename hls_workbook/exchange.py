@@ -41,8 +41,9 @@ Rules chosen
   role of whoever typed it in, can say whose answer it was.
 - **Ids.** Ids in a file are that file's own. Every record gets a new id; links to records
   in the same import (review.experiment, learning.experiment, learning.voices,
-  share.learning, contribution.meeting, decision.meeting, decision.voices, meeting.series)
-  are changed to the new ids. A link to an id that is not in the import must be a record
+  share.learning, contribution.meeting, decision.meeting, decision.voices, meeting.series,
+  and the record a check before sharing names: clearance.record_kind and record_id) are
+  changed to the new ids. A link to an id that is not in the import must be a record
   already in the workbook in the same place (a learning log whose "From experiment" column
   names an experiment already recorded). ``ImportResult.ids`` maps old ids to new ones.
 - **Withdrawn stories** stay withdrawn: their words are not exported (``story`` is
@@ -1339,10 +1340,16 @@ def _link_fields(kind: str) -> list[FieldMeta]:
     return [m for m in _fields(kind) if m.link]
 
 
+#: Kinds whose records point at a record of any kind: (field with the kind, field with the
+#: id). A check before sharing names the record its text is in; it is saved last, and its
+#: record id is changed to the new id like every other link.
+ANY_KIND_LINKS: dict[str, tuple[str, str]] = {"clearance": ("record_kind", "record_id")}
+
+
 def _kind_order() -> list[str]:
     """Kinds in an order where every record's links point to kinds saved before it."""
     order: list[str] = []
-    pending = list(RECORD_KINDS)
+    pending = [k for k in RECORD_KINDS if k not in ANY_KIND_LINKS]
     while pending:
         for kind in pending:
             if all(m.link in order or m.link == kind for m in _link_fields(kind)):
@@ -1352,7 +1359,7 @@ def _kind_order() -> list[str]:
         else:  # a cycle: cannot happen with today's models; keep the models' order
             order.extend(pending)
             break
-    return order
+    return order + [k for k in RECORD_KINDS if k in ANY_KIND_LINKS]
 
 
 def _link_values(value: Any) -> list[int]:
@@ -1497,6 +1504,12 @@ def _import_tables(wb: Workbook, path: Path, fmt: str, tables: list[_Table],
                 elif value:
                     update[m.name] = [mapping.get(v, v) if _internal(by_src, m.link, v) else v
                                       for v in value]
+            if r.kind in ANY_KIND_LINKS:
+                kind_field, id_field = ANY_KIND_LINKS[r.kind]
+                linked = str(getattr(record, kind_field))
+                value = getattr(record, id_field)
+                if _internal(by_src, linked, value):
+                    update[id_field] = ids.get(linked, {}).get(value, value)
             if update:
                 record = record.model_copy(update=update)
             new = wb._insert_new(conn, record, r.place, r.recorded_by)

@@ -731,7 +731,8 @@ class Voice(Record):
             raise ValueError(
                 "pseudonym: they chose a made-up name, but none is given; add one"
             )
-        if self.pseudonym and self.storyteller_name and not self.consent_withdrawn:
+        if (self.consent_naming == Naming.pseudonym and self.storyteller_name
+                and not self.consent_withdrawn):
             real = {w.casefold().strip(".,'") for w in self.storyteller_name.split()
                     if len(w.strip(".,'")) >= 2}
             made_up = {w.casefold().strip(".,'") for w in self.pseudonym.split()}
@@ -1361,6 +1362,106 @@ class CheckIn(Record):
     anonymous: bool = field("Anonymous", "Check-ins are always anonymous.", "flag", True)
 
 
+class ClearanceDecision(Choice):
+    cleared = "cleared"
+    edited = "edited"
+    held = "held"
+
+
+ClearanceDecision._labels = {
+    "cleared": "Clear it as written",
+    "edited": "Share it in other words",
+    "held": "Hold it back",
+}
+
+#: The kinds of record a piece of checked text can be in (every kind but the check itself).
+#: ``RECORD_KINDS`` is checked against this list below, so the two cannot drift apart.
+_CHECKED_KINDS = (
+    "place", "partner", "voice", "meeting_series", "meeting", "glossary_term", "experiment",
+    "review", "learning", "share", "reflection", "pulse", "contribution", "decision", "burden",
+    "value", "support", "checkin",
+)
+CheckedKind = Choice("CheckedKind", {k: k for k in _CHECKED_KINDS})
+
+
+class SharingAudience(Choice):
+    """Who a check is for: the team sees every text as it was written, so never the team."""
+
+    partners = "partners"
+    public = "public"
+
+
+SharingAudience._labels = {k: Audience.labels()[k] for k in ("partners", "public")}
+
+
+class Clearance(Record):
+    """A person's check of one piece of typed text before it leaves the team.
+
+    Detection of personal details is a safety net; this is the decision. A clearance
+    holds for the text it was made on (``text_sha256``): once the text is edited it
+    must be checked again. The original stays for the team; ``shared_text`` is the
+    wording for sharing. Clearance for the public covers partners too.
+
+    There is one clearance record per piece of text (``record_kind``, ``record_id``,
+    ``field_name``), fingerprint and audience: checking the same text again saves a new
+    version of that record, so its history says who checked it, and when, each time.
+    Save them with :func:`hls_workbook.privacy.review.record_check`, which works out the
+    fingerprint and refuses a piece whose text changed since it was listed.
+    """
+
+    kind = "clearance"
+    title_plural = "Checks before sharing"
+    stage = "3_learning"
+    practices = ("LE1",)
+    date_field = "checked_on"
+    summary_field = "field_name"
+    free_text = ("shared_text",)
+    personal = ("checked_by",)
+    past_dates = ("checked_on",)
+
+    record_kind: CheckedKind = field(
+        "Kind of record", "Which kind of record holds the text that was checked?", "choice"
+    )
+    record_id: int = field(
+        "Record", "The number of the record that holds the text (#12).", "integer", ge=1
+    )
+    field_name: str = field(
+        "Question", "Which of the record's questions the text answers (its field name).",
+        max_length=60,
+    )
+    text_sha256: str = field(
+        "Fingerprint of the text checked",
+        "Worked out by the workbook from the text as it was checked: the check holds only "
+        "for that text, so an edited text must be checked again.",
+        max_length=64,
+    )
+    audience: SharingAudience = field(
+        "Checked for", "Who may read it: partners across the local system, or the public?",
+        "choice",
+    )
+    decision: ClearanceDecision = field(
+        "Decision", "Share it as written, in other words, or not at all?", "choice"
+    )
+    shared_text: str | None = field(
+        "Wording for sharing",
+        "How it should read outside the team. The original stays for the team.",
+        "long_text", None,
+    )
+    checked_by: str = field("Checked by", "Who checked it? A name or a role.", max_length=100)
+    checked_on: dt.date = field(
+        "Checked on", "On what day was it checked? Today, usually.", "date",
+        default_factory=lambda: today(),
+    )
+
+    @model_validator(mode="after")
+    def _wording_for_edits(self) -> Clearance:
+        if self.decision == ClearanceDecision.edited and not (self.shared_text or "").strip():
+            raise ValueError(
+                "shared_text: write the wording to share, or choose 'Clear it as written'"
+            )
+        return self
+
+
 class _PulseRoundBase(Record):
     """A whole pulse round in one form: one score per statement, saved as separate,
     anonymous pulse answers (so a round is one Submit, not thirteen)."""
@@ -1420,7 +1521,7 @@ RECORD_KINDS: dict[str, type[Record]] = {
     for m in (
         Place, Partner, Voice, MeetingSeries, Meeting, GlossaryTerm, Experiment, Review,
         LearningEntry, Share, Reflection, PulseResponse, Contribution, Decision, BurdenItem,
-        ValueStatement, SupportRequest, CheckIn,
+        ValueStatement, SupportRequest, CheckIn, Clearance,
     )
 }
 
@@ -1428,7 +1529,10 @@ _ALIASES = {m.title_plural.lower(): k for k, m in RECORD_KINDS.items()}
 _ALIASES.update({k + "s": k for k in RECORD_KINDS})
 _ALIASES.update({"learnings": "learning", "learning_entry": "learning", "checkins": "checkin",
                  "voices": "voice", "meeting_series": "meeting_series", "glossary": "glossary_term",
-                 "values": "value", "burden_items": "burden", "pulse_responses": "pulse"})
+                 "values": "value", "burden_items": "burden", "pulse_responses": "pulse",
+                 "clearances": "clearance"})
+if set(_CHECKED_KINDS) != set(RECORD_KINDS) - {"clearance"}:  # pragma: no cover
+    raise RuntimeError("model._CHECKED_KINDS must list every record kind but clearance")
 
 
 def model_for(kind: str) -> type[Record]:

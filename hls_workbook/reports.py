@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import WorkbookError
+from . import privacy
+from .errors import RecordError, WorkbookError
 from .model import Audience
+from .privacy import check_threshold
 from .store import _url, check_place, open_workbook, project_root, resolve_db
 
 AUDIENCES = tuple(a.value for a in Audience)
@@ -33,9 +35,10 @@ CELL_TIMEOUT = 300
 PRIVACY_NOTES = {
     "team": "For the team only: do not forward. Withdrawn and confidential stories are left out.",
     "partners": "For partners across the local system. Only stories whose tellers agreed to "
-                "partners reading them are shown; personal details are left out.",
-    "public": "For anyone. Only stories whose tellers agreed to the public reading them; "
-              "personal details removed; numbers under {threshold} are not shown.",
+                "partners reading them; personal details removed.",
+    "public": "For anyone. Only stories whose tellers agreed to the public reading them and "
+              "text a person cleared for the public; personal details removed; counts of "
+              "people under {threshold} hidden.",
 }
 
 
@@ -84,8 +87,11 @@ class ReportRequest:
             raise ReportError(
                 f"'{audience}' is not an audience; use one of: {', '.join(AUDIENCES)}."
             )
-        if not 1 <= int(threshold) <= 100:
-            raise ReportError("The small-number threshold must be between 1 and 100 (usually 5).")
+        try:
+            threshold = check_threshold(threshold, audience)
+        except RecordError as exc:
+            raise ReportError("--threshold: " + exc.problems["threshold"].split(": ", 1)[1]
+                              + ".") from None
         location = resolve_db(db)
         if "://" not in location:
             location = str(Path(location).expanduser().resolve())
@@ -127,19 +133,18 @@ class ReportResult:
 
 
 def _report_metadata(req: ReportRequest) -> dict[str, str]:
-    """Title, place name and notes for the template's header; read without pandas."""
-    with open_workbook(req.db) as wb:
-        info = wb.place_info(req.place)
-    if info is None:
+    """Title, place name and notes for the template's header, through the privacy gate."""
+    shown = privacy.header(req.db, req.place, req.audience, req.title)
+    if shown is None:
         with open_workbook(req.db) as wb:
             known = ", ".join(wb.places()) or "none yet"
         raise ReportError(
             f"There is no place called '{req.place}' in {req.db}. Places: {known}."
         )
-    name = info["name"]
+    name = shown["place_name"]
     period = f"{_nice_date(req.start)} to {_nice_date(req.end)}"
     return {
-        "title": req.title or f"What we are learning in {name}",
+        "title": shown["title"] or f"What we are learning in {name}",
         "place_name": name,
         "period": period,
         "audience": req.audience,
@@ -415,7 +420,10 @@ def _fresh_kernel_state(cwd: str) -> None:
     for name, module in list(sys.modules.items()):
         if name == "hls_workbook" or name.startswith("hls_workbook."):
             for value in list(vars(module).values()):
-                if isinstance(value, functools._lru_cache_wrapper):
+                # Caches of data go; caches of fixed reference data (marked ``static``,
+                # such as the name lexicon) stay warm for the next report.
+                if isinstance(value, functools._lru_cache_wrapper) and not getattr(
+                        value, "static", False):
                     value.cache_clear()
     mpl = sys.modules.get("matplotlib")
     if mpl is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +23,6 @@ from . import analysis as an
 from . import charts, privacy
 from .analysis import missing
 from .model import (
-    Audience,
     BurdenAction,
     ExperimentStatus,
     LearningKind,
@@ -34,7 +34,6 @@ from .model import (
     SupportStatus,
     YesPartlyNo,
 )
-from .store import open_workbook
 
 PART_LABELS = Part.labels()
 
@@ -93,28 +92,17 @@ class Report:
         cls, *, db: str | None, place: str, start: str | dt.date, end: str | dt.date,
         audience: str = "team", title: str = "", threshold: int = 5,
     ) -> Report:
-        """Read the place's records for the period (filtered in SQL) and apply privacy."""
+        """Read the place's records for the period through the privacy gate, once."""
         start_d = pd.Timestamp(start).date()
         end_d = pd.Timestamp(end).date()
-        Audience(audience)  # raises on an unknown audience
-        with open_workbook(db or None) as wb:
-            raw = {}
-            for kind in ("place", "partner", "meeting_series", "glossary_term", "burden",
-                         "value", "experiment"):
-                raw[kind] = wb.table(kind, place)
-            for kind in ("voice", "meeting", "contribution", "decision", "review", "learning",
-                         "share", "reflection", "pulse", "support", "checkin"):
-                raw[kind] = wb.table(kind, place, start=start_d, end=end_d)
-            # Names to redact come from the whole record, not just this period.
-            names = privacy.names_on_record({
-                "partner": raw["partner"], "voice": wb.table("voice", place),
-                "contribution": raw["contribution"],
-            })
-        raw["experiment"] = _experiments_in_period(raw["experiment"], start_d, end_d)
-        tables = privacy.apply(raw, audience, threshold=threshold, names=names)
+        policy = privacy.Policy.of(audience, threshold)  # refuses a bad audience or threshold
+        tables = privacy.open_tables(db, place, start_d, end_d, policy)
         place_rows = tables["place"]
         place_row = place_rows.iloc[0].to_dict() if len(place_rows) else {"name": place}
-        return cls(place, start_d, end_d, audience, int(threshold), title, place_row, tables)
+        if not policy.may_see_unredacted_text:
+            title = privacy.redact(title)
+        return cls(place, start_d, end_d, policy.audience, policy.threshold, title, place_row,
+                   tables)
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -135,6 +123,22 @@ class Report:
     def min_group(self) -> int:
         """The smallest group whose share or average a report may show (0: any)."""
         return self.threshold if self.public else 0
+
+    def counts(self, frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+        """``frame`` with its counts of people as text, decided once for the whole table.
+
+        Public: small counts hidden, with secondary suppression so that no hidden count
+        can be worked out from the others or a total (:func:`privacy.suppress_counts`).
+        Other audiences: the counts, formatted. Build every sentence about these counts
+        from what this returns, never from the numbers again.
+        """
+        if self.public:
+            return privacy.suppress_counts(frame, list(columns), self.threshold).display
+        out = frame.copy()
+        for col in columns:
+            out[col] = pd.Series([self.count(v) for v in frame[col]], index=frame.index,
+                                 dtype=object)
+        return out
 
     def small(self, n: Any) -> bool:
         return self.public and n is not None and 0 < int(n) < self.threshold
@@ -170,21 +174,59 @@ class Report:
         """Every section, one after another (used by the benchmark's floor)."""
         return "\n".join([self.intro()] + [self.show(k).html for k in SECTIONS])
 
+    @property
+    def waiting(self) -> int:
+        """Pieces of typed text left out because nobody has checked them yet."""
+        return privacy.waiting_for_check(self.tables)
+
     def intro(self) -> str:
         name = esc(self.place_row.get("name", self.place))
         period = f"{_day(self.start)} to {_day(self.end)}"
         text = {
             "team": "This report is for our team. It holds everything we may see ourselves.",
             "partners": "This report is for our partners across the local system.",
-            "public": "This report is for anyone. It shows only stories that people agreed "
-                      "to share with the public, with personal details removed. Numbers "
-                      f"under {self.threshold} are not shown, so that nobody can be "
-                      "recognised.",
+            "public": "This report is for anyone.",
         }[self.audience]
         return (
             f'<p class="lede">What we did, tried and learned in {name}, {esc(period)}.</p>'
-            f'<p class="note">{esc(text)}</p>'
+            f'<p class="note">{esc(text)}</p>' + self.protection()
         )
+
+    def protection(self) -> str:
+        """"How we protect people": every rule this report followed, said once."""
+        rules = ["Stories appear only for the readers their tellers agreed to. Stories that "
+                 "were withdrawn, told in confidence or raised a safeguarding concern never "
+                 "appear."]
+        if self.audience == "team":
+            rules.append("Names and other personal details are kept: do not forward it.")
+        else:
+            rules.append("Names, contact details, addresses, dates of birth and other "
+                         "personal details found in the text are shown as "
+                         f"'{privacy.REMOVED}'. Who spoke in meetings is shown by their part "
+                         "of the system, never by name.")
+        if self.audience == "partners":
+            rules.append("Text that a person held back when checking it before sharing is "
+                         "left out, and their wording for sharing is used where they gave "
+                         "one.")
+        if self.public:
+            waiting = self.waiting
+            rules.append("Only text that a person checked and cleared for the public is "
+                         "shown." + (f" {waiting:,} pieces of text are waiting for that "
+                                     "check, so they are left out." if waiting else ""))
+            low = privacy.PRIMARY_TEXT.format(threshold=self.threshold)
+            rules.append(f"Counts of people, and of what people said or gave, from 1 to "
+                         f"{self.threshold - 1} are shown as '{low}'. Where such a count "
+                         f"could be worked out from a total, another count is "
+                         f"'{privacy.SECONDARY_TEXT}', and totals that include a hidden "
+                         "count say 'at least'. An average or a share is shown only when it "
+                         f"sums up {self.threshold} or more people or answers. Other numbers "
+                         "(meetings, experiments, hours, money, days) are not about people "
+                         "and are shown as they are.")
+        items = "".join(f"<li>{esc(r)}</li>" for r in rules)
+        return ('<section class="protection" id="how-we-protect-people" '
+                'aria-labelledby="how-we-protect-people-h">'
+                '<h2 id="how-we-protect-people-h">How we protect people</h2>'
+                f"<ul>{items}</ul></section>")
 
     # -- sections ---------------------------------------------------------------------
 
@@ -238,11 +280,15 @@ class Report:
                 f" · {esc(when)}</footer></blockquote>"
             )
         out.append(self.more(len(shown), len(voices), "stories"))
+        if self.public:  # each story above names what it is about: no counts of people
+            return "".join(out)
         themes = voices["domain_of_change"].str.lower().value_counts()
-        rows = [[t, self.count(n)] for t, n in themes.head(LIST_LIMIT).items()]
         if len(themes) > LIST_LIMIT:
             rest = themes.iloc[LIST_LIMIT:]
-            rows.append([f"{len(rest):,} other things", self.count(int(rest.sum()))])
+            themes = pd.concat([themes.head(LIST_LIMIT),
+                                pd.Series({f"{len(rest):,} other things": int(rest.sum())})])
+        shown = self.counts(themes.rename("n").rename_axis("theme").reset_index(), ["n"])
+        rows = [[r["theme"], r["n"]] for r in shown.to_dict("records")]
         out.append("<h3>What the stories are about</h3>")
         out.append(table_html(["What it is about", "Stories"], rows, counts=[1],
                               caption="Stories by what they are about"))
@@ -296,8 +342,8 @@ class Report:
             out.append(_empty("No regular meeting rhythm is set up yet."))
         out.append("<h3>Who was in the room</h3>")
         att = an.attendance_summary(meetings)
-        rows = [[r["label"], self.count(r["meetings_present"]), self.count(r["people"])]
-                for r in att.to_dict("records")]
+        rows = [[r["label"], r["meetings_present"], r["people"]] for r in
+                self.counts(att, ["meetings_present", "people"]).to_dict("records")]
         out.append(table_html(["Part of the system", "Meetings they came to",
                                "Attendances in all"], rows, counts=[1, 2],
                               caption=f"Attendance over {len(meetings):,} meetings"))
@@ -318,25 +364,22 @@ class Report:
         if summary_p.meetings_recorded == 0:
             out.append(_empty("Nobody has recorded who spoke in these meetings yet."))
         else:
-            out.append(f'<p class="finding">{esc(summary_p.sentence)}</p>')
+            out.append(f'<p class="finding">{esc(sentence_case(summary_p.sentence))}</p>')
             out.append("<p>These figures are a prompt for a conversation about how we work "
                        "together, never a score for a person.</p>")
             out.append(self.figure(charts.participation_chart(
                 t["contribution"], meetings, summary=summary_p, min_group=self.min_group)))
-        decisions = an.decision_balance(t["decision"])
         if len(t["decision"]):
-            shown = decisions[(decisions["proposed"] > 0) | (decisions["shaped"] > 0)]
-            shown = shown.reset_index(drop=True)
+            # One suppression for the table and the chart's numbers: the same cells hidden.
+            decisions = an.decision_balance(t["decision"])
+            cells = decisions
             if self.public:
-                # The caption gives the total of "proposed": hide a second count wherever
-                # one is hidden, so the hidden one cannot be worked out by subtraction.
-                cells = privacy.suppress_counts(shown, ["proposed", "shaped"],
+                cells = privacy.suppress_counts(decisions, ["proposed", "shaped"],
                                                 self.threshold).display
-                rows = [[r["label"], r["proposed"], r["shaped"]]
-                        for r in cells.to_dict("records")]
-            else:
-                rows = [[r["label"], self.count(r["proposed"]), self.count(r["shaped"])]
-                        for r in shown.to_dict("records")]
+            some = (decisions["proposed"] > 0) | (decisions["shaped"] > 0)
+            shown = str if self.public else self.count  # public cells are text already
+            rows = [[r["label"], shown(r["proposed"]), shown(r["shaped"])]
+                    for r in cells[some].to_dict("records")]
             out.append(table_html(["Part of the system", "Decisions they proposed",
                                    "Decisions their views shaped"], rows, counts=[1, 2],
                                   caption=f"{self.count(len(t['decision']))} decisions"))
@@ -410,29 +453,6 @@ class Report:
         return self.cached("health", lambda: an.learning_health(
             t["learning"], t["share"], t["experiment"], t["review"], t["voice"]))
 
-    def _health_sentence(self, health: Any) -> str:
-        """The learning-health sentence; in public reports its counts pass through count()."""
-        if not self.public:
-            return health.sentence
-        counts = self.tables["learning"]["kind_of_learning"].value_counts()
-
-        def n(kind: str) -> str:
-            c = self.count(int(counts.get(kind, 0)))
-            return f"{c} {kind if c == '1' else kind + 's'}"
-
-        parts = [f"We recorded {n('breakthrough')}, {n('disappointment')} and "
-                 f"{n('surprise')}."]
-        if health.not_to_plan:
-            what = "review" if self.count(health.not_to_plan) == "1" else "reviews"
-            parts.append(f"{self.count(health.not_to_plan)} {what} found things did not "
-                         "fully go to plan: that is learning too.")
-        if health.needs_review:
-            one = self.count(health.needs_review) == "1"
-            what = "experiment is" if one else "experiments are"
-            parts.append(f"{self.count(health.needs_review)} finished {what} waiting for a "
-                         "review.")
-        return " ".join(parts)
-
     def _learning(self) -> str:
         t = self.tables
         learning = t["learning"]
@@ -440,24 +460,27 @@ class Report:
             return _empty("No learning is recorded for this period yet. Breakthroughs and "
                           "disappointments are both welcome.")
         health = self.health()
-        out = [f'<p class="finding">{esc(self._health_sentence(health))}</p>']
+        # Pieces of learning are the team's records, not people: shown as they are (the
+        # timeline lists every one), in every audience's report.
+        out = [f'<p class="finding">{esc(sentence_case(health.sentence))}</p>']
         kinds = LearningKind.labels()
         counts = learning["kind_of_learning"].value_counts()
-        out.append(cards([(self.count(counts.get(k, 0)), kinds[k] + "s") for k in kinds]))
+        out.append(cards([(f"{int(counts.get(k, 0)):,}", kinds[k] + "s") for k in kinds],
+                         count=False))
         out.append(self.figure(charts.learning_chart(health)))  # worked out once, above
         if not missing(health.median_delay_days):
             out.append(f"<p>We wrote things down a median of {health.median_delay_days:.0f} "
                        "days after they happened.</p>")
         out.append("<h3>Who heard it</h3>")
         reach = health.reach_by_part
-        rows = [[r["label"], self.count(r["learning_reached"])]
+        rows = [[r["label"], f"{int(r['learning_reached']):,}"]
                 for r in reach.to_dict("records")]
         out.append(table_html(["Part of the system", "Pieces of learning shared with them"],
-                              rows, counts=[1], caption="Reach of our learning"))
+                              rows, numeric=[1], caption="Reach of our learning"))
         if health.shared_with_nobody:
-            n = self.count(health.shared_with_nobody)
-            what = "piece of learning has" if n == "1" else "pieces of learning have"
-            out.append(f'<p class="note">{n} {what} not been shared with anyone yet.</p>')
+            n = health.shared_with_nobody
+            what = "piece of learning has" if n == 1 else "pieces of learning have"
+            out.append(f'<p class="note">{n:,} {what} not been shared with anyone yet.</p>')
         out.append("<h3>What we will amplify and celebrate</h3>")
         amp = learning[learning["amplify"].fillna(False).astype(bool)]
         if amp.empty:
@@ -469,13 +492,16 @@ class Report:
             items = []
             latest = amp.sort_values("event_on").tail(LIST_LIMIT)
             for r in latest.to_dict("records"):
+                if missing(r.get("title")) and missing(r.get("observation")):
+                    continue  # its words wait for a check before they may be shared
                 backers = [shown[v] or "Anonymous" for v in (r.get("voices") or [])
                            if v in shown]
                 voice_note = (f" <em>Voices behind it: {esc(', '.join(map(str, backers)))}."
                               "</em>") if backers else ""
                 items.append(f"<li><strong>{esc(r['title'])}</strong>: "
                              f"{esc(r['observation'])}{voice_note}</li>")
-            out.append("<ul>" + "".join(items) + "</ul>")
+            if items:
+                out.append("<ul>" + "".join(items) + "</ul>")
             out.append(self.more(len(latest), len(amp), "things to amplify"))
         timeline = learning.sort_values("event_on").tail(LIST_LIMIT)
         rows = [[_day(r["event_on"]), kinds.get(r["kind_of_learning"], ""), r["title"],
@@ -507,9 +533,14 @@ class Report:
                 rows.append([labels.get(r["statement"], r["statement"]), mean, change_text,
                              self.count(r.get("responses"))])
             period = latest["period"].iloc[0] if len(latest) else ""
-            out.append(table_html(
-                ["Statement", "Average (0-10)", "Change since last round", "Answers"], rows,
-                numeric=[1, 2], counts=[3], caption=f"Behaviour pulse, round {period}"))
+            headers = ["Statement", "Average (0-10)", "Change since last round", "Answers"]
+            if self.public:
+                # Two statements' answer counts differ by the few who skipped one: in
+                # public no count per statement, only averages of enough answers.
+                headers, rows = headers[:3], [r[:3] for r in rows]
+            out.append(table_html(headers, rows, numeric=[1, 2],
+                                  counts=[] if self.public else [3],
+                                  caption=f"Behaviour pulse, round {period}"))
             out.append("<p>Scores are how true people felt each statement was. They are for "
                        "reflection, never for holding anyone to account.</p>")
             out.append(self.figure(charts.pulse_chart(pulse, min_group=self.threshold,
@@ -520,7 +551,7 @@ class Report:
             out.append(_empty("No funding requirements have been audited yet."))
         else:
             audit = an.burden_audit(burden)
-            out.append(f'<p class="finding">{esc(audit.sentence)}</p>')
+            out.append(f'<p class="finding">{esc(sentence_case(audit.sentence))}</p>')
             rows = [[r["funder"], f"{int(r['requirements']):,}", _hours(r["hours_a_year"]),
                      _money(r["cost_a_year"]), _pct(r["share_of_grant"])]
                     for r in charts.top_funders(audit).to_dict("records")]
@@ -573,10 +604,12 @@ class Report:
             out.append(_empty("No check-ins for this period."))
         else:
             rows = []
-            for r in trend.to_dict("records"):
+            shown = self.counts(trend.assign(responses=trend["responses"].fillna(0)),
+                                ["responses"])
+            for r, n in zip(trend.to_dict("records"), shown["responses"], strict=True):
                 mean = "not shown (too few answers)" if r.get("suppressed") or missing(
                     r.get("mean")) else f"{r['mean']:.1f}"
-                rows.append([str(r.get("month", "")), mean, self.count(r.get("responses"))])
+                rows.append([str(r.get("month", "")), mean, n])
             out.append(table_html(["Month", "How heavy the work felt (0-10)", "Check-ins"],
                                   rows, numeric=[1], counts=[2],
                                   caption="Anonymous check-ins, shown only as averages"))
@@ -616,8 +649,11 @@ class Report:
             table = result.display
         numbers = ""
         if table is not None and len(table):
+            # A hidden chart's title is left out with it: it states the counts it draws.
+            caption = ("The numbers behind this chart, with small counts hidden" if hidden
+                       else chart.title)
             numbers = ("<details><summary>The numbers in this chart</summary>"
-                       + frame_html(table, caption=chart.title, counts=people) + "</details>")
+                       + frame_html(table, caption=caption, counts=people) + "</details>")
         if hidden:
             charts.release(chart)
             return ('<div class="chart"><p class="empty">This chart is not shown in the public '
@@ -679,10 +715,16 @@ def cards(items: Iterable[tuple[str, str]], *, count: bool = True) -> str:
     return f'<div class="cards">{inner}</div>'
 
 
+def sentence_case(text: str) -> str:
+    """Every sentence starts with a capital letter, whatever number or word was put at its
+    start ("fewer than 5 reviews ..." becomes "Fewer than 5 reviews ...")."""
+    return re.sub(r"(^|[.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
+
+
 def _names(names: Sequence[Any]) -> str:
     """Names in order, the first LIST_LIMIT of them, then how many more."""
     limit = LIST_LIMIT
-    names = sorted(str(n) for n in names)
+    names = sorted(str(n) for n in names if not missing(n))
     more = f" and {len(names) - limit:,} more" if len(names) > limit else ""
     return ", ".join(names[:limit]) + more
 
@@ -720,15 +762,3 @@ def _money(v: Any) -> str:
 
 def _pct(v: Any) -> str:
     return "–" if missing(v) else f"{100 * float(v):.1f}%"
-
-
-def _experiments_in_period(df: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Experiments that overlap the period; ideas without dates count as current."""
-    if df.empty:
-        return df
-    s = pd.Timestamp(start)
-    e = pd.Timestamp(end)
-    starts = df["start_on"]
-    ends = df["end_on"]
-    keep = (starts.isna() | (starts <= e)) & (ends.isna() | (ends >= s))
-    return df[keep].reset_index(drop=True)

@@ -15,6 +15,11 @@ every save. Run headless (``interactive=False``, or the environment variable
 ``HLS_WORKBOOK_HEADLESS=1``, as papermill and reports do) a section is plain HTML: the same
 summary and the questions of the form, and no widget at all.
 
+One section is not a form: "Check before sharing" (:class:`CheckView`) lists the typed
+text waiting for a person's check before a report carries it outside the team, with
+suspected personal details marked, and saves each decision as it is made (see
+:mod:`hls_workbook.privacy.review`).
+
 Every piece of text a person typed is escaped with :func:`html.escape` before it reaches
 the HTML. Stories appear only when their teller agreed (see
 :func:`hls_workbook.privacy.visible_voices`); a withdrawn story, one told in confidence or
@@ -41,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 from . import forms
 from .errors import WorkbookError
 from .model import (
+    Audience,
     Cadence,
     ExperimentStatus,
     LearningKind,
@@ -66,6 +72,7 @@ __all__ = [
     "SECTIONS",
     "STAGES",
     "Block",
+    "CheckView",
     "SectionSpec",
     "SectionView",
     "Stage",
@@ -89,6 +96,9 @@ STAGES: dict[str, str] = {
 }
 
 PART_LABELS = Part.labels()
+#: The audiences text is checked for before sharing, and how they are named.
+CHECK_AUDIENCES = ("public", "partners")
+AUDIENCE_LABELS = Audience.labels()
 #: Parts of the system a team would want in the room ("other" is not missed when absent).
 NAMED_PARTS = tuple(p.value for p in Part if p != Part.other)
 
@@ -814,6 +824,39 @@ def _checkins(t: Mapping[str, pd.DataFrame]) -> str:
     ])
 
 
+def _checks(t: Mapping[str, pd.DataFrame]) -> str:
+    from .privacy.clearance import CLEARED, EDITED, HELD, PENDING, SHARED_TEXT, pieces, status
+
+    tables = {kind: t[kind] for kind in SHARED_TEXT}
+    rows, total, waiting = [], 0, {}
+    for audience in CHECK_AUDIENCES:
+        found = status(pieces(tables, audience), t["clearance"], audience)
+        counts = found["status"].value_counts()
+        total = max(total, len(found))
+        waiting[audience] = int(counts.get(PENDING, 0))
+        rows.append([AUDIENCE_LABELS[audience], waiting[audience], int(counts.get(CLEARED, 0)),
+                     int(counts.get(EDITED, 0)), int(counts.get(HELD, 0))])
+    if not total:
+        return _p("Nothing typed yet that a report would share outside the team. Once there "
+                  "is, each piece of text waits here for a person to check it.")
+    out = [_table(["Who will read it", "Waiting for a check", "Cleared as written",
+                   "In other words", "Held back"], rows,
+                  caption="Every piece of typed text a report could carry, whenever it was "
+                          "written")]
+    if waiting["public"]:
+        n = waiting["public"]
+        it = "it" if n == 1 else "them"
+        out.append(_p(f"{_plural(n, 'piece waits', 'pieces wait')} for a check: a report "
+                      f"for the public leaves {it} out until someone checks {it}."))
+    else:
+        out.append(_p("Every piece of text has been checked for the public."))
+    out.append(_note("Partners read text that waits for a check with suspected personal "
+                     "details taken out; text held back is left out for them too. A check "
+                     "for the public covers partners. Edit a text and it waits for a check "
+                     "again."))
+    return "".join(out)
+
+
 # ---------------------------------------------------------------------------
 # The sections of the four notebooks
 # ---------------------------------------------------------------------------
@@ -833,11 +876,20 @@ class SectionSpec:
     questions: bool = True
     #: A plain sentence shown above the form, e.g. how to edit a record.
     how: str = ""
+    #: Live, a view of its own instead of the summary and a form: called like SectionView.
+    view: Callable[..., Any] | None = None
 
 
 _EDIT_HOW = ("To change an experiment, go to 'Change a record' at the bottom of this form, "
              "pick it from the list and press Edit. Change 'Where it is up to' (and anything "
              "else), then press 'Save changes'. The earlier version is kept.")
+
+_CHECK_HOW = ("Before a report is shared outside the team, a person reads every piece of "
+              "typed text it would carry and decides: share it as written, share it in "
+              "other words, or hold it back. Suspected personal details are marked, but the "
+              "workbook cannot find them all: read each piece yourself. In a live notebook "
+              "or the app the pieces are listed here; a coordinator can also run "
+              "'hls-workbook review'.")
 
 _SPECS = [
     # 1 Getting started
@@ -871,6 +923,9 @@ _SPECS = [
                 _amplify),
     SectionSpec("reflection", "3_learning", "A short reflection, feelings included",
                 "reflection", ("BH1", "ES3", "LE2"), _reflection),
+    SectionSpec("check", "3_learning", "Check before sharing", "clearance", ("LE1",), _checks,
+                questions=False, how=_CHECK_HOW,
+                view=lambda *args, **kwargs: CheckView(*args, **kwargs)),
     # 4 Relationships and support
     SectionSpec("pulse", "4_relationships_and_support", "Behaviour pulse", "pulse_round",
                 ("RC1", "RC2", "RC3", "RC4", "RC5", "LB1", "LB2", "BH1", "BH2", "BH3", "ES1",
@@ -1128,6 +1183,394 @@ class SectionView:
         return f"<SectionView {self.spec.key} for {self.place}>"
 
 
+# ---------------------------------------------------------------------------
+# Check before sharing: the live list of text waiting for a person's check
+# ---------------------------------------------------------------------------
+
+_OK = "color:#1b6e20"
+_QUOTE = ("margin:0.3em 0;padding:0.4em 0.7em;border-left:4px solid #888;background:#f6f6f6;"
+          "white-space:pre-wrap")
+_MARK_CSS = ("<style>.hls-check mark.hls-detail{background:#ffe066;color:#000;"
+             "outline:1px solid #8a6d00;padding:0 1px}</style>")
+
+
+def _wide() -> Any:
+    """A button as wide as its words (ipywidgets' own width cuts long words off)."""
+    return forms._layout(width="auto", min_width="9em", margin="2px 6px 2px 0")
+
+
+def _label_html(question: str, help_text: str = "") -> str:
+    """A question shown above its input (the input is named by it for screen readers)."""
+    help_html = (f'<div style="{forms._HELP_STYLE}">{esc(help_text)}</div>' if help_text
+                 else "")
+    return f"<b>{esc(question)}</b>{help_html}"
+
+
+class _CheckItem:
+    """A place on the page for one piece of text waiting for a check: what it is, the text
+    with suspected details marked, the three decisions, the box for other words, and its
+    own message.
+
+    The places are made with the section and filled from page to page, never made or
+    closed later: in the app, a widget made after the page has loaded could be missed by
+    the browser, which would then show none of them.
+    """
+
+    def __init__(self, view: CheckView) -> None:
+        import ipywidgets as W
+
+        self.view = view
+        self.row: dict[str, Any] | None = None
+        self.text = forms._w(W.HTML)
+        # No icons: a button is named by its words alone, for screen readers.
+        self.clear_button = forms._w(W.Button, description="Clear it as written", layout=_wide(),
+                                     tooltip="Share this text exactly as it is written")
+        self.edit_button = forms._w(W.Button, description="Share it in other words",
+                                    layout=_wide(), tooltip="Write the words to share instead")
+        self.hold_button = forms._w(W.Button, description="Hold it back", layout=_wide(),
+                                    tooltip="Do not share this text outside the team")
+        self.wording = forms._w(
+            W.Textarea, rows=4, layout=forms._layout(height="6.5em", width="100%",
+                                                     max_width="46em"),
+            **forms._named("Wording for sharing"))
+        self.save_button = forms._w(W.Button, description="Save this wording",
+                                    button_style="primary", layout=_wide(),
+                                    tooltip="Share these words instead of the original")
+        self.cancel_button = forms._w(W.Button, description="Cancel",
+                                      tooltip="Close the box; nothing is saved")
+        self.editor = forms._w(W.VBox, children=[
+            forms._w(W.HTML, value=_label_html(
+                "Wording for sharing", "How should it read outside the team? The original "
+                "stays for the team. Take out anything that could identify someone.")),
+            self.wording,
+            forms._w(W.HBox, children=[self.save_button, self.cancel_button]),
+        ], layout=forms._shown(False))
+        self.message = forms._w(W.HTML, layout=forms._shown(False))
+        self.buttons = forms._w(W.HBox, children=[self.clear_button, self.edit_button,
+                                                  self.hold_button],
+                                layout=forms._layout(flex_flow="row wrap"))
+        self.widget = forms._w(W.VBox, children=[self.text, self.buttons, self.editor,
+                                                 self.message],
+                               _dom_classes=("hls-check-item",), layout=forms._shown(False))
+        self.clear_button.on_click(lambda _b: self._decide("cleared"))
+        self.hold_button.on_click(lambda _b: self._decide("held"))
+        self.edit_button.on_click(lambda _b: self.open_editor(True))
+        self.cancel_button.on_click(lambda _b: self.open_editor(False))
+        self.save_button.on_click(lambda _b: self._decide("edited", self.wording.value))
+
+    def show(self, row: dict[str, Any] | None, draft: str | None = None) -> None:
+        """Show ``row`` here (None: show nothing); ``draft``: words being typed for it."""
+        from .privacy import review
+
+        same = row is not None and row is self.row
+        self.row = row
+        forms._show_if(self.widget, row is not None)
+        if row is None:
+            self.open_editor(False, quiet=True)
+            return
+        if same and draft is None:
+            return
+        found = review.details_sentence(row["details"])
+        note = (f'<p style="margin:0.2em 0"><b>Suspected personal details:</b> {esc(found)}</p>'
+                if found else _note("The workbook found no personal details in it: read it "
+                                    "all the same."))
+        self.text.value = (
+            f'<h5 style="margin:0.6em 0 0.1em 0;font-size:1em">{esc(row["record"])}</h5>'
+            f'<div style="{forms._HELP_STYLE}">Question: {esc(row["label"])}</div>'
+            f'<div style="{_QUOTE}">{row["highlighted"]}</div>{note}')
+        self.wording.description = f"Wording for sharing: {row['record']}, {row['label']}"
+        self.show_message("")
+        if draft is None:
+            self.open_editor(False, quiet=True)
+        else:
+            self.wording.value = draft
+            forms._show_if(self.editor, True)
+
+    def _decide(self, decision: str, wording: str | None = None) -> None:
+        if self.row is not None:
+            self.view.decide(self, decision, wording)
+
+    @property
+    def editing(self) -> bool:
+        return self.row is not None and self.editor.layout.display != "none"
+
+    def open_editor(self, shown: bool, *, quiet: bool = False) -> None:
+        forms._show_if(self.editor, shown)
+        if not quiet:
+            self.show_message("")
+        if not shown:
+            self.wording.value = "" if self.row is None else str(self.row["text"])
+            if not quiet:
+                self.view.editor_closed()
+
+    def show_message(self, text: str) -> None:
+        text = text.strip()
+        if text and not text.endswith((".", "!", "?")):
+            text += "."
+        self.message.value = (f'<div style="{forms._ERROR_STYLE}" role="alert">&#9888; '
+                              f"{esc(text)} Nothing was saved for this piece.</div>"
+                              if text else "")
+        forms._show_if(self.message, bool(text))
+
+    def close(self) -> None:
+        forms._close_tree(self.widget)
+
+
+class _SummaryOnly:
+    """What the idle queue redraws after a check is saved: the summary, not the list."""
+
+    def __init__(self, view: CheckView) -> None:
+        self.view = view
+
+    def refresh(self) -> None:
+        self.view.refresh_summary()
+
+
+class CheckView:
+    """The live "Check before sharing" section: a person checks each piece of typed text
+    before a report carries it outside the team.
+
+    Above, the summary (how many pieces wait, for each audience). Then who will read it
+    (public or partners), the period the report covers, and who is checking; then the
+    pieces waiting for a check, :data:`PAGE` at a time, each with its record and
+    question, its text with suspected personal details marked, and three buttons: clear it
+    as written, share it in other words (a box opens with the text to reword), hold it
+    back. Each decision is saved at once (:func:`hls_workbook.privacy.review.record_check`)
+    and the piece leaves the list with a short confirmation; a problem is shown beside
+    the piece, in words, and nothing typed is lost.
+
+    Like a :class:`SectionView`, its summary and list are worked out once the notebook's
+    cells have run, and again when another form saves text the list depends on.
+    """
+
+    PAGE = 5
+
+    def __init__(self, spec: SectionSpec, wb: Workbook, *, place: str,
+                 role: str | None) -> None:
+        import datetime as dt
+
+        import ipywidgets as W
+
+        self.spec = spec
+        self.wb = wb
+        self.place = place
+        self.role = _role(role)[0]
+        self._reads: frozenset[str] = frozenset()
+        self.rows: list[dict[str, Any]] = []  # the pieces waiting, as listed
+        self.listed = 0  # every piece of text for the audience and period
+        self.page = 0
+        self.problem = ""
+        self._stale = False
+        self._summary_only = _SummaryOnly(self)
+        today = dt.date.today()
+        self.summary = forms._w(W.HTML, value=_PLACEHOLDER)
+        self.audience = forms._w(
+            W.Dropdown, options=[(AUDIENCE_LABELS[a], a) for a in CHECK_AUDIENCES],
+            value=CHECK_AUDIENCES[0], layout=forms._layout(width="auto"),
+            **forms._named("Who will read it"))
+        # The last twelve months, to begin with: the period of most reports.
+        self.start = forms._w(W.DatePicker, value=today - dt.timedelta(days=365),
+                              **forms._named("First day of the period"))
+        self.end = forms._w(W.DatePicker, value=today, **forms._named("Last day of the period"))
+        self.checker = forms._w(W.Text, placeholder="a name or a role",
+                                layout=forms._layout(width="100%", max_width="30em"),
+                                **forms._named("Who is checking"))
+        self.show_button = forms._w(W.Button, description="Show what waits",
+                                    layout=_wide(),
+                                    tooltip="List the pieces waiting for a check again")
+        self.status = forms._w(W.HTML)
+        self.list_box = forms._w(W.VBox)
+        self.prev_button = forms._w(W.Button, description="Previous",
+                                    layout=forms._shown(False))
+        self.next_button = forms._w(W.Button, description="Next",
+                                    layout=forms._shown(False))
+        self.page_note = forms._w(W.HTML)
+        self.items = [_CheckItem(self) for _ in range(self.PAGE)]
+        self.list_box.children = tuple(item.widget for item in self.items)
+        controls = [
+            forms._w(W.HTML, value=f"{forms._CSS}{_MARK_CSS}<h4 style='margin:0.6em 0 0.2em 0'>"
+                     "Check the text waiting to be shared</h4>"),
+            forms._w(W.HTML, value=_label_html(
+                "Who will read it", "A check for the public covers partners too.")),
+            self.audience,
+            forms._w(W.HTML, value=_label_html(
+                "The period the report covers", "Text about this period, and about the "
+                "place as a whole."), layout=forms._layout(margin="0.9em 2px 2px 2px")),
+            forms._w(W.HBox, children=[self.start, forms._w(W.HTML, value="to"), self.end],
+                     layout=forms._layout(flex_flow="row wrap", align_items="center")),
+            forms._w(W.HTML, value=_label_html(
+                "Who is checking", "Your name or your role: it is kept with each check."),
+                layout=forms._layout(margin="0.9em 2px 2px 2px")),
+            self.checker,
+            forms._w(W.HBox, children=[self.show_button],
+                     layout=forms._layout(margin="0.9em 0 0 0")),
+        ]
+        self.widget = forms._w(W.VBox, children=[
+            self.summary, *controls, self.status, self.list_box,
+            forms._w(W.HBox, children=[self.prev_button, self.next_button, self.page_note],
+                     layout=forms._layout(align_items="center")),
+        ], _dom_classes=("hls-check",), layout=forms._layout(max_width="52em"))
+        self.show_button.on_click(lambda _b: self.load())
+        self.prev_button.on_click(lambda _b: self.turn(-1))
+        self.next_button.on_click(lambda _b: self.turn(1))
+        for widget in (self.audience, self.start, self.end):
+            widget.observe(lambda _c: self.load(), names="value")
+        _WHEN_IDLE.add(self)
+        forms._LIVE.add(self)  # forms call store_changed(kind) after every save
+
+    # -- reading ------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Work out the summary and the list again from the database."""
+        self.refresh_summary()
+        self.load()
+
+    def refresh_summary(self) -> None:
+        _WHEN_IDLE.discard(self._summary_only)
+        self.summary.value, self._reads = _summarise(self.spec, self.wb, self.place)
+
+    def load(self) -> None:
+        """List the pieces waiting for a check, for the audience and period chosen."""
+        _WHEN_IDLE.discard(self)
+        self._stale = False
+        self.problem = ""
+        try:
+            _load_analysis()
+            from .privacy import review
+
+            listed = review.check_list(self.wb, self.place, self.start.value, self.end.value,
+                                       self.audience.value)
+            self.rows = review.waiting(listed).to_dict("records")
+            self.listed = len(listed)
+        except WorkbookError as exc:
+            self.rows, self.listed, self.problem = [], 0, _plain(exc)
+        except Exception as exc:  # never a traceback for a team member
+            log.exception("listing the text waiting for a check failed")
+            self.rows, self.listed = [], 0
+            self.problem = (f"Something went wrong while listing the text to check "
+                            f"({type(exc).__name__}). What is recorded is safe; tell whoever "
+                            "looks after the workbook.")
+        self.page = 0
+        self.render()
+
+    def _count_text(self) -> str:
+        who = AUDIENCE_LABELS[self.audience.value].lower()
+        n = len(self.rows)
+        if not self.listed:
+            return f"No typed text for this period that a report for {who} would carry."
+        if not n:
+            return (f"Nothing waits for a check: all {self.listed} pieces of text for {who} "
+                    "have been checked.")
+        return (f"{_plural(n, 'piece of text waits', 'pieces of text wait')} for a check "
+                f"before {who} may read {'it' if n == 1 else 'them'} "
+                f"({self.listed} in all for this period).")
+
+    # -- drawing ------------------------------------------------------------------
+
+    def render(self, confirmation: str = "") -> None:
+        """Draw the count, the confirmation (if any) and the page of pieces."""
+        pages = max(1, math.ceil(len(self.rows) / self.PAGE))
+        self.page = min(self.page, pages - 1)
+        shown = self.rows[self.page * self.PAGE:(self.page + 1) * self.PAGE]
+        # Words being typed for a piece still on the page go with it to its new place.
+        drafts = {id(item.row): item.wording.value for item in self.items if item.editing}
+        for n, item in enumerate(self.items):
+            row = shown[n] if n < len(shown) else None
+            moved = row is not None and row is not item.row
+            item.show(row, drafts.get(id(row)) if moved or row is None else None)
+        parts = []
+        if confirmation:
+            parts.append(f'<p style="{_OK}"><b>{esc(confirmation)}</b></p>')
+        if self.problem:
+            parts.append(f'<p class="hls-check-problem" style="{_ERROR}"><b>'
+                         f"{esc(self.problem)}</b></p>")
+        else:
+            parts.append(f'<p class="hls-check-count"><b>{esc(self._count_text())}</b></p>')
+        self.status.value = f'<div role="status">{"".join(parts)}</div>'
+        many = len(self.rows) > self.PAGE
+        forms._show_if(self.prev_button, many)
+        forms._show_if(self.next_button, many)
+        self.prev_button.disabled = self.page == 0
+        self.next_button.disabled = self.page >= pages - 1
+        if many:
+            first = self.page * self.PAGE + 1
+            self.page_note.value = (f'<span style="{forms._HELP_STYLE}">Showing {first} to '
+                                    f"{first + len(shown) - 1} of {len(self.rows)} (page "
+                                    f"{self.page + 1} of {pages})</span>")
+        else:
+            self.page_note.value = ""
+
+    def turn(self, step: int) -> None:
+        """Show the next (1) or the previous (-1) page of pieces."""
+        self.page = max(0, self.page + step)
+        self.render()
+
+    # -- deciding -----------------------------------------------------------------
+
+    def decide(self, item: _CheckItem, decision: str, wording: str | None = None) -> int | None:
+        """Save one decision on one piece; return the check's record id (None: not saved,
+        and the problem is shown beside the piece)."""
+        from .privacy import review
+
+        item.show_message("")
+        try:
+            cid = review.record_check(self.wb, self.place, item.row, decision=decision,
+                                      audience=self.audience.value, by=self.checker.value,
+                                      shared_text=wording, role=self.role)
+        except WorkbookError as exc:
+            item.show_message(_plain(exc))
+            return None
+        except Exception as exc:  # never lose the piece to an unexpected error
+            log.exception("saving a check failed")
+            item.show_message(f"Something went wrong ({type(exc).__name__}). Press the button "
+                              "again; if it happens again, tell whoever looks after the "
+                              "workbook.")
+            return None
+        who = AUDIENCE_LABELS[self.audience.value].lower()
+        where = f"{item.row['record']}, ‘{item.row['label']}’"
+        said = {
+            "cleared": f"Saved: cleared for {who}, as written ({where}).",
+            "edited": f"Saved: {who} will read your wording instead ({where}).",
+            "held": f"Saved: held back from {who} ({where}).",
+        }[decision]
+        self.rows = [r for r in self.rows if r is not item.row]
+        self.render(confirmation=said)
+        forms._changed(self.wb, self.place, "clearance", [cid])
+        return cid
+
+    def editor_closed(self) -> None:
+        if self._stale and not any(i.editing for i in self.items):
+            self.load()
+
+    def store_changed(self, kind: str, ids: list[int] | None = None) -> None:
+        """Called by the forms after a save on the same workbook and place: the summary is
+        worked out again, and the list too when the text it holds may have changed (not
+        while someone is rewording a piece: then when they are done)."""
+        from .privacy.clearance import SHARED_TEXT
+
+        _WHEN_IDLE.add(self._summary_only)
+        if kind not in SHARED_TEXT:  # a check, or a kind whose text is never shared
+            return
+        if any(i.editing for i in self.items):
+            self._stale = True
+        else:
+            _WHEN_IDLE.add(self)
+
+    def close(self) -> None:
+        _WHEN_IDLE.discard(self)
+        _WHEN_IDLE.discard(self._summary_only)
+        forms._LIVE.discard(self)
+        for item in self.items:
+            item.close()
+        forms._close_tree(self.widget)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return forms._bundle(self.widget, repr(self))
+
+    def __repr__(self) -> str:
+        return f"<CheckView {self.spec.key} for {self.place}>"
+
+
 def section(
     key_or_kind: str,
     wb: Workbook,
@@ -1148,6 +1591,8 @@ def section(
         spec = _spec(key_or_kind)
         place = check_place(place)
         if not _headless(interactive):
+            if spec.view is not None:
+                return spec.view(spec, wb, place=place, role=role)
             return SectionView(spec, wb, place=place, role=role)
         parts = [summary_html(spec.key, wb, place=place)]
         if spec.how:

@@ -37,7 +37,8 @@ from sqlalchemy.engine import Connection, Engine
 from .errors import DatabaseError, NewerDatabaseError, RecordError, WorkbookError
 from .model import RECORD_KINDS, Choice, Part, Record, Voice, model_for
 
-SCHEMA_VERSION = 1
+#: 2: the clearance table (a person's check of text before sharing).
+SCHEMA_VERSION = 2
 ENV_VAR = "HLS_WORKBOOK_DB"
 PLACE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 META_COLUMNS = ("id", "version", "place", "recorded_at", "superseded_at", "archived",

@@ -88,7 +88,8 @@ In this notebook you will:
 - write down what we learned: the good, the disappointing and the surprising;
 - note who we shared it with;
 - choose what to do more of and celebrate, with the stories that show it;
-- reflect on one moment, including how it felt.
+- reflect on one moment, including how it felt;
+- check every piece of text before it is shared outside the team.
 """,
     "4_relationships_and_support": """
 # 4. Relationships and support
@@ -254,6 +255,23 @@ moment.
 - What were you thinking and feeling at the time?
 - What went well, and what did not? Why do you think it went that way?
 - What else could you have done? What will you do if it happens again?
+""",
+    "check": """
+Everything the team writes stays with the team as it was written. Before a report goes to
+partners or to the public, a person reads each piece of text it would carry and decides.
+The workbook marks what looks like a personal detail (a name, a phone number, an address),
+but it cannot find everything: you are the check, not the computer.
+
+1. Choose who will read it (the public, or partners across the local system) and the
+   period the report covers, and write who is checking: your name or your role.
+2. For each piece, ask: could anyone be recognised from it? Would the person it is about
+   be happy to see it shared? Is it kind and fair?
+3. Then press **Clear it as written**, **Share it in other words** (change the words in
+   the box, then press **Save this wording**), or **Hold it back**.
+
+Each answer is saved at once, and the piece leaves the list. The original words stay for
+the team. If someone edits a text later, it waits for a check again. A report for the
+public carries only the text someone has checked.
 """,
     "pulse": """
 Each person answers on their own, anonymously. For each statement, ask: how true is this

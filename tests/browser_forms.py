@@ -187,6 +187,9 @@ def assert_inputs_named(page: Any, stage: str) -> int:
     for spec in stages.sections_for(stage):
         if spec.kind is None:
             continue
+        if spec.view is not None:  # a section of its own making: "Check before sharing"
+            checked += check_inputs_named(page)
+            continue
         model = model_for(spec.kind)
         found = forms_of(page, model.kind)
         assert found, f"no form for {model.kind} in {stage}"
@@ -216,6 +219,110 @@ def assert_inputs_named(page: Any, stage: str) -> int:
                     expect(target).to_have_accessible_name(name)
                     checked += 1
     return checked
+
+
+#: The inputs of the "Check before sharing" section, each named by its question.
+CHECK_INPUTS = ("Who will read it", "First day of the period", "Last day of the period",
+                "Who is checking")
+
+
+def check_section(page: Any) -> Any:
+    """The "Check before sharing" section, once its list of waiting pieces is drawn."""
+    section = page.locator(".hls-check").first
+    section.scroll_into_view_if_needed()
+    section.locator(".hls-check-count, .hls-check-problem").first.wait_for(timeout=60_000)
+    return section
+
+
+def check_inputs_named(page: Any) -> int:
+    """The check section's inputs, and the box of each piece being reworded, are named by
+    their questions. Returns how many were checked."""
+    from playwright.sync_api import expect
+
+    section = check_section(page)
+    for label in CHECK_INPUTS:
+        target = named(section, label)
+        expect(target).to_have_count(1)
+        expect(target).to_have_accessible_name(label)
+    return len(CHECK_INPUTS)
+
+
+#: The count line of the check section: "3 pieces of text wait for a check ..."
+WAITING = re.compile(r"(\d+) pieces? of text waits? for a check|Nothing waits for a check")
+
+
+def waiting_count(section: Any) -> int:
+    """How many pieces the check section says wait for a check."""
+    text = section.locator(".hls-check-count").first.inner_text()
+    found = WAITING.search(text)
+    assert found, f"no count of waiting pieces in: {text!r}"
+    return int(found.group(1) or 0)
+
+
+def wait_waiting(section: Any, expected: int, timeout: float = 30.0) -> None:
+    """Wait until the check section says `expected` pieces wait."""
+    deadline = time.monotonic() + timeout
+    while (count := waiting_count(section)) != expected and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert count == expected, f"{count} pieces wait, expected {expected}"
+
+
+def find_marked(section: Any, text: str, timeout: float = 60.0) -> None:
+    """Turn the check section's pages (Next) until `text` is shown marked as a suspected
+    personal detail."""
+    deadline = time.monotonic() + timeout
+    mark = section.locator("mark.hls-detail", has_text=text)
+    nxt = section.get_by_role("button", name="Next", exact=True)
+    note = ""
+    while time.monotonic() < deadline:
+        if mark.count():
+            return
+        shown = section.locator(".widget-html-content", has_text="Showing ").all_inner_texts()
+        if nxt.is_visible() and nxt.is_enabled() and shown and shown[0] != note:
+            note = shown[0]
+            nxt.click()
+        time.sleep(0.2)
+    raise AssertionError(
+        f"'{text}' is not marked as a suspected detail on any page; the section says "
+        f"{section.locator('.hls-check-count').all_inner_texts()}, shows "
+        f"{section.locator('h5').all_inner_texts()} and "
+        f"{section.locator('.widget-html-content', has_text='Showing ').all_inner_texts()}")
+
+
+def clear_one_and_reword_one(page: Any, checker: str, wording: str) -> tuple[int, str, str]:
+    """In the check section: say who is checking, clear the first piece waiting as
+    written, then put the next in other words, as a person would. Returns the count of
+    waiting pieces before, and the records (with questions) of the two pieces."""
+    from playwright.sync_api import expect
+
+    section = check_section(page)
+    before = waiting_count(section)
+    assert before >= 2, f"only {before} pieces wait for a check"
+    section.locator("mark.hls-detail").first.wait_for()  # a suspected detail is marked
+    who = named(section, "Who is checking")
+    who.fill(checker)
+    who.press("Tab")
+    items = section.locator(".hls-check-item")
+    first = items.nth(0)
+    cleared = first.locator("h5").inner_text()
+    first.get_by_role("button", name="Clear it as written", exact=True).click()
+    section.locator("b", has_text="Saved: cleared for").first.wait_for()
+    wait_waiting(section, before - 1)
+    second = items.nth(0)
+    reworded = second.locator("h5").inner_text()
+    assert reworded != cleared or before > 2
+    second.get_by_role("button", name="Share it in other words", exact=True).click()
+    box = second.get_by_role("textbox")
+    expect(box).to_be_visible()
+    name = box.evaluate("(el) => el.labels && el.labels.length ? el.labels[0].textContent : ''")
+    assert name.startswith("Wording for sharing: "), name
+    expect(box).to_have_accessible_name(name)
+    box.fill(wording)
+    box.press("Tab")
+    second.get_by_role("button", name="Save this wording", exact=True).click()
+    section.locator("b", has_text="will read your wording instead").first.wait_for()
+    wait_waiting(section, before - 2)
+    return before, cleared, reworded
 
 
 #: axe-core rules about names: inputs, drop-downs, buttons, ARIA inputs.

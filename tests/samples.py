@@ -37,4 +37,7 @@ GOOD = {
     "support": {"support_kind": "training", "description": "Listening skills",
                 "requested_by": "charity", "requested_on": "2026-01-20"},
     "checkin": {"emotional_load": 7, "role": "charity", "checked_in_on": "2026-02-02"},
+    "clearance": {"record_kind": "learning", "record_id": 1, "field_name": "observation",
+                  "text_sha256": "0" * 64, "audience": "public", "decision": "cleared",
+                  "checked_by": "Sam", "checked_on": "2026-02-25"},
 }

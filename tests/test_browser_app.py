@@ -20,8 +20,11 @@ import pytest
 from .browser_forms import (
     assert_inputs_named,
     axe_unnamed,
+    check_section,
     choose,
+    clear_one_and_reword_one,
     field,
+    find_marked,
     form,
     full_screenshot,
     message_beside,
@@ -45,22 +48,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 PLACE = "millbrook"
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory):
-    """`hls-workbook app 1_getting_started` on a free port: yields (url, database)."""
+def _serve(tmp: Path, stage: str, fill=None):
+    """`hls-workbook app STAGE` on a free port, with a new workbook: yields (url, db)."""
     pytest.importorskip("voila", reason="app mode needs Voila: pip install -e '.[app]'")
-    tmp = tmp_path_factory.mktemp("app")
     db = tmp / "workbook.db"
     from hls_workbook import open_workbook
 
     with open_workbook(db, create=True) as wb:
         wb.set_place(PLACE, {"name": "Millbrook", "shared_focus": "Nobody alone"})
+        if fill is not None:
+            fill(wb)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HLS_WORKBOOK_")}
     env.update({"JUPYTER_RUNTIME_DIR": str(tmp / "runtime"), "MPLBACKEND": "Agg",
                 "HLS_WORKBOOK_HEADLESS": "1"})  # the app must switch this off by itself
     log = tmp / "voila.log"
-    cmd = [sys.executable, "-m", "hls_workbook.cli", "app", "1_getting_started",
+    cmd = [sys.executable, "-m", "hls_workbook.cli", "app", stage,
            "--db", str(db), "--place", PLACE, "--role", "community_group",
            "--port", str(port)]
     with log.open("wb") as out:
@@ -72,6 +75,27 @@ def app(tmp_path_factory: pytest.TempPathFactory):
         yield url, db
     finally:
         stop(proc)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory):
+    """`hls-workbook app 1_getting_started` on a free port: yields (url, database)."""
+    yield from _serve(tmp_path_factory.mktemp("app"), "1_getting_started")
+
+
+def _learning_to_check(wb) -> None:
+    """Text waiting for a check: a piece of learning holding a name and a phone number."""
+    wb.add("learning", {
+        "kind_of_learning": "surprise", "title": "Mr Adeyemi came back",
+        "observation": "Mr Adeyemi came back twice; he left 07700 900456 for the group.",
+        "event_on": dt.date.today() - dt.timedelta(days=5)}, place=PLACE, by="charity")
+
+
+@pytest.fixture(scope="module")
+def learning_app(tmp_path_factory: pytest.TempPathFactory):
+    """`hls-workbook app 3_learning`, with text waiting for a check: yields (url, db)."""
+    yield from _serve(tmp_path_factory.mktemp("learning-app"), "3_learning",
+                      _learning_to_check)
 
 
 def new_page(browser, url: str, outside: list[str]):  # noqa: F811
@@ -204,6 +228,42 @@ def test_the_app_refuses_code_from_the_page(browser, app, tmp_path):  # noqa: F8
     assert "kernel_info_reply" in replies, (channel, replies)  # the channel works...
     assert "execute_reply" not in replies  # ...but code is never run
     assert not marker.exists()
+
+
+def test_app_checks_text_before_sharing(browser, learning_app):  # noqa: F811
+    """In the app's "Check before sharing": one piece cleared as written, one put in other
+    words. Both are saved in the database, and two fewer pieces wait."""
+    url, db = learning_app
+    outside: list[str] = []
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    page.on("request", lambda r: outside.append(r.url)
+            if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
+            else None)
+    try:
+        page.goto(url)
+        form(page, "New piece of learning").wait_for()
+        section = check_section(page)
+        find_marked(section, "07700 900456")
+        assert assert_inputs_named(page, "3_learning") >= 10
+        before, _cleared, _reworded = clear_one_and_reword_one(
+            page, "Ade (coordinator)", "Someone came back twice.")
+        assert before >= 3
+        full_screenshot(page, SCREENSHOTS / "app_3_check_before_sharing.png",
+                        scroller="#rendered_cells")
+    finally:
+        context.close()
+    from hls_workbook import open_workbook
+
+    with open_workbook(db) as wb:
+        checks = wb.table("clearance", PLACE).sort_values("id")
+    assert list(checks["decision"]) == ["cleared", "edited"]
+    assert list(checks["shared_text"].fillna("")) == ["", "Someone came back twice."]
+    assert set(checks["checked_by"]) == {"Ade (coordinator)"}
+    assert set(checks["recorded_by"]) == {"community_group"}
+    assert set(checks["audience"]) == {"public"}
+    assert not outside, f"the app asked the internet for: {outside[:5]}"
 
 
 def test_app_argv_keeps_code_hidden_and_local():

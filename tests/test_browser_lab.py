@@ -31,8 +31,11 @@ import pytest
 from .browser_forms import (
     assert_inputs_named,
     axe_unnamed,
+    check_section,
     choose,
+    clear_one_and_reword_one,
     field,
+    find_marked,
     form,
     full_screenshot,
     message_beside,
@@ -303,6 +306,48 @@ def test_stage_3_learning(page, lab):
     assert saved["title"] == "Nobody came in the rain"
     assert saved["kind_of_learning"] == "disappointment"
     assert saved["event_on"].date() == dt.date(2026, 3, 13)
+
+
+#: Text a person would not want shared as it is: a phone number, and a name on record.
+PRIVATE_TITLE = "Mrs Okafor rang 07700 900123"
+PRIVATE_TEXT = "Mrs Okafor said the Friday group helped; call her on 07700 900123."
+
+
+def test_stage_3_check_before_sharing(page, lab):
+    """A person checks the text waiting to be shared: one piece cleared as written, one put
+    in other words. Both are saved, and two fewer pieces wait."""
+    db = lab[3]
+    from hls_workbook import open_workbook
+
+    with open_workbook(db) as wb:
+        wb.add("learning", {"kind_of_learning": "breakthrough", "title": PRIVATE_TITLE,
+                            "observation": PRIVATE_TEXT,
+                            "event_on": dt.date.today() - dt.timedelta(days=10)},
+               place=PLACE, by="charity")
+    before_checks = len(records(db, "clearance"))
+    open_notebook(page, lab, "3_learning.ipynb")
+    run_all(page)
+    no_errors_shown(page)
+    find_marked(check_section(page), "07700 900123")  # on whichever page it is
+    before, cleared, reworded = clear_one_and_reword_one(page, "Sam (coordinator)",
+                                                         "A neighbour found the group helped.")
+    full_screenshot(page, SCREENSHOTS / "lab_3_check_before_sharing.png",
+                    scroller=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer")
+    checks = records(db, "clearance")
+    assert len(checks) == before_checks + 2
+    new = checks.sort_values("id").tail(2)
+    assert list(new["decision"]) == ["cleared", "edited"]
+    assert set(new["audience"]) == {"public"} and set(new["checked_by"]) == {"Sam (coordinator)"}
+    assert new["shared_text"].iloc[1] == "A neighbour found the group helped."
+    assert pd_isna(new["shared_text"].iloc[0])
+    assert set(new["recorded_by"]) == {"charity"}  # the notebook's role, never a name
+    assert f"#{int(new['record_id'].iloc[0])}" in cleared
+    assert f"#{int(new['record_id'].iloc[1])}" in reworded
+    assert before >= 2
+
+
+def pd_isna(value) -> bool:
+    return value is None or value != value
 
 
 def test_stage_4_pulse_round_with_a_score(page, lab):

@@ -30,6 +30,7 @@ from hls_workbook.exchange import (
     unneutralise,
 )
 from hls_workbook.model import RecordError, clean_text
+from hls_workbook.privacy.clearance import fingerprint
 from hls_workbook.store import TABLES
 
 FORMATS = ("csv", "xlsx", "json")
@@ -146,6 +147,15 @@ def fill(wb: Any, place: str = "testville") -> dict[str, list[int]]:
                     "requested_by": "charity", "requested_on": "2025-01-20", "status": "met",
                     "met_on": "2025-02-01"})
     add("checkin", {"emotional_load": 7, "role": "charity", "checked_in_on": "2025-02-02"})
+    # Checks before sharing name the record their text is in, of any kind.
+    add("clearance", {"record_kind": "learning", "record_id": l1, "field_name": "observation",
+                      "text_sha256": fingerprint(TRICKY[13]), "audience": "public",
+                      "decision": "edited", "shared_text": TRICKY[0], "checked_by": "Sam",
+                      "checked_on": "2025-02-25"})
+    add("clearance", {"record_kind": "voice", "record_id": v1, "field_name": "story",
+                      "text_sha256": fingerprint(TRICKY[11]), "audience": "partners",
+                      "decision": "held", "checked_by": "=Coordinator",
+                      "checked_on": "2025-02-26"})
     return ids
 
 
@@ -173,6 +183,9 @@ def snapshot(wb: Any, place: str) -> dict[str, list[dict[str, Any]]]:
                     d[name] = (linked, position[linked][value])
                 elif value:
                     d[name] = [(linked, position[linked][v]) for v in value]
+            if kind in ex.ANY_KIND_LINKS:  # a check names its record by kind and id
+                kind_field, id_field = ex.ANY_KIND_LINKS[kind]
+                d[id_field] = (d[kind_field], position[d[kind_field]][d[id_field]])
             d["archived"] = bool(r["archived"])
             if "anonymous" not in model.model_fields:  # anonymous answers leave without it
                 d["recorded_by"] = r["recorded_by"]

@@ -24,6 +24,7 @@ from hls_workbook import forms, open_workbook
 from hls_workbook.cli import app
 from hls_workbook.errors import RecordError
 from hls_workbook.model import RECORD_KINDS, model_for
+from hls_workbook.store import SCHEMA_VERSION
 
 from . import payloads as P
 
@@ -245,7 +246,7 @@ def test_every_valid_text_in_every_text_field_is_stored_exactly(linked, db_path)
     schema = con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
     con.close()
     assert set(RECORD_KINDS) | {"meta", "record_ids"} <= names
-    assert schema == ("1",)
+    assert schema == (str(SCHEMA_VERSION),)
     assert wb.integrity_check() == []
     assert not Path("/tmp/hls-pwned.db").exists()
 

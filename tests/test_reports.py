@@ -23,6 +23,8 @@ from hls_workbook.reports import (
     chromium_path,
 )
 
+from .privacy_helpers import clear_all
+
 pytestmark = pytest.mark.notebook
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -232,6 +234,7 @@ def planted(tmp_path_factory):
                          "answered_on": day}, place=place)
     wb.add("checkin", {"emotional_load": 9, "role": "lived_experience",
                        "checked_in_on": day}, place=place)
+    clear_all(wb, place)  # a person cleared every text: escaping and detection still apply
     wb.close()
     out = tmp_path_factory.mktemp("planted_reports")
     return {a: build_report(place, "2026-01-01", "2026-03-31", a, db=db, out=out).html

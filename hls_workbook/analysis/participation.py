@@ -554,10 +554,13 @@ def participation_summary(
     sentence = _sentence(len(chosen), len(order), last_n, measure, dominant, dominant_share)
     if dominant in hidden:
         dominant, dominant_share = None, math.nan
-        sentence = (f"Speaking was recorded in {len(chosen):,} "
-                    f"{'meeting' if len(chosen) == 1 else 'meetings'}, but too few people "
-                    f"from each part of the system spoke to show their shares here: a share "
-                    f"is shown only for a part with at least {min_group} speakers.")
+        recent = (f" In the {len(chosen):,} most recent," if len(chosen) < len(order)
+                  else "")
+        sentence = (f"Speaking was recorded in {len(order):,} "
+                    f"{'meeting' if len(order) == 1 else 'meetings'}.{recent} "
+                    f"{'too' if recent else 'Too'} few people from each part of the system "
+                    f"spoke to show their shares here: a share is shown only for a part with "
+                    f"at least {min_group} speakers.")
     heard = set(speech.loc[speech["amount"] > 0, "role"])
     not_heard = tuple(p for p in PARTS if p not in heard) if len(chosen) else ()
     longest = balance["longest_turn_minutes"]

@@ -52,17 +52,22 @@ Small-number suppression protects people, so it applies to numbers that count pe
 records about people, and only to those:
 
 - counts of people (attendances, speakers, people in a group), of what people gave
-  (stories, pulse answers, check-ins, contributions) and of records of what a part of the
-  system said or did whose members may be few (decisions a part proposed or whose views
-  shaped them; pieces of learning, which are often about the people we serve, and their
-  reach by part): each from 1 to ``threshold - 1`` is shown as "fewer than N", with
-  secondary suppression wherever a total would give it away (:func:`suppress_counts`);
+  (pulse answers, check-ins, contributions) and of records of what a part of the system
+  said or did whose members may be few (decisions a part proposed or whose views shaped
+  them): each from 1 to ``threshold - 1`` is shown as "fewer than N", with secondary
+  suppression wherever a total would give it away (:func:`suppress_counts`); a report
+  decides this once per table (``Report.counts``) and builds its words from the result;
 - a share or average is a figure about the people behind it: it is shown only when it
   sums up at least ``threshold`` people or answers (:meth:`Policy.may_show_aggregate`;
-  for shares of speaking time, ``min_group`` in ``analysis.participation``);
-- not counts of people, shown as they are: experiments and their reviews, meetings
+  for shares of speaking time, ``min_group`` in ``analysis.participation``); answer
+  counts per pulse statement are not published, since two of them differ by the few who
+  skipped one;
+- not counts of people, shown as they are: experiments and their reviews, pieces of
+  learning and their reach (the team's own records, each listed in the report), meetings
   planned, kept or missed, streaks and gaps, requirements and funders, hours, money,
-  ranks, days, and averages or shares of at least ``threshold`` answers.
+  ranks, days, and averages or shares of at least ``threshold`` answers;
+- stories are published one by one, as their tellers agreed: a public report lists them
+  and does not count them by theme.
 
 Charts say which columns of their numbers table are counts of people (``Chart.people``);
 a public report suppresses those cells, and leaves out the image (which draws them) only
@@ -73,40 +78,88 @@ The package: ``policy`` (audiences and thresholds), ``detect`` (personal details
 an audience may see of a set of tables).
 """
 
-from .consent import consent_allows, shown_name, usable_voices, visible_voices
-from .detect import Redactor, name_variants, names_on_record, redact
-from .escaping import escape, escape_frame
-from .gate import apply
-from .numbers import (
-    PRIMARY_TEXT,
-    SECONDARY_TEXT,
-    SuppressedSeries,
-    SuppressedTable,
-    suppress_counts,
-    suppress_series,
-)
-from .policy import AGGREGATE_ONLY, AUDIENCE_ORDER, REMOVED, Policy
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: Public names, by the module that defines them. Loaded on first use, so that the
+#: report runner can check a threshold or a header without importing pandas.
+_WHERE = {
+    "consent": ("consent_allows", "shown_name", "usable_voices", "visible_voices"),
+    "detect": ("Redactor", "name_variants", "names_on_record", "redact"),
+    "escaping": ("escape", "escape_frame"),
+    "gate": ("apply", "header", "open_tables", "read_tables", "waiting_for_check"),
+    "numbers": ("PRIMARY_TEXT", "SECONDARY_TEXT", "SuppressedSeries", "SuppressedTable",
+                "suppress_counts", "suppress_series"),
+    "policy": ("AGGREGATE_ONLY", "AUDIENCE_ORDER", "MIN_PUBLIC_THRESHOLD", "REMOVED",
+               "Policy", "check_threshold"),
+}
+_MODULE_OF = {name: module for module, names in _WHERE.items() for name in names}
 __all__ = [
     "AGGREGATE_ONLY",
     "AUDIENCE_ORDER",
+    "MIN_PUBLIC_THRESHOLD",
     "PRIMARY_TEXT",
-    "REMOVED",
-    "SECONDARY_TEXT",
     "Policy",
+    "REMOVED",
     "Redactor",
+    "SECONDARY_TEXT",
     "SuppressedSeries",
     "SuppressedTable",
     "apply",
+    "check_threshold",
     "consent_allows",
     "escape",
     "escape_frame",
+    "header",
     "name_variants",
     "names_on_record",
+    "open_tables",
+    "read_tables",
     "redact",
     "shown_name",
     "suppress_counts",
     "suppress_series",
     "usable_voices",
     "visible_voices",
+    "waiting_for_check",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE or name in ("clearance", "review", "names"):  # a module of the package
+        return importlib.import_module(f"{__name__}.{name}")
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:
+    from .consent import consent_allows, shown_name, usable_voices, visible_voices
+    from .detect import Redactor, name_variants, names_on_record, redact
+    from .escaping import escape, escape_frame
+    from .gate import apply, header, open_tables, read_tables, waiting_for_check
+    from .numbers import (
+        PRIMARY_TEXT,
+        SECONDARY_TEXT,
+        SuppressedSeries,
+        SuppressedTable,
+        suppress_counts,
+        suppress_series,
+    )
+    from .policy import (
+        AGGREGATE_ONLY,
+        AUDIENCE_ORDER,
+        MIN_PUBLIC_THRESHOLD,
+        REMOVED,
+        Policy,
+        check_threshold,
+    )

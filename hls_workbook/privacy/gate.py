@@ -10,9 +10,10 @@ import pandas as pd
 from ..analysis import missing as _missing
 from ..errors import RecordError, WorkbookError
 from ..model import RECORD_KINDS, Audience, Part, model_for
+from .clearance import EDITED, HELD, PENDING, SHARED_TEXT, SHARED_UNCHECKED, pieces, status
 from .consent import _as_list, _current, _role_label, visible_voices
-from .detect import Redactor, name_variants, names_on_record
-from .policy import _TEXT_WIDGETS, VOICE_LINKS, Policy
+from .detect import Redactor, find_details, name_variants, names_on_record
+from .policy import _TEXT_WIDGETS, MIN_PUBLIC_THRESHOLD, VOICE_LINKS, Policy
 
 
 def _text_fields(kind: str) -> list[str]:
@@ -96,6 +97,69 @@ def _as_int(value: Any) -> int | None:
         return None
 
 
+def _shared_text(df: pd.DataFrame, kind: str, policy: Policy,
+                 clearances: pd.DataFrame | None) -> tuple[pd.DataFrame, int]:
+    """Partners and public: only the typed fields that may leave, as a person checked them.
+
+    Fields not in :data:`SHARED_TEXT` are dropped. Partners: text held back is left out,
+    reworded text replaces the original, the rest stays (detected details are removed
+    later). Public: only text cleared as written or reworded; the rest is left out.
+    Returns the frame and how many pieces are waiting for a check.
+    """
+    keep = set(SHARED_TEXT.get(kind, ())) | set(SHARED_UNCHECKED.get(kind, ()))
+    drop = [c for c in _text_fields(kind) if c in df and c not in keep]
+    df = df.drop(columns=drop)
+    fields = [f for f in SHARED_TEXT.get(kind, ()) if f in df]
+    if not fields or df.empty:
+        return df, 0
+    checked = status(pieces({kind: df}, policy.audience), clearances, policy.audience)
+    df = df.copy()
+    waiting = 0
+    for field in fields:
+        mine = checked[checked["field"] == field]
+        by_id = dict(zip(mine["id"], zip(mine["status"], mine["shared_text"], strict=True),
+                         strict=True))
+        values = []
+        for rid, value in zip(df["id"], df[field], strict=True):
+            state, reworded = by_id.get(int(rid), (None, None))
+            if state is None:  # empty: nothing to check
+                values.append(value)
+            elif state == EDITED:
+                values.append(_as_field_value(reworded, value))
+            elif state == HELD or (state == PENDING and not policy.may_see_unchecked_text):
+                values.append([] if isinstance(value, list | tuple) else None)
+                waiting += state == PENDING
+            else:
+                values.append(value)
+        df[field] = pd.Series(values, index=df.index, dtype=object)
+    if kind == "voice" and "story" in df:  # a story whose words may not be shown is not shown
+        df = df[df["story"].map(lambda v: not _missing(v) and str(v).strip() != "")]
+    return df, waiting
+
+
+def _as_field_value(text: Any, original: Any) -> Any:
+    """Reworded text in the original's shape (a list of words stays a list)."""
+    if isinstance(original, list | tuple):
+        return [w.strip() for w in str(text or "").split(",") if w.strip()]
+    return text
+
+
+def _safe_shown_names(df: pd.DataFrame) -> pd.DataFrame:
+    """A made-up or real name shown with a story carries nothing but a name: anything
+    else detected in it (a phone number, an email) and the story is shown by role."""
+    if "shown_name" not in df or df.empty:
+        return df
+    df = df.copy()
+    roles = df.get("storyteller_role", pd.Series(None, index=df.index))
+    df["shown_name"] = [
+        name if _missing(name) or not any(
+            d.kind not in ("name", "name_on_record") for d in find_details(str(name)))
+        else _role_label(role)
+        for name, role in zip(df["shown_name"], roles, strict=True)
+    ]
+    return df
+
+
 def apply(
     tables: Mapping[str, pd.DataFrame],
     audience: str | Audience | Policy,
@@ -108,16 +172,19 @@ def apply(
     - every audience: archived rows and superseded versions dropped; withdrawn,
       in-confidence and safeguarding stories dropped; stories kept only as consent allows
       (see :func:`visible_voices`), with ``shown_name``; links to hidden stories dropped;
-    - ``partners``: as team, and every model's ``personal`` fields dropped, along with a
-      story's pseudonym and who collected it;
-    - ``public``: as partners, and every typed text field redacted with the names on
-      record (:func:`names_on_record` of ``tables``, plus any ``names`` given), speakers'
-      made-up names replaced by their part of the system, and pulse and check-in rows
-      marked ``attrs["privacy"]["aggregate_only"]``: show them only as aggregates of at
-      least ``threshold`` answers, with counts through :func:`suppress_counts`.
+    - ``partners``: personal fields dropped (names, who collected a story, a story's
+      pseudonym unless it is how the story is shown); only the typed fields in
+      :data:`SHARED_TEXT`, with a person's check applied (held back: left out; reworded:
+      the new wording), every detected personal detail removed (:mod:`.detect`, with the
+      names on record and any ``names`` given), speakers shown by their part of the system;
+    - ``public``: as partners, but typed text only where a person cleared it for the
+      public; the rest is left out and counted in ``attrs["privacy"]["waiting"]``. Pulse
+      and check-in rows are marked ``attrs["privacy"]["aggregate_only"]``: show them only
+      as aggregates of at least ``threshold`` answers.
 
-    Text is not HTML-escaped here: :func:`escape` it where it is rendered. The input
-    frames are not changed. Keys that are not record kinds raise a WorkbookError.
+    The clearance table, when given, is read and not handed on beyond the team. Text is
+    not HTML-escaped here: :func:`escape` it where it is rendered. The input frames are
+    not changed. Keys that are not record kinds raise a WorkbookError.
     """
     policy = Policy.of(audience, threshold)
     kinds: dict[str, str] = {}
@@ -130,6 +197,7 @@ def apply(
                 "record, so it cannot tell what is safe to show. Pass the tables from "
                 "Workbook.tables() and aggregate after applying privacy."
             ) from None
+    clearances = next((df for key, df in tables.items() if kinds[key] == "clearance"), None)
 
     redactor = None
     if not policy.may_see_unredacted_text:
@@ -139,31 +207,117 @@ def apply(
     visible_ids: set[int] = set()
     for key, df in tables.items():
         kind = kinds[key]
+        if kind == "clearance" and not policy.may_see_personal_fields:
+            continue
         if kind == "voice":
             df = visible_voices(df, policy.audience,
                                 keep_personal=policy.may_see_personal_fields)
-            visible_ids |= {int(i) for i in df.get("id", [])}
         else:
             df = _current(df).copy()
         out[key] = df
 
+    waiting = 0
     for key, df in out.items():
         kind = kinds[key]
-        if kind in VOICE_LINKS:
-            df = _prune_links(df, VOICE_LINKS[kind], visible_ids)
         if not policy.may_see_personal_fields:
             df = df.drop(columns=[c for c in RECORD_KINDS[kind].personal if c in df])
+            df, n = _shared_text(df, kind, policy, clearances)
+            waiting += n
+        if kind == "voice":
+            visible_ids |= {int(i) for i in df.get("id", [])}
         if kind == "contribution" and not policy.may_see_speaker_pseudonyms and "speaker" in df:
             df = df.copy()
             df["speaker"] = _speaker_labels(df)
         if redactor is not None:
             df = _redact_frame(df, kind, redactor)
+            if kind == "voice":
+                df = _safe_shown_names(df)
+        out[key] = df
+    for key, df in out.items():
+        kind = kinds[key]
+        if kind in VOICE_LINKS:
+            df = _prune_links(df, VOICE_LINKS[kind], visible_ids)
         df.attrs = dict(df.attrs)
         df.attrs["privacy"] = {
             "audience": policy.audience,
             "threshold": policy.effective_threshold,
             "aggregate_only": not policy.may_see_rows_of(kind),
+            "waiting": waiting,
         }
         out[key] = df
     return out
+
+
+def waiting_for_check(tables: Mapping[str, pd.DataFrame]) -> int:
+    """How many pieces of text :func:`apply` left out because nobody has checked them."""
+    return max((int(df.attrs.get("privacy", {}).get("waiting", 0)) for df in tables.values()),
+               default=0)
+
+
+#: Kinds a report reads whole (they describe the place), and kinds it reads for a period.
+WHOLE_KINDS = ("place", "partner", "meeting_series", "glossary_term", "burden", "value",
+               "experiment", "clearance")
+PERIOD_KINDS = ("voice", "meeting", "contribution", "decision", "review", "learning", "share",
+                "reflection", "pulse", "support", "checkin")
+
+
+def read_tables(wb: Any, place: str, start: Any, end: Any) -> tuple[dict[str, pd.DataFrame],
+                                                                     set[str]]:
+    """A place's records for a period, as read, and every name the place holds.
+
+    The one way outputs read the store: what is read here goes through :func:`apply`
+    before anyone else sees it. Names come from the whole record, not just the period,
+    so a name recorded last year is still removed from this year's text.
+    """
+    raw: dict[str, pd.DataFrame] = {}
+    for kind in WHOLE_KINDS:
+        raw[kind] = wb.table(kind, place)
+    for kind in PERIOD_KINDS:
+        raw[kind] = wb.table(kind, place, start=start, end=end)
+    raw["experiment"] = _overlapping(raw["experiment"], start, end)
+    names = names_on_record({"partner": raw["partner"], "voice": wb.table("voice", place),
+                             "contribution": raw["contribution"]})
+    return raw, names
+
+
+def _overlapping(df: pd.DataFrame, start: Any, end: Any) -> pd.DataFrame:
+    """Experiments that overlap the period; ideas without dates count as current."""
+    if df.empty:
+        return df
+    s, e = pd.Timestamp(start), pd.Timestamp(end)
+    starts, ends = df["start_on"], df["end_on"]
+    keep = (starts.isna() | (starts <= e)) & (ends.isna() | (ends >= s))
+    return df[keep].reset_index(drop=True)
+
+
+def open_tables(db: Any, place: str, start: Any, end: Any, audience: str | Policy,
+                *, threshold: int = 5) -> dict[str, pd.DataFrame]:
+    """A place's records for a period, as ``audience`` may see them: the gate, whole.
+
+    Reports, summaries and exports meant to leave the team read through this (or
+    :func:`read_tables` then :func:`apply`), never through the store directly.
+    """
+    from ..store import open_workbook
+
+    policy = Policy.of(audience, threshold)
+    with open_workbook(db or None) as wb:
+        raw, names = read_tables(wb, place, start, end)
+    return apply(raw, policy, names=names)
+
+
+def header(db: Any, place: str, audience: str, title: str = "") -> dict[str, str] | None:
+    """The place's name and the report's title as ``audience`` may see them (None: no
+    such place). Read without pandas: the report runner calls it before any kernel."""
+    from ..store import open_workbook
+
+    with open_workbook(db or None) as wb:
+        info = wb.place_info(place)
+    if info is None:
+        return None
+    name, title = str(info["name"]), (title or "").strip()
+    if not Policy.of(audience, MIN_PUBLIC_THRESHOLD).may_see_unredacted_text:
+        from .detect import redact
+
+        name, title = redact(name), redact(title)
+    return {"place_name": name, "title": title}
 

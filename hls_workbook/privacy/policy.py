@@ -20,6 +20,33 @@ if TYPE_CHECKING:
 #: What replaces a personal detail in public text.
 REMOVED = "[removed]"
 
+#: The smallest count of people a public report may show. A team may raise it (some
+#: secure data services use 10); nobody may lower it (UK disclosure practice: counts of
+#: 1-2 are unsafe, 3-4 risky in small areas).
+MIN_PUBLIC_THRESHOLD = 5
+MAX_THRESHOLD = 100
+
+
+def check_threshold(threshold: object, audience: object = "public") -> int:
+    """The threshold as a whole number, refused below 5 for the public (the one rule)."""
+    text = str(threshold).strip()
+    value = int(text) if text.isdigit() else (
+        int(threshold) if isinstance(threshold, float) and threshold.is_integer() else None)
+    if value is None:
+        raise RecordError({"threshold": (
+            f"Threshold: '{threshold}' is not a whole number; give one from "
+            f"{MIN_PUBLIC_THRESHOLD} to {MAX_THRESHOLD} (usually 5 or 10)")})
+    if not 1 <= value <= MAX_THRESHOLD:
+        raise RecordError({"threshold": (
+            f"Threshold: give a whole number from 1 to {MAX_THRESHOLD} (usually 5 or 10); a "
+            f"public report needs {MIN_PUBLIC_THRESHOLD} or more")})
+    if _audience(audience) == Audience.public.value and value < MIN_PUBLIC_THRESHOLD:
+        raise RecordError({"threshold": (
+            f"Threshold: a public report hides every count of people under "
+            f"{MIN_PUBLIC_THRESHOLD}; {value} would let people be recognised. Give "
+            f"{MIN_PUBLIC_THRESHOLD} or more")})
+    return value
+
 #: Audiences from the least to the most open. Consent to one allows every earlier one.
 AUDIENCE_ORDER: tuple[str, ...] = (Audience.team.value, Audience.partners.value,
                                    Audience.public.value)
@@ -66,15 +93,11 @@ class Policy:
     """
 
     audience: str
-    threshold: int = 5
+    threshold: int = MIN_PUBLIC_THRESHOLD
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "audience", _audience(self.audience))
-        if int(self.threshold) != self.threshold or self.threshold < 0:
-            raise RecordError(
-                {"threshold": "Threshold: give a whole number, 0 or more (usually 5 or 10)"}
-            )
-        object.__setattr__(self, "threshold", int(self.threshold))
+        object.__setattr__(self, "threshold", check_threshold(self.threshold, self.audience))
 
     @classmethod
     def of(cls, audience: str | Audience | Policy, threshold: int = 5) -> Policy:
@@ -102,11 +125,17 @@ class Policy:
 
     @property
     def may_see_unredacted_text(self) -> bool:
+        """Typed text as typed: the team only. Partners get detected details removed."""
+        return self.audience == Audience.team.value
+
+    @property
+    def may_see_unchecked_text(self) -> bool:
+        """The public sees only text a person cleared for it (:mod:`.clearance`)."""
         return not self.is_public
 
     @property
     def may_see_speaker_pseudonyms(self) -> bool:
-        return not self.is_public
+        return self.audience == Audience.team.value
 
     def may_see_rows_of(self, kind: str) -> bool:
         """False when a kind's rows may only be shown in aggregate to this audience."""
