@@ -140,9 +140,6 @@ class Report:
                                  dtype=object)
         return out
 
-    def small(self, n: Any) -> bool:
-        return self.public and n is not None and 0 < int(n) < self.threshold
-
     def more(self, shown: int, total: int, what: str, which: str = "the {n} most recent"
              ) -> str:
         """The note under a table that lists only some of the records."""
@@ -372,13 +369,9 @@ class Report:
         if len(t["decision"]):
             # One suppression for the table and the chart's numbers: the same cells hidden.
             decisions = an.decision_balance(t["decision"])
-            cells = decisions
-            if self.public:
-                cells = privacy.suppress_counts(decisions, ["proposed", "shaped"],
-                                                self.threshold).display
+            cells = self.counts(decisions, ["proposed", "shaped"])
             some = (decisions["proposed"] > 0) | (decisions["shaped"] > 0)
-            shown = str if self.public else self.count  # public cells are text already
-            rows = [[r["label"], shown(r["proposed"]), shown(r["shaped"])]
+            rows = [[r["label"], r["proposed"], r["shaped"]]
                     for r in cells[some].to_dict("records")]
             out.append(table_html(["Part of the system", "Decisions they proposed",
                                    "Decisions their views shaped"], rows, counts=[1, 2],
