@@ -25,10 +25,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	@bash scripts/system-deps
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 dictionary: $(STAMP)
 	$(BIN)/hls-workbook dictionary --out docs/data-dictionary.md

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..model import Part, model_for
 from ..store import META_COLUMNS
+from ..values import missing
 
 #: The six parts of a local system, in the order the model lists them.
 PARTS: tuple[str, ...] = tuple(p.value for p in Part)
@@ -42,18 +43,6 @@ def frame(df: pd.DataFrame | None, kind: str) -> pd.DataFrame:
             "id", keep="last"
         )
     return out.reset_index(drop=True)
-
-
-def missing(value: Any) -> bool:
-    """True for None, NaN, pd.NA and NaT (and never raises on lists or dicts)."""
-    if value is None:
-        return True
-    if isinstance(value, list | tuple | dict | set | str):
-        return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def text(value: Any) -> str | None:

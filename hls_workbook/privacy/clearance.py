@@ -20,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis import missing as _missing
 from ..model import Audience, model_for
+from ..values import missing as _missing
 from .consent import _current, visible_voices
 from .policy import AUDIENCE_ORDER, _audience
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis import missing as _missing
 from ..errors import WorkbookError
 from ..model import Audience, Naming, StorytellerRole, Voice
+from ..values import missing as _missing
 from .detect import _TITLES, _clean_name
 from .policy import AUDIENCE_ORDER, VOICE_BLOCKING_FLAGS, VOICE_PERSONAL, _audience
 

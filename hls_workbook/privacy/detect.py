@@ -16,9 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis import missing as _missing
 from ..errors import RecordError
 from ..model import Naming, model_for
+from ..values import missing as _missing
 from .names import find_names
 from .policy import REMOVED
 

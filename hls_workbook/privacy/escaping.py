@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis import missing as _missing
+from ..values import missing as _missing
 
 
 def escape(text: Any) -> str:

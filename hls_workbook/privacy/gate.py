@@ -7,9 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis import missing as _missing
 from ..errors import RecordError, WorkbookError
 from ..model import RECORD_KINDS, Audience, Part, model_for
+from ..values import missing as _missing
 from .clearance import EDITED, HELD, PENDING, SHARED_TEXT, SHARED_UNCHECKED, pieces, status
 from .consent import _as_list, _current, _role_label, visible_voices
 from .detect import Redactor, find_details, name_variants, names_on_record

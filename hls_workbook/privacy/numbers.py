@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis import missing as _missing
+from ..values import missing as _missing
 
 #: How a suppressed count is shown; "{threshold}" is filled in.
 PRIMARY_TEXT = "fewer than {threshold}"

@@ -25,9 +25,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..analysis import missing as _missing
 from ..errors import RecordError
 from ..model import Audience, ClearanceDecision, model_for
+from ..values import missing as _missing
 from .clearance import PENDING, SHARED_TEXT, as_text, pieces, status
 from .consent import _current
 from .detect import Detail, find_details
