@@ -55,7 +55,7 @@ def resolve_notebook(notebook: str | os.PathLike[str]) -> Path:
 
     Raises AppError naming the stages when nothing matches.
     """
-    from .store import project_root
+    from .config import project_root
 
     text = str(notebook).strip()
     given = Path(text).expanduser()
@@ -112,7 +112,7 @@ def prepare_notebook(
 
 def template_root() -> Path:
     """The folder that holds our Voila template (templates/voila/templates/hls_app)."""
-    from .store import project_root
+    from .config import project_root
 
     return project_root() / "templates"
 

@@ -8,7 +8,6 @@ mix with a team's real workbook.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -17,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
+from . import config
 from .errors import WorkbookError
 
 app = typer.Typer(
@@ -56,7 +56,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             _fail("stopped.", 130)
         except Exception as exc:  # noqa: BLE001 - the last line of defence for a person
-            if os.environ.get("HLS_WORKBOOK_DEBUG"):
+            if config.debug():
                 raise
             _fail(
                 f"something unexpected went wrong ({type(exc).__name__}: {exc}). Nothing "
@@ -105,8 +105,9 @@ def demo(
     """Build the fictional demo town (Millbrook) from scratch, then its reports."""
     import time
 
+    from .config import project_root
     from .demo import build_demo_places
-    from .store import open_workbook, project_root
+    from .store import open_workbook
 
     path = Path(db) if db else project_root() / "data" / "demo.db"
     if "://" not in str(path):
@@ -463,8 +464,8 @@ def export(
     from .store import open_workbook
 
     if audience is not None:
+        from .config import resolve_db
         from .shared_export import export_for
-        from .store import resolve_db
 
         if not place:
             _fail("--audience needs --place: an export to share is for one place.")
@@ -514,7 +515,7 @@ def new_notebook(
     import re
     import shutil
 
-    from .store import project_root
+    from .config import project_root
 
     stem = name.removesuffix(".ipynb").strip()
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,80}", stem):

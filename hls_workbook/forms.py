@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-import os
 import typing
 import weakref
 from collections.abc import Callable, Iterable, Mapping
@@ -36,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
+from . import config
 from .errors import RecordError, WorkbookError
 from .model import Part, Record, model_for
 
@@ -47,7 +47,7 @@ __all__ = ["RecordForm", "RecordList", "describe", "show"]
 log = logging.getLogger(__name__)
 
 #: Set this environment variable to 1 to make :func:`show` return text, never widgets.
-HEADLESS_ENV = "HLS_WORKBOOK_HEADLESS"
+HEADLESS_ENV = config.HEADLESS_ENV
 
 BLANK_LABEL = "— choose —"
 NOT_ANSWERED = "Not answered"
@@ -1470,9 +1470,7 @@ class RecordList:
 
 
 def _headless(interactive: bool | None) -> bool:
-    if interactive is not None:
-        return not interactive
-    return os.environ.get(HEADLESS_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    return config.headless(interactive)
 
 
 def show(

@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import privacy
+from . import config, privacy
+from .config import project_root, resolve_db
 from .errors import RecordError, WorkbookError
 from .model import Audience
 from .privacy import check_threshold
-from .store import _url, check_place, open_workbook, project_root, resolve_db
+from .store import _url, check_place, open_workbook
 
 AUDIENCES = tuple(a.value for a in Audience)
 DEFAULT_THRESHOLD = 5
@@ -231,7 +232,7 @@ def export_html(nb: Any, path: Path) -> Path:
 
 def chromium_path() -> str | None:
     """The system's Chromium (never a downloaded one): $HLS_WORKBOOK_CHROMIUM, else on PATH."""
-    given = os.environ.get("HLS_WORKBOOK_CHROMIUM")
+    given = config.chromium_env()
     if given:
         return given if Path(given).exists() else None
     for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):

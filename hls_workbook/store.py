@@ -34,36 +34,19 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from .config import DB_ENV, resolve_db
 from .errors import DatabaseError, NewerDatabaseError, RecordError, WorkbookError
 from .model import RECORD_KINDS, Choice, Part, Record, Voice, model_for
 
 #: 2: the clearance table (a person's check of text before sharing).
 SCHEMA_VERSION = 2
-ENV_VAR = "HLS_WORKBOOK_DB"
+ENV_VAR = DB_ENV  # kept for callers of store.ENV_VAR
 PLACE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 META_COLUMNS = ("id", "version", "place", "recorded_at", "superseded_at", "archived",
                 "recorded_by")
 PART_LABELS = Part.labels()
 #: Record kinds placed in a period through another record (kind field -> linked kind).
 PERIOD_VIA = {"contribution": ("meeting", "meeting")}
-
-
-def project_root() -> Path:
-    """The folder holding notebooks/ and data/: the source checkout, else the current folder."""
-    here = Path(__file__).resolve().parents[1]
-    if (here / "pyproject.toml").exists() and (here / "notebooks").exists():
-        return here
-    return Path.cwd()
-
-
-def default_db() -> Path:
-    return project_root() / "data" / "workbook.db"
-
-
-def resolve_db(db: str | os.PathLike[str] | None = None) -> str:
-    """The database to use: the one given, else $HLS_WORKBOOK_DB, else data/workbook.db."""
-    chosen = db if db not in (None, "") else os.environ.get(ENV_VAR) or default_db()
-    return str(chosen)
 
 
 def _shown(db: str) -> str:

@@ -1,0 +1,63 @@
+"""Paths and environment variables, read in one place.
+
+Every setting is read when it is asked for (not at import), so a notebook, a test or the
+app can change it on the fly. The order for the database is always: what the caller gave
+(``--db``, a notebook's ``db``), then ``$HLS_WORKBOOK_DB``, then ``data/workbook.db``.
+Domain layer: imports nothing from the package.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: The database to use when none is given: a file path or any SQLAlchemy URL.
+DB_ENV = "HLS_WORKBOOK_DB"
+#: Set to 1 to build forms without showing them (tests, papermill runs of stage notebooks).
+HEADLESS_ENV = "HLS_WORKBOOK_HEADLESS"
+#: Set to 1 to see the full technical detail of an unexpected error.
+DEBUG_ENV = "HLS_WORKBOOK_DEBUG"
+#: The Chromium to print PDFs with, when it is not on the PATH.
+CHROMIUM_ENV = "HLS_WORKBOOK_CHROMIUM"
+
+_TRUE = ("1", "true", "yes", "on")
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in _TRUE
+
+
+def project_root() -> Path:
+    """The folder holding notebooks/ and data/: the source checkout, else the current folder."""
+    here = Path(__file__).resolve().parents[1]
+    if (here / "pyproject.toml").exists() and (here / "notebooks").exists():
+        return here
+    return Path.cwd()
+
+
+def default_db() -> Path:
+    return project_root() / "data" / "workbook.db"
+
+
+def resolve_db(db: str | os.PathLike[str] | None = None) -> str:
+    """The database to use: the one given, else $HLS_WORKBOOK_DB, else data/workbook.db."""
+    chosen = db if db not in (None, "") else os.environ.get(DB_ENV) or default_db()
+    return str(chosen)
+
+
+def headless(interactive: bool | None = None) -> bool:
+    """Build forms without showing them? ``interactive`` (a notebook parameter) decides
+    when given; else ``$HLS_WORKBOOK_HEADLESS``."""
+    if interactive is not None:
+        return not interactive
+    return _flag(HEADLESS_ENV)
+
+
+def debug() -> bool:
+    """Show tracebacks instead of one plain line?"""
+    return _flag(DEBUG_ENV)
+
+
+def chromium_env() -> str | None:
+    """The Chromium path a person gave in $HLS_WORKBOOK_CHROMIUM, if any."""
+    return os.environ.get(CHROMIUM_ENV) or None
