@@ -225,8 +225,8 @@ def report(
     db: DbOption = None,
     out: Annotated[Path, typer.Option(help="Folder for the report.")] = Path("reports"),
     title: Annotated[str | None, typer.Option(help="A title for the report.")] = None,
-    threshold: Annotated[int, typer.Option(help="Hide counts below this in public "
-                                           "reports.")] = 5,
+    threshold: Annotated[str, typer.Option(help="Hide counts of people below this in "
+                                           "public reports (5 or more).")] = "5",
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print a PDF (needs Chromium).")] = False,
     keep_notebook: Annotated[bool, typer.Option(help="Keep the executed notebook.")] = False,
 ) -> None:
@@ -257,15 +257,23 @@ def batch(
     db: DbOption = None,
     out: Annotated[Path, typer.Option(help="Folder for the reports.")] = Path("reports"),
     workers: Annotated[int, typer.Option(min=1, max=64, help="Reports made at once.")] = 2,
-    threshold: Annotated[int, typer.Option(help="Hide counts below this in public "
-                                           "reports.")] = 5,
+    threshold: Annotated[str, typer.Option(help="Hide counts of people below this in "
+                                           "public reports (5 or more).")] = "5",
 ) -> None:
     """Make reports for many places at once. One failure does not stop the others."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from .reports import build_batch
 
-    audiences = audience or ["partners"]
+    audiences = [a.strip().lower() for a in audience or ["partners"]]
+    from .privacy import check_threshold
+
+    for each in audiences:  # one plain line before any report starts, not one per report
+        try:
+            check_threshold(threshold, each)
+        except Exception as exc:  # noqa: BLE001 - RecordError or an unknown audience
+            problems = getattr(exc, "problems", {})
+            _fail(next(iter(problems.values()), str(exc)))
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), transient=False) as bar:
         task = bar.add_task("Making reports", total=None)

@@ -27,11 +27,11 @@ from . import config, privacy
 from .config import project_root, resolve_db
 from .errors import RecordError, WorkbookError
 from .model import Audience
-from .privacy import check_threshold
+from .privacy import MIN_PUBLIC_THRESHOLD, check_threshold
 from .store import _url, check_place, open_workbook
 
 AUDIENCES = tuple(a.value for a in Audience)
-DEFAULT_THRESHOLD = 5
+DEFAULT_THRESHOLD = MIN_PUBLIC_THRESHOLD
 CELL_TIMEOUT = 300
 PRIVACY_NOTES = {
     "team": "For the team only: do not forward. Withdrawn and confidential stories are left out.",
@@ -75,7 +75,7 @@ class ReportRequest:
     def make(
         cls, place: str, start: dt.date | str, end: dt.date | str, audience: str = "team", *,
         db: str | os.PathLike[str] | None = None, title: str | None = None,
-        threshold: int = DEFAULT_THRESHOLD,
+        threshold: int | str = DEFAULT_THRESHOLD,
     ) -> ReportRequest:
         place = check_place(place)
         start_d = _date("--from", start)
@@ -84,6 +84,7 @@ class ReportRequest:
             raise ReportError(
                 f"The period ends ({end_d}) before it starts ({start_d}); swap --from and --to."
             )
+        audience = str(audience).strip().lower()  # PUBLIC and Public are the public
         if audience not in AUDIENCES:
             raise ReportError(
                 f"'{audience}' is not an audience; use one of: {', '.join(AUDIENCES)}."

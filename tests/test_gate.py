@@ -182,6 +182,9 @@ def test_public_threshold_cannot_go_below_five(threshold):
                            threshold=threshold)
     assert str(err2.value).startswith("--threshold:")
     assert privacy.Policy("public", 10).threshold == 10  # a team may raise it
+    request = ReportRequest.make("testville", "2026-01-01", "2026-03-31", " PUBLIC ",
+                                 threshold="7")  # as typed on a command line
+    assert (request.audience, request.threshold) == ("public", 7)
     assert privacy.Policy("team", 1).threshold == 1
 
 

@@ -30,7 +30,7 @@ MAX_THRESHOLD = 100
 def check_threshold(threshold: object, audience: object = "public") -> int:
     """The threshold as a whole number, refused below 5 for the public (the one rule)."""
     text = str(threshold).strip()
-    value = int(text) if text.isdigit() else (
+    value = int(text) if text.isascii() and text.isdigit() else (
         int(threshold) if isinstance(threshold, float) and threshold.is_integer() else None)
     if value is None:
         raise RecordError({"threshold": (
