@@ -568,16 +568,18 @@ def rhythm_chart(
     *,
     start: Any = None,
     end: Any = None,
+    today: Any = None,
 ) -> Chart:
     """Planned meetings kept and missed, one row per meeting series (a dot per date).
 
     Filled green dots were kept on the agreed weekday, orange on another day; a vermillion
     cross was missed. A missed meeting is a question ("what got in the way?"), not a mark.
-    Pass the series and meetings tables, or a :class:`~hls_workbook.analysis.Rhythm`
-    already computed.
+    Only meetings due by the end of the period and by `today` are counted (see
+    :func:`~hls_workbook.analysis.meeting_rhythm`). Pass the series and meetings tables,
+    or a :class:`~hls_workbook.analysis.Rhythm` already computed.
     """
     r = series if isinstance(series, analysis.Rhythm) else analysis.meeting_rhythm(
-        series, meetings, start=start, end=end)
+        series, meetings, start=start, end=end, today=today)
     exp = r.expected
     if exp.empty:
         return _nothing("Meeting rhythm", "planned meetings have been")
@@ -606,31 +608,47 @@ def rhythm_chart(
     _style(ax)
     title = _rhythm_title(summary)
     _title(fig, title)
-    lines = []
-    for _, row in summary.iterrows():
-        lines.append(
-            f"{row['name']} ({row['cadence']}, on {str(row['weekday']).capitalize()}s): kept "
-            f"{row['kept']} of {row['expected']}, current run {row['current_streak']}, longest "
-            f"run {row['longest_streak']}"
-            + (f", longest gap {row['longest_gap_days']:.0f} days."
-               if not math.isnan(row["longest_gap_days"]) else ".")
-        )
+    lines = [rhythm_line(row) for _, row in summary.iterrows()]
     alt = (f"Timeline of planned meetings from {_date(exp['expected_on'].min())} to "
            f"{_date(exp['expected_on'].max())}, one row per regular meeting, showing which were "
            "kept and which missed. " + " ".join(lines))
-    table = summary[["name", "cadence", "weekday", "expected", "kept", "missed", "on_weekday",
-                     "longest_gap_days", "current_streak", "longest_streak"]].rename(columns={
+    table = summary[["name", "cadence", "weekday", "expected", "kept", "kept_other_day",
+                     "missed", "on_weekday", "longest_gap_days", "days_since_last",
+                     "current_streak", "longest_streak"]].rename(columns={
         "name": "Meeting", "cadence": "How often", "weekday": "Day", "expected": "Planned",
-        "kept": "Kept", "missed": "Missed", "on_weekday": "On the agreed day",
-        "longest_gap_days": "Longest gap (days)", "current_streak": "Current run",
+        "kept": "Kept", "kept_other_day": "Kept on another day", "missed": "Missed",
+        "on_weekday": "On the agreed day", "longest_gap_days": "Longest gap (days)",
+        "days_since_last": "Days since the last meeting", "current_streak": "Current run",
         "longest_streak": "Longest run"})
     return Chart(fig, title, alt, table)
 
 
+def rhythm_line(row: Any) -> str:
+    """One series of :func:`~hls_workbook.analysis.meeting_rhythm`'s summary in words: kept
+    of planned (and how many on another day), runs, the longest gap and the last meeting."""
+    other = int(row["kept_other_day"])
+    text = (f"{row['name']} ({row['cadence']}, on {str(row['weekday']).capitalize()}s): kept "
+            f"{int(row['kept'])} of {int(row['expected'])}"
+            + (f" ({other} on another day than agreed)" if other else "")
+            + f", current run {int(row['current_streak'])}, longest run "
+            f"{int(row['longest_streak'])}")
+    if not math.isnan(row["longest_gap_days"]):
+        text += f", longest gap {row['longest_gap_days']:.0f} days"
+    if pd.isna(row["last_held_on"]):
+        return text + ", no meeting held yet."
+    text += f", last met on {_date(row['last_held_on'])}"
+    since = row["days_since_last"]
+    if not math.isnan(since) and since > 0:
+        text += f" ({since:.0f} days before {_date(row['counted_to'])})"
+    return text + "."
+
+
 def _rhythm_title(summary: pd.DataFrame) -> str:
     kept, expected = int(summary["kept"].sum()), int(summary["expected"].sum())
-    return (f"We kept {kept:,} of {_count(expected, 'planned meeting')} "
-            f"({pct(kept / expected)})")
+    upto = summary["counted_to"].max() if "counted_to" in summary else pd.NaT
+    return (f"We kept {kept:,} of {_count(expected, 'planned meeting')}"
+            + (f" up to {_date(upto)}" if not pd.isna(upto) else "")
+            + f" ({pct(kept / expected)})")
 
 
 def _rhythm_by_period(exp: pd.DataFrame, summary: pd.DataFrame) -> Chart:
@@ -793,7 +811,8 @@ def top_strip(audit: analysis.BurdenAudit, n: int | None = None) -> pd.DataFrame
     rest = s.iloc[n:]
     other = {"requirement": others_label(len(rest), "requirements"), "funder": "",
              "organisation": "", "suggested_action": "", "suggested_label": "",
-             "proposed_action": None, "reasons": "",
+             "proposed_action": None, "action": "", "action_label": "", "action_by": "",
+             "why": "", "reasons": "",
              "hours_a_year": float(rest["hours_a_year"].sum()),
              "hours_status": "known" if rest["hours_a_year"].notna().all() else "unknown",
              "hours_freed": float(rest["hours_freed"].sum()),
@@ -881,7 +900,7 @@ def strip_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
     if rest:  # the rest together are written, not drawn: one long bar would squash the others
         hours = hours.where(shown.index > 0, 0.0)
     ax.barh(range(len(shown)), hours,
-            color=[colours.get(a, GREY) for a in shown["suggested_action"]])
+            color=[colours.get(a, GREY) for a in shown["action"]])
     ax.set_yticks(range(len(shown)))
     ax.set_yticklabels(labels)  # by position: two requirements may have the same words
     top = float(hours.max() or 1)
@@ -891,16 +910,17 @@ def strip_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
             note = f"together: {row['hours_freed']:,.0f} h" + (
                 f" (+{unknown} unknown)" if unknown else "")
         else:
-            note = (f"{row['suggested_action']}: {row['hours_freed']:,.0f} h"
+            note = (f"{row['action']}: {row['hours_freed']:,.0f} h"
                     if not math.isnan(row["hours_freed"])
-                    else f"{row['suggested_action']}: hours unknown")
+                    else f"{row['action']}: hours unknown")
         ax.text(hours.iloc[i] + top * 0.01, i, note, va="center", fontsize=8)
     ax.set_xlim(0, top * 1.5)
     ax.set_xlabel("Staff hours a year it would free")
     ax.tick_params(axis="y", labelsize=8)
     _style(ax)
-    n = len(s)
-    verbs = ("Stopping, sharing or simplifying" if (s["suggested_action"] == "simplify").any()
+    kept = int((s["action"] == "keep").sum())  # the team proposes to keep: frees nothing
+    n = len(s) - kept
+    verbs = ("Stopping, sharing or simplifying" if (s["action"] == "simplify").any()
              else "Stopping or sharing")
     at_least = "at least " if s["hours_freed"].isna().any() else ""
     title = (f"{verbs} {_count(n, 'requirement')} would free {at_least}"
@@ -915,12 +935,13 @@ def strip_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
               else ".")
            + (f" The first {TOP_N} are shown one by one and the other {rest:,} together "
               f"({top_rows['hours_freed'].iloc[-1]:,.0f} hours)." if rest else "")
-           + f" Together they would free {audit.hours_freed:,.0f} hours a year.")
-    table = top_rows[["rank", "requirement", "funder", "suggested_label", "reasons",
-                      "hours_freed"]]
+           + f" Together they would free {audit.hours_freed:,.0f} hours a year."
+           + (f" The team proposes to keep {_count(kept, 'more requirement')} on the list."
+              if kept else ""))
+    table = top_rows[["rank", "requirement", "funder", "action_label", "why", "hours_freed"]]
     table = table.rename(columns={
         "rank": "Rank", "requirement": "Requirement", "funder": "Funder",
-        "suggested_label": "Suggested", "reasons": "Why", "hours_freed": "Hours freed"})
+        "action_label": "What we propose", "why": "Why", "hours_freed": "Hours freed"})
     return Chart(fig, title, alt, table)
 
 
@@ -1203,6 +1224,7 @@ def checkin_chart(checkins: pd.DataFrame | None, *, min_group: int = 5) -> Chart
     ax.set_ylabel("Mean emotional load (0 light, 10 very heavy)")
     _style(ax)
     visible = trend[~trend["suppressed"]]
+    latest = trend.iloc[-1]
     if visible.empty:
         title = "How heavy the work feels: too few check-ins to show yet"
         alt = (f"Line chart of emotional load by month. Every month had fewer than {min_group} "
@@ -1210,7 +1232,12 @@ def checkin_chart(checkins: pd.DataFrame | None, *, min_group: int = 5) -> Chart
     else:
         first, last = visible.iloc[0], visible.iloc[-1]
         diff = last["mean"] - first["mean"]
-        if len(visible) == 1:
+        if bool(latest["suppressed"]):
+            # A later month is hidden: a headline from the months shown could say the
+            # opposite of what that month holds, so none is drawn from them.
+            title = (f"How heavy the work feels: {_month(latest['month'])}, the latest "
+                     "month, had too few check-ins to show")
+        elif len(visible) == 1:
             title = (f"The work felt {last['mean']:.1f} out of 10 heavy in "
                      f"{_month(last['month'])}")
         elif diff <= -0.5:
@@ -1232,6 +1259,9 @@ def checkin_chart(checkins: pd.DataFrame | None, *, min_group: int = 5) -> Chart
         if len(hidden):
             alt += (f" {_count(len(hidden), 'month')} had fewer than {min_group} check-ins "
                     f"and {'is' if len(hidden) == 1 else 'are'} not shown.")
+        if bool(latest["suppressed"]):
+            alt += (f" The latest month, {_month(latest['month'])}, is one of them: how "
+                    "heavy the work feels now cannot be told from the months shown.")
     _title(fig, title)
     table = trend.assign(mean=trend["mean"].round(1))[
         ["month", "mean", "suppressed"]].rename(columns={
@@ -1243,5 +1273,6 @@ __all__ = [
     "MAX_BARS", "OKABE_ITO", "PART_COLOURS", "TOP_N", "Chart", "attendance_chart",
     "burden_chart", "checkin_chart", "decisions_chart", "learning_chart",
     "participation_chart", "portfolio_chart", "pulse_chart", "reviews_chart", "rhythm_chart",
-    "others_label", "strip_chart", "to_data_uri", "to_png", "top_funders", "top_strip",
+    "rhythm_line", "others_label", "strip_chart", "to_data_uri", "to_png", "top_funders",
+    "top_strip",
 ]

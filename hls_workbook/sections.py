@@ -23,7 +23,6 @@ from . import analysis as an
 from . import charts, privacy
 from .analysis import missing
 from .model import (
-    BurdenAction,
     ExperimentStatus,
     LearningKind,
     NextStep,
@@ -310,30 +309,33 @@ class Report:
                 listed, rest = ranked.iloc[:charts.TOP_N], ranked.iloc[charts.TOP_N:]
                 caption = (f"Our regular meetings: the {charts.TOP_N} that missed most, "
                            f"then the other {len(rest):,}")
+            upto = summary["counted_to"].max()
+            if not missing(upto):
+                caption += f", planned meetings counted up to {_day(upto)}"
             rows = []
             for r in listed.to_dict("records"):
                 rows.append([
                     r["name"], f"{r['cadence']}, {str(r['weekday']).title()}",
-                    f"{int(r['kept'])} of {int(r['expected'])}",
+                    _kept_text(int(r["kept"]), int(r["expected"]), int(r["kept_other_day"])),
                     f"{int(r['longest_streak'])} in a row",
-                    "–" if missing(r["longest_gap_days"]) else f"{int(r['longest_gap_days'])} days",
+                    _days(r["longest_gap_days"]),
+                    _last_met(r["last_held_on"], r["days_since_last"]),
                 ])
             if len(rest):
                 gap = rest["longest_gap_days"].max()
+                last = rest["last_held_on"].max()
                 rows.append([
                     charts.others_label(len(rest), "regular meetings"), "",
-                    f"{int(rest['kept'].sum()):,} of {int(rest['expected'].sum()):,}",
+                    _kept_text(int(rest["kept"].sum()), int(rest["expected"].sum()),
+                               int(rest["kept_other_day"].sum())),
                     f"{int(rest['longest_streak'].max())} in a row",
-                    "–" if missing(gap) else f"{int(gap)} days",
+                    _days(gap),
+                    _last_met(last, rest["days_since_last"].min()),
                 ])
             out.append(table_html(
                 ["Meeting", "Agreed rhythm", "Planned meetings held", "Longest run",
-                 "Longest gap"], rows, caption=caption))
-            kept = int(summary["kept"].sum())
-            expected = int(summary["expected"].sum())
-            if expected:
-                out.append(f'<p class="finding">We held {kept:,} of the {expected:,} regular '
-                           "meetings we planned.</p>")
+                 "Longest gap", "Last met"], rows, caption=caption))
+            out.append(_rhythm_findings(summary))
             out.append(self.figure(charts.rhythm_chart(rhythm)))  # computed once, above
         else:
             out.append(_empty("No regular meeting rhythm is set up yet."))
@@ -552,14 +554,12 @@ class Report:
                                    "Share of grant"], rows, numeric=[1, 2, 3, 4],
                                   caption="What reporting costs, by funder (NPC method)"))
             if len(audit.strip_list):
-                actions = BurdenAction.labels()
-                rows = [[r["requirement"], r["funder"],
-                         actions.get(r.get("proposed_action") or r.get("suggested_action"), ""),
+                rows = [[r["requirement"], r["funder"], r["action_label"], r["why"],
                          _hours(r["hours_freed"])]
                         for r in charts.top_strip(audit).to_dict("records")]
                 rest = len(audit.strip_list) - charts.TOP_N
-                out.append(table_html(["Requirement", "Funder", "What we propose",
-                                       "Hours a year it would free"], rows, numeric=[3],
+                out.append(table_html(["Requirement", "Funder", "What we propose", "Why",
+                                       "Hours a year it would free"], rows, numeric=[4],
                                       caption="The strip list" if rest <= 0 else
                                       f"The strip list: the {charts.TOP_N} that would free "
                                       f"most hours, then the other {rest:,}"))
@@ -732,6 +732,49 @@ def _fmt(v: Any) -> str:
     if isinstance(v, float):
         return "–" if math.isnan(v) else (f"{v:,.0f}" if v.is_integer() else f"{v:,.2f}")
     return "" if v is None else str(v)
+
+
+def _days(n: Any) -> str:
+    """A number of days, or a dash when there is none."""
+    return "–" if missing(n) else f"{int(n):,} days"
+
+
+def _kept_text(kept: int, expected: int, other_day: int) -> str:
+    """'5 of 7', with how many of them were held on another day than agreed."""
+    text = f"{kept:,} of {expected:,}"
+    return text + (f" ({other_day:,} on another day)" if other_day else "")
+
+
+def _last_met(last: Any, since: Any) -> str:
+    """When a series last met, and how many days ago (by the day meetings are counted to)."""
+    if missing(last):
+        return "not in this period"
+    return _day(last) + ("" if missing(since) or since <= 0 else f" ({int(since):,} days ago)")
+
+
+def _rhythm_findings(summary: pd.DataFrame) -> str:
+    """The rhythm in sentences: planned meetings held (up to the end of the period or today),
+    those held on another day, and each series that has not met for over two of its gaps."""
+    kept, expected = int(summary["kept"].sum()), int(summary["expected"].sum())
+    upto = summary["counted_to"].max()
+    out = []
+    if expected:
+        when = "" if missing(upto) else f" up to {_day(upto)}"
+        other = int(summary["kept_other_day"].sum())
+        out.append(f'<p class="finding">We held {kept:,} of the {expected:,} regular '
+                   f"meetings we planned{when}"
+                   + (f", {other:,} of them on another day than agreed" if other else "")
+                   + ".</p>")
+    cadence = summary["cadence"].map(an.rhythm.CADENCE_DAYS).fillna(7.0)
+    quiet = summary[summary["days_since_last"] > 2 * cadence]
+    for r in quiet.head(charts.TOP_N).to_dict("records"):
+        name = esc(sentence_case(str(r["name"])))
+        out.append(f"<p>{name} has not met since {_day(r['last_held_on'])} "
+                   f"({int(r['days_since_last']):,} days). What got in the way?</p>")
+    if len(quiet) > charts.TOP_N:
+        out.append(f"<p>{len(quiet) - charts.TOP_N:,} other regular meetings have not met "
+                   "for a while either.</p>")
+    return "".join(out)
 
 
 def _day(d: Any) -> str:

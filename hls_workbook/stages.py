@@ -206,12 +206,6 @@ def _mean(value: Any) -> str:
     return "–" if _missing(value) else f"{float(value):.1f}"
 
 
-def _few(n: Any) -> str:
-    """A count of people, with small groups not shown exactly."""
-    n = int(n)
-    return f"fewer than {MIN_GROUP}" if 0 < n < MIN_GROUP else str(n)
-
-
 class Block:
     """A piece of HTML that a notebook cell displays as it is (no widget)."""
 
@@ -376,27 +370,51 @@ def _meeting_series(t: Mapping[str, pd.DataFrame]) -> str:
     if s.empty:
         return _p("No regular meeting yet. Pick a rhythm and a day, and keep to it: the same "
                   "day every time helps people come.")
-    rhythm = an.meeting_rhythm(s, t["meeting"])
+    rhythm = _rhythm(s, t["meeting"])
     cadences, days = Cadence.labels(), Weekday.labels()
     rows = []
     for r in rhythm.summary.to_dict("records"):
         expected = int(r["expected"])
+        other = int(r["kept_other_day"])
+        held = f"{int(r['kept'])} of {expected}" + (f" ({other} on another day)" if other else "")
+        since = r["days_since_last"]
+        last = _day(r["last_held_on"])
         rows.append([
             r["name"],
             f"{cadences.get(str(r['cadence']), r['cadence'])}, {days.get(str(r['weekday']), '')}",
-            f"{int(r['kept'])} of {expected}" if expected else "none planned yet",
+            held if expected else "none planned yet",
             int(r["missed"]),
             f"{int(r['longest_streak'])} in a row",
-            _day(r["last_held_on"]) or "not yet",
+            "–" if _missing(r["longest_gap_days"]) else f"{int(r['longest_gap_days'])} days",
+            (last + ("" if _missing(since) or since <= 0 else f" ({int(since)} days ago)"))
+            if last else "not yet",
         ])
     out = [_table(["Meeting", "Rhythm", "Planned meetings held", "Missed", "Longest run",
-                   "Last held"], rows, caption="Our regular meetings")]
+                   "Longest gap", "Last held"], rows, caption="Our regular meetings")]
     missed = int(rhythm.summary["missed"].sum())
     if missed:
         out.append(_p(f"{_plural(missed, 'planned meeting')} did not happen. What got in the "
                       "way? A missed meeting is a question, not a failure."))
-    out.append(_note("Planned meetings are counted up to the last meeting recorded."))
+    other = int(rhythm.summary["kept_other_day"].sum())
+    if other:
+        out.append(_p(f"{_plural(other, 'planned meeting')} took place on another day than "
+                      "agreed. Does the agreed day still suit everyone?"))
+    out.append(_note("Planned meetings are counted up to today, as in the team report: a "
+                     "meeting still to come is never counted as missed."))
     return "".join(out)
+
+
+def _today() -> Any:
+    """Today's date, up to which the stage summaries count planned meetings."""
+    import datetime as dt
+
+    return dt.date.today()
+
+
+def _rhythm(series: pd.DataFrame, meetings: pd.DataFrame) -> Any:
+    """The meeting rhythm as the team report counts it: planned meetings due up to today."""
+    today = _today()
+    return an.meeting_rhythm(series, meetings, end=today, today=today)
 
 
 def _meetings(t: Mapping[str, pd.DataFrame]) -> str:
@@ -692,11 +710,12 @@ def _how_we_meet(t: Mapping[str, pd.DataFrame]) -> str:
     if len(wide):
         out.append(_p(f"On average {wide['parts_present'].mean():.1f} of the six parts of the "
                       "system were in the room."))
-    rhythm = an.meeting_rhythm(t["meeting_series"], m)
+    rhythm = _rhythm(t["meeting_series"], m)
     expected = int(rhythm.summary["expected"].sum()) if len(rhythm.summary) else 0
     if expected:
         kept = int(rhythm.summary["kept"].sum())
-        out.append(_p(f"We kept {kept} of the {expected} regular meetings we planned."))
+        out.append(_p(f"We kept {kept} of the {expected} regular meetings we planned, up to "
+                      "today."))
     out.append(_note("Can everyone be honest in the room? A month with no hard topic may be "
                      "calm, or it may mean people do not feel safe to raise them."))
     return "".join(out)
@@ -754,10 +773,11 @@ def _burden(t: Mapping[str, pd.DataFrame]) -> str:
     out = [_p(audit.sentence)]
     strip = audit.strip_list.head(5)
     if len(strip):
-        rows = [[r["requirement"], r["funder"], r["suggested_action"],
+        rows = [[r["requirement"], r["funder"], r["action_label"], r["why"],
                  "unknown" if _missing(r["hours_freed"]) else f"{r['hours_freed']:,.0f}"]
                 for r in strip.to_dict("records")]
-        out.append(_table(["Requirement", "Funder", "Suggestion", "Hours a year it frees"],
+        out.append(_table(["Requirement", "Funder", "What we propose", "Why",
+                           "Hours a year it frees"],
                           rows, caption="Top of the strip list: talk these over with the "
                                         "funder"))
     return "".join(out)
@@ -812,15 +832,19 @@ def _checkins(t: Mapping[str, pd.DataFrame]) -> str:
         return _p("No check-ins yet. They are anonymous, and only shown as averages of at "
                   f"least {MIN_GROUP} people.")
     trend = an.checkin_trend(c, min_group=MIN_GROUP)
-    # The analysis names these 'responses' and 'mean' (older versions: 'n', 'mean_load').
-    rows = [[r["month"], _few(r.get("responses", r.get("n", 0))),
-             "not shown" if r["suppressed"] else _mean(r.get("mean", r.get("mean_load")))]
-            for r in trend.to_dict("records")]
+    # The team's own rule, as in the team report (privacy.Policy): counts as they are,
+    # averages only of at least MIN_GROUP check-ins.
+    counts = privacy.Policy.of("team", MIN_GROUP).suppress(
+        trend.assign(responses=trend["responses"].fillna(0)), ["responses"]).display
+    rows = [[r["month"], n, "not shown (too few answers)" if r["suppressed"]
+             else _mean(r["mean"])]
+            for r, n in zip(trend.to_dict("records"), counts["responses"], strict=True)]
     return "".join([
         _table(["Month", "Check-ins", "How heavy the work felt (0-10)"], rows,
                caption="Anonymous check-ins, shown only as averages"),
-        _note(f"A month with fewer than {MIN_GROUP} check-ins is not shown, so that nobody "
-              "can be recognised. If the work feels heavy, talk to someone you trust today."),
+        _note(f"The average of a month with fewer than {MIN_GROUP} check-ins is not shown, "
+              "so that nobody can be recognised. If the work feels heavy, talk to someone "
+              "you trust today."),
     ])
 
 

@@ -35,8 +35,8 @@ _ITEM_COLUMNS = [
 _FUNDER_COLUMNS = ["funder", "requirements", "hours_a_year", "hours_unknown", "cost_a_year",
                    "grant_value", "share_of_grant"]
 _STRIP_COLUMNS = ["rank", "id", "requirement", "funder", "organisation", "suggested_action",
-                  "suggested_label", "proposed_action", "reasons", "hours_a_year", "hours_status",
-                  "hours_freed", "cost_freed"]
+                  "suggested_label", "proposed_action", "action", "action_label", "action_by",
+                  "why", "reasons", "hours_a_year", "hours_status", "hours_freed", "cost_freed"]
 
 
 def burden_items(burden: pd.DataFrame | None) -> pd.DataFrame:
@@ -152,13 +152,21 @@ def strip_list(burden: pd.DataFrame | None) -> pd.DataFrame:
 
     A requirement is on the list when its answers are never used in decisions (suggested:
     stop), when it repeats what another funder asks (suggested: share one answer), or when
-    the team proposed to stop, share or simplify it. hours_freed is all of its hours for
-    stop and share; for simplify it is NaN (it frees some hours; how many depends on the
-    new form). Unknown hours rank last. Columns: rank, id, requirement, funder,
-    organisation, suggested_action (stop, share or simplify), suggested_label (its
-    words, e.g. "Stop asking for it"), proposed_action (what the team proposed, if
-    anything), reasons, hours_a_year, hours_status, hours_freed, cost_freed. A suggestion
-    to talk over with the funder, not a verdict.
+    the team proposed to stop, share or simplify it.
+
+    What is proposed for each is said once, in ``action``: the team's proposal where there
+    is one, else the suggestion; ``action_label`` says it in words, ``action_by`` whose it
+    is ("the team" or "suggested") and ``why`` why, in a sentence. Every table and chart
+    of the strip list reads these columns, so they never disagree. hours_freed follows
+    ``action``: all of its hours for stop and share; for simplify NaN (it frees some hours;
+    how many depends on the new form); none for keep. Unknown hours rank last.
+
+    Columns: rank, id, requirement, funder, organisation, suggested_action (stop, share or
+    simplify), suggested_label (its words, e.g. "Stop asking for it"), proposed_action
+    (what the team proposed, if anything), action, action_label, action_by, why, reasons
+    (the facts behind the suggestion, and the team's proposal), hours_a_year,
+    hours_status, hours_freed, cost_freed. A suggestion to talk over with the funder, not
+    a verdict.
     """
     items = burden_items(burden)
     proposed = items["proposed_action"]
@@ -177,13 +185,27 @@ def strip_list(burden: pd.DataFrame | None) -> pd.DataFrame:
                  np.where(proposed_cut, "the team proposed: " + proposed.fillna("").astype(str),
                           "")):
         reasons = reasons.where(more == "", reasons.where(reasons == "", reasons + "; ") + more)
-    freed = items["hours_a_year"].where(action.isin(["stop", "share"]))
     labels = BurdenAction.labels()
+    by_team = proposed.isin(list(labels))
+    chosen = proposed.where(by_team, action).astype(object)
+    facts = pd.Series(np.where(never, "its answers are never used in decisions", ""),
+                      index=items.index, dtype=object)
+    facts = facts.where(~dup, facts.where(facts == "", facts + " and ")
+                        + "another funder asks for the same")
+    why = pd.Series(np.where(
+        by_team,
+        np.where(facts != "", "The team proposed it; " + facts + ".", "The team proposed it."),
+        "Suggested because " + facts + "."), index=items.index, dtype=object)
+    freed = items["hours_a_year"].where(chosen.isin(["stop", "share"]),
+                                        np.where(chosen == "keep", 0.0, np.nan))
     out = pd.DataFrame({
         "id": items["id"], "requirement": items["requirement"], "funder": items["funder"],
         "organisation": items["organisation"], "suggested_action": list(action),
         "suggested_label": list(action.map(labels).where(action.isin(labels), action)),
-        "proposed_action": list(proposed), "reasons": list(reasons),
+        "proposed_action": list(proposed), "action": list(chosen),
+        "action_label": list(chosen.map(labels).where(chosen.isin(labels), chosen)),
+        "action_by": list(np.where(by_team, "the team", "suggested")),
+        "why": list(why), "reasons": list(reasons),
         "hours_a_year": items["hours_a_year"], "hours_status": items["hours_status"],
         "hours_freed": freed, "cost_freed": freed * items["staff_cost_per_hour"],
     })

@@ -37,6 +37,11 @@ WEEKDAYS: tuple[str, ...] = tuple(w.value for w in Weekday)
 CADENCE_DAYS = {"weekly": 7.0, "fortnightly": 14.0, "monthly": 365.25 / 12}
 
 
+def _today() -> dt.date:
+    """Today's date: the default `today` of :func:`meeting_rhythm` (tests replace it)."""
+    return dt.date.today()
+
+
 def _as_date(value: dt.date | str | pd.Timestamp | None) -> dt.date | None:
     ts = as_timestamp(value)
     return ts.date() if ts is not None else None
@@ -154,9 +159,13 @@ class Rhythm:
     """Meetings planned and held, per series.
 
     ``summary``: one row per series: series, name, cadence, weekday, expected, kept, missed,
-    kept_share, held, extra (held meetings beyond one per planned date), on_weekday (held on
-    the agreed weekday), on_weekday_share, longest_gap_days (between held meetings),
-    current_streak and longest_streak (planned meetings kept in a row), last_held_on.
+    kept_share, kept_other_day (planned meetings kept, but on another weekday than agreed),
+    held, extra (held meetings beyond one per planned date), on_weekday (held on the agreed
+    weekday), on_weekday_share, longest_gap_days (between held meetings, and from the last
+    one to ``counted_to``), days_since_last (from the last meeting held to ``counted_to``),
+    current_streak and longest_streak (planned meetings kept in a row), last_held_on, and
+    counted_to (the day planned meetings are counted up to: the end of the period or
+    today, whichever is earlier).
 
     ``expected``: one row per planned date: series, name, expected_on, kept, meeting,
     held_on, on_agreed_weekday (NA when missed).
@@ -172,9 +181,9 @@ class Rhythm:
 
 
 _SUMMARY_COLUMNS = [
-    "series", "name", "cadence", "weekday", "expected", "kept", "missed", "kept_share", "held",
-    "extra", "on_weekday", "on_weekday_share", "longest_gap_days", "current_streak",
-    "longest_streak", "last_held_on",
+    "series", "name", "cadence", "weekday", "expected", "kept", "missed", "kept_share",
+    "kept_other_day", "held", "extra", "on_weekday", "on_weekday_share", "longest_gap_days",
+    "days_since_last", "current_streak", "longest_streak", "last_held_on", "counted_to",
 ]
 _EXPECTED_COLUMNS = ["series", "name", "expected_on", "kept", "meeting", "held_on",
                      "on_agreed_weekday"]
@@ -188,6 +197,7 @@ def meeting_rhythm(
     *,
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
+    today: dt.date | str | None = None,
 ) -> Rhythm:
     """Which planned meetings were kept or missed, on the agreed weekday or not, and gaps.
 
@@ -195,9 +205,13 @@ def meeting_rhythm(
     (for a weekly series: three days before to three days after; a meeting exactly half
     way belongs to the earlier date); it is "kept" when the series met at least once in
     that window. A meeting held on another weekday still keeps its date, and is counted
-    in ``on_weekday`` as off the agreed day. Pass the same `start` and `end` as the
-    period of the report; without `end`, planning stops at the latest meeting given (so a
-    series that stopped meeting shows its misses up to then). Meetings not linked to a
+    in ``kept_other_day`` (and in ``on_weekday`` as off the agreed day). Pass the same
+    `start` and `end` as the period of the report. Only planned meetings due by the end
+    of the period and by `today` (default: ``dt.date.today()``) are expected or missed: a
+    period that ends in the future counts no future meeting as missed. Without `end`,
+    planning stops at the latest meeting given, or today if earlier. The gap since the
+    last meeting held runs to that same day (``days_since_last``), and is part of
+    ``longest_gap_days``: a series that stopped meeting shows it. Meetings not linked to a
     series are not part of any rhythm (they still count in :func:`attendance_long`).
 
     Streaks and kept shares describe a habit of meeting, not anyone's commitment.
@@ -208,11 +222,14 @@ def meeting_rhythm(
     m = m[m["held_on"].notna()]
     lo = as_timestamp(start)
     hi = as_timestamp(end)
+    now = as_timestamp(_today() if today is None else today)
+    hi = now if hi is None else min(hi, now)
     if lo is not None:
         m = m[m["held_on"] >= lo]
-    if hi is not None:
-        m = m[m["held_on"] <= hi]
-    until = hi if hi is not None else (m["held_on"].max() if len(m) else None)
+    m = m[m["held_on"] <= hi]
+    # Planned meetings count up to the end of the period and today, whichever is first;
+    # without an end, up to the latest meeting given (or today, if that is earlier).
+    until = hi if end is not None else (m["held_on"].max() if len(m) else None)
     s = s.sort_values("id", kind="stable").reset_index(drop=True)
     sid = s["id"].astype("int64")
     names = texts(s["name"])
@@ -299,6 +316,15 @@ def meeting_rhythm(
     n_kept = expected.groupby("series")["kept"].sum().reindex(sid, fill_value=0)
     n_held = held_df.groupby("series").size().reindex(sid, fill_value=0)
     n_on = held_df.groupby("series")["on_agreed_weekday"].sum().reindex(sid, fill_value=0)
+    n_other = (expected["kept"] & ~expected["on_agreed_weekday"].fillna(True).astype(bool)
+               ).groupby(expected["series"]).sum().reindex(sid, fill_value=0)
+    last = held_df.groupby("series")["held_on"].max().reindex(sid)
+    counted_to = pd.Series(until if until is not None else pd.NaT, index=sid,
+                           dtype="datetime64[ns]")
+    since_last = (counted_to - last).dt.days.astype("float64")
+    longest = held_df.groupby("series")["gap_days"].max().reindex(sid)
+    longest = pd.concat([longest, since_last], axis=1).max(axis=1, skipna=True).where(
+        last.notna())
     summary = pd.DataFrame({
         "series": sid.to_numpy(),
         "name": info["name"].to_numpy(),
@@ -308,16 +334,19 @@ def meeting_rhythm(
         "kept": n_kept.to_numpy(),
         "missed": (n_exp - n_kept).to_numpy(),
         "kept_share": (n_kept / n_exp.where(n_exp > 0)).to_numpy(),
+        "kept_other_day": n_other.to_numpy(),
         "held": n_held.to_numpy(),
         "extra": (n_held - n_kept).to_numpy(),
         "on_weekday": n_on.to_numpy(),
         "on_weekday_share": (n_on / n_held.where(n_held > 0)).to_numpy(),
-        "longest_gap_days": held_df.groupby("series")["gap_days"].max().reindex(sid).to_numpy(),
+        "longest_gap_days": longest.to_numpy(),
+        "days_since_last": since_last.to_numpy(),
         "current_streak": streak.groupby(expected["series"]).last().reindex(
             sid, fill_value=0).to_numpy(),
         "longest_streak": streak.groupby(expected["series"]).max().reindex(
             sid, fill_value=0).to_numpy(),
-        "last_held_on": held_df.groupby("series")["held_on"].max().reindex(sid).to_numpy(),
+        "last_held_on": last.to_numpy(),
+        "counted_to": counted_to.to_numpy(),
     }, columns=_SUMMARY_COLUMNS)
     if summary.empty:
         summary = empty(_SUMMARY_COLUMNS)
@@ -325,14 +354,15 @@ def meeting_rhythm(
         expected = empty(_EXPECTED_COLUMNS)
     if held_df.empty:
         held_df = empty(_HELD_COLUMNS)
-    for df, cols in ((summary, ["last_held_on"]), (expected, ["expected_on", "held_on"]),
+    for df, cols in ((summary, ["last_held_on", "counted_to"]),
+                     (expected, ["expected_on", "held_on"]),
                      (held_df, ["held_on", "expected_on"])):
         for c in cols:
             df[c] = df[c].astype("datetime64[ns]")
-    for c in ("kept_share", "on_weekday_share", "longest_gap_days"):
+    for c in ("kept_share", "on_weekday_share", "longest_gap_days", "days_since_last"):
         summary[c] = summary[c].astype("float64")
-    for c in ("expected", "kept", "missed", "held", "extra", "on_weekday", "current_streak",
-              "longest_streak"):
+    for c in ("expected", "kept", "missed", "kept_other_day", "held", "extra", "on_weekday",
+              "current_streak", "longest_streak"):
         if len(summary):
             summary[c] = summary[c].astype("int64")
     held_df["gap_days"] = held_df["gap_days"].astype("float64")
