@@ -238,23 +238,38 @@ def _error_html(text: str) -> str:
 
 
 class Tables(Mapping[str, Any]):
-    """The current records of a place, by kind (DataFrames), each read once when asked."""
+    """The current records of a place, by kind, as the team may see them: each read once
+    when asked, through the privacy gate (:func:`hls_workbook.privacy.apply` for the team:
+    no withdrawn, confidential or safeguarding story, links to them dropped)."""
 
     def __init__(self, wb: Workbook, place: str) -> None:
         self.wb = wb
         self.place = place
+        self._raw: dict[str, pd.DataFrame] = {}
         self._cache: dict[str, pd.DataFrame] = {}
+
+    def _read(self, key: str) -> pd.DataFrame:
+        if key not in self._raw:
+            self._raw[key] = self.wb.table(key, self.place)
+        return self._raw[key]
 
     def __getitem__(self, kind: str) -> pd.DataFrame:
         key = model_for(kind).kind
         if key not in self._cache:
-            self._cache[key] = self.wb.table(key, self.place)
+            frames = {key: self._read(key)}
+            if key in ("learning", "decision"):  # their links to stories go through consent
+                frames["voice"] = self._read("voice")
+            self._cache[key] = privacy.apply(frames, "team")[key]
         return self._cache[key]
+
+    def consent(self) -> dict[str, int]:
+        """The team's consent bookkeeping (:func:`hls_workbook.privacy.consent_ledger`)."""
+        return privacy.consent_ledger(self._read("voice"))
 
     @property
     def read(self) -> frozenset[str]:
         """The kinds read so far."""
-        return frozenset(self._cache)
+        return frozenset(self._raw)
 
     def __iter__(self):  # pragma: no cover - Mapping protocol
         return iter(self._cache)
@@ -273,7 +288,7 @@ def _place_row(t: Mapping[str, pd.DataFrame]) -> dict[str, Any] | None:
 # ---------------------------------------------------------------------------
 
 
-def _place(t: Mapping[str, pd.DataFrame]) -> str:
+def _place(t: Tables) -> str:
     row = _place_row(t)
     if row is None:
         return _p("Tell us about your place first: what people call it, and the problem that "
@@ -285,7 +300,7 @@ def _place(t: Mapping[str, pd.DataFrame]) -> str:
         out.append(_note(f"We first came together on {_day(row['started_on'])}."))
     counts = [
         _plural(len(t["partner"]), "partner"),
-        _plural(len(t["voice"]), "story", "stories"),
+        _plural(t.consent()["total"], "story", "stories"),
         _plural(len(t["meeting"]), "meeting"),
     ]
     out.append(_note(f"Recorded so far: {_join(counts)}."))
@@ -315,51 +330,40 @@ def _partners(t: Mapping[str, pd.DataFrame]) -> str:
     return "".join(out)
 
 
-def _consent_widest(value: Any) -> str:
-    for audience in reversed(privacy.AUDIENCE_ORDER):
-        if privacy.consent_allows(value, audience):
-            return audience
-    return "nobody"
-
-
-def _voices(t: Mapping[str, pd.DataFrame]) -> str:
-    v = t["voice"]
-    if v.empty:
+def _voices(t: Tables) -> str:
+    ledger = t.consent()
+    if not ledger["total"]:
         return _p("No stories yet. Whose experience of services have we not heard? Ask them "
                   "who may read their story at the same time as you hear it.")
-    usable = privacy.usable_voices(v)
-    withdrawn = int(_flags(v["consent_withdrawn"]).sum())
-    confidence = int(_flags(v["in_confidence"]).sum())
-    safeguarding = int(_flags(v["safeguarding_concern"]).sum())
-    widest = usable["consent_audiences"].map(_consent_widest).value_counts()
+    usable = t["voice"]  # the stories the team may use: consented, not withdrawn or blocked
     consent_rows = [
-        ["Anyone (the public)", int(widest.get("public", 0))],
-        ["Partners and our team", int(widest.get("partners", 0))],
-        ["Our team only", int(widest.get("team", 0))],
-        ["Nobody yet: ask them", int(widest.get("nobody", 0))],
-        ["Withdrawn: never used", withdrawn],
-        ["Said in confidence: never used", confidence],
-        ["Safeguarding concern: never used", safeguarding],
+        ["Anyone (the public)", ledger["public"]],
+        ["Partners and our team", ledger["partners"]],
+        ["Our team only", ledger["team"]],
+        ["Nobody yet: ask them", ledger["nobody"]],
+        ["Withdrawn: never used", ledger["withdrawn"]],
+        ["Said in confidence: never used", ledger["in_confidence"]],
+        ["Safeguarding concern: never used", ledger["safeguarding"]],
     ]
-    out = [_p(f"{_plural(len(v), 'story', 'stories')} recorded. Who may read them:"),
+    out = [_p(f"{_plural(ledger['total'], 'story', 'stories')} recorded. Who may read them:"),
            _table(["Who may read it", "Stories"], consent_rows)]
-    roles = v["storyteller_role"].map(str).value_counts()
-    role_labels = StorytellerRole.labels()
-    role_text = [f"{role_labels.get(r, r)}: {n}" for r, n in roles.items()]
-    out.append(_p("Who told them: " + "; ".join(role_text) + "."))
-    direct = int(v["storyteller_role"].isin(["person_using_services", "carer_or_family"]).sum())
-    out.append(_p(f"{direct} of {len(v)} came from people who use services or their carers. "
-                  "They are the experts in what works for them."))
     if len(usable):
+        roles = usable["storyteller_role"].map(str).value_counts()
+        role_labels = StorytellerRole.labels()
+        role_text = [f"{role_labels.get(r, r)}: {n}" for r, n in roles.items()]
+        out.append(_p("Who told the stories we may use: " + "; ".join(role_text) + "."))
+        direct = int(usable["storyteller_role"].isin(
+            ["person_using_services", "carer_or_family"]).sum())
+        out.append(_p(f"{direct} of {len(usable)} came from people who use services or their "
+                      "carers. They are the experts in what works for them."))
         themes = usable["domain_of_change"].map(lambda s: str(s).strip().lower())
         top = themes.value_counts().head(8)
         out.append(_p("What the stories are about: "
                       + "; ".join(f"{k} ({n})" for k, n in top.items()) + "."))
-    unreviewed = int((~_flags(usable["consent_reviewed"])).sum())
-    if unreviewed:
-        out.append(_note(f"{_plural(unreviewed, 'story has', 'stories have')} not been read "
-                         "back to the person who told it yet."))
-    if safeguarding:
+    if ledger["not_read_back"]:
+        out.append(_note(f"{_plural(ledger['not_read_back'], 'story has', 'stories have')} "
+                         "not been read back to the person who told it yet."))
+    if ledger["safeguarding"]:
         out.append(_note("A story raised a safeguarding concern: make sure your safeguarding "
                          "lead knows."))
     return "".join(out)
@@ -613,20 +617,16 @@ def _amplify(t: Mapping[str, pd.DataFrame]) -> str:
     if a.empty:
         return _p("Nothing marked to amplify yet. What worked, as the people using services "
                   "see it? Tick 'Amplify and celebrate' on that piece of learning.")
-    visible = privacy.visible_voices(v, "team") if len(v) else v
-    shown = {int(r["id"]): r for r in visible.to_dict("records")}
+    shown = {int(r["id"]): r for r in v.to_dict("records")}  # the gate's: the team may use
     roles = StorytellerRole.labels()
     out = [_p(f"{_plural(len(a), 'thing')} to amplify and celebrate, with the stories "
               "behind them:")]
-    hidden_total = 0
     items = []
     for r in a.to_dict("records"):
         voices_html = []
-        hidden = 0
-        for vid in r["voices"]:
+        for vid in r["voices"]:  # links to stories the team may not use are already gone
             row = shown.get(int(vid))
             if row is None:
-                hidden += 1
                 continue
             who = roles.get(str(row.get("storyteller_role")), "Someone")
             voices_html.append(
@@ -634,18 +634,14 @@ def _amplify(t: Mapping[str, pd.DataFrame]) -> str:
                 f"{esc(row.get('domain_of_change'))}: "
                 f"<q>{esc(_shorten(row.get('story'), _EXCERPT))}</q></li>"
             )
-        hidden_total += hidden
-        if hidden:
-            voices_html.append(f"<li>{esc(_plural(hidden, 'story', 'stories'))} not shown</li>")
-        if not r["voices"]:
+        if not voices_html:
             voices_html.append("<li>No story linked yet: whose experience shows this?</li>")
         items.append(f"<li><b>{esc(r['title'])}</b>"
                      f'<ul style="margin:0.1em 0">{"".join(voices_html)}</ul></li>')
     out.append(f'<ul style="margin:0.2em 0">{"".join(items)}</ul>')
-    if hidden_total:
-        out.append(_note("A story is not shown when it was withdrawn, told in confidence, "
-                         "raised a safeguarding concern, or its teller has not yet said who "
-                         "may read it."))
+    out.append(_note("Only stories the team may use are shown: never one that was withdrawn, "
+                     "told in confidence, raised a safeguarding concern, or whose teller has "
+                     "not yet said who may read it."))
     return "".join(out)
 
 

@@ -86,7 +86,8 @@ from typing import TYPE_CHECKING, Any
 #: Public names, by the module that defines them. Loaded on first use, so that the
 #: report runner can check a threshold or a header without importing pandas.
 _WHERE = {
-    "consent": ("consent_allows", "shown_name", "usable_voices", "visible_voices"),
+    "consent": ("consent_allows", "consent_ledger", "shown_name", "usable_voices",
+                "visible_voices", "widest_audience"),
     "detect": ("Redactor", "name_variants", "names_on_record", "redact"),
     "escaping": ("escape", "escape_frame"),
     "gate": ("apply", "header", "open_tables", "read_tables", "waiting_for_check"),
@@ -110,6 +111,7 @@ __all__ = [
     "apply",
     "check_threshold",
     "consent_allows",
+    "consent_ledger",
     "escape",
     "escape_frame",
     "header",
@@ -124,6 +126,7 @@ __all__ = [
     "usable_voices",
     "visible_voices",
     "waiting_for_check",
+    "widest_audience",
 ]
 
 
@@ -143,7 +146,14 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from .consent import consent_allows, shown_name, usable_voices, visible_voices
+    from .consent import (
+        consent_allows,
+        consent_ledger,
+        shown_name,
+        usable_voices,
+        visible_voices,
+        widest_audience,
+    )
     from .detect import Redactor, name_variants, names_on_record, redact
     from .escaping import escape, escape_frame
     from .gate import apply, header, open_tables, read_tables, waiting_for_check

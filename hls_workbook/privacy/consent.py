@@ -140,3 +140,33 @@ def visible_voices(
         df = df.drop(columns=[c for c in VOICE_PERSONAL if c in df])
     return df
 
+
+
+def widest_audience(consent_audiences: Any) -> str:
+    """The widest audience a consent allows ("public", "partners", "team"), or "nobody"."""
+    for audience in reversed(AUDIENCE_ORDER):
+        if consent_allows(consent_audiences, audience):
+            return audience
+    return "nobody"
+
+
+def consent_ledger(voices_df: pd.DataFrame) -> dict[str, int]:
+    """The team's bookkeeping of its stories' consent, as counts (never their words).
+
+    ``total`` current stories; of the usable ones (:func:`usable_voices`), how many each
+    audience may read at the widest (``public``, ``partners``, ``team``) and how many no
+    one yet (``nobody``: ask the teller) and ``not_read_back``; and ``withdrawn``,
+    ``in_confidence`` and ``safeguarding``, which are never used. The team's stage
+    notebook shows this, so that it can act on it; reports never do.
+    """
+    current = _current(voices_df)
+    usable = usable_voices(voices_df)
+    widest = usable["consent_audiences"].map(widest_audience).value_counts()
+    ledger = {"total": len(current)}
+    ledger.update({a: int(widest.get(a, 0)) for a in (*reversed(AUDIENCE_ORDER), "nobody")})
+    read_back = usable["consent_reviewed"].astype(object).fillna(False).astype(bool)
+    ledger["not_read_back"] = int((~read_back).sum())
+    for key, flag in (("withdrawn", "consent_withdrawn"), ("in_confidence", "in_confidence"),
+                      ("safeguarding", "safeguarding_concern")):
+        ledger[key] = int(_flag_set(current[flag]).sum()) if len(current) else 0
+    return ledger
