@@ -19,6 +19,7 @@ import pandas as pd
 from ..errors import RecordError
 from ..model import Naming, model_for
 from ..values import missing as _missing
+from . import names
 from .names import find_names
 from .policy import REMOVED
 
@@ -123,21 +124,9 @@ _NOT_STREET = _words("""
     is be had have has did went got sessions visits calls meetings groups
 """)
 
-#: Names on record that are also everyday words: matched only when capitalised as a name.
-COMMON_WORD_NAMES = _words("""
-    will may hope joy grace faith rose mark bill pat sue art june april august summer
-    amber ruby dawn eve guy jack rob frank sunny earl grant dean chase hunter page reed
-    rich ray sky storm star heather holly ivy iris lily daisy violet jade pearl crystal
-    autumn winter honor honour glory max bob don gene lane miles rocky rusty sandy skip
-    stone wade woody young hall baker carol cliff drew gay harmony herb jean kay kit lee
-    mercy bliss lou norm penny peace sage song sol tom trust victory
-    green white black brown grey gray wood king cook wright turner carter walker clark
-    lord moss field fields marsh rivers banks bell bird fox lamb long short little love
-    money power price sharp small strong sweet wise best bishop church chambers fisher
-    mason miller porter potter shepherd booth bush cross dale day fry gold good hart
-    hay head house hunt knight lake law light lock mann north park pike pool rice rock
-    ross salt sands south street swan webb well wells west wild
-""")
+#: Names on record that are also everyday words: matched only when capitalised as a name
+#: (the list is shared with the names found in typed text, in :mod:`.names`).
+COMMON_WORD_NAMES = names.COMMON_WORD_NAMES
 
 #: Words that describe a role rather than a person: a value made only of these is not
 #: a name (``collected_by`` often holds "support worker"), and a name containing one is

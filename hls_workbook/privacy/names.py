@@ -82,10 +82,9 @@ EXTRA_SURNAMES = _words("""
     kowalski nowak wisniewski
 """)
 
-#: Given names that are also everyday words: a name only in a strong context (a title
-#: before it, or a surname after it), because "Will you come?" and "May half-term" are
-#: not about anyone.
-EVERYDAY_NAMES = _words("""
+#: Names that are also everyday words ("Will", "Hope", "Green"): a name on record is
+#: matched only with its capital letter (:mod:`.detect`).
+COMMON_WORD_NAMES = _words("""
     will may hope joy grace faith rose mark bill pat sue art june april august summer
     amber ruby dawn eve guy jack rob frank sunny earl grant dean chase hunter page reed
     rich ray sky storm star heather holly ivy iris lily daisy violet jade pearl crystal
@@ -98,6 +97,12 @@ EVERYDAY_NAMES = _words("""
     mason miller porter potter shepherd booth bush cross dale day fry gold good hart
     hay head house hunt knight lake law light lock mann north park pike pool rice rock
     ross salt sands south street swan webb well wells west wild
+""")
+
+#: Given names that are also everyday words: a name only in a strong context (a title
+#: before it, or a surname after it), because "Will you come?" and "May half-term" are
+#: not about anyone.
+EVERYDAY_NAMES = COMMON_WORD_NAMES | _words("""
     angel blessing comfort charity patience prudence destiny trinity melody felicity
     innocent immaculate lucky precious favour purity unity justice constance verity
     olive poppy hazel rosemary lavender jasmine willow coral diamond misty fancy brandy
