@@ -206,9 +206,11 @@ class Report:
                          "one.")
         if self.public:
             waiting = self.waiting
+            pieces = "1 piece of text is" if waiting == 1 else f"{waiting:,} pieces of text are"
             rules.append("Only text that a person checked and cleared for the public is "
-                         "shown." + (f" {waiting:,} pieces of text are waiting for that "
-                                     "check, so they are left out." if waiting else ""))
+                         "shown." + (f" {pieces} waiting for that check, so "
+                                     f"{'it is' if waiting == 1 else 'they are'} left out."
+                                     if waiting else ""))
             low = privacy.PRIMARY_TEXT.format(threshold=self.threshold)
             rules.append(f"Counts of people, and of what people said or gave, from 1 to "
                          f"{self.threshold - 1} are shown as '{low}'. Where such a count "
