@@ -257,6 +257,11 @@ def test_stage_1_partner(page, lab):
     assert saved["joined_on"].date() == dt.date(2026, 2, 3)
     # A bad value: a name but no part of the system. The message sits beside the choice.
     f.locator("button", has_text="New").first.click()
+    # Wait for the kernel's reset to reach the page before typing, or it may clear the
+    # text typed in the meantime (the saved partner's summary is redrawn at the same time).
+    from playwright.sync_api import expect
+
+    expect(named(f, "Organisation or group")).to_have_value("", timeout=15_000)
     type_text(f, "Organisation or group", "Nobody's part")
     submit(f)
     assert "choose" in message_beside(f, "Part of the system").lower()
