@@ -732,8 +732,8 @@ class Workbook:
             q = q.where(t.c.superseded_at.is_(None))
         if not archived and not history:
             q = q.where(~t.c.archived)
-        start_d = _as_date(start)
-        end_d = _as_date(end)
+        start_d = as_date(start)
+        end_d = as_date(end)
         if start_d or end_d:
             if model.date_field:
                 col = t.c[model.date_field]
@@ -886,19 +886,26 @@ def _as_record(kind: str | Record, data: Mapping[str, Any] | Record | None) -> R
     return model.validate_input(dict(data or {}))
 
 
-def _as_date(value: dt.date | str | None) -> dt.date | None:
-    if value in (None, ""):
+def as_date(value: Any, what: str = "Period") -> dt.date | None:
+    """A day given as a date, a datetime or ISO text (None or "" give None); the one place
+    a typed day is read. A day that cannot be read is a RecordError naming ``what``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value))
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise RecordError(
-            {"period": f"Period: '{value}' is not a date we can read; write it like 2026-03-31"}
-        ) from None
+        try:
+            return dt.datetime.fromisoformat(text).date()
+        except ValueError:
+            raise RecordError(
+                {"period": f"{what}: '{value}' is not a date we can read; write it like "
+                           "2026-03-31"}
+            ) from None
 
 
 def frame_for(model: type[Record], rows: list[Any], columns: list[str]) -> Any:

@@ -25,3 +25,14 @@ def cleared_tables(wb, place: str, audience: str = "public") -> dict:
     """Every table of ``place`` (clearances included) after clearing all its text."""
     clear_all(wb, place, audience)
     return wb.tables(place)
+
+
+def file_text(path) -> str:
+    """Every value in an exported file, as text (an .xlsx read cell by cell)."""
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True)
+        return " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+                        for c in row if c is not None)
+    return path.read_text(encoding="utf-8")

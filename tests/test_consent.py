@@ -13,6 +13,7 @@ from hls_workbook.cli import app
 from hls_workbook.errors import RecordError
 from hls_workbook.forms import RecordForm
 
+from .privacy_helpers import file_text
 from .samples import GOOD
 
 SECRET = "I told them about my brother and the debt."
@@ -158,18 +159,8 @@ def test_withdrawal_leaves_only_the_fact_and_the_date(wb, db_path, tmp_path, how
     last = history.iloc[-1]
     assert bool(last["consent_withdrawn"]) and not pd.isna(last["consent_withdrawn_on"])
     for fmt in ("csv", "json", "xlsx"):
-        text = " ".join(_file_text(p) for p in export(wb, tmp_path / fmt, fmt=fmt))
+        text = " ".join(file_text(p) for p in export(wb, tmp_path / fmt, fmt=fmt))
         assert "brother" not in text and "Sunflower" not in text and "debt" not in text, fmt
-
-
-def _file_text(path) -> str:
-    if path.suffix == ".xlsx":
-        import openpyxl
-
-        book = openpyxl.load_workbook(path, read_only=True)
-        return " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
-                        for c in row if c is not None)
-    return path.read_text(encoding="utf-8")
 
 
 def test_a_made_up_name_may_not_be_the_storytellers_own(wb):

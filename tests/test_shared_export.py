@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -12,7 +11,7 @@ from hls_workbook.cli import app
 from hls_workbook.errors import WorkbookError
 from hls_workbook.shared_export import export_for
 
-from .privacy_helpers import clear_all
+from .privacy_helpers import clear_all, file_text
 from .samples import GOOD
 
 SECRET = "Call Siobhan Murphy on 07700 900123"
@@ -30,18 +29,10 @@ def shared(wb, db_path):
     return db_path, lid
 
 
-def _text(path) -> str:
-    if path.suffix == ".xlsx":
-        book = openpyxl.load_workbook(path, read_only=True)
-        return " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
-                        for c in row if c is not None)
-    return path.read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
 def test_partners_export_holds_no_personal_detail(shared, tmp_path, fmt):
     db, _lid = shared
-    text = " ".join(_text(p) for p in export_for(str(db), "testville", "partners",
+    text = " ".join(file_text(p) for p in export_for(str(db), "testville", "partners",
                                                   tmp_path / fmt, fmt))
     assert "07700" not in text and "Siobhan" not in text and "[removed]" in text
     assert "Only the team" not in text  # consent
@@ -77,4 +68,4 @@ def test_export_refuses_the_team_a_low_threshold_and_unknown_places(shared, tmp_
                                   "xlsx", "--audience", "partners", "--place", "testville",
                                   "--db", str(db)])
     assert ok.exit_code == 0, ok.output
-    assert "07700" not in _text(tmp_path / "p.xlsx")
+    assert "07700" not in file_text(tmp_path / "p.xlsx")

@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..errors import RecordError
 from ..model import Audience, ClearanceDecision, model_for
+from ..store import as_date
 from ..values import missing as _missing
 from .clearance import PENDING, SHARED_TEXT, as_text, pieces, status
 from .consent import _current
@@ -109,23 +110,9 @@ def decision_of(decision: Any) -> str:
         "clearance")
 
 
-def _day(value: Any, what: str) -> dt.date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise RecordError({"period": (
-            f"{what}: '{value}' is not a date we can read; write it like 2026-03-31")}) from None
-
-
 def _period(start: Any, end: Any) -> tuple[dt.date, dt.date]:
-    first = _day(start, "First day of the period")
-    last = _day(end, "Last day of the period")
+    first = as_date(start, "First day of the period")
+    last = as_date(end, "Last day of the period")
     if first is None or last is None:
         raise RecordError({"period": (
             "Period: give the first and the last day of the period the report will cover, "
@@ -349,7 +336,7 @@ def record_check(wb: Any, place: str, piece: Mapping[str, Any] | pd.Series, *, d
         "text_sha256": now["fingerprint"], "audience": aud, "decision": choice,
         "shared_text": wording, "checked_by": who,
     }
-    day = _day(on, "Checked on") if on is not None else None
+    day = as_date(on, "Checked on") if on is not None else None
     if day is not None:
         data["checked_on"] = day
     existing = _existing(wb, place, kind, rid, field, now["fingerprint"], aud)
