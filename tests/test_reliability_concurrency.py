@@ -195,7 +195,9 @@ def _kill_after(db: Path, mode: str, round_no: int, acknowledged: int) -> list[l
         time.sleep(random.uniform(0, 0.02))  # somewhere inside the next save
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
-        lines += [line.split() for line in proc.stdout.read().splitlines() if line.strip()]
+        # Only whole lines count as acknowledged: the kill may cut the last one short.
+        tail = proc.stdout.read().splitlines(keepends=True)
+        lines += [line.split() for line in tail if line.endswith("\n") and line.strip()]
     finally:
         if proc.poll() is None:
             proc.kill()
