@@ -98,7 +98,10 @@ def learning_app(tmp_path_factory: pytest.TempPathFactory):
                       _learning_to_check)
 
 
-def new_page(browser, url: str, outside: list[str]):  # noqa: F811
+def new_page(browser, url: str, outside: list[str],  # noqa: F811
+             ready: str = "New partner"):
+    """A reader's page of the app, with every request outside this machine recorded,
+    opened once the form headed ``ready`` is there."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.set_default_timeout(60_000)
     page = context.new_page()
@@ -106,7 +109,7 @@ def new_page(browser, url: str, outside: list[str]):  # noqa: F811
             if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
             else None)
     page.goto(url)
-    form(page, "New partner").wait_for()
+    form(page, ready).wait_for()
     return page
 
 
@@ -235,15 +238,8 @@ def test_app_checks_text_before_sharing(browser, learning_app):  # noqa: F811
     words. Both are saved in the database, and two fewer pieces wait."""
     url, db = learning_app
     outside: list[str] = []
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    page.on("request", lambda r: outside.append(r.url)
-            if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
-            else None)
+    page = new_page(browser, url, outside, ready="New piece of learning")
     try:
-        page.goto(url)
-        form(page, "New piece of learning").wait_for()
         section = check_section(page)
         find_marked(section, "07700 900456")
         assert assert_inputs_named(page, "3_learning") >= 10
@@ -253,7 +249,7 @@ def test_app_checks_text_before_sharing(browser, learning_app):  # noqa: F811
         full_screenshot(page, SCREENSHOTS / "app_3_check_before_sharing.png",
                         scroller="#rendered_cells")
     finally:
-        context.close()
+        page.context.close()
     from hls_workbook import open_workbook
 
     with open_workbook(db) as wb:
