@@ -1027,8 +1027,11 @@ def reviews_chart(experiments: pd.DataFrame | None, reviews: pd.DataFrame | None
     left.set_ylabel("Reviews")
     _whole_numbers(left)
     _whole_numbers(right)
+    steps = {"amplify": OKABE_ITO["bluish_green"], "adapt": OKABE_ITO["orange"],
+             "dampen": OKABE_ITO["sky_blue"], "stop": OKABE_ITO["vermillion"]}
     _bar_labels(right, right.bar([textwrap.fill(lbl.split(":")[0], 12) for lbl in dec["label"]],
-                                 dec["count"], color=colours))
+                                 dec["count"], color=[steps.get(a, OKABE_ITO["black"])
+                                                      for a in dec["answer"]]))
     right.set_title("What we decided", fontsize=10)
     for ax in (left, right):
         _style(ax)

@@ -840,6 +840,37 @@ def _changed(wb: Workbook, place: str, kind: str, ids: list[int] | None = None) 
                 log.exception("could not refresh %r", item)
 
 
+def follow_review(wb: Workbook, review: Record, *, by: str | None = None,
+                  place: str | None = None) -> str:
+    """Carry a new review's decision through to its experiment; say what changed.
+
+    Stop ends the experiment (or stops it early) and dampen pauses it, as a new version of
+    the experiment (see :meth:`hls_workbook.model.Review.experiment_status`); amplify and
+    adapt leave it. Returns a sentence to add to the save message (empty when nothing
+    changed). The review is saved already: a problem here is said, never raised, and the
+    experiment can still be changed by hand.
+    """
+    eid = int(getattr(review, "experiment", 0) or 0)
+    try:
+        row = wb.get("experiment", eid)
+        end_on = row.get("end_on")
+        if isinstance(end_on, dt.datetime):
+            end_on = end_on.date()
+        status = review.experiment_status(row.get("status"), end_on)  # type: ignore[attr-defined]
+        if status is None:
+            return ""
+        version = wb.edit("experiment", eid, {"status": status}, by=by,
+                          expected_version=row.get("version"))
+    except WorkbookError as exc:
+        return (f" Experiment #{eid} was not changed ({_plain(exc)}): change where it is up "
+                "to by hand.")
+    if place is not None:
+        _changed(wb, place, "experiment", [eid])
+    label = model_for("experiment").field_meta("status").choices or {}
+    return (f" Experiment #{eid} is now at “{label.get(status, status)}” "
+            f"(version {version}).")
+
+
 class RecordForm:
     """An ipywidgets form for one record kind, built from the model's fields.
 
@@ -1154,6 +1185,8 @@ class RecordForm:
             rid = self.wb.add(self.kind, record, place=self.place, by=self.role)
             ids = [rid]
             message = f"Saved {what} #{rid}. Thank you."
+            if self.kind == "review":
+                message += follow_review(self.wb, record, by=self.role, place=self.place)
         self.last_saved = rid
         self.new()
         self._saved_clean = True

@@ -153,14 +153,18 @@ ExperimentStatus._labels = {
 
 
 class NextStep(Choice):
+    """What a review decides to do next (the probe cycle: amplify, adapt, dampen or stop)."""
+
     amplify = "amplify"
     adapt = "adapt"
+    dampen = "dampen"
     stop = "stop"
 
 
 NextStep._labels = {
     "amplify": "Amplify: do more of it",
     "adapt": "Adapt: change it and try again",
+    "dampen": "Dampen: hold it back for now",
     "stop": "Stop: we learned what we needed",
 }
 
@@ -994,7 +998,27 @@ class Review(Record):
     who_else_should_know: str | None = field(
         "Who else should know", "Who else would learn from this?", "text", None
     )
-    decision: NextStep = field("What we do next", "Shall we amplify, adapt or stop it?", "choice")
+    decision: NextStep = field(
+        "What we do next", "Shall we amplify, adapt, dampen or stop it?", "choice"
+    )
+
+    def experiment_status(self, status: str | None, end_on: dt.date | None) -> str | None:
+        """The status the decision moves its experiment to, or None to leave it as it is.
+
+        Stop ends the experiment ("Stopped early" before its end date); dampen pauses it
+        until the team decides again. Amplify and adapt leave it: doing more, or the
+        changed experiment, is for the team to record. An experiment already ended or
+        stopped stays so.
+        """
+        status = getattr(status, "value", status)
+        if status in (ExperimentStatus.ended, ExperimentStatus.stopped):
+            return None
+        if self.decision == NextStep.stop:
+            early = end_on is not None and end_on > self.reviewed_on
+            return (ExperimentStatus.stopped if early else ExperimentStatus.ended).value
+        if self.decision == NextStep.dampen and status != ExperimentStatus.paused:
+            return ExperimentStatus.paused.value
+        return None
 
 
 # ---------------------------------------------------------------------------

@@ -162,7 +162,7 @@ def test_learning_health_by_hand(log):
     assert h.needs_review == 1
     assert h.median_days_to_review == 7.0
     assert h.not_to_plan == 2
-    assert h.decisions == {"amplify": 1, "adapt": 1, "stop": 1}
+    assert h.decisions == {"amplify": 1, "adapt": 1, "dampen": 0, "stop": 1}
     assert len(h.amplified) == 1
     assert h.sentence == (
         "We recorded 1 breakthrough, 2 disappointments and 1 surprise. 2 reviews found things "

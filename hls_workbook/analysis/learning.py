@@ -249,7 +249,7 @@ class LearningHealth:
     outcomes: pd.DataFrame
     #: Reviews where it went only partly or not at all to plan: counted as learning.
     not_to_plan: int
-    #: Decisions made in reviews, e.g. {"amplify": 3, "adapt": 2, "stop": 1}.
+    #: Decisions made in reviews, e.g. {"amplify": 3, "adapt": 2, "dampen": 0, "stop": 1}.
     decisions: dict[str, int]
     amplified: pd.DataFrame
     sentence: str
