@@ -86,7 +86,7 @@ def init(
                 _fail("give the place's shared focus with --focus \"...\" (one sentence)")
             wb.set_place(place, {"name": name or place.replace("-", " ").title(),
                                  "shared_focus": focus})
-        typer.echo(f"Workbook ready: {wb.location}")
+        typer.echo(f"Workbook ready: {wb.shown}")
         places = wb.places()
         if places:
             typer.echo("Places: " + ", ".join(places))
@@ -109,15 +109,19 @@ def demo(
     from .demo import build_demo_places
     from .store import open_workbook
 
-    path = Path(db) if db else project_root() / "data" / "demo.db"
-    if "://" not in str(path):
-        _remove_demo_file(path)
+    # A URL stays a string: Path() would fold its "//" and make a SQLite file of it.
+    path = db or str(project_root() / "data" / "demo.db")
+    if not config.is_url(path):
+        _remove_demo_file(Path(path))
     started = time.perf_counter()
     with open_workbook(path, create=True) as wb:
+        if config.is_url(path) and wb.places():
+            _fail(f"the database at {wb.shown} already holds places ({', '.join(wb.places())}); "
+                  "the demo is built only into an empty database. Give a new one with --db.")
         names = build_demo_places(wb, places, scale=scale)
         counts = wb.counts()
         took = time.perf_counter() - started
-        typer.echo(f"Demo workbook: {wb.location}")
+        typer.echo(f"Demo workbook: {wb.shown}")
         typer.echo(f"Built {len(names)} place(s) with {sum(counts.values()):,} records in "
                    f"{took:.1f} s.")
         typer.echo(summary_text(wb, names[0]))
@@ -125,7 +129,7 @@ def demo(
         _demo_reports(path, names[0], out)
 
 
-def _demo_reports(db: Path, place: str, out: Path) -> None:
+def _demo_reports(db: str, place: str, out: Path) -> None:
     from .reports import build_demo_reports
 
     for path in build_demo_reports(db, place, out):
@@ -188,9 +192,9 @@ def validate(db: DbOption = None) -> None:
         problems = check_workbook(wb)
         if not problems:
             counts = wb.counts()
-            typer.echo(f"{wb.location}: no problems found in {sum(counts.values()):,} records.")
+            typer.echo(f"{wb.shown}: no problems found in {sum(counts.values()):,} records.")
             return
-        typer.echo(f"{wb.location}: {len(problems)} problem(s) found:")
+        typer.echo(f"{wb.shown}: {len(problems)} problem(s) found:")
         for problem in problems:
             typer.echo(f"  - {problem}")
         raise typer.Exit(1)
@@ -393,7 +397,7 @@ def review(
     with open_workbook(db) as wb:
         if wb.place_info(place) is None:
             known = ", ".join(wb.places()) or "none yet"
-            _fail(f"There is no place called '{place}' in {wb.location}. Places: {known}.")
+            _fail(f"There is no place called '{place}' in {wb.shown}. Places: {known}.")
         listed = check_list(wb, place, start, end, audience)
         todo = waiting(listed)
         who = Audience.labels()[str(audience).strip().lower()].lower()

@@ -45,6 +45,12 @@ def resolve_db(db: str | os.PathLike[str] | None = None) -> str:
     return str(chosen)
 
 
+def is_url(location: str | os.PathLike[str]) -> bool:
+    """Is this database location a URL (``postgresql://...``, ``sqlite:///...``) rather than
+    a file path? A URL is never turned into a path: ``Path`` would fold its ``//``."""
+    return "://" in str(location)
+
+
 def headless(interactive: bool | None = None) -> bool:
     """Build forms without showing them? ``interactive`` (a notebook parameter) decides
     when given; else ``$HLS_WORKBOOK_HEADLESS``."""

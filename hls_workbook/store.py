@@ -2,8 +2,12 @@
 
 SQLAlchemy Core over SQLite by default (WAL, a busy timeout and retries so several team
 members' kernels can write at once); any SQLAlchemy URL works, so a team on JupyterHub can
-share a PostgreSQL server. One table per record kind, with the model's fields as columns
-and these columns besides:
+share a PostgreSQL server (a plain ``postgresql://`` URL uses psycopg 3: the ``postgres``
+extra). Busy, serialisation and deadlock errors are told by the driver's error codes and
+retried with back-off (tenacity); an edit locks its record, so two people editing one
+record at once never both save on top of the same version.
+
+One table per record kind, with the model's fields as columns and these columns besides:
 
 - ``id``: the record's number, the same across its versions and unique in the workbook;
 - ``version``: 1 for the first save, +1 for every edit;
@@ -18,11 +22,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
-import random
 import re
 import sqlite3
-import time
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -32,9 +35,10 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+import tenacity
 from sqlalchemy.engine import Connection, Engine
 
-from .config import DB_ENV, resolve_db
+from .config import DB_ENV, is_url, resolve_db
 from .errors import DatabaseError, NewerDatabaseError, RecordError, WorkbookError
 from .model import RECORD_KINDS, Choice, Part, Record, Voice, model_for
 
@@ -47,11 +51,19 @@ META_COLUMNS = ("id", "version", "place", "recorded_at", "superseded_at", "archi
 PART_LABELS = Part.labels()
 #: Record kinds placed in a period through another record (kind field -> linked kind).
 PERIOD_VIA = {"contribution": ("meeting", "meeting")}
+#: How long a save or read keeps retrying while the database is busy, in seconds.
+BUSY_WAIT = 30.0
+#: PostgreSQL's SQLSTATEs worth a retry: serialisation failure, deadlock, lock not available.
+RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+#: SQLite's primary result codes worth a retry: SQLITE_BUSY and SQLITE_LOCKED.
+RETRY_SQLITE_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+#: Drivers named by a plain URL scheme: SQLAlchemy 2 would pick psycopg2 for postgresql://.
+URL_DRIVERS = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
 
 
 def _shown(db: str) -> str:
     """The database location as it may appear in a message: a URL's password hidden."""
-    if "://" not in db:
+    if not is_url(db):
         return db
     try:
         return sa.engine.make_url(db).render_as_string(hide_password=True)
@@ -60,8 +72,11 @@ def _shown(db: str) -> str:
 
 
 def _url(db: str) -> str:
-    if "://" in db:
-        return db
+    """The SQLAlchemy URL for a location: a file path becomes a SQLite URL, and a plain
+    ``postgresql://`` (or ``postgres://``) URL names psycopg 3 as its driver."""
+    if is_url(db):
+        scheme, rest = db.split("://", 1)
+        return f"{URL_DRIVERS.get(scheme.lower(), scheme)}://{rest}"
     return "sqlite:///" + str(Path(db).expanduser().resolve())
 
 
@@ -170,9 +185,77 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def _driver_error(exc: BaseException) -> BaseException:
+    """The driver's own exception inside SQLAlchemy's wrapper."""
+    return getattr(exc, "orig", None) or exc
+
+
+def _sqlite_code(exc: BaseException) -> int | None:
+    """SQLite's primary result code (SQLITE_BUSY, SQLITE_READONLY...), or None."""
+    code = getattr(_driver_error(exc), "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    """A server database's SQLSTATE (psycopg 3: sqlstate; psycopg2: pgcode), or None."""
+    orig = _driver_error(exc)
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return state if isinstance(state, str) else None
+
+
 def _is_busy(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return "database is locked" in text or "database is busy" in text or "busy" in text
+    """Worth another try: busy or locked (SQLite), a serialisation failure, a deadlock or a
+    lock not available (PostgreSQL). Told by the driver's error code, never by the words
+    of the message (which may quote the SQL and the values)."""
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return False
+    return _sqlite_code(exc) in RETRY_SQLITE_CODES or _sqlstate(exc) in RETRY_SQLSTATES
+
+
+def _first_line(text: str) -> str:
+    """A driver's message as one plain sentence: the first line, capitalised, no period."""
+    line = next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
+    line = re.sub(r"^\(?[\w.]+(Error|Exception|Violation)\)?:?\s*", "", line).strip()
+    line = line.rstrip(". ")
+    return line[:1].upper() + line[1:] if line else "no reason given"
+
+
+def _connection_reason(text: str) -> str:
+    """Why libpq could not connect, in its own few words (e.g. 'Connection refused')."""
+    line = " ".join(text.split())
+    for mark in ("FATAL:", "failed:"):
+        if mark in line:
+            line = line.rsplit(mark, 1)[1]
+            break
+    line = line.split(" Is the server running")[0]
+    return _first_line(line)
+
+
+def _newer_version_error(kind: str, version: int | None = None) -> RecordError:
+    """The friendly refusal when someone else saved the record first."""
+    newer = f" (version {version})" if version is not None else ""
+    return RecordError(
+        {"version": (
+            f"someone else saved a newer version{newer} while you were editing; your text "
+            "is kept in the form: reload the record, then add your changes again"
+        )},
+        kind,
+    )
+
+
+def _version_clash(exc: BaseException, code: int | None, state: str | None) -> str | None:
+    """The record kind when exc is two saves of the same version of a record (the unique
+    constraint on id and version), else None."""
+    if code == sqlite3.SQLITE_CONSTRAINT:
+        found = re.search(r"unique constraint failed: (\w+)\.id, \1\.version",
+                          str(_driver_error(exc)).lower())
+        return found.group(1) if found and found.group(1) in TABLES else None
+    if state == "23505":
+        diag = getattr(_driver_error(exc), "diag", None)
+        name = str(getattr(diag, "constraint_name", "") or "")
+        found = re.fullmatch(r"uq_(\w+)_id_version", name)
+        return found.group(1) if found and found.group(1) in TABLES else None
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -226,9 +309,9 @@ class Workbook:
                 return sa.create_engine(self.url, pool_pre_ping=True)
             except (sa.exc.ArgumentError, ImportError) as exc:
                 raise DatabaseError(
-                    f"Cannot use the database at {self.shown}: {exc}. Check the URL; a "
-                    "server database needs its driver installed (for PostgreSQL: "
-                    "pip install psycopg)."
+                    f"Cannot use the database at {self.shown}: {_first_line(str(exc))}. Check "
+                    "the URL; a server database needs its driver installed (for PostgreSQL: "
+                    "pip install 'hls-workbook[postgres]')."
                 ) from None
         engine = sa.create_engine(
             self.url,
@@ -265,29 +348,44 @@ class Workbook:
         )
 
     def _translate(self, exc: BaseException) -> WorkbookError:
-        text = str(getattr(exc, "orig", exc) or exc).lower()
+        """One plain line for a database error, chosen by the driver's error code (SQLite's
+        result code, PostgreSQL's SQLSTATE); the words of the message only when the driver
+        gives no code."""
         where = self.shown
-        if ("readonly" in text or "read-only" in text or "permission" in text
-                or "unable to open" in text):
+        orig = _driver_error(exc)
+        code, state = _sqlite_code(exc), _sqlstate(exc)
+        text = str(orig or exc).lower()
+        uncoded = code is None and state is None
+
+        readonly = (code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM)
+                    or state in ("42501", "25006")
+                    or (uncoded and ("readonly" in text or "read-only" in text
+                                     or "permission" in text)))
+        cannot_open = code == sqlite3.SQLITE_CANTOPEN or (uncoded and "unable to open" in text)
+        if readonly or cannot_open:
             # A connection opened read-only stays read-only: drop the pool, so that once
             # write access is given back, the next Submit opens a fresh connection.
             self.engine.dispose()
-        if "readonly" in text or "read-only" in text or "permission" in text:
+        if readonly:
             return DatabaseError(
                 f"The database at {where} is read-only for you, so nothing was saved. Ask whoever "
                 "looks after the workbook for write access, or choose another file with --db."
             )
-        if "not a database" in text or "malformed" in text or "corrupt" in text:
+        if (code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
+                or (uncoded and self.is_sqlite and ("not a database" in text
+                                                    or "malformed" in text))):
             # SQLite notices a damaged page only when it reads it. Once it has, write no
             # more to this file: what is left must stay as it is, for rescue.
             self._damaged = True
             return self._damaged_error()
-        if "disk" in text and ("full" in text or "i/o" in text):
+        if (code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)
+                or (state or "").startswith(("53", "58"))
+                or (uncoded and "disk" in text and ("full" in text or "i/o" in text))):
             return DatabaseError(
                 f"The disk holding {where} is full or failing, so nothing was saved. Free some "
                 "space and try again; what you typed is still in the form."
             )
-        if "unable to open" in text:
+        if cannot_open:
             return DatabaseError(
                 f"Cannot open the database at {where}. Check that the folder exists and that "
                 "you may write there."
@@ -297,26 +395,62 @@ class Workbook:
                 "The database is busy with other people's saves. Nothing was lost: please "
                 "press Submit again in a moment."
             )
-        return DatabaseError(f"The database at {where} could not be used: {text.strip()}")
+        kind = _version_clash(exc, code, state)
+        if kind is not None:
+            return _newer_version_error(kind)
+        if not self.is_sqlite and uncoded:
+            # libpq gives no SQLSTATE for a refused connection: only its words tell why.
+            reason = _connection_reason(str(orig))
+            if re.search(r'database ".*" does not exist', reason, re.I):
+                state = "3D000"
+            elif re.search(r"authentication failed|role .* does not exist|pg_hba\.conf",
+                           reason, re.I):
+                state = "28000"
+        if state == "3D000":
+            return DatabaseError(
+                f"There is no database at {where}. Check the name in the URL, or ask whoever "
+                "looks after the server to create it."
+            )
+        if state in ("28000", "28P01"):
+            return DatabaseError(
+                f"The database server at {where} refused the login. Check the user name and "
+                "password in the URL (or in ~/.pgpass)."
+            )
+        if not self.is_sqlite and (uncoded or (state or "").startswith(("08", "57P"))):
+            return DatabaseError(
+                f"Cannot reach the database server at {where} "
+                f"({_connection_reason(str(orig))}). Check that it is running and that the "
+                "URL is right."
+            )
+        return DatabaseError(
+            f"The database at {where} could not be used: {_first_line(str(orig or exc))}."
+        )
+
+    def _retrying(self) -> tenacity.Retrying:
+        """Retry while the database is busy (see _is_busy): random exponential back-off
+        from 20 ms up to half a second, for at most BUSY_WAIT seconds."""
+        return tenacity.Retrying(
+            retry=tenacity.retry_if_exception(lambda exc: _is_busy(exc)),
+            wait=tenacity.wait_random_exponential(multiplier=0.02, max=0.5),
+            stop=tenacity.stop_after_delay(BUSY_WAIT),
+            reraise=True,
+        )
 
     def _with_retry(self, fn: Callable[[Connection], Any], *, write: bool) -> Any:
-        """Run fn in one transaction; retry with back-off while another writer holds the lock."""
+        """Run fn in one transaction; retry with back-off while the database is busy."""
         if write and self._damaged:
             raise self._damaged_error()
-        delay = 0.02
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with self.engine.connect() as conn:
-                    conn = conn.execution_options(hls_write=write)
-                    with conn.begin():
-                        return fn(conn)
-            except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:
-                if _is_busy(exc) and time.monotonic() < deadline:
-                    time.sleep(delay * (1 + random.random()))
-                    delay = min(delay * 2, 0.5)
-                    continue
-                raise self._translate(exc) from None
+
+        def once() -> Any:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(hls_write=write)
+                with conn.begin():
+                    return fn(conn)
+
+        try:
+            return self._retrying()(once)
+        except sa.exc.DBAPIError as exc:
+            raise self._translate(exc) from None
 
     def write(self, fn: Callable[[Connection], Any]) -> Any:
         """Run fn(conn) as one write transaction (all or nothing)."""
@@ -335,7 +469,7 @@ class Workbook:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Workbook({self.location!r})"
+        return f"Workbook({self.shown!r})"
 
     # -- schema --------------------------------------------------------------------
 
@@ -527,20 +661,20 @@ class Workbook:
         """Save a new version of a record (the old one is kept); return the new version.
 
         ``expected_version`` guards against overwriting a colleague's edit made meanwhile.
+        The record is locked for the edit (on SQLite the whole database is, by BEGIN
+        IMMEDIATE; on a server its row in record_ids, SELECT ... FOR UPDATE), so the check of
+        the version and the save are one step: of two edits of the same version, the second
+        is refused with a plain message, never a clash in the database.
         """
         model = model_for(kind)
+        withdrew = []
 
         def run(conn: Connection) -> int:
+            withdrew.clear()
+            self._lock_record(conn, rid)
             row = self._current_row(conn, model.kind, rid)
             if expected_version is not None and row["version"] != expected_version:
-                raise RecordError(
-                    {"version": (
-                        f"someone else saved a newer version (version {row['version']}) while "
-                        "you were editing; your text is kept in the form: reload the record, "
-                        "then add your changes again"
-                    )},
-                    model.kind,
-                )
+                raise _newer_version_error(model.kind, row["version"])
             withdrawn = model.kind == "voice" and bool(row["consent_withdrawn"])
             if withdrawn and (isinstance(changes, Record) or changes):
                 raise RecordError(
@@ -564,6 +698,7 @@ class Workbook:
             if model.kind == "voice" and record.consent_withdrawn and not withdrawn:
                 # Withdrawn now: the words leave every earlier version too, not just this one.
                 conn.execute(sa.update(t).where(t.c.id == rid).values(**Voice.withdrawn_values()))
+                withdrew.append(rid)
             conn.execute(
                 sa.update(t).where(t.c.row_id == row["row_id"]).values(superseded_at=now)
             )
@@ -574,7 +709,38 @@ class Workbook:
             )
             return version
 
-        return self.write(run)
+        version = self.write(run)
+        if withdrew:
+            self._scrub("voice")
+        return version
+
+    def _lock_record(self, conn: Connection, rid: int) -> None:
+        """Hold the record's lock until the transaction ends (a server database; SQLite's
+        writers already hold the whole database). Its row in record_ids is locked, not its
+        current version, which the edit itself replaces."""
+        if self.is_sqlite:
+            return
+        ids = METADATA.tables["record_ids"]
+        conn.execute(sa.select(ids.c.id).where(ids.c.id == rid).with_for_update())
+
+    def _scrub(self, kind: str) -> None:
+        """After words were erased on a server database: rewrite the table's files, so the
+        old row versions holding the words are gone from them (PostgreSQL keeps a changed
+        row's old version in the table until VACUUM; VACUUM FULL writes the table anew).
+        SQLite needs nothing: secure_delete overwrites freed space at once. What may remain
+        in the write-ahead log and in backups: docs/privacy.md."""
+        if self.is_sqlite:
+            return
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                conn.exec_driver_sql(f'VACUUM FULL "{TABLES[kind].name}"')
+        except sa.exc.DBAPIError as exc:
+            raise DatabaseError(
+                "The story was withdrawn and its words erased, but the database could not "
+                f"clean them out of its files ({_first_line(str(_driver_error(exc)))}). Ask "
+                f"whoever looks after the database to run: VACUUM FULL {TABLES[kind].name}"
+            ) from None
 
     def archive(self, kind: str, rid: int, *, by: str | None = None) -> int:
         """Hide a record from lists and reports. It stays in the history; nothing is deleted."""
@@ -598,6 +764,7 @@ class Workbook:
             t = TABLES["voice"]
             self.write(lambda c: c.execute(  # words left behind (an old copy): erase them
                 sa.update(t).where(t.c.id == voice_id).values(**Voice.withdrawn_values())))
+            self._scrub("voice")
             return int(row["version"])
         return self.edit("voice", voice_id, {
             "consent_withdrawn": True, "consent_withdrawn_on": on or dt.date.today(),
@@ -678,11 +845,12 @@ class Workbook:
         current = sa.and_(t.c.place == place, t.c.superseded_at.is_(None),
                           t.c.archived == sa.false())
         words = search.casefold().split()
+        if words and not self.is_sqlite:
+            return self.read(lambda c: _listing_folded(c, t, model, names, wanted, current,
+                                                       words, limit, ids))
         matching = current
         if words:
-            fold = sa.func.hls_fold if self.is_sqlite else sa.func.lower
-            matching = sa.and_(current, *(_word_matches(t, model, names, w, fold)
-                                          for w in words))
+            matching = sa.and_(current, *(_word_in_sql(t, model, names, w) for w in words))
         q = sa.select(*[t.c[c] for c in wanted]).where(matching)
         if ids is not None:
             q = q.where(t.c.id.in_([int(i) for i in ids]))
@@ -800,15 +968,15 @@ class Listing:
     total: int
 
 
-def _word_matches(t: sa.Table, model: type[Record], names: list[str], word: str,
-                  fold: Any) -> sa.ColumnElement[bool]:
-    """One search word, found in any listed field as a list shows it (see listing)."""
+def _word_matches(t: sa.Table, model: type[Record], names: list[str], word: str
+                  ) -> tuple[list[sa.ColumnElement[bool]], list[str]]:
+    """Where one search word is looked for (see listing): the tests done in SQL (the
+    record's number, the day, choices by their label, dates, numbers, links), and the
+    typed-text fields, whose text is matched after full Unicode case folding (so Straße
+    and STRASSE match): by SQLite through hls_fold, on a server in Python."""
 
     def text(col: Any) -> Any:
         return sa.cast(col, sa.Text)
-
-    def has(expr: Any) -> Any:
-        return fold(expr).contains(word, autoescape=True)
 
     def labelled(choices: Mapping[str, str]) -> list[str]:
         return [value for value, label in choices.items() if word in label.casefold()]
@@ -817,6 +985,7 @@ def _word_matches(t: sa.Table, model: type[Record], names: list[str], word: str,
         (sa.literal("#", sa.Text) + text(t.c.id)).contains(word, autoescape=True),
         sa.func.substr(text(t.c.recorded_at), 1, 10).contains(word, autoescape=True),
     ]
+    typed: list[str] = []
     by = labelled(PART_LABELS)
     if by:
         found.append(t.c.recorded_by.in_(by))
@@ -846,8 +1015,62 @@ def _word_matches(t: sa.Table, model: type[Record], names: list[str], word: str,
         elif widget in ("date", "score", "integer", "number"):
             found.append(text(col).contains(word, autoescape=True))
         else:
-            found.append(has(text(col)))
+            typed.append(name)
+    return found, typed
+
+
+def _word_in_sql(t: sa.Table, model: type[Record], names: list[str], word: str
+                 ) -> sa.ColumnElement[bool]:
+    """One search word as one SQL condition (SQLite: hls_fold is Python's casefold)."""
+    found, typed = _word_matches(t, model, names, word)
+    found += [sa.func.hls_fold(sa.cast(t.c[n], sa.Text)).contains(word, autoescape=True)
+              for n in typed]
     return sa.or_(*found)
+
+
+def _folded(value: Any) -> str:
+    """A stored value's text as SQL's CAST(... AS TEXT) gives it, case-folded."""
+    if value is None:
+        return ""
+    return (value if isinstance(value, str) else json.dumps(value)).casefold()
+
+
+def _listing_folded(conn: Connection, t: sa.Table, model: type[Record], names: list[str],
+                    wanted: list[str], current: Any, words: list[str], limit: int | None,
+                    ids: Iterable[int] | None) -> Listing:
+    """listing's search on a server database: what SQL can test is tested there (one yes/no
+    column per word); the typed text of the current records is read and case-folded here,
+    because PostgreSQL's lower() is not full case folding (and is ASCII-only in the C
+    locale). Then only the newest matching records are read in full."""
+    tests, typed = [], set()
+    for word in words:
+        found, names_typed = _word_matches(t, model, names, word)
+        tests.append(sa.or_(*found).label(f"w{len(tests)}"))
+        typed.update(names_typed)
+    columns = sorted(typed)
+    q = (sa.select(t.c.id, *tests, *[t.c[n] for n in columns]).where(current)
+         .order_by(t.c.id.desc()))
+    total = 0
+    matched_ids = []
+    for row in conn.execute(q):
+        total += 1
+        texts = [_folded(v) for v in row[1 + len(words):]]
+        if all(row[1 + i] or any(word in text for text in texts)
+               for i, word in enumerate(words)):
+            matched_ids.append(int(row[0]))
+    chosen = matched_ids
+    if ids is not None:
+        keep = {int(i) for i in ids}
+        chosen = [i for i in chosen if i in keep]
+    if limit is not None:
+        chosen = chosen[:max(0, int(limit))]
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(chosen), 1000):
+        part = chosen[start:start + 1000]
+        rows += [dict(r) for r in conn.execute(
+            sa.select(*[t.c[c] for c in wanted]).where(current, t.c.id.in_(part))
+            .order_by(t.c.id.desc())).mappings()]
+    return Listing(rows, len(matched_ids), total)
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from .pg import any_wb, db_url, pg_server, pg_url  # noqa: F401 - fixtures for every test file
+
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 ROOT = Path(__file__).resolve().parents[1]

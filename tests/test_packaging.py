@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _norm(spec: str) -> tuple[str, str]:
-    spec = spec.replace(" ", "")
+    spec = re.sub(r"\[[^]]*\]", "", spec.replace(" ", ""))  # psycopg[binary] is psycopg
     name = re.split(r"[<>=!~]", spec, maxsplit=1)[0]
     return name.lower().replace("_", "-"), spec[len(name):]
 

@@ -1,0 +1,233 @@
+"""A throwaway PostgreSQL server for the tests, and the `db_url` fixture (SQLite and PostgreSQL).
+
+The server is Debian's PostgreSQL (``scripts/system-deps`` installs it when missing): one
+server per test process (pytest-xdist worker), started on first use with ``initdb`` and
+``pg_ctl`` in a temporary folder, on 127.0.0.1 and a free port, with no fsync (it holds
+nothing worth keeping), and stopped at the end. Each test gets a fresh database on it.
+
+``initdb`` refuses to run as root: as root, the server runs as the ``postgres`` user (made
+by Debian's package; else ``nobody``) through ``runuser``.
+
+Without PostgreSQL (or the psycopg driver) the PostgreSQL tests are skipped with the
+reason, except on CI (``HLS_REQUIRE_BROWSER=1``, or ``HLS_REQUIRE_POSTGRES=1``), where a
+missing PostgreSQL is a failure: CI cannot pass green with the PostgreSQL half left out.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import glob
+import itertools
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REQUIRE_POSTGRES = (os.environ.get("HLS_REQUIRE_BROWSER") == "1"
+                    or os.environ.get("HLS_REQUIRE_POSTGRES") == "1")
+SUPERUSER = "hls"
+
+
+def _unavailable(reason: str) -> None:
+    if REQUIRE_POSTGRES:
+        pytest.fail(f"HLS_REQUIRE_BROWSER=1 (CI), but PostgreSQL cannot be used: {reason}",
+                    pytrace=False)
+    pytest.skip(f"PostgreSQL: {reason}")
+
+
+def _bin_dir() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+                   key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class PostgresServer:
+    """One running server: its folder, port and (while running) the command prefix."""
+
+    bin: Path
+    folder: Path
+    port: int
+    run_as: list[str]
+    _names = itertools.count(1)
+
+    @property
+    def data(self) -> Path:
+        return self.folder / "data"
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
+
+    def _run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*self.run_as, *args], capture_output=True, text=True,
+                              timeout=timeout, check=False)
+
+    def start(self) -> None:
+        done = self._run(
+            str(self.bin / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "--auth=trust",
+            "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions")
+        if done.returncode != 0:
+            raise RuntimeError(f"initdb failed: {(done.stderr or done.stdout).strip()[-500:]}")
+        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
+                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                   "-c max_connections=60 -c shared_buffers=32MB")
+        done = self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l",
+                         str(self.folder / "server.log"), "-o", options, "-w", "-t", "60",
+                         "start")
+        if done.returncode != 0:
+            log = self.folder / "server.log"
+            tail = log.read_text(errors="replace")[-500:] if log.exists() else ""
+            raise RuntimeError(f"pg_ctl start failed: {(done.stderr or done.stdout).strip()} "
+                               f"{tail}")
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
+                      "-w", "stop", timeout=30)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def create_database(self) -> str:
+        """A fresh, empty database; its URL (a plain postgresql:// URL, as a person writes)."""
+        import psycopg
+
+        name = f"t{os.getpid()}_{next(self._names)}"
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def drop_database(self, url: str) -> None:
+        import psycopg
+
+        name = url.rsplit("/", 1)[1]
+        with contextlib.suppress(psycopg.Error), psycopg.connect(self.url(),
+                                                                  autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def relation_files(self, database_url: str, table: str) -> list[Path]:
+        """The files holding a table (and its TOAST table) in the server's data folder."""
+        import psycopg
+
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            paths = [conn.execute("SELECT pg_relation_filepath(%s::regclass)",
+                                  (table,)).fetchone()[0]]
+            toast = conn.execute("SELECT reltoastrelid FROM pg_class WHERE oid = %s::regclass",
+                                 (table,)).fetchone()[0]
+            if toast:
+                paths.append(conn.execute("SELECT pg_relation_filepath(%s::oid::regclass)",
+                                          (toast,)).fetchone()[0])
+            conn.execute("CHECKPOINT")  # the pages reach the files
+        files = []
+        for rel in paths:
+            files += [p for p in self.data.glob(rel + "*") if p.is_file()]
+        return files
+
+
+def _start_server() -> PostgresServer:
+    bin_dir = _bin_dir()
+    if bin_dir is None:
+        raise LookupError("not installed (scripts/system-deps installs Debian's postgresql "
+                          "package when run as root)")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise LookupError("the psycopg driver is missing: pip install -e '.[postgres]'") from None
+    run_as: list[str] = []
+    folder = Path(tempfile.mkdtemp(prefix="hls-pg-"))
+    if os.geteuid() == 0:
+        user = "postgres"
+        try:
+            pw = pwd.getpwnam(user)
+        except KeyError:
+            user, pw = "nobody", pwd.getpwnam("nobody")
+        os.chown(folder, pw.pw_uid, pw.pw_gid)
+        runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+        run_as = [runuser, "-u", user, "--"]
+    last: Exception | None = None
+    for _attempt in range(3):  # a free port can be taken by another worker meanwhile
+        server = PostgresServer(bin_dir, folder, _free_port(), run_as)
+        try:
+            server.start()
+            return server
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+            last = exc
+            server.stop()
+            folder.mkdir(exist_ok=True)
+            if run_as:
+                os.chown(folder, pw.pw_uid, pw.pw_gid)
+            time.sleep(0.2)
+    shutil.rmtree(folder, ignore_errors=True)
+    raise LookupError(f"the test server would not start ({last})")
+
+
+_SERVER: list[PostgresServer | str] = []
+
+
+def postgres_server() -> PostgresServer:
+    """This process's server, started on first use (skips, or fails on CI, without one)."""
+    if not _SERVER:
+        try:
+            server = _start_server()
+        except LookupError as exc:
+            _SERVER.append(str(exc))
+        else:
+            _SERVER.append(server)
+            atexit.register(server.stop)
+    found = _SERVER[0]
+    if isinstance(found, str):
+        _unavailable(found)
+    assert isinstance(found, PostgresServer)
+    return found
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The throwaway PostgreSQL server (one per test process)."""
+    return postgres_server()
+
+
+@pytest.fixture
+def pg_url(pg_server: PostgresServer):
+    """A fresh, empty PostgreSQL database for one test."""
+    url = pg_server.create_database()
+    yield url
+    pg_server.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path):
+    """A fresh database location, once as a SQLite file and once as a PostgreSQL URL."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "workbook.db")
+        return
+    server = postgres_server()
+    url = server.create_database()
+    yield url
+    server.drop_database(url)
+
+
+@pytest.fixture
+def any_wb(db_url: str):
+    """An empty workbook with one place, 'testville', on SQLite and on PostgreSQL."""
+    from hls_workbook import open_workbook
+
+    book = open_workbook(db_url, create=True)
+    book.set_place("testville", {"name": "Testville", "shared_focus": "Fewer people alone"})
+    yield book
+    book.close()
