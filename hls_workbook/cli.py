@@ -217,6 +217,41 @@ def withdraw(
                "still hold it: ask whoever received them to delete them.")
 
 
+@app.command(name="next")
+@friendly
+def next_(
+    place: Annotated[str, typer.Option(help="Short name of the place, e.g. 'millbrook'.")],
+    on: Annotated[str | None, typer.Option(help="As of this day, e.g. 2026-11-30 (default: "
+                                           "today).")] = None,
+    db: DbOption = None,
+) -> None:
+    """List what needs doing now for a place, the most urgent first (for the team only)."""
+    import datetime as dt
+
+    from . import stages
+    from .store import as_date, check_place, open_workbook
+
+    day = as_date(on, "--on") or dt.date.today()
+    place = check_place(place)
+    with open_workbook(db) as wb:
+        if wb.place_info(place) is None:
+            known = ", ".join(wb.places()) or "none yet"
+            _fail(f"There is no place called '{place}' in {wb.location}. Places: {known}.")
+        todo = stages.next_steps(wb, place, day)
+    when = f"{day.day} {day:%B %Y}"
+    if todo.empty:
+        typer.echo(f"Nothing needs doing now in {place} (as of {when}).")
+        return
+    what = "thing needs" if len(todo) == 1 else "things need"
+    typer.echo(f"{len(todo)} {what} doing now in {place} (as of {when}), the most urgent "
+               "first:")
+    for n, row in enumerate(todo.to_dict("records"), start=1):
+        days = int(row["overdue_days"])
+        late = "due today" if days <= 0 else f"{days} day{'s' if days != 1 else ''} overdue"
+        typer.echo(f"{n}. {' '.join(str(row['sentence']).split())} ({late}; where: "
+                   f"{stages.where_to(row['stage'], row['section'])})")
+
+
 @app.command()
 @friendly
 def report(
@@ -497,21 +532,38 @@ def export(
 def import_(
     path: Annotated[Path, typer.Argument(help="An export (folder, .xlsx, .json), or one CSV "
                                          "or Excel file of one record kind.")],
-    place: Annotated[str | None, typer.Option(help="Put every record in this place.")] = None,
+    place: Annotated[str | None, typer.Option(help="Put every record in this place (one "
+                                              "the workbook has).")] = None,
     kind: Annotated[str | None, typer.Option(help="The record kind of a single file, e.g. "
                                              "learning or burden.")] = None,
+    map_file: Annotated[Path | None, typer.Option(
+        "--map-file", help="A mapping file (.toml): which of your columns is which of our "
+        "fields (see docs/analysts.md).")] = None,
+    maps: Annotated[list[str] | None, typer.Option(
+        "--map", help="One column: --map \"What happened=observation\" (repeat for more; "
+        "\"Notes=\" leaves a column out).")] = None,
+    dayfirst: Annotated[bool | None, typer.Option(
+        "--dayfirst/--monthfirst", help="How to read dates such as 03/04/2026 (default: as "
+        "the file's other dates show).", show_default=False)] = None,
+    new_place: Annotated[bool, typer.Option(
+        "--new-place", help="--place is a new place, on purpose.")] = False,
     db: DbOption = None,
     create: Annotated[bool, typer.Option(
         "--create", help="Start a new workbook at --db if there is none yet.")] = False,
 ) -> None:
     """Import records. Every row is checked; either all rows go in, or none do."""
     from .exchange import ImportFileError, import_path
+    from .mapping import ColumnMap, read_map_file
     from .store import open_workbook
 
     if create and not path.exists():  # before --create makes an empty workbook for nothing
         raise ImportFileError(f"There is no file or folder at {path}. Check the name.", path)
+    if new_place and not place:
+        _fail("--new-place goes with --place: name the new place, e.g. --place north-ward.")
+    columns = (read_map_file(map_file) if map_file else ColumnMap()).with_options(maps)
     with open_workbook(db, create=create) as wb:
-        result = import_path(wb, path, place=place, kind=kind)
+        result = import_path(wb, path, place=place, kind=kind, columns=columns or None,
+                             dayfirst=dayfirst, new_place=new_place)
     typer.echo(str(result))
 
 

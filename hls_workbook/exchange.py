@@ -88,6 +88,16 @@ from typing import Any
 import sqlalchemy as sa
 
 from .errors import RecordError, WorkbookError
+from .mapping import (
+    ColumnMap,
+    DateOrder,
+    DateProblem,
+    Target,
+    other_kind_of,
+    parse_target,
+    read_date,
+    suggest,
+)
 from .model import RECORD_KINDS, FieldMeta, Record, Voice, model_for
 from .store import SCHEMA_VERSION, TABLES, Workbook, check_place
 
@@ -486,6 +496,19 @@ class _Table:
     unit: str = "line"
     decimal_comma: bool = False
     note: str | None = None
+    #: Field (or ``kind.field``) -> the heading as written in the file, for messages.
+    headings: dict[str, str] = field(default_factory=dict)
+    #: The team's column mapping, if any (its value maps are used per column).
+    mapping: ColumnMap | None = None
+    #: One value for every row, by field (or ``kind.field``), from the mapping.
+    every_row: dict[str, Any] = field(default_factory=dict)
+    #: Columns that come in as another kind: that kind -> its link to this table's kind.
+    side_links: dict[str, str] = field(default_factory=dict)
+    #: Headings the mapping leaves out.
+    left_out: list[str] = field(default_factory=list)
+    dates: DateOrder = field(default_factory=DateOrder)
+    #: Whether a date readable both ways was read in the order the file's dates show.
+    dates_used: bool = False
 
 
 def _norm(text: Any) -> str:
@@ -729,18 +752,104 @@ def _choose_kind(path: Path, name: str, header: list[Any], kind: str | None,
     )
 
 
-def _map_header(path: Path, source: str, kind: str, header: list[Any],
-                rows: list[tuple[int, list[Any]]]) -> list[str | None]:
-    """Column index -> field/meta name; refuse unknown, duplicate or missing headings."""
+@dataclass
+class _Columns:
+    """What the headings of one file or sheet say, once mapped."""
+
+    #: Column index -> field, meta column, ``kind.field`` (another kind), or None.
+    keys: list[str | None]
+    headings: dict[str, str] = field(default_factory=dict)
+    every_row: dict[str, Any] = field(default_factory=dict)
+    side_links: dict[str, str] = field(default_factory=dict)
+    left_out: list[str] = field(default_factory=list)
+
+
+def _field_map(kind: str) -> dict[str, str]:
+    """Normalised name or label -> field, for the fields of a kind only (no meta columns)."""
+    return {k: v for k, v in _header_map(kind).items() if v not in META_COLUMNS}
+
+
+def _mapped_header(header: list[Any], mapping: ColumnMap | None) -> list[Any]:
+    """The headings with the mapping applied, to tell the file's kind from them."""
+    if not mapping:
+        return header
+    out: list[Any] = []
+    for h in header:
+        target = mapping.target(h) if h is not None and str(h).strip() else None
+        if target is None:
+            out.append(h)
+        else:
+            out.append(None if target.left_out or target.kind else target.field)
+    return out
+
+
+def _side_key(path: Path, where: str, kind: str, target: Target, heading: str,
+              links: dict[str, str]) -> str:
+    """``kind.field`` for a column (or every-row value) that comes in as another kind."""
+    other = str(target.kind)
+    model = RECORD_KINDS[other]
+    back = [m.name for m in model.fields_meta() if m.link == kind]
+    title = model.title_plural.lower()
+    if len(back) != 1:
+        raise ImportFileError(
+            f"{where}: '{heading}' is mapped to {target.text}, but {title} records cannot be "
+            f"linked to {kind} records one by one. Map it to a field of {kind}, or leave it out "
+            f"(--map \"{heading}=\").", path
+        )
+    name = _field_map(other).get(_norm(target.field))
+    if name is None or name == back[0]:
+        fields = ", ".join(f"{other}.{m.name} ({m.label})" for m in model.fields_meta()
+                           if m.name != back[0])
+        raise ImportFileError(
+            f"{where}: '{heading}' is mapped to {target.text}, which is not a field of {title}. "
+            f"Use one of: {fields}.", path
+        )
+    links[other] = back[0]
+    return f"{other}.{name}"
+
+
+def _every_row(path: Path, mapping: ColumnMap, kind: str, links: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     hmap = _header_map(kind)
-    keys: list[str | None] = []
+    for written, value in mapping.every_row.items():
+        where = f"{mapping.source}, [every_row] {written}"
+        target = parse_target(written, where)
+        if target.left_out:
+            continue
+        if target.kind and target.kind != kind:
+            out[_side_key(path, mapping.source, kind, target, written, links)] = value
+            continue
+        key = hmap.get(_norm(target.field))
+        if key is None or key in META_COLUMNS and key != "recorded_by":
+            raise ImportFileError(
+                f"{where}: '{written}' is not a field of {kind}. Use one of: "
+                f"{_expected_columns(kind)}.", path
+            )
+        out[key] = value
+    return out
+
+
+def _map_header(path: Path, source: str, kind: str, header: list[Any],
+                rows: list[tuple[int, list[Any]]], mapping: ColumnMap | None = None) -> _Columns:
+    """Column index -> field/meta name; refuse unknown, duplicate or missing headings.
+
+    With a mapping, a heading it names goes where it says (a field, another kind's field,
+    or nowhere). The refusal of unknown or missing columns names the required columns
+    first, then suggests a field for each heading it does not know.
+    """
+    hmap = _header_map(kind)
+    found = _Columns([])
+    keys = found.keys
     unknown: list[str] = []
     seen: dict[str, str] = {}
     duplicates: list[str] = []
     for i, h in enumerate(header):
         text = "" if h is None else str(h).strip()
-        if not text:
-            if any(i < len(cells) and _filled(cells[i]) for _line, cells in rows):
+        target = mapping.target(text) if mapping and text else None
+        if not text or (target is not None and target.left_out):
+            if text:
+                found.left_out.append(text)
+            elif any(i < len(cells) and _filled(cells[i]) for _line, cells in rows):
                 raise ImportFileError(
                     f"{source}: column {_column_letter(i)} has values but no heading. Give it "
                     f"a heading (one of the fields: {_expected_columns(kind)}) or delete it.",
@@ -748,7 +857,18 @@ def _map_header(path: Path, source: str, kind: str, header: list[Any],
                 )
             keys.append(None)
             continue
-        key = hmap.get(_norm(text))
+        if target is not None and target.kind and target.kind != kind:
+            key: str | None = _side_key(path, f"{source} ({mapping.source})",  # type: ignore[union-attr]
+                                        kind, target, text, found.side_links)
+        elif target is not None:
+            key = hmap.get(_norm(target.field))
+            if key is None:
+                raise ImportFileError(
+                    f"{mapping.source}: '{text}' is mapped to '{target.text}', which is not a "  # type: ignore[union-attr]
+                    f"field of {kind}. Use one of: {_expected_columns(kind)}.", path
+                )
+        else:
+            key = hmap.get(_norm(text))
         if key is None:
             unknown.append(text)
         elif key in seen:
@@ -762,26 +882,92 @@ def _map_header(path: Path, source: str, kind: str, header: list[Any],
             f"{source} has the same column twice: {'; '.join(duplicates)}. Keep one of each "
             "and delete the other.", path
         )
-    if unknown:
-        names = ", ".join(f"'{u}'" for u in unknown)
-        title = RECORD_KINDS[kind].title_plural.lower()
-        what = kind.replace("_", " ") if title == kind else f"{title} ({kind})"
+    if mapping:
+        found.every_row = _every_row(path, mapping, kind, found.side_links)
+    found.headings = {k: v for k, v in seen.items()}
+    missing = _missing_required(kind, set(seen) | set(found.every_row), found.side_links)
+    if unknown or missing:
         hint = ""
         if len([h for h in header if h is not None and str(h).strip()]) == 1:
             hint = " The first row must hold the column headings: delete any title rows above."
-        raise ImportFileError(
-            f"{source} has {'columns' if len(unknown) > 1 else 'a column'} we do not know for "
-            f"{what}: {names}. Rename "
-            f"{'them' if len(unknown) > 1 else 'it'} to one of the expected columns, or "
-            f"delete {'them' if len(unknown) > 1 else 'it'}. Expected (name or label): "
-            f"{_expected_columns(kind)}.{hint}", path
-        )
+        raise ImportFileError(_columns_message(source, kind, missing, unknown, mapping, header)
+                              + hint, path)
     if not any(k is not None and k not in META_COLUMNS for k in keys):
         raise ImportFileError(
             f"{source} has no columns for the fields of {kind}. Expected (name or label): "
             f"{_expected_columns(kind)}.", path
         )
-    return keys
+    return found
+
+
+def _required(kind: str) -> list[FieldMeta]:
+    return [m for m in _fields(kind) if m.required]
+
+
+def _missing_required(kind: str, have: set[str], side_links: dict[str, str]) -> list[str]:
+    """Required fields no column (or every-row value) gives: ``name`` or ``kind.name``."""
+    missing = [m.name for m in _required(kind) if m.name not in have]
+    date_from = RECORD_KINDS[kind].date_field
+    for other, link in side_links.items():
+        dated = RECORD_KINDS[other].date_field if date_from else None
+        missing += [f"{other}.{m.name}" for m in _required(other)
+                    if m.name not in (link, dated) and f"{other}.{m.name}" not in have]
+    return missing
+
+
+def _describe(kind: str) -> str:
+    title = RECORD_KINDS[kind].title_plural.lower()
+    return kind.replace("_", " ") if title == kind else f"{title} ({kind})"
+
+
+def _field_words(key: str, kind: str) -> str:
+    other, dot, name = key.rpartition(".")
+    meta = RECORD_KINDS[other if dot else kind].field_meta(name)
+    return f"{key} ({meta.label})"
+
+
+def _columns_message(source: str, kind: str, missing: list[str], unknown: list[str],
+                     mapping: ColumnMap | None, header: list[Any]) -> str:
+    """The refusal of a file's columns: the required ones first, then what we do not know."""
+    required = ", ".join(f"{m.name} ({m.label})" for m in _required(kind)) or "none"
+    lines = [f"Required columns for {_describe(kind)}: {required}."]
+    if missing:
+        lines.append(
+            f"{source} has no column for: {', '.join(_field_words(k, kind) for k in missing)}. "
+            "Map one of your columns to each (--map \"Your heading=field\"), or give one value "
+            "for every row under [every_row] in a mapping file (--map-file)."
+        )
+    if unknown:
+        lines.append(f"{source} has {'columns' if len(unknown) > 1 else 'a column'} we do not "
+                     f"know for {_describe(kind)}:")
+        metas = _fields(kind)
+        extra = {"recorded_by": "who wrote it down"}
+        for heading in unknown:
+            elsewhere = other_kind_of(heading, kind)
+            if elsewhere:
+                other = elsewhere.partition(".")[0]
+                lines.append(
+                    f"- '{heading}' is a field of {_describe(other)}: bring it in as "
+                    f"{RECORD_KINDS[other].title_plural.lower()} records linked to each row "
+                    f"with --map \"{heading}={elsewhere}\", or leave it out with "
+                    f"--map \"{heading}=\""
+                )
+                continue
+            likely = suggest(heading, metas, extra)
+            lines.append(f"- '{heading}': " + (f"perhaps {' or '.join(likely)}" if likely
+                                                else "no field of ours looks like it"))
+        lines.append(
+            "Map each with --map \"Your heading=field\" (a field's name or label) or a mapping "
+            "file (--map-file mapping.toml), or leave it out with --map \"Your heading=\"."
+        )
+    if mapping:
+        have = {_norm(h) for h in header if h is not None}
+        unused = [written for key, (written, _t) in mapping.columns.items() if key not in have]
+        if unused:
+            lines.append(f"The mapping ({mapping.source}) names headings {source} does not "
+                         f"have: {', '.join(repr(u) for u in unused)}.")
+    lines.append(f"Expected (name or label): {_expected_columns(kind)}.")
+    return "\n".join(lines)
 
 
 def _filled(value: Any) -> bool:
@@ -812,14 +998,23 @@ def _rows_as_dicts(source: str, keys: list[str | None],
     return out
 
 
-def _read_csv_file(path: Path, kind: str | None, source: str | None = None) -> _Table:
+def _make_table(path: Path, source: str, kind: str, header: list[Any],
+                rows: list[tuple[int, list[Any]]], mapping: ColumnMap | None,
+                **options: Any) -> _Table:
+    cols = _map_header(path, source, kind, header, rows, mapping)
+    return _Table(source, kind, _rows_as_dicts(source, cols.keys, rows), headings=cols.headings,
+                  mapping=mapping, every_row=cols.every_row, side_links=cols.side_links,
+                  left_out=cols.left_out, **options)
+
+
+def _read_csv_file(path: Path, kind: str | None, source: str | None = None,
+                   mapping: ColumnMap | None = None) -> _Table:
     source = source or path.name
     text = _decode_text(path, _read_bytes(path))
     delimiter, _hl, header, rows = _parse_csv(path, text, source, kind)
-    chosen = _choose_kind(path, path.stem, header, kind, source)
-    keys = _map_header(path, source, chosen, header, rows)
-    table = _Table(source, chosen, _rows_as_dicts(source, keys, rows),
-                   decimal_comma=delimiter == ";")
+    chosen = _choose_kind(path, path.stem, _mapped_header(header, mapping), kind, source)
+    table = _make_table(path, source, chosen, header, rows, mapping,
+                        decimal_comma=delimiter == ";")
     if delimiter != ",":
         what = "semicolons" if delimiter == ";" else "tabs"
         table.note = (
@@ -983,7 +1178,8 @@ def _sheet_rows(path: Path, ws: Any, where: str) -> tuple[list[Any], list[tuple[
     return header or [], rows
 
 
-def _read_xlsx(path: Path, kind: str | None) -> tuple[list[_Table], list[str]]:
+def _read_xlsx(path: Path, kind: str | None,
+               mapping: ColumnMap | None = None) -> tuple[list[_Table], list[str]]:
     book = _open_xlsx(path)
     notes: list[str] = []
     try:
@@ -1051,9 +1247,8 @@ def _read_xlsx(path: Path, kind: str | None) -> tuple[list[_Table], list[str]]:
                 raise ImportFileError(f"{source} is empty. Check that it was saved.", path)
             if k is None:
                 name = ws.title if _guess_kind_from_name(ws.title) else path.stem
-                k = _choose_kind(path, name, header, None, source)
-            keys = _map_header(path, source, k, header, rows)
-            tables.append(_Table(source, k, _rows_as_dicts(source, keys, rows)))
+                k = _choose_kind(path, name, _mapped_header(header, mapping), None, source)
+            tables.append(_make_table(path, source, k, header, rows, mapping))
         return tables, notes
     finally:
         book.close()
@@ -1132,7 +1327,7 @@ def _read_json(path: Path, kind: str | None) -> tuple[list[_Table], list[str]]:
             for key in item:
                 if key not in headings:
                     headings.append(key)
-        keys = _map_header(path, f"{source} ({k})", k, headings, []) if items else []
+        keys = _map_header(path, f"{source} ({k})", k, headings, []).keys if items else []
         lookup = dict(zip(headings, keys, strict=True))
         rows = [
             (n, {lookup[key]: value for key, value in item.items() if lookup.get(key)})
@@ -1181,8 +1376,10 @@ def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _convert(meta: FieldMeta, value: Any, table: _Table) -> Any:
-    """One cell -> what the model reads; _OMIT for an empty cell (the default applies)."""
+def _convert(meta: FieldMeta, value: Any, table: _Table, key: str | None = None) -> Any:
+    """One cell -> what the model reads; _OMIT for an empty cell (the default applies).
+
+    ``key`` is the cell's field (``kind.field`` for another kind), to name its column."""
     if value is None:
         return _OMIT
     widget = meta.widget
@@ -1212,6 +1409,8 @@ def _convert(meta: FieldMeta, value: Any, table: _Table) -> Any:
             return [_choice_value(meta, i.strip()) for i in value.split(",") if i.strip()]
         if widget in ("number", "integer", "score"):
             return _number_text(value, table.decimal_comma)
+        if widget == "date":
+            return _date_cell(meta, value, table, key or meta.name)
         return value
     if isinstance(value, dt.datetime):
         return value.date() if widget == "date" else value.isoformat(sep=" ")
@@ -1238,6 +1437,45 @@ def _convert(meta: FieldMeta, value: Any, table: _Table) -> Any:
     if isinstance(value, dict) and widget == "counts":
         return {_choice_value(meta, k) if isinstance(k, str) else k: v for k, v in value.items()}
     return value
+
+
+def _date_cell(meta: FieldMeta, value: str, table: _Table, key: str) -> Any:
+    """A written date: ISO, in words, or numbers read in the file's order (mapping.py)."""
+    written = read_date(value)
+    if written is None:
+        return value  # not a date we know how to read: the model says what is wrong
+    try:
+        found, by_order = table.dates.read(written)
+    except DateProblem as exc:
+        raise _CellProblem(f"{_column_words(meta, table, key)}: {exc}") from None
+    table.dates_used = table.dates_used or by_order
+    return found
+
+
+def _column_words(meta: FieldMeta, table: _Table, key: str) -> str:
+    """A field as a person finds it in their file: its label, and their heading if other."""
+    heading = table.headings.get(key)
+    if heading and _norm(heading) not in (_norm(meta.label), _norm(meta.name)):
+        return f"{meta.label} (column '{heading}')"
+    return meta.label
+
+
+def _settle_dates(table: _Table, dayfirst: bool | None) -> DateOrder:
+    """How this table's numeric dates are read: the option, else what its own dates show."""
+    dated = {}
+    for key in table.headings:
+        other, dot, name = key.rpartition(".")
+        model = RECORD_KINDS[other if dot else table.kind]
+        if name in model.model_fields and model.field_meta(name).widget == "date":
+            dated[key] = table.headings[key]
+    seen = []
+    for line, data in table.rows:
+        for key, heading in dated.items():
+            value = data.get(key)
+            written = read_date(value) if isinstance(value, str) and value.strip() else None
+            if written is not None:
+                seen.append((f"{table.unit} {line}, column '{heading}'", written))
+    return DateOrder.settle(seen, dayfirst)
 
 
 _TRUE = {"true", "yes", "y", "1", "t", "on"}
@@ -1298,6 +1536,8 @@ class _Row:
     recorded_by: str | None
     problems: dict[str, str] = field(default_factory=dict)
     skip: bool = False
+    #: Records of other kinds this row brings (its "Shared with"), linked to it when saved.
+    side: list[Record] = field(default_factory=list)
 
     def problem(self) -> RowProblem:
         return RowProblem(self.table.source, self.line, self.kind, self.problems, self.table.unit)
@@ -1309,6 +1549,12 @@ def _validate(table: _Table, line: int, data: dict[str, Any], place: str | None)
     extra = data.pop("__extra__", None)
     if extra:
         problems["row"] = extra
+    side_cells = {k: data.pop(k) for k in [k for k in data if "." in k]}
+    for key, value in table.every_row.items():
+        if "." not in key and not _filled(data.get(key)):
+            data[key] = value
+    if table.mapping:
+        data = {k: _mapped_value(table, k, v) for k, v in data.items()}
     meta, meta_problems = _meta_values(data, table)
     if place is not None:
         meta_problems.pop("place", None)  # the place column is not used
@@ -1329,11 +1575,93 @@ def _validate(table: _Table, line: int, data: dict[str, Any], place: str | None)
         record = model.validate_input(values)
     except RecordError as exc:
         for key, text in exc.problems.items():
-            problems.setdefault(key, text)
+            problems.setdefault(key, _with_column(table, key, text))
     if record is not None and table.kind == "voice" and record.consent_withdrawn:
         record = record.model_validate({**record.model_dump(), **Voice.withdrawn_values()})
-    return _Row(table, line, table.kind, None if problems else record, meta["id"],
-                place or meta["place"], bool(meta["archived"]), meta["recorded_by"], problems)
+    row = _Row(table, line, table.kind, None if problems else record, meta["id"],
+               place or meta["place"], bool(meta["archived"]), meta["recorded_by"], problems)
+    if row.record is not None and table.side_links:
+        row.side = _side_records(table, row.record, side_cells, problems)
+        if problems:
+            row.record = None
+    return row
+
+
+def _with_column(table: _Table, key: str, text: str) -> str:
+    heading = table.headings.get(key)
+    if heading and f"'{heading}'" not in text and _norm(heading) not in (
+            _norm(key.rpartition(".")[2]), _norm(text.partition(":")[0])):
+        return f"{text} (column '{heading}')"
+    return text
+
+
+def _mapped_value(table: _Table, key: str, value: Any) -> Any:
+    """A cell through the mapping's [values] for its column ("Council" -> public_service)."""
+    words = table.mapping.value_map(table.headings.get(key, key)) if table.mapping else {}
+    if words and isinstance(value, str):
+        return words.get(_norm(value), value)
+    return value
+
+
+_SEPARATORS = re.compile(r"\s*(?:[,;/&\n]|\band\b)\s*", re.IGNORECASE)
+
+
+def _items(meta: FieldMeta, value: Any, table: _Table, key: str) -> list[Any]:
+    """A choice cell naming several choices ("Council, Funder") -> one value each."""
+    if not isinstance(value, str) or not meta.choices:
+        return [value]
+    whole = _mapped_value(table, key, value)
+    if _choice_value(meta, whole) in meta.choices:
+        return [whole]
+    parts = [p for p in _SEPARATORS.split(value) if p.strip()]
+    return [_mapped_value(table, key, p) for p in parts] or [value]
+
+
+def _side_records(table: _Table, record: Record, cells: dict[str, Any],
+                  problems: dict[str, str]) -> list[Record]:
+    """The records of other kinds a row brings (a sharing record per name in "Shared with"),
+    each to be linked to the row's own record when it is saved."""
+    out: list[Record] = []
+    main_date = RECORD_KINDS[table.kind].date_field
+    for other, link in table.side_links.items():
+        model = RECORD_KINDS[other]
+        fields = {m.name: m for m in model.fields_meta()}
+        mine = {k.partition(".")[2]: v for k, v in cells.items() if k.startswith(other + ".")}
+        if not any(_filled(v) for v in mine.values()):
+            continue  # nothing of this kind on this row
+        given = {k.partition(".")[2]: v for k, v in table.every_row.items()
+                 if k.startswith(other + ".")}
+        split = {name: _items(fields[name], v, table, f"{other}.{name}")
+                 for name, v in mine.items() if _filled(v)}
+        several = [name for name, items in split.items() if len(items) > 1]
+        if len(several) > 1:
+            names = " and ".join(f"'{table.headings[f'{other}.{n}']}'" for n in several)
+            problems[other] = (f"{names} both list several values; only one column of "
+                               f"{model.title_plural.lower()} may list several")
+            continue
+        variants = [{several[0]: item} for item in split[several[0]]] if several else [{}]
+        for variant in variants:
+            values: dict[str, Any] = {link: 1}  # a stand-in: the new record's id when saved
+            for name, value in {**given, **mine, **variant}.items():
+                key = f"{other}.{name}"
+                if name not in variant:
+                    value = _mapped_value(table, key, value)
+                try:
+                    converted = _convert(fields[name], value, table, key)
+                except _CellProblem as exc:
+                    problems[key] = str(exc)
+                    continue
+                if converted is not _OMIT:
+                    values[name] = converted
+            if model.date_field and main_date and model.date_field not in values:
+                values[model.date_field] = getattr(record, main_date)
+            try:
+                out.append(model.validate_input(values))
+            except RecordError as exc:
+                for key, text in exc.problems.items():
+                    problems.setdefault(f"{other}.{key}", _with_column(table, f"{other}.{key}",
+                                                                       text))
+    return out
 
 
 def _link_fields(kind: str) -> list[FieldMeta]:
@@ -1374,15 +1702,20 @@ def _link_values(value: Any) -> list[int]:
 
 
 def import_path(
-    wb: Workbook, path: Path | str, *, place: str | None = None, kind: str | None = None
+    wb: Workbook, path: Path | str, *, place: str | None = None, kind: str | None = None,
+    columns: ColumnMap | None = None, dayfirst: bool | None = None, new_place: bool = False,
 ) -> ImportResult:
     """Import an export (CSV folder, .xlsx, .json) or one CSV/Excel file of one kind.
 
-    ``place`` puts every record into that place (else the file's ``place`` column says).
-    ``kind`` names the kind of a single file (else it is guessed from the file name, then
-    the headings); with an export it imports only that kind. Everything is imported in one
-    transaction, or nothing: :class:`ImportRowsError` lists every bad row, and
-    :class:`ImportFileError` explains a file that cannot be read.
+    ``place`` puts every record into that place (else the file's ``place`` column says); it
+    must be a place of the workbook, unless ``new_place`` says it is new on purpose.
+    ``kind`` names the kind of a single file (else the mapping's kind, else it is guessed
+    from the file name, then the headings); with an export it imports only that kind.
+    ``columns`` maps a team's own headings to our fields (:mod:`hls_workbook.mapping`);
+    ``dayfirst`` (True, False, or None: as the mapping, else as the file's dates show) says
+    how dates such as 03/04/2026 are read. Everything is imported in one transaction, or
+    nothing: :class:`ImportRowsError` lists every bad row, and :class:`ImportFileError`
+    explains a file that cannot be read.
     """
     path = Path(path).expanduser()
     if place is not None:
@@ -1390,6 +1723,16 @@ def import_path(
             place = check_place(place)
         except RecordError as exc:
             raise ImportFileError(exc.message(), path) from None
+        if not new_place and place not in wb.places():
+            known = ", ".join(wb.places()) or "none yet"
+            raise ImportFileError(
+                f"There is no place called '{place}' in {wb.location} (places: {known}). "
+                f"Check the spelling, or create it first: hls-workbook init --place {place} "
+                "--focus \"...\" (or import with --new-place to start it from this file).", path
+            )
+    if columns is not None:
+        kind = kind or columns.kind
+        dayfirst = columns.dayfirst if dayfirst is None else dayfirst
     if kind is not None:
         try:
             kind = model_for(kind).kind
@@ -1404,10 +1747,10 @@ def import_path(
         tables, notes = _read_folder(path, kind)
     elif suffix in (".csv", ".tsv", ".txt"):
         fmt = "csv"
-        tables = [_read_csv_file(path, kind)]
+        tables = [_read_csv_file(path, kind, mapping=columns)]
     elif suffix in (".xlsx", ".xlsm"):
         fmt = "xlsx"
-        tables, notes = _read_xlsx(path, kind)
+        tables, notes = _read_xlsx(path, kind, columns)
     elif suffix == ".json":
         fmt = "json"
         tables, notes = _read_json(path, kind)
@@ -1426,13 +1769,27 @@ def import_path(
             f"We do not know how to read {path.name}. Import a CSV file (.csv), an Excel "
             "workbook (.xlsx), a JSON export (.json) or the folder of a CSV export.", path
         )
+    if columns and fmt in ("csv folder", "json"):
+        notes.append(f"The column mapping was not used: {path.name} is a workbook export, "
+                     "whose columns are ours already.")
     notes.extend(t.note for t in tables if t.note)
     if not any(t.rows for t in tables):
         raise ImportFileError(
             f"{path.name} holds column headings but no records to import. Check that it "
             "was saved with its rows.", path
         )
-    return _import_tables(wb, path, fmt, tables, place, notes)
+    for table in tables:
+        table.dates = _settle_dates(table, dayfirst)
+        if table.left_out:
+            names = ", ".join(f"'{h}'" for h in table.left_out)
+            notes.append(f"Left out of {table.source}, as the mapping says: {names}.")
+    result = _import_tables(wb, path, fmt, tables, place, notes)
+    if place is not None and new_place and place not in wb.places():
+        result.notes.append(
+            f"{place} is a new place without a description yet: give it one with "
+            f"hls-workbook init --place {place} --focus \"...\"."
+        )
+    return result
 
 
 def _import_tables(wb: Workbook, path: Path, fmt: str, tables: list[_Table],
@@ -1519,6 +1876,11 @@ def _import_tables(wb: Workbook, path: Path, fmt: str, tables: list[_Table],
             if r.src_id is not None:
                 ids.setdefault(r.kind, {})[r.src_id] = new
             new_ids.setdefault(r.kind, []).append(new)
+            for side in r.side:
+                link = r.table.side_links[side.kind]
+                linked = side.model_copy(update={link: new})
+                new_ids.setdefault(side.kind, []).append(
+                    wb.insert(conn, linked, place=str(r.place), by=r.recorded_by))
         return ids, new_ids
 
     try:
@@ -1531,7 +1893,38 @@ def _import_tables(wb: Workbook, path: Path, fmt: str, tables: list[_Table],
         raise ImportRowsError([r.problem()], path) from None
     counts = {k: len(new_ids[k]) for k in RECORD_KINDS if new_ids.get(k)}
     places = sorted({r.place for r in todo if r.place})
+    notes.extend(_side_notes(todo))
+    for table in {id(r.table): r.table for r in todo}.values():
+        note = table.dates.note(table.source, table.dates_used)
+        if note:
+            notes.append(note)
     return ImportResult(path, fmt, counts, ids, new_ids, places, notes)
+
+
+def _side_notes(rows: list[_Row]) -> list[str]:
+    """What came in as another kind ("Shared with" as sharing records), said plainly."""
+    out = []
+    tables = {id(r.table): r.table for r in rows if r.side}
+    for table in tables.values():
+        for other, link in table.side_links.items():
+            n = sum(1 for r in rows if r.table is table for s in r.side if s.kind == other)
+            if not n:
+                continue
+            heads = [h for k, h in table.headings.items() if k.startswith(other + ".")]
+            names = " and ".join(f"'{h}'" for h in heads)
+            title = RECORD_KINDS[other].title_plural.lower()
+            line = (f"{names} in {table.source} came in as {n} {title} record"
+                    f"{'s' if n != 1 else ''}, each linked to the {_describe(table.kind)} "
+                    f"record of its row (the field '{link}')")
+            dated = RECORD_KINDS[other].date_field
+            main_date = RECORD_KINDS[table.kind].date_field
+            if dated and main_date and f"{other}.{dated}" not in table.headings \
+                    and f"{other}.{dated}" not in table.every_row:
+                label = RECORD_KINDS[table.kind].field_meta(main_date).label
+                line += (f"; each is dated the day of its row's '{label}', as the file has no "
+                         f"column for {other}.{dated}")
+            out.append(line + ".")
+    return out
 
 
 def _internal(by_src: dict[str, dict[int, _Row]], kind: str, value: int) -> bool:

@@ -269,7 +269,7 @@ def test_round_trip_into_another_place_of_the_same_workbook(filled: Any, tmp_pat
                                                             fmt: str) -> None:
     before = snapshot(filled, "testville")
     files = export(filled, tmp_path / "out", fmt, place="testville")
-    result = import_path(filled, import_source(files, fmt), place="north-ward")
+    result = import_path(filled, import_source(files, fmt), place="north-ward", new_place=True)
     assert snapshot(filled, "north-ward") == before
     assert snapshot(filled, "testville") == before  # the source is untouched
     assert result.places == ["north-ward"]
@@ -450,7 +450,7 @@ def text_round_trip(wb: Any, fmt: str, term: str, meaning: str, tag: str) -> Non
     assert stored["term"] == clean_text(term)
     with tempfile.TemporaryDirectory() as tmp:
         files = export(wb, Path(tmp) / "out", fmt, place=source)
-        result = import_path(wb, import_source(files, fmt), place=target)
+        result = import_path(wb, import_source(files, fmt), place=target, new_place=True)
     back = wb.get("glossary_term", result.ids["glossary_term"][rid])
     for name in ("term", "plain_meaning", "words_to_avoid"):
         assert back[name] == stored[name], name

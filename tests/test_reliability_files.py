@@ -194,7 +194,8 @@ def test_other_delimiters_are_read_exactly_and_noted(wb, tmp_path):
     for delimiter, word in ((";", "semicolons"), ("\t", "tabs")):
         path = tmp_path / f"glossary{len(word)}.csv"
         path.write_bytes(_csv_bytes(GLOSSARY, delimiter).encode("utf-8-sig"))
-        result = import_path(wb, path, place=f"d-{len(word)}", kind="glossary_term")
+        result = import_path(wb, path, place=f"d-{len(word)}", kind="glossary_term",
+                             new_place=True)
         assert any(word in note for note in result.notes)
         terms = wb.table("glossary_term", f"d-{len(word)}")
         assert sorted(terms["term"]) == sorted(["Café", "名前"])
@@ -327,7 +328,7 @@ def test_formula_cells_on_import_are_refused_naming_row_and_field(wb, tmp_path, 
     rows = [rows[0]] + [r for r in rows[1:] if not r[1].startswith("=")]
     path = tmp_path / "glossary2.csv"
     path.write_text(_csv_bytes(rows), encoding="utf-8")
-    import_path(wb, path, place="f-import")
+    import_path(wb, path, place="f-import", new_place=True)
     got = sorted(wb.table("glossary_term", "f-import")["plain_meaning"])
     # One leading quote is taken off a quoted formula-like cell ("'=x" is stored "=x").
     want = sorted(p[1:] if re.match(r"^'+[=+\-@]", p) else p
@@ -387,7 +388,7 @@ def test_any_cells_import_all_exactly_or_nothing(wb, tmp_path, rows):
     place = f"fuzz-{abs(hash(path.read_bytes())) % 10**9}"
     before = rows_in(wb)
     try:
-        result = import_path(wb, path, place=place)
+        result = import_path(wb, path, place=place, new_place=True)
     except (ImportFileError, ImportRowsError) as exc:
         assert str(exc) and "Traceback" not in str(exc)
         assert rows_in(wb) == before
