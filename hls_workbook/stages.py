@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from . import privacy
 
 __all__ = [
+    "EVERY_STAGE",
     "MIN_GROUP",
     "SECTIONS",
     "STAGES",
@@ -76,10 +77,12 @@ __all__ = [
     "SectionSpec",
     "SectionView",
     "Stage",
+    "next_steps",
     "open_stage",
     "section",
     "sections_for",
     "summary_html",
+    "where_to",
 ]
 
 log = logging.getLogger(__name__)
@@ -94,6 +97,9 @@ STAGES: dict[str, str] = {
     "3_learning": "Learning together",
     "4_relationships_and_support": "Relationships and support",
 }
+
+#: The stage of a section shown at the end of every stage notebook ("What needs doing now").
+EVERY_STAGE = "*"
 
 PART_LABELS = Part.labels()
 #: The audiences text is checked for before sharing, and how they are named.
@@ -877,6 +883,56 @@ def _checks(t: Mapping[str, pd.DataFrame]) -> str:
     return "".join(out)
 
 
+#: How many things to do a stage notebook lists (the rest are counted; the command
+#: ``hls-workbook next`` lists them all).
+NEXT_LIMIT = 10
+
+
+def next_steps(wb: Workbook, place: str, on: Any = None) -> pd.DataFrame:
+    """What needs doing now for a place, as the team may see it, most urgent first
+    (:func:`hls_workbook.analysis.next_steps`, as of ``on``, default today)."""
+    _load_analysis()
+    return _next_frame(Tables(wb, check_place(place)), on)
+
+
+def _next_frame(t: Mapping[str, pd.DataFrame], on: Any = None) -> pd.DataFrame:
+    return an.next_steps(t["experiment"], t["review"], t["learning"], t["share"],
+                         t["support"], on=_today() if on is None else on)
+
+
+def where_to(stage: str, key: str) -> str:
+    """Where an item of the list is done, in words: the section's title and its notebook."""
+    spec = SECTIONS.get(key)
+    title = spec.title if spec is not None else key
+    return f"{title}, in {stage}"
+
+
+def _overdue(days: int) -> str:
+    return "due today" if days <= 0 else f"{_plural(int(days), 'day')} overdue"
+
+
+def _next(t: Mapping[str, pd.DataFrame]) -> str:
+    todo = _next_frame(t)
+    if todo.empty:
+        return _p("Nothing needs doing now: no experiment is past its end date or waiting "
+                  "for a look back, every decision has been followed up, and all our "
+                  "learning has been shared.")
+    shown = todo.head(NEXT_LIMIT)
+    items = "".join(
+        f"<li>{esc(r['sentence'])}"
+        + _note(f"{_overdue(r['overdue_days'])}. Where: {where_to(r['stage'], r['section'])}.")
+        + "</li>"
+        for r in shown.to_dict("records")
+    )
+    out = [_p(f"{_plural(len(todo), 'thing needs', 'things need')} doing now, the most "
+              "overdue first."), f'<ol style="margin:0.2em 0">{items}</ol>']
+    if len(todo) > len(shown):
+        place = getattr(t, "place", "") or "..."
+        out.append(_note(f"And {len(todo) - len(shown)} more: a coordinator can list them "
+                         f"all with: hls-workbook next --place {place}"))
+    return "".join(out)
+
+
 # ---------------------------------------------------------------------------
 # The sections of the four notebooks
 # ---------------------------------------------------------------------------
@@ -898,6 +954,8 @@ class SectionSpec:
     how: str = ""
     #: Live, a view of its own instead of the summary and a form: called like SectionView.
     view: Callable[..., Any] | None = None
+    #: The heading above the summary.
+    heading: str = "So far"
 
 
 _EDIT_HOW = ("To change an experiment, go to 'Change a record' at the bottom of this form, "
@@ -965,6 +1023,9 @@ _SPECS = [
                 "support", ("ES2",), _support),
     SectionSpec("checkins", "4_relationships_and_support", "Check-ins: how heavy the work feels",
                 "checkin", ("ES3", "BH1"), _checkins),
+    # The end of every stage notebook
+    SectionSpec("next", EVERY_STAGE, "What needs doing now", None, ("EX4", "LE1", "LE2"),
+                _next, heading="What needs doing now"),
 ]
 
 #: Every section, by key, in notebook order.
@@ -972,10 +1033,11 @@ SECTIONS: dict[str, SectionSpec] = {s.key: s for s in _SPECS}
 
 
 def sections_for(stage: str) -> list[SectionSpec]:
-    """The sections of one stage notebook ('1_getting_started', ...), in order."""
+    """The sections of one stage notebook ('1_getting_started', ...), in order (those of
+    :data:`EVERY_STAGE` last)."""
     if stage not in STAGES:
         raise KeyError(f"'{stage}' is not a stage; use one of: {', '.join(STAGES)}")
-    return [s for s in _SPECS if s.stage == stage]
+    return [s for s in _SPECS if s.stage in (stage, EVERY_STAGE)]
 
 
 def _spec(key_or_kind: str) -> SectionSpec:
@@ -1026,7 +1088,7 @@ def _summarise(spec: SectionSpec, wb: Workbook, place: str) -> tuple[str, frozen
             f"({type(exc).__name__}). What is recorded is safe; tell whoever looks after the "
             "workbook."
         ), tables.read
-    return _wrap(f'<h4 style="margin:0.4em 0">So far</h4>{body}'), tables.read
+    return _wrap(f'<h4 style="margin:0.4em 0">{esc(spec.heading)}</h4>{body}'), tables.read
 
 
 def _plain(exc: BaseException) -> str:

@@ -349,6 +349,18 @@ make time in meetings to talk about it.
 """,
 }
 
+GUIDANCE["next"] = """
+This list is worked out from what is recorded for this place, as of today. It shows:
+
+- experiments past their end date, or waiting for a look back;
+- permission given, but nothing started;
+- a decision to amplify, adapt or dampen, with nothing done since;
+- learning we said we would act on, or that nobody else has heard yet;
+- support we asked for long ago.
+
+Each line says what to do and where. Once it is done, it leaves the list.
+"""
+
 NEXT = {
     "1_getting_started": "When you are ready, open **2_experimentation** to plan something "
                          "to try.",
@@ -369,12 +381,14 @@ def stage_notebook(stage: str) -> nbformat.NotebookNode:
         _cell(OPEN, tags=["nbval-ignore-output"]),
     ]
     for spec in sections_for(stage):
-        cells.append(new_markdown_cell(f"## {spec.title}\n\n{GUIDANCE[spec.key].strip()}"))
+        guidance = GUIDANCE[spec.key].strip()
+        if spec.key == "next":  # the end of the notebook: where to go from here
+            guidance += f"\n\n{NEXT[stage]}"
+        cells.append(new_markdown_cell(f"## {spec.title}\n\n{guidance}"))
         cells.append(_cell(
             f'stage.section("{spec.key}")', tags=list(WIDGET_TAGS),
             practices=list(spec.practices), section={"id": spec.key, "title": spec.title},
         ))
-    cells.append(new_markdown_cell(f"## What next\n\n{NEXT[stage]}"))
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = KERNEL
     nb.metadata["language_info"] = {"name": "python"}

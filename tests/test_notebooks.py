@@ -217,6 +217,17 @@ def test_live_run_creates_the_widgets(runs, name):
 
 
 @pytest.mark.notebook
+@pytest.mark.parametrize("name", STAGE_FILES)
+def test_every_stage_notebook_ends_with_what_needs_doing_now(runs, name):
+    for mode, words in (("demo", "things need doing now"), ("new", "Nothing needs doing now")):
+        last = section_cells(executed(runs, mode, name))[-1]
+        assert last.metadata["hls"]["section"]["id"] == "next"
+        shown = "".join(o["data"]["text/html"] for o in last.outputs
+                        if "text/html" in o.get("data", {}))
+        assert "What needs doing now</h4>" in shown and words in shown, f"{mode}: {shown}"
+
+
+@pytest.mark.notebook
 def test_kernel_runs_are_quick(runs):
     slow = {f"{mode} {name}": round(s, 1) for (mode, name), (_nb, s) in runs.items() if s > 60}
     assert not slow, f"these runs took over a minute: {slow}"

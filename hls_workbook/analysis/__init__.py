@@ -24,6 +24,7 @@ from .learning import (
     reflection_delay,
     review_outcomes,
 )
+from .next_steps import next_steps
 from .participation import (
     ParticipationSummary,
     airtime,
@@ -73,6 +74,7 @@ __all__ = [
     "learning_reach",
     "meeting_balance",
     "meeting_rhythm",
+    "next_steps",
     "participation_summary",
     "participation_trend",
     "parts_never_present",
