@@ -236,7 +236,7 @@ def next_(
     with open_workbook(db) as wb:
         if wb.place_info(place) is None:
             known = ", ".join(wb.places()) or "none yet"
-            _fail(f"There is no place called '{place}' in {wb.location}. Places: {known}.")
+            _fail(f"There is no place called '{place}' in {wb.shown}. Places: {known}.")
         todo = stages.next_steps(wb, place, day)
     when = f"{day.day} {day:%B %Y}"
     if todo.empty:
