@@ -49,8 +49,10 @@ Rules chosen
 - **Withdrawn stories** stay withdrawn: their words are not exported (``story`` is
   ``[withdrawn]``, name, pseudonym, listener and "why it matters" empty) and, should a file
   bring a withdrawn story with its words, the words are erased on import.
-- **Places.** ``place=`` puts everything into that place; otherwise each row goes to the
-  place in its ``place`` column. A place description (kind ``place``) is not imported when
+- **Places.** ``place=`` puts everything into that place, which must be a place of the
+  workbook (else it is refused with the list of places and how to create one), unless
+  ``new_place=True`` says it is new on purpose; otherwise each row goes to the place in its
+  ``place`` column. A place description (kind ``place``) is not imported when
   the place already has one: the note in the result says so. Import only ever adds records:
   it never merges, edits or removes.
 - **All or nothing.** Every row is checked first (its fields, its links); if any row is
@@ -58,9 +60,17 @@ Rules chosen
   line (as a spreadsheet counts rows: the headings are line 1; "record N" in JSON) and the
   problem. Otherwise every row is saved in one transaction.
 - **Spreadsheets from elsewhere.** Headings may be field names (``event_on``) or labels
-  (``When it happened``), in any case. Choices may be values or labels (``Make it simpler``).
-  Numbers may have a pound sign and thousands commas. A semicolon- or tab-separated file is
-  read as such (decimal commas accepted there), and the result notes it.
+  (``When it happened``), in any case, or anything a column mapping
+  (:class:`~hls_workbook.mapping.ColumnMap`: a TOML file or ``--map`` options) says: a field,
+  a field of a kind linked to this one (``share.shared_with``: one linked record per name in
+  the cell, saved in the same transaction), or nothing (left out, and said so). A heading we
+  do not know is refused; the message names the required columns first, then suggests
+  fields. Choices may be values or labels (``Make it simpler``). Numbers may have a pound
+  sign and thousands commas. Dates may be written day first (``31/03/2026``, ``31/3/26``,
+  ``31 March 2026``); one that could be read two ways is refused unless an order is given
+  or the file's other dates settle it (rules in :mod:`hls_workbook.mapping`). A semicolon-
+  or tab-separated file is read as such (decimal commas accepted there), and the result
+  notes it.
 - **Refused files** (one :class:`ImportFileError` naming the file and the fix): missing,
   empty, cut off, not UTF-8 (UTF-8 with or without a byte order mark is read), UTF-16,
   headings we do not know (named, with the expected ones), the same heading twice, more than
