@@ -623,13 +623,24 @@ app.command(name="app")(friendly(_app_command))
 def main() -> None:
     """Entry point for the `hls-workbook` command."""
     try:
-        app()
+        code = app(prog_name="hls-workbook", standalone_mode=False)
     except SystemExit:
         raise
-    except Exception as exc:  # noqa: BLE001 - typer's own usage errors are already handled
+    except typer.Abort:
+        typer.echo("Error: stopped.", err=True)
+        sys.exit(130)
+    except typer.TyperException as exc:  # a mistyped or missing option: one line, no box
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `hls-workbook` alone: help shown
+            sys.exit(getattr(exc, "exit_code", 2))
+        ctx = getattr(exc, "ctx", None)
+        where = f" See: {ctx.command_path} --help" if ctx is not None else ""
+        text = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        typer.echo(f"Error: {text}.{where}".replace("..", "."), err=True)
+        sys.exit(getattr(exc, "exit_code", 2))
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for a person
         typer.echo(f"Error: {exc}", err=True)
         sys.exit(2)
-
+    sys.exit(code if isinstance(code, int) else 0)
 
 if __name__ == "__main__":
     main()

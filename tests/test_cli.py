@@ -130,3 +130,26 @@ def test_import_never_starts_a_workbook_by_mistake(tmp_path):
     made = _run("import", str(export_json), "--db", str(new), "--create")
     assert made.exit_code == 0, made.output
     assert "Imported" in made.output and new.exists()
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["import", "x.csv", "--plcae", "north"], "No such option: --plcae"),
+    (["import"], "Missing argument 'path'"),
+    (["import", "x.csv", "--map"], "'--map' requires an argument"),
+    (["demo", "--places", "many"], "'--places'"),
+    (["imprt"], "No such command 'imprt'"),
+])
+def test_usage_errors_are_one_plain_line(tmp_path, args, words):
+    """Typer's own usage errors (a mistyped option, a missing value) are one line, no box."""
+    proc = subprocess.run([sys.executable, "-m", "hls_workbook.cli", *args], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("Error: ") and words in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "╭" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_help_still_shows_without_a_command():
+    proc = subprocess.run([sys.executable, "-m", "hls_workbook.cli"], capture_output=True,
+                          text=True, timeout=60)
+    assert "Usage: hls-workbook" in proc.stdout and "import" in proc.stdout
