@@ -1598,10 +1598,18 @@ def _validate(table: _Table, line: int, data: dict[str, Any], place: str | None)
 
 
 def _with_column(table: _Table, key: str, text: str) -> str:
+    """A model's message about a field, with the team's own heading when it differs, and
+    for a choice, how a mapping file can say which choice a word of theirs means."""
     heading = table.headings.get(key)
     if heading and f"'{heading}'" not in text and _norm(heading) not in (
             _norm(key.rpartition(".")[2]), _norm(text.partition(":")[0])):
-        return f"{text} (column '{heading}')"
+        text = f"{text} (column '{heading}')"
+    other, dot, name = key.rpartition(".")
+    model = RECORD_KINDS[other if dot else table.kind]
+    if (heading and table.mapping is not None and name in model.model_fields
+            and model.field_meta(name).choices and "not one of" in text):
+        text += f"; or say which one each word means under [values.\"{heading}\"] in a " \
+                "mapping file"
     return text
 
 
