@@ -897,7 +897,8 @@ def next_steps(wb: Workbook, place: str, on: Any = None) -> pd.DataFrame:
 
 def _next_frame(t: Mapping[str, pd.DataFrame], on: Any = None) -> pd.DataFrame:
     return an.next_steps(t["experiment"], t["review"], t["learning"], t["share"],
-                         t["support"], on=_today() if on is None else on)
+                         t["support"], t["meeting_series"], t["meeting"],
+                         on=_today() if on is None else on)
 
 
 def where_to(stage: str, key: str) -> str:

@@ -356,7 +356,8 @@ This list is worked out from what is recorded for this place, as of today. It sh
 - permission given, but nothing started;
 - a decision to amplify, adapt or dampen, with nothing done since;
 - learning we said we would act on, or that nobody else has heard yet;
-- support we asked for long ago.
+- support we asked for long ago;
+- a regular meeting that has missed its last two planned dates, or more.
 
 Each line says what to do and where. Once it is done, it leaves the list.
 """

@@ -160,6 +160,27 @@ def test_support_asked_for_long_ago_and_the_order_of_the_list(wb):
     assert "support" not in set(todo(wb)["record_kind"])
 
 
+def test_a_regular_meeting_that_keeps_being_missed(wb):
+    monday = TODAY - dt.timedelta(days=TODAY.weekday())
+    first = monday - dt.timedelta(weeks=8)
+    sid = wb.add("meeting_series", {"name": "Monday forum", "kind_of_meeting": "partnership",
+                                    "cadence": "weekly", "weekday": "monday",
+                                    "started_on": first}, place=PLACE)
+    held = [first + dt.timedelta(weeks=w) for w in range(7)]  # then two Mondays missed
+    wb.add_many([("meeting", {"held_on": d, "kind_of_meeting": "partnership", "series": sid,
+                              "attendance": {"charity": 3}}) for d in held], place=PLACE)
+    assert todo(wb, monday).empty, "one missed is not yet slipping; today's may come"
+    tuesday = monday + dt.timedelta(days=1)
+    item = about(todo(wb, tuesday), "meeting_series", sid)
+    assert list(item["kind"]) == ["rhythm_slipping"] and list(item["overdue_days"]) == [1]
+    assert (f"“Monday forum” has missed its last 2 planned meetings (the last one was on "
+            f"{held[-1].day} {held[-1]:%B %Y})") in item["sentence"].iloc[0]
+    assert item["section"].iloc[0] == "meetings"
+    wb.add("meeting", {"held_on": monday, "kind_of_meeting": "partnership", "series": sid},
+           place=PLACE)
+    assert todo(wb, tuesday).empty
+
+
 def test_every_item_names_a_real_section_of_its_notebook():
     for kind, (stage, key) in WHERE.items():
         assert stages.SECTIONS[key].stage == stage, kind

@@ -14,7 +14,9 @@ where that loop has stalled for a place, as of a given day, most overdue first:
 - a learning entry whose "what we will do" has not been followed up: the entry was never
   changed on a later day than it was written down (edit it to say what was done);
 - learning not yet shared with any part of the system other than the one that owns it;
-- a support request still open or in progress :data:`SUPPORT_DAYS` days after it was asked.
+- a support request still open or in progress :data:`SUPPORT_DAYS` days after it was asked;
+- a regular meeting whose last :data:`MISSED_MEETINGS` (or more) planned meetings were all
+  missed, counted as :func:`~hls_workbook.analysis.meeting_rhythm` counts them.
 
 Decisions (the Decision records of a meeting) are not listed: nothing in the records
 links a decision to what was done about it, so the workbook cannot tell whether one was
@@ -34,6 +36,7 @@ import pandas as pd
 
 from ..model import ExperimentStatus, SupportKind, SupportStatus
 from ._common import as_timestamp, dates, frame, ids, num, part_plural, texts
+from .rhythm import meeting_rhythm
 
 #: At "Permission given" with no start date: listed once unchanged for this many days.
 PERMISSION_DAYS = 28
@@ -46,6 +49,9 @@ SHARE_DAYS = 14
 #: A support request still open or in progress: listed after this many days.
 SUPPORT_DAYS = 28
 
+#: A regular meeting is slipping once this many planned meetings in a row were missed.
+MISSED_MEETINGS = 2
+
 #: Each kind of item: where to do it (stage notebook, section key). The list is sorted by
 #: :data:`URGENCY` first, then by days overdue, then in this order.
 WHERE: dict[str, tuple[str, str]] = {
@@ -56,8 +62,10 @@ WHERE: dict[str, tuple[str, str]] = {
     "response_not_followed": ("3_learning", "learning"),
     "not_shared": ("3_learning", "sharing"),
     "support_open": ("4_relationships_and_support", "support"),
+    "rhythm_slipping": ("1_getting_started", "meetings"),
 }
-#: 0 first: what is happening in the world (experiments, decisions, support asked for);
+#: 0 first: what is happening in the world (experiments, decisions, support asked for,
+#: meetings);
 #: then 1: writing learning up and passing it on.
 URGENCY: dict[str, int] = {kind: 1 if kind in ("response_not_followed", "not_shared") else 0
                            for kind in WHERE}
@@ -227,19 +235,47 @@ def _support_items(support: pd.DataFrame, on: dt.date) -> Iterable[dict]:
                         "it up, or change where it is up to.", "support", sid, due, on)
 
 
+def _rhythm_items(series: pd.DataFrame, meetings: pd.DataFrame,
+                  on: dt.date) -> Iterable[dict]:
+    if series.empty:
+        return
+    rhythm = meeting_rhythm(series, meetings, end=on, today=on)
+    latest = dict(zip(rhythm.summary["series"], dates(rhythm.summary["last_held_on"]),
+                      strict=True))
+    planned = rhythm.expected.sort_values("expected_on", kind="stable")
+    planned = planned[dates(planned["expected_on"]) < pd.Timestamp(on)]  # today's may come
+    for sid, rows in planned.groupby("series"):
+        kept = rows["kept"].astype(bool).to_numpy()
+        run = len(kept) - (int(kept.nonzero()[0].max()) + 1 if kept.any() else 0)
+        if run < MISSED_MEETINGS:
+            continue
+        missed = dates(rows["expected_on"]).iloc[len(kept) - run:]
+        due = missed.iloc[MISSED_MEETINGS - 1].date()
+        held = latest.get(sid)
+        last = (f"the last one was on {_day(held.date())}" if held is not None
+                and not pd.isna(held) else "none has been recorded yet")
+        yield _item("rhythm_slipping", f"{_quote(rows['name'].iloc[0])} has missed its last "
+                    f"{run} planned meetings ({last}). Record the meetings that were held, "
+                    "or agree a rhythm that suits everyone.", "meeting_series", int(sid),
+                    due, on)
+
+
 def next_steps(
     experiments: pd.DataFrame | None = None,
     reviews: pd.DataFrame | None = None,
     learning: pd.DataFrame | None = None,
     shares: pd.DataFrame | None = None,
     support: pd.DataFrame | None = None,
+    series: pd.DataFrame | None = None,
+    meetings: pd.DataFrame | None = None,
     *,
     on: dt.date | str | None = None,
 ) -> pd.DataFrame:
     """What needs doing now for a place, as of ``on`` (default: today), most urgent first.
 
-    Takes the current records of one place, as ``Workbook.table`` (or a stage notebook's
-    tables) gives them; a kind left out is taken as having no records. One row per thing
+    Takes the current records of one place (experiments, reviews, learning, shares,
+    support requests, meeting series and meetings), as ``Workbook.table`` (or a stage
+    notebook's tables) gives them; a kind left out is taken as having no records. One row per thing
     to do: kind (a key of :data:`WHERE`), sentence (what to do, in plain words),
     record_kind and record_id (the record it is about), due_on (the day it fell due),
     overdue_days (days since then, 0 when due today), stage and section (the stage
@@ -257,6 +293,7 @@ def next_steps(
         *_decision_items(e, r, lrn, today),
         *_learning_items(lrn, s, today),
         *_support_items(sup, today),
+        *_rhythm_items(frame(series, "meeting_series"), frame(meetings, "meeting"), today),
     ]
     out = pd.DataFrame(items, columns=COLUMNS)
     if out.empty:
