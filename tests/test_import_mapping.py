@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -306,7 +307,7 @@ def _log_with(tmp_path: Path, **change: str) -> Path:
 
 
 @pytest.mark.parametrize(("change", "words"), [
-    ({"Shared_with": "Trustees"}, "Shared with"),         # not one of the parts
+    ({"Shared_with": "Trustees"}, "under [values.\"Shared with\"]"),  # not one of the parts
     ({"Date": "2026-02-30"}, "When it happened"),          # no such day
     ({"Date": "31/12/2099"}, "in the future"),
     ({"What_happened": "=SUM(A1)"}, "formula"),
@@ -423,3 +424,22 @@ def test_a_new_place_on_purpose(wb: Any, log: Path, mapping: Path) -> None:
     err = one_line_error(cli("import", log, "--db", wb.location, "--new-place"))
     assert "--new-place goes with --place" in err
 
+
+
+def test_the_guide_example_imports_as_written(wb: Any, tmp_path: Path) -> None:
+    """docs/analysts.md: its learning log and mapping file come in with its one command."""
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "analysts.md").read_text("utf-8")
+    [log_text] = re.findall(r"```csv\n(.*?)```", guide, re.S)
+    toml_blocks = re.findall(r"```toml\n(.*?)```", guide, re.S)
+    (tmp_path / "learning_log.csv").write_text(log_text, encoding="utf-8")
+    (tmp_path / "mapping.toml").write_text(toml_blocks[0], encoding="utf-8")
+    assert "hls-workbook import learning_log.csv --place north-ward --map-file mapping.toml" \
+        in guide
+    result = cli("import", tmp_path / "learning_log.csv", "--db", wb.location, "--place",
+                 "north-ward", "--new-place", "--map-file", tmp_path / "mapping.toml")
+    assert result.exit_code == 0, result.output
+    assert wb.counts("north-ward")["learning"] == 3 and wb.counts("north-ward")["share"] == 3
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    [short] = re.findall(r"```toml\n(.*?)```", readme, re.S)
+    (tmp_path / "short.toml").write_text(short, encoding="utf-8")
+    assert read_map_file(tmp_path / "short.toml").target("Shared with").kind == "share"
