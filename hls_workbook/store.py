@@ -731,16 +731,28 @@ class Workbook:
         in the write-ahead log and in backups: docs/privacy.md."""
         if self.is_sqlite:
             return
+        name = TABLES[kind].name
+        reason = ""
         try:
             with self.engine.connect() as conn:
                 conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-                conn.exec_driver_sql(f'VACUUM FULL "{TABLES[kind].name}"')
+                # PostgreSQL only warns, and skips the table, when we may not VACUUM it.
+                owner = conn.exec_driver_sql(
+                    "SELECT pg_has_role(c.relowner, 'MEMBER') OR (SELECT rolsuper FROM "
+                    "pg_roles WHERE rolname = current_user) FROM pg_class c "
+                    f"WHERE c.oid = '\"{name}\"'::regclass").scalar()
+                if owner:
+                    conn.exec_driver_sql(f'VACUUM FULL "{name}"')
+                else:
+                    reason = "only the owner of the table may do that"
         except sa.exc.DBAPIError as exc:
+            reason = _first_line(str(_driver_error(exc)))
+        if reason:
             raise DatabaseError(
                 "The story was withdrawn and its words erased, but the database could not "
-                f"clean them out of its files ({_first_line(str(_driver_error(exc)))}). Ask "
-                f"whoever looks after the database to run: VACUUM FULL {TABLES[kind].name}"
-            ) from None
+                f"clean them out of its files ({reason}). Ask whoever looks after the "
+                f"database to run: VACUUM FULL {name}"
+            )
 
     def archive(self, kind: str, rid: int, *, by: str | None = None) -> int:
         """Hide a record from lists and reports. It stays in the history; nothing is deleted."""

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from .pg import any_wb, db_url, pg_server, pg_url  # noqa: F401 - fixtures for every test file
+from .pg import (  # noqa: F401 - fixtures and hooks for every test file
+    backend,
+    backend_location,
+    db_url,
+    pg_server,
+    pg_url,
+    pg_workbook_url,
+    pytest_configure,
+    pytest_generate_tests,
+)
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -38,11 +47,12 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def wb(db_path: Path):
-    """An empty workbook with one place, 'testville'."""
+def wb(backend: str, backend_location: str):  # noqa: F811 - fixtures from .pg
+    """An empty workbook with one place, 'testville': a SQLite file at db_path; a test
+    marked both_databases runs a second time on a PostgreSQL database (tests/pg.py)."""
     from hls_workbook import open_workbook
 
-    book = open_workbook(db_path, create=True)
+    book = open_workbook(backend_location, create=True)
     book.set_place("testville", {"name": "Testville", "shared_focus": "Fewer people alone"})
     yield book
     book.close()

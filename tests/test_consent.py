@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from hls_workbook.cli import app
@@ -16,6 +16,8 @@ from hls_workbook.forms import RecordForm
 from .privacy_helpers import file_text
 from .samples import GOOD
 
+#: On SQLite and on PostgreSQL (tests/pg.py).
+pytestmark = pytest.mark.both_databases
 SECRET = "I told them about my brother and the debt."
 
 
@@ -26,16 +28,18 @@ def _story(wb) -> int:
     return wb.add("voice", data, place="testville")
 
 
-def _words_left(db_path) -> str:
-    con = sqlite3.connect(db_path)
-    try:
-        rows = con.execute("SELECT story, why_it_matters, storyteller_name FROM voice").fetchall()
-    finally:
-        con.close()
+def _raw(wb, sql: str, **params) -> list:
+    """Rows read (or changed) with plain SQL, behind the workbook's back."""
+    return wb.write(lambda c: c.execute(sa.text(sql), params).all() if sql.startswith("SELECT")
+                    else c.execute(sa.text(sql), params))
+
+
+def _words_left(wb) -> str:
+    rows = _raw(wb, "SELECT story, why_it_matters, storyteller_name FROM voice")
     return " ".join(str(v) for row in rows for v in row if v)
 
 
-def test_ticking_withdrawn_in_the_form_erases_every_version(wb, db_path):
+def test_ticking_withdrawn_in_the_form_erases_every_version(wb):
     rid = _story(wb)
     wb.edit("voice", rid, {"story": SECRET + " It got better."})
     form = RecordForm(wb, "voice", place="testville", role="charity")
@@ -49,7 +53,7 @@ def test_ticking_withdrawn_in_the_form_erases_every_version(wb, db_path):
     last = history.iloc[-1]
     assert bool(last["consent_withdrawn"]) and last["consent_audiences"] == []
     assert last["consent_withdrawn_on"].date() == dt.date.today()
-    left = _words_left(db_path)
+    left = _words_left(wb)
     assert "brother" not in left and "Maria" not in left and "Nobody asked" not in left
 
 
@@ -81,58 +85,51 @@ def test_the_form_says_why_a_withdrawn_story_cannot_change(wb):
     assert wb.get("voice", rid)["story"] == "[withdrawn]"
 
 
-def test_a_story_saved_as_withdrawn_keeps_no_words(wb, db_path):
+def test_a_story_saved_as_withdrawn_keeps_no_words(wb):
     rid = wb.add("voice", dict(GOOD["voice"], story=SECRET, consent_withdrawn=True),
                  place="testville")
     row = wb.get("voice", rid)
     assert row["story"] == "[withdrawn]" and row["consent_audiences"] == []
     assert row["consent_withdrawn_on"] == dt.date.today()
-    assert "brother" not in _words_left(db_path)
+    assert "brother" not in _words_left(wb)
 
 
-def test_withdraw_command(wb, db_path):
+def test_withdraw_command(wb):
     rid = _story(wb)
     runner = CliRunner()
-    bad = runner.invoke(app, ["withdraw", str(rid), "--on", "2999-01-01", "--db", str(db_path)])
+    bad = runner.invoke(app, ["withdraw", str(rid), "--on", "2999-01-01", "--db", wb.location])
     assert bad.exit_code == 1 and "Withdrawn on" in bad.output and "future" in bad.output
     assert wb.get("voice", rid)["story"] == SECRET  # nothing changed by a refused command
-    done = runner.invoke(app, ["withdraw", str(rid), "--db", str(db_path)])
+    done = runner.invoke(app, ["withdraw", str(rid), "--db", wb.location])
     assert done.exit_code == 0, done.output
     assert "erased from every version" in done.output
-    assert "brother" not in _words_left(db_path)
-    again = runner.invoke(app, ["withdraw", str(rid), "--db", str(db_path)])
+    assert "brother" not in _words_left(wb)
+    again = runner.invoke(app, ["withdraw", str(rid), "--db", wb.location])
     assert again.exit_code == 0
     assert wb.get("voice", rid)["version"] == 2
 
 
-def test_words_left_behind_are_erased_by_withdrawing_again(wb, db_path):
+def test_words_left_behind_are_erased_by_withdrawing_again(wb):
     rid = _story(wb)
     wb.withdraw_consent(rid)
-    con = sqlite3.connect(db_path)  # an old copy's text, put back behind the workbook's back
-    con.execute("UPDATE voice SET story = ? WHERE id = ?", (SECRET, rid))
-    con.commit()
-    con.close()
+    # An old copy's text, put back behind the workbook's back.
+    _raw(wb, "UPDATE voice SET story = :story WHERE id = :rid", story=SECRET, rid=rid)
     from hls_workbook.checks import check_workbook
 
     problems = check_workbook(wb)
     assert any(f"hls-workbook withdraw {rid}" in p for p in problems)
     wb.withdraw_consent(rid)
-    assert "brother" not in _words_left(db_path)
+    assert "brother" not in _words_left(wb)
     assert not check_workbook(wb)
 
 
-def _every_stored_value(db_path) -> str:
-    con = sqlite3.connect(db_path)
-    try:
-        cols = [r[1] for r in con.execute("PRAGMA table_info(voice)")]
-        rows = con.execute("SELECT * FROM voice").fetchall()
-    finally:
-        con.close()
-    return " ".join(f"{c}={v}" for row in rows for c, v in zip(cols, row, strict=True))
+def _every_stored_value(wb) -> str:
+    rows = _raw(wb, "SELECT * FROM voice")
+    return " ".join(f"{c}={v}" for row in rows for c, v in row._mapping.items())
 
 
 @pytest.mark.parametrize("how", ["store", "form"])
-def test_withdrawal_leaves_only_the_fact_and_the_date(wb, db_path, tmp_path, how):
+def test_withdrawal_leaves_only_the_fact_and_the_date(wb, tmp_path, how):
     """Every typed field of every version goes, what it was about included; exports too."""
     from hls_workbook.exchange import export
     from hls_workbook.model import Voice
@@ -150,7 +147,7 @@ def test_withdrawal_leaves_only_the_fact_and_the_date(wb, db_path, tmp_path, how
         assert form.load(rid)
         form.set_values({"consent_withdrawn": True})
         assert form.submit() == rid, form.status_text
-    stored = _every_stored_value(db_path)
+    stored = _every_stored_value(wb)
     for words in ("brother", "debt", "Maria", "Lopez", "Sunflower", "Priya", "Nobody asked",
                   "told them"):
         assert words not in stored, words

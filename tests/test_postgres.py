@@ -1,7 +1,8 @@
 """PostgreSQL as a first-class store (issue 15), next to SQLite.
 
 The server is a throwaway one started by tests/pg.py; ``db_url`` runs a test once on a
-SQLite file and once on a PostgreSQL database. Promises proved here:
+SQLite file and once on a PostgreSQL database, and so does ``wb`` in a test marked
+``both_databases``. Promises proved here:
 
 - a database URL is never taken for a file: ``demo --db postgresql://...`` writes no file,
   and a report from it is byte for byte the report from SQLite;
@@ -181,8 +182,9 @@ def test_concurrent_edits_of_one_record_are_saved_or_refused_plainly(db_url, tmp
     print(f"\n{db_url.split(':')[0]}: {len(saved)} edits saved, {len(refused)} refused")
 
 
-def test_a_clash_on_one_version_is_the_friendly_message(any_wb):
-    rid = any_wb.add("reflection", {"reflected_on": "2026-02-01", "description": "first"},
+@pytest.mark.both_databases
+def test_a_clash_on_one_version_is_the_friendly_message(wb):
+    rid = wb.add("reflection", {"reflected_on": "2026-02-01", "description": "first"},
                      place=PLACE)
     t = store_mod.TABLES["reflection"]
 
@@ -192,7 +194,7 @@ def test_a_clash_on_one_version_is_the_friendly_message(any_wb):
                                          reflected_on=dt.date(2026, 2, 1), description="x"))
 
     with pytest.raises(RecordError, match="^someone else saved a newer version"):
-        any_wb.write(insert_version_one_again)
+        wb.write(insert_version_one_again)
 
 
 # ---------------------------------------------------------------------------
@@ -200,20 +202,21 @@ def test_a_clash_on_one_version_is_the_friendly_message(any_wb):
 # ---------------------------------------------------------------------------
 
 
-def test_a_value_containing_busy_is_not_retried(any_wb, monkeypatch):
+@pytest.mark.both_databases
+def test_a_value_containing_busy_is_not_retried(wb, monkeypatch):
     monkeypatch.setattr(store_mod, "BUSY_WAIT", 5.0)
-    bad = ("SELECT 'busy'::int" if not any_wb.is_sqlite
+    bad = ("SELECT 'busy'::int" if not wb.is_sqlite
            else "SELECT busy FROM meta WHERE 'database is busy' = 'locked'")
     started = time.monotonic()
     with pytest.raises(DatabaseError) as err:
-        any_wb.read(lambda c: c.exec_driver_sql(bad).all())
+        wb.read(lambda c: c.exec_driver_sql(bad).all())
     assert time.monotonic() - started < 1.0  # failed at once: not taken for a busy database
     assert "busy with other people's saves" not in str(err.value)
     _one_plain_line(str(err.value))
     # The same with the word in a saved value that breaks a rule of the database.
     started = time.monotonic()
     with pytest.raises(WorkbookError):
-        any_wb.write(lambda c: c.execute(sa.insert(store_mod.TABLES["reflection"]).values(
+        wb.write(lambda c: c.execute(sa.insert(store_mod.TABLES["reflection"]).values(
             id=1, version=1, place=PLACE, recorded_at=None, archived=False,
             description="the database is busy, busy, busy")))
     assert time.monotonic() - started < 1.0
@@ -268,8 +271,9 @@ def test_a_lock_timeout_on_the_server_is_waited_out(pg_url):
 # ---------------------------------------------------------------------------
 
 
-def test_search_folds_case_fully(any_wb):
-    add = any_wb.add
+@pytest.mark.both_databases
+def test_search_folds_case_fully(wb):
+    add = wb.add
     street = add("glossary_term", {"term": "Straße", "plain_meaning": "a road"}, place=PLACE)
     shout = add("glossary_term", {"term": "HAUPTSTRASSE", "plain_meaning": "the main road"},
                 place=PLACE)
@@ -277,7 +281,7 @@ def test_search_folds_case_fully(any_wb):
     add("glossary_term", {"term": "Lane", "plain_meaning": "a small road"}, place=PLACE)
 
     def found(words: str, columns=("term",)) -> list[int]:
-        return sorted(r["id"] for r in any_wb.listing(
+        return sorted(r["id"] for r in wb.listing(
             "glossary_term", PLACE, columns=list(columns), search=words).rows)
 
     assert found("STRASSE") == sorted([street, shout])
@@ -286,10 +290,10 @@ def test_search_folds_case_fully(any_wb):
     assert found("σοφία") == [greek]
     assert found("ROAD", columns=["plain_meaning"]) == found("road", columns=["plain_meaning"])
     assert len(found("road", columns=["plain_meaning"])) == 3
-    listing = any_wb.listing("glossary_term", PLACE, columns=["term"], search="strasse",
+    listing = wb.listing("glossary_term", PLACE, columns=["term"], search="strasse",
                              limit=1)
     assert (listing.matched, listing.total, [r["id"] for r in listing.rows]) == (2, 4, [shout])
-    assert [r["id"] for r in any_wb.listing("glossary_term", PLACE, columns=["term"],
+    assert [r["id"] for r in wb.listing("glossary_term", PLACE, columns=["term"],
                                             search="strasse", ids=[street]).rows] == [street]
 
 
@@ -356,3 +360,27 @@ def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def test_a_user_who_may_not_vacuum_is_told_and_the_withdrawal_is_kept(pg_url):
+    import psycopg
+
+    with open_workbook(pg_url, create=True) as wb:
+        wb.set_place(PLACE, {"name": "Testville", "shared_focus": "Fewer people alone"})
+        vid = wb.add("voice", GOOD["voice"], place=PLACE)
+    role = f"helper_{pg_url.rsplit('/', 1)[1]}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN")
+        conn.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}")
+        conn.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}")
+    try:
+        with open_workbook(pg_url.replace("//hls@", f"//{role}@")) as wb:
+            with pytest.raises(DatabaseError) as err:
+                wb.withdraw_consent(vid)
+            _one_plain_line(str(err.value))
+            assert "was withdrawn" in str(err.value) and "VACUUM FULL voice" in str(err.value)
+            assert wb.get("voice", vid)["consent_withdrawn"] is True
+    finally:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(f"DROP OWNED BY {role}")
+            conn.execute(f"DROP ROLE {role}")
