@@ -33,6 +33,7 @@ from . import analysis
 from .analysis._common import PART_LABELS, PARTS, part_label, part_plural, pct
 from .analysis.burden import burden_totals
 from .analysis.portfolio import NOVELTY, RISKS
+from .privacy.numbers import HIDDEN_TEXT as HIDDEN
 
 #: The Okabe-Ito colour-blind-safe palette.
 OKABE_ITO: dict[str, str] = {
@@ -213,6 +214,14 @@ def _date(value: Any) -> str:
         return "an unknown date"
     ts = pd.Timestamp(value)
     return f"{ts.day} {ts:%b %Y}"
+
+
+def _or_hidden(values: pd.Series, hidden: pd.Series) -> pd.Series:
+    """Figures to one decimal for a numbers table, the hidden ones as "hidden" (the one
+    wording for a hidden number: see :mod:`privacy.numbers`)."""
+    return pd.Series([HIDDEN if h else ("–" if pd.isna(v) else f"{v:.1f}")
+                      for v, h in zip(values, hidden.fillna(False).astype(bool), strict=True)],
+                     index=values.index, dtype=object)
 
 
 def _count(n: int, word: str, plural: str | None = None) -> str:
@@ -1160,7 +1169,7 @@ def pulse_chart(pulse: pd.DataFrame | None, *, min_group: int = 5,
                    label="Round before")
     for i, (_, row) in enumerate(rows.iterrows()):
         if row["suppressed"]:
-            ax.text(0.1, i, f"not shown: fewer than {min_group} answers", va="center",
+            ax.text(0.1, i, f"{HIDDEN}: fewer than {min_group} answers", va="center",
                     fontsize=8, color=OKABE_ITO["black"])
         else:
             right = max(row["mean"], previous.iloc[i] if has_prev.iloc[i] else 0.0)
@@ -1193,13 +1202,14 @@ def pulse_chart(pulse: pd.DataFrame | None, *, min_group: int = 5,
         hidden = int(latest["suppressed"].sum())
         if hidden:
             alt += (f" {_count(hidden, 'statement')} had fewer than {min_group} answers and "
-                    f"{'is' if hidden == 1 else 'are'} not shown.")
+                    f"{'is' if hidden == 1 else 'are'} {HIDDEN}.")
     _title(fig, title)
-    table = latest.assign(mean=latest["mean"].round(1), change=latest["change"].round(1))[
-        ["practice", "label", "period", "mean", "previous_period", "change", "suppressed"]
+    table = latest.assign(mean=_or_hidden(latest["mean"], latest["suppressed"]),
+                          change=_or_hidden(latest["change"], latest["suppressed"]))[
+        ["practice", "label", "period", "mean", "previous_period", "change"]
     ].rename(columns={"practice": "Practice", "label": "Statement", "period": "Round",
                       "mean": "Mean score", "previous_period": "Round before",
-                      "change": "Change", "suppressed": "Hidden (too few answers)"})
+                      "change": "Change"})
     return Chart(fig, title, alt, table)
 
 
@@ -1218,7 +1228,7 @@ def checkin_chart(checkins: pd.DataFrame | None, *, min_group: int = 5) -> Chart
     ax.plot(positions, trend["mean"], marker="o", color=OKABE_ITO["vermillion"])
     hidden = trend[trend["suppressed"]]
     for m in hidden["month"]:
-        ax.text(months.index(m), 0.3, "too few to show", ha="center", va="bottom", fontsize=7,
+        ax.text(months.index(m), 0.3, HIDDEN, ha="center", va="bottom", fontsize=7,
                 rotation=90)
     ax.set_xticks(positions)
     ax.set_xticklabels([_month(m) for m in months], rotation=45, ha="right")
@@ -1261,14 +1271,13 @@ def checkin_chart(checkins: pd.DataFrame | None, *, min_group: int = 5) -> Chart
                + ".")
         if len(hidden):
             alt += (f" {_count(len(hidden), 'month')} had fewer than {min_group} check-ins "
-                    f"and {'is' if len(hidden) == 1 else 'are'} not shown.")
+                    f"and {'is' if len(hidden) == 1 else 'are'} {HIDDEN}.")
         if bool(latest["suppressed"]):
             alt += (f" The latest month, {_month(latest['month'])}, is one of them: how "
                     "heavy the work feels now cannot be told from the months shown.")
     _title(fig, title)
-    table = trend.assign(mean=trend["mean"].round(1))[
-        ["month", "mean", "suppressed"]].rename(columns={
-            "month": "Month", "mean": "Mean load", "suppressed": "Hidden (too few)"})
+    table = trend.assign(mean=_or_hidden(trend["mean"], trend["suppressed"]))[
+        ["month", "mean"]].rename(columns={"month": "Month", "mean": "Mean load"})
     return Chart(fig, title, alt, table)
 
 

@@ -4,7 +4,7 @@ The report notebook calls ``Report.load(...)`` once and ``report.show(key)`` per
 the benchmark's floor calls ``report.render_html()``. Privacy is applied once, in
 ``load``, before any section sees the data; every piece of text a person typed is escaped
 here with :func:`esc` (the only way text reaches the HTML). In public reports every count
-of people or answers below the threshold is shown as "fewer than N".
+of people or answers below the threshold is shown as "hidden".
 """
 
 from __future__ import annotations
@@ -110,13 +110,21 @@ class Report:
         return self.audience == "public"
 
     def count(self, n: Any) -> str:
-        """A count as text; in public reports, 1 to threshold-1 becomes 'fewer than N'."""
+        """A count of people as text; in public reports, 1 to threshold-1 is "hidden"."""
         if n is None or (isinstance(n, float) and math.isnan(n)):
             return "–"
         n = int(n)
         if self.public and 0 < n < self.threshold:
-            return f"fewer than {self.threshold}"
+            return privacy.HIDDEN_TEXT
         return f"{n:,}"
+
+    def number_of(self, n: Any, noun: str) -> str:
+        """"12 decisions", or in a public report "a hidden number of decisions" (1 to
+        threshold-1): the one wording for a hidden number, inside a sentence."""
+        text = self.count(n)
+        if text == privacy.HIDDEN_TEXT:
+            return f"a {privacy.HIDDEN_TEXT} number of {noun}"
+        return f"{text} {noun}"
 
     @property
     def min_group(self) -> int:
@@ -145,7 +153,7 @@ class Report:
         if total <= shown:
             return ""
         return (f'<p class="note">This shows {esc(which.format(n=shown))} of '
-                f"{self.count(total)} {esc(what)}. The workbook keeps every one.</p>")
+                f"{esc(self.number_of(total, what))}. The workbook keeps every one.</p>")
 
     def cached(self, key: str, make: Callable[[], Any]) -> Any:
         if key not in self._cache:
@@ -211,13 +219,14 @@ class Report:
                          "shown." + (f" {pieces} waiting for that check, so "
                                      f"{'it is' if waiting == 1 else 'they are'} left out."
                                      if waiting else ""))
-            low = privacy.PRIMARY_TEXT.format(threshold=self.threshold)
-            rules.append(f"Counts of people, and of what people said or gave, from 1 to "
-                         f"{self.threshold - 1} are shown as '{low}'. Where such a count "
-                         f"could be worked out from a total, another count is "
-                         f"'{privacy.SECONDARY_TEXT}', and totals that include a hidden "
-                         "count say 'at least'. An average or a share is shown only when it "
-                         f"sums up {self.threshold} or more people or answers. Other numbers "
+            hidden = privacy.HIDDEN_TEXT
+            rules.append(f"A number shown as '{hidden}' is one of three things: a count of "
+                         "people, or of what they said or gave, from 1 to "
+                         f"{self.threshold - 1}; a count that would let such a count be "
+                         "worked out from a total; or "
+                         f"an average or share of fewer than {self.threshold} people or "
+                         "answers. All three read the same, so the word gives nothing away. "
+                         "Totals that include a hidden count say 'at least'. Other numbers "
                          "(meetings, experiments, hours, money, days) are not about people "
                          "and are shown as they are.")
         items = "".join(f"<li>{esc(r)}</li>" for r in rules)
@@ -357,7 +366,8 @@ class Report:
         if not self.public:
             out.append(self.figure(charts.attendance_chart(meetings)))
         hard = meetings["hard_topics_raised"].fillna(False).astype(bool)
-        out.append(f"<p>Hard or uncomfortable topics were raised in {self.count(hard.sum())} "
+        # Meetings are not people: this count is shown as it is, in every audience.
+        out.append(f"<p>Hard or uncomfortable topics were raised in {int(hard.sum()):,} "
                    f"of {len(meetings):,} meetings.</p>")
         out.append("<h3>Whose voices were heard</h3>")
         summary_p = an.participation_summary(t["contribution"], meetings, t["decision"],
@@ -368,8 +378,11 @@ class Report:
             out.append(f'<p class="finding">{esc(sentence_case(summary_p.sentence))}</p>')
             out.append("<p>These figures are a prompt for a conversation about how we work "
                        "together, never a score for a person.</p>")
-            out.append(self.figure(charts.participation_chart(
-                t["contribution"], meetings, summary=summary_p, min_group=self.min_group)))
+            chart = charts.participation_chart(
+                t["contribution"], meetings, summary=summary_p, min_group=self.min_group)
+            # Nothing drawn: the sentence above already says why, once.
+            if chart is not None and chart.figure is not None:
+                out.append(self.figure(chart))
         if len(t["decision"]):
             # One suppression for the table and the chart's numbers: the same cells hidden.
             decisions = an.decision_balance(t["decision"])
@@ -379,7 +392,8 @@ class Report:
                     for r in cells[some].to_dict("records")]
             out.append(table_html(["Part of the system", "Decisions they proposed",
                                    "Decisions their views shaped"], rows, counts=[1, 2],
-                                  caption=f"{self.count(len(t['decision']))} decisions"))
+                                  caption=sentence_case(self.number_of(len(t["decision"]),
+                                                                         "decisions"))))
             out.append(self.figure(charts.decisions_chart(t["decision"])))
         return "".join(out)
 
@@ -523,7 +537,7 @@ class Report:
             labels = Statement.labels()
             rows = []
             for r in latest.to_dict("records"):
-                mean = "not shown (too few answers)" if r.get("suppressed") or missing(
+                mean = privacy.HIDDEN_TEXT if r.get("suppressed") or missing(
                     r.get("mean")) else f"{r['mean']:.1f}"
                 change = r.get("change")
                 change_text = "–" if missing(change) or r.get("suppressed") else f"{change:+.1f}"
@@ -602,7 +616,7 @@ class Report:
             shown = self.counts(trend.assign(responses=trend["responses"].fillna(0)),
                                 ["responses"])
             for r, n in zip(trend.to_dict("records"), shown["responses"], strict=True):
-                mean = "not shown (too few answers)" if r.get("suppressed") or missing(
+                mean = privacy.HIDDEN_TEXT if r.get("suppressed") or missing(
                     r.get("mean")) else f"{r['mean']:.1f}"
                 rows.append([str(r.get("month", "")), mean, n])
             out.append(table_html(["Month", "How heavy the work felt (0-10)", "Check-ins"],
@@ -629,7 +643,7 @@ class Report:
         In a public report the chart's people columns (``chart.people``) pass through
         :func:`privacy.suppress_counts`; when any of their cells is hidden the image and
         its alt text (which draw and state those counts) are left out, and the numbers
-        table is shown with the small counts as "fewer than N". Other columns are shown
+        table is shown with the small counts "hidden". Other columns are shown
         as they are: see "Which numbers are counts of people" in :mod:`privacy`.
         """
         if chart is None or getattr(chart, "figure", None) is None:
@@ -712,7 +726,7 @@ def cards(items: Iterable[tuple[str, str]], *, count: bool = True) -> str:
 
 def sentence_case(text: str) -> str:
     """Every sentence starts with a capital letter, whatever number or word was put at its
-    start ("fewer than 5 reviews ..." becomes "Fewer than 5 reviews ...")."""
+    start ("a hidden number of reviews ..." becomes "A hidden number of reviews ...")."""
     return re.sub(r"(^|[.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
 
 

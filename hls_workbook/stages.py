@@ -208,8 +208,10 @@ def _flags(series: pd.Series) -> pd.Series:
     return series.astype(object).map(lambda v: False if _missing(v) else bool(v)).astype(bool)
 
 
-def _mean(value: Any) -> str:
-    return "–" if _missing(value) else f"{float(value):.1f}"
+def _mean(value: Any, absent: str = "–") -> str:
+    """An average to one decimal; ``absent`` when there is none (in a group that answered,
+    "hidden": the one wording for a hidden number, as in the reports)."""
+    return absent if _missing(value) else f"{float(value):.1f}"
 
 
 class Block:
@@ -685,16 +687,17 @@ def _pulse(t: Mapping[str, pd.DataFrame]) -> str:
         block = now[now["statement"] == statement].set_index("role")
         every = block.loc["all"] if "all" in block.index else None
         change = "" if every is None or _missing(every["change"]) else f"{every['change']:+.1f}"
-        row = [block["label"].iloc[0], _mean(every["mean"]) if every is not None else "–",
-               change]
-        row += [_mean(block.loc[r, "mean"]) if r in block.index else "–" for r in roles]
+        row = [block["label"].iloc[0],
+               _mean(every["mean"], privacy.HIDDEN_TEXT) if every is not None else "–", change]
+        row += [_mean(block.loc[r, "mean"], privacy.HIDDEN_TEXT) if r in block.index else "–"
+                for r in roles]
         rows.append(row)
     answers = int(pulse["period"].eq(latest).sum())
     out = [_table(headers, rows, caption=f"Average scores (0-10), round {latest}"),
-           _note(f"{answers} answers in this round. '–' means not shown: fewer than "
+           _note(f"{answers} answers in this round. '{privacy.HIDDEN_TEXT}' means fewer than "
                  f"{MIN_GROUP} people answered, or showing it would let someone work out a "
-                 "small group's answers. These are for reflection, never for holding anyone "
-                 "to account.")]
+                 "small group's answers; '–' means nobody from that part answered. These "
+                 "are for reflection, never for holding anyone to account.")]
     return "".join(out)
 
 
@@ -838,15 +841,14 @@ def _checkins(t: Mapping[str, pd.DataFrame]) -> str:
     # averages only of at least MIN_GROUP check-ins.
     counts = privacy.Policy.of("team", MIN_GROUP).suppress(
         trend.assign(responses=trend["responses"].fillna(0)), ["responses"]).display
-    rows = [[r["month"], n, "not shown (too few answers)" if r["suppressed"]
-             else _mean(r["mean"])]
+    rows = [[r["month"], n, privacy.HIDDEN_TEXT if r["suppressed"] else _mean(r["mean"])]
             for r, n in zip(trend.to_dict("records"), counts["responses"], strict=True)]
     return "".join([
         _table(["Month", "Check-ins", "How heavy the work felt (0-10)"], rows,
                caption="Anonymous check-ins, shown only as averages"),
-        _note(f"The average of a month with fewer than {MIN_GROUP} check-ins is not shown, "
-              "so that nobody can be recognised. If the work feels heavy, talk to someone "
-              "you trust today."),
+        _note(f"The average of a month with fewer than {MIN_GROUP} check-ins is "
+              f"{privacy.HIDDEN_TEXT}, so that nobody can be recognised. If the work feels "
+              "heavy, talk to someone you trust today."),
     ])
 
 

@@ -439,7 +439,7 @@ def test_policy():
 # Small numbers
 # ---------------------------------------------------------------------------
 
-FEWER = "fewer than 5"
+HIDDEN = "hidden"  # one wording, whether the count is small or hidden to protect one
 
 
 def lines_of(n_rows: int, n_cols: int) -> list[list[tuple[int, int]]]:
@@ -467,9 +467,9 @@ def test_primary_suppression_and_zeros():
     df = pd.DataFrame({"part": ["a", "b", "c", "d"], "n": [0, 3, 12, 40]})
     result = pv.suppress_counts(df, ["n"], threshold=5)
     assert list(result.primary["n"]) == [False, True, False, False]
-    assert list(result.display["n"]) == ["0", FEWER, "not shown", "40"]
+    assert list(result.display["n"]) == ["0", HIDDEN, HIDDEN, "40"]
     assert list(result.display["part"]) == ["a", "b", "c", "d"]
-    assert result.any_suppressed and "fewer than 5" in result.note
+    assert result.any_suppressed and "from 1 to 4 is shown as 'hidden'" in result.note
 
 
 def test_secondary_suppression_blocks_subtraction():
@@ -492,7 +492,7 @@ def test_totals_say_at_least_when_a_count_is_hidden():
     assert result.suppressed.to_numpy().tolist() == [
         [True, True, False], [True, True, False], [False, False, False]
     ]
-    assert list(shown.loc[0]) == ["a", FEWER, "not shown", "50", "at least 51"]
+    assert list(shown.loc[0]) == ["a", HIDDEN, HIDDEN, "50", "at least 51"]
     assert list(shown.loc[2]) == ["c", "20", "30", "70", "120"]
     assert list(shown.loc["Total"]) == [
         "Total", "at least 21", "at least 30", "180", "at least 231"
@@ -522,7 +522,7 @@ def test_bad_counts_are_refused():
 def test_suppress_series():
     result = pv.suppress_series({"charity": 12, "lived_experience": 3, "commissioner": 20})
     assert dict(result.display) == {
-        "charity": "not shown", "lived_experience": FEWER, "commissioner": "20"
+        "charity": HIDDEN, "lived_experience": HIDDEN, "commissioner": "20"
     }
     assert result.total == "at least 21"
     clear = pv.suppress_series([0, 7, 9])
@@ -532,7 +532,7 @@ def test_suppress_series():
 def test_missing_counts_stay_blank():
     df = pd.DataFrame({"n": pd.array([None, 3, 9, 11], dtype="Int64")})
     result = pv.suppress_counts(df, ["n"], total_row="Total")
-    assert list(result.display["n"]) == ["", FEWER, "not shown", "11", "at least 12"]
+    assert list(result.display["n"]) == ["", HIDDEN, HIDDEN, "11", "at least 12"]
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -551,9 +551,11 @@ def test_property_no_suppressed_count_can_be_recovered(values):
     for i, j in itertools.product(range(len(values)), range(len(cols))):
         v, text = values[i][j], result.display.iloc[i, j]
         if 1 <= v <= 4:
-            assert hidden[i][j] and text == FEWER
+            assert hidden[i][j] and text == HIDDEN
         elif not hidden[i][j]:
             assert text == f"{v:,}"
+        else:
+            assert text == HIDDEN  # hidden to protect a small one: the same word
     found = recoverable(values, hidden)
     # Only a line where nothing else could be hidden (the rest are all hidden or it has
     # one cell) may leak; with 2+ cells per line something else is always available.

@@ -242,14 +242,12 @@ def test_the_notebook_shows_check_in_counts_as_the_team_report_does(wb, db_path)
     # Report: month, mean, count. Notebook: month, count, mean.
     in_report = cells(html)
     in_notebook = cells(notebook)
-    assert in_report == ["2026-10", "not shown (too few answers)", "1",
-                         "2026-11", "not shown (too few answers)", "3"]
-    assert in_notebook == ["2026-10", "1", "not shown (too few answers)",
-                           "2026-11", "3", "not shown (too few answers)"]
+    assert in_report == ["2026-10", "hidden", "1", "2026-11", "hidden", "3"]
+    assert in_notebook == ["2026-10", "1", "hidden", "2026-11", "3", "hidden"]
     # The public still sees no small count.
     public = Report.load(db=str(db_path), place=PLACE, start="2026-01-01", end="2026-12-31",
                          audience="public").show("relationships").html
-    assert "fewer than 5" in cells(public)[2]
+    assert cells(public)[2] == "hidden"
 
 
 # ---------------------------------------------------------------------------

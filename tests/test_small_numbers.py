@@ -26,7 +26,7 @@ from .privacy_helpers import clear_all
 THRESHOLD = 5
 PARTS = [p.value for p in Part if p != Part.other]
 STATEMENTS = list(Statement.labels())
-HIDDEN = ("fewer than", "not shown")
+HIDDEN = "hidden"  # the one wording for a hidden number
 #: Words that count people, what they gave, or what a part of the system decided.
 PEOPLE = (r"stor(?:y|ies)|people|persons?|answers?|responses?|check-ins?|decisions?|"
           r"attendances?|speakers?")
@@ -99,8 +99,11 @@ def check_public_page(html: str) -> None:
             for j in count_cols:
                 cell = row[j][0]
                 assert not _is_small(cell), f"a table shows {cell} in {header}"
+                # One wording: a count is a number, a total "at least N", or "hidden".
+                assert re.fullmatch(r"|\d[\d,]*|at least \d[\d,]*|" + HIDDEN, cell), (
+                    f"a count reads {cell!r} in {header}")
                 key = (row[0][0], header[j] if j < len(header) else str(j))
-                seen.setdefault(key, set()).add(cell.startswith(HIDDEN))
+                seen.setdefault(key, set()).add(cell == HIDDEN)
         # Differencing: no line of two or more counts holds exactly one hidden count, so
         # none can be worked out by subtracting the others from a total.
         lines = [[row[j][0] for j in count_cols] for row in body]
@@ -108,7 +111,7 @@ def check_public_page(html: str) -> None:
         for line in lines:
             cells = [c for c in line if c]
             if len(cells) >= 2:
-                assert sum(c.startswith(HIDDEN) for c in cells) != 1, (
+                assert sum(c == HIDDEN for c in cells) != 1, (
                     f"one hidden count among {cells} in {header}")
     both = [k for k, states in seen.items() if len(states) > 1]
     assert not both, f"shown in one table and hidden in another: {both}"
@@ -181,11 +184,14 @@ def test_the_checker_catches_what_it_should():
         "<p>We heard 3 stories.</p>",
         '<div class="cards"><span class="number count">2</span></div>',
         '<table><tr><th>Part</th><th class="num count">People</th></tr>'
-        '<tr><td>A</td><td class="num count">fewer than 5</td></tr>'
+        '<tr><td>A</td><td class="num count">hidden</td></tr>'
         '<tr><td>B</td><td class="num count">12</td></tr></table>',
-        '<table><tr><th>Part</th><th class="num count">N</th></tr>'
+        '<table><tr><th>Part</th><th class="num count">People</th></tr>'
         '<tr><td>A</td><td class="num count">fewer than 5</td></tr>'
-        '<tr><td>B</td><td class="num count">not shown</td></tr></table>'
+        '<tr><td>B</td><td class="num count">hidden</td></tr></table>',
+        '<table><tr><th>Part</th><th class="num count">N</th></tr>'
+        '<tr><td>A</td><td class="num count">hidden</td></tr>'
+        '<tr><td>B</td><td class="num count">hidden</td></tr></table>'
         '<table><tr><th>Part</th><th class="num count">N</th></tr>'
         '<tr><td>A</td><td class="num count">6</td></tr>'
         '<tr><td>B</td><td class="num count">9</td></tr></table>',

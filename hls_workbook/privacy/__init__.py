@@ -54,7 +54,7 @@ records about people, and only to those:
 - counts of people (attendances, speakers, people in a group), of what people gave
   (pulse answers, check-ins, contributions) and of records of what a part of the system
   said or did whose members may be few (decisions a part proposed or whose views shaped
-  them): each from 1 to ``threshold - 1`` is shown as "fewer than N", with secondary
+  them): each from 1 to ``threshold - 1`` is shown as "hidden", with secondary
   suppression wherever a total would give it away (:func:`suppress_counts`); a report
   decides this once per table (``Report.counts``) and builds its words from the result;
 - a share or average is a figure about the people behind it: it is shown only when it
@@ -91,7 +91,7 @@ _WHERE = {
     "detect": ("Redactor", "name_variants", "names_on_record", "redact"),
     "escaping": ("escape", "escape_frame"),
     "gate": ("apply", "header", "open_tables", "read_tables", "waiting_for_check"),
-    "numbers": ("PRIMARY_TEXT", "SECONDARY_TEXT", "SuppressedSeries", "SuppressedTable",
+    "numbers": ("HIDDEN_TEXT", "SuppressedSeries", "SuppressedTable", "hidden_note",
                 "suppress_counts", "suppress_series"),
     "policy": ("AGGREGATE_ONLY", "AUDIENCE_ORDER", "MIN_PUBLIC_THRESHOLD", "REMOVED",
                "Policy", "check_threshold"),
@@ -100,12 +100,11 @@ _MODULE_OF = {name: module for module, names in _WHERE.items() for name in names
 __all__ = [
     "AGGREGATE_ONLY",
     "AUDIENCE_ORDER",
+    "HIDDEN_TEXT",
     "MIN_PUBLIC_THRESHOLD",
-    "PRIMARY_TEXT",
     "Policy",
     "REMOVED",
     "Redactor",
-    "SECONDARY_TEXT",
     "SuppressedSeries",
     "SuppressedTable",
     "apply",
@@ -115,6 +114,7 @@ __all__ = [
     "escape",
     "escape_frame",
     "header",
+    "hidden_note",
     "name_variants",
     "names_on_record",
     "open_tables",
@@ -158,10 +158,10 @@ if TYPE_CHECKING:
     from .escaping import escape, escape_frame
     from .gate import apply, header, open_tables, read_tables, waiting_for_check
     from .numbers import (
-        PRIMARY_TEXT,
-        SECONDARY_TEXT,
+        HIDDEN_TEXT,
         SuppressedSeries,
         SuppressedTable,
+        hidden_note,
         suppress_counts,
         suppress_series,
     )

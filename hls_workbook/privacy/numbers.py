@@ -12,10 +12,11 @@ import pandas as pd
 
 from ..values import missing as _missing
 
-#: How a suppressed count is shown; "{threshold}" is filled in.
-PRIMARY_TEXT = "fewer than {threshold}"
-#: How a count hidden only to protect a small one is shown (it may be large, or 0).
-SECONDARY_TEXT = "not shown"
+#: The one wording for every hidden number, in every table, tile, sentence and chart's
+#: numbers: a small count, a count hidden so that a small one cannot be worked out, and
+#: an average or share of too few people all read the same, so that the wording itself
+#: gives nothing away. "How we protect people" in each report says once what it means.
+HIDDEN_TEXT = "hidden"
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,7 @@ class SuppressedTable:
     def note(self) -> str:
         if not self.any_suppressed:
             return ""
-        return (
-            f"To protect people's privacy, counts from 1 to {self.threshold - 1} are shown as "
-            f"'{PRIMARY_TEXT.format(threshold=self.threshold)}', some other counts are "
-            f"'{SECONDARY_TEXT}' so that those cannot be worked out, and totals that include "
-            "a hidden count are given as 'at least'."
-        )
+        return hidden_note(self.threshold)
 
 
 @dataclass(frozen=True)
@@ -60,6 +56,15 @@ class SuppressedSeries:
     total: str
     threshold: int
     note: str
+
+
+def hidden_note(threshold: int) -> str:
+    """What "hidden" means, in one sentence: the same wherever a hidden number is explained."""
+    return (
+        f"To protect people's privacy, a count from 1 to {threshold - 1} is shown as "
+        f"'{HIDDEN_TEXT}', and so is any count that would let one be worked out from a "
+        "total; a total that includes a hidden count is given as 'at least'."
+    )
 
 
 def _fmt(n: float) -> str:
@@ -98,12 +103,13 @@ def suppress_counts(
 ) -> SuppressedTable:
     """Hide small counts so that nobody can be picked out of a public table.
 
-    Primary: every count from 1 to ``threshold - 1`` is shown as "fewer than 5"
-    (0 is shown as 0; a missing value as ""). Secondary: the row and column totals of
-    the table may be known (printed here, or elsewhere in the report), so wherever a row
-    or a column holds exactly one hidden count, its smallest other count (a non-zero one
-    if there is one) is hidden too, shown as "not shown", until no row or column of two
-    or more cells has exactly one hidden count. Nothing hidden can then be found by
+    Primary: every count from 1 to ``threshold - 1`` is hidden (0 is shown as 0; a
+    missing value as ""). Secondary: the row and column totals of the table may be known
+    (printed here, or elsewhere in the report), so wherever a row or a column holds
+    exactly one hidden count, its smallest other count (a non-zero one if there is one)
+    is hidden too, until no row or column of two or more cells has exactly one hidden
+    count. Both read :data:`HIDDEN_TEXT`, so the wording does not tell a small count
+    from one hidden to protect it. Nothing hidden can then be found by
     subtracting the shown counts from a total.
 
     ``total_row`` (a label) adds a row of column totals, ``total_column`` (a name) a
@@ -142,10 +148,8 @@ def suppress_counts(
         v = values[i][j]
         if math.isnan(v):
             return ""
-        if primary[i][j]:
-            return PRIMARY_TEXT.format(threshold=threshold)
         if hidden[i][j]:
-            return SECONDARY_TEXT
+            return HIDDEN_TEXT
         return _fmt(v)
 
     def total_text(cells: list[tuple[int, int]]) -> str:
@@ -197,7 +201,7 @@ def suppress_series(
 
     >>> r = suppress_series({"a": 12, "b": 3, "c": 20})
     >>> list(r.display), r.total
-    (['not shown', 'fewer than 5', '20'], 'at least 21')
+    (['hidden', 'hidden', '20'], 'at least 21')
     """
     series = counts if isinstance(counts, pd.Series) else pd.Series(
         dict(counts) if isinstance(counts, Mapping) else list(counts), dtype=object
