@@ -111,6 +111,50 @@ def test_demo_by_url_makes_no_file_and_its_report_matches_sqlites(pg_url, tmp_pa
 
 
 # ---------------------------------------------------------------------------
+# Moving a workbook between SQLite and PostgreSQL; the commands on a URL
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_a_workbook_moves_from_sqlite_to_postgresql_and_back_exactly(pg_workbook_url, tmp_path,
+                                                                     fmt):
+    from hls_workbook.exchange import export, import_path
+
+    from .test_exchange import fill, import_source, snapshot
+
+    with open_workbook(tmp_path / "team.db", create=True) as sqlite_wb, \
+            open_workbook(pg_workbook_url) as pg_wb, \
+            open_workbook(tmp_path / "back.db", create=True) as back_wb:
+        fill(sqlite_wb)
+        before = snapshot(sqlite_wb, "testville")
+        files = export(sqlite_wb, tmp_path / "out", fmt, place="testville")
+        import_path(pg_wb, import_source(files, fmt))
+        assert snapshot(pg_wb, "testville") == before
+        files = export(pg_wb, tmp_path / "again", fmt, place="testville")
+        import_path(back_wb, import_source(files, fmt))
+        assert snapshot(back_wb, "testville") == before
+
+
+def test_init_validate_and_withdraw_by_url(pg_url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    done = runner.invoke(app, ["init", "--db", pg_url, "--place", "north-ward",
+                               "--focus", "Fewer people alone"])
+    assert done.exit_code == 0, done.output
+    assert "Places: north-ward" in done.output
+    with open_workbook(pg_url) as wb:
+        vid = wb.add("voice", GOOD["voice"], place="north-ward")
+    checked = runner.invoke(app, ["validate", "--db", pg_url])
+    assert checked.exit_code == 0, checked.output
+    assert "no problems found" in checked.output
+    gone = runner.invoke(app, ["withdraw", str(vid), "--db", pg_url])
+    assert gone.exit_code == 0, gone.output
+    monkeypatch.setenv("HLS_WORKBOOK_DB", pg_url)  # the environment variable takes a URL too
+    with open_workbook() as wb:
+        assert wb.get("voice", vid)["consent_withdrawn"] is True
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------
 # Many people editing one record at once
 # ---------------------------------------------------------------------------
 
