@@ -111,10 +111,10 @@ def prepare_notebook(
 
 
 def template_root() -> Path:
-    """The folder that holds our Voila template (templates/voila/templates/hls_app)."""
-    from .config import project_root
+    """The folder that holds our Voila template (voila/templates/hls_app), in the package."""
+    from .config import templates_dir
 
-    return project_root() / "templates"
+    return templates_dir()
 
 
 def _add_template_path() -> None:

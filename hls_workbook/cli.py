@@ -584,7 +584,7 @@ def new_notebook(
     stem = name.removesuffix(".ipynb").strip()
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,80}", stem):
         _fail(f"'{name}' is not a usable notebook name; use letters, digits, - and _ only.")
-    template = project_root() / "templates" / "analysis.ipynb"
+    template = config.templates_dir() / "analysis.ipynb"
     if not template.exists():
         _fail(f"The analysts' notebook template is missing: {template}.")
     target_dir = folder or project_root() / "notebooks"

@@ -9,6 +9,7 @@ Domain layer: imports nothing from the package.
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 #: The database to use when none is given: a file path or any SQLAlchemy URL.
@@ -33,6 +34,22 @@ def project_root() -> Path:
     if (here / "pyproject.toml").exists() and (here / "notebooks").exists():
         return here
     return Path.cwd()
+
+
+def package_path(*parts: str) -> Path:
+    """A file or folder shipped inside the package (its templates), as a real path.
+
+    Found through importlib.resources, so it is the same in a checkout and in an installed
+    wheel. The package is always installed as plain files (never zipped), so nbconvert,
+    Voila and shutil can read what this returns.
+    """
+    return Path(str(files(__package__ or "hls_workbook").joinpath(*parts)))
+
+
+def templates_dir() -> Path:
+    """The package's templates: hls_report (nbconvert), voila/ (the app) and the analysts'
+    notebook template."""
+    return package_path("templates")
 
 
 def default_db() -> Path:

@@ -56,7 +56,7 @@ def notebooks_dir() -> Path:
 
 
 def templates_dir() -> Path:
-    return project_root() / "templates"
+    return config.templates_dir()
 
 
 @dataclass(frozen=True)

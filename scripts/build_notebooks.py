@@ -143,7 +143,7 @@ public["voice"][["domain_of_change", "shown_name", "story"]].head()
 
 
 def all_notebooks() -> dict[str, nbformat.NotebookNode]:
-    books = {"report.ipynb": report_notebook(), "../templates/analysis.ipynb":
+    books = {"report.ipynb": report_notebook(), "../hls_workbook/templates/analysis.ipynb":
              analysis_template()}
     try:
         from stage_notebooks import stage_notebooks  # noqa: PLC0415

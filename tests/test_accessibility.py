@@ -19,7 +19,7 @@ import pytest
 from .browser_helpers import AXE_JS, ROOT, SCREENSHOTS, VNU_JAR, browser, need_tool  # noqa: F401
 
 AUDIENCES = ("team", "partners", "public")
-CSS = ROOT / "templates" / "hls_report" / "report.css"
+CSS = ROOT / "hls_workbook" / "templates" / "hls_report" / "report.css"
 #: axe rule sets: WCAG 2.0 and 2.1, levels A and AA, and axe's own best practices.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 FAILING_IMPACTS = ("serious", "critical")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "hls_workbook" / "templates" / "analysis.ipynb"
 
 
 def _python_blocks(path: Path) -> list[str]:
@@ -39,7 +40,7 @@ def test_analysis_template_runs_with_papermill(demo_db, tmp_path):
 
     out = tmp_path / "analysis.ipynb"
     nb = pm.execute_notebook(
-        str(ROOT / "templates" / "analysis.ipynb"), str(out), kernel_name="python3",
+        str(TEMPLATE), str(out), kernel_name="python3",
         parameters={"db": str(demo_db), "place": "millbrook"}, progress_bar=False,
         cwd=str(tmp_path),
     )
@@ -58,7 +59,7 @@ def test_new_notebook_command_copies_the_template(tmp_path):
                                  str(tmp_path)])
     assert result.exit_code == 0, result.output
     made = tmp_path / "funding_questions.ipynb"
-    assert made.read_bytes() == (ROOT / "templates" / "analysis.ipynb").read_bytes()
+    assert made.read_bytes() == (TEMPLATE).read_bytes()
     again = runner.invoke(app, ["new-notebook", "funding_questions", "--folder",
                                 str(tmp_path)])
     assert again.exit_code == 1

@@ -43,8 +43,10 @@ def test_data_dictionary_is_current():
 
 
 def test_layout():
-    for name in ("hls_workbook", "notebooks", "templates", "data", "tests", "environment.yml",
-                 "README.md", "pyproject.toml", ".ci/run", "Makefile"):
+    for name in ("hls_workbook", "hls_workbook/templates/hls_report",
+                 "hls_workbook/templates/voila/templates/hls_app",
+                 "hls_workbook/templates/analysis.ipynb", "notebooks", "data", "tests",
+                 "environment.yml", "README.md", "pyproject.toml", ".ci/run", "Makefile"):
         assert (ROOT / name).exists(), name
 
 

@@ -166,7 +166,8 @@ def form_questions() -> str:
 
 def template_text() -> str:
     """The report template's own words (Jinja expressions left out)."""
-    source = (ROOT / "templates" / "hls_report" / "index.html.j2").read_text(encoding="utf-8")
+    template = ROOT / "hls_workbook" / "templates" / "hls_report" / "index.html.j2"
+    source = template.read_text(encoding="utf-8")
     source = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", " ", source, flags=re.S)
     return html_text(source)
 
