@@ -299,7 +299,7 @@ class Workbook:
         else:
             self.path = None
         self.engine = self._make_engine()
-        self._open_schema()
+        self._open_schema(create)
 
     # -- engine and transactions ------------------------------------------------
 
@@ -473,7 +473,7 @@ class Workbook:
 
     # -- schema --------------------------------------------------------------------
 
-    def _open_schema(self) -> None:
+    def _open_schema(self, create: bool = True) -> None:
         def check(conn: Connection) -> int | None:
             insp = sa.inspect(conn)
             if not insp.has_table("meta"):
@@ -508,6 +508,13 @@ class Workbook:
         if found == SCHEMA_VERSION:
             self._add_missing_indexes()
             return
+        if found is None and not create and not self.is_sqlite:
+            # As for a missing file: reading never starts a workbook by mistake.
+            self.close()
+            raise DatabaseError(
+                f"The database at {self.shown} holds no workbook yet. Check the URL, or "
+                "create one there with: hls-workbook init --db URL"
+            )
         self.write(lambda conn: self._migrate(conn, found))
 
     def _add_missing_indexes(self) -> None:

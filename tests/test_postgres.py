@@ -137,6 +137,11 @@ def test_a_workbook_moves_from_sqlite_to_postgresql_and_back_exactly(pg_workbook
 
 def test_init_validate_and_withdraw_by_url(pg_url, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    # Reading an empty database never starts a workbook there (as for a missing file).
+    empty = runner.invoke(app, ["validate", "--db", pg_url])
+    assert empty.exit_code == 1 and "holds no workbook yet" in empty.output
+    with pytest.raises(DatabaseError, match="hls-workbook init"):
+        open_workbook(pg_url)
     done = runner.invoke(app, ["init", "--db", pg_url, "--place", "north-ward",
                                "--focus", "Fewer people alone"])
     assert done.exit_code == 0, done.output
