@@ -377,6 +377,7 @@ def build_demo(wb: Workbook, place: str = "millbrook", *, scale: int = 1, seed: 
                 "sustain": "Greeting people by name.", "improve": "Start earlier in the day.",
                 "feelings": "Nervous at first, proud by the end.",
                 "who_else_should_know": "The partnership forum",
+                "signs_seen": {"yes": "amplify", "partly": "both", "no": "dampen"}[went],
                 "decision": {"yes": "amplify", "partly": "adapt", "no": "stop"}[went],
             })
     flush()

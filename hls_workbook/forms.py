@@ -645,7 +645,13 @@ class CountsControl(Control):
 
 
 class LinkControl(Control):
-    """A drop-down of the place's current records of the linked kind: '#id summary'."""
+    """A drop-down of the place's current records of the linked kind: '#id summary'.
+
+    When the field names fields to show (``meta.shows``), the chosen record's answers to
+    them appear under the drop-down, so a review is written with its experiment's intent
+    and rules in view."""
+
+    _source: tuple[Workbook, str] | None = None  # where the chosen record is read from
 
     def build(self) -> W.Widget:
         self.input = self._watch(_w(
@@ -653,11 +659,41 @@ class LinkControl(Control):
             layout=_layout(width="auto", max_width="46em"), **_named(self.meta.label),
         ))
         self.note = _w(W.HTML, layout=_shown(False))
-        return _w(W.VBox, children=[self.input, self.note])
+        self.context = _w(W.HTML, layout=_shown(False))
+        if self.meta.shows:
+            self.input.observe(self._show_context, names="value")
+        return _w(W.VBox, children=[self.input, self.note, self.context])
+
+    def _show_context(self, _change: Any = None) -> None:
+        """Show the chosen record's ``meta.shows`` answers (nothing when none is chosen)."""
+        value = self.input.value
+        html_text = ""
+        if self._source is not None and value not in ("", None):
+            wb, _place = self._source
+            try:
+                row = wb.get(self.meta.link, int(value))
+            except WorkbookError:
+                row = {}
+            linked = model_for(self.meta.link)
+            items = [
+                f"<dt><b>{_esc(linked.field_meta(name).label)}</b></dt>"
+                f"<dd style=\"margin:0 0 0.4em 0;white-space:pre-wrap\">"
+                f"{_esc(format_value(linked.field_meta(name), row.get(name), None))}</dd>"
+                for name in self.meta.shows if not _missing(row.get(name))
+            ]
+            if items:
+                html_text = (f'<dl class="hls-linked" style="{_HELP_STYLE};margin:0.3em 0 0 0;'
+                             'padding:0.4em 0.8em;border-left:3px solid #0072b2">'
+                             f"{''.join(items)}</dl>")
+        self.context.value = html_text
+        _show_if(self.context, bool(html_text))
 
     options: list[tuple[str, int]] | None = None  # the place's records, as last read
 
     def refresh(self, wb: Workbook, place: str, ids: Iterable[int] | None = None) -> None:
+        self._source = (wb, place)
+        if self.meta.shows:
+            self._show_context()
         if ids is not None and self.options is not None:
             ids = [int(i) for i in ids]
             options = _merged(self.options, ids, _labels(wb, self.meta.link, place, ids))

@@ -169,6 +169,24 @@ NextStep._labels = {
 }
 
 
+class SignsSeen(Choice):
+    """Which of the experiment's own signs (its "amplify if" and "dampen if") a review saw:
+    the probe cycle judges an experiment by the rules the team set before it began."""
+
+    amplify = "amplify"
+    dampen = "dampen"
+    both = "both"
+    neither = "neither"
+
+
+SignsSeen._labels = {
+    "amplify": "The signs we said would mean amplify",
+    "dampen": "The signs we said would mean dampen",
+    "both": "Some of each",
+    "neither": "Neither yet",
+}
+
+
 class LearningKind(Choice):
     breakthrough = "breakthrough"
     disappointment = "disappointment"
@@ -308,9 +326,14 @@ def field(
     default: Any = ...,
     *,
     link: str | None = None,
+    shows: tuple[str, ...] = (),
     **kwargs: Any,
 ) -> Any:
-    """A model field with the label, help prompt and widget kind the forms need."""
+    """A model field with the label, help prompt and widget kind the forms need.
+
+    ``shows`` (a link only): fields of the linked record to show beside the form once one
+    is chosen, so a person answers with them in view (a review shows its experiment's
+    intent and rules)."""
     if widget not in WIDGETS:
         raise ValueError(f"unknown widget kind {widget!r}")
     if widget == "text":
@@ -321,9 +344,11 @@ def field(
         kwargs.setdefault("allow_inf_nan", False)
     if widget in ("text", "long_text") and default is ... and "default_factory" not in kwargs:
         kwargs.setdefault("min_length", 1)
-    extra = {"widget": widget}
+    extra: dict[str, Any] = {"widget": widget}
     if link:
         extra["link"] = link
+    if shows:
+        extra["shows"] = list(shows)
     return Field(default, title=label, description=help, json_schema_extra=extra, **kwargs)
 
 
@@ -464,6 +489,7 @@ class FieldMeta(BaseModel):
     required: bool
     choices: dict[str, str] | None = None
     link: str | None = None
+    shows: tuple[str, ...] = ()
     max_length: int | None = None
     minimum: float | None = None
     maximum: float | None = None
@@ -502,6 +528,7 @@ class FieldMeta(BaseModel):
             required=f.is_required(),
             choices=choices,
             link=extra.get("link"),
+            shows=tuple(extra.get("shows", ())),
             max_length=max_length,
             minimum=minimum,
             maximum=maximum,
@@ -969,7 +996,9 @@ class Review(Record):
     past_dates = ("reviewed_on",)
 
     experiment: int = field(
-        "Experiment", "Which experiment are we looking back on?", "link", link="experiment"
+        "Experiment", "Which experiment are we looking back on?", "link", link="experiment",
+        shows=("intended_results", "hypothesis_if", "hypothesis_then", "amplify_if",
+               "dampen_if", "safe_to_fail_bounds"),
     )
     reviewed_on: dt.date = field("Date of the review", "When did we look back on it?", "date")
     intended: str = field(
@@ -997,6 +1026,13 @@ class Review(Record):
     )
     who_else_should_know: str | None = field(
         "Who else should know", "Who else would learn from this?", "text", None
+    )
+    signs_seen: SignsSeen | None = field(
+        "Which of its signs we saw",
+        "Before it began, the experiment said what would tell us to amplify it and what "
+        "would tell us to dampen it (shown under the experiment). Which did we see?",
+        "choice",
+        None,
     )
     decision: NextStep = field(
         "What we do next", "Shall we amplify, adapt, dampen or stop it?", "choice"

@@ -42,8 +42,8 @@ from .config import DB_ENV, is_url, resolve_db
 from .errors import DatabaseError, NewerDatabaseError, RecordError, WorkbookError
 from .model import RECORD_KINDS, Choice, Part, Record, Voice, model_for
 
-#: 2: the clearance table (a person's check of text before sharing).
-SCHEMA_VERSION = 2
+#: 2: the clearance table (a person's check of text before sharing). 3: review.signs_seen.
+SCHEMA_VERSION = 3
 ENV_VAR = DB_ENV  # kept for callers of store.ENV_VAR
 PLACE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 META_COLUMNS = ("id", "version", "place", "recorded_at", "superseded_at", "archived",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from hls_workbook import forms
-from hls_workbook.model import NextStep, Review
+from hls_workbook.model import Experiment, NextStep, Review
 
 PLACE = "testville"
 TODAY = dt.date.today()
@@ -69,3 +69,54 @@ def test_amplify_and_adapt_leave_the_experiment_as_it_is(wb):
     assert "Experiment #" not in form.status_text
     assert wb.get("experiment", eid)["version"] == 1
     form.close()
+
+
+def test_the_review_shows_its_experiment_intent_and_rules_and_records_the_signs_seen(wb):
+    eid = experiment(wb, status="running", start_on=ago(30),
+                     amplify_if="More than 10 people <b>come</b> back.",
+                     dampen_if="Nobody comes twice.",
+                     hypothesis_if="we walk together each week")
+    form = forms.RecordForm(wb, "review", place=PLACE, role="charity")
+    link = form.controls["experiment"]
+    assert not link.context.value  # nothing chosen: nothing shown
+    form.set_values({"experiment": eid})
+    shown = link.context.value
+    for text in ("People meet their neighbours.", "we walk together each week",
+                 "Nobody comes twice.", "Eight weeks, no more than 500 pounds.",
+                 Experiment.field_meta("amplify_if").label,
+                 Experiment.field_meta("dampen_if").label):
+        assert text.lower() in shown.lower(), (text, shown)
+    assert "&lt;b&gt;come&lt;/b&gt;" in shown and "<b>come</b>" not in shown  # escaped
+    offered = [value for _label, value in form.controls["signs_seen"].input.options if value]
+    assert offered == ["amplify", "dampen", "both", "neither"]
+    form.set_values({"reviewed_on": ago(1), "intended": "More people meet.",
+                     "actual": "Twelve came back.", "went_to_plan": "yes",
+                     "signs_seen": "amplify", "decision": "amplify"})
+    form.submit_button.click()
+    assert form.status_text.startswith("Saved review #"), form.status_text
+    saved = wb.table("review", PLACE)
+    assert list(saved["signs_seen"]) == ["amplify"]
+    # After Submit the form is new again: the panel goes with the choice.
+    assert not link.context.value
+    form.close()
+
+
+def test_an_older_workbook_gains_the_signs_seen_column(tmp_path):
+    import sqlite3
+
+    from hls_workbook.store import open_workbook
+
+    db = tmp_path / "old.db"
+    with open_workbook(db, create=True) as wb:
+        wb.set_place(PLACE, {"name": "Testville", "shared_focus": "Fewer people alone"})
+    con = sqlite3.connect(db)
+    con.execute("ALTER TABLE review DROP COLUMN signs_seen")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    with open_workbook(db) as wb:
+        eid = experiment(wb, status="running")
+        wb.add("review", {"experiment": eid, "reviewed_on": ago(1), "intended": "x",
+                          "actual": "y", "went_to_plan": "no", "signs_seen": "dampen",
+                          "decision": "dampen"}, place=PLACE)
+        assert list(wb.table("review", PLACE)["signs_seen"]) == ["dampen"]
