@@ -80,9 +80,13 @@ class PostgresServer:
                               timeout=timeout, check=False)
 
     def start(self) -> None:
-        done = self._run(
-            str(self.bin / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "--auth=trust",
-            "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions")
+        for locale in ("C.UTF-8", "C"):  # C.UTF-8 where the system has it
+            done = self._run(
+                str(self.bin / "initdb"), "-D", str(self.data), "-U", SUPERUSER,
+                "--auth=trust", "--encoding=UTF8", f"--locale={locale}", "--no-sync")
+            if done.returncode == 0:
+                break
+            shutil.rmtree(self.data, ignore_errors=True)
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed: {(done.stderr or done.stdout).strip()[-500:]}")
         options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
