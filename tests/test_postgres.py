@@ -352,19 +352,33 @@ def test_search_folds_case_fully(wb):
 
 
 def test_withdrawn_words_leave_the_tables_files(pg_server, pg_url):
-    token = "Quillfeather-Marrowbank"
+    import random
+    import string
+
+    token, long_token = "Quillfeather-Marrowbank", "Thistledown-Copperkettle"
     voice = {**GOOD["voice"], "story": f"{token} told us about the lunch club. " * 3}
+    # A long story that does not compress is kept out of line, in the TOAST table.
+    rng = random.Random(15)
+    noise = " ".join("".join(rng.choices(string.ascii_lowercase, k=7)) for _ in range(600))
     with open_workbook(pg_url, create=True) as wb:
         wb.set_place(PLACE, {"name": "Testville", "shared_focus": "Fewer people alone"})
         vid = wb.add("voice", voice, place=PLACE)
         wb.edit("voice", vid, {"story": f"{token} changed her mind about the club."})
+        long_id = wb.add("voice", {**GOOD["voice"], "story": f"{noise} {long_token} {noise}"},
+                         place=PLACE)
+        kept = wb.add("voice", {**GOOD["voice"], "story": "Kept-Story-Words"}, place=PLACE)
         files = pg_server.relation_files(pg_url, "voice")
-        assert any(token.encode() in f.read_bytes() for f in files)  # the test can see it
+        assert len(files) >= 2  # the table and its TOAST table
+        for words in (token, long_token):  # the test can see them before
+            assert any(words.encode() in f.read_bytes() for f in files), words
         wb.withdraw_consent(vid)
+        wb.withdraw_consent(long_id)
         assert token not in str(wb.get("voice", vid)["story"])
         files = pg_server.relation_files(pg_url, "voice")
-        assert files
-        assert not any(token.encode() in f.read_bytes() for f in files)
+        for words in (token, long_token):
+            assert not any(words.encode() in f.read_bytes() for f in files), words
+        assert any(b"Kept-Story-Words" in f.read_bytes() for f in files)
+        assert wb.get("voice", kept)["story"] == "Kept-Story-Words"
 
 
 def test_ticking_withdrawn_in_an_edit_also_cleans_the_files(pg_server, pg_url):
