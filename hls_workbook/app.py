@@ -55,13 +55,13 @@ def resolve_notebook(notebook: str | os.PathLike[str]) -> Path:
 
     Raises AppError naming the stages when nothing matches.
     """
-    from .config import project_root
+    from .config import notebooks_dir
 
     text = str(notebook).strip()
     given = Path(text).expanduser()
     if given.suffix == ".ipynb" and given.exists():
         return given.resolve()
-    folder = project_root() / "notebooks"
+    folder = notebooks_dir()
     stem = given.name.removesuffix(".ipynb").lower()
     stages = _stages()
     matches = [s for s in stages if stem in (s, s.split("_", 1)[0], s.split("_", 1)[1])]

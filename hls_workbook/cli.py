@@ -105,12 +105,11 @@ def demo(
     """Build the fictional demo town (Millbrook) from scratch, then its reports."""
     import time
 
-    from .config import project_root
     from .demo import build_demo_places
     from .store import open_workbook
 
     # A URL stays a string: Path() would fold its "//" and make a SQLite file of it.
-    path = db or str(project_root() / "data" / "demo.db")
+    path = db or str(config.demo_db())
     if not config.is_url(path):
         _remove_demo_file(Path(path))
     started = time.perf_counter()

@@ -28,12 +28,18 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in _TRUE
 
 
-def project_root() -> Path:
-    """The folder holding notebooks/ and data/: the source checkout, else the current folder."""
+def _checkout() -> Path | None:
+    """The source checkout this package runs from (an editable install), if it does."""
     here = Path(__file__).resolve().parents[1]
     if (here / "pyproject.toml").exists() and (here / "notebooks").exists():
         return here
-    return Path.cwd()
+    return None
+
+
+def project_root() -> Path:
+    """The working folder, holding data/, reports and an analyst's own notebooks/: the source
+    checkout when the package runs from one, else the current folder (an installed wheel)."""
+    return _checkout() or Path.cwd()
 
 
 def package_path(*parts: str) -> Path:
@@ -50,6 +56,25 @@ def templates_dir() -> Path:
     """The package's templates: hls_report (nbconvert), voila/ (the app) and the analysts'
     notebook template."""
     return package_path("templates")
+
+
+def notebooks_dir() -> Path:
+    """The notebooks the commands and the app run: report.ipynb and the stage notebooks.
+
+    An installed wheel carries them in the package (hls_workbook/notebooks/); a checkout
+    (an editable install) runs its notebooks/ folder, the one copy, which the wheel is
+    built from (see pyproject.toml).
+    """
+    shipped = package_path("notebooks")
+    if shipped.is_dir():
+        return shipped
+    return (_checkout() or Path(__file__).resolve().parent) / "notebooks"
+
+
+def demo_db() -> Path:
+    """Where ``hls-workbook demo`` builds the demo when no --db is given: data/demo.db in
+    the working folder (the checkout, else the current folder)."""
+    return project_root() / "data" / "demo.db"
 
 
 def default_db() -> Path:

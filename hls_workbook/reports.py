@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config, privacy
-from .config import project_root, resolve_db
+from .config import resolve_db
 from .errors import RecordError, WorkbookError
 from .model import Audience
 from .privacy import MIN_PUBLIC_THRESHOLD, check_threshold
@@ -52,7 +52,7 @@ class ReportError(WorkbookError):
 
 
 def notebooks_dir() -> Path:
-    return project_root() / "notebooks"
+    return config.notebooks_dir()
 
 
 def templates_dir() -> Path:

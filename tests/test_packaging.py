@@ -55,3 +55,12 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in readme
     assert "make test" in ci
+
+
+def test_every_sub_package_reaches_the_wheel():
+    """pyproject.toml lists the packages (it maps notebooks/ into the package): none missing."""
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = {".".join(p.parent.relative_to(ROOT).parts)
+             for p in (ROOT / "hls_workbook").rglob("__init__.py")}
+    assert set(declared["packages"]) == found | {"hls_workbook.notebooks"}
+    assert declared["package-dir"] == {"hls_workbook.notebooks": "notebooks"}
