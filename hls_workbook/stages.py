@@ -726,6 +726,20 @@ def _how_we_meet(t: Mapping[str, pd.DataFrame]) -> str:
     return "".join(out)
 
 
+def _tally(t: Mapping[str, pd.DataFrame]) -> str:
+    c = t["contribution"]
+    if c.empty:
+        return _p("No speaking time recorded yet. When a meeting starts, add the people "
+                  "present below and tap each one as they start speaking.")
+    held = dict(zip(t["meeting"]["id"], t["meeting"]["held_on"], strict=True))
+    per = c.groupby("meeting")["speaker"].nunique()
+    last = max(per.index, key=lambda m: (pd.Timestamp(held.get(m, pd.NaT)), m))
+    when = _day(held.get(last)) or f"meeting #{last}"
+    return (_p(f"Speaking is recorded for {_plural(len(per), 'meeting')}; the last on {when}, "
+               f"with {_plural(int(per[last]), 'speaker')}.")
+            + _note("The balance over the meetings is in 'Who spoke in our meetings', below."))
+
+
 def _contributions(t: Mapping[str, pd.DataFrame]) -> str:
     c = t["contribution"]
     if c.empty:
@@ -1014,6 +1028,8 @@ _SPECS = [
     SectionSpec("how_we_meet", "4_relationships_and_support",
                 "How we meet: rhythm, the room and hard conversations", None,
                 ("RC2", "RC3", "RC4"), _how_we_meet),
+    SectionSpec("tally", "4_relationships_and_support", "Who is speaking now", None, ("RC5",),
+                _tally, view=lambda *args, **kwargs: _tally_view(*args, **kwargs)),
     SectionSpec("contributions", "4_relationships_and_support", "Who spoke in our meetings",
                 "contribution", ("RC5",), _contributions),
     SectionSpec("decisions", "4_relationships_and_support", "Decisions and whose views shaped them",
@@ -1266,6 +1282,15 @@ class SectionView:
 
     def __repr__(self) -> str:
         return f"<SectionView {self.spec.key} for {self.place}>"
+
+
+def _tally_view(spec: SectionSpec, wb: Workbook, *, place: str, role: str | None) -> Any:
+    """The live speaking tally (:class:`hls_workbook.tally_view.TallyView`) under the
+    section's summary."""
+    from .tally_view import TallyView
+
+    return TallyView(wb, place=place, role=role,
+                     summary=SectionView(spec, wb, place=place, role=role))
 
 
 # ---------------------------------------------------------------------------

@@ -294,10 +294,24 @@ them up.
 - Who is usually missing?
 - Can people raise hard or uncomfortable things? What would make it feel safer?
 """,
+    "tally": """
+The loudest voice should not decide. Now and then, ask someone to keep a live tally
+during a meeting, on a laptop, tablet or phone:
+
+1. Choose the meeting, or add today's.
+2. Add each person present: a made-up name or a letter (never a real name) and their part
+   of the system.
+3. Tap a person when they start speaking. Tapping someone else ends the turn under way;
+   tap the person speaking again, or **Pause**, when nobody is speaking.
+4. At the end, press **Submit**: how long each person spoke is saved in one go.
+
+The balance by part of the system is shown as it goes. If you would rather not tally
+live, note who spoke after the meeting in the next section.
+""",
     "contributions": """
 The loudest voice should not decide. Now and then, ask someone to keep a tally during a
-meeting: a made-up name or a letter for each speaker (never a real name), their part of
-the system, and roughly how many times or minutes they spoke.
+meeting (live, in the section above): a made-up name or a letter for each speaker (never
+a real name), their part of the system, and roughly how many times or minutes they spoke.
 
 - Who did most of the talking? Who did we hardly hear?
 - What could we change so that quieter voices are heard?
