@@ -48,14 +48,15 @@ def report_notebook() -> nbformat.NotebookNode:
         ),
         _cell(
             '''
-# Parameters: literals only. papermill replaces this cell's values.
-db = ""  # database file or URL; empty means $HLS_WORKBOOK_DB, else data/workbook.db
-place = "millbrook"
-start = "2026-01-01"
-end = "2026-06-30"
-audience = "team"  # team, partners or public
-title = ""
-threshold = 5  # public reports hide counts below this
+# Parameters: literals only, each with its type and what it means (papermill --help-notebook
+# lists them). papermill replaces this cell's values.
+db: str = ""  # database file or URL; empty means $HLS_WORKBOOK_DB, else data/workbook.db
+place: str = "millbrook"  # the place's short name: lower-case letters, digits and hyphens
+start: str = "2026-01-01"  # first day of the period, as YYYY-MM-DD
+end: str = "2026-06-30"  # last day of the period, as YYYY-MM-DD
+audience: str = "team"  # who will read it: team, partners or public
+title: str = ""  # the report's heading; empty gives: What we are learning in (the place)
+threshold: int = 5  # public reports hide counts of people below this (5 or more)
 ''',
             tags=["parameters"],
         ),
@@ -88,11 +89,11 @@ def analysis_template() -> nbformat.NotebookNode:
         ),
         _cell(
             '''
-# Parameters: literals only.
-db = ""  # database file or URL; empty means $HLS_WORKBOOK_DB, else data/workbook.db
-place = "millbrook"
-start = "2026-01-01"
-end = "2026-06-30"
+# Parameters: literals only, each with its type and what it means.
+db: str = ""  # database file or URL; empty means $HLS_WORKBOOK_DB, else data/workbook.db
+place: str = "millbrook"  # the place's short name: lower-case letters, digits and hyphens
+start: str = "2026-01-01"  # first day of the period, as YYYY-MM-DD
+end: str = "2026-06-30"  # last day of the period, as YYYY-MM-DD
 ''',
             tags=["parameters"],
         ),

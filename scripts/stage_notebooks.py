@@ -34,11 +34,12 @@ HOW_TO = (
 )
 
 PARAMETERS = '''
-# Parameters: literals only. papermill replaces this cell's values.
-db = ""  # database file or URL; empty means $HLS_WORKBOOK_DB, else data/workbook.db
-place = "millbrook"  # the place's short name: lower-case letters, digits and hyphens
-role = "charity"  # your part of the system, never your name
-interactive = True  # False shows the questions instead of forms (for runs without a person)
+# Parameters: literals only, each with its type and what it means (papermill --help-notebook
+# lists them). papermill replaces this cell's values.
+db: str = ""  # database file or URL; empty means $HLS_WORKBOOK_DB, else data/workbook.db
+place: str = "millbrook"  # the place's short name: lower-case letters, digits and hyphens
+role: str = "charity"  # your part of the system, never your name
+interactive: bool = True  # False shows the questions, not forms (for runs without a person)
 '''
 
 OPEN = '''

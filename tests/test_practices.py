@@ -162,12 +162,14 @@ def test_parameters_cell_holds_literals_only(name):
     cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(cells) == 1
     tree = ast.parse(cells[0].source)
-    for node in tree.body:
-        assert isinstance(node, ast.Assign) and len(node.targets) == 1
-        assert isinstance(node.targets[0], ast.Name)
+    for node in tree.body:  # name: type = literal (papermill reads the type hint)
+        assert isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name), \
+            ast.unparse(node)
         assert isinstance(node.value, ast.Constant), ast.unparse(node)
+        assert ast.unparse(node.annotation) == type(node.value.value).__name__, \
+            ast.unparse(node)
     if name in STAGE_FILES:
-        names = {n.targets[0].id: n.value.value for n in tree.body}
+        names = {n.target.id: n.value.value for n in tree.body}
         assert names == {"db": "", "place": "millbrook", "role": "charity",
                          "interactive": True}
 
