@@ -38,6 +38,7 @@ PART_LABELS = Part.labels()
 
 #: key -> (title, practice ids). The report notebook's cells follow this order.
 SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "glance": ("At a glance", ("LE3", "LB2")),
     "place": ("The place and its focus", ("GS3", "RC2")),
     "voices": ("What people told us", ("GS1", "GS4", "LE3")),
     "meetings": ("How we met and who was in the room",
@@ -84,6 +85,9 @@ class Report:
     title: str
     place_row: dict[str, Any]
     tables: dict[str, pd.DataFrame]
+    #: The database read (for the previous period, through the same gate); None: no
+    #: comparison (a report built by hand).
+    db: Any = field(default=None, repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -101,7 +105,7 @@ class Report:
         if not policy.may_see_unredacted_text:
             title = privacy.redact(title)
         return cls(place, start_d, end_d, policy.audience, policy.threshold, title, place_row,
-                   tables)
+                   tables, db=db)
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -164,6 +168,8 @@ class Report:
         """One section as HTML (what a report notebook cell displays)."""
         if key == "intro":
             return Section(self.intro())
+        if key == "protection":
+            return Section(self.protection())
         title, practices = SECTIONS[key]
         body = getattr(self, f"_{key}")()
         head = (
@@ -176,7 +182,9 @@ class Report:
 
     def render_html(self) -> str:
         """Every section, one after another (used by the benchmark's floor)."""
-        return "\n".join([self.intro()] + [self.show(k).html for k in SECTIONS])
+        first, *rest = SECTIONS  # at a glance, then how we protect people, then the rest
+        return "\n".join([self.intro(), self.show(first).html, self.protection()]
+                         + [self.show(k).html for k in rest])
 
     @property
     def waiting(self) -> int:
@@ -193,7 +201,7 @@ class Report:
         }[self.audience]
         return (
             f'<p class="lede">What we did, tried and learned in {name}, {esc(period)}.</p>'
-            f'<p class="note">{esc(text)}</p>' + self.protection()
+            f'<p class="note">{esc(text)}</p>'
         )
 
     def protection(self) -> str:
@@ -234,6 +242,178 @@ class Report:
                 'aria-labelledby="how-we-protect-people-h">'
                 '<h2 id="how-we-protect-people-h">How we protect people</h2>'
                 f"<ul>{items}</ul></section>")
+
+    # -- analyses shared by the summary and the sections (worked out once) -------------
+
+    def rhythm(self) -> Any:
+        t = self.tables
+        return self.cached("rhythm", lambda: an.meeting_rhythm(
+            t["meeting_series"], t["meeting"], start=self.start, end=self.end))
+
+    def participation(self) -> Any:
+        t = self.tables
+        return self.cached("participation", lambda: an.participation_summary(
+            t["contribution"], t["meeting"], t["decision"], min_group=self.min_group))
+
+    def audit(self) -> Any:
+        return self.cached("audit", lambda: an.burden_audit(self.tables["burden"]))
+
+    # -- at a glance ------------------------------------------------------------------
+
+    def previous(self) -> tuple[dt.date, dt.date, dict[str, pd.DataFrame] | None]:
+        """The period of the same length just before this one, read through the same gate
+        for the same audience (tables None: nothing to read it from)."""
+        end = self.start - dt.timedelta(days=1)
+        months = _months(self.start, self.end)
+        start = ((pd.Timestamp(self.start) - pd.DateOffset(months=months)).date() if months
+                 else end - (self.end - self.start))
+
+        def read() -> dict[str, pd.DataFrame] | None:
+            if self.db is None:
+                return None
+            policy = privacy.Policy.of(self.audience, self.threshold)
+            return privacy.open_tables(self.db, self.place, start, end, policy)
+
+        return start, end, self.cached("previous", read)
+
+    def findings(self) -> list[tuple[str, str]]:
+        """The findings that matter most, as (sentence, section key), from what the sections
+        show: each sentence is built from the same gated, suppressed figures as its
+        section, so the summary never states a number the body hides."""
+        t = self.tables
+        out: list[tuple[str, str]] = []
+        summary = self.rhythm().summary
+        if len(summary) and int(summary["expected"].sum()):
+            out.append((_rhythm_sentence(summary), "meetings"))
+        if len(t["meeting"]) and self.participation().dominant_part is not None:
+            out.append((self.participation().sentence, "meetings"))
+        if len(t["experiment"]):
+            out.append((_experiments_sentence(an.experiment_portfolio(t["experiment"])),
+                        "experiments"))
+        if len(t["learning"]):
+            out.append((self.health().sentence, "learning"))
+        if len(t["burden"]):
+            out.append((self.audit().sentence, "relationships"))
+        return [(sentence_case(text), key) for text, key in out[:5]]
+
+    def changes(self) -> list[tuple[str, str]]:
+        """What changed since the previous period of the same length, in words with the
+        direction, as (sentence, section key). Only the team's own records (meetings,
+        experiments, reviews, learning, sharing) are compared: they are not counts of
+        people, so no audience has any of them hidden."""
+        start, end, before = self.previous()
+        if before is None:
+            return []
+        now, then = self.tables, before
+        if not any(len(then[k]) for k in ("meeting", "experiment", "review", "learning",
+                                         "share")):
+            return [("Nothing was recorded for that period, so there is nothing to compare "
+                     "with yet.", "meetings")]
+        out = []
+        for kind, what, key in (
+            ("meeting", "meetings held", "meetings"),
+            ("experiment", "experiments under way", "experiments"),
+            ("review", "experiments looked back on", "experiments"),
+            ("learning", "pieces of learning written down", "learning"),
+            ("share", "times learning was shared", "learning"),
+        ):
+            if len(now[kind]) or len(then[kind]):
+                out.append((_compare(len(now[kind]), len(then[kind]), what), key))
+        r_now = self.rhythm().summary
+        r_then = an.meeting_rhythm(then["meeting_series"], then["meeting"], start=start,
+                                   end=end).summary
+        if len(r_now) and len(r_then) and int(r_now["expected"].sum()) and int(
+                r_then["expected"].sum()):
+            a = r_now["kept"].sum() / r_now["expected"].sum()
+            b = r_then["kept"].sum() / r_then["expected"].sum()
+            out.insert(0, (_compare_share(a, b, "of our planned regular meetings"),
+                           "meetings"))
+        return out
+
+    def plans(self) -> list[tuple[str, str]]:
+        """What the team will do next, as (sentence, section key). The team's own report
+        lists what needs doing now (:func:`analysis.next_steps`); others read the decisions
+        of the latest reviews and what the latest learning says the team will do."""
+        t = self.tables
+        if self.audience == "team":
+            on = min(self.end, dt.date.today())
+            steps = an.next_steps(t["experiment"], t["review"], t["learning"], t["share"],
+                                  t["support"], t["meeting_series"], t["meeting"], on=on)
+            where = {"past_end": "experiments", "waiting_for_review": "experiments",
+                     "permission_waiting": "experiments", "support_open": "relationships",
+                     "rhythm_slipping": "meetings"}
+            return [(r["sentence"], where.get(r["kind"], "learning"))
+                    for r in steps.head(3).to_dict("records")]
+        out = []
+        titles = dict(zip(t["experiment"]["id"], t["experiment"]["title"], strict=False))
+        steps = NextStep.labels()
+        reviews = t["review"].sort_values("reviewed_on", ascending=False)
+        for r in reviews.to_dict("records"):
+            title = titles.get(r["experiment"])
+            if missing(title) or missing(r.get("decision")):
+                continue  # its title waits for a check before it may be shared
+            label = steps.get(r["decision"], "")
+            out.append((f"{label.split(':')[0]}: {title}.", "experiments"))
+            if len(out) == 2:
+                break
+        learning = t["learning"]
+        responses = learning.dropna(subset=["response"]).sort_values("event_on",
+                                                                     ascending=False)
+        seen: set[str] = set()
+        for text in responses["response"]:
+            if len(out) == 4 or str(text) in seen:
+                continue
+            seen.add(str(text))
+            out.append((str(text), "learning"))
+        return out
+
+    def asks(self) -> list[tuple[str, str]]:
+        """What the team asks of funders and partners, as (sentence, section key): the
+        strip list's first three, and the support still asked for."""
+        out = []
+        audit = self.audit()
+        for r in audit.strip_list.head(3).to_dict("records"):
+            if r.get("action") == "keep":
+                continue
+            hours = ("" if missing(r.get("hours_freed"))
+                     else f": it would free {float(r['hours_freed']):,.0f} hours a year")
+            out.append((f"{r['funder']}, on {r['requirement']}: "
+                        f"{str(r['action_label']).lower()}{hours}.", "relationships"))
+        support = self.tables["support"]
+        if len(support):
+            still = support[support["status"].isin(["open", "in_progress"])]
+            for text in still.sort_values("requested_on")["description"].head(2):
+                if not missing(text):
+                    out.append((f"Support: {text}", "relationships"))
+        return out
+
+    def _glance(self) -> str:
+        """One screen: the findings that matter most, what changed since the period before,
+        what we will do next and what we ask of funders and partners; each point links to
+        the section that says more."""
+        titles = {k: title for k, (title, _p) in SECTIONS.items()}
+
+        def items(points: list[tuple[str, str]]) -> str:
+            return "<ul>" + "".join(
+                f'<li>{esc(text)} <a class="more" href="#{key}">See: {esc(titles[key])}'
+                "</a></li>" for text, key in points) + "</ul>"
+
+        blocks = [("What we found", self.findings(),
+                   "Nothing is recorded for this period yet.")]
+        start, end, _ = self.previous()
+        blocks.append((f"What changed since the period before ({_day(start)} to "
+                       f"{_day(end)})", self.changes(),
+                       "There is no earlier period to compare with."))
+        blocks.append(("What we will do next", self.plans(),
+                       "Nothing is planned in the records yet."))
+        ask = "What we will ask of funders and partners" if self.audience == "team" else (
+            "What we ask of funders and partners")
+        blocks.append((ask, self.asks(), "Nothing to ask for now."))
+        out = []
+        for n, (heading, points, none) in enumerate(blocks):
+            out.append(f'<h3 id="glance-{n}">{esc(heading)}</h3>')
+            out.append(items(points) if points else _empty(none))
+        return '<div class="glance">' + "".join(out) + "</div>"
 
     # -- sections ---------------------------------------------------------------------
 
@@ -307,8 +487,7 @@ class Report:
         if meetings.empty:
             return _empty("No meetings are recorded for this period yet.")
         out = []
-        rhythm = an.meeting_rhythm(t["meeting_series"], meetings, start=self.start,
-                                   end=self.end)
+        rhythm = self.rhythm()
         out.append("<h3>Keeping a steady rhythm</h3>")
         summary = rhythm.summary
         if len(summary):
@@ -370,8 +549,7 @@ class Report:
         out.append(f"<p>Hard or uncomfortable topics were raised in {int(hard.sum()):,} "
                    f"of {len(meetings):,} meetings.</p>")
         out.append("<h3>Whose voices were heard</h3>")
-        summary_p = an.participation_summary(t["contribution"], meetings, t["decision"],
-                                             min_group=self.min_group)
+        summary_p = self.participation()
         if summary_p.meetings_recorded == 0:
             out.append(_empty("Nobody has recorded who spoke in these meetings yet."))
         else:
@@ -561,7 +739,7 @@ class Report:
         if burden.empty:
             out.append(_empty("No funding requirements have been audited yet."))
         else:
-            audit = an.burden_audit(burden)
+            audit = self.audit()
             out.append(f'<p class="finding">{esc(sentence_case(audit.sentence))}</p>')
             rows = [[r["funder"], f"{int(r['requirements']):,}", _hours(r["hours_a_year"]),
                      _money(r["cost_a_year"]), _pct(r["share_of_grant"])]
@@ -791,6 +969,49 @@ def _rhythm_findings(summary: pd.DataFrame) -> str:
         out.append(f"<p>{len(quiet) - charts.TOP_N:,} other regular meetings have not met "
                    "for a while either.</p>")
     return "".join(out)
+
+
+def _months(start: dt.date, end: dt.date) -> int:
+    """Whole months from start to end (inclusive) when the period is whole months, else 0."""
+    if start.day != 1 or (end + dt.timedelta(days=1)).day != 1:
+        return 0
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def _rhythm_sentence(summary: pd.DataFrame) -> str:
+    """Planned regular meetings held: the figures the meetings section states."""
+    kept, expected = int(summary["kept"].sum()), int(summary["expected"].sum())
+    upto = summary["counted_to"].max()
+    when = "" if missing(upto) else f" up to {_day(upto)}"
+    return (f"We held {kept:,} of the {expected:,} regular meetings we planned{when} "
+            f"({round(100 * kept / expected)}%).")
+
+
+def _experiments_sentence(p: Any) -> str:
+    """Experiments, whose idea they were and how many try something new (the figures of
+    the experiments section's chart; experiments are records, not people)."""
+    parts = int((p.by_proposer["count"] > 0).sum())
+    new = int(round(p.new_share * p.total))
+    return (f"We tried or planned {p.total:,} {'experiment' if p.total == 1 else 'experiments'}"
+            f", proposed by {parts} {'part' if parts == 1 else 'parts'} of the system; {new:,} "
+            "try new people or settings.")
+
+
+def _compare(now: int, then: int, what: str) -> str:
+    """'More meetings held: 14, up from 9.' (the direction first)."""
+    before = "none" if then == 0 else f"{then:,}"
+    if now == then:
+        return f"As many {what}: {now:,}, the same as before."
+    if now > then:
+        return f"More {what}: {now:,}, up from {before}."
+    return f"Fewer {what}: {now:,}, down from {before}."
+
+
+def _compare_share(now: float, then: float, what: str) -> str:
+    a, b = round(100 * now), round(100 * then)
+    if a == b:
+        return f"We held {a}% {what}, the same as before."
+    return f"We held {a}% {what}, {'up' if a > b else 'down'} from {b}%."
 
 
 def _day(d: Any) -> str:

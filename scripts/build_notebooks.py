@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 REPORT_SECTIONS = [
+    ("glance", "At a glance", ["LE3", "LB2"]),
     ("place", "The place and its focus", ["GS3", "RC2"]),
     ("voices", "What people told us", ["GS1", "GS4", "LE3"]),
     ("meetings", "How we met and who was in the room", ["GS2", "GS4", "RC2", "RC3", "RC4",
@@ -73,6 +74,8 @@ report.show("intro")
     for key, title, practices in REPORT_SECTIONS:
         cells.append(_cell(f'report.show("{key}")', practices=practices,
                            section={"id": key, "title": title}))
+        if key == "glance":  # how we protect people: before the first number it explains
+            cells.append(_cell('report.show("protection")'))
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = KERNEL
     nb.metadata["language_info"] = {"name": "python"}

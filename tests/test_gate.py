@@ -131,8 +131,9 @@ def test_text_nobody_cleared_never_reaches_the_public(wb, db_path):
     assert marker not in public
     report = Report.load(db=str(db_path), place="testville", audience="public", **PERIOD)
     assert report.waiting == 3 + 2 + 2 + 1 + 3 + 2 + 1  # fields above, the story, the focus
+    # "How we protect people" says so (shown after the summary at the top of the report).
     assert f"{report.waiting:,} pieces of text are waiting for that check" in _text(
-        report.intro())
+        report.protection())
     assert marker in _render(db_path, "partners")  # partners: detection, not a check
     assert marker in _render(db_path, "team")
 

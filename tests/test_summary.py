@@ -1,0 +1,139 @@
+"""At a glance: the summary at the top of every report.
+
+It exists and comes first, each point links to a section that is on the page, what
+changed is read from the period before through the same gate and said with its direction,
+and it states no number the body does not show (on the public demo, with the page checks
+of test_small_numbers).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hls_workbook import open_workbook
+from hls_workbook.sections import Report
+
+from .privacy_helpers import clear_all
+from .test_small_numbers import PEOPLE, check_public_page, visible_text
+
+PLACE = "glanceville"
+
+
+def _glance(html: str) -> str:
+    return re.search(r'<section [^>]*id="glance".*?</section>', html, re.S).group(0)
+
+
+def _links_resolve(html: str) -> list[str]:
+    """The summary's links, each checked to point at an id on the page."""
+    links = re.findall(r'href="#([^"]+)"', _glance(html))
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    assert links, "the summary links to no section"
+    assert not set(links) - ids, f"links to nowhere: {set(links) - ids}"
+    return links
+
+
+@pytest.fixture(scope="module")
+def two_periods(tmp_path_factory):
+    """Three meetings and two pieces of learning this half year, one meeting, one
+    experiment and three pieces of learning the half year before."""
+    db = tmp_path_factory.mktemp("glance") / "glance.db"
+    with open_workbook(db, create=True) as wb:
+        wb.set_place(PLACE, {"name": "Glanceville", "shared_focus": "Fewer people alone"})
+        for day in ("2025-09-01", "2026-02-02", "2026-03-02", "2026-04-06"):
+            wb.add("meeting", {"held_on": day, "kind_of_meeting": "partnership",
+                               "attendance": {"charity": 6}}, place=PLACE)
+        wb.add("experiment", {"title": "Walk and talk", "proposed_by": "charity",
+                              "intended_results": "More people join in",
+                              "safe_to_fail_bounds": "Two hours a week",
+                              "status": "ended", "start_on": "2025-08-01",
+                              "end_on": "2025-10-01"}, place=PLACE)
+        for day, title in (("2025-08-03", "A"), ("2025-09-03", "B"), ("2025-10-03", "C"),
+                           ("2026-02-03", "D"), ("2026-03-03", "E")):
+            wb.add("learning", {"kind_of_learning": "surprise", "title": f"Learning {title}",
+                                "observation": "It helped", "response": f"Do {title} again",
+                                "event_on": day, "recorded_on": day}, place=PLACE)
+        wb.add("burden", {"requirement": "Quarterly return", "funder": "Kind Trust",
+                          "organisation": "Org", "frequency_per_year": 4, "hours_each": 10,
+                          "staff_cost_per_hour": 20, "grant_value": 10000,
+                          "proposed_action": "stop"}, place=PLACE)
+        clear_all(wb, PLACE)
+    return db
+
+
+def _report(db, audience, start="2026-01-01", end="2026-06-30"):
+    return Report.load(db=str(db), place=PLACE, start=start, end=end, audience=audience)
+
+
+@pytest.mark.parametrize("audience", ["team", "partners", "public"])
+def test_the_summary_comes_first_and_its_links_resolve(two_periods, audience):
+    html = _report(two_periods, audience).render_html()
+    sections = re.findall(r'<section class="report-section" id="([^"]+)"', html)
+    assert sections[0] == "glance"
+    assert html.index('id="glance"') < html.index('id="how-we-protect-people"')
+    links = _links_resolve(html)
+    assert set(links) <= set(sections)
+
+
+def test_what_changed_is_said_with_its_direction(two_periods):
+    glance = visible_text(_glance(_report(two_periods, "partners").render_html()))
+    assert "What changed since the period before (1 July 2025 to 31 December 2025)" in glance
+    assert "More meetings held: 3, up from 1." in glance
+    assert "Fewer pieces of learning written down: 2, down from 3." in glance
+    assert "Fewer experiments under way: 0, down from 1." in glance
+    # What we will do next (the latest learning's own words) and what we ask of funders.
+    assert "Do E again" in glance and "Do D again" in glance
+    assert "Kind Trust, on Quarterly return: stop asking for it" in glance
+
+
+def test_a_period_with_nothing_before_it_says_so(two_periods):
+    glance = visible_text(_glance(_report(two_periods, "team", "2025-07-01",
+                                          "2025-12-31").render_html()))
+    assert "Nothing was recorded for that period, so there is nothing to compare" in glance
+
+
+def test_the_previous_period_is_read_through_the_gate(two_periods, monkeypatch):
+    from hls_workbook import privacy
+
+    seen = []
+    real = privacy.open_tables
+
+    def spy(db, place, start, end, audience, **kw):
+        seen.append((str(start), str(end), getattr(audience, "audience", audience)))
+        return real(db, place, start, end, audience, **kw)
+
+    monkeypatch.setattr(privacy, "open_tables", spy)
+    _report(two_periods, "public").render_html()
+    assert ("2025-07-01", "2025-12-31", "public") in seen
+
+
+def test_a_report_with_nothing_to_compare_with_still_has_a_summary(tmp_path):
+    db = tmp_path / "empty.db"
+    with open_workbook(db, create=True) as wb:
+        wb.set_place("newtown", {"name": "Newtown", "shared_focus": "Start well"})
+    report = Report.load(db=str(db), place="newtown", start="2026-01-01", end="2026-03-31",
+                         audience="public")
+    report.db = None  # built without a database to read the period before from
+    html = report.show("glance").html
+    assert "At a glance" in html and "There is no earlier period to compare with." in html
+    assert "Nothing is recorded for this period yet." in html
+
+
+def test_the_public_demo_summary_states_no_number_the_body_does_not(demo_db):
+    report = Report.load(db=str(demo_db), place="millbrook", start="2026-01-01",
+                         end="2026-06-30", audience="public")
+    html = report.render_html()
+    check_public_page(html)
+    _links_resolve(html)
+    glance = _glance(html)
+    body = visible_text(html.replace(glance, ""))
+    found = visible_text(re.search(r"What we found</h3>(.*?)</ul>", glance, re.S).group(1))
+    assert len(re.findall(r"See: ", found)) >= 3  # three to five findings
+    for number in re.findall(r"\d[\d,.]*%?", found):
+        number = number.rstrip(".,")
+        assert number in body, f"the summary says {number}, the body does not"
+    # What changed counts the team's records only: never a count of people.
+    text = visible_text(glance)
+    assert not re.search(rf"\d[\d,]*\s+(?:{PEOPLE})\b", text, re.I), text
+    assert "hidden" not in text
