@@ -1242,12 +1242,13 @@ class SectionView:
                                    above=parts)
             self.widget = self.form.widget
         else:
-            self.refresh_button = forms._w(
-                W.Button, description="Refresh", icon="refresh",
-                tooltip="Work this out again from what is recorded now",
-            )
-            self.refresh_button.on_click(lambda _b: self.refresh())
-            parts.append(self.refresh_button)
+            if spec.view is None:  # a view of its own (the tally) says when it saved
+                self.refresh_button = forms._w(
+                    W.Button, description="Refresh", icon="refresh",
+                    tooltip="Work this out again from what is recorded now",
+                )
+                self.refresh_button.on_click(lambda _b: self.refresh())
+                parts.append(self.refresh_button)
             self.widget = forms._w(W.VBox, children=parts)
         live = getattr(forms, "_LIVE", None)
         if live is not None:
@@ -1805,10 +1806,13 @@ def open_stage(
     role: str | None = None,
     *,
     interactive: bool | None = True,
+    create: bool = False,
 ) -> Stage:
-    """Open (or create) the workbook and get the place ready for a stage notebook.
+    """Open the workbook and get the place ready for a stage notebook.
 
-    ``db`` empty means ``$HLS_WORKBOOK_DB``, else ``data/workbook.db``. A place that has
+    ``db`` empty means ``$HLS_WORKBOOK_DB``, else ``data/workbook.db``. A database that
+    does not exist is refused, in one sentence, unless ``create`` is True: a mistyped path
+    must not start a new, empty workbook (and its -wal and -shm files). A place that has
     not been described yet is not a failure: the stage says to tell us about it first.
     Any problem (a bad place name, a database that cannot be opened) is kept as a plain
     sentence, shown by the stage and by every section, never raised.
@@ -1819,10 +1823,12 @@ def open_stage(
                   role_warning=warning)
     try:
         stage.place = check_place(place)
-        stage.wb = open_workbook(db or None, create=True)
+        stage.wb = open_workbook(db or None, create=create)
         info = stage.wb.place_info(stage.place)
     except WorkbookError as exc:
         stage.error = _plain(exc)
+        if not create and stage.wb is None and "hls-workbook init" in stage.error:
+            stage.error += " (or, in the notebook, set create = True in its first cell)."
         return stage
     if info is not None:
         stage.place_name = str(info.get("name") or stage.place)

@@ -11,12 +11,13 @@ when Submit cannot save, and no traceback reaches a participant.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import ipywidgets as W
 import pytest
 
-from hls_workbook import forms, stages
+from hls_workbook import forms, stages, tally_view
 from hls_workbook.errors import RecordError, WorkbookError
 from hls_workbook.tally import (
     MAX_PEOPLE,
@@ -278,6 +279,29 @@ def test_the_section_taps_and_saves_every_contribution_in_one_go(wb, view, clock
     assert "Saved 2 speaker notes" in view.status_text
     # The section's summary was worked out again from the database.
     assert "Speaking is recorded for 1 meeting" in view.summary.summary.value
+
+
+def test_the_clock_on_the_page_moves_while_someone_speaks(wb, view, clock, monkeypatch):
+    """In a kernel the times are redrawn every second while someone speaks, and no more
+    once nobody speaks or the section is closed."""
+    monkeypatch.setattr(tally_view, "TICK_SECONDS", 0.01)
+    assert view.summary.refresh_button is None  # the tally says when it saved
+
+    async def meeting_in_progress() -> list[str]:
+        add(view, "Ash", "charity")
+        button(view, "Ash").click()
+        shown = []
+        for _ in range(3):
+            clock.go(1)
+            await asyncio.sleep(0.05)
+            shown.append(view.now.value)
+        view.pause_button.click()
+        await asyncio.sleep(0.05)
+        return shown
+
+    shown = asyncio.run(meeting_in_progress())
+    assert ["0:01 this turn" in shown[0], "0:03 this turn" in shown[-1]] == [True, True]
+    assert view._timer is None and "Nobody is speaking" in view.now.value
 
 
 def test_nothing_tapped_or_no_meeting_saves_nothing_and_keeps_the_tally(wb, view, clock):
