@@ -103,8 +103,9 @@ class PostgresServer:
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
-            self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
-                      "-w", "stop", timeout=30)
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
+                          "-w", "stop", timeout=30)
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def create_database(self, *, workbook: bool = False) -> str:
@@ -225,8 +226,11 @@ def postgres_server() -> PostgresServer:
 
 @pytest.fixture(scope="session")
 def pg_server():
-    """The throwaway PostgreSQL server (one per test process)."""
-    return postgres_server()
+    """The throwaway PostgreSQL server (one per test process), stopped at the end (and at
+    exit, should the session end otherwise)."""
+    server = postgres_server()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -284,7 +288,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path):
     if request.param == "sqlite":
         yield str(tmp_path / "workbook.db")
         return
-    server = postgres_server()
+    server = request.getfixturevalue("pg_server")
     url = server.create_database(workbook=True)
     yield url
     server.drop_database(url)
