@@ -111,7 +111,7 @@ class TallyView:
         self.slots = [forms._w(W.Button, description="", layout=_slot_layout(False))
                       for _ in range(MAX_PEOPLE)]
         for n, button in enumerate(self.slots):
-            button.on_click(lambda _b, n=n: self.tap(n))
+            button.on_click(lambda _b, n=n: self._safely(self.tap, n))
         self.pause_button = forms._w(
             W.Button, description="Pause: nobody speaking", layout=_slot_layout(True),
             disabled=True, tooltip="End the turn under way; nobody is speaking")
@@ -175,13 +175,24 @@ class TallyView:
         self.widget = forms._w(W.VBox, children=parts, _dom_classes=("hls-tally",),
                                layout=forms._layout(max_width="52em"))
         self.meeting_row.box = self.widget  # its message goes just under it
-        self.add_meeting_button.on_click(lambda _b: self.add_meeting())
-        self.pause_button.on_click(lambda _b: self.pause())
-        self.add_button.on_click(lambda _b: self.add_person())
-        self.submit_button.on_click(lambda _b: self.submit())
+        self.add_meeting_button.on_click(lambda _b: self._safely(self.add_meeting))
+        self.pause_button.on_click(lambda _b: self._safely(self.pause))
+        self.add_button.on_click(lambda _b: self._safely(self.add_person))
+        self.submit_button.on_click(lambda _b: self._safely(self.submit))
         self._refresh_meetings()
         self.render()
         forms._LIVE.add(self)  # forms call store_changed(kind) after every save
+
+    def _safely(self, action: Callable[..., Any], *args: Any) -> None:
+        """Run what a button does; an unexpected error is a sentence, never a traceback,
+        and the tally stays as it is."""
+        try:
+            action(*args)
+        except Exception as exc:
+            log.exception("the speaking tally's %s failed", getattr(action, "__name__", ""))
+            self._say(f"Something went wrong ({type(exc).__name__}). The tally is kept: try "
+                      "again, and if it happens again tell whoever looks after the workbook.",
+                      ok=False)
 
     # -- the meeting --------------------------------------------------------------
 

@@ -372,6 +372,22 @@ def test_a_failed_save_keeps_the_tally_and_names_the_fix(wb, view, clock, monkey
     assert list(saved["meeting"]) == [mid, mid] and list(saved["minutes"]) == [0.5, 0.5]
 
 
+def test_an_unexpected_error_on_a_button_is_a_sentence(wb, view, clock, monkeypatch):
+    add(view, "Ash", "charity")
+    button(view, "Ash").click()
+    clock.go(20)
+
+    def broken(_name):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(view.tally, "tap", broken)
+    button(view, "Ash").click()
+    assert view.status_text.startswith("Something went wrong (ValueError). The tally is kept")
+    assert "boom" not in view.result.value and "Traceback" not in view.result.value
+    monkeypatch.undo()
+    assert view.tally.speaking.name == "Ash" and view.tally.seconds("Ash") == 20
+
+
 def test_a_meeting_is_added_on_the_spot_and_chosen(wb, view, clock):
     view.new_kind.value = ""
     view.add_meeting_button.click()
