@@ -162,8 +162,10 @@ class PostgresServer:
                                           (toast,)).fetchone()[0])
             conn.execute("CHECKPOINT")  # the pages reach the files
         files = []
-        for rel in paths:
-            files += [p for p in self.data.glob(rel + "*") if p.is_file()]
+        for rel in paths:  # the main fork, its segments (.1, .2) and its maps (_fsm, _vm)
+            base = self.data / rel
+            files += [p for p in base.parent.glob(base.name + "*") if p.is_file()
+                      and (p.name == base.name or p.name[len(base.name)] in "._")]
         return files
 
 
