@@ -165,6 +165,9 @@ def run_app(
         from voila.app import Voila
     except ImportError:
         raise AppError("App mode needs Voilà: pip install 'hls-workbook[app]'.") from None
+    from .store import open_workbook
+
+    open_workbook(db or None).close()  # a missing database is refused here, never created
     if db not in (None, ""):
         text = str(db)
         os.environ["HLS_WORKBOOK_DB"] = text if "://" in text else str(

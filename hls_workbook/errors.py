@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 
 class WorkbookError(Exception):
     """An error that a team member or coordinator may see: one clear sentence, no traceback."""
+
+    def _render_traceback_(self) -> list[str]:
+        """In a notebook, IPython shows this one line instead of a traceback, as the command
+        line does. $HLS_WORKBOOK_DEBUG=1 (config.DEBUG_ENV; errors may not import config)
+        brings the traceback back: IPython falls back to it when this raises."""
+        if os.environ.get("HLS_WORKBOOK_DEBUG", "").strip().lower() in ("1", "true", "yes",
+                                                                        "on"):
+            raise NotImplementedError("a traceback, for debugging")
+        text = self.message() if hasattr(self, "message") else str(self)
+        return [f"Error: {str(text).strip() or type(self).__name__}"]
 
 
 class RecordError(WorkbookError, ValueError):

@@ -40,12 +40,13 @@ db: str = ""  # database file or URL; empty means $HLS_WORKBOOK_DB, else data/wo
 place: str = "millbrook"  # the place's short name: lower-case letters, digits and hyphens
 role: str = "charity"  # your part of the system, never your name
 interactive: bool = True  # False shows the questions, not forms (for runs without a person)
+create: bool = False  # True makes a new, empty workbook at db if there is none yet
 '''
 
 OPEN = '''
 from hls_workbook import stages
 
-stage = stages.open_stage(db, place, role, interactive=interactive)
+stage = stages.open_stage(db, place, role, interactive=interactive, create=create)
 stage
 '''
 

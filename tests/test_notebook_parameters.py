@@ -22,7 +22,7 @@ NOTEBOOKS = [ROOT / "notebooks" / "report.ipynb",
              *(ROOT / "notebooks" / f"{stage}.ipynb" for stage in stages.STAGES),
              ROOT / "hls_workbook" / "templates" / "analysis.ipynb"]
 REPORT = {"db", "place", "start", "end", "audience", "title", "threshold"}
-STAGE = {"db", "place", "role", "interactive"}
+STAGE = {"db", "place", "role", "interactive", "create"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

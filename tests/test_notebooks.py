@@ -142,10 +142,11 @@ def runs(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
         stem = name.removesuffix(".ipynb")
         jobs[("demo", name)] = (name, tmp / f"demo-{name}",
                                 {"db": str(planted), "place": PLACE, "interactive": False})
-        # A brand-new database per notebook: nothing exists until the notebook opens it.
+        # A brand-new database per notebook: nothing exists until the notebook makes it,
+        # which it does only when told to (create).
         jobs[("new", name)] = (name, tmp / f"new-{name}",
                                {"db": str(tmp / f"new-{stem}.db"), "place": NEW_PLACE,
-                                "interactive": False})
+                                "interactive": False, "create": True})
         jobs[("live", name)] = (name, tmp / f"live-{name}",
                                 {"db": str(planted), "place": PLACE, "interactive": True})
     with pytest.MonkeyPatch.context() as mp:
@@ -261,7 +262,8 @@ def planted_db(demo_db: Path, tmp_path: Path) -> Path:
 
 def test_every_summary_on_the_demo_place_and_on_a_new_place(planted_db, tmp_path):
     demo = stages.open_stage(planted_db, PLACE, "charity", interactive=False)
-    new = stages.open_stage(tmp_path / "new.db", NEW_PLACE, "charity", interactive=False)
+    new = stages.open_stage(tmp_path / "new.db", NEW_PLACE, "charity", interactive=False,
+                            create=True)
     try:
         assert not demo.is_new and new.is_new
         for key, spec in stages.SECTIONS.items():
@@ -360,7 +362,7 @@ def test_problems_are_plain_sentences_not_tracebacks(tmp_path, wb):
     assert ERROR_MARK in bad_place._repr_html_()
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
-    bad_db = stages.open_stage(blocked / "x.db", "testville")
+    bad_db = stages.open_stage(blocked / "x.db", "testville", create=True)
     assert bad_db.error and "Traceback" not in bad_db.error
     unknown = stages.section("nonsense", wb, place="testville", interactive=False)
     assert ERROR_MARK in unknown.html and "partners" in unknown.html

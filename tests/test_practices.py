@@ -171,7 +171,7 @@ def test_parameters_cell_holds_literals_only(name):
     if name in STAGE_FILES:
         names = {n.target.id: n.value.value for n in tree.body}
         assert names == {"db": "", "place": "millbrook", "role": "charity",
-                         "interactive": True}
+                         "interactive": True, "create": False}
 
 
 @pytest.mark.parametrize("name", [*STAGE_FILES, "report.ipynb"])
