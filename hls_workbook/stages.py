@@ -28,8 +28,8 @@ are shown only as averages of at least :data:`MIN_GROUP` people. Problems are sh
 plain sentences, never as tracebacks.
 
 :data:`SECTIONS` lists every section with its notebook, title, record kind and the
-practice ids (PRACTICES.md) it serves; ``scripts/stage_notebooks.py`` builds the notebooks
-from it, so the cell metadata and this list cannot drift apart.
+practice ids (PRACTICES.md) it serves. The stage notebooks are edited by hand; a test
+(tests/test_practices.py) checks that their section cells follow this list.
 """
 
 from __future__ import annotations

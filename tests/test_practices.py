@@ -8,9 +8,7 @@ when this test was written are used instead.
 from __future__ import annotations
 
 import ast
-import importlib
 import re
-import sys
 from pathlib import Path
 
 import nbformat
@@ -21,7 +19,6 @@ from hls_workbook.model import RECORD_KINDS, model_for
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-SCRIPTS = ROOT / "scripts"
 PRACTICES_MD = ROOT.parent / "shared" / "PRACTICES.md"
 
 FALLBACK_IDS = (
@@ -180,13 +177,3 @@ def test_committed_notebooks_have_no_outputs(name):
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert not cell.outputs and cell.execution_count is None
-
-
-def test_committed_notebooks_match_the_build_script(monkeypatch):
-    monkeypatch.syspath_prepend(str(SCRIPTS))
-    for module in ("build_notebooks", "stage_notebooks"):
-        sys.modules.pop(module, None)
-    build = importlib.import_module("build_notebooks")
-    books = build.all_notebooks()
-    assert set(STAGE_FILES) <= set(books), "scripts/stage_notebooks.py was not picked up"
-    assert build.main(check=True) == 0, "run: .venv/bin/python scripts/build_notebooks.py"
