@@ -62,8 +62,11 @@ def render() -> str:
                 limits.append("personal: never in partners' or public reports")
             if m.name in model.past_dates:
                 limits.append("not in the future")
+            if m.editing_only:
+                limits.append("asked only when changing a saved record")
+            required = "yes" if m.required else "in a new record's form" if m.asked else "no"
             out.append(
                 f"| `{m.name}` | {_cell(m.label)} | {m.type_name} | "
-                f"{'yes' if m.required else 'no'} | {_cell(m.help)} | {_cell('; '.join(limits))} |"
+                f"{required} | {_cell(m.help)} | {_cell('; '.join(limits))} |"
             )
     return "\n".join(out) + "\n"

@@ -53,6 +53,7 @@ BLANK_LABEL = "— choose —"
 NOT_ANSWERED = "Not answered"
 #: How a saved record is named in messages, where the kind's own name reads badly.
 NOUNS = {
+    "voice": "story",
     "checkin": "check-in",
     "pulse": "pulse answer",
     "burden": "requirement",
@@ -64,6 +65,8 @@ NOUNS = {
     "share": "note of sharing",
     "contribution": "speaker note",
 }
+#: How records of a kind are named together in a form, where the kind's title reads badly.
+PLURALS = {"voice": "Stories"}
 #: Kinds with one record per place: their form always edits that record once it exists.
 ONE_PER_PLACE = frozenset({"place"})
 #: Widget kinds answered by picking, not typing (their empty message says "choose").
@@ -83,9 +86,15 @@ _HIDDEN = "none"
 
 
 def noun(kind: str) -> str:
-    """The word used for one record of a kind in messages, e.g. 'voice', 'check-in'."""
+    """The word used for one record of a kind in messages, e.g. 'story', 'check-in'."""
     key = model_for(kind).kind
     return NOUNS.get(key, key.replace("_", " "))
+
+
+def plural(kind: str) -> str:
+    """The words for records of a kind together, as a title: 'Stories', 'Partners'."""
+    model = model_for(kind)
+    return PLURALS.get(model.kind, model.title_plural)
 
 
 def _esc(text: Any) -> str:
@@ -706,7 +715,7 @@ class LinkControl(Control):
             self.note.value = ""
             _show_if(self.note, False)
         else:
-            what = model_for(self.meta.link).title_plural.lower()
+            what = plural(self.meta.link).lower()
             self.note.value = (
                 f'<span style="{_HELP_STYLE}">Nothing recorded in {_esc(what)} for this place '
                 "yet: add one first, then come back.</span>"
@@ -768,7 +777,7 @@ class LinksControl(CheckboxesControl):
         if options:
             _show_if(self.note, False)
         else:
-            what = model_for(self.meta.link).title_plural.lower()
+            what = plural(self.meta.link).lower()
             self.note.value = (
                 f'<span style="{_HELP_STYLE}">Nothing recorded in {_esc(what)} for this place '
                 "yet.</span>"
@@ -827,7 +836,7 @@ class FieldRow:
         self.control = control
         required = (
             ' <span style="color:#a30000;font-size:0.85em">(required)</span>'
-            if meta.required else ""
+            if meta.required or meta.asked else ""
         )
         help_html = f'<div style="{_HELP_STYLE}">{_esc(meta.help)}</div>' if meta.help else ""
         if isinstance(control, FlagControl):  # the tick box has the space above it
@@ -976,12 +985,28 @@ class RecordForm:
         self.submit_button.on_click(lambda _b: self.submit())
         self.new_button.on_click(lambda _b: self.new())
 
-        folded = [m.name for m in metas if not m.required and m.widget in FOLDABLE]
+        folded = [m.name for m in metas if not (m.required or m.asked or m.editing_only)
+                  and m.widget in FOLDABLE]
         if not fold_optional or len(folded) <= 4:
             folded = []
         self.more: W.Accordion | None = None
-        body: list[W.Widget] = [w for m in metas if m.name not in folded
-                                for w in self.fields[m.name].widgets]
+        # Questions asked only when changing a saved record, in a box hidden on a new one.
+        editing_only = [m.name for m in metas if m.editing_only]
+        self.editing_box: W.Box | None = None
+        if editing_only:
+            self.editing_box = _w(
+                W.VBox, children=[w for n in editing_only for w in self.fields[n].widgets],
+                layout=_shown(False),
+            )
+            for n in editing_only:
+                self.fields[n].box = self.editing_box
+        body: list[W.Widget] = []
+        for m in metas:
+            if m.name in editing_only:
+                if m.name == editing_only[0]:
+                    body.append(self.editing_box)
+            elif m.name not in folded:
+                body += self.fields[m.name].widgets
         if folded:
             inner = _w(W.VBox, children=[w for n in folded for w in self.fields[n].widgets])
             for n in folded:
@@ -1008,7 +1033,7 @@ class RecordForm:
             parts.append(self.records.widget)
         self.widget = _w(W.VBox, children=parts, layout=_layout(max_width="52em"))
         for name, row in self.fields.items():
-            if name not in self._folded:
+            if name not in self._folded and name not in editing_only:
                 row.box = self.widget
 
         self._refresh_links()
@@ -1192,7 +1217,10 @@ class RecordForm:
         data, problems = self.collect()
         record = None
         try:
-            record = self.model.validate_input(data)
+            # A new record answers every question it must (a story: who may read it); a
+            # saved one may be changed without them (ticking a safeguarding concern on an
+            # older story must never wait for its consent).
+            record = self.model.validate_input(data, entered=self.editing is None)
         except RecordError as exc:
             problems = {**exc.problems, **problems}
         if problems:
@@ -1203,13 +1231,14 @@ class RecordForm:
             return None
         assert record is not None
         what = noun(self.kind)
+        confirm = _confirmation(record)
         if self.editing is not None:
             rid, version = self.editing
             new_version = self.wb.edit(
                 self.kind, rid, record, by=self.role, expected_version=version
             )
             ids = [rid]
-            message = f"Saved version {new_version} of {what} #{rid}. Thank you."
+            message = f"Saved version {new_version} of {what} #{rid}.{confirm} Thank you."
         elif self.model.stored_as:
             saved = record.expand()
             ids = self.wb.add_many([(r.kind, r) for r in saved], place=self.place,
@@ -1220,7 +1249,7 @@ class RecordForm:
         else:
             rid = self.wb.add(self.kind, record, place=self.place, by=self.role)
             ids = [rid]
-            message = f"Saved {what} #{rid}. Thank you."
+            message = f"Saved {what} #{rid}.{confirm} Thank you."
             if self.kind == "review":
                 message += follow_review(self.wb, record, by=self.role, place=self.place)
         self.last_saved = rid
@@ -1253,6 +1282,8 @@ class RecordForm:
         return f"<h4 style='margin:0.3em 0'>{_esc(text)}</h4>{self._intro}"
 
     def _set_heading(self) -> None:
+        if self.editing_box is not None:
+            _show_if(self.editing_box, self.editing is not None)
         if self.editing is None:
             self.new_button.description = "New"
             self.submit_button.description = "Submit"
@@ -1311,6 +1342,16 @@ class RecordForm:
         if widget.value != value:
             widget.value = value
         _show_if(widget, bool(value))
+
+
+def _confirmation(record: Record) -> str:
+    """The answers a saved record repeats (a story's consent), as sentences after 'Saved'."""
+    out = []
+    for name in record.confirmed():
+        meta = record.field_meta(name)
+        shown = format_value(meta, getattr(record, name), None) or "nobody"
+        out.append(f" {meta.label}: {shown}.")
+    return "".join(out)
 
 
 def _plain(exc: BaseException) -> str:
@@ -1384,7 +1425,7 @@ class RecordList:
         hidden = {"display": _HIDDEN} if self.anonymous else {}
         self.heading = _w(
             W.HTML, value=f"{_CSS}<h4 style='margin:0.8em 0 0.3em 0'>What is recorded: "
-            f"{_esc(self.model.title_plural)}</h4>",
+            f"{_esc(plural(self.kind))}</h4>",
         )
         self.filter = _w(
             W.Text, placeholder="Type a word to find a record",
@@ -1571,7 +1612,7 @@ def _answer_hint(meta: Any) -> str:
     if w == "counts":
         return "a number for each part of the system"
     if w in ("link", "links"):
-        what = model_for(meta.link).title_plural.lower() if meta.link else "records"
+        what = plural(meta.link).lower() if meta.link else "records"
         return f"{'one' if w == 'link' else 'any'} of the {what} recorded for the place"
     if w == "score":
         lo = int(meta.minimum if meta.minimum is not None else 0)
@@ -1584,14 +1625,19 @@ def _answer_hint(meta: Any) -> str:
     }.get(w, "text")
 
 
+def new_questions(model: type[Record]) -> list[Any]:
+    """The questions a new record asks: all but those asked only when changing one."""
+    return [meta for meta in model.fields_meta() if not meta.editing_only]
+
+
 def describe(kind: str, *, as_html: bool = False) -> str:
     """The questions of a form as Markdown (or HTML): what a headless run shows instead."""
     model = model_for(kind)
     lines: list[str] = []
     if as_html:
         lines.append(f"<h4>The questions for a new {_esc(noun(model.kind))}</h4><ol>")
-        for meta in model.fields_meta():
-            req = " <em>(required)</em>" if meta.required else ""
+        for meta in new_questions(model):
+            req = " <em>(required)</em>" if meta.required or meta.asked else ""
             lines.append(
                 f"<li><b>{_esc(meta.label)}</b>{req}<br>{_esc(meta.help)}<br>"
                 f"<small>Answer: {_esc(_answer_hint(meta))}</small></li>"
@@ -1601,8 +1647,8 @@ def describe(kind: str, *, as_html: bool = False) -> str:
     lines.append(f"#### The questions for a new {noun(model.kind)}\n")
     lines.append("*In a live notebook these are a form. Questions marked (required) must be "
                  "answered before saving.*\n")
-    for i, meta in enumerate(model.fields_meta(), start=1):
-        req = " *(required)*" if meta.required else ""
+    for i, meta in enumerate(new_questions(model), start=1):
+        req = " *(required)*" if meta.required or meta.asked else ""
         lines.append(f"{i}. **{_md(meta.label)}**{req}  ")
         if meta.help:
             lines.append(f"   {_md(meta.help)}  ")

@@ -327,13 +327,21 @@ def field(
     *,
     link: str | None = None,
     shows: tuple[str, ...] = (),
+    asked: str | None = None,
+    editing_only: bool = False,
     **kwargs: Any,
 ) -> Any:
     """A model field with the label, help prompt and widget kind the forms need.
 
     ``shows`` (a link only): fields of the linked record to show beside the form once one
     is chosen, so a person answers with them in view (a review shows its experiment's
-    intent and rules)."""
+    intent and rules).
+
+    ``asked``: a question a person must answer when they first save the record in a form,
+    though a record saved before it was asked (or imported, or made by code, or changed
+    later) may leave it empty; the text is what the form says when it is left empty (see
+    :meth:`Record.unanswered`). ``editing_only``: asked only when changing a saved record,
+    never on a new one (a story's withdrawal)."""
     if widget not in WIDGETS:
         raise ValueError(f"unknown widget kind {widget!r}")
     if widget == "text":
@@ -349,6 +357,10 @@ def field(
         extra["link"] = link
     if shows:
         extra["shows"] = list(shows)
+    if asked:
+        extra["asked"] = asked
+    if editing_only:
+        extra["editing_only"] = True
     return Field(default, title=label, description=help, json_schema_extra=extra, **kwargs)
 
 
@@ -405,6 +417,9 @@ class Record(BaseModel):
     summary_field: ClassVar[str] = ""
     #: For a form-only record: the kind its answers are saved as (see :meth:`expand`).
     stored_as: ClassVar[str | None] = None
+    #: Fields whose answers a form repeats when it saves (a story's consent): see
+    #: :meth:`confirmed`.
+    confirms: ClassVar[tuple[str, ...]] = ()
 
     @field_validator("*", mode="before")
     @classmethod
@@ -448,12 +463,35 @@ class Record(BaseModel):
         return value
 
     @classmethod
-    def validate_input(cls, data: dict[str, Any]) -> Record:
-        """Validate form or file input; raise RecordError with a plain message per field."""
+    def validate_input(cls, data: dict[str, Any], *, entered: bool = False) -> Record:
+        """Validate form or file input; raise RecordError with a plain message per field.
+
+        ``entered``: a person typed a new record into a form, so the questions they must
+        answer (:meth:`unanswered`) are checked too, and said with any other problem.
+        """
+        problems = cls.unanswered(data) if entered else {}
         try:
-            return cls.model_validate(data)
+            record = cls.model_validate(data)
         except ValidationError as exc:
-            raise RecordError.from_validation(cls, exc) from None
+            found = RecordError.from_validation(cls, exc).problems
+            problems = {**problems, **{k: v for k, v in found.items() if k not in problems}}
+            order = list(cls.model_fields)
+            problems = dict(sorted(problems.items(), key=lambda item: (
+                order.index(item[0]) if item[0] in order else len(order))))
+            raise RecordError(problems, cls.kind) from None
+        if problems:
+            raise RecordError(problems, cls.kind)
+        return record
+
+    @classmethod
+    def unanswered(cls, data: Mapping[str, Any]) -> dict[str, str]:
+        """The questions a person must answer in a form (a field's ``asked``) that ``data``
+        leaves empty, each with its message naming the question."""
+        out = {}
+        for meta in cls.fields_meta():
+            if meta.asked and _blank(data.get(meta.name)):
+                out[meta.name] = f"{meta.label}: {meta.asked}"
+        return out
 
     @classmethod
     def fields_meta(cls) -> list[FieldMeta]:
@@ -471,6 +509,10 @@ class Record(BaseModel):
 
     def summary(self) -> str:
         return str(getattr(self, self.summary_field, "") or "")
+
+    def confirmed(self) -> tuple[str, ...]:
+        """The fields whose answers a form repeats once this record is saved."""
+        return self.confirms
 
     def expand(self) -> list[Record]:
         """The records to save for this one: itself, except for form-only records."""
@@ -490,6 +532,10 @@ class FieldMeta(BaseModel):
     choices: dict[str, str] | None = None
     link: str | None = None
     shows: tuple[str, ...] = ()
+    #: what a form says when a question a new record must answer is left empty (None: none)
+    asked: str | None = None
+    #: asked only when changing a saved record, never on a new one
+    editing_only: bool = False
     max_length: int | None = None
     minimum: float | None = None
     maximum: float | None = None
@@ -529,6 +575,8 @@ class FieldMeta(BaseModel):
             choices=choices,
             link=extra.get("link"),
             shows=tuple(extra.get("shows", ())),
+            asked=extra.get("asked"),
+            editing_only=bool(extra.get("editing_only", False)),
             max_length=max_length,
             minimum=minimum,
             maximum=maximum,
@@ -556,6 +604,17 @@ def _enum_of(annotation: Any) -> type[Choice] | None:
         if found is not None:
             return found
     return None
+
+
+def _blank(value: Any) -> bool:
+    """An unanswered value as a form or a file gives it: None, blank text, an empty list."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list | tuple | set | dict):
+        return not value
+    return False
 
 
 def _period_ok(value: str | None) -> str | None:
@@ -654,6 +713,7 @@ class Voice(Record):
     free_text = ("story", "why_it_matters")
     personal = ("storyteller_name", "collected_by")
     past_dates = ("collected_on", "consent_withdrawn_on")
+    confirms = ("consent_audiences", "consent_naming", "consent_reviewed")
 
     story: str = field(
         "Their story, in their words",
@@ -671,13 +731,17 @@ class Voice(Record):
         "Who told it", "What is the storyteller's connection to the services?", "choice"
     )
     storyteller_name: str | None = field(
-        "Their name (kept private)",
-        "Only if they want to be named. Leave empty to keep them anonymous.",
+        "Their real name",
+        "Only if they want to be named by it (see 'How they may be named'). Leave it empty "
+        "to keep them anonymous.",
         "text",
         None,
     )
     pseudonym: str | None = field(
-        "A made-up name", "If they chose a made-up name for the story, write it here.", "text", None
+        "A made-up name",
+        "If they would rather not use their real name, ask them to choose one and write it "
+        "here. It must not be any part of their real name.",
+        "text", None,
     )
     collected_by: str | None = field(
         "Who listened", "Which of us heard this story? A role is enough.", "text", None
@@ -685,27 +749,37 @@ class Voice(Record):
     collected_on: dt.date = field("When we heard it", "On what day was the story told?", "date")
     consent_audiences: list[Audience] = field(
         "Who may read it",
-        "Ask the storyteller: who are they happy to have read this story?",
+        "Ask them: 'Who are you happy to have read your story?' Tick each circle they agree "
+        "to: our team, partners across the local system, or the public.",
         "multi_choice",
         default_factory=list,
+        asked=("please tick at least one: ask the storyteller who they are happy to have read "
+               "their story ('Our team' alone keeps it within the team)"),
     )
     consent_naming: Naming = field(
-        "How they may be named", "How do they want to be named, if at all?", "choice", Naming.none
+        "How they may be named",
+        "Ask them: 'Shall we put a name with your story?' No name at all, their first name, "
+        "a made-up name, or their full name.",
+        "choice", Naming.none,
     )
     consent_reviewed: bool = field(
-        "They have read it back",
-        "Has the storyteller read or heard this text and said it is right?",
+        "Read back and agreed",
+        "Have you read the story back to them (or let them read it), and did they say it is "
+        "right? Tick only when they have.",
         "flag",
         False,
     )
     consent_withdrawn: bool = field(
         "Consent withdrawn",
-        "Has the storyteller asked for the story to be taken out? It will leave every report.",
+        "Has the storyteller asked for their story to be taken out? Its words are erased and "
+        "it leaves every report.",
         "flag",
         False,
+        editing_only=True,
     )
     consent_withdrawn_on: dt.date | None = field(
-        "Withdrawn on", "When did they ask for it to be taken out?", "date", None
+        "Withdrawn on", "When did they ask for it to be taken out?", "date", None,
+        editing_only=True,
     )
     in_confidence: bool = field(
         "Said in confidence",
@@ -745,6 +819,17 @@ class Voice(Record):
     def is_erased(cls, row: Mapping[str, Any]) -> bool:
         """Does this row (a withdrawn story) keep none of its words?"""
         return all(_same(row.get(k), v) for k, v in cls.withdrawn_values().items())
+
+    def confirmed(self) -> tuple[str, ...]:
+        """A withdrawn story's consent is erased: nothing to repeat."""
+        return () if self.consent_withdrawn else self.confirms
+
+    @classmethod
+    def unanswered(cls, data: Mapping[str, Any]) -> dict[str, str]:
+        """As for any record; a story being withdrawn needs no consent (it is erased)."""
+        if data.get("consent_withdrawn") in (True, "true", "True", "yes", 1):
+            return {}
+        return super().unanswered(data)
 
     @model_validator(mode="after")
     def _consent_consistent(self) -> Voice:

@@ -195,6 +195,8 @@ def assert_inputs_named(page: Any, stage: str) -> int:
         assert found, f"no form for {model.kind} in {stage}"
         for f in found:
             for meta in model.fields_meta():
+                if meta.editing_only:  # asked only when changing a saved record: hidden
+                    continue
                 if meta.widget in NAMED_BY_QUESTION:
                     targets = [(named(f, meta.label), meta.label)]
                 elif meta.widget == "flag":

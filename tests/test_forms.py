@@ -76,7 +76,7 @@ def test_every_kind_gets_a_form(wb, kind):
             shown = (control.input.description if meta.widget == "flag"  # beside the box
                      else row.label.value)
             assert forms._esc(meta.label) in shown  # (escaped) label
-            if meta.required:
+            if meta.required or meta.asked:
                 assert "(required)" in row.label.value
             assert row.message is None  # made when there is something to say
             if meta.widget in NAMED_BY_LABEL:  # the input's accessible name
@@ -104,9 +104,9 @@ def test_every_kind_gets_a_form(wb, kind):
             if meta.widget == "tags":
                 assert "commas" in control.input.placeholder
         # the questions are also available as text, for headless runs
-        text = forms.describe(kind)
+        text = forms.describe(kind)  # the questions for a new record
         for meta in metas:
-            assert forms._md(meta.label) in text
+            assert (forms._md(meta.label) in text) is not meta.editing_only
         assert form.submit_button.description in ("Submit", "Save changes")
     finally:
         form.close()
@@ -151,7 +151,7 @@ def test_voice_saved_with_text_choice_date_and_ticks(wb, voice_form):
     fill_voice(voice_form)
     voice_form.submit_button.click()
 
-    assert voice_form.status_text.startswith("Saved voice #")
+    assert voice_form.status_text.startswith("Saved story #")
     assert "Thank you" in voice_form.summary.value
     rid = voice_form.last_saved
     saved = wb.get("voice", rid)
@@ -416,7 +416,7 @@ def test_double_click_saves_once(wb, voice_form, monkeypatch):
 
     assert count(wb, "voice") == 1
     assert seen == [True]
-    assert voice_form.status_text.startswith("Saved voice #")  # not "things to fix"
+    assert voice_form.status_text.startswith("Saved story #")  # not "things to fix"
     assert voice_form.submit_button.disabled is False
 
 
@@ -434,14 +434,16 @@ def test_edit_saves_a_new_version_and_keeps_the_old(wb, voice_form):
     rec.edit_choice.value = rid
     rec.edit_button.click()
     assert voice_form.editing == (rid, 1)
-    assert "Changing voice" in voice_form.heading.value
+    assert "Changing story" in voice_form.heading.value
     assert voice_form.new_button.description == "Cancel edit"
     assert voice_form.controls["story"].input.value == "I found a group that meets near me."
     assert voice_form.controls["consent_audiences"].boxes["partners"].value
 
     voice_form.controls["story"].input.value = "I found a group, and now I help run it."
     voice_form.submit_button.click()
-    assert voice_form.status_text == f"Saved version 2 of voice #{rid}. Thank you."
+    assert voice_form.status_text == (
+        f"Saved version 2 of story #{rid}. Who may read it: Our team, Partners across the local "
+        "system. How they may be named: Do not name them. Read back and agreed: no. Thank you.")
     history = wb.history("voice", rid)
     assert list(history["version"]) == [1, 2]
     assert history["story"].iloc[0] == "I found a group that meets near me."
