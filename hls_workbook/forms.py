@@ -24,13 +24,16 @@ Only ipywidgets is imported here; pandas is imported by the store when a list is
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import datetime as dt
 import html
 import logging
+import time
 import typing
 import weakref
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
@@ -40,7 +43,7 @@ from .errors import RecordError, WorkbookError
 from .model import Part, Record, model_for
 
 if TYPE_CHECKING:
-    from .store import Workbook
+    from .store import Draft, Workbook
 
 __all__ = ["RecordForm", "RecordList", "describe", "show"]
 
@@ -74,6 +77,9 @@ PICKED = frozenset({"choice", "yes_partly_no", "link"})
 #: Optional fields of these widget kinds may fold away under "More questions".
 FOLDABLE = frozenset({"text", "long_text", "number", "integer", "tags", "links", "link"})
 SHOWN_ROWS = 10
+#: A draft of what is typed is kept this many seconds after a change (later changes ride
+#: along), so a closed tab or a dead kernel loses at most the last moment of typing.
+DRAFT_DELAY = 1.0
 LABEL_CHARS = 60
 CELL_CHARS = 80
 
@@ -339,6 +345,19 @@ class Control:
     def problem_shown(self) -> None:
         """Called when this field's problem has been shown to the person."""
 
+    def snapshot(self) -> Any:
+        """What the field holds, as a plain JSON value for a draft (None: nothing)."""
+        value, _problem = self.read()
+        if value is _SKIP:
+            return None
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return value
+
+    def restore(self, value: Any) -> None:
+        """Put back what :meth:`snapshot` gave."""
+        self.set(value)
+
     def _watch(self, widget: W.Widget) -> W.Widget:
         widget.observe(self._on_change, names="value")
         return widget
@@ -384,11 +403,18 @@ class TextControl(Control):
         else:
             self.input.value = str(value)
 
+    def snapshot(self) -> Any:
+        return self.input.value  # as typed
+
+    def restore(self, value: Any) -> None:
+        self.input.value = "" if _missing(value) else str(value)
+
 
 class LongTextControl(TextControl):
     def build(self) -> W.Widget:
+        # Every change reaches the kernel as it is typed, so a draft keeps it.
         self.input = self._watch(_w(
-            W.Textarea, rows=4, continuous_update=False,
+            W.Textarea, rows=4, continuous_update=True,
             layout=_layout(height="6.5em", **_WIDE), **_named(self.meta.label),
         ))
         return self.input
@@ -482,9 +508,11 @@ class CheckboxesControl(Control):
         for label, value in options:
             cb = old.pop(value, None)
             if cb is None:
-                cb = self._watch(_w(W.Checkbox, value=False, description=label, indent=False,
-                                    layout=_layout(width="auto", margin="0 1.5em 0 0")))
+                cb = _w(W.Checkbox, value=False, description=label, indent=False,
+                        layout=_layout(width="auto", margin="0 1.5em 0 0"))
+                # ticked before the form hears of it, so that what it reads is up to date
                 cb.observe(lambda change, v=value: self._tick(v, change["new"]), names="value")
+                self._watch(cb)
             elif cb.description != label:
                 cb.description = label
             boxes[value] = cb
@@ -526,14 +554,15 @@ class ScoreControl(Control):
         lo = int(self.meta.minimum if self.meta.minimum is not None else 0)
         hi = int(self.meta.maximum if self.meta.maximum is not None else 10)
         self.middle = (lo + hi) // 2
-        self.input = self._watch(_w(
+        self.input = _w(
             W.IntSlider, value=self.middle, min=lo, max=hi, step=1, continuous_update=False,
             readout=False, layout=_layout(width="100%", max_width="26em"),
-        ))
+        )
         self.number = _w(W.BoundedIntText, value=self.middle, min=lo, max=hi,
                          layout=_layout(width="4.5em"), **_named(self.meta.label))
         W.link((self.input, "value"), (self.number, "value"))
         self.input.observe(self._touched, names="value")
+        self._watch(self.input)  # after _touched: the form reads an answer up to date
         self.hint = _w(W.HTML, layout=_layout(margin="0 0 0 0.5em"))
         self.touched = False
         self.confirmed = False
@@ -611,6 +640,12 @@ class NumberControl(Control):
             self.input.value = str(int(value))
         else:
             self.input.value = _number_text(value)
+
+    def snapshot(self) -> Any:
+        return self.input.value  # as typed, even when it is not a number yet
+
+    def restore(self, value: Any) -> None:
+        self.input.value = "" if _missing(value) else str(value)
 
 
 class FlagControl(Control):
@@ -951,6 +986,18 @@ class RecordForm:
         self._quiet = False
         self._saved_clean = False  # just saved, nothing typed since
         self._listeners: list[Callable[[int], None]] = []
+        # Drafts: what is typed is kept in the workbook until it is submitted (anonymous
+        # answers, such as pulse answers and check-ins, never are).
+        saved_as = model_for(self.model.stored_as or self.kind)
+        self.keeps_drafts = "anonymous" not in saved_as.model_fields
+        self.offered: Draft | None = None  # a draft found, offered back and not yet taken
+        self.offer_box: W.Box | None = None  # made when there is first a draft to offer
+        self._draft_timer: asyncio.TimerHandle | None = None
+        self._draft_pending = False  # typed since the draft was last kept
+        self._draft_kept = False  # the draft of what the form holds is in the workbook
+        self._draft_at = 0.0  # when a draft was last kept (time.monotonic)
+        self._baseline: dict[str, Any] = {}  # the answers as loaded, or as a new form
+        self._built = False  # changes made while the form is built are not typing
 
         self.fields: dict[str, FieldRow] = {}
         metas = self.model.fields_meta()
@@ -983,7 +1030,7 @@ class RecordForm:
             tooltip="Start again with an empty form (nothing is saved)",
         )
         self.submit_button.on_click(lambda _b: self.submit())
-        self.new_button.on_click(lambda _b: self.new())
+        self.new_button.on_click(lambda _b: self.start_again())
 
         folded = [m.name for m in metas if not (m.required or m.asked or m.editing_only)
                   and m.widget in FOLDABLE]
@@ -1037,6 +1084,7 @@ class RecordForm:
                 row.box = self.widget
 
         self._refresh_links()
+        self._built = True
         self.new()
         if role_warning:
             self._set_status(role_warning, ok=False)
@@ -1051,7 +1099,9 @@ class RecordForm:
         return f"<RecordForm {self.kind} for {self.place}>"
 
     def close(self) -> None:
-        """Close every widget of the form (and its list)."""
+        """Close every widget of the form (and its list); what is typed is kept as a draft."""
+        self._draft_flush()
+        self._cancel_draft_timer()
         _LIVE.discard(self)
         if self.records is not None:
             self.records.close()
@@ -1075,6 +1125,7 @@ class RecordForm:
         if not self._quiet:
             self._dirty = True
             self._saved_clean = False
+            self._draft_due()
 
     @contextmanager
     def _quietly(self) -> Any:
@@ -1135,7 +1186,9 @@ class RecordForm:
         return data, problems
 
     def new(self) -> None:
-        """Empty the form for a new record (or, for the place, load its one record)."""
+        """Empty the form for a new record (or, for the place, load its one record), and
+        offer back a draft of a new one, if one was kept."""
+        self._cancel_draft_timer()
         self.editing = None
         self._saved_clean = False
         with self._quietly():
@@ -1148,9 +1201,21 @@ class RecordForm:
             existing = self._one_record()
             if existing is not None:
                 self.load(existing, quiet=True)
+                return
+        self._offer_draft()
+
+    def start_again(self) -> None:
+        """The New (or Cancel edit) button: empty the form. What was typed is discarded,
+        its draft with it (a draft offered and not taken is kept)."""
+        if self.offered is None:
+            self._drop_draft()
+        self.new()
 
     def load(self, rid: int, *, quiet: bool = False) -> bool:
-        """Load the current version of record ``rid`` into the form to change it."""
+        """Load the current version of record ``rid`` into the form to change it, and offer
+        back a draft of changes to it, if one was kept (what was typed before is kept as
+        its own draft first)."""
+        self._draft_flush()
         self._clear_messages()
         try:
             row = self.wb.get(self.kind, int(rid))
@@ -1167,12 +1232,14 @@ class RecordForm:
             for name, control in self.controls.items():
                 control.set(row.get(name))
         self._refresh_links()
+        self._cancel_draft_timer()
         self.editing = (int(row["id"]), int(row["version"]))
         self._dirty = False
         self._saved_clean = False
         self._set_heading()
         if self.more is not None and not quiet:
             self.more.selected_index = 0
+        self._offer_draft()
         return True
 
     def submit(self) -> int | None:
@@ -1209,6 +1276,173 @@ class RecordForm:
             button.disabled = False
             self._set_heading()
         return None
+
+    # -- drafts ----------------------------------------------------------------
+
+    def answers(self) -> dict[str, Any]:
+        """What every field holds, as typed, in plain JSON values (what a draft keeps)."""
+        return {name: control.snapshot() for name, control in self.controls.items()}
+
+    def save_draft(self) -> bool:
+        """Keep what is typed now as the form's draft in the workbook (done by itself a
+        moment after each change: see ``DRAFT_DELAY``). Nothing is kept while a draft is
+        offered back and not yet taken, or when the form holds only what it was opened
+        with. A problem is logged, never shown: a draft is a safety net."""
+        self._cancel_draft_timer()
+        self._draft_pending = False
+        if not self.keeps_drafts or self.offered is not None:
+            return False
+        self._draft_at = time.monotonic()
+        answers = self.answers()
+        try:
+            if answers == self._baseline:  # nothing typed, or typed back as it was
+                self._drop_draft()
+                return False
+            if self.editing is not None:
+                answers[_DRAFT_VERSION] = self.editing[1]
+            self._draft_kept = self.wb.save_draft(
+                self.place, self.kind, self._draft_record(), self.role, answers)
+        except Exception:  # noqa: BLE001 - never a traceback while someone types
+            log.warning("could not keep a draft of the %s form", self.kind, exc_info=True)
+            return False
+        return self._draft_kept
+
+    def restore_draft(self) -> bool:
+        """Put the draft offered back into the form (the Restore button)."""
+        draft = self.offered
+        if draft is None:
+            return False
+        with self._quietly():
+            for name, value in draft.answers.items():
+                control = self.controls.get(name)
+                if control is None:
+                    continue  # a question the form no longer asks
+                try:
+                    control.restore(value)
+                except Exception:  # noqa: BLE001 - a value the question can no longer hold
+                    log.warning("could not restore %s of a %s draft", name, self.kind,
+                                exc_info=True)
+        self.offered = None
+        self._draft_kept = True
+        self._dirty = True
+        self._saved_clean = False
+        self._show_offer()
+        note = (f"Your draft from {_when(draft.saved_at)} is back in the form. Nothing is "
+                "saved until you press Submit.")
+        version = draft.answers.get(_DRAFT_VERSION)
+        if self.editing is not None and version not in (None, self.editing[1]):
+            note += (f" It was written over version {version}; this {noun(self.kind)} is "
+                     f"now at version {self.editing[1]}, so check every answer before "
+                     "saving.")
+        self._set_status(note, ok=True)
+        return True
+
+    def discard_draft(self) -> None:
+        """Forget the draft offered back, for good (the Discard button)."""
+        if self.offered is None:
+            return
+        self.offered = None
+        self._draft_kept = True  # so that it is dropped
+        self._drop_draft()
+        self._show_offer()
+        if self._dirty:  # typed meanwhile: that is the draft now
+            self._draft_due()
+
+    def _draft_record(self) -> int | None:
+        return self.editing[0] if self.editing is not None else None
+
+    def _draft_due(self) -> None:
+        """Something was typed: keep a draft of it soon (at most once per DRAFT_DELAY)."""
+        if not (self._built and self.keeps_drafts) or self.offered is not None:
+            return
+        self._draft_pending = True
+        if self._draft_timer is not None:
+            return  # already due: this change rides along
+        try:
+            loop = asyncio.get_running_loop()  # a kernel: keep it a moment later
+        except RuntimeError:
+            loop = None
+        if loop is not None:
+            self._draft_timer = loop.call_later(DRAFT_DELAY, self._draft_flush)
+        elif time.monotonic() - self._draft_at >= DRAFT_DELAY:
+            self.save_draft()  # no event loop (a script, a test): keep it now
+
+    def _draft_flush(self) -> None:
+        """Keep the draft now if something typed is not yet kept."""
+        self._draft_timer = None
+        if self._draft_pending:
+            self.save_draft()
+
+    def _cancel_draft_timer(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.cancel()
+            self._draft_timer = None
+        self._draft_pending = False
+
+    def _drop_draft(self) -> None:
+        """Forget the draft this form kept of what it holds (submitted, or discarded)."""
+        self._cancel_draft_timer()
+        if not self._draft_kept:
+            return
+        self._draft_kept = False
+        try:
+            self.wb.drop_draft(self.place, self.kind, self._draft_record(), self.role)
+        except Exception:  # noqa: BLE001 - a draft left behind is offered back, not lost
+            log.warning("could not drop a draft of the %s form", self.kind, exc_info=True)
+
+    def _offer_draft(self) -> None:
+        """Offer back the draft kept for what the form now holds (a new record, or the
+        record loaded), unless it holds nothing more than the form does."""
+        self._baseline = self.answers()
+        self._draft_kept = False
+        self.offered = None
+        if self.keeps_drafts:
+            try:
+                draft = self.wb.draft(self.place, self.kind, self._draft_record(), self.role)
+            except Exception:  # noqa: BLE001 - the form works without its draft
+                log.warning("could not read a draft of the %s form", self.kind, exc_info=True)
+                draft = None
+            if draft is not None:
+                kept = {k: v for k, v in draft.answers.items() if k in self.controls}
+                if any(self._baseline.get(k) != v for k, v in kept.items()):
+                    self.offered = draft
+        self._show_offer()
+
+    def _show_offer(self) -> None:
+        draft = self.offered
+        if draft is None:
+            if self.offer_box is not None:
+                _show_if(self.offer_box, False)
+            return
+        if self.offer_box is None:
+            self.offer_text = _w(W.HTML)
+            self.restore_button = _w(
+                W.Button, description="Restore the draft", button_style="info", icon="undo",
+                tooltip="Put what was typed back into the form",
+            )
+            self.discard_button = _w(W.Button, description="Discard it",
+                                     tooltip="Forget the draft for good")
+            self.restore_button.on_click(lambda _b: self.restore_draft())
+            self.discard_button.on_click(lambda _b: self.discard_draft())
+            self.offer_box = _w(W.VBox, children=[
+                self.offer_text, _w(W.HBox, children=[self.restore_button, self.discard_button]),
+            ])
+            children = list(self.widget.children)
+            children.insert(children.index(self.heading) + 1, self.offer_box)
+            self.widget.children = tuple(children)
+        when = _when(draft.saved_at)
+        if self.editing is None:
+            text = (f"You have a draft from {when}: a new {noun(self.kind)} that was not "
+                    "submitted.")
+        else:
+            text = (f"You have a draft from {when}: changes to this {noun(self.kind)} that "
+                    "were not submitted.")
+        self.offer_text.value = (
+            f'<div role="status" style="{_HELP_STYLE};padding:0.4em 0.8em;'
+            f'border-left:3px solid #0072b2;margin:0.3em 0"><b>{_esc(text)}</b> Restore it '
+            "to carry on where you left off, or discard it.</div>"
+        )
+        _show_if(self.offer_box, True)
 
     # -- internals -------------------------------------------------------------
 
@@ -1253,6 +1487,8 @@ class RecordForm:
             if self.kind == "review":
                 message += follow_review(self.wb, record, by=self.role, place=self.place)
         self.last_saved = rid
+        if self.offered is None:  # saved: its draft is done with (one offered is kept)
+            self._drop_draft()
         self.new()
         self._saved_clean = True
         self._set_status(message, ok=True)
@@ -1344,6 +1580,18 @@ class RecordForm:
         _show_if(widget, bool(value))
 
 
+#: The key under which a draft of changes keeps the version it was typed over.
+_DRAFT_VERSION = "_version"
+
+
+def _when(saved_at: dt.datetime) -> str:
+    """When a draft was kept (saved in UTC), in local time: '14:05', or '3 March, 14:05'."""
+    local = saved_at.replace(tzinfo=dt.UTC).astimezone()
+    if local.date() == dt.datetime.now().astimezone().date():
+        return f"{local:%H:%M}"
+    return f"{local.day} {local:%B}, {local:%H:%M}"
+
+
 def _confirmation(record: Record) -> str:
     """The answers a saved record repeats (a story's consent), as sentences after 'Saved'."""
     out = []
@@ -1352,6 +1600,17 @@ def _confirmation(record: Record) -> str:
         shown = format_value(meta, getattr(record, name), None) or "nobody"
         out.append(f" {meta.label}: {shown}.")
     return "".join(out)
+
+
+def _flush_drafts() -> None:
+    """Keep what is typed in every live form as its draft (the kernel is shutting down)."""
+    for item in list(_LIVE):
+        if isinstance(item, RecordForm):
+            with suppress(Exception):  # shutting down: nobody to tell
+                item._draft_flush()
+
+
+atexit.register(_flush_drafts)
 
 
 def _plain(exc: BaseException) -> str:

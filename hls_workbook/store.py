@@ -43,7 +43,8 @@ from .errors import DatabaseError, NewerDatabaseError, RecordError, WorkbookErro
 from .model import RECORD_KINDS, Choice, Part, Record, Voice, model_for
 
 #: 2: the clearance table (a person's check of text before sharing). 3: review.signs_seen.
-SCHEMA_VERSION = 3
+#: 4: the draft table (what a person typed into a form and has not yet submitted).
+SCHEMA_VERSION = 4
 ENV_VAR = DB_ENV  # kept for callers of store.ENV_VAR
 PLACE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 META_COLUMNS = ("id", "version", "place", "recorded_at", "superseded_at", "archived",
@@ -119,6 +120,17 @@ def build_metadata() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("kind", sa.String(40), nullable=False),
         sa.Column("place", sa.String(63), nullable=False),
         sa.Column("created_at", sa.DateTime, nullable=False),
+    )
+    # What was typed into a form and not yet submitted (see Workbook.save_draft): not a
+    # record kind, so never in a table(), an export or a report.
+    sa.Table(
+        "draft", md,
+        sa.Column("place", sa.String(63), primary_key=True),
+        sa.Column("kind", sa.String(40), primary_key=True),
+        sa.Column("record", sa.String(20), primary_key=True),  # a record's id, or "new"
+        sa.Column("role", sa.String(60), primary_key=True),  # "" when no role was given
+        sa.Column("saved_at", sa.DateTime, nullable=False),
+        sa.Column("answers", sa.JSON, nullable=False),
     )
     tables = {}
     for kind, model in RECORD_KINDS.items():
@@ -705,6 +717,7 @@ class Workbook:
             if model.kind == "voice" and record.consent_withdrawn and not withdrawn:
                 # Withdrawn now: the words leave every earlier version too, not just this one.
                 conn.execute(sa.update(t).where(t.c.id == rid).values(**Voice.withdrawn_values()))
+                _drop_drafts(conn, "voice", rid)
                 withdrew.append(rid)
             conn.execute(
                 sa.update(t).where(t.c.row_id == row["row_id"]).values(superseded_at=now)
@@ -750,15 +763,18 @@ class Workbook:
                     f"WHERE c.oid = '\"{name}\"'::regclass").scalar()
                 if owner:
                     conn.exec_driver_sql(f'VACUUM FULL "{name}"')
+                    if kind == "voice":  # its drafts, erased with it
+                        conn.exec_driver_sql('VACUUM FULL "draft"')
                 else:
                     reason = "only the owner of the table may do that"
         except sa.exc.DBAPIError as exc:
             reason = _first_line(str(_driver_error(exc)))
         if reason:
+            also = " draft" if kind == "voice" else ""
             raise DatabaseError(
                 "The story was withdrawn and its words erased, but the database could not "
                 f"clean them out of its files ({reason}). Ask whoever looks after the "
-                f"database to run: VACUUM FULL {name}"
+                f"database to run: VACUUM FULL {name}{also}"
             )
 
     def archive(self, kind: str, rid: int, *, by: str | None = None) -> int:
@@ -781,13 +797,78 @@ class Workbook:
         row = self.read(lambda c: self._current_row(c, "voice", voice_id))
         if row["consent_withdrawn"]:
             t = TABLES["voice"]
-            self.write(lambda c: c.execute(  # words left behind (an old copy): erase them
-                sa.update(t).where(t.c.id == voice_id).values(**Voice.withdrawn_values())))
+
+            def erase(c: Connection) -> None:  # words left behind (an old copy): erase them
+                c.execute(sa.update(t).where(t.c.id == voice_id)
+                          .values(**Voice.withdrawn_values()))
+                _drop_drafts(c, "voice", voice_id)
+
+            self.write(erase)
             self._scrub("voice")
             return int(row["version"])
         return self.edit("voice", voice_id, {
             "consent_withdrawn": True, "consent_withdrawn_on": on or dt.date.today(),
         }, by=by)
+
+    # -- drafts --------------------------------------------------------------------
+
+    def save_draft(self, place: str, kind: str, record: int | str | None, role: str | None,
+                   answers: Mapping[str, Any]) -> bool:
+        """Keep what a person has typed into a form and not yet submitted, over any earlier
+        draft of the same form: ``record`` is the id of the record being changed, or
+        None (or "new") for a new one; ``role`` the part of the system of whoever types
+        (never a name). ``answers``: the form's answers as plain JSON values.
+
+        Drafts are the team's, like the records: never in a table, an export or a report.
+        A draft of a withdrawn story is not kept (withdrawal erases its drafts too): returns
+        False then, True when the draft is kept.
+        """
+        key = _draft_key(place, kind, record, role)
+        try:
+            text = json.dumps(dict(answers), ensure_ascii=False)
+        except (TypeError, ValueError):
+            raise RecordError({"draft": "A draft can only hold text, numbers, yes/no and lists"},
+                              key[1]) from None
+        if len(text) > DRAFT_CHARS:
+            raise RecordError({"draft": "This draft is too long to keep; submit it in parts"},
+                              key[1])
+        values = json.loads(text)
+
+        def run(conn: Connection) -> bool:
+            if key[1] == "voice" and key[2] != NEW_DRAFT:
+                t = TABLES["voice"]
+                withdrawn = conn.execute(sa.select(t.c.id).where(
+                    t.c.id == int(key[2]), t.c.consent_withdrawn.is_(True)).limit(1)).first()
+                if withdrawn is not None:
+                    return False
+            d = DRAFTS
+            conn.execute(sa.delete(d).where(*_draft_where(key)))
+            conn.execute(sa.insert(d).values(
+                place=key[0], kind=key[1], record=key[2], role=key[3], saved_at=_now(),
+                answers=values))
+            return True
+
+        return bool(self.write(run))
+
+    def draft(self, place: str, kind: str, record: int | str | None,
+              role: str | None) -> Draft | None:
+        """The draft kept for a form (see :meth:`save_draft`), or None."""
+        key = _draft_key(place, kind, record, role)
+        d = DRAFTS
+        row = self.read(lambda c: c.execute(
+            sa.select(d.c.saved_at, d.c.answers).where(*_draft_where(key))).first())
+        if row is None:
+            return None
+        answers = row.answers
+        if isinstance(answers, str):  # a driver that hands JSON back as text
+            answers = json.loads(answers)
+        return Draft(dict(answers or {}), row.saved_at)
+
+    def drop_draft(self, place: str, kind: str, record: int | str | None,
+                   role: str | None) -> None:
+        """Forget a form's draft (it was submitted, or the person discarded it)."""
+        key = _draft_key(place, kind, record, role)
+        self.write(lambda c: c.execute(sa.delete(DRAFTS).where(*_draft_where(key))))
 
     # -- places --------------------------------------------------------------------
 
@@ -1090,6 +1171,47 @@ def _listing_folded(conn: Connection, t: sa.Table, model: type[Record], names: l
             sa.select(*[t.c[c] for c in wanted]).where(current, t.c.id.in_(part))
             .order_by(t.c.id.desc())).mappings()]
     return Listing(rows, len(matched_ids), total)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A form's draft: its answers (plain JSON values, by field) and when it was saved (UTC)."""
+
+    answers: dict[str, Any]
+    saved_at: dt.datetime
+
+
+DRAFTS = METADATA.tables["draft"]
+#: The ``record`` of a draft of a new record.
+NEW_DRAFT = "new"
+#: The longest draft kept, in characters of JSON (a form's text fields hold far less).
+DRAFT_CHARS = 500_000
+
+
+def _draft_key(place: str, kind: str, record: int | str | None,
+               role: str | None) -> tuple[str, str, str, str]:
+    """(place, kind, record, role) as the draft table keeps them."""
+    model = model_for(kind)
+    if record in (None, "", NEW_DRAFT):
+        rec = NEW_DRAFT
+    else:
+        try:
+            rec = str(int(record))
+        except (TypeError, ValueError):
+            raise RecordError({"record": f"'{record}' is not a record's number"},
+                              model.kind) from None
+    return check_place(place), model.kind, rec, str(role or "")[:60]
+
+
+def _draft_where(key: tuple[str, str, str, str]) -> list[Any]:
+    d = DRAFTS
+    return [d.c.place == key[0], d.c.kind == key[1], d.c.record == key[2], d.c.role == key[3]]
+
+
+def _drop_drafts(conn: Connection, kind: str, rid: int) -> None:
+    """Erase every draft of one record, whoever typed it (a withdrawn story's)."""
+    d = DRAFTS
+    conn.execute(sa.delete(d).where(d.c.kind == kind, d.c.record == str(int(rid))))
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {

@@ -1,0 +1,374 @@
+"""Drafts: what is typed into a form survives a closed tab or a dead kernel.
+
+A form keeps what is typed as a draft in the workbook a moment after each change
+(``forms.DRAFT_DELAY``), offers it back when it opens again, and forgets it once it is
+submitted. Drafts are the team's: a story's drafts go with its withdrawal, and no draft
+reaches an export or a report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import sqlite3
+import time
+
+import pytest
+
+from hls_workbook import forms, open_workbook
+from hls_workbook.store import SCHEMA_VERSION
+
+from .conftest import ROOT
+from .privacy_helpers import file_text
+from .samples import GOOD
+
+#: On SQLite and on PostgreSQL (tests/pg.py).
+pytestmark = pytest.mark.both_databases
+PLACE = "testville"
+SECRET = "My neighbour Delphine Okafor brings soup on Thursdays."
+
+
+@pytest.fixture
+def at_once(monkeypatch):
+    """Keep a draft at every change (outside a kernel there is no timer to wait for)."""
+    monkeypatch.setattr(forms, "DRAFT_DELAY", 0.0)
+
+
+def _story_form(wb, role: str | None = "charity") -> forms.RecordForm:
+    return forms.RecordForm(wb, "voice", place=PLACE, role=role)
+
+
+def _type(form: forms.RecordForm, story: str = SECRET) -> None:
+    form.controls["story"].input.value = story
+    form.controls["domain_of_change"].input.value = "neighbours"
+    form.controls["consent_audiences"].boxes["team"].value = True
+
+
+# ---------------------------------------------------------------------------
+# The store
+# ---------------------------------------------------------------------------
+
+
+def test_a_draft_is_kept_per_place_kind_record_and_role(wb):
+    assert wb.draft(PLACE, "voice", None, "charity") is None
+    assert wb.save_draft(PLACE, "voice", None, "charity", {"story": "first"})
+    assert wb.save_draft(PLACE, "voice", None, "charity", {"story": "second"})  # replaces
+    assert wb.save_draft(PLACE, "voice", None, "commissioner", {"story": "theirs"})
+    assert wb.save_draft(PLACE, "learning", "new", "charity", {"title": "a title"})
+    kept = wb.draft(PLACE, "voices", "new", "charity")  # a kind's plural, "new" or None
+    assert kept is not None and kept.answers == {"story": "second"}
+    assert abs(kept.saved_at - dt.datetime.now(dt.UTC).replace(tzinfo=None)) < dt.timedelta(
+        minutes=1)
+    assert wb.draft(PLACE, "voice", None, "commissioner").answers == {"story": "theirs"}
+    assert wb.draft(PLACE, "voice", None, None) is None
+    assert wb.draft(PLACE, "voice", 7, "charity") is None
+    wb.drop_draft(PLACE, "voice", None, "charity")
+    assert wb.draft(PLACE, "voice", None, "charity") is None
+    assert wb.draft(PLACE, "voice", None, "commissioner") is not None
+    wb.drop_draft(PLACE, "voice", None, "charity")  # nothing left to drop: no problem
+
+
+def test_withdrawal_erases_a_storys_drafts_and_refuses_new_ones(wb):
+    rid = wb.add("voice", GOOD["voice"], place=PLACE)
+    other = wb.add("voice", GOOD["voice"], place=PLACE)
+    for role in ("charity", "commissioner", None):
+        assert wb.save_draft(PLACE, "voice", rid, role, {"story": SECRET})
+    wb.save_draft(PLACE, "voice", other, "charity", {"story": "kept"})
+    wb.withdraw_consent(rid)
+    for role in ("charity", "commissioner", None):
+        assert wb.draft(PLACE, "voice", rid, role) is None
+    assert wb.draft(PLACE, "voice", other, "charity") is not None
+    assert not wb.save_draft(PLACE, "voice", rid, "charity", {"story": SECRET})
+    assert wb.draft(PLACE, "voice", rid, "charity") is None
+    rows = wb.read(lambda c: c.exec_driver_sql("SELECT answers FROM draft").all())
+    assert SECRET not in " ".join(str(r[0]) for r in rows)
+
+
+def test_withdrawing_through_the_form_erases_the_drafts_too(wb, at_once):
+    rid = wb.add("voice", GOOD["voice"], place=PLACE)
+    typing = _story_form(wb)
+    assert typing.load(rid)
+    typing.controls["story"].input.value = SECRET  # a colleague, typing: a draft is kept
+    assert wb.draft(PLACE, "voice", rid, "charity") is not None
+    withdrawing = _story_form(wb, role="commissioner")
+    assert withdrawing.load(rid)
+    withdrawing.controls["consent_withdrawn"].input.value = True
+    assert withdrawing.submit() == rid, withdrawing.status_text
+    assert wb.draft(PLACE, "voice", rid, "charity") is None
+    typing.controls["why_it_matters"].input.value = "more words"  # still typing: not kept
+    assert wb.draft(PLACE, "voice", rid, "charity") is None
+    typing.close()
+    withdrawing.close()
+
+
+def test_drafts_never_reach_an_export_or_a_report(wb, tmp_path):
+    from hls_workbook import privacy
+    from hls_workbook.exchange import export
+    from hls_workbook.shared_export import export_for
+
+    wb.add("voice", GOOD["voice"], place=PLACE)
+    wb.save_draft(PLACE, "voice", None, "charity", {"story": SECRET})
+    wb.save_draft(PLACE, "learning", None, "charity", {"title": SECRET})
+    assert "draft" not in wb.tables(PLACE)
+    for fmt in ("csv", "json", "xlsx"):
+        text = " ".join(file_text(p) for p in export(wb, tmp_path / fmt, fmt=fmt))
+        assert "Okafor" not in text and "draft" not in text.lower(), fmt
+    for audience in ("partners", "public"):
+        paths = export_for(wb.location, PLACE, audience, tmp_path / audience, fmt="json")
+        paths = paths if isinstance(paths, list) else [paths]
+        assert "Okafor" not in " ".join(file_text(p) for p in paths), audience
+    frames = privacy.open_tables(wb.location, PLACE, None, None, "team")
+    assert "draft" not in frames
+    assert "Okafor" not in " ".join(df.to_csv() for df in frames.values())
+
+
+@pytest.mark.sqlite_only
+def test_an_older_workbook_gains_the_draft_table(db_path):
+    with open_workbook(db_path, create=True) as book:
+        book.set_place(PLACE, {"name": "Testville", "shared_focus": "Fewer people alone"})
+    con = sqlite3.connect(db_path)
+    con.execute("DROP TABLE draft")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    with open_workbook(db_path) as book:
+        assert book.schema_version() == SCHEMA_VERSION == 4
+        assert book.save_draft(PLACE, "partner", None, None, {"organisation": "Open Door"})
+        assert book.places() == [PLACE]
+
+
+# ---------------------------------------------------------------------------
+# The form
+# ---------------------------------------------------------------------------
+
+
+def test_typing_keeps_a_draft_that_is_offered_back_and_restored(wb, at_once):
+    form = _story_form(wb)
+    assert form.offered is None and form.offer_box is None  # nothing to offer: no widgets
+    _type(form)
+    kept = wb.draft(PLACE, "voice", None, "charity")
+    assert kept is not None and kept.answers["story"] == SECRET
+    assert kept.answers["consent_audiences"] == ["team"]
+    form.close()  # the tab is closed, the kernel gone: what was typed is in the workbook
+
+    again = _story_form(wb)
+    assert again.offered is not None
+    assert again.offer_box is not None and again.offer_box.layout.display != "none"
+    when = forms._when(kept.saved_at)
+    assert f"You have a draft from {when}" in again.offer_text.value
+    assert again.restore_button.description == "Restore the draft"
+    assert again.controls["story"].input.value == ""  # not restored until asked
+    again.restore_button.click()
+    assert again.controls["story"].input.value == SECRET
+    assert again.controls["domain_of_change"].input.value == "neighbours"
+    assert again.controls["consent_audiences"].boxes["team"].value
+    assert again.offer_box.layout.display == "none"
+    assert "is back in the form" in again.status_text
+    # Submitted: the draft is gone, and the next form offers nothing.
+    again.controls["storyteller_role"].input.value = "volunteer"
+    again.controls["collected_on"].input.value = dt.date.today()
+    assert again.submit() is not None, again.status_text
+    assert wb.draft(PLACE, "voice", None, "charity") is None
+    again.close()
+    third = _story_form(wb)
+    assert third.offered is None
+    third.close()
+
+
+def test_a_draft_can_be_discarded(wb, at_once):
+    form = _story_form(wb)
+    _type(form)
+    form.close()
+    again = _story_form(wb)
+    again.discard_button.click()
+    assert wb.draft(PLACE, "voice", None, "charity") is None
+    assert again.offered is None and again.offer_box.layout.display == "none"
+    assert again.controls["story"].input.value == ""
+    again.close()
+
+
+def test_each_part_of_the_system_has_its_own_draft(wb, at_once):
+    form = _story_form(wb, role="charity")
+    _type(form)
+    other = _story_form(wb, role="commissioner")
+    assert other.offered is None
+    other.close()
+    form.close()
+
+
+def test_changes_to_a_saved_record_are_a_draft_of_their_own(wb, at_once):
+    rid = wb.add("voice", GOOD["voice"], place=PLACE)
+    form = _story_form(wb)
+    form.controls["story"].input.value = "A new story, half typed"
+    assert form.load(rid)  # the half-typed new story is kept as its own draft first
+    assert form.offered is None
+    form.controls["why_it_matters"].input.value = "It changed how I see the council"
+    assert wb.draft(PLACE, "voice", rid, "charity").answers["_version"] == 1
+    form.close()
+
+    again = _story_form(wb)
+    assert again.offered is not None  # the new story's draft
+    assert "a new story" in again.offer_text.value
+    again.restore_draft()
+    assert again.controls["story"].input.value == "A new story, half typed"
+    wb.edit("voice", rid, {"domain_of_change": "the council"})  # a colleague's change
+    assert again.load(rid)
+    assert again.offered is not None and "changes to this story" in again.offer_text.value
+    again.restore_draft()
+    assert again.controls["why_it_matters"].input.value == "It changed how I see the council"
+    assert "now at version 2" in again.status_text
+    assert again.submit() == rid, again.status_text
+    assert wb.draft(PLACE, "voice", rid, "charity") is None
+    assert wb.get("voice", rid)["why_it_matters"] == "It changed how I see the council"
+    # Back to a new story: its draft (not submitted) is offered again.
+    assert again.offered is not None and "a new story" in again.offer_text.value
+    again.close()
+
+
+def test_starting_again_discards_the_draft_and_a_form_as_opened_keeps_none(wb, at_once):
+    form = _story_form(wb)
+    form.controls["story"].input.value = "typed"
+    assert wb.draft(PLACE, "voice", None, "charity") is not None
+    form.controls["story"].input.value = ""  # typed back to empty: nothing to keep
+    assert wb.draft(PLACE, "voice", None, "charity") is None
+    form.controls["story"].input.value = "typed again"
+    form.new_button.click()  # "New": start again, on purpose
+    assert wb.draft(PLACE, "voice", None, "charity") is None
+    assert form.controls["story"].input.value == ""
+    form.close()
+
+
+def test_a_draft_offered_and_not_taken_is_never_overwritten(wb, at_once):
+    form = _story_form(wb)
+    _type(form)
+    form.close()
+    again = _story_form(wb)
+    again.controls["story"].input.value = "Something else"  # typed without choosing
+    assert wb.draft(PLACE, "voice", None, "charity").answers["story"] == SECRET
+    again.controls["domain_of_change"].input.value = "food"
+    again.controls["consent_audiences"].boxes["team"].value = True
+    again.controls["storyteller_role"].input.value = "volunteer"
+    again.controls["collected_on"].input.value = dt.date.today()
+    assert again.submit() is not None, again.status_text
+    assert wb.draft(PLACE, "voice", None, "charity").answers["story"] == SECRET
+    assert again.offered is not None  # still offered, after the save
+    again.close()
+
+
+def test_drafts_are_saved_at_most_once_per_delay(wb, monkeypatch):
+    saves = []
+    real = wb.save_draft
+    monkeypatch.setattr(wb, "save_draft", lambda *a, **k: saves.append(a) or real(*a, **k))
+    form = _story_form(wb)
+    for n in range(20):
+        form.controls["story"].input.value = "x" * (n + 1)
+    assert len(saves) == 1  # the first change; the rest wait for the delay
+    form.close()  # closing keeps what is typed
+    assert len(saves) == 2
+    assert wb.draft(PLACE, "voice", None, "charity").answers["story"] == "x" * 20
+
+
+def test_anonymous_answers_are_never_kept_as_drafts(wb, at_once):
+    for kind in ("checkin", "pulse", "pulse_round"):
+        form = forms.RecordForm(wb, kind, place=PLACE, role="charity")
+        assert not form.keeps_drafts
+        form.controls["role"].input.value = "commissioner"
+        form.close()
+        assert wb.draft(PLACE, kind, None, "charity") is None
+    assert forms.RecordForm(wb, "partner", place=PLACE).keeps_drafts
+
+
+def test_a_draft_that_cannot_be_kept_never_stops_the_form(wb, at_once, monkeypatch):
+    def broken(*_a, **_k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(wb, "save_draft", broken)
+    monkeypatch.setattr(wb, "draft", broken)
+    form = _story_form(wb)
+    _type(form)
+    form.controls["storyteller_role"].input.value = "volunteer"
+    form.controls["collected_on"].input.value = dt.date.today()
+    assert form.submit() is not None, form.status_text
+    assert form.status_text.startswith("Saved story #")
+    form.close()
+
+
+# ---------------------------------------------------------------------------
+# A real kernel, killed while someone types
+# ---------------------------------------------------------------------------
+
+
+def _kernel():
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name="python3")
+    km.start_kernel(cwd=str(ROOT), env={**os.environ, "HLS_WORKBOOK_HEADLESS": ""})
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=120)
+    return km, kc
+
+
+def _run(kc, source: str) -> str:
+    texts: list[str] = []
+
+    def hook(msg: dict) -> None:
+        if msg["msg_type"] == "stream":
+            texts.append(msg["content"]["text"])
+
+    reply = kc.execute_interactive(source, timeout=120, output_hook=hook)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    return "".join(texts).strip()
+
+
+def _type_in_browser(kc, model_id: str, value: str) -> None:
+    """What a browser sends when someone types into a widget: a comm message."""
+    kc.shell_channel.send(kc.session.msg("comm_msg", {
+        "comm_id": model_id,
+        "data": {"method": "update", "state": {"value": value}, "buffer_paths": []},
+    }))
+
+
+@pytest.mark.slow
+@pytest.mark.sqlite_only
+def test_a_killed_kernel_loses_nothing_typed(wb):
+    build = (f"from hls_workbook import forms, open_workbook\n"
+             f"wb = open_workbook({wb.location!r})\n"
+             "f = forms.RecordForm(wb, 'voice', place='testville', role='charity')\n")
+    km, kc = _kernel()
+    try:
+        ids = _run(kc, build + "print(f.controls['story'].input.model_id, "
+                   "f.controls['consent_audiences'].boxes['partners'].model_id)").split()
+        typed = ""
+        for word in SECRET.split():  # typed word by word, as the browser sends it
+            typed = f"{typed} {word}".strip()
+            _type_in_browser(kc, ids[0], typed)
+        kc.shell_channel.send(kc.session.msg("comm_msg", {
+            "comm_id": ids[1],
+            "data": {"method": "update", "state": {"value": True}, "buffer_paths": []},
+        }))
+        deadline = time.monotonic() + 30
+        while (kept := wb.draft(PLACE, "voice", None, "charity")) is None or (
+                kept.answers["story"] != SECRET):
+            assert time.monotonic() < deadline, "no draft was kept while typing"
+            time.sleep(0.2)
+        assert kept.answers["consent_audiences"] == ["partners"]
+        os.kill(km.provisioner.process.pid, signal.SIGKILL)  # no clean-up, no atexit
+        km.provisioner.process.wait(timeout=30)
+    finally:
+        kc.stop_channels()
+        km.cleanup_resources()
+
+    km, kc = _kernel()
+    try:
+        offered = _run(kc, build + "print(f.offered is not None, "
+                       "'You have a draft from' in f.offer_text.value)")
+        assert offered == "True True"
+        restored = _run(kc, "f.restore_button.click()\n"
+                        "print(f.controls['story'].input.value)\n"
+                        "print(f.controls['consent_audiences'].boxes['partners'].value)")
+        assert restored.splitlines() == [SECRET, "True"]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
