@@ -770,7 +770,7 @@ class Workbook:
         except sa.exc.DBAPIError as exc:
             reason = _first_line(str(_driver_error(exc)))
         if reason:
-            also = " draft" if kind == "voice" else ""
+            also = ", draft" if kind == "voice" else ""
             raise DatabaseError(
                 "The story was withdrawn and its words erased, but the database could not "
                 f"clean them out of its files ({reason}). Ask whoever looks after the "

@@ -123,6 +123,22 @@ def test_drafts_never_reach_an_export_or_a_report(wb, tmp_path):
     assert "Okafor" not in " ".join(df.to_csv() for df in frames.values())
 
 
+def test_on_postgresql_a_withdrawn_storys_drafts_leave_the_tables_files(pg_server, pg_url):
+    token = "Larkspur-Hollowmere"
+    with open_workbook(pg_url, create=True) as book:
+        book.set_place(PLACE, {"name": "Testville", "shared_focus": "Fewer people alone"})
+        rid = book.add("voice", GOOD["voice"], place=PLACE)
+        book.save_draft(PLACE, "voice", rid, "charity", {"story": f"{token} said more."})
+        book.save_draft(PLACE, "voice", rid, "charity", {"story": f"{token} said it again."})
+        book.save_draft(PLACE, "voice", None, "charity", {"story": "Kept-Draft-Words"})
+        files = pg_server.relation_files(pg_url, "draft")
+        assert any(token.encode() in f.read_bytes() for f in files)  # seen before
+        book.withdraw_consent(rid)
+        files = pg_server.relation_files(pg_url, "draft")
+        assert not any(token.encode() in f.read_bytes() for f in files)
+        assert any(b"Kept-Draft-Words" in f.read_bytes() for f in files)
+
+
 @pytest.mark.sqlite_only
 def test_an_older_workbook_gains_the_draft_table(db_path):
     with open_workbook(db_path, create=True) as book:
