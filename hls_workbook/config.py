@@ -38,8 +38,19 @@ def _checkout() -> Path | None:
 
 def project_root() -> Path:
     """The working folder, holding data/, reports and an analyst's own notebooks/: the source
-    checkout when the package runs from one, else the current folder (an installed wheel)."""
-    return _checkout() or Path.cwd()
+    checkout when the package runs from one, else the current folder (an installed wheel).
+
+    A notebook's kernel runs in the notebook's folder: for a notebook in the working
+    folder's notebooks/ (where new-notebook puts it, beside data/), that is the working
+    folder's notebooks/, so its parent is the working folder.
+    """
+    checkout = _checkout()
+    if checkout is not None:
+        return checkout
+    here = Path.cwd()
+    if here.name == "notebooks" and (here.parent / "data").is_dir():
+        return here.parent
+    return here
 
 
 def package_path(*parts: str) -> Path:

@@ -162,5 +162,9 @@ def test_demo_report_and_new_notebook_from_an_empty_folder(venv, empty):
                                  ).read_bytes()
 
     assert "Usage" in _run([exe, "app", "--help"], cwd=empty).stdout
+    # A notebook there runs in notebooks/, and finds the working folder's database.
+    code = "from hls_workbook import config; print(config.resolve_db())"
+    shown = _run([str(venv / "bin" / "python"), "-c", code], cwd=empty / "notebooks").stdout
+    assert shown.strip() == str(empty / "data" / "workbook.db")
     leftovers = {p.name for p in empty.iterdir()}
     assert leftovers == {"data", "reports", "notebooks"}, leftovers
