@@ -992,7 +992,7 @@ _SPECS = [
                 ("GS3",), _place),
     SectionSpec("partners", "1_getting_started", "Partners: who is here and who is missing",
                 "partner", ("GS3", "RC2"), _partners),
-    SectionSpec("voices", "1_getting_started", "Voices: stories, with consent", "voice",
+    SectionSpec("voices", "1_getting_started", "Stories, with consent", "voice",
                 ("GS1", "GS4"), _voices),
     SectionSpec("meeting_series", "1_getting_started", "Our meeting rhythm", "meeting_series",
                 ("GS2", "RC4"), _meeting_series),

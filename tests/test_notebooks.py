@@ -349,7 +349,7 @@ def test_headless_environment_variable_always_wins(wb, monkeypatch):
     monkeypatch.setenv("HLS_WORKBOOK_HEADLESS", "1")
     block = stages.section("voice", wb, place="testville", interactive=True)
     assert isinstance(block, stages.Block)
-    assert "Voices" in repr(block)
+    assert "Stories, with consent" in repr(block)
     stage = stages.open_stage(wb.location, "testville")
     assert not stage.interactive
     stage.close()
