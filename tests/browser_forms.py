@@ -14,8 +14,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-#: The confirmation: "Saved partner #3. Thank you." or, for a pulse round, "Saved 2 answers."
-SAVED = re.compile(r"Saved (?:.* #(\d+)|(\d+) answers?)\. Thank you\.")
+#: The confirmation: "Saved partner #3. Thank you.", "Saved story #4. Who may read it: Our
+#: team. [...] Thank you." (a story repeats its consent) or "Saved 2 answers. Thank you."
+SAVED = re.compile(r"Saved (?:[^#]* #(\d+)|(\d+) answers?)\..*Thank you\.")
 
 
 def _xpath_text(text: str) -> str:

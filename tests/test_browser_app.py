@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from .browser_forms import (
+    SAVED,
     assert_inputs_named,
     axe_unnamed,
     check_section,
@@ -28,6 +29,7 @@ from .browser_forms import (
     form,
     full_screenshot,
     message_beside,
+    named,
     pick_date,
     submit,
     type_text,
@@ -188,6 +190,69 @@ def test_two_app_tabs_saving_at_once_lose_nothing(browser, app):  # noqa: F811
     expected = {f"Tab {n} group {i}" for n in range(2) for i in range(rounds)}
     assert expected <= names, f"lost: {sorted(expected - names)}"
     assert len(partners(db)) == before + 2 * rounds
+    assert not outside, f"the app asked the internet for: {outside[:5]}"
+
+
+def _draft(db: Path):
+    from hls_workbook import open_workbook
+
+    with open_workbook(db) as wb:
+        return wb.draft(PLACE, "voice", None, "community_group")
+
+
+def test_a_story_needs_consent_and_survives_a_closed_tab(browser, app):  # noqa: F811
+    """A participant writes a story, is asked who may read it, closes the tab before
+    submitting, comes back to the draft and submits it."""
+    from playwright.sync_api import expect
+
+    url, db = app
+    story = "The walking group got me out of the flat; now I lead it on Fridays."
+    outside: list[str] = []
+    page = new_page(browser, url, outside, ready="New story")
+    try:
+        f = form(page, "New story")
+        f.scroll_into_view_if_needed()
+        expect(f.get_by_role("checkbox", name="Consent withdrawn")).to_have_count(0)
+        type_text(f, "Their story, in their words", story)
+        type_text(f, "What it is about", "getting out")
+        choose(f, "Who told it", "A volunteer")
+        pick_date(f, "When we heard it", (dt.date.today() - dt.timedelta(days=1)).isoformat())
+        submit(f)
+        assert "please tick at least one" in message_beside(f, "Who may read it")
+        f.get_by_role("checkbox", name="Our team", exact=True).check()
+        deadline = dt.datetime.now() + dt.timedelta(seconds=30)
+        while (kept := _draft(db)) is None or kept.answers.get("consent_audiences") != ["team"]:
+            assert dt.datetime.now() < deadline, "no draft was kept while typing"
+            page.wait_for_timeout(200)
+        assert kept.answers["story"] == story
+    finally:
+        page.context.close()  # the tab is closed before Submit
+
+    page = new_page(browser, url, outside, ready="New story")
+    try:
+        f = form(page, "New story")
+        offer = f.get_by_text("You have a draft from")
+        offer.wait_for()
+        f.get_by_role("button", name="Restore the draft").click()
+        expect(named(f, "Their story, in their words")).to_have_value(story)
+        expect(f.get_by_role("checkbox", name="Our team", exact=True)).to_be_checked()
+        submit(f)
+        rid = wait_saved(f)
+        assert "Who may read it: Our team." in f.locator("b", has_text=SAVED).first.inner_text()
+        from hls_workbook import open_workbook
+
+        with open_workbook(db) as wb:
+            row = wb.get("voice", rid)
+        assert row["story"] == story and row["consent_audiences"] == ["team"]
+        assert row["recorded_by"] == "community_group"
+        assert _draft(db) is None  # submitted: the draft is gone
+    finally:
+        page.context.close()
+    page = new_page(browser, url, outside, ready="New story")
+    try:
+        expect(form(page, "New story").get_by_text("You have a draft from")).to_have_count(0)
+    finally:
+        page.context.close()
     assert not outside, f"the app asked the internet for: {outside[:5]}"
 
 
