@@ -297,11 +297,21 @@ def batch(
     workers: Annotated[int, typer.Option(min=1, max=64, help="Reports made at once.")] = 2,
     threshold: Annotated[str, typer.Option(help="Hide counts of people below this in "
                                            "public reports (5 or more).")] = "5",
+    dask: Annotated[str | None, typer.Option(
+        "--dask", help="Make the reports on a Dask cluster: a scheduler's address "
+        "(tcp://host:8786), or 'local' for one on this machine with --workers processes. "
+        "Workers must reach the database.")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Skip reports already made from the same records and settings "
+        "(as batch-manifest.json in --out says).")] = False,
 ) -> None:
-    """Make reports for many places at once. One failure does not stop the others."""
+    """Make reports for many places at once. One failure does not stop the others.
+
+    Writes batch-manifest.json next to the reports: place, audience, period, status,
+    file, seconds and error of each, for a program to read."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from .reports import build_batch
+    from .batch import MANIFEST, build_batch
 
     audiences = [a.strip().lower() for a in audience or ["partners"]]
     from .privacy import check_threshold
@@ -320,7 +330,7 @@ def batch(
         def tick(item: Any) -> None:
             done.append(item)
             bar.update(task, advance=1)
-            mark = "ok" if item.ok else "FAILED"
+            mark = {"made": "ok", "skipped": "same"}.get(item.status, "FAILED")
             bar.console.print(f"{mark:>6}  {item.place} ({item.audience})")
 
         from .store import open_workbook
@@ -331,14 +341,18 @@ def batch(
                 places = wb.places()
         bar.update(task, total=len(places) * len(audiences))
         items = build_batch(places, start, end, audiences, db=db, out=out, workers=workers,
-                            threshold=threshold, on_done=tick)
+                            threshold=threshold, on_done=tick, dask=dask, resume=resume)
     failed = [i for i in items if not i.ok]
+    skipped = [i for i in items if i.status == "skipped"]
     for item in items:
-        if item.ok:
+        if item.ok and item.status != "skipped":
             typer.echo(f"Report: {item.html}")
     for item in failed:
         typer.echo(f"Failed: {item.place} ({item.audience}): {item.error}", err=True)
-    typer.echo(f"{len(items) - len(failed)} of {len(items)} reports made.")
+    same = (f" ({len(skipped)} already made from the same records, left as they were)"
+            if skipped else "")
+    typer.echo(f"{len(items) - len(failed)} of {len(items)} reports made{same}. "
+               f"Manifest: {Path(out) / MANIFEST}")
     if failed:
         raise typer.Exit(1)
 

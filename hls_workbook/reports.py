@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from .config import resolve_db
 from .errors import RecordError, WorkbookError
 from .model import Audience
 from .privacy import MIN_PUBLIC_THRESHOLD, check_threshold
-from .store import _url, check_place, open_workbook
+from .store import check_place, open_workbook
 
 AUDIENCES = tuple(a.value for a in Audience)
 DEFAULT_THRESHOLD = MIN_PUBLIC_THRESHOLD
@@ -500,7 +500,6 @@ class _Kernel:
         Waiting for the 'idle' message on IOPub as well as the reply also proves that
         IOPub is connected, so the report's first outputs cannot be missed.
         """
-        import queue
 
         msg_id = self.kc.execute(code, silent=True, store_history=False)
         deadline = time.monotonic() + START_TIMEOUT
@@ -763,123 +762,3 @@ def build_demo_reports(db: str | os.PathLike[str], place: str, out: str | os.Pat
     with ReportRunner() as runner:
         return [runner.run(req, out, meta=meta).html for req, meta in zip(requests, metas,
                                                                           strict=True)]
-
-
-# ---------------------------------------------------------------------------
-# Batch
-# ---------------------------------------------------------------------------
-
-
-@dataclass
-class BatchItem:
-    place: str
-    audience: str
-    html: Path | None = None
-    error: str | None = None
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-def _batch_one(runner: ReportRunner | None, job: tuple[Any, ...], problem: str = ""
-               ) -> BatchItem:
-    place, start, end, audience, db, out, threshold = job
-    began = time.perf_counter()
-    try:
-        if runner is None:
-            raise ReportError(f"The report for {place} ({audience}) could not be made: "
-                              f"{problem}.")
-        req = ReportRequest.make(place, start, end, audience, db=db, threshold=threshold)
-        result = runner.run(req, out)
-        return BatchItem(place, audience, html=result.html,
-                         seconds=time.perf_counter() - began)
-    except WorkbookError as exc:
-        return BatchItem(place, audience, error=str(exc), seconds=time.perf_counter() - began)
-    except Exception as exc:  # noqa: BLE001 - one broken place must not stop the rest
-        return BatchItem(place, audience, error=f"{type(exc).__name__}: {exc}",
-                         seconds=time.perf_counter() - began)
-
-
-def _batch_worker(pending: queue.SimpleQueue[Any], done: queue.SimpleQueue[BatchItem],
-                  stop: threading.Event) -> None:
-    """One worker thread: its own warm kernel, taking jobs until there are none left."""
-    runner: ReportRunner | None = None
-    problem = ""
-    try:
-        runner = ReportRunner()
-    except Exception as exc:  # noqa: BLE001 - every job still gets an answer
-        problem = f"reports could not be started ({type(exc).__name__}: {exc})"
-    try:
-        while not stop.is_set():
-            try:
-                job = pending.get_nowait()
-            except queue.Empty:
-                return
-            done.put(_batch_one(runner, job, problem))
-    finally:
-        if runner is not None:
-            runner.close()
-
-
-def build_batch(
-    places: Sequence[str] | None,
-    start: dt.date | str,
-    end: dt.date | str,
-    audiences: Iterable[str] = ("partners",),
-    *,
-    db: str | os.PathLike[str] | None = None,
-    out: str | os.PathLike[str] = "reports",
-    workers: int | None = None,
-    threshold: int = DEFAULT_THRESHOLD,
-    on_done: Callable[[BatchItem], None] | None = None,
-) -> list[BatchItem]:
-    """Reports for many places (all of them when `places` is None), several at once.
-
-    Each worker is a thread of this process driving its own warm kernel (the kernels do
-    the work, on all the cores); papermill and nbconvert are imported once. One place
-    failing is reported in its BatchItem; the others still finish. ``on_done`` is called
-    in the calling thread as each report finishes.
-    """
-    location = resolve_db(db)
-    if "://" not in location:
-        location = str(Path(location).expanduser().resolve())
-    _url(location)
-    if places is None:
-        with open_workbook(location) as wb:
-            places = wb.places()
-    audiences = list(audiences)
-    for a in audiences:
-        if a not in AUDIENCES:
-            raise ReportError(f"'{a}' is not an audience; use one of: {', '.join(AUDIENCES)}.")
-    _date("--from", start)
-    _date("--to", end)
-    jobs = [(p, str(start), str(end), a, location, str(out), threshold)
-            for p in places for a in audiences]
-    if not jobs:
-        return []
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    pending: queue.SimpleQueue[Any] = queue.SimpleQueue()
-    for job in jobs:
-        pending.put(job)
-    done: queue.SimpleQueue[BatchItem] = queue.SimpleQueue()
-    stop = threading.Event()
-    threads = [threading.Thread(target=_batch_worker, args=(pending, done, stop),
-                                name=f"hls-report-{i + 1}", daemon=True)
-               for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    results: list[BatchItem] = []
-    try:
-        for _ in jobs:
-            item = done.get()
-            results.append(item)
-            if on_done:
-                on_done(item)
-    finally:
-        stop.set()
-    for thread in threads:
-        thread.join()
-    order = {(j[0], j[3]): i for i, j in enumerate(jobs)}
-    return sorted(results, key=lambda it: order[(it.place, it.audience)])

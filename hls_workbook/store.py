@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -1046,6 +1047,20 @@ class Workbook:
                     q = q.where(t.c.place == place)
                 out[kind] = int(conn.execute(q).scalar_one())
             return out
+
+        return self.read(run)
+
+    def change_stamp(self, place: str) -> str:
+        """A short fingerprint of everything saved for ``place``: it changes with every
+        save, edit, archive or withdrawal (each adds or changes a version), so a batch can
+        tell whether a report made earlier is still up to date."""
+        def run(conn: Connection) -> str:
+            digest = hashlib.sha256(place.encode())
+            for kind, t in sorted(TABLES.items()):
+                q = sa.select(sa.func.count(), sa.func.max(t.c.recorded_at),
+                              sa.func.max(t.c.superseded_at)).where(t.c.place == place)
+                digest.update(f"{kind}:{tuple(conn.execute(q).one())}".encode())
+            return digest.hexdigest()[:32]
 
         return self.read(run)
 

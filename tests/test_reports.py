@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from hls_workbook import open_workbook
+from hls_workbook.batch import build_batch
 from hls_workbook.reports import (
     AUDIENCES,
     ReportError,
     ReportRequest,
-    build_batch,
     build_report,
     chromium_path,
 )

@@ -1,0 +1,134 @@
+"""Batches (issue 15): a manifest a program can read, a resume that skips only what is
+still up to date, and the same batch on a local Dask cluster of 2 worker processes."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from hls_workbook.batch import MANIFEST, build_batch, read_manifest
+from hls_workbook.demo import build_demo_places
+from hls_workbook.store import open_workbook
+
+START, END = "2026-01-01", "2026-03-31"
+
+
+@pytest.fixture(scope="module")
+def places_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("batch") / "places.db"
+    with open_workbook(db, create=True) as wb:
+        build_demo_places(wb, 2)
+        places = wb.places()
+    return db, places
+
+
+def _manifest(out):
+    return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+
+
+def test_the_manifest_says_what_was_made_and_resume_skips_only_what_is_current(
+        places_db, tmp_path):
+    db, places = places_db
+    out = tmp_path / "out"
+    first = build_batch(None, START, END, ["partners"], db=db, out=out, workers=2)
+    assert [i.status for i in first] == ["made", "made"], [i.error for i in first]
+    doc = _manifest(out)
+    assert doc["format"] == "hls-workbook-batch"
+    entries = {e["place"]: e for e in doc["reports"]}
+    assert set(entries) == set(places)
+    for place, e in entries.items():
+        assert e["audience"] == "partners" and (e["start"], e["end"]) == (START, END)
+        assert e["status"] == "made" and e["error"] is None and e["seconds"] > 0
+        assert (out / e["file"]).exists() and e["file"].startswith(place)
+        assert len(e["inputs"]) == 32
+
+    # Nothing changed: a resumed batch makes nothing and leaves the files alone.
+    page = out / entries[places[0]]["file"]
+    made_at = page.stat().st_mtime_ns
+    again = build_batch(None, START, END, ["partners"], db=db, out=out, resume=True)
+    assert [i.status for i in again] == ["skipped", "skipped"]
+    assert page.stat().st_mtime_ns == made_at
+
+    # A new record in one place: only that place's report is made again.
+    with open_workbook(db) as wb:
+        wb.add("learning", {"title": "A new thing we noticed", "kind_of_learning": "surprise",
+                            "observation": "More people came on rainy days.",
+                            "event_on": "2026-02-02"}, place=places[1])
+    third = build_batch(None, START, END, ["partners"], db=db, out=out, resume=True)
+    assert {i.place: i.status for i in third} == {places[0]: "skipped", places[1]: "made"}
+    after = read_manifest(out)
+    assert len(after) == 2
+    assert after[f"{places[1]}_{START}_{END}_partners"]["inputs"] != \
+        entries[places[1]]["inputs"]
+
+    # A deleted file is made again, even with the same inputs.
+    page.unlink()
+    fourth = build_batch([places[0]], START, END, ["partners"], db=db, out=out, resume=True)
+    assert [i.status for i in fourth] == ["made"] and page.exists()
+
+
+def test_a_failed_report_is_in_the_manifest_with_its_error(places_db, tmp_path):
+    db, places = places_db
+    out = tmp_path / "out"
+    items = build_batch([places[0], "nowhere"], START, END, ["team"], db=db, out=out,
+                        workers=1)
+    by_place = {i.place: i for i in items}
+    assert by_place[places[0]].status == "made"
+    assert by_place["nowhere"].status == "failed" and by_place["nowhere"].error
+    entry = read_manifest(out)[f"nowhere_{START}_{END}_team"]
+    assert entry["status"] == "failed" and entry["file"] is None
+    assert "nowhere" in entry["error"]
+    # A failed report is never skipped by a resume.
+    again = build_batch(["nowhere"], START, END, ["team"], db=db, out=out, resume=True)
+    assert again[0].status == "failed"
+
+
+def test_the_same_batch_on_a_local_dask_cluster(places_db, tmp_path):
+    pytest.importorskip("distributed")
+    db, places = places_db
+    local = build_batch(None, START, END, ["partners"], db=db, out=tmp_path / "local",
+                        workers=2)
+    out = tmp_path / "dask"
+    items = build_batch(None, START, END, ["partners"], db=db, out=out, workers=2,
+                        dask="local")
+    assert sorted((i.place, i.status) for i in items) == sorted(
+        (p, "made") for p in places), [i.error for i in items]
+    # Each worker sent its page back: the reports are in this folder, the same reports as
+    # the local batch makes (apart from the time they were made).
+    # Set aside: the time it was made, and element ids (a warm kernel numbers its charts'
+    # ids on from the report before, and either worker may make either report).
+    stamp = re.compile(r"Made with HLS Workbook on [^.<]*|\d{1,2}:\d{2}|"
+                       r"\b(?:id|href|xlink:href|clip-path)=\"[^\"]*\"|url\(#[^)]*\)")
+    for item in local:
+        here = out / item.html.name
+        assert here.exists()
+        assert stamp.sub("", here.read_text(encoding="utf-8")) == stamp.sub(
+            "", item.html.read_text(encoding="utf-8"))
+    assert {e["status"] for e in _manifest(out)["reports"]} == {"made"}
+    # Resumed with nothing changed: no cluster is started, nothing is made.
+    again = build_batch(None, START, END, ["partners"], db=db, out=out, workers=2,
+                        dask="local", resume=True)
+    assert {i.status for i in again} == {"skipped"}
+
+
+def test_the_batch_command_writes_the_manifest_and_resumes(places_db, tmp_path):
+    db, places = places_db
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "hls_workbook.cli", "batch", "--db", str(db), "--from",
+           START, "--to", END, "--place", places[0], "--out", str(out), "--workers", "1"]
+    first = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert f"Manifest: {out / MANIFEST}" in first.stdout
+    second = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert "1 of 1 reports made (1 already made from the same records" in second.stdout
+    bad = subprocess.run([*cmd, "--dask", "tcp://127.0.0.1:9"], capture_output=True,
+                         text=True, timeout=120)
+    assert bad.returncode == 1
+    lines = [x for x in bad.stderr.splitlines() if x.strip()]
+    assert lines[-1].startswith("Error: --dask: no Dask scheduler answered"), bad.stderr
+    assert "Traceback" not in bad.stderr
