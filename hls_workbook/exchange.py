@@ -1744,7 +1744,7 @@ def import_path(
         if not new_place and place not in wb.places():
             known = ", ".join(wb.places()) or "none yet"
             raise ImportFileError(
-                f"There is no place called '{place}' in {wb.location} (places: {known}). "
+                f"There is no place called '{place}' in {wb.shown} (places: {known}). "
                 f"Check the spelling, or create it first: hls-workbook init --place {place} "
                 "--focus \"...\" (or import with --new-place to start it from this file).", path
             )
