@@ -869,21 +869,36 @@ class FieldRow:
     def __init__(self, meta: Any, control: Control) -> None:
         self.meta = meta
         self.control = control
-        required = (
-            ' <span style="color:#a30000;font-size:0.85em">(required)</span>'
-            if meta.required or meta.asked else ""
-        )
-        help_html = f'<div style="{_HELP_STYLE}">{_esc(meta.help)}</div>' if meta.help else ""
         if isinstance(control, FlagControl):  # the tick box has the space above it
-            self.label = _w(W.HTML, value=required + help_html)
+            self.label = _w(W.HTML, value=self._label_html(new=True))
             self.widgets: list[W.Widget] = [control.widget, self.label]
         else:
-            self.label = _w(W.HTML, value=f"<b>{_esc(meta.label)}</b>{required}{help_html}",
+            self.label = _w(W.HTML, value=self._label_html(new=True),
                             layout=_layout(margin=_GAP))
             self.widgets = [self.label, control.widget]
         self.box: W.Box | None = None  # the form's box holding the row, set by the form
         self.message: W.HTML | None = None
         self.text = ""
+
+    def _label_html(self, *, new: bool) -> str:
+        """The question (but beside a tick box), '(required)' if it must be answered (a
+        question only a new record must answer: on a new one), and its help."""
+        meta = self.meta
+        required = (
+            ' <span style="color:#a30000;font-size:0.85em">(required)</span>'
+            if meta.required or (meta.asked and new) else ""
+        )
+        help_html = f'<div style="{_HELP_STYLE}">{_esc(meta.help)}</div>' if meta.help else ""
+        if isinstance(self.control, FlagControl):
+            return required + help_html
+        return f"<b>{_esc(meta.label)}</b>{required}{help_html}"
+
+    def for_new(self, new: bool) -> None:
+        """Say '(required)' on a question only a new record must answer only when new."""
+        if self.meta.asked:
+            value = self._label_html(new=new)
+            if self.label.value != value:
+                self.label.value = value
 
     def show_message(self, text: str) -> None:
         self.text = text
@@ -1007,6 +1022,7 @@ class RecordForm:
             control = control_type(meta, default, nullable, self._typed)
             self.fields[meta.name] = FieldRow(meta, control)
         self.controls: dict[str, Control] = {n: r.control for n, r in self.fields.items()}
+        self._asked = [row for row in self.fields.values() if row.meta.asked]
 
         saved_as = (
             f" Saved as: {_esc(Part.labels()[self.role])} (your part of the system)."
@@ -1520,6 +1536,8 @@ class RecordForm:
     def _set_heading(self) -> None:
         if self.editing_box is not None:
             _show_if(self.editing_box, self.editing is not None)
+        for row in self._asked:
+            row.for_new(self.editing is None)
         if self.editing is None:
             self.new_button.description = "New"
             self.submit_button.description = "Submit"

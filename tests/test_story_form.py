@@ -92,10 +92,12 @@ def test_stored_stories_with_no_audience_stay_valid_and_can_be_changed(wb, story
     rid = wb.add("voice", dict(GOOD["voice"], consent_audiences=[]), place=PLACE)
     assert check_workbook(wb) == []
     assert story_form.load(rid)
+    assert "(required)" not in story_form.fields["consent_audiences"].label.value
     story_form.controls["safeguarding_concern"].input.value = True
     assert story_form.submit() == rid, story_form.status_text
     assert "Who may read it: nobody." in story_form.status_text
     assert bool(wb.get("voice", rid)["safeguarding_concern"])
+    assert "(required)" in story_form.fields["consent_audiences"].label.value  # new again
     with pytest.raises(Exception, match="Who may read it"):
         Voice.validate_input(dict(GOOD["voice"], consent_audiences=[]), entered=True)
 
