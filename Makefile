@@ -40,7 +40,10 @@ bench: $(STAMP)
 	@bash scripts/system-deps
 	$(BIN)/python bench/run.py
 
+# Widgets show only from trusted outputs, and trust is per user: sign the notebooks for
+# whoever runs JupyterLab (docs/collaboration.md).
 lab: $(STAMP)
+	$(BIN)/jupyter trust notebooks/*.ipynb
 	$(BIN)/jupyter lab notebooks/
 
 clean:
