@@ -22,7 +22,9 @@ from __future__ import annotations
 import base64
 import html
 import io
+import itertools
 import math
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import Any
@@ -61,7 +63,12 @@ KIND_COLOURS: dict[str, str] = {
     "surprise": OKABE_ITO["sky_blue"],
 }
 GREY = "#999999"
-WIDTH, HEIGHT = 8.0, 4.5
+#: A chart's size in inches (72 SVG units each): drawn for a phone's width (about 350 px),
+#: where one unit is about one pixel, and scaled up on wider screens and in print.
+WIDTH, HEIGHT = 5.0, 3.6
+#: The smallest text in a chart, and the size of a panel's heading (SVG units, about
+#: pixels on a phone): at least 11 px at 390 px wide.
+SMALL, LARGE = 11.5, 12.5
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,6 +117,7 @@ def to_png(chart: Chart, dpi: int = 100) -> bytes:
     fig = chart.figure
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
+    _readable(fig)
     buffer = io.BytesIO()
     import matplotlib as mpl
 
@@ -128,6 +136,66 @@ def to_png(chart: Chart, dpi: int = 100) -> bytes:
     finally:
         fig.set_layout_engine(engine)
     return buffer.getvalue()
+
+
+#: The fonts a chart's text asks for: the one it was laid out with, then common ones.
+FONTS = "'DejaVu Sans', Verdana, Arial, Helvetica, sans-serif"
+_SVG_IDS = itertools.count(1)
+
+
+def to_svg(chart: Chart, prefix: str | None = None) -> str:
+    """The chart as an ``<svg>`` element to put inside an HTML page (empty: no figure).
+
+    Text stays text (``svg.fonttype`` 'none'): it can be read, searched, copied and
+    zoomed, at any size. No font is embedded or fetched; the reader's own sans-serif is
+    used. The element scales to the width of its box (a ``viewBox``, no fixed size); it is
+    one image for assistive technology (``role="img"``), named by the alt text in its
+    ``<title>``. Its ids start with a prefix of its own, so several charts can share a
+    page (``prefix``, by default one this process has not used yet: a report passes its
+    own, so that the same report is the same file); nothing in it refers to anything
+    outside it.
+    """
+    if chart.figure is None:
+        return ""
+    import matplotlib as mpl
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    fig = chart.figure
+    FigureCanvasSVG(fig)
+    _readable(fig)
+    buffer = io.StringIO()
+    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "hls-workbook"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None,
+                                                     "Format": None, "Type": None})
+    return _inline_svg(buffer.getvalue(), chart.alt_text, prefix or f"svg-{next(_SVG_IDS)}")
+
+
+def _inline_svg(svg: str, alt: str, prefix: str) -> str:
+    """matplotlib's SVG file, made an element of an HTML page (see :func:`to_svg`)."""
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    svg = re.sub(r"<style[^>]*>.*?</style>", "", svg, flags=re.S)
+    svg = re.sub(r"<defs>\s*</defs>", "", svg)
+    # Only the ids something refers to are kept, each with the chart's own prefix.
+    used = set(re.findall(r"url\(#([^)]+)\)", svg)) | set(
+        re.findall(r'xlink:href="#([^"]+)"', svg))
+    svg = re.sub(r'\sid="([^"]+)"',
+                 lambda m: f' id="{prefix}-{m.group(1)}"' if m.group(1) in used else "", svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", svg)
+    svg = re.sub(r'xlink:href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', svg)
+    svg = re.sub(r"font-family:[^;\"]*;?\s*", "", svg)
+    svg = re.sub(r'\sstyle="\s*"', "", svg)
+    svg = re.sub(r">\s+<", "><", svg)  # the indentation
+    svg = re.sub(r"\s*\n\s*", " ", svg)  # paths over several lines
+    head_end = svg.index(">")
+    head = svg[:head_end]
+    box = re.search(r'viewBox="([^"]+)"', head).group(1)
+    open_tag = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" class="chart-svg" '
+                f'role="img" aria-labelledby="{prefix}-alt" '
+                f'style="font-family: {FONTS}; stroke-linejoin: round; stroke-linecap: butt">')
+    return (open_tag + f'<title id="{prefix}-alt">{html.escape(alt)}</title>'
+            + svg[head_end + 1:].strip())
 
 
 #: A figure with more shapes than this (hundreds of meetings, at 100 times the demo's data),
@@ -174,13 +242,15 @@ def to_data_uri(chart: Chart, dpi: int = 100) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _figure(ncols: int = 1, width: float = WIDTH, height: float = HEIGHT) -> tuple[Any, Any]:
+def _figure(nrows: int = 1, width: float = WIDTH, height: float = HEIGHT) -> tuple[Any, Any]:
+    """A figure and its axes; two panels are stacked, so each keeps a phone's width."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = Figure(figsize=(width, height * nrows if nrows > 1 else height),
+                 layout="constrained")
     FigureCanvasAgg(fig)
-    axes = fig.subplots(1, ncols)
+    axes = fig.subplots(nrows, 1)
     return fig, axes
 
 
@@ -189,14 +259,37 @@ def _safe(text: Any) -> str:
     return str(text).replace("$", r"\$")
 
 
-def _title(fig: Any, title: str) -> None:
-    fig.suptitle(_safe(textwrap.fill(title, 70)), fontsize=12, fontweight="bold")
-
-
 def _style(ax: Any) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.tick_params(labelsize=9)
+    ax.tick_params(labelsize=SMALL)
+
+
+def _readable(fig: Any) -> None:
+    """No text smaller than SMALL, panel headings at LARGE: readable on a phone."""
+    from matplotlib.text import Text
+
+    for ax in fig.axes:
+        ax.tick_params(labelsize=SMALL)
+        ax.title.set_fontsize(LARGE)
+    for text in fig.findobj(Text):
+        if text.get_fontsize() < SMALL:
+            text.set_fontsize(SMALL)
+
+
+def _legend_above(ax: Any, ncols: int = 2) -> None:
+    """A legend for what is drawn, and only that. Above the plot, across the figure, when
+    the figure has one panel (a legend at the side takes a third of a phone's width);
+    inside the panel's upper right corner when it is one of two."""
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        return
+    labels = [textwrap.fill(str(label), 18) for label in labels]
+    style = {"frameon": False, "fontsize": SMALL, "handlelength": 1.2, "columnspacing": 1.0}
+    if len(ax.figure.axes) == 1:
+        ax.figure.legend(handles, labels, loc="outside upper left", ncols=ncols, **style)
+    else:
+        ax.legend(handles, labels, loc="upper right", ncols=1, **style)
 
 
 def _nothing(topic: str, what: str, columns: list[str] | None = None) -> Chart:
@@ -350,7 +443,7 @@ def _time_bins(when: pd.Series, limit: int | None = None) -> _Bins:
 def _bar_ticks(ax: Any, labels: list[str], unit: str) -> None:
     """Label about ten of the bars (all of them when there are few)."""
     n = len(labels)
-    ticks = list(range(n)) if n <= 12 else list(range(n))[:: max(1, math.ceil(n / 10))]
+    ticks = list(range(n)) if n <= 6 else list(range(n))[:: max(1, math.ceil(n / 6))]
     ax.set_xticks(ticks)
     short = [lbl.rsplit(" ", 1)[0] if unit == "week" else lbl for lbl in labels]
     ax.set_xticklabels([short[i] for i in ticks], rotation=45, ha="right")
@@ -471,12 +564,11 @@ def participation_chart(
     ax.set_ylim(0, 105)
     ax.set_ylabel("Share of speaking (%)")
     ax.set_xlabel("Meeting, oldest first")
-    ticks = list(wide.index) if n <= 12 else list(wide.index)[:: max(1, n // 10)]
+    ticks = list(wide.index) if n <= 6 else list(wide.index)[:: max(1, math.ceil(n / 6))]
     ax.set_xticks(ticks)
     ax.set_xticklabels([_short(held[i], str(i)) for i in ticks], rotation=45, ha="right")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    _legend_above(ax)
     _style(ax)
-    _title(fig, title)
     table = _share_table(wide, hidden)
     table.insert(0, "Meeting date", [pd.Timestamp(held[i]).date() if pd.notna(held[i])
                                      else None for i in wide.index])
@@ -518,9 +610,8 @@ def _participation_by_period(wide: pd.DataFrame, held: pd.Series, parts: list[st
     ax.set_ylabel("Share of speaking (%), average of the meetings")
     ax.set_xlabel(bins.header)
     _bar_ticks(ax, bins.labels, bins.unit)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    _legend_above(ax)
     _style(ax)
-    _title(fig, title)
     table = _share_table(per, hid)
     table.insert(0, bins.header, [bins.labels[i] for i in per.index])
     table = table.reset_index(drop=True)
@@ -539,22 +630,21 @@ def decisions_chart(decisions: pd.DataFrame | None) -> Chart:
     total = int(d["proposed"].sum())
     if total == 0:
         return _nothing("Decisions", "decisions have been")
-    fig, ax = _figure()
-    x = range(len(d))
-    ax.bar([i - 0.2 for i in x], d["proposed"], width=0.4, label="Proposed it",
-           color=OKABE_ITO["blue"])
-    ax.bar([i + 0.2 for i in x], d["shaped"], width=0.4, label="Shaped it",
-           color=OKABE_ITO["orange"])
-    ax.set_xticks(list(x))
-    ax.set_xticklabels([textwrap.fill(label, 14) for label in d["label"]], fontsize=8)
-    ax.set_ylabel("Decisions")
-    _whole_numbers(ax)
-    ax.legend(fontsize=8, frameon=False)
+    fig, ax = _figure(height=4.2)
+    y = [len(d) - 1 - i for i in range(len(d))]  # the first part at the top
+    ax.barh([i + 0.2 for i in y], d["proposed"], height=0.4, label="Proposed it",
+            color=OKABE_ITO["blue"])
+    ax.barh([i - 0.2 for i in y], d["shaped"], height=0.4, label="Shaped it",
+            color=OKABE_ITO["orange"])
+    ax.set_yticks(y)
+    ax.set_yticklabels([textwrap.fill(label, 16) for label in d["label"]])
+    ax.set_xlabel("Decisions")
+    _whole_numbers(ax, "x")
+    _legend_above(ax)
     _style(ax)
     le = d.set_index("part").loc["lived_experience"]
     title = (f"People with lived experience shaped {pct(le['shaped_share'])} of "
              f"{total} {'decision' if total == 1 else 'decisions'}")
-    _title(fig, title)
     top = d.loc[d["proposed"].idxmax()]
     alt = (f"Bar chart of {_count(total, 'decision')} by part of the system: who proposed each "
            "and whose "
@@ -595,28 +685,31 @@ def rhythm_chart(
     summary = r.summary[r.summary["expected"] > 0].reset_index(drop=True)
     if len(summary) > TOP_N:
         return _rhythm_by_period(exp, summary)
-    fig, ax = _figure(height=max(2.5, 1.2 + 0.6 * len(summary)))
+    fig, ax = _figure(height=max(2.8, 1.6 + 0.6 * len(summary)))
     names = list(summary["name"])
+    drawn: set[str] = set()
     for i, sid in enumerate(summary["series"]):
         mine = exp[exp["series"] == sid]
         kept_on = mine[mine["kept"] & mine["on_agreed_weekday"].fillna(False).astype(bool)]
         kept_off = mine[mine["kept"] & ~mine["on_agreed_weekday"].fillna(False).astype(bool)]
         missed = mine[~mine["kept"]]
         y = len(names) - 1 - i
-        ax.scatter(kept_on["expected_on"], [y] * len(kept_on), color=OKABE_ITO["bluish_green"],
-                   s=50, label="Kept, on the agreed day" if i == 0 else None, zorder=3)
-        ax.scatter(kept_off["expected_on"], [y] * len(kept_off), color=OKABE_ITO["orange"],
-                   s=50, marker="D", label="Kept, on another day" if i == 0 else None, zorder=3)
-        ax.scatter(missed["expected_on"], [y] * len(missed), color=OKABE_ITO["vermillion"],
-                   s=60, marker="x", label="Missed" if i == 0 else None, zorder=3)
+        for dots, colour, size, marker, label in (
+                (kept_on, OKABE_ITO["bluish_green"], 50, "o", "Kept, on the agreed day"),
+                (kept_off, OKABE_ITO["orange"], 50, "D", "Kept, on another day"),
+                (missed, OKABE_ITO["vermillion"], 60, "x", "Missed")):
+            if len(dots):  # a legend entry only for what is drawn
+                ax.scatter(dots["expected_on"], [y] * len(dots), color=colour, s=size,
+                           marker=marker, zorder=3,
+                           label=None if label in drawn else label)
+                drawn.add(label)
     ax.set_yticks(range(len(names)))
-    ax.set_yticklabels([_safe(textwrap.fill(n, 22)) for n in reversed(names)], fontsize=9)
+    ax.set_yticklabels([_safe(textwrap.fill(n, 16)) for n in reversed(names)])
     ax.set_ylim(-0.7, len(names) - 0.3)
-    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    _legend_above(ax)
     fig.autofmt_xdate()
     _style(ax)
     title = _rhythm_title(summary)
-    _title(fig, title)
     lines = [rhythm_line(row) for _, row in summary.iterrows()]
     alt = (f"Timeline of planned meetings from {_date(exp['expected_on'].min())} to "
            f"{_date(exp['expected_on'].max())}, one row per regular meeting, showing which were "
@@ -675,17 +768,17 @@ def _rhythm_by_period(exp: pd.DataFrame, summary: pd.DataFrame) -> Chart:
     for key, colour, label in (("kept_on", OKABE_ITO["bluish_green"], "Kept, on the agreed day"),
                                ("kept_off", OKABE_ITO["orange"], "Kept, on another day"),
                                ("missed", OKABE_ITO["vermillion"], "Missed")):
-        ax.bar(range(len(drawn)), drawn[key], bottom=bottom, color=colour, label=label,
-               width=0.8, edgecolor="white", linewidth=0.5)
+        ax.bar(range(len(drawn)), drawn[key], bottom=bottom, color=colour,
+               label=label if drawn[key].sum() else None, width=0.8, edgecolor="white",
+               linewidth=0.5)
         bottom = bottom + drawn[key]
     ax.set_ylabel("Planned meetings")
     ax.set_xlabel(bins.header)
     _whole_numbers(ax)
     _bar_ticks(ax, bins.labels, bins.unit)
-    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    _legend_above(ax)
     _style(ax)
     title = _rhythm_title(summary)
-    _title(fig, title)
     planned = counts.sum(axis=1)
     share = (counts["missed"] / planned).where(planned > 0)
     worst = share.idxmax() if share.notna().any() else None
@@ -720,7 +813,7 @@ def attendance_chart(meetings: pd.DataFrame | None) -> Chart:
     x = range(1, len(wide) + 1)
     _stacked(ax, wide, [p for p in PARTS if wide[p].sum() > 0], x=list(x))
     n = len(wide)
-    ticks = list(x) if n <= 12 else list(x)[:: max(1, n // 10)]
+    ticks = list(x) if n <= 6 else list(x)[:: max(1, math.ceil(n / 6))]
     ax.set_xticks(ticks)
     ax.set_xticklabels([_short(wide["held_on"].iloc[i - 1], str(i)) for i in ticks],
                        rotation=45, ha="right")
@@ -728,10 +821,9 @@ def attendance_chart(meetings: pd.DataFrame | None) -> Chart:
     _whole_numbers(ax)
     ax.set_xlabel("Meeting, oldest first")
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+        _legend_above(ax)
     _style(ax)
     title = _attendance_title(summary, n)
-    _title(fig, title)
     alt = (f"Stacked bar chart of how many people came from each part of the system to each "
            f"of {_count(n, 'meeting')}. {_who_came(summary, never)}")
     table = summary.reset_index()[["label", "meetings_present", "people", "mean_per_meeting"]]
@@ -771,10 +863,9 @@ def _attendance_by_period(wide: pd.DataFrame, summary: pd.DataFrame, never: list
     ax.set_xlabel(bins.header)
     _bar_ticks(ax, bins.labels, bins.unit)
     if parts:
-        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+        _legend_above(ax)
     _style(ax)
     title = _attendance_title(summary, n)
-    _title(fig, title)
     alt = (f"Stacked bar chart of how many people came from each part of the system, on "
            f"average a meeting, {bins.by}: {_count(n, 'meeting')} from "
            f"{_date(wide['held_on'].min())} to {_date(wide['held_on'].max())}. "
@@ -843,32 +934,31 @@ def burden_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
         return _nothing("Funding paperwork", "funding requirements have been")
     shown = top_funders(audit)
     f = shown.iloc[::-1].reset_index(drop=True)
-    fig, ax = _figure(height=max(2.5, 1.4 + 0.5 * len(f)))
+    fig, ax = _figure(height=max(2.8, 1.2 + 0.6 * len(f)))
     rest = len(audit.by_funder) > TOP_N  # then the first row drawn stands for the rest
     # The rest together are written, not drawn: one long bar would squash the others.
     hours = f["hours_a_year"].where(f.index > 0, 0.0) if rest else f["hours_a_year"]
     positions = range(len(f))
     ax.barh(positions, hours, color=OKABE_ITO["blue"])
     ax.set_yticks(list(positions))
-    ax.set_yticklabels([_safe(textwrap.fill(n, 28)) for n in f["funder"]])
+    ax.set_yticklabels([_safe(textwrap.fill(n, 18)) for n in f["funder"]])
     top = float(hours.max() or 1)
     for i, (_, row) in enumerate(f.iterrows()):
         note = f"{row['hours_a_year']:,.0f} h"
         if rest and i == 0:
             note = "together: " + note
-        if not math.isnan(row["share_of_grant"]):
-            note += f", {row['share_of_grant'] * 100:.1f}% of grant"
         if row["hours_unknown"]:
             note += f" (+{int(row['hours_unknown'])} unknown)"
+        if not math.isnan(row["share_of_grant"]):  # on a line of its own: a phone is narrow
+            note += f"\n{row['share_of_grant'] * 100:.1f}% of grant"
         ax.text(hours.iloc[i] + top * 0.01, i, note, va="center", fontsize=8)
-    ax.set_xlim(0, top * 1.6)
+    ax.set_xlim(0, top * 2.6)  # room for the note beside each bar
     ax.set_xlabel("Staff hours a year")
     _style(ax)
     at_least = "at least " if audit.hours_unknown else ""
     title = f"Funding paperwork takes {at_least}{audit.hours_a_year:,.0f} staff hours a year"
     if not math.isnan(audit.share_of_grant):
         title += f", {audit.share_of_grant * 100:.1f}% of grants"
-    _title(fig, title)
     funders = len(audit.by_funder)
     alt = (f"Horizontal bar chart of staff hours a year spent on funding requirements, for "
            f"{_count(funders, 'funder')}")
@@ -900,10 +990,11 @@ def strip_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
     top_rows = top_strip(audit)
     rest = len(s) - TOP_N if len(s) > TOP_N else 0
     shown = top_rows.iloc[::-1].reset_index(drop=True)
-    fig, ax = _figure(height=max(2.5, 1.4 + 0.4 * len(shown)))
+    fig, ax = _figure(height=max(2.8, 1.2 + 0.62 * len(shown)))
     colours = {"stop": OKABE_ITO["vermillion"], "share": OKABE_ITO["blue"],
                "simplify": OKABE_ITO["orange"]}
-    labels = [_safe(textwrap.shorten(f"{r} ({f})" if f else r, 48, placeholder="…"))
+    labels = [_safe(textwrap.fill(textwrap.shorten(f"{r} ({f})" if f else r, 44,
+                                                   placeholder="…"), 22))
               for r, f in zip(shown["requirement"], shown["funder"], strict=True)]
     hours = shown["hours_freed"].fillna(0.0)
     if rest:  # the rest together are written, not drawn: one long bar would squash the others
@@ -923,7 +1014,7 @@ def strip_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
                     if not math.isnan(row["hours_freed"])
                     else f"{row['action']}: hours unknown")
         ax.text(hours.iloc[i] + top * 0.01, i, note, va="center", fontsize=8)
-    ax.set_xlim(0, top * 1.5)
+    ax.set_xlim(0, top * 1.9)  # room for the note beside each bar
     ax.set_xlabel("Staff hours a year it would free")
     ax.tick_params(axis="y", labelsize=8)
     _style(ax)
@@ -934,7 +1025,6 @@ def strip_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
     at_least = "at least " if s["hours_freed"].isna().any() else ""
     title = (f"{verbs} {_count(n, 'requirement')} would free {at_least}"
              f"{audit.hours_freed:,.0f} hours a year")
-    _title(fig, title)
     top_row = s.iloc[0]
     alt = (f"Horizontal bar chart of {_count(n, 'funding requirement')} that could be stopped, "
            "shared "
@@ -973,12 +1063,16 @@ def learning_chart(learning: pd.DataFrame | analysis.LearningHealth | None,
     reach = health.reach_by_part if health else analysis.reach_by_part(learning, shares)
     nobody = health.shared_with_nobody if health else int(
         analysis.learning_reach(learning, shares)["shared_with_nobody"].sum())
-    fig, (left, right) = _figure(ncols=2, width=9.0)
-    bars = left.bar(balance["label"], balance["count"],
-                    color=[KIND_COLOURS.get(k, GREY) for k in balance["kind"]])
-    _bar_labels(left, bars)
-    left.set_ylabel("Entries")
-    _whole_numbers(left)
+    fig, (left, right) = _figure(nrows=2)
+    kinds = balance.iloc[::-1]  # horizontal bars: each kind's name on a line of its own
+    left.barh(list(kinds["label"]), kinds["count"],
+              color=[KIND_COLOURS.get(k, GREY) for k in kinds["kind"]])
+    for i, value in enumerate(kinds["count"]):
+        left.annotate(f"{value:.0f}", (value, i), va="center", xytext=(3, 0),
+                      textcoords="offset points")
+    left.set_xlabel("Entries")
+    left.set_xlim(0, max(1, float(kinds["count"].max())) * 1.15)
+    _whole_numbers(left, "x")
     _whole_numbers(right, "x")
     left.set_title("What we recorded", fontsize=10)
     right.barh([textwrap.fill(lbl, 18) for lbl in reach["label"][::-1]],
@@ -1000,7 +1094,6 @@ def learning_chart(learning: pd.DataFrame | analysis.LearningHealth | None,
         title = f"More disappointments than breakthroughs recorded: {d} to {b}"
     else:
         title = f"As many disappointments as breakthroughs recorded: {b} each"
-    _title(fig, title)
     reached = ", ".join(f"{lbl} {n}" for lbl, n in zip(reach["label"], reach["learning_reached"],
                                                        strict=True) if n)
     alt = (f"Two bar charts. Left: {_count(total, 'piece', 'pieces')} of learning: "
@@ -1029,7 +1122,7 @@ def reviews_chart(experiments: pd.DataFrame | None, reviews: pd.DataFrame | None
         return _nothing("Reviews", "reviews of experiments have been")
     went = outcomes[outcomes["question"] == "went_to_plan"]
     dec = outcomes[outcomes["question"] == "decision"]
-    fig, (left, right) = _figure(ncols=2, width=9.0)
+    fig, (left, right) = _figure(nrows=2)
     colours = [OKABE_ITO["bluish_green"], OKABE_ITO["orange"], OKABE_ITO["vermillion"]]
     _bar_labels(left, left.bar(went["label"], went["count"], color=colours))
     left.set_title("Did it go to plan?", fontsize=10)
@@ -1054,7 +1147,6 @@ def reviews_chart(experiments: pd.DataFrame | None, reviews: pd.DataFrame | None
                  "plan: all of it is learning")
         if waiting:
             title += f"; {waiting} waiting for a review"
-    _title(fig, title)
     median = done["days_to_review"].median()
     alt = (f"Two bar charts of {_count(n, 'review')} of experiments. Left: did it go to "
            "plan? "
@@ -1088,7 +1180,7 @@ def portfolio_chart(experiments: pd.DataFrame | analysis.Portfolio | None) -> Ch
         analysis.experiment_portfolio(experiments))
     if p.total == 0:
         return _nothing("Experiments", "experiments have been")
-    fig, (left, right) = _figure(ncols=2, width=9.0)
+    fig, (left, right) = _figure(nrows=2)
     prop = p.by_proposer.iloc[::-1]
     left.barh([textwrap.fill(lbl, 18) for lbl in prop["label"]], prop["count"],
               color=[PART_COLOURS[x] for x in prop["part"]])
@@ -1101,6 +1193,8 @@ def portfolio_chart(experiments: pd.DataFrame | analysis.Portfolio | None) -> Ch
     novelty_colours = [OKABE_ITO["vermillion"], OKABE_ITO["orange"], OKABE_ITO["sky_blue"], GREY]
     bottom = pd.Series(0, index=cross.index)
     for k, colour in zip(cross.columns, novelty_colours, strict=True):
+        if not cross[k].fillna(0).sum():
+            continue
         right.bar([r.capitalize() for r in cross.index], cross[k], bottom=bottom, color=colour,
                   label=NOVELTY[k])
         bottom = bottom + cross[k]
@@ -1108,7 +1202,7 @@ def portfolio_chart(experiments: pd.DataFrame | analysis.Portfolio | None) -> Ch
     right.set_ylabel("Experiments")
     _whole_numbers(right)
     _whole_numbers(left, "x")
-    right.legend(fontsize=7, frameon=False)
+    _legend_above(right)
     for ax in (left, right):
         _style(ax)
     parts = int((p.by_proposer["count"] > 0).sum())
@@ -1116,7 +1210,6 @@ def portfolio_chart(experiments: pd.DataFrame | analysis.Portfolio | None) -> Ch
     title = (f"{p.total} {'experiment' if p.total == 1 else 'experiments'} from {parts} "
              f"{'part' if parts == 1 else 'parts'} of the system; {new} try new people or "
              "settings")
-    _title(fig, title)
     status = ", ".join(f"{lbl.lower()} {c}" for lbl, c in zip(p.by_status["label"],
                                                               p.by_status["count"],
                                                               strict=True) if c)
@@ -1156,9 +1249,9 @@ def pulse_chart(pulse: pd.DataFrame | None, *, min_group: int = 5,
         return _nothing("Behaviour pulse", "pulse answers have been")
     period = str(latest["period"].iloc[0])
     rows = latest.iloc[::-1].reset_index(drop=True)
-    fig, ax = _figure(height=max(3.0, 1.4 + 0.5 * len(rows)), width=9.0)
-    labels = [_safe(textwrap.fill(f"{pr} {lbl}", 48))
-              for pr, lbl in zip(rows["practice"].fillna(""), rows["label"], strict=True)]
+    fig, ax = _figure(height=max(3.0, 1.2 + 0.62 * len(rows)))
+    # Plain words, never the practice's code (RC1, LB2...): readers do not know them.
+    labels = [_safe(textwrap.fill(str(lbl), 26)) for lbl in rows["label"]]
     positions = list(range(len(rows)))
     ax.barh(positions, rows["mean"].fillna(0.0), color=OKABE_ITO["blue"], label=period)
     previous = rows["mean"] - rows["change"]
@@ -1177,8 +1270,8 @@ def pulse_chart(pulse: pd.DataFrame | None, *, min_group: int = 5,
     ax.set_yticks(positions)
     ax.set_yticklabels(labels, fontsize=8)
     ax.set_xlim(0, 10.8)
-    ax.set_xlabel("Mean score (0 = not at all, 10 = completely)")
-    ax.legend(fontsize=8, frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2)
+    ax.set_xlabel("Mean score\n(0 = not at all, 10 = completely)")
+    _legend_above(ax)
     _style(ax)
     visible = latest[~latest["suppressed"]]
     if visible.empty:
@@ -1203,11 +1296,10 @@ def pulse_chart(pulse: pd.DataFrame | None, *, min_group: int = 5,
         if hidden:
             alt += (f" {_count(hidden, 'statement')} had fewer than {min_group} answers and "
                     f"{'is' if hidden == 1 else 'are'} {HIDDEN}.")
-    _title(fig, title)
     table = latest.assign(mean=_or_hidden(latest["mean"], latest["suppressed"]),
                           change=_or_hidden(latest["change"], latest["suppressed"]))[
-        ["practice", "label", "period", "mean", "previous_period", "change"]
-    ].rename(columns={"practice": "Practice", "label": "Statement", "period": "Round",
+        ["label", "period", "mean", "previous_period", "change"]
+    ].rename(columns={"label": "Statement", "period": "Round",
                       "mean": "Mean score", "previous_period": "Round before",
                       "change": "Change"})
     return Chart(fig, title, alt, table)
@@ -1234,7 +1326,7 @@ def checkin_chart(checkins: pd.DataFrame | None, *, min_group: int = 5) -> Chart
     ax.set_xticklabels([_month(m) for m in months], rotation=45, ha="right")
     ax.set_xlim(-0.5, len(months) - 0.5)
     ax.set_ylim(0, 10)
-    ax.set_ylabel("Mean emotional load (0 light, 10 very heavy)")
+    ax.set_ylabel("How heavy it felt\n(0 light, 10 very heavy)")
     _style(ax)
     visible = trend[~trend["suppressed"]]
     latest = trend.iloc[-1]
@@ -1275,7 +1367,6 @@ def checkin_chart(checkins: pd.DataFrame | None, *, min_group: int = 5) -> Chart
         if bool(latest["suppressed"]):
             alt += (f" The latest month, {_month(latest['month'])}, is one of them: how "
                     "heavy the work feels now cannot be told from the months shown.")
-    _title(fig, title)
     table = trend.assign(mean=_or_hidden(trend["mean"], trend["suppressed"]))[
         ["month", "mean"]].rename(columns={"month": "Month", "mean": "Mean load"})
     return Chart(fig, title, alt, table)

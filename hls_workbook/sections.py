@@ -816,7 +816,7 @@ class Report:
     # -- charts ------------------------------------------------------------------------
 
     def figure(self, chart: Any) -> str:
-        """A chart as an embedded image with alt text, and its numbers as a table.
+        """A chart as an inline SVG with its alt text, and its numbers as a table.
 
         In a public report the chart's people columns (``chart.people``) pass through
         :func:`privacy.suppress_counts`; when any of their cells is hidden the image and
@@ -846,11 +846,15 @@ class Report:
             return ('<div class="chart"><p class="empty">This chart is not shown in the public '
                     "report: it would show counts of people too small to share safely. Its "
                     f"numbers are below, with those counts hidden.</p>{numbers}</div>")
-        uri = charts.to_data_uri(chart)
+        # Inline SVG: its text stays text, readable on a phone and sharp in print; the alt
+        # text is its <title> (escaped there).
+        n = self._cache["charts"] = self._cache.get("charts", 0) + 1
+        svg = charts.to_svg(chart, prefix=f"chart-{n}")
         charts.release(chart)  # memory back before the next chart (big places)
-        # The numbers follow the figure (HTML allows a figcaption only first or last).
-        return (f'<div class="chart"><figure><img src="{uri}" alt="{esc(chart.alt_text)}">'
-                f"<figcaption>{esc(chart.title)}</figcaption></figure>{numbers}</div>")
+        # The title states the finding, once, above the chart; the numbers follow the
+        # figure (HTML allows a figcaption only first or last).
+        return (f'<div class="chart"><figure><figcaption>{esc(chart.title)}</figcaption>'
+                f"{svg}</figure>{numbers}</div>")
 
 
 # ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import re
 import subprocess
 import sys
 
@@ -147,9 +148,12 @@ def test_pulse_chart_hides_small_groups(wb):
                            "competitors for…\u201d, 7.0 out of 10")
     assert "1 statement had fewer than 5 answers and is hidden." in chart.alt_text
     assert "(+1.0)" in chart.alt_text
-    table = chart.table.set_index("Practice")
-    assert table.loc["RC1", "Mean score"] == "7.0" and table.loc["RC1", "Change"] == "1.0"
-    assert table.loc["ES1", "Mean score"] == "hidden" and table.loc["ES1", "Change"] == "hidden"
+    # Statements in plain words, never by a practice's code (RC1, ES1...).
+    table = chart.table.set_index("Statement")
+    equal = "We work as equal partners, not as competitors for funding."
+    trust = [x for x in table.index if x != equal][0]
+    assert table.loc[equal, "Mean score"] == "7.0" and table.loc[equal, "Change"] == "1.0"
+    assert table.loc[trust, "Mean score"] == "hidden" and table.loc[trust, "Change"] == "hidden"
     assert "responses" not in chart.table.columns  # counts are not part of the chart
     assert is_png(chart.to_png())
     few = charts.pulse_chart(t(wb, "pulse"), min_group=6)
@@ -402,3 +406,66 @@ def test_meetings_without_dates_are_grouped_in_order(wb):
     assert list(chart.table["Meetings"])[:2] == ["1-2", "3-4"] and len(chart.table) == 23
     assert "in groups of meetings: 45 meetings, each bar" in chart.alt_text
     assert "the average of the meetings in that group." in chart.alt_text
+
+
+def test_svg_keeps_text_as_text_and_stands_alone(wb):
+    """A chart as inline SVG: real text no smaller than charts.SMALL, a viewBox and no fixed
+    size, one image named by its alt text, ids of its own, nothing from outside."""
+    m1 = wb.add("meeting", {"held_on": "2026-01-06", "kind_of_meeting": "partnership",
+                            "attendance": {"charity": 3, "lived_experience": 2}}, place=PLACE)
+    wb.add("contribution", {"meeting": m1, "speaker": "A", "role": "charity", "minutes": 9},
+           place=PLACE)
+    wb.add("decision", {"text": "Keep it", "decided_on": "2026-01-06",
+                        "proposer_role": "charity", "shaped_by": ["lived_experience"]},
+           place=PLACE)
+    first = charts.decisions_chart(t(wb, "decision"))
+    second = charts.attendance_chart(t(wb, "meeting"))
+    one, two = charts.to_svg(first), charts.to_svg(second)
+    for svg, chart in ((one, first), (two, second)):
+        assert svg.startswith("<svg ") and svg.endswith("</svg>")
+        head = svg[:svg.index(">")]
+        assert 'role="img"' in head and "viewBox=" in head
+        assert " width=" not in head and " height=" not in head
+        title = re.search(r'<title id="([^"]+)">(.*?)</title>', svg)
+        assert title.group(2) == chart.alt_text and f'aria-labelledby="{title.group(1)}"' in head
+        texts = re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)
+        assert "Decisions" in texts or "People" in texts  # axis labels are text, not paths
+        sizes = [float(x) for x in re.findall(r"font-size: ([\d.]+)px", svg)]
+        assert sizes and min(sizes) >= charts.SMALL
+        for kind in ("<!--", "<metadata", "<style", "<image", "<?xml", "font-face"):
+            assert kind not in svg, kind
+        refs = re.findall(r'href="([^"]*)"|url\(([^)]*)\)', svg)
+        assert all((a or b).startswith("#") for a, b in refs), refs
+    ids = re.findall(r'\sid="([^"]+)"', one + two)
+    assert len(ids) == len(set(ids)), "two charts on one page share an id"
+    assert charts.to_svg(charts.decisions_chart(None)) == ""
+
+
+def test_legends_name_only_what_is_drawn(wb):
+    """Every meeting kept on its day: the legend has no 'Kept, on another day' nor
+    'Missed'."""
+    sid = wb.add("meeting_series", {"name": "Tuesday forum", "kind_of_meeting": "partnership",
+                                    "cadence": "weekly", "weekday": "tuesday",
+                                    "started_on": "2026-01-06"}, place=PLACE)
+    for day in ("2026-01-06", "2026-01-13", "2026-01-20"):
+        wb.add("meeting", {"held_on": day, "kind_of_meeting": "partnership", "series": sid},
+               place=PLACE)
+    chart = charts.rhythm_chart(t(wb, "meeting_series"), t(wb, "meeting"),
+                                start="2026-01-01", end="2026-01-20", today="2026-01-20")
+    legend = chart.figure.legends + [ax.get_legend() for ax in chart.figure.axes
+                                     if ax.get_legend()]
+    labels = [x.get_text() for lg in legend for x in lg.get_texts()]
+    assert labels and all("another day" not in x and x != "Missed" for x in labels), labels
+
+
+def test_pulse_labels_are_plain_words(wb):
+    from hls_workbook.model import Statement
+
+    for statement in list(Statement.labels())[:2]:
+        for score in range(6):
+            wb.add("pulse", {"statement": statement, "score": score, "role": "charity",
+                             "period": "2026-Q1", "answered_on": "2026-02-02"}, place=PLACE)
+    chart = charts.pulse_chart(t(wb, "pulse"))
+    ticks = [x.get_text() for x in chart.figure.axes[0].get_yticklabels()]
+    assert ticks and not any(re.match(r"[A-Z]{2}\d", x) for x in ticks), ticks
+    assert "Practice" not in chart.table.columns

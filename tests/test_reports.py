@@ -87,12 +87,17 @@ def test_demo_report_is_finished_offline_and_code_free(demo_reports, audience):
               "glossary")]
     assert order == sorted(order)
     assert html.count('href="#') >= 7
-    # Charts are embedded images with alt text and their numbers.
-    imgs = re.findall(r"<img [^>]*>", html)
-    assert imgs
-    for img in imgs:
-        assert 'src="data:image/png;base64,' in img
-        assert re.search(r'alt="[^"]{10,}"', img)
+    # Charts are inline SVG (text as text), each one image named by its alt text, with
+    # their numbers; no image file, nothing they refer to outside themselves.
+    svgs = re.findall(r"<svg [^>]*>.*?</svg>", html, flags=re.S)
+    assert svgs and "<img" not in html
+    for svg in svgs:
+        assert 'role="img"' in svg and re.search(r"<title [^>]*>[^<]{10,}</title>", svg)
+        assert "<text" in svg and "<image" not in svg
+        refs = re.findall(r'href="([^"]*)"|url\(([^)]*)\)', svg)
+        assert all((a or b).startswith("#") for a, b in refs), refs
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "an id used twice"
     assert "The numbers in this chart" in html
     assert "Practices:" not in html  # ids are for tools: data-practices
     assert re.search(r'data-practices="GS1 GS4 LE3"', html)
@@ -511,17 +516,17 @@ def test_public_chart_hides_small_people_counts_and_only_those():
     cells = _count_cells(public)
     assert cells.count("hidden") == 2  # 3 is small, and 12 would give it away
     assert not any(re.fullmatch(r"[1-4]", c) for c in cells)
-    assert "<img" not in public  # the chart draws the small count
+    assert "<svg" not in public  # the chart draws the small count
     assert "not shown in the public report" in public
     # Hours and runs are not people: shown as they are; booleans are words.
     assert ">2</td>" in public and ">1</td>" in public and ">yes</td>" in public
     # The same chart for the team: the count is there, marked, so the check above would
     # catch it if a public report ever let it through.
     team = _report("team").figure(_chart())
-    assert "3" in _count_cells(team) and "<img" in team
+    assert "3" in _count_cells(team) and "<svg" in team
 
 
 def test_public_chart_without_people_counts_is_shown():
     html = _report("public").figure(_chart(people=()))
-    assert "<img" in html and "hidden" not in html
+    assert "<svg" in html and "hidden" not in html
     assert _count_cells(html) == []

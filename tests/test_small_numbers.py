@@ -33,8 +33,11 @@ PEOPLE = (r"stor(?:y|ies)|people|persons?|answers?|responses?|check-ins?|decisio
 
 
 def visible_text(html: str) -> str:
-    """What a reader sees, alt text included: tags removed, entities decoded."""
+    """What a reader sees, alt text included: tags removed, entities decoded. Each label of a
+    chart (an SVG <text>) is read on its own: an axis's last tick and its title are not a
+    sentence such as "4 decisions"; the chart's alt text (its <title>) is read whole."""
     body = re.sub(r'alt="([^"]*)"', r"> \1 <", html)
+    body = body.replace("</text>", " | </text>")
     return re.sub(r"\s+", " ", html_mod.unescape(re.sub(r"<[^>]+>", " ", body)))
 
 
