@@ -578,7 +578,7 @@ HOW = """\
   the export template: both cores are busy, neither waits for the other.
 - Importing nbformat (under papermill and nbconvert) imports jsonschema, whose optional
   `rfc3987_syntax` compiles a Lark grammar at import time: about 2 s of every process
-  (python-jsonschema/jsonschema#1521). `hls_workbook.reports` puts in a stand-in that
+  (python-jsonschema/jsonschema#1521). `hls_workbook.report_engine` puts in a stand-in that
   builds the grammar only if an IRI is ever validated (notebooks never are). The naive
   pipeline pays those 2 s twice per report.
 - papermill runs the notebook through its engine interface: a small engine hands nbclient
