@@ -9,8 +9,10 @@ docs/benchmarks.md with the date and the machine. What is measured:
 - single report: ``hls-workbook report`` end to end, and the naive pipeline (the
   ``papermill`` command, then ``jupyter nbconvert --to html``), as ratios to the floor;
 - batch: ``hls-workbook batch`` for 20 places with 2 workers and with 1, the batch floor
-  (the same 20 places one after another in one plain Python process) and the naive way
-  (papermill then nbconvert per place, two places at a time);
+  (the same 20 places one after another in one plain Python process), the naive way
+  (papermill then nbconvert per place, two places at a time), and the same batch on a
+  local Dask cluster of 2 worker processes (``--dask local``);
+- postgres: the same team report from a throwaway PostgreSQL server and from SQLite;
 - scale: the report for a place at 1x, 10x and 100x the demo's size, with the peak memory
   of the whole process tree (the command and its kernel);
 - forms: one form submission with about 100,000 records stored (median and 95th
@@ -397,12 +399,52 @@ def batch(results: Results, db: Path, places: list[str], reps: int, naive_reps: 
     results.add("Batch", f"`hls-workbook batch`, 1 worker{scaled}",
                 f"{_s(seq_n)} ({k / seq:.2f} reports/s)")
     results.add("Batch", f"speed-up of 2 workers over 1 ({cores} cores)", _ratio(seq_n / par))
+    dask = []
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        results.notes.append("The Dask batch was not measured: `pip install -e '.[dask]'`.")
+    else:
+        for i in range(reps):
+            dask.append(run([*cmd, "--workers", "2", "--dask", "local", "--out",
+                             tmp / f"batchd-{i}"]).seconds)
+    if dask:
+        on_dask = median(dask)
+        results.add("Batch", f"`hls-workbook batch --dask local`, 2 worker processes "
+                    f"({n} places)", f"{_s(on_dask)} ({n / on_dask:.2f} reports/s)")
+        results.add("Batch", "Dask batch / local batch (2 workers each)",
+                    _ratio(on_dask / par), "≤ 1.2 x", on_dask / par <= 1.2)
     if naive:
         naive_n = median(naive) * n / k
         results.add("Batch", f"naive (papermill + nbconvert per place, 2 at a time){scaled}",
                     _s(naive_n))
         results.add("Batch", "naive / batch floor", _ratio(naive_n / floor),
                     "for comparison (about 7 x)")
+
+
+def postgres(results: Results, db: Path, reps: int, tmp: Path) -> None:
+    """The same team report from PostgreSQL and from SQLite (a throwaway local server,
+    started as the tests start theirs: tests/pg.py)."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from tests.pg import _start_server
+
+        server = _start_server()
+    except (ImportError, LookupError) as exc:
+        results.notes.append(f"PostgreSQL was not measured: {exc}.")
+        return
+    _say("\nPostgreSQL (team report of the one place, end to end)")
+    try:
+        url = server.create_database()
+        run([BIN / "hls-workbook", "demo", "--db", url, "--places", "1", "--no-reports"])
+        on_pg = [run(report_cmd(url, PLACE, tmp / f"pg{i}")).seconds for i in range(reps)]
+        on_lite = [run(report_cmd(db, PLACE, tmp / f"lite{i}")).seconds for i in range(reps)]
+    finally:
+        server.stop()
+    pg, lite = median(on_pg), median(on_lite)
+    results.add("PostgreSQL", "`hls-workbook report` from PostgreSQL", _s(pg))
+    results.add("PostgreSQL", "the same report from SQLite", _s(lite))
+    results.add("PostgreSQL", "PostgreSQL / SQLite", _ratio(pg / lite), "for comparison")
 
 
 def scale(results: Results, dbs: dict[int, Path], one: dict[str, Any], reps: dict[int, int],
@@ -657,10 +699,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale10-reps", type=int, default=2)
     parser.add_argument("--scale100-reps", type=int, default=3)
     parser.add_argument("--no-doc", action="store_true", help="print only; leave docs alone")
-    parser.add_argument("--only", choices=["single", "batch", "scale", "forms", "stage"],
+    parser.add_argument("--only", choices=["single", "batch", "postgres", "scale", "forms",
+                                           "stage"],
                         action="append", help="run only these parts (repeatable)")
     args = parser.parse_args(argv)
-    only = set(args.only or ["single", "batch", "scale", "forms", "stage"])
+    only = set(args.only or ["single", "batch", "postgres", "scale", "forms", "stage"])
     began = time.perf_counter()
     info = machine()
     _say(f"HLS Workbook benchmarks: {info['cpu']}, load {info['load']}")
@@ -682,6 +725,8 @@ def main(argv: list[str] | None = None) -> int:
         if "batch" in only:
             batch(results, places_db, places, args.batch_reps, args.naive_batch_reps,
                   args.sample, tmp)
+        if "postgres" in only:
+            postgres(results, places_db, args.reps, tmp)
         if "scale" in only:
             scale(results, dbs, one, {10: args.scale10_reps, 100: args.scale100_reps}, tmp)
         if "forms" in only:
