@@ -47,7 +47,7 @@ SHARED_UNCHECKED: dict[str, tuple[str, ...]] = {
     "place": ("name",),
     "partner": ("organisation",),
     "meeting_series": ("name",),
-    "burden": ("requirement", "funder"),
+    "burden": ("requirement", "funder", "organisation"),
     "contribution": ("speaker",),
 }
 

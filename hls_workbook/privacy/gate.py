@@ -257,23 +257,35 @@ def waiting_for_check(tables: Mapping[str, pd.DataFrame]) -> int:
 #: Kinds a report reads whole (they describe the place), and kinds it reads for a period.
 WHOLE_KINDS = ("place", "partner", "meeting_series", "glossary_term", "burden", "value",
                "experiment", "clearance")
+#: Kinds always read as they are now, even for an earlier moment (see :func:`read_tables`).
+_NOW_KINDS = ("voice", "clearance")
 PERIOD_KINDS = ("voice", "meeting", "contribution", "decision", "review", "learning", "share",
                 "reflection", "pulse", "support", "checkin")
 
 
-def read_tables(wb: Any, place: str, start: Any, end: Any) -> tuple[dict[str, pd.DataFrame],
-                                                                     set[str]]:
+def read_tables(wb: Any, place: str, start: Any, end: Any, *, as_of: Any = None
+                ) -> tuple[dict[str, pd.DataFrame], set[str]]:
     """A place's records for a period, as read, and every name the place holds.
 
     The one way outputs read the store: what is read here goes through :func:`apply`
     before anyone else sees it. Names come from the whole record, not just the period,
-    so a name recorded last year is still removed from this year's text.
+    so a name recorded last year is still removed from this year's text. ``as_of`` (a
+    moment) reads the records as they stood then (a year ago's funding paperwork, say),
+    except stories and checks of text, read as they are now (a withdrawal or a "hold
+    back" made since still holds); names still come from every record held now.
     """
     raw: dict[str, pd.DataFrame] = {}
+
+    def read(kind: str, **period: Any) -> pd.DataFrame:
+        if as_of is None or kind in _NOW_KINDS:
+            return wb.table(kind, place, **period)
+        df = wb.table(kind, place, as_of=as_of, **period)
+        return df.assign(superseded_at=pd.NaT)  # each was the current version then
+
     for kind in WHOLE_KINDS:
-        raw[kind] = wb.table(kind, place)
+        raw[kind] = read(kind)
     for kind in PERIOD_KINDS:
-        raw[kind] = wb.table(kind, place, start=start, end=end)
+        raw[kind] = read(kind, start=start, end=end)
     raw["experiment"] = _overlapping(raw["experiment"], start, end)
     names = names_on_record({"partner": raw["partner"], "voice": wb.table("voice", place),
                              "contribution": raw["contribution"]})
@@ -291,17 +303,18 @@ def _overlapping(df: pd.DataFrame, start: Any, end: Any) -> pd.DataFrame:
 
 
 def open_tables(db: Any, place: str, start: Any, end: Any, audience: str | Policy,
-                *, threshold: int = 5) -> dict[str, pd.DataFrame]:
+                *, threshold: int = 5, as_of: Any = None) -> dict[str, pd.DataFrame]:
     """A place's records for a period, as ``audience`` may see them: the gate, whole.
 
     Reports, summaries and exports meant to leave the team read through this (or
-    :func:`read_tables` then :func:`apply`), never through the store directly.
+    :func:`read_tables` then :func:`apply`), never through the store directly. ``as_of``:
+    the records as they stood at that moment (see :func:`read_tables`).
     """
     from ..store import open_workbook
 
     policy = Policy.of(audience, threshold)
     with open_workbook(db or None) as wb:
-        raw, names = read_tables(wb, place, start, end)
+        raw, names = read_tables(wb, place, start, end, as_of=as_of)
     return apply(raw, policy, names=names)
 
 
