@@ -251,6 +251,68 @@ def next_(
                    f"{stages.where_to(row['stage'], row['section'])})")
 
 
+@app.command(name="funder-pack")
+@friendly
+def funder_pack(
+    place: Annotated[str, typer.Option(help="Short name of the place, e.g. 'millbrook'.")],
+    funder: Annotated[str, typer.Option(help="The funder, as the paperwork records name it.")],
+    start: Annotated[str | None, typer.Option("--from", help="First day of the year (default: "
+                                              "a year before --to).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day of the year (default: "
+                                            "today).")] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the page.")] = Path("reports"),
+    db: DbOption = None,
+) -> None:
+    """A funder conversation pack: one funder's paperwork against the sector's figures, as
+    one offline page for the funder (partners' view) and a summary here."""
+    from . import funder_pack as fp
+    from .config import resolve_db
+    from .store import check_place, open_workbook
+
+    place = check_place(place)
+    with open_workbook(db) as wb:
+        if wb.place_info(place) is None:
+            known = ", ".join(wb.places()) or "none yet"
+            _fail(f"There is no place called '{place}' in {wb.shown}. Places: {known}.")
+    pack = fp.build(resolve_db(db), place, funder, start, end)
+    path = fp.write(pack, out)
+    typer.echo(fp.summary_text(pack))
+    typer.echo(f"Page: {path}")
+
+
+@app.command()
+@friendly
+def words(
+    place: Annotated[str, typer.Option(help="Short name of the place, e.g. 'millbrook'.")],
+    db: DbOption = None,
+) -> None:
+    """Where the team's own text uses a word the glossary says to avoid, with the agreed
+    words beside it (for the team only)."""
+    from . import privacy
+    from .analysis.language import avoided_words
+    from .config import resolve_db
+    from .store import check_place, open_workbook
+
+    place = check_place(place)
+    with open_workbook(db) as wb:
+        if wb.place_info(place) is None:
+            known = ", ".join(wb.places()) or "none yet"
+            _fail(f"There is no place called '{place}' in {wb.shown}. Places: {known}.")
+    tables = privacy.open_tables(resolve_db(db), place, "1900-01-01", "2199-12-31", "team")
+    found = avoided_words(tables)
+    if found.empty:
+        typer.echo(f"No word the glossary says to avoid is used in {place}'s records.")
+        return
+    n = len(found)
+    typer.echo(f"{n} use{'s' if n != 1 else ''} of words to avoid in {place} (for the team "
+               "only):")
+    for i, r in enumerate(found.to_dict("records"), start=1):
+        agreed = r["term"] + (f": {r['plain_meaning']}" if r["plain_meaning"] else "")
+        typer.echo(f"{i}. '{r['found']}' in {r['kind_label']} #{r['record_id']} "
+                   f"({r['record']}), {r['field_label']}: \"{r['sentence']}\" "
+                   f"Agreed words: {agreed}")
+
+
 @app.command()
 @friendly
 def report(
