@@ -13,6 +13,9 @@ together, never a score for a person. Empty frames give empty results, not error
 
 from ._common import missing
 from .burden import BurdenAudit, burden_audit, burden_by_funder, burden_items, strip_list
+from .funder import FunderView, funder_view, ivar_mapping, similar_requirements
+from .holds import decisions_without, learning_not_heard, pulse_by_role
+from .language import avoided_words
 from .learning import (
     LearningHealth,
     amplified,
@@ -50,6 +53,7 @@ from .rhythm import (
 __all__ = [
     "missing",
     "BurdenAudit",
+    "FunderView",
     "LearningHealth",
     "ParticipationSummary",
     "Portfolio",
@@ -59,18 +63,23 @@ __all__ = [
     "attendance_long",
     "attendance_summary",
     "attendance_wide",
+    "avoided_words",
     "burden_audit",
     "burden_by_funder",
     "burden_items",
     "checkin_trend",
     "decision_balance",
+    "decisions_without",
     "expected_meeting_dates",
     "experiment_portfolio",
     "experiment_reviews",
+    "funder_view",
     "hard_conversations",
+    "ivar_mapping",
     "latest_pulse",
     "learning_balance",
     "learning_health",
+    "learning_not_heard",
     "learning_reach",
     "meeting_balance",
     "meeting_rhythm",
@@ -78,10 +87,12 @@ __all__ = [
     "participation_summary",
     "participation_trend",
     "parts_never_present",
+    "pulse_by_role",
     "pulse_scores",
     "reach_by_part",
     "reflection_delay",
     "review_outcomes",
+    "similar_requirements",
     "speaking_time",
     "strip_list",
 ]

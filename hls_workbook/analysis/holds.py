@@ -1,0 +1,209 @@
+"""What the data holds and the reports do not show yet (issue 18).
+
+- :func:`learning_not_heard`: for each piece of learning, the parts of the system that
+  have not heard it (no sharing record names them);
+- :func:`decisions_without`: for each meeting where something was decided, the parts of
+  the system that were not in the room;
+- :func:`pulse_by_role`: the behaviour pulse by part of the system, round by round, with
+  small groups folded together (or hidden) by the privacy rules.
+
+Pure functions over the frames the gate hands on. Every figure is a prompt for a
+conversation about who is heard, never a score for a person or a part.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .. import privacy
+from ..model import Statement
+from ._common import (
+    ALL,
+    ALL_LABEL,
+    PART_LABELS,
+    attendance_table,
+    dates,
+    empty,
+    frame,
+    ids,
+    num,
+    part_plural,
+    period_key,
+    texts,
+)
+from .learning import learning_reach
+
+#: The parts of the system a piece of learning or a meeting could leave out: the five
+#: named ones ("other" is not one part, so nobody is missing from it).
+NAMED_PARTS: tuple[str, ...] = tuple(p for p in PART_LABELS if p != "other")
+#: The row that holds the small parts of the system folded together.
+FOLDED = "folded"
+FOLDED_LABEL = "Other parts together"
+
+_NOT_HEARD = ["learning", "kind", "title", "recorded_on", "parts_heard", "parts_not_heard",
+              "not_heard_by"]
+_WITHOUT = ["meeting", "held_on", "decisions", "decision_ids", "attendance_given",
+            "parts_present", "parts_missing", "missing"]
+_PULSE = ["period", "statement", "label", "role", "role_label", "folded_parts", "responses",
+          "mean", "suppressed", "previous_period", "change"]
+
+
+def _phrase(parts: list[str]) -> str:
+    """Parts as words for a sentence: 'charities and community groups'."""
+    words = [part_plural(p) for p in parts]
+    if not words:
+        return ""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def learning_not_heard(learning: pd.DataFrame | None, shares: pd.DataFrame | None
+                       ) -> pd.DataFrame:
+    """For each piece of learning, which of the five named parts of the system have not
+    heard it: no sharing record says it was shared with them.
+
+    Columns: learning, kind, title, recorded_on, parts_heard and parts_not_heard (lists,
+    in the model's order) and not_heard_by (the same in words: "commissioners or funders
+    and charities"; "" when every part heard it). Newest first.
+    """
+    reach = learning_reach(learning, shares)
+    if reach.empty:
+        return empty(_NOT_HEARD).astype({"recorded_on": "datetime64[ns]"})
+    ldf = frame(learning, "learning").drop_duplicates("id")
+    recorded = dates(ldf["recorded_on"]).set_axis(ids(ldf["id"]).to_numpy())
+    heard = [[p for p in NAMED_PARTS if p in set(r)] for r in reach["parts_reached"]]
+    missing = [[p for p in NAMED_PARTS if p not in set(h)] for h in heard]
+    out = pd.DataFrame({
+        "learning": reach["learning"], "kind": reach["kind"], "title": reach["title"],
+        "recorded_on": list(reach["learning"].map(recorded)),
+        "parts_heard": heard, "parts_not_heard": missing,
+        "not_heard_by": [_phrase(m) for m in missing],
+    }, columns=_NOT_HEARD)
+    out["recorded_on"] = out["recorded_on"].astype("datetime64[ns]")
+    return out.sort_values(["recorded_on", "learning"], ascending=False,
+                           kind="stable").reset_index(drop=True)
+
+
+def decisions_without(decisions: pd.DataFrame | None, meetings: pd.DataFrame | None
+                      ) -> pd.DataFrame:
+    """For each meeting where something was decided, the named parts of the system that
+    were not there (nobody of theirs in its attendance).
+
+    A decision belongs to the meeting it links to; one with no link, to the one meeting
+    held on the day it was decided (none when there were several, or none). A meeting
+    whose attendance was not recorded says so (``attendance_given`` False) and lists no
+    part as missing: we do not know.
+
+    Columns: meeting, held_on, decisions (how many), decision_ids, attendance_given,
+    parts_present, parts_missing (lists, in the model's order), missing (in words).
+    """
+    d = frame(decisions, "decision")
+    m = frame(meetings, "meeting")
+    if d.empty or m.empty:
+        return empty(_WITHOUT).astype({"held_on": "datetime64[ns]"})
+    m = m.assign(mid=ids(m["id"]), held_on=dates(m["held_on"]))
+    d = d.assign(did=ids(d["id"]), meeting=ids(d["meeting"]), decided_on=dates(d["decided_on"]))
+    one_a_day = m.groupby("held_on")["mid"].agg(["size", "first"])
+    one_a_day = one_a_day[one_a_day["size"] == 1]["first"]
+    by_day = d["decided_on"].map(one_a_day)
+    linked = d["meeting"].where(d["meeting"].isin(m["mid"]))
+    d["at"] = linked.fillna(by_day).astype("Int64")
+    d = d.dropna(subset=["at"])
+    if d.empty:
+        return empty(_WITHOUT).astype({"held_on": "datetime64[ns]"})
+    grouped = d.groupby("at")["did"].agg(lambda s: sorted(int(i) for i in s))
+    m = m[m["mid"].isin(grouped.index)].sort_values(["held_on", "mid"], kind="stable")
+    table = attendance_table(m["attendance"])
+    given = table.notna().any(axis=1)
+    counts = table[list(NAMED_PARTS)].apply(num)
+    rows = []
+    for i, mid in zip(m.index, m["mid"], strict=True):
+        known = bool(given[i])
+        present = [p for p in NAMED_PARTS if counts.at[i, p] > 0] if known else []
+        missing = [p for p in NAMED_PARTS if p not in present] if known else []
+        rows.append({"meeting": int(mid), "held_on": m.at[i, "held_on"],
+                     "decisions": len(grouped[mid]), "decision_ids": grouped[mid],
+                     "attendance_given": known, "parts_present": present,
+                     "parts_missing": missing,
+                     "missing": _phrase(missing) if known else "not recorded"})
+    out = pd.DataFrame(rows, columns=_WITHOUT)
+    out["held_on"] = out["held_on"].astype("datetime64[ns]")
+    return out.reset_index(drop=True)
+
+
+def pulse_by_role(pulse: pd.DataFrame | None, *, audience: str = "public",
+                  threshold: int = 5) -> pd.DataFrame:
+    """The behaviour pulse by part of the system, round by round, with small groups folded.
+
+    Per round and statement: everyone's mean, each part's mean, and the parts with too
+    few answers to show (``privacy.Policy.may_show_aggregate``: fewer than the threshold,
+    for the public) folded into one group, "Other parts together". When the folded group
+    is itself too small and other parts are shown, the smallest shown part joins it (and
+    the next, until it is large enough), so its mean cannot be worked out from everyone's.
+    A group still too small (the whole round had too few answers) is hidden: mean NaN,
+    ``suppressed`` True. For the team and partners nothing is folded (they may see small
+    groups), as the gate decides.
+
+    Columns: period, statement, label, role ("all", a part, or "folded"), role_label,
+    folded_parts (the parts in the folded group), responses, mean, suppressed,
+    previous_period and change (this mean minus the same part's in the round before;
+    NaN for the folded group, whose parts may differ from round to round).
+    """
+    policy = privacy.Policy.of(audience, threshold)
+    p = frame(pulse, "pulse")
+    p = p.assign(score=num(p["score"]), statement=texts(p["statement"]),
+                 role=texts(p["role"]).fillna("other"), period=texts(p["period"]))
+    p = p.dropna(subset=["score", "statement", "period"])
+    if p.empty:
+        return empty(_PULSE).astype({"mean": "float64", "change": "float64"})
+    labels = Statement.labels()
+    rows = []
+    for (period, statement), block in p.groupby(["period", "statement"], sort=False):
+        by_role = block.groupby("role")["score"].agg(["size", "sum"])
+        total = int(by_role["size"].sum())
+        base = {"period": period, "statement": statement,
+                "label": labels.get(statement, statement)}
+        everyone_shown = policy.may_show_aggregate(total)
+        rows.append({**base, "role": ALL, "role_label": ALL_LABEL, "folded_parts": [],
+                     "responses": total,
+                     "mean": float(block["score"].mean()) if everyone_shown else math.nan,
+                     "suppressed": not everyone_shown})
+        order = by_role.assign(_o=[_part_order(r) for r in by_role.index]).sort_values(
+            ["size", "_o"])
+        fold = [r for r in order.index if not policy.may_show_aggregate(int(order.at[r, "size"]))]
+        rest = [r for r in order.index if r not in fold]
+        while fold and rest and not policy.may_show_aggregate(
+                int(order.loc[fold, "size"].sum())):
+            fold.append(rest.pop(0))
+        for role in sorted(rest, key=_part_order):
+            n, s = int(by_role.at[role, "size"]), float(by_role.at[role, "sum"])
+            rows.append({**base, "role": role, "role_label": PART_LABELS.get(role, role),
+                         "folded_parts": [], "responses": n, "mean": s / n,
+                         "suppressed": False})
+        if fold:
+            n = int(by_role.loc[fold, "size"].sum())
+            shown = policy.may_show_aggregate(n)
+            rows.append({**base, "role": FOLDED, "role_label": FOLDED_LABEL,
+                         "folded_parts": sorted(fold, key=_part_order), "responses": n,
+                         "mean": float(by_role.loc[fold, "sum"].sum()) / n if shown
+                         else math.nan, "suppressed": not shown})
+    out = pd.DataFrame(rows, columns=[c for c in _PULSE if c not in ("previous_period",
+                                                                     "change")])
+    out["mean"] = out["mean"].astype("float64")
+    out = out.assign(_pk=out["period"].map(period_key),
+                     _r=out["role"].map(lambda r: -1 if r == ALL else _part_order(r)))
+    out = out.sort_values(["statement", "role", "_pk"], kind="stable")
+    before = out.groupby(["statement", "role"], sort=False)[["period", "mean"]].shift(1)
+    out["previous_period"] = before["period"].where(before["period"].notna(), None)
+    out["change"] = (out["mean"] - before["mean"]).where(out["role"] != FOLDED)
+    out["change"] = out["change"].astype("float64")
+    order = {s: i for i, s in enumerate(labels)}
+    out = out.assign(_s=out["statement"].map(lambda s: order.get(s, len(order))))
+    out = out.sort_values(["_pk", "period", "_s", "_r"], kind="stable")
+    return out[_PULSE].reset_index(drop=True)
+
+
+def _part_order(role: str) -> int:
+    order = [*PART_LABELS, FOLDED]
+    return order.index(role) if role in order else len(order)

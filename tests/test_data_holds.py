@@ -1,0 +1,138 @@
+"""What the data holds (issue 18), on hand-made cases saved in a real workbook: learning
+not yet heard by a part of the system, the parts missing when a decision was taken, and
+the pulse by part and round with small groups folded by the privacy rules."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from hls_workbook import privacy
+from hls_workbook.analysis.holds import (
+    FOLDED,
+    decisions_without,
+    learning_not_heard,
+    pulse_by_role,
+)
+
+PLACE = "testville"
+
+
+def learning(wb, title: str, on: str) -> int:
+    return wb.add("learning", {"kind_of_learning": "surprise", "title": title,
+                               "observation": "It happened.", "event_on": on,
+                               "recorded_on": on}, place=PLACE)
+
+
+def share(wb, lid: int, part: str) -> None:
+    wb.add("share", {"learning": lid, "shared_with": part, "shared_on": "2026-03-01"},
+           place=PLACE)
+
+
+def test_learning_lists_the_parts_that_have_not_heard_it(wb):
+    some = learning(wb, "Buses stop at seven", "2026-02-01")
+    nobody = learning(wb, "People come for the soup", "2026-02-10")
+    everyone = learning(wb, "Texts work better than letters", "2026-01-05")
+    share(wb, some, "charity")
+    share(wb, some, "commissioner")
+    share(wb, some, "other")  # not one of the named parts: changes nothing
+    for part in ("commissioner", "charity", "community_group", "public_service",
+                 "lived_experience"):
+        share(wb, everyone, part)
+    out = learning_not_heard(wb.table("learning", PLACE), wb.table("share", PLACE))
+    assert list(out["learning"]) == [nobody, some, everyone]  # newest first
+    row = out.set_index("learning")
+    assert row.at[some, "parts_heard"] == ["commissioner", "charity"]
+    assert row.at[some, "parts_not_heard"] == ["community_group", "public_service",
+                                               "lived_experience"]
+    assert row.at[some, "not_heard_by"] == ("community groups, public services and people "
+                                            "with lived experience")
+    assert len(row.at[nobody, "parts_not_heard"]) == 5
+    assert row.at[everyone, "parts_not_heard"] == [] and row.at[everyone, "not_heard_by"] == ""
+    assert learning_not_heard(None, None).empty
+
+
+def meeting(wb, on: str, attendance: dict | None) -> int:
+    data = {"held_on": on, "kind_of_meeting": "partnership"}
+    if attendance is not None:
+        data["attendance"] = attendance
+    return wb.add("meeting", data, place=PLACE)
+
+
+def decision(wb, on: str, at: int | None = None) -> int:
+    return wb.add("decision", {"text": "Keep the drop-in", "decided_on": on, "meeting": at,
+                               "proposer_role": "charity"}, place=PLACE)
+
+
+def test_each_meeting_with_a_decision_lists_the_parts_not_in_the_room(wb):
+    forum = meeting(wb, "2026-02-03", {"charity": 3, "commissioner": 2,
+                                       "lived_experience": 0})
+    unknown = meeting(wb, "2026-02-10", None)
+    meeting(wb, "2026-02-17", {"charity": 1})  # nothing decided: not listed
+    twin_a = meeting(wb, "2026-02-24", {"charity": 1})
+    meeting(wb, "2026-02-24", {"commissioner": 1})  # two that day
+    linked = decision(wb, "2026-02-03", forum)
+    same_day = decision(wb, "2026-02-03")  # no link: the one meeting held that day
+    decision(wb, "2026-02-10", unknown)
+    decision(wb, "2026-02-24")  # no link, two meetings that day: belongs to neither
+    decision(wb, "2026-02-28")  # no link, no meeting that day
+    out = decisions_without(wb.table("decision", PLACE), wb.table("meeting", PLACE))
+    assert list(out["meeting"]) == [forum, unknown]
+    row = out.set_index("meeting")
+    assert row.at[forum, "decision_ids"] == sorted([linked, same_day])
+    assert row.at[forum, "decisions"] == 2
+    assert row.at[forum, "parts_present"] == ["commissioner", "charity"]
+    assert row.at[forum, "parts_missing"] == ["community_group", "public_service",
+                                              "lived_experience"]
+    assert row.at[forum, "missing"] == ("community groups, public services and people with "
+                                        "lived experience")
+    assert not row.at[unknown, "attendance_given"]
+    assert row.at[unknown, "parts_missing"] == [] and row.at[unknown, "missing"] == \
+        "not recorded"
+    assert twin_a not in set(out["meeting"])
+    assert decisions_without(None, None).empty
+
+
+def pulse(wb, period: str, counts: dict[str, list[int]]) -> None:
+    wb.add_many([("pulse", {"statement": "equal_partners", "score": s, "role": role,
+                            "period": period, "answered_on": "2026-03-01"})
+                 for role, scores in counts.items() for s in scores], place=PLACE)
+
+
+def test_pulse_by_part_and_round_folds_small_groups_for_the_public(wb):
+    pulse(wb, "2026-Q1", {"charity": [6] * 6, "commissioner": [4] * 5,
+                          "lived_experience": [2, 2], "public_service": [9]})
+    pulse(wb, "2026-Q2", {"charity": [8] * 6, "commissioner": [5] * 6})
+    pulse(wb, "2026-Q3", {"charity": [3, 3, 3]})
+    table = privacy.apply({"pulse": wb.table("pulse", PLACE)}, "public")["pulse"]
+    out = pulse_by_role(table, audience="public")
+    q1 = out[out["period"] == "2026-Q1"].set_index("role")
+    # Lived experience (2) and public service (1) are too few together (3), so the
+    # smallest part shown, commissioners (5), is folded in with them: 8 answers.
+    assert list(q1.index) == ["all", "charity", FOLDED]
+    assert q1.at[FOLDED, "folded_parts"] == ["commissioner", "public_service",
+                                             "lived_experience"]
+    assert q1.at[FOLDED, "responses"] == 8
+    assert q1.at[FOLDED, "mean"] == pytest.approx((4 * 5 + 2 * 2 + 9) / 8)
+    assert q1.at["all", "mean"] == pytest.approx((6 * 6 + 4 * 5 + 2 * 2 + 9) / 14)
+    assert not q1["suppressed"].any()
+    q2 = out[out["period"] == "2026-Q2"].set_index("role")
+    assert list(q2.index) == ["all", "commissioner", "charity"]  # in the model's order
+    assert q2.at["charity", "previous_period"] == "2026-Q1"
+    assert q2.at["charity", "change"] == pytest.approx(2.0)
+    # Too few answers in the round: everything hidden, nothing to work a mean out from.
+    q3 = out[out["period"] == "2026-Q3"].set_index("role")
+    assert q3["suppressed"].all() and q3["mean"].isna().all()
+    assert math.isnan(q3.at["all", "change"])
+    # The team may see small groups: nothing is folded.
+    team = pulse_by_role(wb.table("pulse", PLACE), audience="team")
+    t1 = team[team["period"] == "2026-Q1"]
+    assert set(t1["role"]) == {"all", "charity", "commissioner", "lived_experience",
+                               "public_service"}
+    assert not t1["suppressed"].any()
+    # A raised threshold folds more.
+    ten = pulse_by_role(table, audience="public", threshold=10)
+    t10 = ten[ten["period"] == "2026-Q2"].set_index("role")
+    assert list(t10.index) == ["all", FOLDED] and t10.at[FOLDED, "responses"] == 12
+    assert pulse_by_role(None).empty
