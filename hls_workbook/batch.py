@@ -42,7 +42,7 @@ from .reports import (
     _date,
     notebooks_dir,
 )
-from .store import _url, open_workbook
+from .store import database_url, open_workbook
 
 MANIFEST = "batch-manifest.json"
 MANIFEST_FORMAT = "hls-workbook-batch"
@@ -332,7 +332,7 @@ def build_batch(
     location = resolve_db(db)
     if "://" not in location:
         location = str(Path(location).expanduser().resolve())
-    _url(location)
+    database_url(location)
     if places is None:
         with open_workbook(location) as wb:
             places = wb.places()

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-
 from .errors import RecordError
 from .model import RECORD_KINDS, Voice
-from .store import TABLES, Workbook
+from .store import Workbook
 
 
 def check_workbook(wb: Workbook) -> list[str]:
@@ -49,22 +47,9 @@ def check_workbook(wb: Workbook) -> list[str]:
                 problems.append(f"{where}: consent was withdrawn but words of the story are "
                                 "still there; erase them with: hls-workbook withdraw "
                                 f"{row['id']}")
-    problems += _version_problems(wb)
+    problems += [f"{kind} #{rid} has {n} current versions; only the newest should be"
+                 for kind, rid, n in wb.version_clashes()]
     return problems
-
-
-def _version_problems(wb: Workbook) -> list[str]:
-    def run(conn: Any) -> list[str]:
-        out = []
-        for kind, t in TABLES.items():
-            q = (sa.select(t.c.id, sa.func.count())
-                 .where(t.c.superseded_at.is_(None)).group_by(t.c.id)
-                 .having(sa.func.count() > 1))
-            for rid, n in conn.execute(q):
-                out.append(f"{kind} #{rid} has {n} current versions; only the newest should be")
-        return out
-
-    return wb.read(run)
 
 
 def _plain(value: Any) -> Any:

@@ -95,8 +95,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-
 from .errors import RecordError, WorkbookError
 from .mapping import (
     ColumnMap,
@@ -109,7 +107,7 @@ from .mapping import (
     suggest,
 )
 from .model import RECORD_KINDS, FieldMeta, Record, Voice, model_for
-from .store import SCHEMA_VERSION, TABLES, Workbook, check_place
+from .store import SCHEMA_VERSION, Workbook, check_place
 
 __all__ = [
     "FORMATS",
@@ -303,13 +301,7 @@ def _columns(kind: str) -> list[str]:
 
 def _current_rows(wb: Workbook, kind: str, place: str | None) -> list[dict[str, Any]]:
     """The current version of every record of a kind (archived ones too), oldest id first."""
-    t = TABLES[kind]
-    cols = _columns(kind)
-    q = sa.select(*[t.c[c] for c in cols]).where(t.c.superseded_at.is_(None))
-    if place is not None:
-        q = q.where(t.c.place == place)
-    q = q.order_by(t.c.id)
-    rows = [dict(r) for r in wb.read(lambda c: c.execute(q).mappings().all())]
+    rows = wb.current_rows(kind, place, columns=_columns(kind))
     anonymous = "anonymous" in RECORD_KINDS[kind].model_fields
     for row in rows:
         row["archived"] = bool(row["archived"])
@@ -1887,10 +1879,8 @@ def _import_tables(wb: Workbook, path: Path, fmt: str, tables: list[_Table],
                     update[id_field] = ids.get(linked, {}).get(value, value)
             if update:
                 record = record.model_copy(update=update)
-            new = wb._insert_new(conn, record, r.place, r.recorded_by)
-            if r.archived:
-                t = TABLES[r.kind]
-                conn.execute(sa.update(t).where(t.c.id == new).values(archived=True))
+            new = wb.insert(conn, record, place=str(r.place), by=r.recorded_by,
+                            archived=r.archived)
             if r.src_id is not None:
                 ids.setdefault(r.kind, {})[r.src_id] = new
             new_ids.setdefault(r.kind, []).append(new)
@@ -1955,9 +1945,7 @@ def _check_links(wb: Workbook, rows: list[_Row], by_src: dict[str, dict[int, _Ro
 
     def existing(kind: str, place: str) -> set[int]:
         if (kind, place) not in cache:
-            t = TABLES[kind]
-            q = sa.select(t.c.id).where(t.c.place == place, t.c.superseded_at.is_(None))
-            cache[(kind, place)] = set(wb.read(lambda c: c.execute(q).scalars().all()))
+            cache[(kind, place)] = wb.current_ids(kind, place)
         return cache[(kind, place)]
 
     for r in rows:

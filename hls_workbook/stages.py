@@ -59,7 +59,7 @@ from .model import (
     YesPartlyNo,
     model_for,
 )
-from .store import Workbook, check_place, open_workbook
+from .store import Workbook, check_place, open_workbook, shown_location
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -1736,12 +1736,7 @@ def _where(wb: Workbook) -> str:
     """Where the workbook is, without any password a database URL may hold."""
     if wb.path is not None:
         return str(wb.path)
-    try:
-        import sqlalchemy as sa
-
-        return sa.engine.make_url(wb.url).render_as_string(hide_password=True)
-    except Exception:  # an unreadable URL: say nothing rather than leak it
-        return "a database server"
+    return shown_location(wb.url)
 
 
 @dataclass

@@ -63,7 +63,7 @@ RETRY_SQLITE_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 URL_DRIVERS = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
 
 
-def _shown(db: str) -> str:
+def shown_location(db: str) -> str:
     """The database location as it may appear in a message: a URL's password hidden."""
     if not is_url(db):
         return db
@@ -73,7 +73,7 @@ def _shown(db: str) -> str:
         return db.split("://", 1)[0] + "://..."
 
 
-def _url(db: str) -> str:
+def database_url(db: str) -> str:
     """The SQLAlchemy URL for a location: a file path becomes a SQLite URL, and a plain
     ``postgresql://`` (or ``postgres://``) URL names psycopg 3 as its driver."""
     if is_url(db):
@@ -281,10 +281,10 @@ class Workbook:
 
     def __init__(self, db: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
         self.location = resolve_db(db)
-        self.shown = _shown(self.location)  # for messages: never a password
+        self.shown = shown_location(self.location)  # for messages: never a password
         self._damaged = False  # set once SQLite has reported the file damaged
         try:
-            self.url = _url(self.location)
+            self.url = database_url(self.location)
         except (ValueError, OSError) as exc:  # e.g. a NUL byte in the path
             raise DatabaseError(
                 f"{self.shown!r} is not a usable database location ({exc}). Give a file "
@@ -1061,6 +1061,43 @@ class Workbook:
                               sa.func.max(t.c.superseded_at)).where(t.c.place == place)
                 digest.update(f"{kind}:{tuple(conn.execute(q).one())}".encode())
             return digest.hexdigest()[:32]
+
+        return self.read(run)
+
+    def current_rows(self, kind: str, place: str | None = None, *,
+                     columns: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """The current version of every record of a kind, archived ones too, oldest id
+        first, as plain dicts (no pandas): what an export writes. ``place``: one place's
+        only; ``columns``: the columns to read (fields and meta columns; all when None)."""
+        model = model_for(kind)
+        t = TABLES[model.kind]
+        names = ([c.name for c in t.columns if c.name != "row_id"] if columns is None
+                 else list(columns))
+        q = sa.select(*[t.c[c] for c in names]).where(t.c.superseded_at.is_(None))
+        if place is not None:
+            q = q.where(t.c.place == place)
+        q = q.order_by(t.c.id)
+        return [dict(r) for r in self.read(lambda c: c.execute(q).mappings().all())]
+
+    def current_ids(self, kind: str, place: str) -> set[int]:
+        """The ids of a place's current records of a kind, archived ones too: what a link
+        from that place may point at (an import checks its links with them)."""
+        t = TABLES[model_for(kind).kind]
+        q = sa.select(t.c.id).where(t.c.place == place, t.c.superseded_at.is_(None))
+        return {int(i) for i in self.read(lambda c: c.execute(q).scalars().all())}
+
+    def version_clashes(self) -> list[tuple[str, int, int]]:
+        """Records with more than one current version, as (kind, id, how many): never
+        made by the workbook itself (every edit supersedes the version it replaces), so
+        each is damage for `hls-workbook validate` to report. Empty when all is well."""
+        def run(conn: Connection) -> list[tuple[str, int, int]]:
+            out = []
+            for kind, t in TABLES.items():
+                q = (sa.select(t.c.id, sa.func.count())
+                     .where(t.c.superseded_at.is_(None)).group_by(t.c.id)
+                     .having(sa.func.count() > 1))
+                out += [(kind, int(rid), int(n)) for rid, n in conn.execute(q)]
+            return out
 
         return self.read(run)
 

@@ -1,11 +1,14 @@
 """The layers hold: every module is in the import-linter contract, and the contract is kept.
 
 `make test` runs `lint-imports` before pytest; this test makes sure a new module cannot
-slip past the contract by not being listed in it.
+slip past the contract by not being listed in it. And the store is the only door to the
+database: no other module imports SQLAlchemy or a database driver, or uses the store's
+private names.
 """
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -39,3 +42,82 @@ def test_the_layers_are_kept():
         pytest.skip("import-linter is not installed (pip install -e '.[dev]')")
     result = subprocess.run([exe], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+#: Only the store may import these.
+DATABASE_MODULES = ("sqlalchemy", "sqlite3", "psycopg", "psycopg2")
+STORE = ROOT / "hls_workbook" / "store.py"
+
+
+def _private_store_names() -> tuple[set[str], set[str]]:
+    """The store's private module-level names, and the private methods of its Workbook."""
+    tree = ast.parse(STORE.read_text(encoding="utf-8"))
+    module, methods = set(), set()
+    for node in tree.body:
+        names = []
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names = [node.name]
+        elif isinstance(node, ast.Assign):
+            names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names = [node.target.id]
+        module |= {n for n in names if n.startswith("_") and not n.startswith("__")}
+        if isinstance(node, ast.ClassDef) and node.name == "Workbook":
+            methods |= {f.name for f in node.body if isinstance(f, ast.FunctionDef)
+                        and f.name.startswith("_") and not f.name.startswith("__")}
+    return module, methods
+
+
+def _store_door_problems(source: str, where: str, private: set[str], methods: set[str]
+                         ) -> list[str]:
+    problems = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            problems += [f"{where}:{node.lineno} imports {a.name}" for a in node.names
+                         if a.name.split(".")[0] in DATABASE_MODULES]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if module.split(".")[0] in DATABASE_MODULES and not node.level:
+                problems.append(f"{where}:{node.lineno} imports from {module}")
+            if module.split(".")[-1] == "store":
+                problems += [f"{where}:{node.lineno} imports the store's private {a.name}"
+                             for a in node.names if a.name in private]
+        elif isinstance(node, ast.Attribute) and (
+                node.attr in methods or node.attr in private and _is_store(node.value)):
+            problems.append(f"{where}:{node.lineno} uses the store's private {node.attr}")
+    return problems
+
+
+def _is_store(node: ast.expr) -> bool:
+    """Whether an expression names the store module (``store``, ``store_mod``, ...)."""
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return name.lstrip("_").startswith("store")
+
+
+def test_the_store_door_check_finds_what_it_should():
+    private, methods = _private_store_names()
+    assert {"_insert_new", "_check_links", "_current_row", "_translate"} <= methods
+    assert {"_is_busy", "_place_id"} <= private
+    planted = ("import sqlalchemy as sa\n"
+               "from sqlalchemy.engine import Connection\n"
+               "from .store import _place_id, open_workbook\n"
+               "wb._insert_new(conn, record, place, by)\n"
+               "Workbook._translate(wb, exc)\n"
+               "self.wb._check_links(conn, record, place)\n"
+               "store._place_id(conn, place)\n"
+               "self._now()\n"  # another module's own _now is its business
+               "wb.insert(conn, record, place=place)\n")
+    found = _store_door_problems(planted, "planted", private, methods)
+    assert [p.split(" ", 1)[0] for p in found] == [f"planted:{n}" for n in range(1, 8)], found
+
+
+def test_only_the_store_opens_the_database():
+    """SQL and the drivers live in store.py alone; the others use its public methods."""
+    private, methods = _private_store_names()
+    problems = []
+    for path in sorted((ROOT / "hls_workbook").rglob("*.py")):
+        if path != STORE:
+            problems += _store_door_problems(path.read_text(encoding="utf-8"),
+                                             str(path.relative_to(ROOT)), private, methods)
+    assert problems == [], "use (or add) a public method of store.Workbook:\n" + "\n".join(
+        problems)

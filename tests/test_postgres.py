@@ -57,9 +57,9 @@ def _one_plain_line(message: str) -> None:
 
 
 def test_a_plain_postgresql_url_uses_psycopg3(pg_url):
-    assert store_mod._url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
-    assert store_mod._url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
-    assert store_mod._url("postgresql+psycopg2://u@h/db") == "postgresql+psycopg2://u@h/db"
+    assert store_mod.database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert store_mod.database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert store_mod.database_url("postgresql+psycopg2://u@h/db") == "postgresql+psycopg2://u@h/db"
     with open_workbook(pg_url, create=True) as wb:
         assert wb.engine.dialect.driver == "psycopg"
         assert wb.path is None and not wb.is_sqlite
