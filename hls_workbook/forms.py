@@ -80,6 +80,10 @@ SHOWN_ROWS = 10
 #: A draft of what is typed is kept this many seconds after a change (later changes ride
 #: along), so a closed tab or a dead kernel loses at most the last moment of typing.
 DRAFT_DELAY = 1.0
+#: How often, in seconds, a live form looks whether someone else saved a record of a kind
+#: it shows (another kernel: another browser tab, another person's notebook). See
+#: :class:`_Watching`.
+POLL_SECONDS = 3.0
 LABEL_CHARS = 60
 CELL_CHARS = 80
 
@@ -935,6 +939,124 @@ def _changed(wb: Workbook, place: str, kind: str, ids: list[int] | None = None) 
                 log.exception("could not refresh %r", item)
 
 
+class _Watching:
+    """What a live form or list needs to show what others save, without a reload.
+
+    Each person fills in forms in their own kernel (their own notebook, their own app
+    tab), so a save elsewhere never calls :func:`_changed` here. Instead, every
+    :data:`POLL_SECONDS` the kernel's event loop reads a cheap stamp of the kinds shown
+    (:meth:`hls_workbook.store.Workbook.change_stamps`: counts and latest times, not the
+    records) and, when a kind's stamp moved, re-reads only that: the list's rows, the
+    choices of a link. What is being typed, the filter and the selection are kept.
+
+    Only in a live kernel with widgets on show: no event loop (tests, scripts) or a
+    headless run (``HLS_WORKBOOK_HEADLESS``) never polls; tests call
+    :meth:`check_for_changes` by hand.
+    """
+
+    wb: Workbook
+    place: str
+    #: the kinds shown, and their stamps as last read (None: not read yet)
+    watched: frozenset[str] = frozenset()
+    _stamps: dict[str, str] | None = None
+
+    def _watch_kinds(self, kinds: Iterable[str]) -> None:
+        """Watch these kinds from now on: call before the first read of what is shown, so
+        that a save between that read and the first look is seen."""
+        self.watched = frozenset(model_for(k).kind for k in kinds)
+        self._stamps = None
+        if not self.watched:
+            return
+        try:
+            self._stamps = self.wb.change_stamps(self.place, self.watched)
+        except Exception:  # noqa: BLE001 - the first look takes the stamps instead
+            log.warning("could not read the change stamps of %r", self, exc_info=True)
+        _POLL.start()
+
+    def _stop_watching(self) -> None:
+        self.watched = frozenset()
+        self._stamps = None
+
+    def check_for_changes(self) -> set[str]:
+        """Look now whether records of the kinds shown were saved (by anyone, from any
+        kernel) since the last look; re-read what changed and return those kinds. The poll
+        calls this every :data:`POLL_SECONDS`; tests call it by hand."""
+        if not self.watched:
+            return set()
+        return self._compare(self.wb.change_stamps(self.place, self.watched))
+
+    def _compare(self, stamps: Mapping[str, str]) -> set[str]:
+        mine = {k: stamps[k] for k in self.watched if k in stamps}
+        before, self._stamps = self._stamps, mine
+        if before is None:  # the first look: nothing to compare with yet
+            return set()
+        changed = {k for k, v in mine.items() if before.get(k) != v}
+        if changed:
+            self._reread(changed)
+        return changed
+
+    def _reread(self, kinds: set[str]) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class _Poll:
+    """The one clock of a kernel that makes every watching form and list look for saves
+    made elsewhere: one read of the stamps per workbook and place, every POLL_SECONDS,
+    on the kernel's event loop (like the draft timer and the tally's clock)."""
+
+    def __init__(self) -> None:
+        self.timer: asyncio.TimerHandle | None = None
+        self.failing = ""  # the last problem, said once (not every few seconds)
+
+    def start(self) -> None:
+        """Arm the clock, in a live kernel only."""
+        if self.timer is not None or config.headless():
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (a script, a test): no polling
+            return
+        self.timer = loop.call_later(POLL_SECONDS, self.tick)
+
+    def watching(self) -> list[_Watching]:
+        return [i for i in list(_LIVE) if isinstance(i, _Watching) and i.watched]
+
+    def tick(self) -> None:
+        self.timer = None
+        items = self.watching()
+        try:
+            self.look(items)
+        except Exception as exc:  # noqa: BLE001 - never reaches the page: logged, once
+            problem = _plain(exc)
+            if problem != self.failing:
+                self.failing = problem
+                log.warning("could not look for records saved elsewhere: %s", problem,
+                            exc_info=config.debug())
+        else:
+            if self.failing:
+                log.warning("looking for records saved elsewhere works again")
+            self.failing = ""
+        if items:
+            self.start()
+
+    def look(self, items: list[_Watching]) -> None:
+        groups: dict[tuple[int, str], list[_Watching]] = {}
+        for item in items:
+            groups.setdefault((id(item.wb), item.place), []).append(item)
+        for group in groups.values():
+            first = group[0]
+            kinds = frozenset().union(*(i.watched for i in group))
+            stamps = first.wb.change_stamps(first.place, kinds)
+            for item in group:
+                try:
+                    item._compare(stamps)
+                except Exception:  # one stale widget must not stop the others
+                    log.warning("could not refresh %r", item, exc_info=config.debug())
+
+
+_POLL = _Poll()
+
+
 def follow_review(wb: Workbook, review: Record, *, by: str | None = None,
                   place: str | None = None) -> str:
     """Carry a new review's decision through to its experiment; say what changed.
@@ -966,7 +1088,7 @@ def follow_review(wb: Workbook, review: Record, *, by: str | None = None,
             f"(version {version}).")
 
 
-class RecordForm:
+class RecordForm(_Watching):
     """An ipywidgets form for one record kind, built from the model's fields.
 
     ``form.widget`` is the box to display (a notebook shows it when the form is the last
@@ -1083,6 +1205,12 @@ class RecordForm:
         self._folded = set(folded)
 
         self.records: RecordList | None = None
+        # What others save shows by itself: the list's kind and the linked kinds, watched
+        # from before either is first read (see _Watching).
+        self._watch_kinds([
+            *([self.model.stored_as or self.kind] if with_list else []),
+            *(c.meta.link for c in self.controls.values() if c.meta.link),
+        ])
         parts: list[W.Widget] = [
             *above, self.heading, self.summary, *body,
             _w(W.HBox, children=[self.submit_button, self.new_button],
@@ -1092,7 +1220,8 @@ class RecordForm:
         if with_list:
             stored = self.model.stored_as
             self.records = RecordList(wb, stored or self.kind, place=place,
-                                      form=None if stored else self, rows=rows)
+                                      form=None if stored else self, rows=rows,
+                                      watch=False)
             parts.append(self.records.widget)
         self.widget = _w(W.VBox, children=parts, layout=_layout(max_width="52em"))
         for name, row in self.fields.items():
@@ -1119,6 +1248,7 @@ class RecordForm:
         self._draft_flush()
         self._cancel_draft_timer()
         _LIVE.discard(self)
+        self._stop_watching()
         if self.records is not None:
             self.records.close()
         _close_tree(self.widget)
@@ -1176,6 +1306,14 @@ class RecordForm:
         """Called after any save on the same workbook and place: records ``ids`` of ``kind``
         were saved (None: re-read every choice of that kind)."""
         self._refresh_links(kind, ids)
+
+    def _reread(self, kinds: set[str]) -> None:
+        """Someone else saved records of ``kinds``: re-read the list and the choices of
+        the links to them, and nothing else (what is typed stays as it is)."""
+        for kind in sorted(kinds):
+            self._refresh_links(kind)
+        if self.records is not None and self.records.kind in kinds:
+            self.records.refresh()
 
     def on_saved(self, callback: Callable[[int], None]) -> None:
         """Call ``callback(id)`` after every successful save."""
@@ -1669,18 +1807,20 @@ def list_columns(kind: str, extra: int = 3) -> list[str]:
     return cols
 
 
-class RecordList:
+class RecordList(_Watching):
     """What is recorded for a place: newest first, a filter box, "show more", and Edit.
 
     Only what is shown is read: the newest records matching the filter, a page at a time,
     with the filtering, the order and the limit done by the database
     (:meth:`hls_workbook.store.Workbook.listing`), so the list costs the same with ten
     records as with ten thousand. "Change a record" offers the records shown.
-    All text is escaped before it goes into the HTML table.
+    All text is escaped before it goes into the HTML table. In a live kernel it shows
+    what others save within a few seconds (``watch``; a form watches for its own list).
     """
 
     def __init__(self, wb: Workbook, kind: str, *, place: str,
-                 form: RecordForm | None = None, rows: int = SHOWN_ROWS) -> None:
+                 form: RecordForm | None = None, rows: int = SHOWN_ROWS,
+                 watch: bool = True) -> None:
         self.wb = wb
         self.model = model_for(kind)
         self.kind = self.model.kind
@@ -1697,6 +1837,8 @@ class RecordList:
         self.matched = 0
         self.total = 0
         self.problem = ""  # the database's problem, when the records cannot be read
+        if watch:
+            self._watch_kinds([self.kind])
         self._read("")  # before the widgets, so that each is made as it is to be shown
 
         hidden = {"display": _HIDDEN} if self.anonymous else {}
@@ -1737,10 +1879,15 @@ class RecordList:
 
     def close(self) -> None:
         _LIVE.discard(self)
+        self._stop_watching()
         _close_tree(self.widget)
 
     def store_changed(self, kind: str, ids: list[int] | None = None) -> None:
         if kind == self.kind:
+            self.refresh()
+
+    def _reread(self, kinds: set[str]) -> None:
+        if self.kind in kinds:
             self.refresh()
 
     def refresh(self) -> None:
