@@ -640,14 +640,7 @@ class Workbook:
             wanted = [value] if isinstance(value, int) else list(value or [])
             if not wanted:
                 continue
-            t = TABLES[meta.link]
-            found = set(
-                conn.execute(
-                    sa.select(t.c.id).where(
-                        t.c.id.in_(wanted), t.c.place == place, t.c.superseded_at.is_(None)
-                    )
-                ).scalars()
-            )
+            found = _linkable_ids(conn, meta.link, place, among=wanted)
             missing = [str(w) for w in wanted if w not in found]
             if missing:
                 what = model_for(meta.link).title_plural.lower()
@@ -1098,9 +1091,8 @@ class Workbook:
     def current_ids(self, kind: str, place: str) -> set[int]:
         """The ids of a place's current records of a kind, archived ones too: what a link
         from that place may point at (an import checks its links with them)."""
-        t = TABLES[model_for(kind).kind]
-        q = sa.select(t.c.id).where(t.c.place == place, t.c.superseded_at.is_(None))
-        return {int(i) for i in self.read(lambda c: c.execute(q).scalars().all())}
+        kind = model_for(kind).kind
+        return self.read(lambda c: _linkable_ids(c, kind, place))
 
     def version_clashes(self) -> list[tuple[str, int, int]]:
         """Records with more than one current version, as (kind, id, how many): never
@@ -1305,6 +1297,18 @@ def _drop_drafts(conn: Connection, kind: str, rid: int) -> None:
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     # n: function(conn) bringing schema n-1 to n, beyond adding tables and columns.
 }
+
+
+def _linkable_ids(conn: Connection, kind: str, place: str, *,
+                  among: Iterable[int] | None = None) -> set[int]:
+    """What a link from ``place`` may point at: the ids of the place's current records of
+    ``kind`` (archived ones too), of ``among`` only when given. The one statement of the
+    rule, for a save (``Workbook._check_links``) and an import (``current_ids``)."""
+    t = TABLES[kind]
+    q = sa.select(t.c.id).where(t.c.place == place, t.c.superseded_at.is_(None))
+    if among is not None:
+        q = q.where(t.c.id.in_(list(among)))
+    return {int(i) for i in conn.execute(q).scalars()}
 
 
 def _place_id(conn: Connection, place: str) -> int | None:
