@@ -398,6 +398,7 @@ def test_full_disk_keeps_the_form_text_saves_nothing_and_retry_works(wb, db_path
     form.controls["domain_of_change"].input.value = "housing"
     form.controls["storyteller_role"].input.value = "person_using_services"
     form.controls["collected_on"].input.value = __import__("datetime").date(2026, 2, 1)
+    form.controls["consent_audiences"].boxes["team"].value = True  # asked of a new story
     before = (count(db_path, "voice"), count(db_path, "record_ids"))
     with disk_full(wb):
         assert form.submit() is None
