@@ -4,7 +4,8 @@ Run by ``bench/run.py`` on a copy of a database that already holds about 100,000
 records. Each submission fills a :class:`hls_workbook.forms.RecordForm` (as a person
 would, field by field), presses Submit and times the call: validation with the model,
 the one-transaction save, and the refresh of the list beside the form; then the core
-alone (``Model.validate_input`` and ``Workbook.add``). Prints JSON.
+alone (``Model.validate_input`` and ``Workbook.add``), and a live form's look for records
+saved elsewhere (``RecordForm.check_for_changes``: the change stamps). Prints JSON.
 """
 
 from __future__ import annotations
@@ -50,6 +51,14 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         if i >= args.warmup:
             times.append(took)
+    # What a live form does every few seconds: look whether someone else saved a record
+    # of a kind it shows (learning, and the experiments and stories it links to).
+    looks = []
+    for _ in range(args.warmup + args.count):
+        began = time.perf_counter()
+        form.check_for_changes()
+        looks.append(time.perf_counter() - began)
+    looks = looks[args.warmup:]
     # The core of it, without the form: the model's validation and one save.
     from hls_workbook.model import model_for
 
@@ -66,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
             core.append(time.perf_counter() - began)
     wb.close()
     print(json.dumps({"stored": stored, "count": len(times), **_stats("form", times),
-                      **_stats("core", core)}))
+                      **_stats("core", core), **_stats("look", looks)}))
     return 0
 
 
