@@ -1319,6 +1319,20 @@ class RecordForm(_Watching):
         """Call ``callback(id)`` after every successful save."""
         self._listeners.append(callback)
 
+    def set_role(self, role: str | None) -> None:
+        """Credit later saves to another part of the system (chosen in the stage's "Who
+        are you here?"), and say so under the heading."""
+        old = Part.labels().get(self.role or "")
+        self.role, _warning = _normalise_role(role)
+        new = Part.labels().get(self.role or "")
+        before = f" Saved as: {_esc(old)} (your part of the system)." if old else ""
+        after = f" Saved as: {_esc(new)} (your part of the system)." if new else ""
+        if before:
+            self._intro = self._intro.replace(before, after)
+        else:
+            self._intro = self._intro.replace("Submit.</div>", f"Submit.{after}</div>")
+        self.heading.value = self._heading_html()
+
     def set_values(self, values: Mapping[str, Any]) -> None:
         """Fill fields from a mapping of field name to value (as stored)."""
         unknown = [k for k in values if k not in self.controls]
