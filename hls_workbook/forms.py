@@ -1955,6 +1955,10 @@ class RecordList(_Watching):
         _show_if(self.more_button, self._more())
         options = self._edit_options()
         current = self.edit_choice.value
+        if current not in ("", None) and current not in {v for _l, v in options}:
+            # The record chosen in "Change a record" stays chosen, even when newer saves
+            # (someone else's, from another kernel) push it off the page shown.
+            options += [o for o in self.edit_choice.options if o[1] == current]
         if options != list(self.edit_choice.options):
             self.edit_choice.options = options
         if current in {v for _l, v in options}:

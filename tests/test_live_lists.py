@@ -67,6 +67,22 @@ def test_the_other_list_shows_a_save_and_keeps_what_is_typed(wb, second):
         theirs.close()
 
 
+def test_a_record_chosen_to_change_stays_chosen_when_pushed_off_the_page(wb, second):
+    for i in range(forms.SHOWN_ROWS):
+        wb.add("partner", {"organisation": f"Group {i}", "part": "charity"}, place=PLACE)
+    form = forms.RecordForm(second, "partner", place=PLACE)
+    try:
+        oldest = form.records.rows()[-1]["id"]
+        form.records.edit_choice.value = oldest
+        wb.add("partner", {"organisation": "Newer", "part": "charity"}, place=PLACE)
+        assert form.check_for_changes() == {"partner"}
+        assert oldest not in [r["id"] for r in form.records.rows()]  # off the page...
+        assert form.records.edit_choice.value == oldest  # ...and still the one chosen
+        assert form.records.edit_selected() and form.editing[0] == oldest
+    finally:
+        form.close()
+
+
 def test_a_link_drop_down_gains_the_other_kernels_record(wb, second):
     old = _experiment(wb, "Open the hall early")
     form = forms.RecordForm(second, "learning", place=PLACE, role="charity")
