@@ -1314,6 +1314,27 @@ class RecordForm(_Watching):
             self._refresh_links(kind)
         if self.records is not None and self.records.kind in kinds:
             self.records.refresh()
+        if self.editing is not None and (self.model.stored_as or self.kind) in kinds:
+            self._say_if_superseded()
+
+    _told_newer: tuple[int, int] | None = None  # (id, version) already said
+
+    def _say_if_superseded(self) -> None:
+        """Say at once, not only at Submit, that someone else saved a newer version of
+        the record being changed (what is typed stays)."""
+        if self.editing is None:
+            return
+        rid, version = self.editing
+        try:
+            newer = int(self.wb.get(self.kind, rid).get("version") or 0)
+        except WorkbookError:
+            return
+        if newer > version and self._told_newer != (rid, newer):
+            self._told_newer = (rid, newer)
+            self._set_status(
+                f"Someone else saved a newer version of this {noun(self.kind)} (version "
+                f"{newer}) while you were changing it. What you typed is still here; to "
+                "save it, open the record again with Edit and add your changes.", ok=False)
 
     def on_saved(self, callback: Callable[[int], None]) -> None:
         """Call ``callback(id)`` after every successful save."""

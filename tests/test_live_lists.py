@@ -83,6 +83,23 @@ def test_a_record_chosen_to_change_stays_chosen_when_pushed_off_the_page(wb, sec
         form.close()
 
 
+def test_changing_a_record_someone_else_just_saved_is_said_at_once(wb, second):
+    rid = wb.add("partner", {"organisation": "Library", "part": "charity"}, place=PLACE)
+    form = forms.RecordForm(second, "partner", place=PLACE)
+    try:
+        assert form.load(rid)
+        form.controls["organisation"].input.value = "Library friends"
+        wb.edit("partner", rid, {"organisation": "Millbrook Library"})
+        form.check_for_changes()
+        assert "newer version of this partner (version 2)" in form.status_text
+        assert form.controls["organisation"].input.value == "Library friends"
+        assert form.editing == (rid, 1)
+        assert form.submit() is None  # Submit refuses, as before, with the text kept
+        assert form.controls["organisation"].input.value == "Library friends"
+    finally:
+        form.close()
+
+
 def test_a_link_drop_down_gains_the_other_kernels_record(wb, second):
     old = _experiment(wb, "Open the hall early")
     form = forms.RecordForm(second, "learning", place=PLACE, role="charity")
