@@ -23,6 +23,7 @@ docs/app-mode.md before opening it to other machines.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -38,6 +39,16 @@ __all__ = ["AppError", "app_command", "prepare_notebook", "resolve_notebook", "r
 #: Voilà's usual port; the next free one is taken if it is busy.
 DEFAULT_PORT = 8866
 DEFAULT_IP = "127.0.0.1"
+#: Kernels kept warm (the notebook already run) for the next participants to open the page.
+POOL_SIZE = 1
+
+#: JupyterLab extensions installed beside the app that its page does not load.
+NOT_ON_THE_PAGE = ("jupyterlab-jupytext", "@voila-dashboards/jupyterlab-preview",
+                   "jupyterlab_pygments")
+
+#: Words for JupyterLab only, taken out of the app's copy of a notebook.
+LAB_ONLY = ("In JupyterLab, run every cell first (*Run → Run All Cells*); in the app, the "
+            "forms are ready as they are. ")
 
 
 class AppError(WorkbookError):
@@ -72,6 +83,16 @@ def resolve_notebook(notebook: str | os.PathLike[str]) -> Path:
                    ".ipynb file).")
 
 
+def for_the_app(text: str) -> str:
+    """A notebook's guidance in the app's words: no JupyterLab instructions, no file
+    names ('**2_experimentation**' is the stage's title), pages rather than notebooks."""
+    text = text.replace(LAB_ONLY, "")
+    text = text.replace("This notebook", "This page").replace("In this notebook", "Here")
+    stages = _stages()
+    return re.sub(r"\*\*(\d_[a-z_]+)\*\*",
+                  lambda m: f"*{stages[m[1]]}*" if m[1] in stages else m[0], text)
+
+
 def prepare_notebook(
     notebook: str | os.PathLike[str], folder: str | os.PathLike[str], *,
     db: str | os.PathLike[str] | None = None, place: str | None = None,
@@ -94,12 +115,15 @@ def prepare_notebook(
         parameters["db"] = text if "://" in text else str(Path(text).expanduser().resolve())
     if place:
         parameters["place"] = str(place)
-    if role:
+    if role is not None:  # "" too: every participant chooses their own
         parameters["role"] = str(role)
     nb.metadata.setdefault("papermill", {})  # what papermill's own runs add first
     for cell in nb.cells:  # ... and a tags list on every cell
         cell.metadata.setdefault("tags", [])
     nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = for_the_app(cell.source)
     # The page's title: the stage's own name, not the file name.
     title = nb.metadata.get("hls", {}).get("title") or _stages().get(source.stem)
     if title:
@@ -135,13 +159,48 @@ def voila_argv(path: str | os.PathLike[str], *, port: int | None = None,
         "--show_tracebacks=False",  # a team member never sees a traceback
         "--theme=light",
         "--template=hls_app",  # Voila's lab template, offline and easier to read
-        "--VoilaConfiguration.file_allowlist", "(?!)",  # serve no files from the folder
+        # A participant's page is ready at once: each page takes a kernel that has already
+        # run the notebook (the pool then warms another).
+        "--preheat_kernel=True",
+        f"--pool_size={POOL_SIZE}",
     ]
     if port:
         argv.append(f"--port={int(port)}")
     if not open_browser:
         argv.append("--no-browser")
     return argv
+
+
+def voila_config(folder: str | os.PathLike[str]) -> Any:
+    """The settings Voilà takes as configuration: no file served from the folder, kernels
+    reached through local sockets, and the notebook copy signed as trusted (its signature
+    and key kept in ``folder``, the app's temporary folder, never in the user's files)."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.VoilaConfiguration.file_allowlist = ["(?!)"]  # serve no files from the folder
+    # The page needs the widgets, not the extensions for JupyterLab installed beside them
+    # (jupytext's, Voilà's own preview, code highlighting): they only slow the page down.
+    config.VoilaConfiguration.extension_denylist = list(NOT_ON_THE_PAGE)
+    # Local (IPC) sockets: the kernel and the server talk through files only this user can
+    # open, rather than over TCP in plain text (which the kernel warns about).
+    config.KernelManager.transport = "ipc"
+    config.NotebookNotary.data_dir = str(folder)
+    # Jupyter Server waits three pings for a pong, which Tornado refuses (and says so on
+    # every page opened): wait one ping, as Tornado asks.
+    config.Voila.tornado_settings = {"ws_ping_timeout": 30_000}
+    return config
+
+
+def _sign(path: Path, folder: str | os.PathLike[str]) -> None:
+    """Mark the copy as trusted, as Jupyter does for a notebook its user has run."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    notary = NotebookNotary(data_dir=str(folder))
+    nb = nbformat.read(path, as_version=4)
+    notary.sign(nb)
+    notary.store.close()
 
 
 def run_app(
@@ -176,9 +235,13 @@ def run_app(
     os.environ.pop("HLS_WORKBOOK_HEADLESS", None)
     _add_template_path()
     with tempfile.TemporaryDirectory(prefix="hls-app-") as folder:
-        path = prepare_notebook(notebook, folder, db=db, place=place, role=role)
+        notes = Path(folder) / "trust"
+        notes.mkdir()
+        path = prepare_notebook(notebook, Path(folder) / "app", db=db, place=place,
+                                role=role or "")
+        _sign(path, notes)
         Voila.launch_instance(argv=voila_argv(path, port=port, open_browser=open_browser,
-                                              ip=ip))
+                                              ip=ip), config=voila_config(notes))
 
 
 def app_command(

@@ -1918,7 +1918,8 @@ class Stage:
         if self.place_name is None:
             head = (f"<p><b>{esc(self.place)}</b> is new here. Tell us about your place "
                     "first, in <i>The place and its shared focus</i> (the first section of "
-                    "<i>1_getting_started</i>). The rest can follow in any order.</p>")
+                    f"<i>{STAGES['1_getting_started']}</i>). The rest can follow in any "
+                    "order.</p>")
         else:
             head = f"<p>Working on <b>{esc(self.place_name)}</b> ({esc(self.place)}).</p>"
         mode = ("Fill in a form and press Submit: nothing is saved until you do."

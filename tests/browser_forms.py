@@ -38,6 +38,23 @@ def form(page: Any, heading: str) -> Any:
     ).first
 
 
+def reveal(page: Any, target: Any) -> Any:
+    """Bring ``target`` (a locator) into view in the app, as a participant would: the app
+    shows one section at a time, so press the contents bar's entry for the page holding
+    it. Outside the app (JupyterLab) it is visible already. Returns ``target``."""
+    target.wait_for(state="attached")
+    if not target.is_visible():
+        index = target.evaluate("el => el.closest('[data-hls-page]').dataset.hlsPage")
+        page.locator(f'#hls-walk button[data-page="{index}"]').click()
+    target.wait_for()
+    return target
+
+
+def walk_to(page: Any, title: str) -> None:
+    """Press the app's contents bar entry whose title starts with ``title``."""
+    page.locator("#hls-walk button.hls-page-link", has_text=title).first.click()
+
+
 def field(scope: Any, label: str) -> Any:
     """One question of a form: its label and help (the control and the message follow)."""
     lab = _xpath_text(label)

@@ -32,10 +32,12 @@ from .browser_forms import (
     message_beside,
     named,
     pick_date,
+    reveal,
     submit,
     type_text,
     wait_saved,
     wait_saved_after,
+    walk_to,
 )
 from .browser_helpers import (  # noqa: F401 - `browser` is a fixture
     AXE_JS,
@@ -112,7 +114,7 @@ def new_page(browser, url: str, outside: list[str],  # noqa: F811
             if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
             else None)
     page.goto(url)
-    form(page, ready).wait_for()
+    reveal(page, form(page, ready))  # the app shows one section at a time
     return page
 
 
@@ -128,6 +130,7 @@ def test_app_shows_no_code_and_saves_a_form(browser, app):  # noqa: F811
     outside: list[str] = []
     page = new_page(browser, url, outside)
     try:
+        walk_to(page, "Everything on one page")  # every form at once, to check them all
         # Guidance, forms and summaries; no code, no editor, no cell to run.
         assert page.get_by_text("Getting started").first.is_visible()
         assert page.locator(".jp-InputArea-editor, .CodeMirror, .cm-editor").count() == 0
@@ -165,6 +168,71 @@ def test_app_shows_no_code_and_saves_a_form(browser, app):  # noqa: F811
     finally:
         page.context.close()
     assert not outside, f"the app asked the internet for: {outside[:5]}"
+
+
+def test_a_participant_walks_through_the_app_on_a_phone(browser, app):  # noqa: F811
+    """On a phone-sized screen: the start page asks who you are (the place and your part
+    of the system, from lists), the contents bar moves between the sections' pages,
+    progress counts the sections where something was saved, and a save is credited to the
+    part of the system this participant chose (not the one the app was started with)."""
+    from playwright.sync_api import expect
+
+    url, db = app
+    outside: list[str] = []
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB",
+                                  is_mobile=True, has_touch=True)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    page.on("request", lambda r: outside.append(r.url)
+            if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
+            else None)
+    try:
+        page.goto(url)
+        chooser = page.locator(".hls-chooser")
+        chooser.wait_for()
+        progress = page.locator("#hls-walk .hls-progress")
+        expect(progress).to_have_text("0 of 6 done")
+        assert page.get_by_text("Who are you here?").is_visible()
+        text = page.locator("#rendered_cells").inner_text()
+        assert "JupyterLab" not in text and "Workbook:" not in text and ".db" not in text
+        expect(named(chooser, "Place")).to_have_value("Millbrook")
+        named(chooser, "Your part of the system").select_option(label="Charity")
+        expect(chooser.get_by_text("Saves will say they came from: Charity")).to_be_visible()
+        # Nothing is wider than the screen.
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 392, f"the start page is {width}px wide on a 390px screen"
+        page.screenshot(path=str(SCREENSHOTS / "app_walk_start_390.png"))
+
+        walk_to(page, "Partners")
+        f = form(page, "New partner")
+        f.wait_for()
+        assert not chooser.is_visible()  # one section at a time
+        expect(page.locator('#hls-walk button[aria-current="page"]')).to_contain_text(
+            "Partners")
+        type_text(f, "Organisation or group", "Walked-in Café")
+        choose(f, "Part of the system", "Community group")
+        submit(f)
+        rid = wait_saved(f)
+        expect(progress).to_have_text("1 of 6 done")
+        expect(page.locator("#hls-walk button", has_text="\u2713 Partners")).to_have_count(1)
+        row = partners(db).set_index("id").loc[rid]
+        assert row["recorded_by"] == "charity"  # this participant's choice
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 392, f"the partners' page is {width}px wide on a 390px screen"
+        page.screenshot(path=str(SCREENSHOTS / "app_walk_partners_390.png"))
+
+        page.get_by_role("button", name="Next: Stories, with consent").click()
+        form(page, "New story").wait_for()
+        assert not f.is_visible()
+    finally:
+        context.close()
+    assert not outside, f"the app asked the internet for: {outside[:5]}"
+    # A quiet terminal: whoever started the app sees no warnings (a client that stops
+    # answering pings, as a closed laptop does, is the one warning left).
+    log = (db.parent / "voila.log").read_text(errors="replace")
+    noisy = [line for line in log.splitlines()
+             if ("warn" in line.lower() or "Traceback" in line) and "ping timeout" not in line]
+    assert not noisy, "\n".join(noisy[:5])
 
 
 def test_two_app_tabs_saving_at_once_lose_nothing(browser, app):  # noqa: F811
@@ -322,7 +390,7 @@ def test_the_app_refuses_code_from_the_page(browser, app, tmp_path):  # noqa: F8
     page = context.new_page()
     page.on("websocket", lambda ws: sockets.append(ws.url))
     page.goto(url)
-    form(page, "New partner").wait_for(timeout=60_000)
+    form(page, "New partner").wait_for(state="attached", timeout=60_000)
     channel = next(u for u in sockets if "/api/kernels/" in u)
     marker = tmp_path / "ran.txt"
     replies = page.evaluate(
@@ -361,6 +429,7 @@ def test_app_checks_text_before_sharing(browser, learning_app):  # noqa: F811
     outside: list[str] = []
     page = new_page(browser, url, outside, ready="New piece of learning")
     try:
+        walk_to(page, "Everything on one page")  # every form at once, to check them all
         section = check_section(page)
         find_marked(section, "07700 900456")
         assert assert_inputs_named(page, "3_learning") >= 10

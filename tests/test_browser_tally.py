@@ -19,7 +19,16 @@ import pytest
 
 from hls_workbook.tally_view import HEADING
 
-from .browser_forms import axe_unnamed, choose, form, full_screenshot, named, type_text
+from .browser_forms import (
+    axe_unnamed,
+    choose,
+    form,
+    full_screenshot,
+    named,
+    reveal,
+    type_text,
+    walk_to,
+)
 from .browser_helpers import AXE_JS, SCREENSHOTS, browser  # noqa: F401 - a fixture
 from .test_browser_app import PLACE, _serve
 
@@ -58,8 +67,7 @@ def test_app_tallies_two_speakers_and_saves_their_contributions(browser, tally_a
             else None)
     try:
         page.goto(url)
-        tally = form(page, HEADING)
-        tally.wait_for()
+        tally = reveal(page, form(page, HEADING))  # the app shows one section at a time
         tally.scroll_into_view_if_needed()
         named(tally, "Meeting").select_option(index=1)  # the one meeting recorded
         for name, part in (("Ash", "Charity"), ("Bo", "People with lived experience")):
@@ -87,6 +95,7 @@ def test_app_tallies_two_speakers_and_saves_their_contributions(browser, tally_a
         full_screenshot(page, SCREENSHOTS / "app_4_speaking_tally.png",
                         scroller="#rendered_cells")
         if AXE_JS.exists():
+            walk_to(page, "Everything on one page")  # every form at once, to check them all
             unnamed = axe_unnamed(page, AXE_JS)
             assert not unnamed, "\n".join(unnamed[:10])
 

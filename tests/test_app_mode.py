@@ -1,0 +1,33 @@
+"""App mode without a browser: what the app's copy of a stage notebook says, and how Voilà
+is started (preheated kernels, nothing served from the folder, a quiet terminal)."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from hls_workbook import app
+
+
+@pytest.mark.parametrize("stage", ["1_getting_started", "2_experimentation", "3_learning",
+                                   "4_relationships_and_support"])
+def test_the_app_copy_speaks_to_participants(stage, tmp_path):
+    path = app.prepare_notebook(stage, tmp_path, db=tmp_path / "wb.db", role="")
+    nb = nbformat.read(path, as_version=4)
+    words = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "JupyterLab" not in words and "Run All" not in words
+    assert "notebook" not in words.lower()
+    for name in app._stages():
+        assert f"**{name}**" not in words
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.tags)
+    assert 'role = ""' in injected.source  # each participant chooses their own
+
+
+def test_voila_starts_with_warm_kernels_and_quietly(tmp_path):
+    argv = app.voila_argv("x.ipynb")
+    assert "--preheat_kernel=True" in argv and f"--pool_size={app.POOL_SIZE}" in argv
+    config = app.voila_config(tmp_path)
+    assert config.VoilaConfiguration.file_allowlist == ["(?!)"]
+    assert config.KernelManager.transport == "ipc"
+    assert config.NotebookNotary.data_dir == str(tmp_path)
+    assert config.Voila.tornado_settings["ws_ping_timeout"] == 30_000
