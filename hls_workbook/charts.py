@@ -2,7 +2,9 @@
 
 A Chart holds the matplotlib figure, a title that states the finding, alt text for people
 who cannot see the image, and the table of numbers shown, so a report can embed the image,
-its description and its data. Colours come from the Okabe-Ito palette, which people with
+its description and its data. Reports embed it as inline SVG with real text
+(:func:`to_svg`), drawn for a phone's width; :func:`to_png` is there for notebooks and
+files. Colours come from the Okabe-Ito palette, which people with
 the common kinds of colour blindness can tell apart; every part of the system always has
 the same colour.
 
@@ -14,7 +16,7 @@ a chart is drawn, and figures are built without pyplot, so nothing is left open.
 >>> from hls_workbook import charts
 >>> chart = charts.participation_chart(wb.table("contribution", "millbrook"),
 ...                                    wb.table("meeting", "millbrook"))
->>> html = f'<img src="{charts.to_data_uri(chart)}" alt="{chart.alt_text}">'
+>>> html = f"<figure><figcaption>{chart.title}</figcaption>{charts.to_svg(chart)}</figure>"
 """
 
 from __future__ import annotations
@@ -1376,6 +1378,6 @@ __all__ = [
     "MAX_BARS", "OKABE_ITO", "PART_COLOURS", "TOP_N", "Chart", "attendance_chart",
     "burden_chart", "checkin_chart", "decisions_chart", "learning_chart",
     "participation_chart", "portfolio_chart", "pulse_chart", "reviews_chart", "rhythm_chart",
-    "rhythm_line", "others_label", "strip_chart", "to_data_uri", "to_png", "top_funders",
-    "top_strip",
+    "rhythm_line", "others_label", "strip_chart", "to_data_uri", "to_png", "to_svg",
+    "top_funders", "top_strip",
 ]

@@ -58,6 +58,9 @@ esc = privacy.escape
 #: and says how many more there are: the page stays the same size however much a place
 #: records. Totals, findings and charts still count every record.
 LIST_LIMIT = 30
+#: Reports for partners and the public list only this many of a log's records (the most
+#: recent); the team's report lists up to LIST_LIMIT.
+LOG_LIMIT = 5
 
 
 class Section:
@@ -156,8 +159,22 @@ class Report:
         """The note under a table that lists only some of the records."""
         if total <= shown:
             return ""
+        rest = ""
+        if self.audience != "team":
+            # Said as a count of people would be (a log of stories is one): never small.
+            others = self.count(total - shown)
+            rest = (" The others are" if others == privacy.HIDDEN_TEXT else
+                    " The other one is" if total - shown == 1 else f" The other {others} are"
+                    ) + " in the team\u2019s own report."
         return (f'<p class="note">This shows {esc(which.format(n=shown))} of '
-                f"{esc(self.number_of(total, what))}. The workbook keeps every one.</p>")
+                f"{esc(self.number_of(total, what))}.{esc(rest)} The workbook keeps every "
+                "one.</p>")
+
+    @property
+    def log_limit(self) -> int:
+        """How many records of a log (reviews, learning, support asked for) a report lists:
+        the team's up to LIST_LIMIT, the others' the LOG_LIMIT most recent."""
+        return LIST_LIMIT if self.audience == "team" else min(LOG_LIMIT, LIST_LIMIT)
 
     def cached(self, key: str, make: Callable[[], Any]) -> Any:
         if key not in self._cache:
@@ -522,20 +539,23 @@ class Report:
                     _days(gap),
                     _last_met(last, rest["days_since_last"].min()),
                 ])
-            out.append(table_html(
+            listing = table_html(
                 ["Meeting", "Agreed rhythm", "Planned meetings held", "Longest run",
-                 "Longest gap", "Last met"], rows, caption=caption))
-            out.append(_rhythm_findings(summary))
-            out.append(self.figure(charts.rhythm_chart(rhythm)))  # computed once, above
+                 "Longest gap", "Last met"], rows, caption=caption)
+            chart = charts.rhythm_chart(rhythm)  # computed once, above
+            out.append(_rhythm_findings(summary, titled=chart.figure is not None))
+            out.append(self.figure(chart, listing))
         else:
             out.append(_empty("No regular meeting rhythm is set up yet."))
         out.append("<h3>Who was in the room</h3>")
         att = an.attendance_summary(meetings)
         rows = [[r["label"], r["meetings_present"], r["people"]] for r in
                 self.counts(att, ["meetings_present", "people"]).to_dict("records")]
-        out.append(table_html(["Part of the system", "Meetings they came to",
-                               "Attendances in all"], rows, counts=[1, 2],
-                              caption=f"Attendance over {len(meetings):,} meetings"))
+        attendance = table_html(["Part of the system", "Meetings they came to",
+                                 "Attendances in all"], rows, counts=[1, 2],
+                                caption=f"Attendance over {len(meetings):,} meetings")
+        if self.public:  # no chart of small groups of people: the table, in the open
+            out.append(attendance)
         # Parts nobody came from (as analysis.parts_never_present), from the table above.
         never = [p for p, n in zip(att["part"], att["meetings_present"], strict=True)
                  if n == 0 and p != Part.other.value]
@@ -543,7 +563,7 @@ class Report:
             out.append(f'<p class="note">Nobody came from: '
                        f"{esc(', '.join(PART_LABELS[p] for p in never))}.</p>")
         if not self.public:
-            out.append(self.figure(charts.attendance_chart(meetings)))
+            out.append(self.figure(charts.attendance_chart(meetings), attendance))
         hard = meetings["hard_topics_raised"].fillna(False).astype(bool)
         # Meetings are not people: this count is shown as it is, in every audience.
         out.append(f"<p>Hard or uncomfortable topics were raised in {int(hard.sum()):,} "
@@ -553,13 +573,14 @@ class Report:
         if summary_p.meetings_recorded == 0:
             out.append(_empty("Nobody has recorded who spoke in these meetings yet."))
         else:
-            out.append(f'<p class="finding">{esc(sentence_case(summary_p.sentence))}</p>')
-            out.append("<p>These figures are a prompt for a conversation about how we work "
-                       "together, never a score for a person.</p>")
             chart = charts.participation_chart(
                 t["contribution"], meetings, summary=summary_p, min_group=self.min_group)
-            # Nothing drawn: the sentence above already says why, once.
-            if chart is not None and chart.figure is not None:
+            drawn = chart is not None and chart.figure is not None
+            if not drawn or summary_p.dominant_part is None:  # else the title says it
+                out.append(f'<p class="finding">{esc(sentence_case(summary_p.sentence))}</p>')
+            out.append("<p>These figures are a prompt for a conversation about how we work "
+                       "together, never a score for a person.</p>")
+            if drawn:  # nothing drawn: the sentence above already says why, once
                 out.append(self.figure(chart))
         if len(t["decision"]):
             # One suppression for the table and the chart's numbers: the same cells hidden.
@@ -568,11 +589,10 @@ class Report:
             some = (decisions["proposed"] > 0) | (decisions["shaped"] > 0)
             rows = [[r["label"], r["proposed"], r["shaped"]]
                     for r in cells[some].to_dict("records")]
-            out.append(table_html(["Part of the system", "Decisions they proposed",
-                                   "Decisions their views shaped"], rows, counts=[1, 2],
-                                  caption=sentence_case(self.number_of(len(t["decision"]),
-                                                                         "decisions"))))
-            out.append(self.figure(charts.decisions_chart(t["decision"])))
+            out.append(self.figure(charts.decisions_chart(t["decision"]), table_html(
+                ["Part of the system", "Decisions they proposed",
+                 "Decisions their views shaped"], rows, counts=[1, 2],
+                caption=sentence_case(self.number_of(len(t["decision"]), "decisions")))))
         return "".join(out)
 
     def _experiments(self) -> str:
@@ -594,9 +614,10 @@ class Report:
         rows = []
         status_labels = ExperimentStatus.labels()
         listed = experiments
-        if len(experiments) > LIST_LIMIT:  # the newest (ideas not started yet first)
+        limit = self.log_limit
+        if len(experiments) > limit:  # the newest (ideas not started yet first)
             listed = experiments.sort_values(["start_on", "id"], ascending=False,
-                                             na_position="first").head(LIST_LIMIT)
+                                             na_position="first").head(limit)
         for r in listed.sort_values("title").to_dict("records"):
             rows.append([r["title"], status_labels.get(r["status"], r["status"]),
                          PART_LABELS.get(r["proposed_by"], ""), str(r["risk"]).title(),
@@ -605,7 +626,7 @@ class Report:
         out.append(table_html(["Experiment", "Where it is up to", "Whose idea", "Risk",
                                "Safe-to-fail limits"], rows,
                               caption="Every experiment" if len(listed) == len(experiments)
-                              else f"The {LIST_LIMIT} most recent experiments"))
+                              else f"The {limit} most recent experiments"))
         out.append(self.more(len(listed), len(experiments), "experiments"))
         reviews = t["review"]
         out.append("<h3>Looking back: what happened</h3>")
@@ -615,7 +636,7 @@ class Report:
             titles = dict(zip(experiments["id"], experiments["title"], strict=False))
             plan = YesPartlyNo.labels()
             steps = NextStep.labels()
-            latest = reviews.sort_values("reviewed_on").tail(LIST_LIMIT)
+            latest = reviews.sort_values("reviewed_on").tail(self.log_limit)
             rows = [[titles.get(r["experiment"], f"Experiment #{r['experiment']}"),
                      plan.get(r["went_to_plan"], ""), r.get("actual") or "",
                      r.get("sustain") or "", r.get("improve") or "",
@@ -625,11 +646,14 @@ class Report:
                                    "What to keep", "What to change", "What we do next"],
                                   rows, caption="After-action reviews"))
             out.append(self.more(len(latest), len(reviews), "reviews"))
-            not_plan = int((reviews["went_to_plan"] != "yes").sum())
-            out.append(self.figure(charts.reviews_chart(experiments, reviews)))
-            out.append(f'<p class="finding">{not_plan:,} of {len(reviews):,}'
-                       " did not go fully to plan. That is learning, not failure: each one "
-                       "told us something we did not know.</p>")
+            chart = charts.reviews_chart(experiments, reviews)
+            drawn = chart.figure is not None
+            out.append(self.figure(chart))
+            if not drawn:  # else the chart's title says it
+                not_plan = int((reviews["went_to_plan"] != "yes").sum())
+                out.append(f'<p class="finding">{not_plan:,} of {len(reviews):,}'
+                           " did not go fully to plan. That is learning, not failure: each "
+                           "one told us something we did not know.</p>")
         waiting = self.health().needs_review
         if waiting:
             what = "experiment" if waiting == 1 else "experiments"
@@ -653,19 +677,11 @@ class Report:
         # timeline lists every one), in every audience's report.
         out = [f'<p class="finding">{esc(sentence_case(health.sentence))}</p>']
         kinds = LearningKind.labels()
-        counts = learning["kind_of_learning"].value_counts()
-        out.append(cards([(f"{int(counts.get(k, 0)):,}", kinds[k] + "s") for k in kinds],
-                         count=False))
+        # The sentence above counts each kind; the chart draws them, and who heard it.
         out.append(self.figure(charts.learning_chart(health)))  # worked out once, above
         if not missing(health.median_delay_days):
             out.append(f"<p>We wrote things down a median of {health.median_delay_days:.0f} "
                        "days after they happened.</p>")
-        out.append("<h3>Who heard it</h3>")
-        reach = health.reach_by_part
-        rows = [[r["label"], f"{int(r['learning_reached']):,}"]
-                for r in reach.to_dict("records")]
-        out.append(table_html(["Part of the system", "Pieces of learning shared with them"],
-                              rows, numeric=[1], caption="Reach of our learning"))
         if health.shared_with_nobody:
             n = health.shared_with_nobody
             what = "piece of learning has" if n == 1 else "pieces of learning have"
@@ -679,7 +695,7 @@ class Report:
             shown = dict(zip(visible["id"], visible.get("shown_name", visible["id"]),
                              strict=False)) if len(visible) else {}
             items = []
-            latest = amp.sort_values("event_on").tail(LIST_LIMIT)
+            latest = amp.sort_values("event_on").tail(self.log_limit)
             for r in latest.to_dict("records"):
                 if missing(r.get("title")) and missing(r.get("observation")):
                     continue  # its words wait for a check before they may be shared
@@ -692,7 +708,7 @@ class Report:
             if items:
                 out.append("<ul>" + "".join(items) + "</ul>")
             out.append(self.more(len(latest), len(amp), "things to amplify"))
-        timeline = learning.sort_values("event_on").tail(LIST_LIMIT)
+        timeline = learning.sort_values("event_on").tail(self.log_limit)
         rows = [[_day(r["event_on"]), kinds.get(r["kind_of_learning"], ""), r["title"],
                  r.get("response") or ""]
                 for r in timeline.to_dict("records")]
@@ -700,7 +716,8 @@ class Report:
         out.append(table_html(["When", "Kind", "What", "What we will do"], rows,
                               caption="Everything we learned, in order"
                               if len(timeline) == len(learning)
-                              else f"The {LIST_LIMIT} most recent things we learned, in order"))
+                              else f"The {len(timeline)} most recent things we learned, in "
+                              "order"))
         out.append(self.more(len(timeline), len(learning), "pieces of learning"))
         return "".join(out)
 
@@ -727,13 +744,14 @@ class Report:
                 # Two statements' answer counts differ by the few who skipped one: in
                 # public no count per statement, only averages of enough answers.
                 headers, rows = headers[:3], [r[:3] for r in rows]
-            out.append(table_html(headers, rows, numeric=[1, 2],
-                                  counts=[] if self.public else [3],
-                                  caption=f"Behaviour pulse, round {period}"))
             out.append("<p>Scores are how true people felt each statement was. They are for "
                        "reflection, never for holding anyone to account.</p>")
+            # The table is the chart's numbers: in its fold, said once.
             out.append(self.figure(charts.pulse_chart(pulse, min_group=self.threshold,
-                                                      latest=latest)))
+                                                      latest=latest),
+                                   table_html(headers, rows, numeric=[1, 2],
+                                              counts=[] if self.public else [3],
+                                              caption=f"Behaviour pulse, round {period}")))
         out.append("<h3>Paperwork we could strip away</h3>")
         burden = t["burden"]
         if burden.empty:
@@ -744,21 +762,23 @@ class Report:
             rows = [[r["funder"], f"{int(r['requirements']):,}", _hours(r["hours_a_year"]),
                      _money(r["cost_a_year"]), _pct(r["share_of_grant"])]
                     for r in charts.top_funders(audit).to_dict("records")]
-            out.append(table_html(["Funder", "Requirements", "Hours a year", "Cost a year",
-                                   "Share of grant"], rows, numeric=[1, 2, 3, 4],
-                                  caption="What reporting costs, by funder (NPC method)"))
+            by_funder = table_html(["Funder", "Requirements", "Hours a year", "Cost a year",
+                                    "Share of grant"], rows, numeric=[1, 2, 3, 4],
+                                   caption="What reporting costs, by funder (NPC method)")
+            strip = ""
             if len(audit.strip_list):
                 rows = [[r["requirement"], r["funder"], r["action_label"], r["why"],
                          _hours(r["hours_freed"])]
                         for r in charts.top_strip(audit).to_dict("records")]
                 rest = len(audit.strip_list) - charts.TOP_N
-                out.append(table_html(["Requirement", "Funder", "What we propose", "Why",
-                                       "Hours a year it would free"], rows, numeric=[4],
-                                      caption="The strip list" if rest <= 0 else
-                                      f"The strip list: the {charts.TOP_N} that would free "
-                                      f"most hours, then the other {rest:,}"))
-            out.append(self.figure(charts.burden_chart(audit)))  # the audit above, not redone
-            out.append(self.figure(charts.strip_chart(audit)))
+                strip = table_html(["Requirement", "Funder", "What we propose", "Why",
+                                    "Hours a year it would free"], rows, numeric=[4],
+                                   caption="The strip list" if rest <= 0 else
+                                   f"The strip list: the {charts.TOP_N} that would free "
+                                   f"most hours, then the other {rest:,}")
+            # Each table is its chart's numbers: in the chart's fold, said once.
+            out.append(self.figure(charts.burden_chart(audit), by_funder))  # not redone
+            out.append(self.figure(charts.strip_chart(audit), strip))
         out.append("<h3>Values we share</h3>")
         values = t["value"]
         if values.empty:
@@ -777,7 +797,7 @@ class Report:
         else:
             kinds = SupportKind.labels()
             statuses = SupportStatus.labels()
-            latest = support.sort_values("requested_on").tail(LIST_LIMIT)
+            latest = support.sort_values("requested_on").tail(self.log_limit)
             rows = [[kinds.get(r["support_kind"], ""), r["description"],
                      statuses.get(r["status"], "")]
                     for r in latest.to_dict("records")]
@@ -797,10 +817,11 @@ class Report:
                 mean = privacy.HIDDEN_TEXT if r.get("suppressed") or missing(
                     r.get("mean")) else f"{r['mean']:.1f}"
                 rows.append([str(r.get("month", "")), mean, n])
-            out.append(table_html(["Month", "How heavy the work felt (0-10)", "Check-ins"],
-                                  rows, numeric=[1], counts=[2],
-                                  caption="Anonymous check-ins, shown only as averages"))
-            out.append(self.figure(charts.checkin_chart(checkins, min_group=self.threshold)))
+            out.append(self.figure(
+                charts.checkin_chart(checkins, min_group=self.threshold),
+                table_html(["Month", "How heavy the work felt (0-10)", "Check-ins"],
+                           rows, numeric=[1], counts=[2],
+                           caption="Anonymous check-ins, shown only as averages")))
         return "".join(out)
 
     def _glossary(self) -> str:
@@ -815,7 +836,7 @@ class Report:
 
     # -- charts ------------------------------------------------------------------------
 
-    def figure(self, chart: Any) -> str:
+    def figure(self, chart: Any, numbers: str = "") -> str:
         """A chart as an inline SVG with its alt text, and its numbers as a table.
 
         In a public report the chart's people columns (``chart.people``) pass through
@@ -823,10 +844,14 @@ class Report:
         its alt text (which draw and state those counts) are left out, and the numbers
         table is shown with the small counts "hidden". Other columns are shown
         as they are: see "Which numbers are counts of people" in :mod:`privacy`.
+
+        ``numbers``: the section's own table of what the chart draws (built from the same
+        gated, suppressed figures), said once: in the chart's numbers fold when the chart
+        is drawn, in the open when it is not.
         """
         if chart is None or getattr(chart, "figure", None) is None:
             alt = getattr(chart, "alt_text", "") if chart is not None else ""
-            return f'<p class="empty">{esc(alt)}</p>' if alt else ""
+            return (f'<p class="empty">{esc(alt)}</p>' if alt else "") + numbers
         table = getattr(chart, "table", None)
         people = [c for c in getattr(chart, "people", ()) if table is not None and c in table]
         hidden = False
@@ -834,8 +859,10 @@ class Report:
             result = privacy.suppress_counts(table, people, self.threshold)
             hidden = result.any_suppressed
             table = result.display
-        numbers = ""
-        if table is not None and len(table):
+        fold, numbers = numbers, ""
+        if fold and not hidden:
+            numbers = f"<details><summary>The numbers in this chart</summary>{fold}</details>"
+        elif table is not None and len(table):
             # A hidden chart's title is left out with it: it states the counts it draws.
             caption = ("The numbers behind this chart, with small counts hidden" if hidden
                        else chart.title)
@@ -950,15 +977,19 @@ def _last_met(last: Any, since: Any) -> str:
     return _day(last) + ("" if missing(since) or since <= 0 else f" ({int(since):,} days ago)")
 
 
-def _rhythm_findings(summary: pd.DataFrame) -> str:
+def _rhythm_findings(summary: pd.DataFrame, titled: bool = False) -> str:
     """The rhythm in sentences: planned meetings held (up to the end of the period or today),
-    those held on another day, and each series that has not met for over two of its gaps."""
+    those held on another day, and each series that has not met for over two of its gaps.
+    ``titled``: a chart's title already says how many were held (only those on another day
+    are said here)."""
     kept, expected = int(summary["kept"].sum()), int(summary["expected"].sum())
     upto = summary["counted_to"].max()
     out = []
-    if expected:
+    other = int(summary["kept_other_day"].sum())
+    if titled and other:
+        out.append(f"<p>{other:,} planned meetings were held on another day than agreed.</p>")
+    elif expected and not titled:
         when = "" if missing(upto) else f" up to {_day(upto)}"
-        other = int(summary["kept_other_day"].sum())
         out.append(f'<p class="finding">We held {kept:,} of the {expected:,} regular '
                    f"meetings we planned{when}"
                    + (f", {other:,} of them on another day than agreed" if other else "")

@@ -1,0 +1,69 @@
+"""Say it once: a chart's title is its finding, stated once; a table that repeats a chart
+is that chart's numbers; long logs are short outside the team."""
+
+from __future__ import annotations
+
+import html as html_mod
+import re
+
+import pytest
+
+from hls_workbook.sections import Report
+
+from .test_small_numbers import visible_text
+
+
+@pytest.fixture(scope="module")
+def pages(demo_db):
+    return {a: Report.load(db=str(demo_db), place="millbrook", start="2026-01-01",
+                           end="2026-06-30", audience=a).render_html()
+            for a in ("team", "partners", "public")}
+
+
+@pytest.mark.parametrize("audience", ["team", "partners", "public"])
+def test_each_chart_title_is_said_once(pages, audience):
+    page = pages[audience]
+    titles = [html_mod.unescape(t) for t in re.findall(r"<figcaption>(.*?)</figcaption>", page)]
+    assert titles
+    # Outside the closed numbers folds (whose table may be captioned with it).
+    text = visible_text(re.sub(r"<details>.*?</details>", "", page, flags=re.S))
+    for title in titles:
+        assert text.count(title) == 1, title  # not drawn in the image, not a finding too
+    for svg in re.findall(r"<svg .*?</svg>", page, flags=re.S):
+        drawn = " ".join(re.findall(r"<text\b[^>]*>([^<]*)</text>", svg))
+        assert not any(t in html_mod.unescape(drawn) for t in titles)
+
+
+def _fold_captions(page: str) -> list[str]:
+    folds = re.findall(r"<details>.*?</details>", page, flags=re.S)
+    return [c for fold in folds for c in re.findall(r"<caption>(.*?)</caption>", fold)]
+
+
+@pytest.mark.parametrize("audience", ["team", "partners"])
+def test_tables_that_repeat_a_chart_are_its_numbers(pages, audience):
+    page = pages[audience]
+    folded = _fold_captions(page)
+    for caption in ("Behaviour pulse, round", "Anonymous check-ins, shown only as averages",
+                    "What reporting costs, by funder", "The strip list",
+                    "Our regular meetings", "Attendance over 29 meetings"):
+        assert any(c.startswith(caption) for c in folded), caption
+        outside = re.sub(r"<details>.*?</details>", "", page, flags=re.S)
+        assert f"<caption>{caption}" not in outside, caption
+    assert "Reach of our learning" not in page  # the learning chart's numbers say it
+
+
+def test_the_public_attendance_table_stays_in_the_open(pages):
+    """No attendance chart in public (small groups of people): its table is not folded."""
+    outside = re.sub(r"<details>.*?</details>", "", pages["public"], flags=re.S)
+    assert "<caption>Attendance over 29 meetings</caption>" in outside
+
+
+def test_long_logs_are_short_outside_the_team(pages):
+    team, partners = pages["team"], pages["partners"]
+    assert "Everything we learned, in order" in team
+    assert "The 5 most recent things we learned, in order" in partners
+    assert ("This shows the 5 most recent of 24 pieces of learning. The other 19 are in the "
+            "team\u2019s own report.") in html_mod.unescape(partners)
+    timeline = re.search(r"things we learned, in order</caption>.*?</table>", partners, re.S)
+    assert timeline.group(0).count("<tr>") == 1 + 5
+    assert "The 5 most recent experiments" in partners and "Every experiment" in team
