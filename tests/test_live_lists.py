@@ -221,3 +221,35 @@ def test_the_poll_on_an_event_loop(wb, second, monkeypatch, caplog):
         assert forms._POLL.timer is None  # nothing live: the clock stopped
 
     asyncio.run(run())
+
+
+def test_a_writer_who_may_not_add_the_index_still_sees_saves(pg_url):
+    """On a team server a person's role may read and write but not change the schema: a
+    workbook from before ix_<kind>_saved opens for them without it, and lists still keep
+    up (deploy.md: the owner adds it on an upgrade)."""
+    import psycopg
+
+    with open_workbook(pg_url, create=True) as owner:
+        owner.set_place(PLACE, {"name": "Testville", "shared_focus": "Fewer people alone"})
+    role = f"writer_{pg_url.rsplit('/', 1)[1]}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("DROP INDEX ix_partner_saved")
+        conn.execute(f"CREATE ROLE {role} LOGIN")
+        conn.execute(f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO {role}")
+        conn.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}")
+    try:
+        writer = pg_url.replace("//hls@", f"//{role}@")
+        with open_workbook(writer) as wb, open_workbook(writer) as other:
+            form = forms.RecordForm(wb, "partner", place=PLACE)
+            other.add("partner", {"organisation": "Library", "part": "charity"},
+                      place=PLACE)
+            assert form.check_for_changes() == {"partner"}
+            assert [r["organisation"] for r in form.records.rows()] == ["Library"]
+            form.close()
+        with psycopg.connect(pg_url) as conn:
+            assert not conn.execute("SELECT 1 FROM pg_indexes WHERE indexname = "
+                                    "'ix_partner_saved'").fetchall()
+    finally:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(f"DROP OWNED BY {role}")
+            conn.execute(f"DROP ROLE {role}")
