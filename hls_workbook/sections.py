@@ -831,7 +831,7 @@ class Report:
         rows = [[r["term"], r["plain_meaning"], ", ".join(r.get("words_to_avoid") or [])]
                 for r in terms.sort_values("term").head(LIST_LIMIT).to_dict("records")]
         return table_html(["Word", "What it means to us", "Words we avoid"], rows,
-                          caption="Our shared language") + self.more(
+                          caption="The words we agreed, and what they mean") + self.more(
             len(rows), len(terms), "words", "the first {n}")
 
     # -- charts ------------------------------------------------------------------------

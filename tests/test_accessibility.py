@@ -120,6 +120,34 @@ def test_report_reflows_when_zoomed(browser, reports, view):  # noqa: F811
     assert font >= 16, "body text is smaller than 16 px"
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_chart_text_is_readable_on_a_phone(browser, reports, audience):  # noqa: F811
+    """At 390 px wide every chart's smallest text is 11 px or more (its font size times the
+    scale the chart is drawn at), and no chart is wider than the screen."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(reports[audience].resolve().as_uri())
+        charts = page.evaluate("""() => [...document.querySelectorAll('svg.chart-svg')]
+            .map(svg => {
+              const sizes = [...svg.querySelectorAll('text')].map(t => {
+                const m = t.getScreenCTM();
+                return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+              });
+              return {smallest: Math.min(...sizes),
+                      right: svg.getBoundingClientRect().right,
+                      name: svg.closest('figure').querySelector('figcaption').textContent};
+            })""")
+        width = page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        context.close()
+    assert charts, "the demo report should hold charts"
+    small = [(c["name"], round(c["smallest"], 1)) for c in charts if c["smallest"] < 11]
+    assert not small, f"chart text under 11 px at 390 px wide: {small}"
+    assert all(c["right"] <= 390 for c in charts) and width <= 390
+
+
 # ---------------------------------------------------------------------------
 # The Nu HTML Checker
 # ---------------------------------------------------------------------------
