@@ -96,6 +96,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RecordError, WorkbookError
+from .kinds import Reading
 from .mapping import (
     ColumnMap,
     DateOrder,
@@ -1384,7 +1385,7 @@ def _convert(meta: FieldMeta, value: Any, table: _Table, key: str | None = None)
     ``key`` is the cell's field (``kind.field`` for another kind), to name its column."""
     if value is None:
         return _OMIT
-    widget = meta.widget
+    kind = meta.field_kind
     if isinstance(value, str):
         if not value.strip():
             return _OMIT
@@ -1398,9 +1399,9 @@ def _convert(meta: FieldMeta, value: Any, table: _Table, key: str | None = None)
                     "we do not import; type the value itself (in Excel: copy, then Paste "
                     "Values), or if it is meant as text start the cell with a single quote ('=)"
                 )
-        if widget in ("choice", "yes_partly_no"):
+        if kind.reading is Reading.CHOICE:
             return _choice_value(meta, value)
-        if widget == "multi_choice":
+        if kind.reading is Reading.CHOICES:
             if value.strip()[:1] == "[":
                 try:
                     items = json.loads(value)
@@ -1409,34 +1410,34 @@ def _convert(meta: FieldMeta, value: Any, table: _Table, key: str | None = None)
                 return [_choice_value(meta, i) for i in items] if isinstance(items, list) \
                     else value
             return [_choice_value(meta, i.strip()) for i in value.split(",") if i.strip()]
-        if widget in ("number", "integer", "score"):
+        if kind.reading is Reading.NUMBER:
             return _number_text(value, table.decimal_comma)
-        if widget == "date":
+        if kind.reading is Reading.DATE:
             return _date_cell(meta, value, table, key or meta.name)
         return value
     if isinstance(value, dt.datetime):
-        return value.date() if widget == "date" else value.isoformat(sep=" ")
+        return value.date() if kind.is_date else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
-        return value if widget == "date" else value.isoformat()
+        return value if kind.is_date else value.isoformat()
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
-        if widget == "date":
+        if kind.is_date:
             raise _CellProblem(
                 f"{meta.label} is a number, not a date; format the column as a date or write "
                 "it like 2026-03-31"
             )
-        if widget == "links" and float(value).is_integer():
+        if kind.number_as_list and float(value).is_integer():
             return [int(value)]
-        if widget in ("text", "long_text", "choice", "yes_partly_no", "period", "tags",
-                      "multi_choice"):
+        if kind.number_as_text:
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             return str(value)
         return value
     if isinstance(value, list):
-        return [_choice_value(meta, i) for i in value] if widget == "multi_choice" else value
-    if isinstance(value, dict) and widget == "counts":
+        return [_choice_value(meta, i) for i in value] if kind.reading is Reading.CHOICES \
+            else value
+    if isinstance(value, dict) and kind.choice_keys:
         return {_choice_value(meta, k) if isinstance(k, str) else k: v for k, v in value.items()}
     return value
 
@@ -1468,7 +1469,7 @@ def _settle_dates(table: _Table, dayfirst: bool | None) -> DateOrder:
     for key in table.headings:
         other, dot, name = key.rpartition(".")
         model = RECORD_KINDS[other if dot else table.kind]
-        if name in model.model_fields and model.field_meta(name).widget == "date":
+        if name in model.model_fields and model.field_meta(name).field_kind.is_date:
             dated[key] = table.headings[key]
     seen = []
     for line, data in table.rows:

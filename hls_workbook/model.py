@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -26,9 +25,8 @@ from pydantic import (
 )
 
 from .errors import RecordError
-
-SHORT_TEXT = 200
-LONG_TEXT = 10_000
+from .kinds import KINDS, FieldKind
+from .kinds import clean_text as clean_text  # where it was first defined
 
 # ---------------------------------------------------------------------------
 # Choices
@@ -313,10 +311,8 @@ STATEMENT_PRACTICE = {key: pid for pid, (key, _text) in PULSE_STATEMENTS.items()
 # Field helper
 # ---------------------------------------------------------------------------
 
-WIDGETS = {
-    "text", "long_text", "date", "choice", "multi_choice", "score", "yes_partly_no",
-    "number", "integer", "flag", "counts", "link", "links", "tags", "period",
-}
+#: The widget kinds a field may have: each is a :class:`~hls_workbook.kinds.FieldKind`.
+WIDGETS = set(KINDS)
 
 
 def field(
@@ -342,15 +338,12 @@ def field(
     later) may leave it empty; the text is what the form says when it is left empty (see
     :meth:`Record.unanswered`). ``editing_only``: asked only when changing a saved record,
     never on a new one (a story's withdrawal)."""
-    if widget not in WIDGETS:
+    kind = KINDS.get(widget)
+    if kind is None:
         raise ValueError(f"unknown widget kind {widget!r}")
-    if widget == "text":
-        kwargs.setdefault("max_length", SHORT_TEXT)
-    if widget == "long_text":
-        kwargs.setdefault("max_length", LONG_TEXT)
-    if widget == "number":
-        kwargs.setdefault("allow_inf_nan", False)
-    if widget in ("text", "long_text") and default is ... and "default_factory" not in kwargs:
+    for key, value in kind.field_defaults.items():
+        kwargs.setdefault(key, value)
+    if kind.not_blank and default is ... and "default_factory" not in kwargs:
         kwargs.setdefault("min_length", 1)
     extra: dict[str, Any] = {"widget": widget}
     if link:
@@ -364,26 +357,7 @@ def field(
     return Field(default, title=label, description=help, json_schema_extra=extra, **kwargs)
 
 
-# C0 and C1 control characters and DEL; tab, line feed, carriage return and NEL (\x85,
-# a line break in some files) are allowed.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _PERIOD = re.compile(r"^\d{4}-(Q[1-4]|0[1-9]|1[0-2])$")
-
-
-def clean_text(value: str) -> str:
-    """Strip ends, normalise unicode and refuse invisible control characters.
-
-    Text made only of spaces and invisible format characters (zero-width spaces, word
-    joiners, byte order marks) counts as empty.
-    """
-    value = unicodedata.normalize("NFC", value).strip()
-    if _CONTROL.search(value):
-        raise ValueError(
-            "contains an invisible control character; retype it or paste it as plain text"
-        )
-    if value and all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in value):
-        return ""
-    return value
 
 
 def today() -> dt.date:
@@ -426,32 +400,8 @@ class Record(BaseModel):
     def _forgiving_input(cls, value: Any, info: Any) -> Any:
         """Accept what forms and spreadsheets give: blanks, comma lists, JSON text."""
         f = cls.model_fields[info.field_name]
-        widget = (f.json_schema_extra or {}).get("widget")
-        if (isinstance(value, bool) and widget in ("score", "integer", "number", "link")) or (
-            widget == "links" and isinstance(value, list | tuple)
-            and any(isinstance(v, bool) for v in value)
-        ):
-            raise ValueError("needs a number, and yes/no is not a number; write a number")
-        if isinstance(value, str):
-            value = clean_text(value)
-            if value == "":
-                if widget in ("multi_choice", "links", "tags"):
-                    return []
-                if widget == "counts":
-                    return {}
-                return None if not f.is_required() else value
-            if widget in ("multi_choice", "links", "tags", "counts") and value[:1] in "[{":
-                try:
-                    return json.loads(value)
-                except json.JSONDecodeError:
-                    raise ValueError(
-                        "is not a readable list; separate the items with commas"
-                    ) from None
-            if widget in ("multi_choice", "links", "tags"):
-                return [item.strip() for item in value.split(",") if item.strip()]
-        if isinstance(value, list | tuple) and widget == "tags":
-            return [clean_text(str(v)) for v in value if str(v).strip()]
-        return value
+        kind = KINDS[(f.json_schema_extra or {}).get("widget", "text")]
+        return kind.forgive(value, f.is_required())
 
     @field_validator("*", mode="after")
     @classmethod
@@ -541,6 +491,11 @@ class FieldMeta(BaseModel):
     maximum: float | None = None
     type_name: str = "text"
 
+    @property
+    def field_kind(self) -> FieldKind:
+        """Everything about this field's kind of answer (its ``widget``)."""
+        return KINDS[self.widget]
+
     @classmethod
     def of(cls, model: type[Record], name: str) -> FieldMeta:
         f = model.model_fields[name]
@@ -559,13 +514,7 @@ class FieldMeta(BaseModel):
         enum = _enum_of(f.annotation)
         if enum is not None:
             choices = enum.labels()
-        type_name = {
-            "date": "date", "score": "integer 0-10", "number": "number", "integer": "integer",
-            "flag": "yes/no", "multi_choice": "list of choices", "links": "list of record ids",
-            "link": "record id", "counts": "counts by part of the system", "tags": "list of words",
-            "choice": "choice", "yes_partly_no": "choice", "period": "period (YYYY-Qn or YYYY-MM)",
-            "long_text": "long text",
-        }.get(widget, "text")
+        type_name = KINDS[widget].type_name
         return cls(
             name=name,
             label=f.title or name,

@@ -27,8 +27,6 @@ import json
 import os
 import re
 import sqlite3
-import types
-import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,6 +39,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from .config import DB_ENV, is_url, resolve_db
 from .errors import DatabaseError, NewerDatabaseError, RecordError, WorkbookError
+from .kinds import Column, Equals, OneOf
 from .model import RECORD_KINDS, Choice, Part, Record, Voice, model_for
 
 #: 2: the clearance table (a person's check of text before sharing). 3: review.signs_seen.
@@ -87,25 +86,16 @@ def database_url(db: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _column_type(annotation: Any) -> sa.types.TypeEngine[Any]:
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _column_type(args[0])
-    if origin in (list, dict):
-        return sa.JSON()
-    if isinstance(annotation, type):
-        if issubclass(annotation, Choice):
-            return sa.String(60)
-        if issubclass(annotation, bool):
-            return sa.Boolean()
-        if issubclass(annotation, int):
-            return sa.Integer()
-        if issubclass(annotation, float):
-            return sa.Float()
-        if issubclass(annotation, dt.date):
-            return sa.Date()
-    return sa.Text()
+#: The SQL type of each kind of column (a field's kind says which: kinds.FieldKind.column).
+_COLUMN_TYPES: dict[Column, Callable[[], sa.types.TypeEngine[Any]]] = {
+    Column.TEXT: sa.Text,
+    Column.CHOICE: lambda: sa.String(60),
+    Column.INTEGER: sa.Integer,
+    Column.FLOAT: sa.Float,
+    Column.BOOLEAN: sa.Boolean,
+    Column.DATE: sa.Date,
+    Column.JSON: sa.JSON,
+}
 
 
 def build_metadata() -> tuple[sa.MetaData, dict[str, sa.Table]]:
@@ -145,8 +135,9 @@ def build_metadata() -> tuple[sa.MetaData, dict[str, sa.Table]]:
             sa.Column("archived", sa.Boolean, nullable=False, default=False),
             sa.Column("recorded_by", sa.String(60), nullable=True),
         ]
-        for name, info in model.model_fields.items():
-            cols.append(sa.Column(name, _column_type(info.annotation), nullable=True))
+        for meta in model.fields_meta():
+            column_type = _COLUMN_TYPES[meta.field_kind.column]()
+            cols.append(sa.Column(meta.name, column_type, nullable=True))
         t = sa.Table(
             kind, md, *cols,
             sa.UniqueConstraint("id", "version", name=f"uq_{kind}_id_version"),
@@ -1152,30 +1143,19 @@ def _word_matches(t: sa.Table, model: type[Record], names: list[str], word: str
     for name in names:
         meta = model.field_meta(name)
         col = t.c[name]
-        widget = meta.widget
-        if widget in ("choice", "yes_partly_no"):
-            values = labelled(meta.choices or {})
-            if values:
-                found.append(col.in_(values))
-        elif widget in ("multi_choice", "counts"):
-            found += [text(col).contains(f'"{v}"') for v in labelled(meta.choices or {})]
-            if widget == "counts":
-                found.append(text(col).contains(word, autoescape=True))
-        elif widget == "link":
-            found.append((sa.literal("#", sa.Text) + text(col)).contains(word, autoescape=True))
-        elif widget == "links":
-            bare = word.lstrip("#")
-            if bare:
-                found.append(text(col).contains(bare, autoescape=True))
-        elif widget == "flag":
-            if word in "yes":
-                found.append(col == sa.true())
-            if word in "no":
-                found.append(col == sa.false())
-        elif widget in ("date", "score", "integer", "number"):
-            found.append(text(col).contains(word, autoescape=True))
-        else:
+        matches = meta.field_kind.matches(word, meta.choices)
+        if matches is None:
             typed.append(name)
+            continue
+        for match in matches:
+            if isinstance(match, OneOf):
+                found.append(col.in_(list(match.values)))
+            elif isinstance(match, Equals):
+                found.append(col == (sa.true() if match.value else sa.false()))
+            else:
+                where = text(col) if not match.prefix else sa.literal(match.prefix, sa.Text) \
+                    + text(col)
+                found.append(where.contains(match.text, autoescape=match.autoescape))
     return found, typed
 
 
@@ -1370,14 +1350,8 @@ def frame_for(model: type[Record], rows: list[Any], columns: list[str]) -> Any:
 
     df = pd.DataFrame.from_records(rows, columns=columns)
     for meta in model.fields_meta():
-        if meta.widget == "date":
-            df[meta.name] = pd.to_datetime(df[meta.name]).astype("datetime64[ns]")
-        elif meta.widget in ("number",):
-            df[meta.name] = pd.to_numeric(df[meta.name]).astype("float64")
-        elif meta.widget in ("score", "integer", "link"):
-            df[meta.name] = df[meta.name].astype("Int64")
-        elif meta.widget == "flag":
-            df[meta.name] = df[meta.name].astype("boolean")
+        if meta.field_kind.frame_dtype is not None:
+            df[meta.name] = meta.field_kind.frame_column(df[meta.name])
     for col in ("recorded_at", "superseded_at"):
         df[col] = pd.to_datetime(df[col]).astype("datetime64[ns]")
     df["archived"] = df["archived"].astype(bool)

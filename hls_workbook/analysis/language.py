@@ -25,8 +25,6 @@ from ._common import as_list, empty, frame, text
 COLUMNS = ["kind", "kind_label", "record_id", "record", "field", "field_label", "word",
            "found", "sentence", "term", "plain_meaning"]
 
-#: Text widgets: what a person types.
-_TYPED = ("text", "long_text", "tags")
 #: Kinds not checked: the glossary itself lists the words; a check of text is not text.
 _SKIP = ("glossary_term", "clearance")
 
@@ -57,7 +55,7 @@ def typed_fields(kind: str) -> list[str]:
     model = model_for(kind)
     fields = list(model.free_text)
     for meta in model.fields_meta():
-        if meta.widget in _TYPED and meta.name not in fields:
+        if meta.field_kind.free_text and meta.name not in fields:
             fields.append(meta.name)
     return fields
 

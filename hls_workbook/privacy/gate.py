@@ -13,15 +13,16 @@ from ..values import missing as _missing
 from .clearance import EDITED, HELD, PENDING, SHARED_TEXT, SHARED_UNCHECKED, pieces, status
 from .consent import _as_list, _current, _role_label, visible_voices
 from .detect import Redactor, find_details, name_variants, names_on_record
-from .policy import _TEXT_WIDGETS, MIN_PUBLIC_THRESHOLD, VOICE_LINKS, Policy
+from .policy import MIN_PUBLIC_THRESHOLD, VOICE_LINKS, Policy
 
 
 def _text_fields(kind: str) -> list[str]:
-    """Every field a person types into: the model's free_text and every text widget."""
+    """Every field a person types into: the model's free_text and every field of a kind
+    that is free text (kinds.FieldKind.free_text)."""
     model = RECORD_KINDS[kind]
     fields = list(model.free_text)
     for meta in model.fields_meta():
-        if meta.widget in _TEXT_WIDGETS and meta.name not in fields:
+        if meta.field_kind.free_text and meta.name not in fields:
             fields.append(meta.name)
     return fields
 

@@ -63,8 +63,6 @@ VOICE_BLOCKING_FLAGS = ("consent_withdrawn", "in_confidence", "safeguarding_conc
 #: Record fields holding links to voices, by kind.
 VOICE_LINKS = {"learning": "voices", "decision": "voices"}
 
-_TEXT_WIDGETS = ("text", "long_text", "tags")
-
 
 def _audience(audience: str | Audience) -> str:
     value = str(getattr(audience, "value", audience)).strip().lower()
