@@ -40,6 +40,7 @@ import ipywidgets as W
 
 from . import config
 from .errors import RecordError, WorkbookError
+from .kinds import as_date, number_text
 from .model import Part, Record, model_for
 
 if TYPE_CHECKING:
@@ -124,15 +125,7 @@ def _missing(value: Any) -> bool:
 
 
 def _as_date(value: Any) -> dt.date | None:
-    if _missing(value):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if hasattr(value, "date"):  # pandas Timestamp
-        return value.date()
-    return dt.date.fromisoformat(str(value)[:10])
+    return None if _missing(value) else as_date(value)
 
 
 def _option_values(widget: W.Widget) -> list[Any]:
@@ -142,8 +135,7 @@ def _option_values(widget: W.Widget) -> list[Any]:
 
 def _number_text(value: Any) -> str:
     """A number as typed: no exponent, no lost digits, no trailing '.0'."""
-    number = float(value)
-    return str(int(number)) if number.is_integer() else repr(number)
+    return number_text(value)
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -170,30 +162,7 @@ def format_value(meta: Any, value: Any, limit: int | None = CELL_CHARS) -> str:
     """A stored value as short plain text for a list or a link label (not escaped)."""
     if _missing(value):
         return ""
-    w = meta.widget
-    choices = meta.choices or {}
-    if w == "date":
-        text = _as_date(value).isoformat()
-    elif w in ("choice", "yes_partly_no"):
-        text = choices.get(str(value), str(value))
-    elif w == "multi_choice":
-        text = ", ".join(choices.get(str(v), str(v)) for v in value or [])
-    elif w == "link":
-        text = f"#{int(value)}"
-    elif w == "links":
-        text = ", ".join(f"#{int(v)}" for v in value or [])
-    elif w == "flag":
-        text = "yes" if bool(value) else "no"
-    elif w == "counts":
-        text = ", ".join(f"{choices.get(str(k), k)} {v}" for k, v in dict(value).items() if v)
-    elif w == "tags":
-        text = ", ".join(str(v) for v in value or [])
-    elif w in ("score", "integer"):
-        text = str(int(value))
-    elif w == "number":
-        text = _number_text(value)
-    else:
-        text = str(value)
+    text = meta.field_kind.display(value, meta.choices)  # kinds.FieldKind.display
     return _shorten(text, limit) if limit else text
 
 
@@ -370,7 +339,7 @@ class Control:
         """What an unanswered field gives the model."""
         if self.meta.required and self.meta.widget in PICKED:
             return _SKIP, f"{self.meta.label}: please choose one"
-        if self.meta.required and self.meta.widget == "date":
+        if self.meta.required and self.meta.field_kind.is_date:
             return _SKIP, f"{self.meta.label}: please pick a date"
         if self.meta.required:
             return _SKIP, None
@@ -612,7 +581,7 @@ class NumberControl(Control):
     """A text box read as a number, so that empty stays empty rather than becoming 0."""
 
     def build(self) -> W.Widget:
-        hint = "a whole number" if self.meta.widget == "integer" else "a number"
+        hint = "a whole number" if self.meta.field_kind.whole_number else "a number"
         if not self.meta.required:
             hint += ", or leave empty"
         self.input = self._watch(_w(W.Text, placeholder=hint, layout=_layout(width="16em"),
@@ -631,7 +600,7 @@ class NumberControl(Control):
             return _SKIP, f"{self.meta.label} must be a number, for example 3"
         if number != number or number in (float("inf"), float("-inf")):
             return _SKIP, f"{self.meta.label} must be a number, for example 3"
-        if self.meta.widget == "integer":
+        if self.meta.field_kind.whole_number:
             if not number.is_integer():
                 return _SKIP, f"{self.meta.label} must be a whole number, for example 3"
             return int(number), None
@@ -640,7 +609,7 @@ class NumberControl(Control):
     def set(self, value: Any) -> None:
         if _missing(value):
             self.input.value = ""
-        elif self.meta.widget == "integer":
+        elif self.meta.field_kind.whole_number:
             self.input.value = str(int(value))
         else:
             self.input.value = _number_text(value)
@@ -837,6 +806,9 @@ class LinksControl(CheckboxesControl):
             self.boxes[key].value = key in chosen
 
 
+#: The control of each widget kind, by the kind's name. Everything else about a kind lives
+#: in its kinds.FieldKind (domain layer); the controls are widgets, which the domain layer
+#: must not import, so the mapping stays here in the UI layer: a new kind adds a line here.
 CONTROLS: dict[str, type[Control]] = {
     "text": TextControl,
     "long_text": LongTextControl,
@@ -2068,24 +2040,7 @@ def show(
 
 
 def _answer_hint(meta: Any) -> str:
-    w = meta.widget
-    if w in ("choice", "yes_partly_no", "multi_choice") and meta.choices:
-        how = "pick one of" if w != "multi_choice" else "tick any of"
-        return f"{how}: " + "; ".join(meta.choices.values())
-    if w == "counts":
-        return "a number for each part of the system"
-    if w in ("link", "links"):
-        what = plural(meta.link).lower() if meta.link else "records"
-        return f"{'one' if w == 'link' else 'any'} of the {what} recorded for the place"
-    if w == "score":
-        lo = int(meta.minimum if meta.minimum is not None else 0)
-        hi = int(meta.maximum if meta.maximum is not None else 10)
-        return f"a score from {lo} to {hi}"
-    return {
-        "text": "a few words", "long_text": "as many words as you need", "date": "a date",
-        "number": "a number", "integer": "a whole number", "flag": "yes or no",
-        "tags": "words, separated with commas", "period": "a round such as 2026-Q3",
-    }.get(w, "text")
+    return meta.field_kind.answer_hint(meta, plural)  # kinds.FieldKind.answer_hint
 
 
 def new_questions(model: type[Record]) -> list[Any]:

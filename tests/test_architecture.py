@@ -121,3 +121,79 @@ def test_only_the_store_opens_the_database():
                                              str(path.relative_to(ROOT)), private, methods)
     assert problems == [], "use (or add) a public method of store.Workbook:\n" + "\n".join(
         problems)
+
+
+#: Only this module compares a field's widget kind with a kind's name.
+KINDS_MODULE = ROOT / "hls_workbook" / "kinds.py"
+
+
+def _names_a_kind(node: ast.AST, kinds: set[str]) -> bool:
+    """A string literal naming a widget kind, or a tuple, list or set literal holding one."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and node.value in kinds
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return any(_names_a_kind(e, kinds) for e in node.elts)
+    return False
+
+
+def _kind_comparisons(source: str, where: str, kinds: set[str]) -> list[str]:
+    """Where a widget kind (``x.widget``, a name ``widget``, or a name given ``x.widget``)
+    is compared with a kind's name written out, or matched against one (``case "date":``)."""
+    tree = ast.parse(source)
+    holders = {target.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
+               and isinstance(node.value, ast.Attribute) and node.value.attr == "widget"
+               for target in node.targets if isinstance(target, ast.Name)}
+
+    def is_kind(node: ast.AST) -> bool:
+        if isinstance(node, ast.Attribute):
+            return node.attr == "widget"
+        return isinstance(node, ast.Name) and (node.id == "widget" or node.id in holders)
+
+    problems = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            if any(is_kind(o) for o in operands) and any(_names_a_kind(o, kinds)
+                                                        for o in operands):
+                problems.append((node.lineno, ast.unparse(node)))
+        elif isinstance(node, ast.Match) and is_kind(node.subject):
+            problems += [(case.pattern.lineno, f"case {ast.unparse(case.pattern)}")
+                         for case in node.cases
+                         if any(isinstance(p, ast.MatchValue) and _names_a_kind(p.value, kinds)
+                                for p in ast.walk(case.pattern))]
+    return [f"{where}:{line} {text}" for line, text in sorted(problems)]
+
+
+def _kind_names() -> set[str]:
+    from hls_workbook.kinds import KINDS
+
+    return set(KINDS)
+
+
+def test_the_kind_check_finds_what_it_should():
+    planted = ('if meta.widget == "date":\n'
+               '    ok = field.widget in ("choice", "yes_partly_no")\n'
+               'w = self.meta.widget\n'
+               'same = w != "links"\n'
+               'flag = "flag" == widget\n'
+               'match meta.widget:\n'
+               '    case "score" | "integer":\n'
+               '        pass\n'
+               'mode == "text"\n'  # not a widget kind: someone else's "text"
+               'kind == "voice"\n'
+               'meta.field_kind.is_date\n'
+               'meta.widget in CONTROLS\n')
+    found = _kind_comparisons(planted, "planted", _kind_names())
+    assert [p.split(" ", 1)[0] for p in found] == [
+        f"planted:{n}" for n in (1, 2, 4, 5, 7)], found
+
+
+def test_only_kinds_compares_widget_kinds():
+    """What differs between kinds lives in kinds.FieldKind: no if/elif on a kind's name."""
+    kinds = _kind_names()
+    problems = []
+    for path in sorted((ROOT / "hls_workbook").rglob("*.py")):
+        if path != KINDS_MODULE:
+            problems += _kind_comparisons(path.read_text(encoding="utf-8"),
+                                          str(path.relative_to(ROOT)), kinds)
+    assert problems == [], "ask the field's kinds.FieldKind instead:\n" + "\n".join(problems)
