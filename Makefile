@@ -18,6 +18,10 @@ $(STAMP): pyproject.toml
 	@# JupyterLab: start the notebook's kernel without asking, and never fetch news.
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp scripts/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	@# ... and open a stage notebook with its forms ready (the checkout's own extension).
+	@mkdir -p $(VENV)/share/jupyter/labextensions
+	rm -rf $(VENV)/share/jupyter/labextensions/hls-workbook
+	ln -s $(CURDIR)/hls_workbook/templates/labextensions/hls-workbook $(VENV)/share/jupyter/labextensions/hls-workbook
 	@touch $(STAMP)
 
 demo: $(STAMP)

@@ -18,6 +18,8 @@ docs/benchmarks.md with the date and the machine. What is measured:
 - forms: one form submission with about 100,000 records stored (median and 95th
   percentile), and how long a stage notebook takes to become usable compared with a bare
   kernel that imports the package;
+- app: a participant's page of ``hls-workbook app`` on a warm server (preheated kernels),
+  in Chromium, from opening the address to the first Submit button drawn;
 - tests: the wall time of ``make test`` (skip with ``--skip-tests``).
 
 Generated databases are kept in bench/.cache (rebuilt when the demo generator changes).
@@ -514,6 +516,17 @@ def stage_notebook(results: Results, db: Path, reps: int, tmp: Path) -> None:
     results.notes.append(f"Stage notebook, one run step by step: {cells}.")
 
 
+def app_page(results: Results, db: Path, reps: int) -> None:
+    """A participant's page of `hls-workbook app` on a warm server, in Chromium: from
+    opening the address to the first Submit button drawn (bench/app_usable.py)."""
+    _say(f"\nApp page ({reps} participants)")
+    proc = run([PYTHON, BENCH / "app_usable.py", "--db", db, "--reps", reps])
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    first = out["submit_median_s"]
+    results.add("Forms", "app page usable on a warm server (first Submit button, Chromium)",
+                _s(first), "≤ 1.5 s", first <= 1.5)
+
+
 def import_profile(results: Results) -> None:
     """What importing the forms (and a stage notebook's helpers) costs, by package."""
     for statement in ("import hls_workbook.forms", "from hls_workbook import stages"):
@@ -703,10 +716,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale100-reps", type=int, default=3)
     parser.add_argument("--no-doc", action="store_true", help="print only; leave docs alone")
     parser.add_argument("--only", choices=["single", "batch", "postgres", "scale", "forms",
-                                           "stage"],
+                                           "stage", "app"],
                         action="append", help="run only these parts (repeatable)")
     args = parser.parse_args(argv)
-    only = set(args.only or ["single", "batch", "postgres", "scale", "forms", "stage"])
+    only = set(args.only or ["single", "batch", "postgres", "scale", "forms", "stage", "app"])
     began = time.perf_counter()
     info = machine()
     _say(f"HLS Workbook benchmarks: {info['cpu']}, load {info['load']}")
@@ -738,6 +751,8 @@ def main(argv: list[str] | None = None) -> int:
         if "stage" in only:
             stage_notebook(results, places_db, args.reps, tmp)
             import_profile(results)
+        if "app" in only:
+            app_page(results, places_db, max(args.reps, 5))
     if not args.skip_tests:
         tests(results)
     took = time.perf_counter() - began

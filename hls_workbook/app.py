@@ -44,7 +44,7 @@ POOL_SIZE = 1
 
 #: JupyterLab extensions installed beside the app that its page does not load.
 NOT_ON_THE_PAGE = ("jupyterlab-jupytext", "@voila-dashboards/jupyterlab-preview",
-                   "jupyterlab_pygments")
+                   "jupyterlab_pygments", "hls-workbook")
 
 #: Words for JupyterLab only, taken out of the app's copy of a notebook.
 LAB_ONLY = ("In JupyterLab, run every cell first (*Run → Run All Cells*); in the app, the "
