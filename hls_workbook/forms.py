@@ -73,10 +73,6 @@ NOUNS = {
 PLURALS = {"voice": "Stories"}
 #: Kinds with one record per place: their form always edits that record once it exists.
 ONE_PER_PLACE = frozenset({"place"})
-#: Widget kinds answered by picking, not typing (their empty message says "choose").
-PICKED = frozenset({"choice", "yes_partly_no", "link"})
-#: Optional fields of these widget kinds may fold away under "More questions".
-FOLDABLE = frozenset({"text", "long_text", "number", "integer", "tags", "links", "link"})
 SHOWN_ROWS = 10
 #: A draft of what is typed is kept this many seconds after a change (later changes ride
 #: along), so a closed tab or a dead kernel loses at most the last moment of typing.
@@ -337,7 +333,7 @@ class Control:
 
     def _empty(self) -> tuple[Any, str | None]:
         """What an unanswered field gives the model."""
-        if self.meta.required and self.meta.widget in PICKED:
+        if self.meta.required and self.meta.field_kind.picked:
             return _SKIP, f"{self.meta.label}: please choose one"
         if self.meta.required and self.meta.field_kind.is_date:
             return _SKIP, f"{self.meta.label}: please pick a date"
@@ -350,14 +346,9 @@ _WIDE = {"width": "100%", "max_width": "46em"}
 
 
 class TextControl(Control):
-    PLACEHOLDERS = {
-        "tags": "separate with commas",
-        "period": "for example 2026-Q3",
-    }
-
     def build(self) -> W.Widget:
         self.input = self._watch(_w(
-            W.Text, placeholder=self.PLACEHOLDERS.get(self.meta.widget, ""),
+            W.Text, placeholder=self.meta.field_kind.placeholder,
             layout=_layout(**_WIDE), **_named(self.meta.label),
         ))
         return self.input
@@ -1143,7 +1134,7 @@ class RecordForm(_Watching):
         self.new_button.on_click(lambda _b: self.start_again())
 
         folded = [m.name for m in metas if not (m.required or m.asked or m.editing_only)
-                  and m.widget in FOLDABLE]
+                  and m.field_kind.foldable]
         if not fold_optional or len(folded) <= 4:
             folded = []
         self.more: W.Accordion | None = None
@@ -1794,10 +1785,6 @@ def _close_tree(widget: W.Widget) -> None:
 # The list of what is recorded
 # ---------------------------------------------------------------------------
 
-#: Widget kinds short enough to be a column of the list.
-LIST_WIDGETS = ("choice", "yes_partly_no", "score", "link", "multi_choice")
-
-
 def list_columns(kind: str, extra: int = 3) -> list[str]:
     """The columns a list shows: the summary field, the date, and a few short key fields."""
     model = model_for(kind)
@@ -1809,7 +1796,7 @@ def list_columns(kind: str, extra: int = 3) -> list[str]:
             break
         if meta.name in cols or meta.name in model.personal:
             continue
-        if meta.widget in LIST_WIDGETS:
+        if meta.field_kind.list_column:
             cols.append(meta.name)
     return cols
 

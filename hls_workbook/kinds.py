@@ -280,6 +280,15 @@ class FieldKind:
     field_defaults: Mapping[str, Any] = field(default_factory=dict)
     #: a required answer cannot be blank (``min_length`` 1)
     not_blank: bool = False
+    #: how a form and a list show it (the controls themselves are ``forms.CONTROLS``):
+    #: an answer picked from a list (left unpicked, a form says "please choose one")
+    picked: bool = False
+    #: when optional, it may fold away under "More questions"
+    foldable: bool = False
+    #: short enough to be a column of a list of records
+    list_column: bool = False
+    #: what an empty text box says
+    placeholder: str = ""
 
     @property
     def is_date(self) -> bool:
@@ -341,36 +350,39 @@ class FieldKind:
 _KINDS = (
     FieldKind(
         "text", "text", Column.TEXT, _says("a few words"), free_text=True,
-        number_as_text=True, field_defaults={"max_length": SHORT_TEXT}, not_blank=True),
+        number_as_text=True, field_defaults={"max_length": SHORT_TEXT}, not_blank=True,
+        foldable=True),
     FieldKind(
         "long_text", "long text", Column.TEXT, _says("as many words as you need"),
         free_text=True, number_as_text=True, field_defaults={"max_length": LONG_TEXT},
-        not_blank=True),
+        not_blank=True, foldable=True),
     FieldKind(
         "date", "date", Column.DATE, _says("a date"), frame_dtype="datetime64[ns]",
         reading=Reading.DATE, search=_as_text, show=_show_date),
     FieldKind(
         "choice", "choice", Column.CHOICE, _picked("pick one of"), reading=Reading.CHOICE,
-        search=_by_label, show=_show_choice, number_as_text=True),
+        search=_by_label, show=_show_choice, number_as_text=True, picked=True,
+        list_column=True),
     FieldKind(
         "multi_choice", "list of choices", Column.JSON, _picked("tick any of"),
         reading=Reading.CHOICES, search=_labels_in_list, show=_show_choices,
-        container=list, number_as_text=True),
+        container=list, number_as_text=True, list_column=True),
     FieldKind(
         "score", "integer 0-10", Column.INTEGER, _score_hint, frame_dtype="Int64",
         reading=Reading.NUMBER, search=_as_text, show=_show_whole, refuses_yes_no=True,
-        whole_number=True),
+        whole_number=True, list_column=True),
     FieldKind(
         "yes_partly_no", "choice", Column.CHOICE, _picked("pick one of"),
-        reading=Reading.CHOICE, search=_by_label, show=_show_choice, number_as_text=True),
+        reading=Reading.CHOICE, search=_by_label, show=_show_choice, number_as_text=True,
+        picked=True, list_column=True),
     FieldKind(
         "number", "number", Column.FLOAT, _says("a number"), frame_dtype="float64",
         reading=Reading.NUMBER, search=_as_text, show=_show_number, refuses_yes_no=True,
-        field_defaults={"allow_inf_nan": False}),
+        field_defaults={"allow_inf_nan": False}, foldable=True),
     FieldKind(
         "integer", "integer", Column.INTEGER, _says("a whole number"), frame_dtype="Int64",
         reading=Reading.NUMBER, search=_as_text, show=_show_whole, refuses_yes_no=True,
-        whole_number=True),
+        whole_number=True, foldable=True),
     FieldKind(
         "flag", "yes/no", Column.BOOLEAN, _says("yes or no"), frame_dtype="boolean",
         search=_yes_no, show=_show_flag),
@@ -380,17 +392,20 @@ _KINDS = (
         show=_show_counts, container=dict, choice_keys=True),
     FieldKind(
         "link", "record id", Column.INTEGER, _linked("one"), frame_dtype="Int64",
-        search=_record_number, show=_show_link, refuses_yes_no=True, whole_number=True),
+        search=_record_number, show=_show_link, refuses_yes_no=True, whole_number=True,
+        picked=True, foldable=True, list_column=True),
     FieldKind(
         "links", "list of record ids", Column.JSON, _linked("any"), search=_record_numbers,
-        show=_show_links, container=list, refuses_yes_no=True, number_as_list=True),
+        show=_show_links, container=list, refuses_yes_no=True, number_as_list=True,
+        foldable=True),
     FieldKind(
         "tags", "list of words", Column.JSON, _says("words, separated with commas"),
         show=_show_words, free_text=True, container=list, cleans_items=True,
-        number_as_text=True),
+        number_as_text=True, foldable=True, placeholder="separate with commas"),
     FieldKind(
         "period", "period (YYYY-Qn or YYYY-MM)", Column.TEXT,
-        _says("a round such as 2026-Q3"), number_as_text=True),
+        _says("a round such as 2026-Q3"), number_as_text=True,
+        placeholder="for example 2026-Q3"),
 )
 
 #: Every kind, by its name (a model field's ``widget``).
