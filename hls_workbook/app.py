@@ -47,8 +47,8 @@ NOT_ON_THE_PAGE = ("jupyterlab-jupytext", "@voila-dashboards/jupyterlab-preview"
                    "jupyterlab_pygments", "hls-workbook")
 
 #: Words for JupyterLab only, taken out of the app's copy of a notebook.
-LAB_ONLY = ("In JupyterLab, run every cell first (*Run → Run All Cells*); in the app, the "
-            "forms are ready as they are. ")
+LAB_ONLY = ("(In JupyterLab the forms appear by themselves a few seconds after the notebook "
+            "opens; if they do not, choose *Run → Run All Cells*.) ")
 
 
 class AppError(WorkbookError):
