@@ -192,7 +192,7 @@ def test_a_participant_walks_through_the_app_on_a_phone(browser, app):  # noqa: 
         chooser.wait_for()
         progress = page.locator("#hls-walk .hls-progress")
         expect(progress).to_have_text("0 of 6 done")
-        assert page.get_by_text("Who are you here?").is_visible()
+        assert chooser.get_by_text("Who are you here?").is_visible()
         text = page.locator("#rendered_cells").inner_text()
         assert "JupyterLab" not in text and "Workbook:" not in text and ".db" not in text
         expect(named(chooser, "Place")).to_have_value("Millbrook")
