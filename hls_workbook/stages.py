@@ -851,20 +851,35 @@ def _checkins(t: Mapping[str, pd.DataFrame]) -> str:
     if c.empty:
         return _p("No check-ins yet. They are anonymous, and only shown as averages of at "
                   f"least {MIN_GROUP} people.")
+    # Months pooled into windows of at least MIN_GROUP check-ins, going back from the latest
+    # month (analysis.pooled_checkins): a small team sees something, and the headline's
+    # window holds the latest month, so no hidden month contradicts it. The windows never
+    # overlap, and a month's own average is shown only when it is a window of its own, so
+    # no month's average can be worked out from what is shown.
+    pooled = an.pooled_checkins(c, min_group=MIN_GROUP)
     trend = an.checkin_trend(c, min_group=MIN_GROUP)
-    # The team's own rule, as in the team report (privacy.Policy): counts as they are,
-    # averages only of at least MIN_GROUP check-ins.
+    # The team's own rule, as in the team report (privacy.Policy): counts as they are.
     counts = privacy.Policy.of("team", MIN_GROUP).suppress(
         trend.assign(responses=trend["responses"].fillna(0)), ["responses"]).display
-    rows = [[r["month"], n, privacy.HIDDEN_TEXT if r["suppressed"] else _mean(r["mean"])]
+    alone = {r["start"]: r["mean"] for r in pooled.to_dict("records")
+             if r["shown"] and r["months"] == 1}
+    rows = [[r["month"], n, _mean(alone[r["month"]]) if r["month"] in alone
+             else privacy.HIDDEN_TEXT]
             for r, n in zip(trend.to_dict("records"), counts["responses"], strict=True)]
-    return "".join([
-        _table(["Month", "Check-ins", "How heavy the work felt (0-10)"], rows,
-               caption="Anonymous check-ins, shown only as averages"),
-        _note(f"The average of a month with fewer than {MIN_GROUP} check-ins is "
-              f"{privacy.HIDDEN_TEXT}, so that nobody can be recognised. If the work feels "
-              "heavy, talk to someone you trust today."),
-    ])
+    latest = pooled.iloc[-1]
+    out = [_p(("Lately: " if latest["shown"] else "") + str(latest["sentence"]))]
+    out.append(_table(["Month", "Check-ins", "How heavy the work felt (0-10)"], rows,
+                      caption="Anonymous check-ins, shown only as averages"))
+    together = pooled[pooled["months"] > 1]
+    if len(together):
+        out.append(_p("Months with too few check-ins, taken together:"))
+        out.append(_list(together["sentence"]))
+    out.append(_note(
+        f"A month with fewer than {MIN_GROUP} check-ins is taken together with the months "
+        f"before it (up to {an.pulse.POOL_MONTHS} months) until they hold {MIN_GROUP}; its "
+        f"own average stays {privacy.HIDDEN_TEXT}, so that nobody can be recognised. If the "
+        "work feels heavy, talk to someone you trust today."))
+    return "".join(out)
 
 
 def _checks(t: Mapping[str, pd.DataFrame]) -> str:

@@ -38,7 +38,7 @@ from .participation import (
     speaking_time,
 )
 from .portfolio import Portfolio, experiment_portfolio
-from .pulse import checkin_trend, latest_pulse, pulse_scores
+from .pulse import checkin_trend, latest_pulse, pooled_checkins, pulse_scores
 from .rhythm import (
     Rhythm,
     attendance_long,
@@ -87,6 +87,7 @@ __all__ = [
     "participation_summary",
     "participation_trend",
     "parts_never_present",
+    "pooled_checkins",
     "pulse_by_role",
     "pulse_scores",
     "reach_by_part",

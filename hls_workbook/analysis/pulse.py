@@ -19,6 +19,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from ..model import STATEMENT_PRACTICE, Statement
+from ..privacy import HIDDEN_TEXT
 from ._common import (
     ALL,
     ALL_LABEL,
@@ -180,3 +181,117 @@ def checkin_trend(
     roles = _role_order(g["role"])
     g = g.assign(_r=g["role"].map(roles)).sort_values(["month", "_r", "role"], kind="stable")
     return g[_CHECKIN_COLUMNS].reset_index(drop=True)
+
+
+#: How many calendar months a pooled window of check-ins may span at most: beyond it an
+#: average says too little about how the work feels now, so it is "too few yet" instead.
+POOL_MONTHS = 6
+
+_POOLED_COLUMNS = ["start", "end", "label", "months", "responses", "mean", "shown", "reason",
+                   "sentence"]
+
+
+def _month_name(year: int, month: int, *, with_year: bool = True) -> str:
+    name = pd.Timestamp(year=year, month=month, day=1).strftime("%B")
+    return f"{name} {year}" if with_year else name
+
+
+def window_label(start: str, end: str) -> str:
+    """A window of months in words: 'March 2026', 'March to May 2026',
+    'November 2025 to January 2026'."""
+    (y1, m1), (y2, m2) = (tuple(int(x) for x in s.split("-")) for s in (start, end))
+    if (y1, m1) == (y2, m2):
+        return _month_name(y1, m1)
+    return f"{_month_name(y1, m1, with_year=y1 != y2)} to {_month_name(y2, m2)}"
+
+
+def pooled_checkins(
+    checkins: pd.DataFrame | None, *, min_group: int = 5, max_months: int = POOL_MONTHS,
+    until: str | None = None,
+) -> pd.DataFrame:
+    """Check-ins pooled over windows of months, so a small team sees how heavy the work
+    feels without anyone's month being shown on its own (ES3, BH1).
+
+    Going back from the latest month (``until``, YYYY-MM; default the latest month with a
+    check-in), each window takes the month with as few months before it as needed to hold
+    at least ``min_group`` check-ins; the next window starts with the month before. A
+    month with ``min_group`` check-ins or more is a window of its own. A window may span
+    at most ``max_months`` calendar months (:data:`POOL_MONTHS`): when that many months
+    still hold too few check-ins, the window is not shown (``shown`` False, ``mean`` NaN,
+    "too few check-ins yet") and the next window starts before it.
+
+    The windows never overlap and every window shown holds at least ``min_group``
+    check-ins, so no month's average can be worked out from the averages shown: only
+    whole windows are shown, never a window and a part of it (nor a month and a window
+    holding it). Show these windows instead of :func:`checkin_trend`'s months, not
+    beside them. Figures shown at different times (before and after a new month's
+    check-ins moved the windows) are not compared here.
+
+    One row per window holding at least one check-in, oldest first: start and end
+    (YYYY-MM), label ("March to May 2026"), months (calendar months spanned), responses
+    (check-ins), mean (NaN when not shown), shown, reason, and a sentence ("March to May
+    2026: 3.4 from 6 check-ins."). The last row is the latest window: the one a
+    headline may use, so that no hidden later month can contradict it.
+    """
+    min_group = _check_min_group(min_group)
+    max_months = int(max_months)
+    if max_months < 1:
+        raise ValueError("max_months: use a whole number of months, 1 or more (6 is usual)")
+    c = frame(checkins, "checkin")
+    c = c.assign(load=num(c["emotional_load"]), when=dates(c["checked_in_on"]))
+    c = c.dropna(subset=["load", "when"])
+    out = empty(_POOLED_COLUMNS).astype({"months": "int64", "responses": "int64",
+                                         "mean": "float64", "shown": bool})
+    if c.empty:
+        return out
+    c["m"] = c["when"].dt.year * 12 + c["when"].dt.month - 1
+    if until is not None:
+        y, m = (int(x) for x in str(until).split("-"))
+        last = y * 12 + m - 1
+        c = c[c["m"] <= last]
+        if c.empty:
+            return out
+    else:
+        last = int(c["m"].max())
+    by_month = c.groupby("m")["load"].agg(["size", "sum"])
+    first = int(by_month.index.min())
+    rows = []
+    end = last
+    while end >= first:
+        if rows:  # a window before the latest ends on a month with check-ins
+            while end not in by_month.index:
+                end -= 1
+        n, total, start = 0, 0.0, end
+        while start >= first and end - start < max_months:
+            if start in by_month.index:
+                n += int(by_month.loc[start, "size"])
+                total += float(by_month.loc[start, "sum"])
+            if n >= min_group:
+                break
+            start -= 1
+        else:  # too few within the cap, or back to the first month: the last step overshot
+            start += 1
+        if n:
+            rows.append((start, end, n, total))
+        end = start - 1
+
+    def ym(k: int) -> str:
+        return f"{k // 12:04d}-{k % 12 + 1:02d}"
+
+    records = []
+    for start, end, n, total in reversed(rows):
+        label = window_label(ym(start), ym(end))
+        shown = n >= min_group
+        mean = total / n if shown else math.nan
+        checks = f"{n} check-in{'s' if n != 1 else ''}"
+        sentence = (f"{label}: {mean:.1f} from {checks}." if shown else
+                    f"{label}: {HIDDEN_TEXT}, too few check-ins yet ({checks}).")
+        records.append({
+            "start": ym(start), "end": ym(end), "label": label, "months": end - start + 1,
+            "responses": n, "mean": mean, "shown": shown,
+            "reason": "" if shown else "too few check-ins yet",
+            "sentence": sentence,
+        })
+    out = pd.DataFrame(records, columns=_POOLED_COLUMNS)
+    return out.astype({"months": "int64", "responses": "int64", "mean": "float64",
+                       "shown": bool}).reset_index(drop=True)

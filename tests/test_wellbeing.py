@@ -1,0 +1,127 @@
+"""Wellbeing that responds (issue 18): pooled check-ins for a small team.
+
+- a small team's pooled average appears once its window holds enough check-ins, named
+  by its months, and a month's own average stays hidden;
+- no month with too few check-ins can be worked out from the windows shown (hypothesis:
+  random monthly counts, checked by linear algebra, not by the rule that made them);
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hls_workbook import stages
+from hls_workbook.analysis import pooled_checkins
+
+PLACE = "testville"
+
+
+def _add(wb, months: dict[str, tuple[int, int]]) -> None:
+    """``months``: YYYY-MM -> (how many check-ins, each one's load)."""
+    wb.add_many([("checkin", {"emotional_load": load, "role": "charity",
+                              "checked_in_on": f"{month}-{1 + i:02d}"})
+                 for month, (n, load) in months.items() for i in range(n)], place=PLACE)
+
+
+# ---------------------------------------------------------------------------
+# Pooling
+# ---------------------------------------------------------------------------
+
+
+def test_a_small_teams_pooled_average_appears_once_the_window_holds_enough(wb):
+    _add(wb, {"2026-09": (2, 4), "2026-10": (2, 6)})
+    before = stages.summary_html("checkins", wb, place=PLACE)
+    assert "September to October 2026: hidden, too few check-ins yet (4 check-ins)." in before
+    assert "Lately" not in before
+
+    _add(wb, {"2026-11": (1, 9)})  # 4 + 6 + ... = (8 + 12 + 9) / 5 = 5.8
+    after = stages.summary_html("checkins", wb, place=PLACE)
+    assert "Lately: September to November 2026: 5.8 from 5 check-ins." in after
+    # Each month's own average stays hidden; its count is the team's, as in the report.
+    for month, n in (("2026-09", 2), ("2026-10", 2), ("2026-11", 1)):
+        assert f">{month}</td>" in after and f">{n}</td>" in after
+    assert after.count(">hidden</td>") == 3
+    assert "9.0" not in after and "5.0" not in after
+
+
+def test_a_month_with_enough_is_pooled_into_a_later_window_and_then_hidden_alone(wb):
+    _add(wb, {"2026-06": (6, 7), "2026-10": (1, 2), "2026-11": (2, 8)})
+    pooled = pooled_checkins(wb.table("checkin", PLACE))
+    assert list(pooled["sentence"]) == ["June to November 2026: 6.7 from 9 check-ins."]
+    html = stages.summary_html("checkins", wb, place=PLACE)
+    # June's own 7.0 would give away October and November together: hidden.
+    assert "7.0" not in html and html.count(">hidden</td>") == 3
+
+
+def test_no_headline_from_an_earlier_month_while_the_latest_months_are_hidden(wb):
+    _add(wb, {"2026-04": (6, 7), "2026-10": (1, 2), "2026-11": (2, 8)})
+    pooled = pooled_checkins(wb.table("checkin", PLACE))
+    assert list(pooled["label"]) == ["April 2026", "June to November 2026"]
+    assert list(pooled["shown"]) == [True, False]
+    html = stages.summary_html("checkins", wb, place=PLACE)
+    assert "Lately" not in html
+    assert "June to November 2026: hidden, too few check-ins yet (3 check-ins)." in html
+    assert ">7.0</td>" in html  # April, a window of its own, in the table
+
+
+def test_no_window_reaches_further_back_than_the_cap():
+    frame = pd.DataFrame({"emotional_load": [5] * 4, "role": ["charity"] * 4,
+                          "checked_in_on": ["2025-01-10", "2025-03-10", "2025-09-10",
+                                            "2026-02-10"]})
+    pooled = pooled_checkins(frame, max_months=6)
+    assert not pooled["shown"].any()
+    assert (pooled["months"] <= 6).all()
+    assert pooled.iloc[-1]["label"] == "September 2025 to February 2026"
+
+
+def _frame(counts: list[int], loads: list[int]) -> pd.DataFrame:
+    rows = []
+    for k, n in enumerate(counts):
+        year, month = 2025 + k // 12, k % 12 + 1
+        rows += [{"emotional_load": loads[(k + i) % len(loads)], "role": "charity",
+                  "checked_in_on": f"{year}-{month:02d}-{1 + i:02d}"} for i in range(n)]
+    return pd.DataFrame(rows)
+
+
+@settings(max_examples=150, deadline=None)
+@given(counts=st.lists(st.integers(0, 7), min_size=1, max_size=20),
+       loads=st.lists(st.integers(0, 10), min_size=1, max_size=6),
+       min_group=st.integers(2, 6), max_months=st.integers(1, 8))
+def test_no_hidden_month_can_be_worked_out_from_the_windows_shown(counts, loads, min_group,
+                                                                   max_months):
+    if not any(counts):
+        return
+    pooled = pooled_checkins(_frame(counts, loads), min_group=min_group,
+                             max_months=max_months)
+    months = [f"{2025 + k // 12}-{k % 12 + 1:02d}" for k in range(len(counts))]
+    index = {m: i for i, m in enumerate(months)}
+    shown = pooled[pooled["shown"]]
+    # What anyone reading the section knows: each shown window's total (mean x count).
+    known = np.zeros((len(shown), len(months)))
+    for row, (start, end) in enumerate(zip(shown["start"], shown["end"], strict=True)):
+        known[row, index[start]:index[end] + 1] = 1
+        span = index[end] - index[start] + 1
+        assert span <= max_months
+    assert (shown["responses"] >= min_group).all()
+    # Only the months with check-ins hold unknowns.
+    known = known[:, [i for i, n in enumerate(counts) if n]]
+    small = [j for j, n in enumerate(n for n in counts if n) if n < min_group]
+    rank = np.linalg.matrix_rank(known) if len(known) else 0
+    for j in small:
+        unit = np.zeros(known.shape[1])
+        unit[j] = 1
+        # A month's total can be worked out iff its unit vector is a combination of the
+        # windows shown: adding it would then not raise the rank.
+        assert np.linalg.matrix_rank(np.vstack([known, unit])) > rank, (
+            f"month {j} can be worked out")
+    # The latest window holds the latest month with check-ins: no later hidden month.
+    last = max(i for i, n in enumerate(counts) if n)
+    assert pooled.iloc[-1]["end"] == months[last]
+    # Windows never overlap, and they run oldest first.
+    ends = [index[e] for e in pooled["end"]]
+    starts = [index[s] for s in pooled["start"]]
+    assert all(s > e for s, e in zip(starts[1:], ends[:-1], strict=True))
+    assert sum(pooled["responses"]) == sum(counts)
