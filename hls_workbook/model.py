@@ -205,6 +205,7 @@ class SupportKind(Choice):
     reflective_practice = "reflective_practice"
     partnership = "partnership"
     supervision = "supervision"
+    someone_to_talk_to = "someone_to_talk_to"
     other = "other"
 
 
@@ -213,6 +214,7 @@ SupportKind._labels = {
     "reflective_practice": "Facilitated reflective practice",
     "partnership": "A partnership or link",
     "supervision": "Supervision or coaching",
+    "someone_to_talk_to": "Someone to talk to",
     "other": "Other",
 }
 
@@ -1415,8 +1417,11 @@ class SupportRequest(Record):
     description: str = field(
         "What we need", "What would help, and who would it help?", "long_text", max_length=2000
     )
-    requested_by: Part = field(
-        "Asked for by", "Which part of the system is asking?", "choice"
+    # Asked on every new request in a form; empty only on an anonymous wish to talk from a
+    # check-in (store.Workbook.raise_talk_wishes), which must not say who asked.
+    requested_by: Part | None = field(
+        "Asked for by", "Which part of the system is asking?", "choice", None,
+        asked="say which part of the system is asking",
     )
     requested_on: dt.date = field("Asked on", "When did we ask?", "date")
     status: SupportStatus = field("Status", "Where is it up to?", "choice", SupportStatus.open)

@@ -259,8 +259,18 @@ class Tables(Mapping[str, Any]):
 
     def _read(self, key: str) -> pd.DataFrame:
         if key not in self._raw:
+            if key == "support":  # wishes to talk kept on an earlier day become requests
+                with contextlib.suppress(WorkbookError):
+                    self.wb.raise_talk_wishes(self.place)
             self._raw[key] = self.wb.table(key, self.place)
         return self._raw[key]
+
+    def talk_wishes(self) -> int:
+        """Anonymous wishes to talk kept today, not yet raised as support requests."""
+        try:
+            return self.wb.talk_wishes(self.place)
+        except WorkbookError:
+            return 0
 
     def __getitem__(self, kind: str) -> pd.DataFrame:
         key = model_for(kind).kind
@@ -827,15 +837,34 @@ def _values(t: Mapping[str, pd.DataFrame]) -> str:
     return "".join(out)
 
 
+#: What the team reads when someone asked anonymously, in a check-in, for someone to talk to.
+TALK_WISH_TEXT = "Someone would like someone to talk to: see who can offer time."
+
+
+def _talk_wanted(t: Mapping[str, pd.DataFrame]) -> str:
+    """The line for anonymous wishes to talk: kept today, or raised and still open."""
+    s = t["support"]
+    open_talk = s[(s["support_kind"] == "someone_to_talk_to") & (s["status"] == "open")
+                  & s["requested_by"].map(_missing)]
+    waiting = getattr(t, "talk_wishes", lambda: 0)()
+    if not len(open_talk) and not waiting:
+        return ""
+    return (f'<p style="{_ERROR}"><b>{esc(TALK_WISH_TEXT)}</b></p>'
+            + _note("Asked anonymously in a check-in: nobody knows who, and nobody should "
+                    "guess. Say in the team who can offer time, so whoever asked can come "
+                    "to them; mark the request met once someone has."))
+
+
 def _support(t: Mapping[str, pd.DataFrame]) -> str:
     s = t["support"]
+    talk = _talk_wanted(t)
     if s.empty:
-        return _p("No requests for outside support yet. What would help: training, someone "
-                  "to lead reflective practice, supervision, a partnership?")
+        return talk + _p("No requests for outside support yet. What would help: training, "
+                         "someone to lead reflective practice, supervision, a partnership?")
     labels, kinds = SupportStatus.labels(), SupportKind.labels()
     counts = s["status"].map(str).value_counts()
     rows = [[labels[k], int(counts.get(k, 0))] for k in labels]
-    out = [_table(["Where it is up to", "Requests"], rows,
+    out = [talk, _table(["Where it is up to", "Requests"], rows,
                   caption=_plural(len(s), "support request"))]
     waiting = s[s["status"].isin(["open", "in_progress"])].sort_values("requested_on")
     if len(waiting):
@@ -1002,6 +1031,10 @@ _CHECK_HOW = ("Before a report is shared outside the team, a person reads every 
               "or the app the pieces are listed here; a coordinator can also run "
               "'hls-workbook review'.")
 
+_TALK_HOW = ("Would you like someone to talk to? Tick 'I would like someone to talk to' "
+             "with your check-in, or press 'Ask without a check-in'. The team sees only that "
+             "someone asked: not who, not your part of the system, not your check-in.")
+
 _SPECS = [
     # 1 Getting started
     SectionSpec("place", "1_getting_started", "The place and its shared focus", "place",
@@ -1057,7 +1090,8 @@ _SPECS = [
     SectionSpec("support", "4_relationships_and_support", "Asking for outside support",
                 "support", ("ES2",), _support),
     SectionSpec("checkins", "4_relationships_and_support", "Check-ins: how heavy the work feels",
-                "checkin", ("ES3", "BH1"), _checkins),
+                "checkin", ("ES3", "BH1"), _checkins, how=_TALK_HOW,
+                view=lambda *args, **kwargs: _checkin_view(*args, **kwargs)),
     # The end of every stage notebook
     SectionSpec("next", EVERY_STAGE, "What needs doing now", None, ("EX4", "LE1", "LE2"),
                 _next, heading="What needs doing now"),
@@ -1299,6 +1333,67 @@ class SectionView:
 
     def __repr__(self) -> str:
         return f"<SectionView {self.spec.key} for {self.place}>"
+
+
+TALK_LABEL = "I would like someone to talk to"
+_TALK_SENT = (" Your wish to talk is passed on without your name, your part of the system "
+              "or your check-in: the team will see that someone would like someone to talk "
+              "to, and who can offer time.")
+
+
+def _checkin_view(spec: SectionSpec, wb: Workbook, *, place: str,
+                  role: str | None) -> SectionView:
+    """The check-ins section, with "I would like someone to talk to" in its form.
+
+    The wish is not part of the check-in (the check-in saved is the same with or without
+    it): it is kept apart, with its day only (:meth:`Workbook.wish_to_talk`), and becomes
+    an open support request with no role on a later day, when the team next looks
+    (:meth:`Workbook.raise_talk_wishes`). "Ask without a check-in" keeps a wish alone.
+    """
+    import ipywidgets as W
+
+    view = SectionView(spec, wb, place=place, role=role)
+    form = view.form
+    assert form is not None
+    view.talk = forms._w(W.Checkbox, value=False, description=f"<b>{esc(TALK_LABEL)}</b>",
+                         description_allow_html=True, indent=False)
+    view.talk_only = forms._w(W.Button, description="Ask without a check-in",
+                              layout=_wide(),
+                              tooltip="Pass on a wish to talk, without saving a check-in")
+    view.talk_message = forms._w(W.HTML, layout=forms._shown(False))
+    box = forms._w(W.VBox, children=[
+        view.talk,
+        forms._w(W.HTML, value=f'<div style="{forms._HELP_STYLE}">Nobody will know it was '
+                               "you: the team sees only that someone asked.</div>"),
+        view.talk_only, view.talk_message,
+    ], layout=forms._layout(margin="0.9em 0 0 0"))
+    children = list(form.widget.children)
+    buttons = next(i for i, w in enumerate(children)
+                   if isinstance(w, W.HBox) and form.submit_button in w.children)
+    form.widget.children = (*children[:buttons], box, *children[buttons:])
+
+    def wish() -> str:
+        try:
+            wb.wish_to_talk(place)
+        except WorkbookError as exc:
+            return f" Your wish to talk was not passed on ({_plain(exc)}): please try again."
+        forms._changed(wb, place, "support", [])
+        return _TALK_SENT
+
+    def saved(_rid: int) -> None:
+        if view.talk.value:
+            view.talk.value = False
+            form._set_status(form.status_text + wish(), ok=True)
+
+    def ask_only(_button: Any = None) -> None:
+        text = wish().strip()
+        view.talk_message.value = f'<div style="{_OK}"><b>{esc(text)}</b></div>'
+        forms._show_if(view.talk_message, True)
+
+    form.on_saved(saved)
+    view.talk_only.on_click(ask_only)
+    view.ask_to_talk = ask_only
+    return view
 
 
 def _tally_view(spec: SectionSpec, wb: Workbook, *, place: str, role: str | None) -> Any:

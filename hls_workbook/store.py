@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -267,6 +268,33 @@ def _version_clash(exc: BaseException, code: int | None, state: str | None) -> s
 # ---------------------------------------------------------------------------
 # The workbook
 # ---------------------------------------------------------------------------
+
+
+#: The key prefix of an anonymous wish to talk in the ``meta`` table (Workbook.wish_to_talk).
+TALK_WISH = "talk_wish:"
+#: The support request a wish to talk becomes: no role, no link, no words of the person.
+TALK_REQUEST: dict[str, Any] = {
+    "support_kind": "someone_to_talk_to",
+    "description": "Someone would like someone to talk to (asked anonymously in a check-in).",
+    "requested_by": None,
+}
+
+
+def _talk_wishes(conn: Connection, place: str, before: dt.date | None) -> list[str]:
+    """The keys of a place's waiting wishes to talk (kept before ``before``, if given)."""
+    meta = METADATA.tables["meta"]
+    rows = conn.execute(sa.select(meta.c.key, meta.c.value)
+                        .where(meta.c.key.like(TALK_WISH + "%"))).all()
+    keys = []
+    for key, value in rows:
+        try:
+            wish = json.loads(value)
+        except ValueError:
+            continue
+        early = before is None or str(wish.get("on", "")) < before.isoformat()
+        if wish.get("place") == place and early:
+            keys.append(key)
+    return sorted(keys)
 
 
 class Workbook:
@@ -856,6 +884,50 @@ class Workbook:
         """Forget a form's draft (it was submitted, or the person discarded it)."""
         key = _draft_key(place, kind, record, role)
         self.write(lambda c: c.execute(sa.delete(DRAFTS).where(*_draft_where(key))))
+
+    # -- wishes to talk ------------------------------------------------------------
+
+    def wish_to_talk(self, place: str, on: dt.date | None = None) -> None:
+        """Keep an anonymous "I would like someone to talk to" for a place, to be raised as
+        a support request on a later day (:meth:`raise_talk_wishes`).
+
+        It is kept in the ``meta`` table under a random key, with the place and the day
+        only: no time, no role, no record id and no link to a check-in (so its order
+        among the records says nothing). Never exported, never read by a report.
+        """
+        place = check_place(place)
+        day = (on or dt.date.today()).isoformat()
+        key = TALK_WISH + secrets.token_hex(12)
+        meta = METADATA.tables["meta"]
+        self.write(lambda conn: conn.execute(sa.insert(meta).values(
+            key=key, value=json.dumps({"place": place, "on": day}))))
+
+    def talk_wishes(self, place: str) -> int:
+        """How many wishes to talk are waiting to be raised for a place."""
+        return len(self.read(lambda conn: _talk_wishes(conn, check_place(place), None)))
+
+    def raise_talk_wishes(self, place: str, on: dt.date | None = None) -> list[int]:
+        """Raise every wish to talk kept for a place on a day before ``on`` (default today)
+        as an open support request, dated ``on``; return their ids.
+
+        Raised on a later day and when the team next looks (not when the person asked),
+        with no role and no ``recorded_by``, a request cannot be matched to a check-in by
+        its time, its id or its author. Two people raising at once raise each wish once.
+        """
+        place = check_place(place)
+        today = on or dt.date.today()
+
+        def run(conn: Connection) -> list[int]:
+            meta = METADATA.tables["meta"]
+            ids = []
+            for key in _talk_wishes(conn, place, today):
+                gone = conn.execute(sa.delete(meta).where(meta.c.key == key)).rowcount
+                if gone:
+                    record = _as_record("support", TALK_REQUEST | {"requested_on": today})
+                    ids.append(self._insert_new(conn, record, place, None))
+            return ids
+
+        return list(self.write(run))
 
     # -- places --------------------------------------------------------------------
 

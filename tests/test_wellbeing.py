@@ -1,12 +1,19 @@
-"""Wellbeing that responds (issue 18): pooled check-ins for a small team.
+"""Wellbeing that responds (issue 18): pooled check-ins for a small team, and an anonymous
+"I would like someone to talk to" that raises a support request without saying who.
 
 - a small team's pooled average appears once its window holds enough check-ins, named
   by its months, and a month's own average stays hidden;
 - no month with too few check-ins can be worked out from the windows shown (hypothesis:
   random monthly counts, checked by linear algebra, not by the rule that made them);
+- a wish to talk leaves the check-in as it is and becomes, on a later day, a support
+  request with no role, no author and no link, whose time and id say nothing of the
+  check-in; each wish is raised once;
+- the live check-in form (no browser) passes the wish on, with a check-in or without.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import numpy as np
 import pandas as pd
@@ -14,7 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hls_workbook import stages
-from hls_workbook.analysis import pooled_checkins
+from hls_workbook.analysis import next_steps, pooled_checkins
+from hls_workbook.analysis.pulse import POOL_MONTHS
 
 PLACE = "testville"
 
@@ -125,3 +133,93 @@ def test_no_hidden_month_can_be_worked_out_from_the_windows_shown(counts, loads,
     starts = [index[s] for s in pooled["start"]]
     assert all(s > e for s, e in zip(starts[1:], ends[:-1], strict=True))
     assert sum(pooled["responses"]) == sum(counts)
+
+
+# ---------------------------------------------------------------------------
+# "I would like someone to talk to"
+# ---------------------------------------------------------------------------
+
+
+def _checkin_rows(wb) -> list[dict]:
+    return wb.table("checkin", PLACE).drop(columns=["recorded_at"]).to_dict("records")
+
+
+def test_a_wish_to_talk_raises_a_support_request_with_no_role_and_no_link(wb):
+    later = dt.date.today()
+    today = later - dt.timedelta(days=1)
+    wb.add("checkin", {"emotional_load": 9, "role": "charity", "checked_in_on": today},
+           place=PLACE)
+    checkins = _checkin_rows(wb)
+    wb.wish_to_talk(PLACE, on=today)
+    # The check-in is as it was; nothing is raised the same day.
+    assert _checkin_rows(wb) == checkins
+    assert wb.raise_talk_wishes(PLACE, on=today) == []
+    assert wb.talk_wishes(PLACE) == 1
+    assert wb.table("support", PLACE).empty
+    # Some other saves, then the team looks the next day.
+    wb.add("checkin", {"emotional_load": 3, "role": "charity", "checked_in_on": later},
+           place=PLACE)
+    ids = wb.raise_talk_wishes(PLACE, on=later)
+    assert len(ids) == 1 and wb.talk_wishes(PLACE) == 0
+    assert wb.raise_talk_wishes(PLACE, on=later) == []  # raised once
+    support = wb.table("support", PLACE).iloc[0]
+    assert support["support_kind"] == "someone_to_talk_to" and support["status"] == "open"
+    assert support["requested_by"] is None and support["recorded_by"] is None
+    assert pd.Timestamp(support["requested_on"]).date() == later
+    # No field names a check-in, and its id is not next to the wishing check-in's.
+    assert not any(str(v) == str(checkins[0]["id"]) for k, v in support.items()
+                   if k not in ("id", "version"))
+    assert int(support["id"]) > max(int(r["id"]) for r in _checkin_rows(wb))
+    # Saved after the later check-in: its time says nothing of the wishing one.
+    assert support["recorded_at"] > wb.table("checkin", PLACE)["recorded_at"].max()
+    assert _checkin_rows(wb)[0] == checkins[0]
+    # Shown for the team, and in what needs doing now.
+    html = stages.summary_html("support", wb, place=PLACE)
+    assert stages.TALK_WISH_TEXT in html
+    todo = next_steps(support=wb.table("support", PLACE), on=later)
+    assert todo["sentence"].str.contains("Someone would like someone to talk to").any()
+    # Once met, the line goes.
+    wb.edit("support", int(support["id"]), {"status": "met", "met_on": later})
+    assert stages.TALK_WISH_TEXT not in stages.summary_html("support", wb, place=PLACE)
+
+
+def test_a_wish_kept_today_shows_at_once_and_a_new_request_in_a_form_still_needs_a_role(wb):
+    wb.wish_to_talk(PLACE)
+    assert stages.TALK_WISH_TEXT in stages.summary_html("support", wb, place=PLACE)
+    from hls_workbook.model import SupportRequest
+
+    problems = SupportRequest.unanswered({"support_kind": "training"})
+    assert "requested_by" in problems
+
+
+def test_the_live_check_in_form_passes_the_wish_on_without_changing_the_check_in(
+        wb, monkeypatch):
+    monkeypatch.delenv("HLS_WORKBOOK_HEADLESS", raising=False)
+    view = stages.section("checkins", wb, place=PLACE, role="charity", interactive=True)
+    try:
+        assert isinstance(view, stages.SectionView) and view.form is not None
+        assert stages.TALK_LABEL in view.talk.description
+        answers = {"emotional_load": 8, "role": "charity",
+                   "checked_in_on": dt.date(2026, 11, 30)}
+        view.form.set_values(answers)
+        view.talk.value = True
+        rid = view.form.submit()
+        assert rid is not None, view.form.status_text
+        assert "passed on without your name" in view.form.status_text
+        assert view.talk.value is False
+        saved = wb.get("checkin", rid)
+        plain = {k: saved[k] for k in ("emotional_load", "role", "anonymous")}
+        assert plain == {"emotional_load": 8, "role": "charity", "anonymous": True}
+        assert wb.talk_wishes(PLACE) == 1
+        # A check-in without the tick passes nothing on.
+        view.form.set_values(answers)
+        assert view.form.submit() is not None
+        assert wb.talk_wishes(PLACE) == 1
+        # Asking without a check-in.
+        view.ask_to_talk()
+        assert wb.talk_wishes(PLACE) == 2
+        assert len(wb.table("checkin", PLACE)) == 2
+        assert wb.raise_talk_wishes(PLACE) == [] and wb.table("support", PLACE).empty
+    finally:
+        view.close()
+    assert POOL_MONTHS == 6

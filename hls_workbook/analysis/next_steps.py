@@ -227,6 +227,11 @@ def _support_items(support: pd.DataFrame, on: dt.date) -> Iterable[dict]:
     for sid, kind, status, asked in rows:
         if status not in ("open", "in_progress") or asked is None:
             continue
+        if kind == "someone_to_talk_to" and status == "open":  # an anonymous wish to talk
+            yield _item("support_open", f"Someone would like someone to talk to (support "
+                        f"#{sid}, asked anonymously in a check-in): see who can offer time, "
+                        "and say so in the team.", "support", sid, asked, on)
+            continue
         due = asked + dt.timedelta(days=SUPPORT_DAYS)
         if due <= on:
             what = kinds.get(kind or "", "support").lower()
