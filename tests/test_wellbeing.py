@@ -3,8 +3,9 @@
 
 - a small team's pooled average appears once its window holds enough check-ins, named
   by its months, and a month's own average stays hidden;
-- no month with too few check-ins can be worked out from the windows shown (hypothesis:
-  random monthly counts, checked by linear algebra, not by the rule that made them);
+- no month with too few check-ins can be worked out from the windows shown, nor from them
+  and the months the team report shows (hypothesis: random monthly counts, checked by
+  linear algebra, not by the rule that made them);
 - a wish to talk leaves the check-in as it is and becomes, on a later day, a support
   request with no role, no author and no link, whose time and id say nothing of the
   check-in; each wish is raised once;
@@ -55,13 +56,17 @@ def test_a_small_teams_pooled_average_appears_once_the_window_holds_enough(wb):
     assert "9.0" not in after and "5.0" not in after
 
 
-def test_a_month_with_enough_is_pooled_into_a_later_window_and_then_hidden_alone(wb):
+def test_a_month_with_enough_stands_alone_and_is_never_pooled(wb):
+    """Were June pooled with October and November (6.7 from 9), June's own 7.0 in the team
+    report would give away the other three check-ins together (6.0)."""
     _add(wb, {"2026-06": (6, 7), "2026-10": (1, 2), "2026-11": (2, 8)})
     pooled = pooled_checkins(wb.table("checkin", PLACE))
-    assert list(pooled["sentence"]) == ["June to November 2026: 6.7 from 9 check-ins."]
+    assert list(pooled["sentence"]) == [
+        "June 2026: 7.0 from 6 check-ins.",
+        "July to November 2026: hidden, too few check-ins yet (3 check-ins)."]
     html = stages.summary_html("checkins", wb, place=PLACE)
-    # June's own 7.0 would give away October and November together: hidden.
-    assert "7.0" not in html and html.count(">hidden</td>") == 3
+    assert "Lately" not in html and ">7.0</td>" in html and "6.7" not in html
+    assert "6.0" not in html and html.count(">hidden</td>") == 2
 
 
 def test_no_headline_from_an_earlier_month_while_the_latest_months_are_hidden(wb):
@@ -114,6 +119,17 @@ def test_no_hidden_month_can_be_worked_out_from_the_windows_shown(counts, loads,
         span = index[end] - index[start] + 1
         assert span <= max_months
     assert (shown["responses"] >= min_group).all()
+    # And each month with enough, as the team report shows it (checkin_trend): a month
+    # shown on its own is never inside a larger window.
+    alone = np.zeros((0, len(months)))
+    for i, n in enumerate(counts):
+        if n >= min_group:
+            inside = pooled[(pooled["start"] <= months[i]) & (pooled["end"] >= months[i])]
+            assert len(inside) == 1 and inside.iloc[0]["months"] == 1
+            row = np.zeros((1, len(months)))
+            row[0, i] = 1
+            alone = np.vstack([alone, row])
+    known = np.vstack([known, alone])
     # Only the months with check-ins hold unknowns.
     known = known[:, [i for i, n in enumerate(counts) if n]]
     small = [j for j, n in enumerate(n for n in counts if n) if n < min_group]

@@ -215,17 +215,18 @@ def pooled_checkins(
     Going back from the latest month (``until``, YYYY-MM; default the latest month with a
     check-in), each window takes the month with as few months before it as needed to hold
     at least ``min_group`` check-ins; the next window starts with the month before. A
-    month with ``min_group`` check-ins or more is a window of its own. A window may span
-    at most ``max_months`` calendar months (:data:`POOL_MONTHS`): when that many months
-    still hold too few check-ins, the window is not shown (``shown`` False, ``mean`` NaN,
-    "too few check-ins yet") and the next window starts before it.
+    month with ``min_group`` check-ins or more is always a window of its own, never pooled
+    (so :func:`checkin_trend`'s months, which show it, may be shown beside these windows):
+    a run of smaller months that meets one before it holds enough is not shown. A window
+    may span at most ``max_months`` calendar months (:data:`POOL_MONTHS`): when that many
+    months still hold too few check-ins, the window is not shown (``shown`` False,
+    ``mean`` NaN, "too few check-ins yet") and the next window starts before it.
 
-    The windows never overlap and every window shown holds at least ``min_group``
-    check-ins, so no month's average can be worked out from the averages shown: only
-    whole windows are shown, never a window and a part of it (nor a month and a window
-    holding it). Show these windows instead of :func:`checkin_trend`'s months, not
-    beside them. Figures shown at different times (before and after a new month's
-    check-ins moved the windows) are not compared here.
+    The windows never overlap, every window shown holds at least ``min_group`` check-ins,
+    and a month shown on its own is never inside a larger window, so no month with too few
+    check-ins can be worked out from the averages shown, these windows and the months of
+    :func:`checkin_trend` together. Figures shown at different times (before and after a
+    new month's check-ins moved the windows) are not compared here.
 
     One row per window holding at least one check-in, oldest first: start and end
     (YYYY-MM), label ("March to May 2026"), months (calendar months spanned), responses
@@ -263,13 +264,15 @@ def pooled_checkins(
                 end -= 1
         n, total, start = 0, 0.0, end
         while start >= first and end - start < max_months:
-            if start in by_month.index:
-                n += int(by_month.loc[start, "size"])
-                total += float(by_month.loc[start, "sum"])
+            size = int(by_month.loc[start, "size"]) if start in by_month.index else 0
+            if start < end and size >= min_group:
+                break  # a month shown on its own is never pooled: stop before it
+            n += size
+            total += float(by_month.loc[start, "sum"]) if size else 0.0
             if n >= min_group:
                 break
             start -= 1
-        else:  # too few within the cap, or back to the first month: the last step overshot
+        if n < min_group:  # too few: the window ends one month after where the walk stopped
             start += 1
         if n:
             rows.append((start, end, n, total))
