@@ -239,3 +239,18 @@ def test_the_live_check_in_form_passes_the_wish_on_without_changing_the_check_in
     finally:
         view.close()
     assert POOL_MONTHS == 6
+
+
+def test_a_wish_to_talk_stays_in_the_team(wb):
+    from hls_workbook import privacy
+
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    wb.wish_to_talk(PLACE, on=yesterday)
+    wb.raise_talk_wishes(PLACE)
+    wb.add("support", {"support_kind": "training", "description": "Facilitation training",
+                       "requested_by": "charity", "requested_on": yesterday}, place=PLACE)
+    raw = {"support": wb.table("support", PLACE)}
+    assert len(privacy.apply(raw, "team")["support"]) == 2
+    for audience in ("partners", "public"):
+        shown = privacy.apply(raw, audience)["support"]
+        assert list(shown["support_kind"]) == ["training"]

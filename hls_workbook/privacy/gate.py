@@ -215,6 +215,9 @@ def apply(
                                 keep_personal=policy.may_see_personal_fields)
         else:
             df = _current(df).copy()
+        if kind == "support" and not policy.may_see_personal_fields and "support_kind" in df:
+            # an anonymous wish to talk (store.Workbook.raise_talk_wishes) stays in the team
+            df = df[df["support_kind"].astype(str) != "someone_to_talk_to"]
         out[key] = df
 
     waiting = 0
