@@ -46,6 +46,9 @@ POOL_SIZE = 1
 NOT_ON_THE_PAGE = ("jupyterlab-jupytext", "@voila-dashboards/jupyterlab-preview",
                    "jupyterlab_pygments", "hls-workbook")
 
+#: The last cell of the app's copy (see stages.participant_arrived).
+ARRIVED = "from hls_workbook import stages as _stages\n_stages.participant_arrived()"
+
 #: Words for JupyterLab only, taken out of the app's copy of a notebook.
 LAB_ONLY = ("(In JupyterLab the forms appear by themselves a few seconds after the notebook "
             "opens; if they do not, choose *Run → Run All Cells*.) ")
@@ -124,6 +127,10 @@ def prepare_notebook(
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = for_the_app(cell.source)
+    # A warm kernel waits here for its participant, then offers back drafts kept since.
+    arrived = nbformat.v4.new_code_cell(ARRIVED)
+    arrived.metadata["tags"] = ["hls-app-arrived"]
+    nb.cells.append(arrived)
     # The page's title: the stage's own name, not the file name.
     title = nb.metadata.get("hls", {}).get("title") or _stages().get(source.stem)
     if title:

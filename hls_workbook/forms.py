@@ -1767,6 +1767,18 @@ def _flush_drafts() -> None:
 atexit.register(_flush_drafts)
 
 
+def look_for_drafts_again() -> None:
+    """Look again for the draft of every live form nobody has typed in yet: one kept since
+    the form was built is offered back, one submitted since is no longer offered (the
+    app's warm kernels build their forms before anyone arrives)."""
+    for item in list(_LIVE):
+        if isinstance(item, RecordForm) and not item._dirty:
+            try:
+                item._offer_draft()
+            except Exception:  # noqa: BLE001 - the form works without its draft
+                log.warning("could not look again for a draft of %r", item, exc_info=True)
+
+
 def _plain(exc: BaseException) -> str:
     """An exception as one plain sentence (RecordError: its messages)."""
     if isinstance(exc, RecordError):

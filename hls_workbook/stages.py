@@ -2109,3 +2109,15 @@ def _place_options(wb: Workbook) -> list[tuple[str, str]]:
     twice = {name for name, _short in named if [n for n, _s in named].count(name) > 1}
     return [(f"{name} ({short})" if name in twice else name, short) for name, short in named]
 
+def participant_arrived() -> None:
+    """In the app: wait until a participant opens the page this kernel was warmed for
+    (Voilà's preheated kernels run the notebook before anyone asks for it), then offer
+    back any draft kept in the meantime. Without preheating, it returns at once."""
+    try:
+        from voila.utils import wait_for_request
+    except ImportError:  # not in the app
+        return
+    wait_for_request()
+    forms.look_for_drafts_again()
+
+

@@ -31,3 +31,24 @@ def test_voila_starts_with_warm_kernels_and_quietly(tmp_path):
     assert config.KernelManager.transport == "ipc"
     assert config.NotebookNotary.data_dir == str(tmp_path)
     assert config.Voila.tornado_settings["ws_ping_timeout"] == 30_000
+
+
+def test_a_warm_form_looks_again_for_its_draft(wb, monkeypatch):
+    """A kernel warmed before its participant arrives built its forms then: on arrival a
+    draft kept since is offered back, and one submitted since is no longer offered."""
+    monkeypatch.delenv("HLS_WORKBOOK_HEADLESS", raising=False)
+    from hls_workbook import forms
+
+    form = forms.show("partner", wb, place="testville", role="charity", interactive=True)
+    try:
+        assert form.offered is None
+        wb.save_draft("testville", "partner", None, "charity",
+                      {"organisation": "Typed in another tab"})
+        forms.look_for_drafts_again()
+        assert form.offered is not None
+        assert "You have a draft from" in form.offer_text.value
+        wb.drop_draft("testville", "partner", None, "charity")
+        forms.look_for_drafts_again()
+        assert form.offered is None
+    finally:
+        form.close()
