@@ -987,7 +987,8 @@ def _rhythm_findings(summary: pd.DataFrame, titled: bool = False) -> str:
     out = []
     other = int(summary["kept_other_day"].sum())
     if titled and other:
-        out.append(f"<p>{other:,} planned meetings were held on another day than agreed.</p>")
+        out.append(f"<p>{other:,} planned {'meeting was' if other == 1 else 'meetings were'} "
+                   "held on another day than agreed.</p>")
     elif expected and not titled:
         when = "" if missing(upto) else f" up to {_day(upto)}"
         out.append(f'<p class="finding">We held {kept:,} of the {expected:,} regular '
