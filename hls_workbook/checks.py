@@ -17,6 +17,8 @@ def check_workbook(wb: Workbook) -> list[str]:
     frames = {kind: wb.table(kind, archived=True) for kind in RECORD_KINDS}
     for kind, df in frames.items():
         known_ids[kind] = set(df["id"].tolist())
+    voices = frames["voice"]
+    withdrawn = set(voices.loc[voices["consent_withdrawn"].fillna(False).astype(bool), "id"])
     for kind, model in RECORD_KINDS.items():
         df = frames[kind]
         for place in sorted(set(df["place"]) - places - {None}):
@@ -47,6 +49,12 @@ def check_workbook(wb: Workbook) -> list[str]:
                 problems.append(f"{where}: consent was withdrawn but words of the story are "
                                 "still there; erase them with: hls-workbook withdraw "
                                 f"{row['id']}")
+            story = _plain(row[model.about_story]) if model.about_story else None
+            if story is not None and int(story) in withdrawn and any(
+                    _plain(row[k]) != v for k, v in model.erased_with_story().items()):
+                problems.append(f"{where}: the story it is about (#{int(story)}) was "
+                                "withdrawn but its words are still there; erase them with: "
+                                f"hls-workbook withdraw {int(story)}")
     problems += [f"{kind} #{rid} has {n} current versions; only the newest should be"
                  for kind, rid, n in wb.version_clashes()]
     return problems

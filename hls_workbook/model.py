@@ -27,6 +27,7 @@ from pydantic import (
 from .errors import RecordError
 from .kinds import KINDS, FieldKind
 from .kinds import clean_text as clean_text  # where it was first defined
+from .values import missing
 
 # ---------------------------------------------------------------------------
 # Choices
@@ -396,6 +397,18 @@ class Record(BaseModel):
     #: Fields whose answers a form repeats when it saves (a story's consent): see
     #: :meth:`confirmed`.
     confirms: ClassVar[tuple[str, ...]] = ()
+    #: Kept within the team: the privacy gate hands no row of it to partners or the
+    #: public (``privacy.policy.TEAM_ONLY``), whatever its fields.
+    team_only: ClassVar[bool] = False
+    #: The link naming the story this record's words are about (a note back to its
+    #: teller): withdrawing that story erases them too (:meth:`erased_with_story`).
+    about_story: ClassVar[str | None] = None
+
+    @classmethod
+    def erased_with_story(cls) -> dict[str, Any]:
+        """What replaces this record's words when the story it is about (its
+        ``about_story`` link) is withdrawn: nothing for a record about no story."""
+        return {}
 
     @field_validator("*", mode="before")
     @classmethod
@@ -621,6 +634,8 @@ def _same(value: Any, wanted: Any) -> bool:
         return list(value or []) == wanted
     if wanted is None:
         return value is None or value == ""
+    if wanted is False:  # a flag left unanswered (a column added later) is "no"
+        return missing(value) or value is False or value == 0
     return value == wanted
 
 
@@ -720,6 +735,13 @@ class Voice(Record):
         "flag",
         False,
     )
+    consent_tell_back: bool = field(
+        "May we tell them what happened",
+        "Ask them: 'If your story changes something we do, may we come back and tell you "
+        "what happened?' Tick only if they say yes. Leave it if they did not say.",
+        "flag",
+        False,
+    )
     consent_withdrawn: bool = field(
         "Consent withdrawn",
         "Has the storyteller asked for their story to be taken out? Its words are erased and "
@@ -763,7 +785,7 @@ class Voice(Record):
             "why_it_matters": None, "storyteller_name": None, "pseudonym": None,
             "collected_by": None, "storyteller_role": StorytellerRole.other.value,
             "consent_audiences": [], "consent_naming": Naming.none.value,
-            "consent_reviewed": False,
+            "consent_reviewed": False, "consent_tell_back": False,
         }
 
     @classmethod
@@ -1473,7 +1495,8 @@ ClearanceDecision._labels = {
     "held": "Hold it back",
 }
 
-#: The kinds of record a piece of checked text can be in (every kind but the check itself).
+#: The kinds of record a piece of checked text can be in (every kind that may leave the
+#: team: not the check itself, nor a note back to a storyteller).
 #: ``RECORD_KINDS`` is checked against this list below, so the two cannot drift apart.
 _CHECKED_KINDS = (
     "place", "partner", "voice", "meeting_series", "meeting", "glossary_term", "experiment",
@@ -1512,6 +1535,7 @@ class Clearance(Record):
     title_plural = "Checks before sharing"
     stage = "3_learning"
     practices = ("LE1",)
+    team_only = True  # what a person decided about the team's text stays with the team
     date_field = "checked_on"
     summary_field = "field_name"
     free_text = ("shared_text",)
@@ -1557,6 +1581,118 @@ class Clearance(Record):
         if self.decision == ClearanceDecision.edited and not (self.shared_text or "").strip():
             raise ValueError(
                 "shared_text: write the wording to share, or choose 'Clear it as written'"
+            )
+        return self
+
+
+class FeedbackStatus(Choice):
+    drafted = "drafted"
+    sent = "sent"
+    cannot_send = "cannot_send"
+
+
+FeedbackStatus._labels = {
+    "drafted": "Written, not sent yet",
+    "sent": "Sent: they have been told",
+    "cannot_send": "Cannot be sent",
+}
+
+
+class FeedbackChannel(Choice):
+    in_person = "in_person"
+    phone = "phone"
+    letter = "letter"
+    email = "email"
+    other = "other"
+
+
+FeedbackChannel._labels = {
+    "in_person": "In person",
+    "phone": "By phone",
+    "letter": "By letter",
+    "email": "By email",
+    "other": "Another way",
+}
+
+
+class Feedback(Record):
+    """A note back to a storyteller ("You said, we did"): what their story changed.
+
+    One note for one story and one thing it shaped (a decision, or learning we amplify),
+    written only where the teller agreed to be told (``Voice.consent_tell_back``). It is
+    the team's own: never shown to partners or the public (``team_only``), and withdrawing
+    the story erases the note's words (``about_story``). How to reach the teller is kept
+    wherever the team keeps contact details, never here: the note says only how it went.
+    """
+
+    kind = "feedback"
+    title_plural = "You said, we did"
+    stage = "3_learning"
+    practices = ("GS4", "LE1")
+    summary_field = "text"
+    free_text = ("text",)
+    past_dates = ("sent_on",)
+    team_only = True
+    about_story = "voice"
+
+    voice: int = field(
+        "Whose story", "Which story shaped what we did?", "link", link="voice",
+        shows=("domain_of_change", "story"),
+    )
+    decision: int | None = field(
+        "The decision it shaped", "Which decision did the story shape? Choose a decision or "
+        "a piece of learning, not both.", "link", None, link="decision", shows=("text",),
+    )
+    learning: int | None = field(
+        "The learning it shows", "Or which piece of learning that we amplify does the story "
+        "show?", "link", None, link="learning", shows=("title", "response"),
+    )
+    text: str = field(
+        "What we tell them",
+        "Write it to them, in plain words: what you told us, what we did because of it, and "
+        "what happens next. No address, phone number or email here.",
+        "long_text", max_length=3000,
+    )
+    status: FeedbackStatus = field(
+        "Where it is up to", "Is the note written, sent, or can it not be sent (for example, "
+        "we have no way to reach them)?", "choice", FeedbackStatus.drafted,
+    )
+    sent_on: dt.date | None = field(
+        "Sent on", "When did we tell them? Only once it is sent.", "date", None,
+    )
+    channel: FeedbackChannel | None = field(
+        "How we told them", "In person, by phone, by letter, by email or another way. Only "
+        "how: never their number or address.", "choice", None,
+    )
+
+    #: What replaces a note's words once the story it is about is withdrawn.
+    WITHDRAWN_TEXT: ClassVar[str] = "[withdrawn]"
+
+    @classmethod
+    def erased_with_story(cls) -> dict[str, Any]:
+        return {"text": cls.WITHDRAWN_TEXT}
+
+    @model_validator(mode="after")
+    def _one_thing_and_sent_with_a_date(self) -> Feedback:
+        if self.decision is None and self.learning is None:
+            raise ValueError(
+                "decision: choose the decision the story shaped, or the piece of learning "
+                "it shows"
+            )
+        if self.decision is not None and self.learning is not None:
+            raise ValueError(
+                "learning: a note is about one thing the story shaped; choose the decision "
+                "or the learning, and write a second note for the other"
+            )
+        sent = self.status == FeedbackStatus.sent
+        if sent and self.sent_on is None:
+            raise ValueError("sent_on: it is marked sent; say on what day we told them")
+        if sent and self.channel is None:
+            raise ValueError("channel: it is marked sent; say how we told them")
+        if self.sent_on is not None and not sent:
+            raise ValueError(
+                "sent_on: there is a date it was sent, but it is not marked sent; choose "
+                "'Sent' or clear the date"
             )
         return self
 
@@ -1620,7 +1756,7 @@ RECORD_KINDS: dict[str, type[Record]] = {
     for m in (
         Place, Partner, Voice, MeetingSeries, Meeting, GlossaryTerm, Experiment, Review,
         LearningEntry, Share, Reflection, PulseResponse, Contribution, Decision, BurdenItem,
-        ValueStatement, SupportRequest, CheckIn, Clearance,
+        ValueStatement, SupportRequest, CheckIn, Clearance, Feedback,
     )
 }
 
@@ -1629,9 +1765,12 @@ _ALIASES.update({k + "s": k for k in RECORD_KINDS})
 _ALIASES.update({"learnings": "learning", "learning_entry": "learning", "checkins": "checkin",
                  "voices": "voice", "meeting_series": "meeting_series", "glossary": "glossary_term",
                  "values": "value", "burden_items": "burden", "pulse_responses": "pulse",
-                 "clearances": "clearance"})
-if set(_CHECKED_KINDS) != set(RECORD_KINDS) - {"clearance"}:  # pragma: no cover
-    raise RuntimeError("model._CHECKED_KINDS must list every record kind but clearance")
+                 "clearances": "clearance", "you_said_we_did": "feedback",
+                 "notes_back": "feedback"})
+if set(_CHECKED_KINDS) != {k for k, m in RECORD_KINDS.items()
+                           if not m.team_only}:  # pragma: no cover
+    raise RuntimeError("model._CHECKED_KINDS must list every record kind that may be shared "
+                       "(every kind but the team's own: clearance, feedback)")
 
 
 def model_for(kind: str) -> type[Record]:

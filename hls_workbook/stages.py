@@ -276,7 +276,7 @@ class Tables(Mapping[str, Any]):
         key = model_for(kind).kind
         if key not in self._cache:
             frames = {key: self._read(key)}
-            if key in ("learning", "decision"):  # their links to stories go through consent
+            if key in ("learning", "decision", "feedback"):  # their stories: through consent
                 frames["voice"] = self._read("voice")
             self._cache[key] = privacy.apply(frames, "team")[key]
         return self._cache[key]
@@ -664,6 +664,41 @@ def _amplify(t: Mapping[str, pd.DataFrame]) -> str:
     return "".join(out)
 
 
+def _feedback(t: Mapping[str, pd.DataFrame]) -> str:
+    told = an.told_back(t["voice"], t["decision"], t["learning"], t["feedback"])
+    waiting = an.waiting_to_tell(told)
+    out = []
+    if told.empty:
+        out.append(_p("No story has shaped a decision, or learning we amplify, where its "
+                      "teller agreed to be told what happened. When one does, it waits here "
+                      "for a note back."))
+    elif waiting.empty:
+        out.append(_p(f"Every teller who agreed to hear back has been told: "
+                      f"{_plural(len(told), 'note')} sent or closed."))
+    else:
+        kinds = {"decision": "decision", "learning": "learning"}
+        items = []
+        for r in waiting.to_dict("records"):
+            about = f" (about {esc(r['about'])})" if r["about"] else ""
+            state = (f"Note #{r['note']} is written, not sent yet." if r["note_status"]
+                     else "No note yet.")
+            when = f", on {_day(r['shaped_on'])}" if not _missing(r["shaped_on"]) else ""
+            items.append(
+                f"<li>Story #{r['voice']}{about} shaped {kinds[r['shaped_kind']]} "
+                f"#{r['shaped_id']}: <q>{esc(_shorten(r['shaped_title'], 100))}</q>{when}. "
+                f"{esc(state)}</li>")
+        out.append(_p(f"{_plural(len(waiting), 'teller is', 'tellers are')} waiting to "
+                      "hear what their story changed:"))
+        out.append(f'<ul style="margin:0.2em 0">{"".join(items)}</ul>')
+        out.append(_p("Write each a note in the form below: choose the story and what it "
+                      "shaped. Once they have heard, change it to 'Sent'."))
+    out.append(_note("Only stories whose teller said we may tell them what happened are "
+                     "listed; never a withdrawn one. Notes stay with the team: no report or "
+                     "export for partners or the public carries them. Keep their address "
+                     "or number where the team keeps contact details, not in the note."))
+    return "".join(out)
+
+
 def _reflection(t: Mapping[str, pd.DataFrame]) -> str:
     r = t["reflection"]
     if r.empty:
@@ -959,6 +994,7 @@ def next_steps(wb: Workbook, place: str, on: Any = None) -> pd.DataFrame:
 def _next_frame(t: Mapping[str, pd.DataFrame], on: Any = None) -> pd.DataFrame:
     return an.next_steps(t["experiment"], t["review"], t["learning"], t["share"],
                          t["support"], t["meeting_series"], t["meeting"],
+                         voices=t["voice"], decisions=t["decision"], feedback=t["feedback"],
                          on=_today() if on is None else on)
 
 
@@ -978,7 +1014,8 @@ def _next(t: Mapping[str, pd.DataFrame]) -> str:
     if todo.empty:
         return _p("Nothing needs doing now: no experiment is past its end date or waiting "
                   "for a look back, every decision has been followed up, and all our "
-                  "learning has been shared.")
+                  "learning has been shared. Every storyteller who asked has heard what "
+                  "their story changed.")
     shown = todo.head(NEXT_LIMIT)
     items = "".join(
         f"<li>{esc(r['sentence'])}"
@@ -1065,6 +1102,8 @@ _SPECS = [
     SectionSpec("sharing", "3_learning", "Who we shared it with", "share", ("LE1",), _sharing),
     SectionSpec("amplify", "3_learning", "What we will amplify and celebrate", None, ("LE3",),
                 _amplify),
+    SectionSpec("feedback", "3_learning", "You said, we did: telling storytellers what "
+                "happened", "feedback", ("GS4", "LE1"), _feedback),
     SectionSpec("reflection", "3_learning", "A short reflection, feelings included",
                 "reflection", ("BH1", "ES3", "LE2"), _reflection),
     SectionSpec("check", "3_learning", "Check before sharing", "clearance", ("LE1",), _checks,

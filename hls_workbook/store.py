@@ -45,7 +45,8 @@ from .model import RECORD_KINDS, Choice, Part, Record, Voice, model_for
 
 #: 2: the clearance table (a person's check of text before sharing). 3: review.signs_seen.
 #: 4: the draft table (what a person typed into a form and has not yet submitted).
-SCHEMA_VERSION = 4
+#: 5: the feedback table (a note back to a storyteller) and voice.consent_tell_back.
+SCHEMA_VERSION = 5
 ENV_VAR = DB_ENV  # kept for callers of store.ENV_VAR
 PLACE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 META_COLUMNS = ("id", "version", "place", "recorded_at", "superseded_at", "archived",
@@ -571,10 +572,17 @@ class Workbook:
         insp = sa.inspect(conn)
         for name, table in TABLES.items():
             have = {c["name"] for c in insp.get_columns(name)}
+            fields = RECORD_KINDS[name].model_fields
             for col in table.columns:
                 if col.name not in have:
                     ddl = col.type.compile(dialect=conn.dialect)
                     conn.exec_driver_sql(f'ALTER TABLE "{name}" ADD COLUMN "{col.name}" {ddl}')
+                    # A question added later: earlier records take its default (a flag
+                    # left unticked), so they still read as valid records.
+                    default = getattr(fields.get(col.name), "default", None)
+                    if isinstance(default, bool | int | float | str):
+                        conn.execute(sa.update(table).values({col.name: getattr(
+                            default, "value", default)}))
         for step in range((found or 0) + 1, SCHEMA_VERSION + 1):
             migration = MIGRATIONS.get(step)
             if migration:
@@ -643,6 +651,8 @@ class Workbook:
         if record.kind == "voice" and values.get("consent_withdrawn"):
             values.update(Voice.withdrawn_values())
             values["consent_withdrawn_on"] = values.get("consent_withdrawn_on") or now.date()
+        if record.about_story and _withdrawn(conn, values.get(record.about_story)):
+            values.update(record.erased_with_story())  # words about a withdrawn story
         conn.execute(
             sa.insert(TABLES[record.kind]).values(
                 id=rid, version=version, place=place, recorded_at=now, superseded_at=None,
@@ -733,6 +743,7 @@ class Workbook:
                 # Withdrawn now: the words leave every earlier version too, not just this one.
                 conn.execute(sa.update(t).where(t.c.id == rid).values(**Voice.withdrawn_values()))
                 _drop_drafts(conn, "voice", rid)
+                _erase_about_story(conn, rid)
                 withdrew.append(rid)
             conn.execute(
                 sa.update(t).where(t.c.row_id == row["row_id"]).values(superseded_at=now)
@@ -778,14 +789,15 @@ class Workbook:
                     f"WHERE c.oid = '\"{name}\"'::regclass").scalar()
                 if owner:
                     conn.exec_driver_sql(f'VACUUM FULL "{name}"')
-                    if kind == "voice":  # its drafts, erased with it
-                        conn.exec_driver_sql('VACUUM FULL "draft"')
+                    if kind == "voice":  # its drafts and the notes about it, erased with it
+                        for other in ("draft", *_ABOUT_STORY):
+                            conn.exec_driver_sql(f'VACUUM FULL "{other}"')
                 else:
                     reason = "only the owner of the table may do that"
         except sa.exc.DBAPIError as exc:
             reason = _first_line(str(_driver_error(exc)))
         if reason:
-            also = ", draft" if kind == "voice" else ""
+            also = "".join(f", {t}" for t in ("draft", *_ABOUT_STORY)) if kind == "voice" else ""
             raise DatabaseError(
                 "The story was withdrawn and its words erased, but the database could not "
                 f"clean them out of its files ({reason}). Ask whoever looks after the "
@@ -806,8 +818,10 @@ class Workbook:
         This is the one place where the workbook removes text: the storyteller asked for
         it. The fact that a story was withdrawn, and when, is kept. Ticking "Consent
         withdrawn" in the form does the same (through :meth:`edit`). Links from decisions
-        and learning stay: they point at a withdrawn story. Withdrawing again only makes sure
-        no words are left.
+        and learning stay: they point at a withdrawn story. The words of records about the
+        story (a note back to its teller: a model's ``about_story``) are erased with it,
+        in every version, and their drafts dropped. Withdrawing again only makes sure no
+        words are left.
         """
         row = self.read(lambda c: self._current_row(c, "voice", voice_id))
         if row["consent_withdrawn"]:
@@ -817,6 +831,7 @@ class Workbook:
                 c.execute(sa.update(t).where(t.c.id == voice_id)
                           .values(**Voice.withdrawn_values()))
                 _drop_drafts(c, "voice", voice_id)
+                _erase_about_story(c, voice_id)
 
             self.write(erase)
             self._scrub("voice")
@@ -850,12 +865,10 @@ class Workbook:
         values = json.loads(text)
 
         def run(conn: Connection) -> bool:
-            if key[1] == "voice" and key[2] != NEW_DRAFT:
-                t = TABLES["voice"]
-                withdrawn = conn.execute(sa.select(t.c.id).where(
-                    t.c.id == int(key[2]), t.c.consent_withdrawn.is_(True)).limit(1)).first()
-                if withdrawn is not None:
-                    return False
+            if key[1] == "voice" and key[2] != NEW_DRAFT and _withdrawn(conn, key[2]):
+                return False
+            if key[1] in _ABOUT_STORY and _draft_about_withdrawn(conn, key, values):
+                return False
             d = DRAFTS
             conn.execute(sa.delete(d).where(*_draft_where(key)))
             conn.execute(sa.insert(d).values(
@@ -1344,6 +1357,55 @@ def _drop_drafts(conn: Connection, kind: str, rid: int) -> None:
     """Erase every draft of one record, whoever typed it (a withdrawn story's)."""
     d = DRAFTS
     conn.execute(sa.delete(d).where(d.c.kind == kind, d.c.record == str(int(rid))))
+
+
+#: Kinds whose words are about one story (a model's ``about_story``), by that link field.
+_ABOUT_STORY = {k: m.about_story for k, m in RECORD_KINDS.items() if m.about_story}
+
+
+def _withdrawn(conn: Connection, voice_id: Any) -> bool:
+    """Was the story numbered ``voice_id`` withdrawn (on any version)?"""
+    try:
+        vid = int(voice_id)
+    except (TypeError, ValueError):
+        return False
+    t = TABLES["voice"]
+    return conn.execute(sa.select(t.c.id).where(
+        t.c.id == vid, t.c.consent_withdrawn.is_(True)).limit(1)).first() is not None
+
+
+def _draft_about_withdrawn(conn: Connection, key: tuple[str, str, str, str],
+                           answers: Mapping[str, Any]) -> bool:
+    """Is a draft of a note about a story (``_ABOUT_STORY``) about a withdrawn one, by the
+    story its answers name or the story of the saved record it changes?"""
+    link = _ABOUT_STORY[key[1]]
+    if _withdrawn(conn, answers.get(link)):
+        return True
+    if key[2] == NEW_DRAFT:
+        return False
+    t = TABLES[key[1]]
+    story = conn.execute(sa.select(t.c[link]).where(t.c.id == int(key[2]))
+                         .order_by(t.c.version.desc()).limit(1)).scalar()
+    return _withdrawn(conn, story)
+
+
+def _erase_about_story(conn: Connection, voice_id: int) -> None:
+    """A story was withdrawn: erase the words of every record about it (every version),
+    and every draft of them, new notes naming it included."""
+    for kind, link in _ABOUT_STORY.items():
+        t = TABLES[kind]
+        conn.execute(sa.update(t).where(t.c[link] == int(voice_id))
+                     .values(**RECORD_KINDS[kind].erased_with_story()))
+        for rid in set(conn.execute(sa.select(t.c.id).where(t.c[link] == int(voice_id)))
+                       .scalars()):
+            _drop_drafts(conn, kind, rid)
+        d = DRAFTS
+        for row in conn.execute(sa.select(d.c.place, d.c.kind, d.c.record, d.c.role,
+                                          d.c.answers).where(d.c.kind == kind,
+                                                             d.c.record == NEW_DRAFT)).all():
+            answers = json.loads(row.answers) if isinstance(row.answers, str) else row.answers
+            if str((answers or {}).get(link)) == str(int(voice_id)):
+                conn.execute(sa.delete(d).where(*_draft_where(tuple(row)[:4])))
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {

@@ -40,4 +40,7 @@ GOOD = {
     "clearance": {"record_kind": "learning", "record_id": 1, "field_name": "observation",
                   "text_sha256": "0" * 64, "audience": "public", "decision": "cleared",
                   "checked_by": "Sam", "checked_on": "2026-02-25"},
+    "feedback": {"voice": 1, "decision": 1, "status": "sent", "sent_on": "2026-03-01",
+                 "channel": "phone",
+                 "text": "You told us the buses stop at seven. The drop-in now ends at six."},
 }

@@ -131,9 +131,9 @@ def fill(wb: Any, place: str = "testville") -> dict[str, list[int]]:
                          "minutes": 6.5, "longest_turn_minutes": 0.1})
     add("contribution", {"meeting": m2, "speaker": "B", "role": "lived_experience",
                          "minutes": 1 / 3})
-    add("decision", {"text": "Keep the drop-in", "decided_on": "2025-02-04", "meeting": m1,
-                     "proposer_role": "lived_experience", "shaped_by": ["charity"],
-                     "voices": [v1, v2]})
+    d1 = add("decision", {"text": "Keep the drop-in", "decided_on": "2025-02-04",
+                          "meeting": m1, "proposer_role": "lived_experience",
+                          "shaped_by": ["charity"], "voices": [v1, v2]})
     add("decision", {"text": "@everyone: bring cake", "decided_on": "2025-02-11",
                      "proposer_role": "charity"})
     add("burden", {"requirement": "Quarterly return", "funder": "Council",
@@ -147,6 +147,10 @@ def fill(wb: Any, place: str = "testville") -> dict[str, list[int]]:
                     "requested_by": "charity", "requested_on": "2025-01-20", "status": "met",
                     "met_on": "2025-02-01"})
     add("checkin", {"emotional_load": 7, "role": "charity", "checked_in_on": "2025-02-02"})
+    # Notes back to storytellers: one sent; one about the withdrawn story, its words erased.
+    add("feedback", {"voice": v1, "decision": d1, "text": TRICKY[9], "status": "sent",
+                     "sent_on": "2025-02-20", "channel": "letter"})
+    add("feedback", {"voice": v2, "learning": l2, "text": "Private words back"})
     # Checks before sharing name the record their text is in, of any kind.
     add("clearance", {"record_kind": "learning", "record_id": l1, "field_name": "observation",
                       "text_sha256": fingerprint(TRICKY[13]), "audience": "public",

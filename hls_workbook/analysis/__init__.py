@@ -49,6 +49,7 @@ from .rhythm import (
     meeting_rhythm,
     parts_never_present,
 )
+from .told_back import told_back, waiting_to_tell
 
 __all__ = [
     "missing",
@@ -96,4 +97,6 @@ __all__ = [
     "similar_requirements",
     "speaking_time",
     "strip_list",
+    "told_back",
+    "waiting_to_tell",
 ]

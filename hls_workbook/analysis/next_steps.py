@@ -16,7 +16,10 @@ where that loop has stalled for a place, as of a given day, most overdue first:
 - learning not yet shared with any part of the system other than the one that owns it;
 - a support request still open or in progress :data:`SUPPORT_DAYS` days after it was asked;
 - a regular meeting whose last :data:`MISSED_MEETINGS` (or more) planned meetings were all
-  missed, counted as :func:`~hls_workbook.analysis.meeting_rhythm` counts them.
+  missed, counted as :func:`~hls_workbook.analysis.meeting_rhythm` counts them;
+- a story that shaped a decision, or learning we amplify, whose teller agreed to be told
+  what happened and has no note sent (nor marked "cannot be sent") :data:`TELL_DAYS` days
+  later (:func:`~hls_workbook.analysis.told_back`).
 
 Decisions (the Decision records of a meeting) are not listed: nothing in the records
 links a decision to what was done about it, so the workbook cannot tell whether one was
@@ -37,6 +40,7 @@ import pandas as pd
 from ..model import ExperimentStatus, SupportKind, SupportStatus
 from ._common import as_timestamp, dates, frame, ids, num, part_plural, texts
 from .rhythm import meeting_rhythm
+from .told_back import told_back, waiting_to_tell
 
 #: At "Permission given" with no start date: listed once unchanged for this many days.
 PERMISSION_DAYS = 28
@@ -48,6 +52,9 @@ RESPONSE_DAYS = 28
 SHARE_DAYS = 14
 #: A support request still open or in progress: listed after this many days.
 SUPPORT_DAYS = 28
+#: A story that shaped something, its teller not yet told what happened: listed after
+#: this many days from the decision (or the learning written down).
+TELL_DAYS = 14
 
 #: A regular meeting is slipping once this many planned meetings in a row were missed.
 MISSED_MEETINGS = 2
@@ -63,12 +70,14 @@ WHERE: dict[str, tuple[str, str]] = {
     "not_shared": ("3_learning", "sharing"),
     "support_open": ("4_relationships_and_support", "support"),
     "rhythm_slipping": ("1_getting_started", "meetings"),
+    "tell_them": ("3_learning", "feedback"),
 }
 #: 0 first: what is happening in the world (experiments, decisions, support asked for,
 #: meetings);
-#: then 1: writing learning up and passing it on.
-URGENCY: dict[str, int] = {kind: 1 if kind in ("response_not_followed", "not_shared") else 0
-                           for kind in WHERE}
+#: then 1: writing learning up and passing it on (to storytellers too).
+URGENCY: dict[str, int] = {
+    kind: 1 if kind in ("response_not_followed", "not_shared", "tell_them") else 0
+    for kind in WHERE}
 #: An adapted experiment is followed up by saving its changed version.
 ADAPT_WHERE = ("2_experimentation", "experiment_status")
 
@@ -265,6 +274,27 @@ def _rhythm_items(series: pd.DataFrame, meetings: pd.DataFrame,
                     due, on)
 
 
+def _tell_items(voices: pd.DataFrame, decisions: pd.DataFrame, learning: pd.DataFrame,
+                feedback: pd.DataFrame, on: dt.date) -> Iterable[dict]:
+    waiting = waiting_to_tell(told_back(voices, decisions, learning, feedback))
+    for row in waiting.to_dict("records"):
+        if pd.isna(row["shaped_on"]):
+            continue
+        shaped = row["shaped_on"].date()
+        due = shaped + dt.timedelta(days=TELL_DAYS)
+        if due > on:
+            continue
+        about = f" (about {_quote(row['about'], 40)})" if row["about"] else ""
+        what = f"{row['shaped_kind']} #{row['shaped_id']} {_quote(row['shaped_title'])}"
+        days = (on - shaped).days
+        drafted = ("A note is written: send it, then mark it sent." if row["note_status"]
+                   else "Write them a note in plain words, and mark it sent once they have "
+                   "heard.")
+        yield _item("tell_them", f"Story #{row['voice']}{about} shaped {what} {days} days "
+                    f"ago: tell them what happened. {drafted}", "voice", int(row["voice"]),
+                    due, on)
+
+
 def next_steps(
     experiments: pd.DataFrame | None = None,
     reviews: pd.DataFrame | None = None,
@@ -273,16 +303,20 @@ def next_steps(
     support: pd.DataFrame | None = None,
     series: pd.DataFrame | None = None,
     meetings: pd.DataFrame | None = None,
+    voices: pd.DataFrame | None = None,
+    decisions: pd.DataFrame | None = None,
+    feedback: pd.DataFrame | None = None,
     *,
     on: dt.date | str | None = None,
 ) -> pd.DataFrame:
     """What needs doing now for a place, as of ``on`` (default: today), most urgent first.
 
     Takes the current records of one place (experiments, reviews, learning, shares,
-    support requests, meeting series and meetings), as ``Workbook.table`` (or a stage
-    notebook's tables) gives them; a kind left out is taken as having no records. One row per thing
-    to do: kind (a key of :data:`WHERE`), sentence (what to do, in plain words),
-    record_kind and record_id (the record it is about), due_on (the day it fell due),
+    support requests, meeting series and meetings, stories, decisions and notes back to
+    storytellers), as ``Workbook.table`` (or a stage notebook's tables) gives them; a kind
+    left out is taken as having no records. One row per thing to do: kind (a key of
+    :data:`WHERE`), sentence (what to do, in plain words), record_kind and record_id (the
+    record it is about), due_on (the day it fell due),
     overdue_days (days since then, 0 when due today), stage and section (the stage
     notebook and the key of its section where it is done). Most urgent first: what is
     happening in the world (experiments, review decisions, support) before writing
@@ -299,6 +333,8 @@ def next_steps(
         *_learning_items(lrn, s, today),
         *_support_items(sup, today),
         *_rhythm_items(frame(series, "meeting_series"), frame(meetings, "meeting"), today),
+        *_tell_items(frame(voices, "voice"), frame(decisions, "decision"), lrn,
+                     frame(feedback, "feedback"), today),
     ]
     out = pd.DataFrame(items, columns=COLUMNS)
     if out.empty:

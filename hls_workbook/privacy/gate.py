@@ -172,7 +172,10 @@ def apply(
 
     - every audience: archived rows and superseded versions dropped; withdrawn,
       in-confidence and safeguarding stories dropped; stories kept only as consent allows
-      (see :func:`visible_voices`), with ``shown_name``; links to hidden stories dropped;
+      (see :func:`visible_voices`), with ``shown_name``; links to hidden stories dropped,
+      and records about one (a note back to its teller) left out;
+    - beyond the team: no record of a team-only kind (``policy.TEAM_ONLY``: checks of
+      text, notes back to storytellers);
     - ``partners``: personal fields dropped (names, who collected a story, a story's
       pseudonym unless it is how the story is shown); only the typed fields in
       :data:`SHARED_TEXT`, with a person's check applied (held back: left out; reworded:
@@ -208,7 +211,7 @@ def apply(
     visible_ids: set[int] = set()
     for key, df in tables.items():
         kind = kinds[key]
-        if kind == "clearance" and not policy.may_see_personal_fields:
+        if not policy.may_see_kind(kind):  # the team's own (TEAM_ONLY): never handed on
             continue
         if kind == "voice":
             df = visible_voices(df, policy.audience,
@@ -241,6 +244,9 @@ def apply(
         kind = kinds[key]
         if kind in VOICE_LINKS:
             df = _prune_links(df, VOICE_LINKS[kind], visible_ids)
+        about = RECORD_KINDS[kind].about_story
+        if about and about in df:  # a record about a story that may not be shown is not
+            df = df[df[about].map(_as_int).isin(visible_ids)]
         df.attrs = dict(df.attrs)
         df.attrs["privacy"] = {
             "audience": policy.audience,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import RecordError
-from ..model import Audience, model_for
+from ..model import RECORD_KINDS, Audience, model_for
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,6 +53,11 @@ AUDIENCE_ORDER: tuple[str, ...] = (Audience.team.value, Audience.partners.value,
 
 #: Record kinds whose rows a public report may only show in aggregate, with suppression.
 AGGREGATE_ONLY: frozenset[str] = frozenset({"pulse", "checkin"})
+
+#: Record kinds that stay with the team: no row of them reaches partners or the public,
+#: whatever its fields (a model's ``team_only``: the checks of text before sharing, the
+#: notes back to storytellers).
+TEAM_ONLY: frozenset[str] = frozenset(k for k, m in RECORD_KINDS.items() if m.team_only)
 
 #: Voice columns that name or point at a person; never shown beyond the team.
 VOICE_PERSONAL = ("storyteller_name", "pseudonym", "collected_by")
@@ -134,6 +139,11 @@ class Policy:
     @property
     def may_see_speaker_pseudonyms(self) -> bool:
         return self.audience == Audience.team.value
+
+    def may_see_kind(self, kind: str) -> bool:
+        """May this audience see any record of a kind? Not of a team-only kind
+        (:data:`TEAM_ONLY`) beyond the team."""
+        return self.audience == Audience.team.value or model_for(kind).kind not in TEAM_ONLY
 
     def may_see_rows_of(self, kind: str) -> bool:
         """False when a kind's rows may only be shown in aggregate to this audience."""
