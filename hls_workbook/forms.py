@@ -1772,11 +1772,17 @@ def look_for_drafts_again() -> None:
     the form was built is offered back, one submitted since is no longer offered (the
     app's warm kernels build their forms before anyone arrives)."""
     for item in list(_LIVE):
-        if isinstance(item, RecordForm) and not item._dirty:
-            try:
+        if not isinstance(item, RecordForm):
+            continue
+        try:
+            if item.offered is not None:  # offered when warmed: is it still there?
+                item.offered = item.wb.draft(item.place, item.kind, item._draft_record(),
+                                             item.role)
+                item._show_offer()
+            elif not item._dirty:
                 item._offer_draft()
-            except Exception:  # noqa: BLE001 - the form works without its draft
-                log.warning("could not look again for a draft of %r", item, exc_info=True)
+        except Exception:  # noqa: BLE001 - the form works without its draft
+            log.warning("could not look again for a draft of %r", item, exc_info=True)
 
 
 def _plain(exc: BaseException) -> str:
