@@ -1779,6 +1779,8 @@ def look_for_drafts_again() -> None:
                 item.offered = item.wb.draft(item.place, item.kind, item._draft_record(),
                                              item.role)
                 item._show_offer()
+                if item.offered is None:  # gone: its words leave the page too
+                    item.offer_text.value = ""
             elif not item._dirty:
                 item._offer_draft()
         except Exception:  # noqa: BLE001 - the form works without its draft

@@ -50,6 +50,6 @@ def test_a_warm_form_looks_again_for_its_draft(wb, monkeypatch):
         wb.drop_draft("testville", "partner", None, "charity")
         form._dirty = True  # the page's widgets may have spoken first: still looked at
         forms.look_for_drafts_again()
-        assert form.offered is None
+        assert form.offered is None and "You have a draft" not in form.offer_text.value
     finally:
         form.close()
