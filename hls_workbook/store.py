@@ -634,6 +634,8 @@ class Workbook:
 
     def _insert_new(self, conn: Connection, record: Record, place: str, by: str | None) -> int:
         self._check_links(conn, record, place)
+        if record.about_story:
+            _check_may_tell(conn, record)
         now = _now()
         ids = METADATA.tables["record_ids"]
         new_id = conn.execute(
@@ -1387,6 +1389,24 @@ def _draft_about_withdrawn(conn: Connection, key: tuple[str, str, str, str],
     story = conn.execute(sa.select(t.c[link]).where(t.c.id == int(key[2]))
                          .order_by(t.c.version.desc()).limit(1)).scalar()
     return _withdrawn(conn, story)
+
+
+def _check_may_tell(conn: Connection, record: Record) -> None:
+    """A new note back to a storyteller only where they agreed to be told what happened
+    (a withdrawn story's note is saved erased, by ``_insert_version``)."""
+    link = record.about_story or ""
+    vid = getattr(record, link, None)
+    if vid is None or _withdrawn(conn, vid):
+        return
+    t = TABLES["voice"]
+    agreed = conn.execute(sa.select(t.c.consent_tell_back).where(
+        t.c.id == int(vid), t.c.superseded_at.is_(None))).scalar()
+    if not agreed:
+        label = record.field_meta(link).label
+        raise RecordError({link: (
+            f"{label}: its teller has not said we may tell them what happened, so no note "
+            "is written to them. Ask them first; if they agree, tick 'May we tell them "
+            "what happened' on the story")}, record.kind)
 
 
 def _erase_about_story(conn: Connection, voice_id: int) -> None:

@@ -9,6 +9,7 @@ GOOD = {
         "storyteller_role": "person_using_services",
         "collected_on": "2026-02-01",
         "consent_audiences": ["team", "partners"],
+        "consent_tell_back": True,
     },
     "meeting_series": {"name": "Tuesday forum", "kind_of_meeting": "partnership",
                        "cadence": "weekly", "weekday": "tuesday", "started_on": "2026-01-06"},

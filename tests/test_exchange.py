@@ -80,7 +80,8 @@ def fill(wb: Any, place: str = "testville") -> dict[str, list[int]]:
     v1 = add("voice", {"story": TRICKY[11], "domain_of_change": "friendship",
                        "storyteller_role": "person_using_services", "collected_on": "2025-02-01",
                        "consent_audiences": ["team", "partners"], "consent_naming": "pseudonym",
-                       "pseudonym": "Sam", "why_it_matters": TRICKY[9]})
+                       "pseudonym": "Sam", "why_it_matters": TRICKY[9],
+                       "consent_tell_back": True})
     v2 = add("voice", {"story": "Private words", "domain_of_change": "housing",
                        "storyteller_role": "carer_or_family", "collected_on": "2025-02-02",
                        "storyteller_name": "Alex Private", "consent_naming": "full",

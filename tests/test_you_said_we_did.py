@@ -73,6 +73,9 @@ def test_a_story_that_shaped_a_decision_waits_for_a_note_only_with_consent(wb):
     agreed = story(wb, "housing")
     not_asked = story(wb, "benefits", tell=False)
     did = decision(wb, [agreed, not_asked], ago(30))
+    with pytest.raises(RecordError) as err:  # nobody writes to a teller who did not agree
+        note(wb, not_asked, did)
+    assert "has not said we may tell them" in err.value.problems["voice"]
     html = waiting(wb)
     assert f"Story #{agreed} (about housing) shaped decision #{did}" in html
     assert "1 teller is waiting" in html and "No note yet." in html
