@@ -1,14 +1,16 @@
 """A fictional town for demos, tests and benchmarks: Millbrook, and as many more as asked.
 
 Everything comes from a seeded random generator and fixed dates, so the same call always
-builds the same place. No real people: names are invented, and stories are composed from
-plain phrases. ``scale`` multiplies the number of records, for benchmarks.
+builds the same place. No real people: names are invented, and stories, next steps and
+limits are written by hand, each used once (dealt from pools, see :func:`_dealer`).
+``scale`` multiplies the number of records, for benchmarks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from typing import Any
 
 from .model import PULSE_STATEMENTS, Part
@@ -52,36 +54,110 @@ LAST = ["Ashby", "Bramley", "Castell", "Dorrance", "Ellery", "Fenner", "Gossard"
 
 DOMAINS = ["housing", "friendship", "money", "health", "work", "family", "confidence",
            "getting help"]
-BEFORE = [
-    "Before, I didn't leave the flat for weeks at a time.",
-    "I used to ring three different numbers and get passed around.",
-    "Last winter I was choosing between heating and eating.",
-    "I had to tell my story again every time I saw someone new.",
-    "I thought nobody would listen to someone like me.",
-    "My son was out of school and I didn't know who to ask.",
-]
-INVOLVED = [
-    "Then a volunteer knocked on my door and just sat and had a cup of tea with me.",
-    "Someone at the library helped me fill in the form and stayed until it was done.",
-    "At the lunch club I met people who had been through the same thing.",
-    "The worker asked me what I wanted, not what box I fitted in.",
-    "I joined the panel and they actually used what I said.",
-    "One person kept my case from start to finish, so I didn't repeat myself.",
-]
-CHANGED = [
-    "Now I go out twice a week and I know people by name.",
-    "Now the rent is sorted and I sleep properly.",
-    "Now I help run the group on Fridays.",
-    "Now I feel like a person again, not a case number.",
-    "Now my son has a place at college and we talk every evening.",
-    "Now I know where to go before things get bad.",
-]
-WHY = [
-    "Because I feel I belong somewhere.",
-    "It gave me my confidence back.",
-    "I can plan ahead now instead of panicking.",
-    "Being listened to made all the difference.",
-]
+#: Stories as their tellers told them, each whole (never put together from parts), with why
+#: it matters to them, by what they are about. Invented: no real person or place.
+STORIES = {
+    "housing": [
+        ("The damp in our flat was making my little girl ill and the landlord never answered. "
+         "Someone from the tenants' group came round with me and we wrote one letter together. "
+         "The mould has gone and she has not had a chest infection since March.",
+         "I stopped feeling like it was my fault."),
+        ("I was sofa surfing for most of last year. The housing worker met me at the library "
+         "because I didn't want to go to an office. I have had my own key for six weeks now.",
+         "Having a door I can lock means I can think about other things."),
+        ("When the rent went up I hid the letters in a drawer. A volunteer at the advice drop-in "
+         "sat with me and opened them one by one. We made a plan and the arrears are nearly paid.",
+         "Nobody shouted at me. That is why I went back."),
+        ("We were moved three times in two years and the children kept changing school. This "
+         "time the council and the charity talked to each other first. We are staying put.",
+         "The kids have the same friends two terms running."),
+    ],
+    "friendship": [
+        ("After my wife died the days were very long. My neighbour brought me to the Friday "
+         "lunch club and now I set the tables. There are eleven of us who always sit together.",
+         "Someone notices if I'm not there."),
+        ("I moved here for work and didn't know a soul. The walking group goes out on Sunday "
+         "mornings, rain or shine, and it is the best part of my week.",
+         "I have people to say hello to in the shop."),
+        ("I used to sit in the car outside the community centre and drive home again. One of "
+         "the volunteers waved me in. I'm the one who waves people in now.",
+         "I know how hard that first step is."),
+    ],
+    "money": [
+        ("Last winter I was choosing between heating and eating. The adviser at the GP surgery "
+         "found a grant I had never heard of and sorted my meter. I can keep the heating on.",
+         "I am not frightened of the post any more."),
+        ("My benefits stopped because of a form I never got. It took one phone call from the "
+         "advice worker to put it right, after two months of me trying on my own.",
+         "Someone with the right words made all the difference."),
+        ("I was paying three debts at once and borrowing to pay them. We put it all on one "
+         "sheet of paper at the market stall. There is one payment now, and I can afford it.",
+         "For the first time in years I know where my money goes."),
+    ],
+    "health": [
+        ("I kept going to A and E because I didn't know where else to go. The link worker "
+         "helped me find a regular nurse at the practice. I haven't needed A and E since.",
+         "I get seen by someone who knows me."),
+        ("My diabetes was all over the place and I was too embarrassed to ask. The cooking "
+         "sessions at the hall were fun, not a lecture. My numbers are the best they've been.",
+         "I learned it with other people, not on my own."),
+        ("Getting to the hospital meant two buses and a long walk. The volunteer drivers take "
+         "me now and wait with me. I have not missed an appointment this year.",
+         "I don't have to choose between my health and my pride."),
+    ],
+    "work": [
+        ("I had been out of work for four years and my confidence was gone. The job club let me "
+         "try a morning a week at the café first. I work three days there now.",
+         "I am good at something and people can see it."),
+        ("Every form asked me what my barriers were. The coach at the job centre asked what "
+         "I was good at instead. We built my CV around that and I got two interviews.",
+         "It was the first time anyone started with what I can do."),
+        ("I care for my mum, so nine to five was never going to work. The charity found me an "
+         "employer who lets me choose my hours. I started in April.",
+         "I can earn and still be there for her."),
+        ("I was made redundant at fifty-eight and thought that was it. The business forum "
+         "put me in touch with a firm that wanted someone with my experience to train "
+         "their apprentices.",
+         "I still have something to pass on."),
+    ],
+    "family": [
+        ("My son was out of school and I didn't know who to ask. The school, the youth worker "
+         "and I met round one table. He goes in four days a week now, and he chose which four.",
+         "We were finally on the same side."),
+        ("When my daughter was born I felt very alone. The parents' group at the library made "
+         "room for me and the baby. Two of the mums are now my closest friends.",
+         "I was not the only one finding it hard."),
+        ("My dad's memory is going and I was trying to do everything myself. The carers' "
+         "network gave me an evening off each week and people who understand.",
+         "I can be his son again, not only his carer."),
+    ],
+    "confidence": [
+        ("I thought nobody would listen to someone like me. I joined the panel and they changed "
+         "the leaflet because of what I said. I spoke at the council meeting in May.",
+         "My experience counts for something."),
+        ("I used to let other people talk for me at appointments. The advocate practised with "
+         "me before and sat quietly at the back. Last time I went on my own.",
+         "I found my own voice."),
+        ("I left school without anything and always felt stupid. The reading group at the "
+         "library goes at my pace. I read a whole book to my grandson last week.",
+         "I am proud of myself, and he is proud of me."),
+        ("After the accident I stopped going out in case people stared. The art group meets "
+         "in the back room of the library and nobody asks questions. We had our own show "
+         "in June and I stood next to my painting.",
+         "I let people see me again."),
+    ],
+    "getting help": [
+        ("I used to ring three different numbers and get passed around. This time one worker "
+         "kept my case from start to finish, so I only told my story once.",
+         "I was treated like a person, not a case number."),
+        ("I didn't know the advice drop-in existed until I saw the stall at the market. I went "
+         "the next Tuesday and they sorted in an hour what I had worried about for months.",
+         "Help was where I already was."),
+        ("Every service wanted a different form and I gave up twice. The shared form meant I "
+         "filled in one and they passed it on, with my say-so.",
+         "I didn't have to prove I was struggling over and over."),
+    ],
+}
 
 EXPERIMENTS = [
     ("Tea and a chat at the library", "People who feel alone drop in and meet others.",
@@ -130,6 +206,77 @@ LEARNING = {
          "Most people who stopped at the market stall were older men living alone."),
     ],
 }
+
+#: Safe-to-fail limits, as different teams would write them: each experiment gets its own.
+SAFE_TO_FAIL = [
+    "No more than £500 and eight weeks; stop at once if anyone feels unsafe.",
+    "Two volunteers at most, for six weeks. If nobody comes by the third, we stop.",
+    "Only people who say yes take part, and they can leave at any time without losing help.",
+    "£300 from the small grants pot; no staff time taken from the advice line.",
+    "We try it in one place for three months before asking anyone else.",
+    "Nobody's benefits or housing depend on it. If it adds waiting time, we go back.",
+    "Six weeks, then the panel decides whether to carry on.",
+    "The old way stays in use alongside it, so nobody loses out.",
+    "Anyone taking part can end it for themselves whenever they want to.",
+    "Costs no more than the room hire we already pay. We stop if complaints go up.",
+    "Ten conversations, then we look at what people told us before going further.",
+    "We keep the usual reports going too, so nobody is out of pocket if it does not work.",
+]
+#: What the team will do about a piece of learning: its next step, one for each.
+NEXT_STEPS = [
+    "Talk it through at the Tuesday forum.",
+    "Ask the Young Voices Group what they make of it.",
+    "Move the session to a Saturday morning and see who comes.",
+    "Write it up for the funders' newsletter.",
+    "Put it first on the agenda at the next community conversation.",
+    "Check with the bus company about the evening timetable.",
+    "Try it for a month at the second library as well.",
+    "Ask the GP practice who now does what the link worker did.",
+    "Share the numbers with the council's grants team.",
+    "Invite the volunteers to say what made the difference.",
+    "Stop the sign-up page and put the phone number on every leaflet.",
+    "Meet the other charities to see if it matches what they see.",
+    "Ask the Experts by Experience Panel to help us redesign it.",
+    "Keep a tally for six more weeks before deciding anything.",
+    "Pair each new volunteer with someone who has done it before.",
+    "Take it to the partnership board as a proposal.",
+    "Run a short survey at the lunch club.",
+    "Thank the people who came and ask them what to change.",
+    "Find out whether the same thing happens in the next town.",
+    "Add a question about it to the next check-in.",
+    "Agree one named contact in each service.",
+    "Look again in the autumn, when the evenings draw in.",
+    "Tell the story at the open day, with the teller's agreement.",
+    "Let the young people plan the next three sessions themselves.",
+    "Ask the market organisers for a pitch nearer the bus stop.",
+    "Keep doing it, and write down what it costs us in time.",
+    "Ask partners whether it is worth a small experiment.",
+    "Hold back until we hear from the people it affects.",
+]
+#: What happened, in a review's own words, by whether it went to plan.
+HAPPENED = {
+    "yes": ["More people came than we hoped.", "It worked, and people asked for more.",
+            "Everyone we hoped to reach came at least once."],
+    "partly": ["Some came back; others did not.", "Busy at first, then it tailed off.",
+               "The older people came; the young ones did not.",
+               "It helped the people who came, but word did not spread.",
+               "The funders liked it; the charities found it slow."],
+    "no": ["Hardly anyone came.", "We could not find the volunteers to run it.",
+           "People did not trust it enough to try it."],
+}
+#: What a review kept and what it would change: its own pair each time.
+KEEP = [
+    "Greeting people by name.", "Having the same two faces every week.",
+    "Tea and biscuits before any paperwork.", "Asking people what they wanted first.",
+    "Meeting where people already are.", "A phone number that a person answers.",
+    "Short, plain reminders.", "Letting people bring a friend.",
+]
+CHANGE = [
+    "Start earlier in the day.", "Tell people sooner, and more than once.",
+    "Find a room on the ground floor.", "Ask the panel before, not after.",
+    "Fewer forms on the first visit.", "Put it on the bus route.",
+    "Give volunteers a proper handover.", "Check in with people a week later.",
+]
 
 GLOSSARY = [
     ("Service user", "A person who uses a service. We say 'people who use services'.",
@@ -187,6 +334,19 @@ def _pick(rng: random.Random, items: list[Any]) -> Any:
     return items[rng.randrange(len(items))]
 
 
+def _dealer(rng: random.Random, pool: list[Any]) -> Callable[[], Any]:
+    """Deals the pool's items in a shuffled order, none again until all have been dealt
+    (then a new shuffle): a pool as large as the demo's records means no text repeats."""
+    hand: list[Any] = []
+
+    def deal() -> Any:
+        if not hand:
+            hand.extend(rng.sample(pool, k=len(pool)))
+        return hand.pop()
+
+    return deal
+
+
 def slug(name: str) -> str:
     return "-".join(name.lower().replace("'", "").split())
 
@@ -201,6 +361,13 @@ def place_names(count: int) -> list[str]:
 def build_demo(wb: Workbook, place: str = "millbrook", *, scale: int = 1, seed: int = 7) -> dict:
     """Fill a workbook with one fictional place. Returns how many records of each kind."""
     rng = random.Random(f"{seed}-{place}-{scale}")
+    # What people wrote is dealt from hand-written pools by a generator of its own, so the
+    # figures (drawn by `rng`) do not move when a pool grows.
+    words = random.Random(f"{seed}-{place}-{scale}-words")
+    stories = {domain: _dealer(words, told) for domain, told in STORIES.items()}
+    limits, next_steps = _dealer(words, SAFE_TO_FAIL), _dealer(words, NEXT_STEPS)
+    keep, change = _dealer(words, KEEP), _dealer(words, CHANGE)
+    happened = {went: _dealer(words, said) for went, said in HAPPENED.items()}
     town = next((t for t in TOWNS if slug(t) == place), place.replace("-", " ").title())
     wb.set_place(place, {
         "name": town,
@@ -253,10 +420,14 @@ def build_demo(wb: Workbook, place: str = "millbrook", *, scale: int = 1, seed: 
         audiences = [["team"], ["team", "partners"], ["team", "partners", "public"],
                      ["team", "partners", "public"], []][i % 5]
         first, last = _pick(rng, FIRST), _pick(rng, LAST)
+        for n in (6, 6, 6, 4):  # the draws that once made a story: the figures stay
+            rng.randrange(n)
+        domain = _pick(rng, DOMAINS)
+        story, why = stories[domain]()
         add("voice", {
-            "story": " ".join([_pick(rng, BEFORE), _pick(rng, INVOLVED), _pick(rng, CHANGED)]),
-            "why_it_matters": _pick(rng, WHY),
-            "domain_of_change": _pick(rng, DOMAINS),
+            "story": story,
+            "why_it_matters": why,
+            "domain_of_change": domain,
             "storyteller_role": _pick(rng, ["person_using_services"] * 4
                                       + ["carer_or_family", "community_member", "volunteer"]),
             "storyteller_name": f"{first} {last}" if naming in ("first_name", "full") else None,
@@ -346,8 +517,7 @@ def build_demo(wb: Workbook, place: str = "millbrook", *, scale: int = 1, seed: 
             "prior_learning": "A similar idea worked in a nearby town.",
             "biggest_difference": "Being there at the same time every week.",
             "hypothesis_if": hyp_if, "hypothesis_then": hyp_then,
-            "safe_to_fail_bounds": "No more than £500 and eight weeks; stop at once if anyone "
-                                   "feels unsafe.",
+            "safe_to_fail_bounds": limits(),
             "amplify_if": "Half of the people come back a second time.",
             "dampen_if": "Nobody comes for three weeks in a row.",
             "proposed_by": _pick(rng, ["charity", "charity", "lived_experience", "commissioner",
@@ -369,12 +539,10 @@ def build_demo(wb: Workbook, place: str = "millbrook", *, scale: int = 1, seed: 
                 "experiment": eid,
                 "reviewed_on": end + dt.timedelta(days=rng.randrange(3, 30)),
                 "intended": "To reach people who never come to us.",
-                "actual": {"yes": "More people came than we hoped.",
-                           "partly": "Some came back; others did not.",
-                           "no": "Hardly anyone came."}[went],
+                "actual": happened[went](),
                 "went_to_plan": went,
                 "why_difference": "The time of day mattered more than we thought.",
-                "sustain": "Greeting people by name.", "improve": "Start earlier in the day.",
+                "sustain": keep(), "improve": change(),
                 "feelings": "Nervous at first, proud by the end.",
                 "who_else_should_know": "The partnership forum",
                 "signs_seen": {"yes": "amplify", "partly": "both", "no": "dampen"}[went],
@@ -393,7 +561,7 @@ def build_demo(wb: Workbook, place: str = "millbrook", *, scale: int = 1, seed: 
             "implication": "We should plan around the times people can actually come.",
             "context": f"Drop-ins in {town}, winter and spring.",
             "confidence": _pick(rng, ["low", "medium", "medium", "high"]),
-            "response": "Talk it through at the Tuesday forum.",
+            "response": next_steps(),
             "amplify": kind == "breakthrough" and i % 2 == 0,
             "event_on": event, "recorded_on": event + dt.timedelta(days=rng.randrange(0, 21)),
             "owner_role": _pick(rng, ["charity", "commissioner", "lived_experience"]),
