@@ -2139,15 +2139,6 @@ def open_stage(
     return stage
 
 
-def _place_options(wb: Workbook) -> list[tuple[str, str]]:
-    """The workbook's places as (what people call it, short name) pairs."""
-    named = []
-    for short in wb.places():
-        info = wb.place_info(short) or {}
-        named.append((str(info.get("name") or "").strip() or short, short))
-    twice = {name for name, _short in named if [n for n, _s in named].count(name) > 1}
-    return [(f"{name} ({short})" if name in twice else name, short) for name, short in named]
-
 def participant_arrived() -> None:
     """In the app: wait until a participant opens the page this kernel was warmed for
     (Voilà's preheated kernels run the notebook before anyone asks for it), then offer
@@ -2159,4 +2150,13 @@ def participant_arrived() -> None:
     wait_for_request()
     forms.look_for_drafts_again()
 
+
+def _place_options(wb: Workbook) -> list[tuple[str, str]]:
+    """The workbook's places as (what people call it, short name) pairs."""
+    named = []
+    for short in wb.places():
+        info = wb.place_info(short) or {}
+        named.append((str(info.get("name") or "").strip() or short, short))
+    twice = {name for name, _short in named if [n for n, _s in named].count(name) > 1}
+    return [(f"{name} ({short})" if name in twice else name, short) for name, short in named]
 
