@@ -68,6 +68,7 @@ NOUNS = {
     "value": "shared value",
     "share": "note of sharing",
     "contribution": "speaker note",
+    "feedback": "note back to a storyteller",
 }
 #: How records of a kind are named together in a form, where the kind's title reads badly.
 PLURALS = {"voice": "Stories"}

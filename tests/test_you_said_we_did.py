@@ -124,7 +124,7 @@ def test_saving_a_sent_note_in_the_form_takes_it_off_the_section_and_the_list(wb
     form = forms.RecordForm(wb, "feedback", place=PLACE, role="charity")
     form.set_values({"voice": vid, "decision": did, "text": NOTE})
     form.submit_button.click()
-    assert form.status_text.startswith("Saved feedback #"), form.status_text
+    assert form.status_text.startswith("Saved note back to a storyteller #"), form.status_text
     [fid] = wb.table("feedback", PLACE)["id"].tolist()
     assert wb.get("feedback", fid)["status"] == "drafted"
     # Written but not sent: still waiting, and the list says to send it.
@@ -139,7 +139,7 @@ def test_saving_a_sent_note_in_the_form_takes_it_off_the_section_and_the_list(wb
     form.set_values({"voice": vid, "decision": did, "text": NOTE, "status": "sent",
                      "sent_on": ago(1), "channel": "letter"})
     form.submit_button.click()
-    assert form.status_text.startswith("Saved feedback #"), form.status_text
+    assert form.status_text.startswith("Saved note back to a storyteller #"), form.status_text
     assert told(wb).empty
     assert "Every teller who agreed to hear back has been told: 1 note sent or closed." \
         in waiting(wb)
