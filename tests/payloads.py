@@ -208,7 +208,22 @@ def fit(text: str, limit: int | None) -> str:
 # ---------------------------------------------------------------------------
 
 #: Kinds that other kinds link to, in an order that satisfies their own links.
-LINK_TARGETS = ("meeting_series", "meeting", "experiment", "voice", "learning")
+LINK_TARGETS = ("meeting_series", "meeting", "experiment", "voice", "learning", "decision")
+#: Links of which a record holds one, not both: a note back to a storyteller is about a
+#: decision or a piece of learning.
+EITHER_OR = {"feedback": ("decision", "learning")}
+
+
+def one_link_of_each_pair(kind: str, data: dict, keep: str | None = None) -> dict:
+    """``data`` with only one of each either/or pair of links: ``keep`` if it is one of
+    them, else the first that is set."""
+    pair = EITHER_OR.get(kind)
+    if pair:
+        chosen = keep if keep in pair else next((n for n in pair if data.get(n)), None)
+        for name in pair:
+            if name != chosen:
+                data.pop(name, None)
+    return data
 
 
 def add_link_targets(wb, place: str) -> dict[str, int]:
@@ -229,4 +244,4 @@ def good_record(kind: str, ids: dict[str, int]) -> dict:
     for meta in model_for(kind).fields_meta():
         if meta.link in ids and meta.widget == "link" and meta.name in data:
             data[meta.name] = ids[meta.link]
-    return data
+    return one_link_of_each_pair(kind, data)

@@ -457,7 +457,9 @@ def test_links_to_missing_records_are_refused_naming_the_field(linked):
                 continue
             value = 99_999 if meta.widget == "link" else [ids[meta.link], 99_999]
             with pytest.raises(RecordError) as err:
-                wb.add(kind, {**P.good_record(kind, ids), meta.name: value}, place=PLACE)
+                wb.add(kind, P.one_link_of_each_pair(
+                    kind, {**P.good_record(kind, ids), meta.name: value}, keep=meta.name),
+                    place=PLACE)
             assert meta.label in err.value.problems[meta.name]
             assert "99999" in err.value.problems[meta.name]
     assert _count_rows(wb, "record_ids") == before

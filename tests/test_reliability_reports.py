@@ -95,6 +95,7 @@ def build_payload_place(wb, place: str = PAYLOAD_PLACE) -> int:
                     data[meta.name] = ids[meta.link][i]
                 elif meta.link and meta.link in ids and meta.widget == "links":
                     data[meta.name] = [ids[meta.link][i]]
+            P.one_link_of_each_pair(kind, data)
             if kind == "voice":
                 data.update(consent_audiences=["team", "partners", "public"],
                             consent_naming="full" if i % 2 else "pseudonym",
