@@ -205,7 +205,7 @@ def assert_inputs_named(page: Any, stage: str) -> int:
     for spec in stages.sections_for(stage):
         if spec.kind is None:
             continue
-        if spec.view is not None:  # a section of its own making: "Check before sharing"
+        if spec.key == "check":  # a section of its own making: "Check before sharing"
             checked += check_inputs_named(page)
             continue
         model = model_for(spec.kind)
