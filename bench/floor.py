@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print timings as JSON")
     args = parser.parse_args(argv)
 
-    from hls_workbook.sections import Report
+    from hls_workbook.reporting.sections import Report
 
     imported = time.perf_counter()
     out = Path(args.out)

@@ -1,7 +1,7 @@
 """Form submit latency: validate and save one record through the real form, many times.
 
 Run by ``bench/run.py`` on a copy of a database that already holds about 100,000
-records. Each submission fills a :class:`hls_workbook.forms.RecordForm` (as a person
+records. Each submission fills a :class:`hls_workbook.ui.forms.RecordForm` (as a person
 would, field by field), presses Submit and times the call: validation with the model,
 the one-transaction save, and the refresh of the list beside the form; then the core
 alone (``Model.validate_input`` and ``Workbook.add``), and a live form's look for records
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from hls_workbook import open_workbook
-    from hls_workbook.forms import RecordForm
+    from hls_workbook.ui.forms import RecordForm
 
     wb = open_workbook(args.db)
     stored = sum(wb.counts().values())
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         looks.append(time.perf_counter() - began)
     looks = looks[args.warmup:]
     # The core of it, without the form: the model's validation and one save.
-    from hls_workbook.model import model_for
+    from hls_workbook.domain.model import model_for
 
     model = model_for("learning")
     core = []

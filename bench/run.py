@@ -186,8 +186,10 @@ def _say(text: str) -> None:
 
 def _generator_key() -> str:
     h = hashlib.sha256()
-    for name in ("demo.py", "model.py", "store.py"):
-        h.update((ROOT / "hls_workbook" / name).read_bytes())
+    package = ROOT / "hls_workbook"
+    for path in [package / "demo.py", *sorted((package / "domain").glob("*.py")),
+                 *sorted((package / "store").glob("*.py"))]:
+        h.update(path.read_bytes())
     return h.hexdigest()[:12]
 
 
@@ -529,7 +531,7 @@ def app_page(results: Results, db: Path, reps: int) -> None:
 
 def import_profile(results: Results) -> None:
     """What importing the forms (and a stage notebook's helpers) costs, by package."""
-    for statement in ("import hls_workbook.forms", "from hls_workbook import stages"):
+    for statement in ("import hls_workbook.ui.forms", "from hls_workbook.ui import stages"):
         proc = subprocess.run([PYTHON, "-X", "importtime", "-c", statement], cwd=ROOT,
                               env=_env(), capture_output=True, text=True, check=True)
         cumulative: dict[str, float] = {}
@@ -539,9 +541,10 @@ def import_profile(results: Results) -> None:
                 name = parts[2].strip()
                 cumulative[name] = max(cumulative.get(name, 0.0), int(parts[1]) / 1e6)
         total = max(cumulative.values(), default=0.0)
-        shown = [(n, cumulative[n]) for n in ("hls_workbook.model", "hls_workbook.store",
-                                              "pydantic", "sqlalchemy", "ipywidgets",
-                                              "pandas", "matplotlib") if n in cumulative]
+        shown = [(n, cumulative[n]) for n in ("hls_workbook.domain.model",
+                                              "hls_workbook.store.workbook", "pydantic",
+                                              "sqlalchemy", "ipywidgets", "pandas",
+                                              "matplotlib") if n in cumulative]
         results.notes.append(
             f"`{statement}` takes {total:.2f} s (python -X importtime), of which "
             + ", ".join(f"{n} {t:.2f} s" for n, t in shown) + ".")
@@ -631,12 +634,12 @@ HOW = """\
 ## How reports are made quickly
 
 - `hls-workbook report` starts the kernel first (on IPC sockets, so it no longer warns
-  about unencrypted TCP) and queues `import hls_workbook.sections` in it. While the kernel
+  about unencrypted TCP) and queues `import hls_workbook.reporting.sections` in it. While the kernel
   imports pandas and matplotlib, the command imports papermill and nbconvert and compiles
   the export template: both cores are busy, neither waits for the other.
 - Importing nbformat (under papermill and nbconvert) imports jsonschema, whose optional
   `rfc3987_syntax` compiles a Lark grammar at import time: about 2 s of every process
-  (python-jsonschema/jsonschema#1521). `hls_workbook.report_engine` puts in a stand-in that
+  (python-jsonschema/jsonschema#1521). `hls_workbook.reporting.engine` puts in a stand-in that
   builds the grammar only if an IRI is ever validated (notebooks never are). The naive
   pipeline pays those 2 s twice per report.
 - papermill runs the notebook through its engine interface: a small engine hands nbclient
@@ -689,8 +692,8 @@ WHY = {
         "and labelling only the rows shown (or adding the one new row) would bring it "
         "near the 1 ms of the save: changes to forms.py and model.py, outside this work."),
     "stage notebook / bare kernel": (
-        "Stage notebook: `from hls_workbook import stages` imports pandas at import time, "
-        "hls_workbook.model builds every pydantic model at import (about 0.2 s; pydantic's "
+        "Stage notebook: `from hls_workbook.ui import stages` imports pandas at import time, "
+        "hls_workbook.domain.model builds every pydantic model at import (about 0.2 s; pydantic's "
         "defer_build would build each on first use), and each section reads its tables "
         "with pandas to fill its list. Changes to stages.py, forms.py and model.py, "
         "outside this work."),

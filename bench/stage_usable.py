@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Draws at once the summaries still waiting for the kernel to be idle.
-DRAW = "from hls_workbook import stages as _s; _s.draw_summaries()"
+DRAW = "from hls_workbook.ui import stages as _s; _s.draw_summaries()"
 
 
 def time_kernel(cells: list[str], steps: dict[str, float] | None = None,

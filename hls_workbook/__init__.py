@@ -10,9 +10,9 @@ Heavy libraries (pandas, matplotlib, papermill) are imported only when used, so 
 opens quickly.
 """
 
-from .errors import DatabaseError, NewerDatabaseError, RecordError, WorkbookError
-from .model import RECORD_KINDS, model_for
-from .store import Workbook, open_workbook
+from hls_workbook.domain.errors import DatabaseError, NewerDatabaseError, RecordError, WorkbookError
+from hls_workbook.domain.model import RECORD_KINDS, model_for
+from hls_workbook.store.workbook import Workbook, open_workbook
 
 __version__ = "0.1.0"
 

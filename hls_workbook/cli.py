@@ -16,8 +16,8 @@ from typing import Annotated, Any
 
 import typer
 
-from . import config
-from .errors import WorkbookError
+from hls_workbook import config
+from hls_workbook.domain.errors import WorkbookError
 
 app = typer.Typer(
     help="HLS Workbook: record, learn and share the Human Learning Systems way.",
@@ -78,7 +78,7 @@ def init(
     focus: Annotated[str | None, typer.Option(help="The shared focus, in a sentence.")] = None,
 ) -> None:
     """Create a new, empty workbook database (and optionally a first place)."""
-    from .store import open_workbook
+    from hls_workbook.store.workbook import open_workbook
 
     with open_workbook(db, create=True) as wb:
         if place is not None:
@@ -105,8 +105,8 @@ def demo(
     """Build the fictional demo town (Millbrook) from scratch, then its reports."""
     import time
 
-    from .demo import build_demo_places
-    from .store import open_workbook
+    from hls_workbook.demo import build_demo_places
+    from hls_workbook.store.workbook import open_workbook
 
     # A URL stays a string: Path() would fold its "//" and make a SQLite file of it.
     path = db or str(config.demo_db())
@@ -129,7 +129,7 @@ def demo(
 
 
 def _demo_reports(db: str, place: str, out: Path) -> None:
-    from .reports import build_demo_reports
+    from hls_workbook.reporting.reports import build_demo_reports
 
     for path in build_demo_reports(db, place, out):
         typer.echo(f"Report: {path}")
@@ -139,10 +139,10 @@ def _remove_demo_file(path: Path) -> None:
     """Remove an old demo database, but never a team's real workbook."""
     if not path.exists():
         return
-    from .store import open_workbook
+    from hls_workbook.store.workbook import open_workbook
 
     with open_workbook(path) as wb:
-        from .demo import place_names
+        from hls_workbook.demo import place_names
 
         real = [p for p in wb.places() if p not in place_names(200)]
     if real:
@@ -184,8 +184,8 @@ def summary_text(wb: Any, place: str) -> str:
 @friendly
 def validate(db: DbOption = None) -> None:
     """Check a database and list any problems (exit code 1 if there are any)."""
-    from .checks import check_workbook
-    from .store import open_workbook
+    from hls_workbook.store.checks import check_workbook
+    from hls_workbook.store.workbook import open_workbook
 
     with open_workbook(db) as wb:
         problems = check_workbook(wb)
@@ -207,7 +207,7 @@ def withdraw(
     db: DbOption = None,
 ) -> None:
     """Take a story out because the storyteller asked: its words leave every version."""
-    from .store import open_workbook
+    from hls_workbook.store.workbook import open_workbook
 
     with open_workbook(db) as wb:  # the date is checked like the form's "Withdrawn on"
         version = wb.withdraw_consent(story, on=on)
@@ -227,8 +227,8 @@ def next_(
     """List what needs doing now for a place, the most urgent first (for the team only)."""
     import datetime as dt
 
-    from . import stages
-    from .store import as_date, check_place, open_workbook
+    from hls_workbook.store.workbook import as_date, check_place, open_workbook
+    from hls_workbook.ui import stages
 
     day = as_date(on, "--on") or dt.date.today()
     place = check_place(place)
@@ -265,9 +265,9 @@ def funder_pack(
 ) -> None:
     """A funder conversation pack: one funder's paperwork against the sector's figures, as
     one offline page for the funder (partners' view) and a summary here."""
-    from . import funder_pack as fp
-    from .config import resolve_db
-    from .store import check_place, open_workbook
+    from hls_workbook.config import resolve_db
+    from hls_workbook.reporting import funder_pack as fp
+    from hls_workbook.store.workbook import check_place, open_workbook
 
     place = check_place(place)
     with open_workbook(db) as wb:
@@ -288,10 +288,10 @@ def words(
 ) -> None:
     """Where the team's own text uses a word the glossary says to avoid, with the agreed
     words beside it (for the team only)."""
-    from . import privacy
-    from .analysis.language import avoided_words
-    from .config import resolve_db
-    from .store import check_place, open_workbook
+    from hls_workbook import privacy
+    from hls_workbook.analysis.language import avoided_words
+    from hls_workbook.config import resolve_db
+    from hls_workbook.store.workbook import check_place, open_workbook
 
     place = check_place(place)
     with open_workbook(db) as wb:
@@ -331,7 +331,7 @@ def report(
     keep_notebook: Annotated[bool, typer.Option(help="Keep the executed notebook.")] = False,
 ) -> None:
     """Make a report for one place, period and audience (HTML, and PDF with --pdf)."""
-    from .reports import build_report
+    from hls_workbook.reporting.reports import build_report
 
     result = build_report(place, start, end, audience, db=db, out=out, title=title,
                           threshold=threshold, pdf=pdf, progress=True,
@@ -373,10 +373,10 @@ def batch(
     file, seconds and error of each, for a program to read."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from .batch import MANIFEST, build_batch
+    from hls_workbook.reporting.batch import MANIFEST, build_batch
 
     audiences = [a.strip().lower() for a in audience or ["partners"]]
-    from .privacy import check_threshold
+    from hls_workbook.privacy import check_threshold
 
     for each in audiences:  # one plain line before any report starts, not one per report
         try:
@@ -395,7 +395,7 @@ def batch(
             mark = {"made": "ok", "skipped": "same"}.get(item.status, "FAILED")
             bar.console.print(f"{mark:>6}  {item.place} ({item.audience})")
 
-        from .store import open_workbook
+        from hls_workbook.store.workbook import open_workbook
 
         places = place
         if not places:
@@ -439,7 +439,7 @@ def _marked(text: str, details: list[Any]) -> str:
     """A piece of text as rich markup, every suspected detail highlighted."""
     from rich.markup import escape
 
-    from .privacy.review import marked
+    from hls_workbook.privacy.review import marked
 
     return marked(text, details, plain=escape,
                   mark=lambda part, _d: f"[bold black on yellow]{escape(part)}[/]")
@@ -448,7 +448,7 @@ def _marked(text: str, details: list[Any]) -> str:
 def _show_piece(console: Any, row: Any, n: int, total: int) -> None:
     from rich.markup import escape
 
-    from .privacy.review import details_sentence
+    from hls_workbook.privacy.review import details_sentence
 
     console.print(f"\n[bold]{n} of {total}. {escape(str(row['record']))}[/bold]")
     console.print(f"[dim]Question:[/dim] {escape(str(row['label']))}")
@@ -497,10 +497,10 @@ def review(
     """
     from rich.console import Console
 
-    from .errors import RecordError
-    from .model import Audience
-    from .privacy.review import check_list, record_check, waiting
-    from .store import check_place, open_workbook
+    from hls_workbook.domain.errors import RecordError
+    from hls_workbook.domain.model import Audience
+    from hls_workbook.privacy.review import check_list, record_check, waiting
+    from hls_workbook.store.workbook import check_place, open_workbook
 
     console = Console(highlight=False)
     place = check_place(place)
@@ -582,12 +582,12 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Export every record kind to CSV files, an Excel workbook or JSON."""
-    from .exchange import export as do_export
-    from .store import open_workbook
+    from hls_workbook.io.exchange import export as do_export
+    from hls_workbook.store.workbook import open_workbook
 
     if audience is not None:
-        from .config import resolve_db
-        from .shared_export import export_for
+        from hls_workbook.config import resolve_db
+        from hls_workbook.reporting.shared_export import export_for
 
         if not place:
             _fail("--audience needs --place: an export to share is for one place.")
@@ -627,9 +627,9 @@ def import_(
         "--create", help="Start a new workbook at --db if there is none yet.")] = False,
 ) -> None:
     """Import records. Every row is checked; either all rows go in, or none do."""
-    from .exchange import ImportFileError, import_path
-    from .mapping import ColumnMap, read_map_file
-    from .store import open_workbook
+    from hls_workbook.io.exchange import ImportFileError, import_path
+    from hls_workbook.io.mapping import ColumnMap, read_map_file
+    from hls_workbook.store.workbook import open_workbook
 
     if create and not path.exists():  # before --create makes an empty workbook for nothing
         raise ImportFileError(f"There is no file or folder at {path}. Check the name.", path)
@@ -654,7 +654,7 @@ def new_notebook(
     import re
     import shutil
 
-    from .config import project_root
+    from hls_workbook.config import project_root
 
     stem = name.removesuffix(".ipynb").strip()
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,80}", stem):
@@ -678,7 +678,7 @@ def dictionary(
                                              "screen.")] = None,
 ) -> None:
     """Print (or write) the data dictionary: every record kind and field."""
-    from .dictionary import render
+    from hls_workbook.io.dictionary import render
 
     text = render()
     if out is None:
@@ -690,7 +690,7 @@ def dictionary(
 
 
 # `hls-workbook app 1_getting_started`: a stage notebook as a code-free app (Voila).
-from .app import app_command as _app_command  # noqa: E402 - light: typer and errors only
+from hls_workbook.ui.app import app_command as _app_command  # noqa: E402 - light: typer and errors only
 
 app.command(name="app")(friendly(_app_command))
 

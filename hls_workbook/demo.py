@@ -13,8 +13,8 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from .model import PULSE_STATEMENTS, Part
-from .store import Workbook
+from hls_workbook.domain.model import PULSE_STATEMENTS, Part
+from hls_workbook.store.workbook import Workbook
 
 START = dt.date(2026, 1, 5)  # a Monday
 WEEKS = 26
@@ -686,8 +686,8 @@ def check_before_sharing(wb: Workbook, place: str) -> int:
     that some text waits for a check. Deterministic: decisions follow the pieces' order.
     Returns how many checks were saved.
     """
-    from .privacy.clearance import PENDING, pieces, status
-    from .privacy.gate import read_tables
+    from hls_workbook.privacy.clearance import PENDING, pieces, status
+    from hls_workbook.privacy.gate import read_tables
 
     end = START + dt.timedelta(weeks=WEEKS)
     checked_on = min(end + dt.timedelta(days=7), dt.date.today())

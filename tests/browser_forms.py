@@ -166,7 +166,7 @@ NAMED_BY_QUESTION = {"text", "period", "tags", "number", "integer", "long_text",
 
 def forms_of(page: Any, kind: str) -> list[Any]:
     """Every form on the page for a record kind: 'New partner', or 'Changing place #1 ...'."""
-    from hls_workbook.forms import noun
+    from hls_workbook.ui.forms import noun
 
     what = noun(kind)
     heads = " or ".join(f"starts-with(normalize-space(.), {_xpath_text(h)})"
@@ -197,8 +197,8 @@ def assert_inputs_named(page: Any, stage: str) -> int:
     """
     from playwright.sync_api import expect
 
-    from hls_workbook import stages
-    from hls_workbook.model import model_for
+    from hls_workbook.domain.model import model_for
+    from hls_workbook.ui import stages
 
     open_folded_questions(page)
     checked = 0

@@ -82,7 +82,7 @@ def demo_wb(demo_db: Path):
 @pytest.fixture(scope="session")
 def demo_reports(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The demo place's report for each audience, built once: {audience: html path}."""
-    from hls_workbook.reports import AUDIENCES, build_demo_reports
+    from hls_workbook.reporting.reports import AUDIENCES, build_demo_reports
 
     out = tmp_path_factory.mktemp("demo_reports")
     paths = build_demo_reports(demo_db, "millbrook", out)

@@ -236,7 +236,7 @@ def add_link_targets(wb, place: str) -> dict[str, int]:
 
 def good_record(kind: str, ids: dict[str, int]) -> dict:
     """``samples.GOOD[kind]`` with every link pointing at the records in ``ids``."""
-    from hls_workbook.model import model_for
+    from hls_workbook.domain.model import model_for
 
     from .samples import GOOD
 

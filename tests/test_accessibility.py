@@ -35,7 +35,7 @@ def reports(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     try:
         return dict(request.getfixturevalue("demo_reports"))
     except pytest.FixtureLookupError:
-        from hls_workbook.reports import build_demo_reports
+        from hls_workbook.reporting.reports import build_demo_reports
 
         demo_db = request.getfixturevalue("demo_db")
         paths = build_demo_reports(demo_db, "millbrook", tmp_path_factory.mktemp("a11y"))

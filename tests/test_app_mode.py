@@ -6,7 +6,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from hls_workbook import app
+from hls_workbook.ui import app
 
 
 @pytest.mark.parametrize("stage", ["1_getting_started", "2_experimentation", "3_learning",
@@ -37,7 +37,7 @@ def test_a_warm_form_looks_again_for_its_draft(wb, monkeypatch):
     """A kernel warmed before its participant arrives built its forms then: on arrival a
     draft kept since is offered back, and one submitted since is no longer offered."""
     monkeypatch.delenv("HLS_WORKBOOK_HEADLESS", raising=False)
-    from hls_workbook import forms
+    from hls_workbook.ui import forms
 
     form = forms.show("partner", wb, place="testville", role="charity", interactive=True)
     try:

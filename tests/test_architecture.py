@@ -20,20 +20,33 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _layers() -> list[set[str]]:
+def _layer_contracts() -> list[dict]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    [contract] = [c for c in config["tool"]["importlinter"]["contracts"]
-                  if c["type"] == "layers"]
-    return [{m.strip() for m in layer.split("|")} for layer in contract["layers"]]
+    return [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+
+
+def _listed(contract: dict) -> set[str]:
+    return {m.strip() for layer in contract["layers"] for m in layer.split("|")}
 
 
 def test_every_module_has_a_layer():
-    listed = set().union(*_layers())
+    """Every top-level module and package is in the first contract, and every module of a
+    package with a contract of its own (ui, reporting, io, store, domain) is in that one."""
+    contracts = _layer_contracts()
+    [top] = [c for c in contracts if "containers" not in c]
     package = ROOT / "hls_workbook"
     modules = {f"hls_workbook.{p.stem}" for p in package.glob("*.py") if p.stem != "__init__"}
     modules |= {f"hls_workbook.{p.parent.name}" for p in package.glob("*/__init__.py")}
-    assert modules - listed == set(), "add these to [tool.importlinter] in pyproject.toml"
-    assert listed - modules == set(), "these are listed but no longer exist"
+    assert modules - _listed(top) == set(), "add these to [tool.importlinter] in pyproject.toml"
+    assert _listed(top) - modules == set(), "these are listed but no longer exist"
+    inner = {c["containers"][0]: c for c in contracts if "containers" in c}
+    assert {"hls_workbook.ui", "hls_workbook.reporting", "hls_workbook.io",
+            "hls_workbook.store", "hls_workbook.domain"} <= set(inner)
+    for container, contract in inner.items():
+        folder = package / container.split(".", 1)[1].replace(".", "/")
+        found = {p.stem for p in folder.glob("*.py") if p.stem != "__init__"}
+        found |= {p.parent.name for p in folder.glob("*/__init__.py")}
+        assert found == _listed(contract), f"the contract for {container} lists other modules"
 
 
 def test_the_layers_are_kept():
@@ -46,7 +59,7 @@ def test_the_layers_are_kept():
 
 #: Only the store may import these.
 DATABASE_MODULES = ("sqlalchemy", "sqlite3", "psycopg", "psycopg2")
-STORE = ROOT / "hls_workbook" / "store.py"
+STORE = ROOT / "hls_workbook" / "store" / "workbook.py"
 
 
 def _private_store_names() -> tuple[set[str], set[str]]:
@@ -79,7 +92,7 @@ def _store_door_problems(source: str, where: str, private: set[str], methods: se
             module = node.module or ""
             if module.split(".")[0] in DATABASE_MODULES and not node.level:
                 problems.append(f"{where}:{node.lineno} imports from {module}")
-            if module.split(".")[-1] == "store":
+            if module.split(".")[-1] in {"store", "workbook"}:
                 problems += [f"{where}:{node.lineno} imports the store's private {a.name}"
                              for a in node.names if a.name in private]
         elif isinstance(node, ast.Attribute) and (
@@ -112,7 +125,7 @@ def test_the_store_door_check_finds_what_it_should():
 
 
 def test_only_the_store_opens_the_database():
-    """SQL and the drivers live in store.py alone; the others use its public methods."""
+    """SQL and the drivers live in store/workbook.py alone; the others use its public methods."""
     private, methods = _private_store_names()
     problems = []
     for path in sorted((ROOT / "hls_workbook").rglob("*.py")):
@@ -124,7 +137,7 @@ def test_only_the_store_opens_the_database():
 
 
 #: Only this module compares a field's widget kind with a kind's name.
-KINDS_MODULE = ROOT / "hls_workbook" / "kinds.py"
+KINDS_MODULE = ROOT / "hls_workbook" / "domain" / "kinds.py"
 
 
 def _names_a_kind(node: ast.AST, kinds: set[str]) -> bool:
@@ -165,7 +178,7 @@ def _kind_comparisons(source: str, where: str, kinds: set[str]) -> list[str]:
 
 
 def _kind_names() -> set[str]:
-    from hls_workbook.kinds import KINDS
+    from hls_workbook.domain.kinds import KINDS
 
     return set(KINDS)
 

@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from hls_workbook.batch import MANIFEST, build_batch, read_manifest
 from hls_workbook.demo import build_demo_places
-from hls_workbook.store import open_workbook
+from hls_workbook.reporting.batch import MANIFEST, build_batch, read_manifest
+from hls_workbook.store.workbook import open_workbook
 
 START, END = "2026-01-01", "2026-03-31"
 

@@ -461,7 +461,7 @@ def test_app_checks_text_before_sharing(browser, learning_app):  # noqa: F811
 
 
 def test_app_argv_keeps_code_hidden_and_local():
-    from hls_workbook.app import voila_argv
+    from hls_workbook.ui.app import voila_argv
 
     argv = voila_argv("x.ipynb")
     assert "--strip_sources=True" in argv and "--show_tracebacks=False" in argv

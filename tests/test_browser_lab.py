@@ -143,7 +143,7 @@ def _write_form_notebook(path: Path) -> None:
     nb.cells = [
         nbformat.v4.new_markdown_cell("# Behaviour pulse\n\nHow true is each statement?"),
         nbformat.v4.new_code_cell(
-            "from hls_workbook import forms, open_workbook\n"
+            "from hls_workbook import open_workbook\nfrom hls_workbook.ui import forms\n"
             "wb = open_workbook(create=True)\n"
             f"forms.show('pulse', wb, place={PLACE!r}, role='charity')"),
     ]
@@ -436,7 +436,7 @@ def test_stage_4_pulse_round_with_a_score(page, lab):
 
 def _statement_label(scope, n: int = 0) -> str:
     """The label of the n-th behaviour statement's slider."""
-    from hls_workbook.model import Statement
+    from hls_workbook.domain.model import Statement
 
     return list(Statement.labels().values())[n]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from hls_workbook.tally_view import HEADING
+from hls_workbook.ui.tally_view import HEADING
 
 from .browser_forms import (
     axe_unnamed,

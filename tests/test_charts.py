@@ -11,8 +11,8 @@ import sys
 import pandas as pd
 import pytest
 
-from hls_workbook import charts
-from hls_workbook.charts import Chart
+from hls_workbook.reporting import charts
+from hls_workbook.reporting.charts import Chart
 
 PLACE = "testville"
 DEMO = "millbrook"
@@ -202,7 +202,7 @@ def test_no_pyplot_figures_left_open(wb):
 
 
 def test_import_stays_light():
-    code = ("import sys, hls_workbook, hls_workbook.charts, hls_workbook.analysis; "
+    code = ("import sys, hls_workbook, hls_workbook.reporting.charts, hls_workbook.analysis; "
             "print('matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
@@ -327,7 +327,7 @@ def test_more_meetings_are_drawn_week_by_week(wb):
 
 
 def test_a_long_stretch_is_drawn_month_by_month():
-    from hls_workbook.charts import _time_bins
+    from hls_workbook.reporting.charts import _time_bins
 
     days = pd.Series(pd.date_range("2026-01-01", periods=300, freq="D"))
     bins = _time_bins(days)
@@ -459,7 +459,7 @@ def test_legends_name_only_what_is_drawn(wb):
 
 
 def test_pulse_labels_are_plain_words(wb):
-    from hls_workbook.model import Statement
+    from hls_workbook.domain.model import Statement
 
     for statement in list(Statement.labels())[:2]:
         for score in range(6):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from hls_workbook import chooser, stages
+from hls_workbook.ui import chooser, stages
 
 
 @pytest.fixture

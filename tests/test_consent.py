@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from hls_workbook.cli import app
-from hls_workbook.errors import RecordError
-from hls_workbook.forms import RecordForm
+from hls_workbook.domain.errors import RecordError
+from hls_workbook.ui.forms import RecordForm
 
 from .privacy_helpers import file_text
 from .samples import GOOD
@@ -114,7 +114,7 @@ def test_words_left_behind_are_erased_by_withdrawing_again(wb):
     wb.withdraw_consent(rid)
     # An old copy's text, put back behind the workbook's back.
     _raw(wb, "UPDATE voice SET story = :story WHERE id = :rid", story=SECRET, rid=rid)
-    from hls_workbook.checks import check_workbook
+    from hls_workbook.store.checks import check_workbook
 
     problems = check_workbook(wb)
     assert any(f"hls-workbook withdraw {rid}" in p for p in problems)
@@ -131,8 +131,8 @@ def _every_stored_value(wb) -> str:
 @pytest.mark.parametrize("how", ["store", "form"])
 def test_withdrawal_leaves_only_the_fact_and_the_date(wb, tmp_path, how):
     """Every typed field of every version goes, what it was about included; exports too."""
-    from hls_workbook.exchange import export
-    from hls_workbook.model import Voice
+    from hls_workbook.domain.model import Voice
+    from hls_workbook.io.exchange import export
 
     data = dict(GOOD["voice"], story=SECRET, storyteller_name="Maria Lopez",
                 pseudonym="Sunflower", consent_naming="pseudonym",

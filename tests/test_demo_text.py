@@ -7,7 +7,7 @@ import re
 
 from hls_workbook import open_workbook
 from hls_workbook.demo import build_demo
-from hls_workbook.values import missing
+from hls_workbook.domain.values import missing
 
 PLACE = "millbrook"
 TEXT = {"voice": ["story", "why_it_matters"], "learning": ["response"],

@@ -16,8 +16,9 @@ import time
 
 import pytest
 
-from hls_workbook import forms, open_workbook
-from hls_workbook.store import SCHEMA_VERSION
+from hls_workbook import open_workbook
+from hls_workbook.store.workbook import SCHEMA_VERSION
+from hls_workbook.ui import forms
 
 from .conftest import ROOT
 from .privacy_helpers import file_text
@@ -104,8 +105,8 @@ def test_withdrawing_through_the_form_erases_the_drafts_too(wb, at_once):
 
 def test_drafts_never_reach_an_export_or_a_report(wb, tmp_path):
     from hls_workbook import privacy
-    from hls_workbook.exchange import export
-    from hls_workbook.shared_export import export_for
+    from hls_workbook.io.exchange import export
+    from hls_workbook.reporting.shared_export import export_for
 
     wb.add("voice", GOOD["voice"], place=PLACE)
     wb.save_draft(PLACE, "voice", None, "charity", {"story": SECRET})
@@ -349,7 +350,7 @@ def _type_in_browser(kc, model_id: str, value: str) -> None:
 @pytest.mark.slow
 @pytest.mark.sqlite_only
 def test_a_killed_kernel_loses_nothing_typed(wb):
-    build = (f"from hls_workbook import forms, open_workbook\n"
+    build = (f"from hls_workbook import open_workbook\nfrom hls_workbook.ui import forms\n"
              f"wb = open_workbook({wb.location!r})\n"
              "f = forms.RecordForm(wb, 'voice', place='testville', role='charity')\n")
     km, kc = _kernel()

@@ -19,8 +19,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hls_workbook import RECORD_KINDS, open_workbook
-from hls_workbook import exchange as ex
-from hls_workbook.exchange import (
+from hls_workbook.domain.model import RecordError, clean_text
+from hls_workbook.io import exchange as ex
+from hls_workbook.io.exchange import (
     ExportError,
     ImportFileError,
     ImportRowsError,
@@ -29,9 +30,8 @@ from hls_workbook.exchange import (
     neutralise,
     unneutralise,
 )
-from hls_workbook.model import RecordError, clean_text
 from hls_workbook.privacy.clearance import fingerprint
-from hls_workbook.store import TABLES
+from hls_workbook.store.workbook import TABLES
 
 FORMATS = ("csv", "xlsx", "json")
 

@@ -10,9 +10,9 @@ import sys
 import ipywidgets as W
 import pytest
 
-from hls_workbook import forms
-from hls_workbook.errors import DatabaseError
-from hls_workbook.model import RECORD_KINDS, Part
+from hls_workbook.domain.errors import DatabaseError
+from hls_workbook.domain.model import RECORD_KINDS, Part
+from hls_workbook.ui import forms
 
 PLACE = "testville"
 TODAY = dt.date.today()
@@ -134,7 +134,7 @@ def test_a_form_is_light_and_shared_layouts_never_change(wb, monkeypatch):
 
 def test_import_is_light():
     code = (
-        "import sys, hls_workbook.forms; "
+        "import sys, hls_workbook.ui.forms; "
         "print('pandas' in sys.modules, 'matplotlib' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

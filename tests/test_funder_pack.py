@@ -14,10 +14,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from hls_workbook import funder_pack, privacy, store
+from hls_workbook import privacy
 from hls_workbook.analysis import funder as fa
 from hls_workbook.analysis.language import avoid_pattern, avoided_words
 from hls_workbook.cli import app
+from hls_workbook.reporting import funder_pack
+from hls_workbook.store import workbook as store
 
 PLACE = "testville"
 TODAY = dt.date.today()

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from hls_workbook import privacy
-from hls_workbook.errors import RecordError
+from hls_workbook.domain.errors import RecordError
 from hls_workbook.privacy import clearance
-from hls_workbook.reports import ReportError, ReportRequest, _report_metadata
-from hls_workbook.sections import Report
+from hls_workbook.reporting.reports import ReportError, ReportRequest, _report_metadata
+from hls_workbook.reporting.sections import Report
 
 from .privacy_helpers import clear_all
 from .samples import GOOD
@@ -95,7 +95,7 @@ def _plant_everywhere(wb) -> None:
 
 
 def wb_model(kind):
-    from hls_workbook.model import model_for
+    from hls_workbook.domain.model import model_for
 
     return model_for(kind)
 
@@ -189,7 +189,7 @@ def test_public_threshold_cannot_go_below_five(threshold):
     assert privacy.Policy("team", 1).threshold == 1
 
 
-REPORT_SIDE = ["hls_workbook/sections.py", "hls_workbook/charts.py",
+REPORT_SIDE = ["hls_workbook/reporting/sections.py", "hls_workbook/reporting/charts.py",
                *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "hls_workbook/analysis")
                        .glob("*.py"))]
 

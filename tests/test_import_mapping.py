@@ -19,8 +19,8 @@ import pytest
 from typer.testing import CliRunner
 
 from hls_workbook.cli import app
-from hls_workbook.exchange import ImportFileError, ImportRowsError, import_path
-from hls_workbook.mapping import (
+from hls_workbook.io.exchange import ImportFileError, ImportRowsError, import_path
+from hls_workbook.io.mapping import (
     ColumnMap,
     MappingError,
     parse_map_option,
@@ -327,7 +327,7 @@ def test_a_bad_row_stores_nothing_of_any_kind(wb: Any, tmp_path: Path, mapping: 
 def test_a_failure_while_saving_leaves_nothing(wb: Any, log: Path, mapping: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """The sharing records go in the same transaction as their learning."""
-    from hls_workbook.errors import RecordError
+    from hls_workbook.domain.errors import RecordError
 
     before = total(wb)
     real = type(wb).insert

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from hls_workbook import stages
+from hls_workbook.ui import stages
 
 ROOT = Path(__file__).resolve().parents[1]
 PLACE = "millbrook"
@@ -133,7 +133,7 @@ def test_the_wheel_carries_the_notebooks_and_templates(wheel):
 
 
 def test_the_installed_package_is_the_wheel(venv, empty):
-    code = ("import hls_workbook, hls_workbook.config as c, hls_workbook.app as a; "
+    code = ("import hls_workbook, hls_workbook.config as c, hls_workbook.ui.app as a; "
             "print(hls_workbook.__file__); print(c.notebooks_dir()); print(c.templates_dir()); "
             "print(a.resolve_notebook('learning')); "
             "from jupyter_client.kernelspec import KernelSpecManager as K; "

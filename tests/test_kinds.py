@@ -1,4 +1,4 @@
-"""Every widget kind is a FieldKind (hls_workbook.kinds), and each one carries a value the
+"""Every widget kind is a FieldKind (hls_workbook.domain.kinds), and each one carries a value the
 whole way: typed text parsed by the model, saved by the store, read back in a table with the
 kind's dtype, and shown as short text."""
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from hls_workbook.kinds import KINDS, Column, Contains, Equals, FieldKind, OneOf, kind_of
-from hls_workbook.model import RECORD_KINDS, WIDGETS
+from hls_workbook.domain.kinds import KINDS, Column, Contains, Equals, FieldKind, OneOf, kind_of
+from hls_workbook.domain.model import RECORD_KINDS, WIDGETS
 
 from .samples import GOOD
 

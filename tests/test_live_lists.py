@@ -15,8 +15,9 @@ import weakref
 
 import pytest
 
-from hls_workbook import forms, open_workbook
-from hls_workbook.errors import DatabaseError
+from hls_workbook import open_workbook
+from hls_workbook.domain.errors import DatabaseError
+from hls_workbook.ui import forms
 
 PLACE = "testville"
 

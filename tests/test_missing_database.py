@@ -14,9 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from hls_workbook import stages
-from hls_workbook.errors import WorkbookError
-from hls_workbook.store import DatabaseError
+from hls_workbook.domain.errors import WorkbookError
+from hls_workbook.store.workbook import DatabaseError
+from hls_workbook.ui import stages
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -50,7 +50,7 @@ def test_a_workbook_error_is_one_line_in_a_notebook(monkeypatch):
 
 def test_the_app_refuses_a_missing_database(tmp_path, monkeypatch):
     pytest.importorskip("voila")
-    from hls_workbook.app import run_app
+    from hls_workbook.ui.app import run_app
 
     monkeypatch.delenv("HLS_WORKBOOK_DB", raising=False)
     with pytest.raises(WorkbookError, match=MISSING):

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from hls_workbook.errors import RecordError
-from hls_workbook.model import RECORD_KINDS, model_for
+from hls_workbook.domain.errors import RecordError
+from hls_workbook.domain.model import RECORD_KINDS, model_for
 
 from .samples import GOOD
 

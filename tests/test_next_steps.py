@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from hls_workbook import forms, stages
 from hls_workbook.analysis import next_steps
 from hls_workbook.analysis.next_steps import COLUMNS, WHERE
 from hls_workbook.cli import app
+from hls_workbook.ui import forms, stages
 
 PLACE = "testville"
 TODAY = dt.date.today()

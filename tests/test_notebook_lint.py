@@ -17,7 +17,8 @@ import jupytext
 import nbformat
 import pytest
 
-from hls_workbook import sections, stages
+from hls_workbook.reporting import sections
+from hls_workbook.ui import stages
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"

@@ -15,7 +15,7 @@ from pathlib import Path
 import papermill as pm
 import pytest
 
-from hls_workbook import stages
+from hls_workbook.ui import stages
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = [ROOT / "notebooks" / "report.ipynb",

@@ -5,7 +5,7 @@ planted records: typed text holding a script tag, and stories that must never be
 and against a brand-new place in a brand-new database. Headless runs must hold no widget
 and must escape typed text; live runs must create their widgets without an error. The
 kernel runs share one pool of threads, so the whole file takes well under a minute and a
-half. The helpers behind the notebooks (hls_workbook.stages) are tested here too, without
+half. The helpers behind the notebooks (hls_workbook.ui.stages) are tested here too, without
 a kernel.
 """
 
@@ -25,7 +25,8 @@ import ipywidgets as W
 import nbformat
 import pytest
 
-from hls_workbook import open_workbook, stages
+from hls_workbook import open_workbook
+from hls_workbook.ui import stages
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -386,7 +387,7 @@ def test_the_workbook_is_named_without_its_password():
 
 
 def test_stage_module_does_not_import_pandas():
-    code = ("import sys; from hls_workbook import stages; "
+    code = ("import sys; from hls_workbook.ui import stages; "
             "print('pandas' in sys.modules, 'hls_workbook.analysis' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
@@ -419,7 +420,7 @@ def test_live_summaries_are_drawn_once_the_cells_have_run(wb):
 
     try:
         kc.wait_for_ready(timeout=120)
-        shown = run(f"import sys\nfrom hls_workbook import stages\n"
+        shown = run(f"import sys\nfrom hls_workbook.ui import stages\n"
                     f"stage = stages.open_stage({wb.location!r}, 'testville', 'charity')\n"
                     "views = [stage.section(k) for k in ('partners', 'voices')]\n"
                     "print(views[0].form is not None, 'pandas' in sys.modules, "

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from hls_workbook.dictionary import render
+from hls_workbook.io.dictionary import render
 
 ROOT = Path(__file__).resolve().parents[1]
 

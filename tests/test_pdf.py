@@ -12,7 +12,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from hls_workbook.reports import build_report, chromium_path
+from hls_workbook.reporting.reports import build_report, chromium_path
 
 pytestmark = pytest.mark.notebook
 

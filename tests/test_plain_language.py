@@ -145,7 +145,8 @@ def empty_place(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def stage_summaries(db: Path) -> str:
-    from hls_workbook import open_workbook, stages
+    from hls_workbook import open_workbook
+    from hls_workbook.ui import stages
 
     with open_workbook(db) as wb:
         return "\n".join(html_text(stages.summary_html(key, wb, place="emptyville"))
@@ -153,8 +154,8 @@ def stage_summaries(db: Path) -> str:
 
 
 def form_questions() -> str:
-    from hls_workbook import stages
-    from hls_workbook.model import model_for
+    from hls_workbook.domain.model import model_for
+    from hls_workbook.ui import stages
 
     kinds = sorted({s.kind for s in stages.SECTIONS.values() if s.kind})
     lines = []
@@ -174,8 +175,8 @@ def template_text() -> str:
 
 def report_text(db: Path, place: str, start: str, end: str, typed: bool) -> str:
     """Every audience's report sections as text; with `typed` False, stored text removed."""
-    from hls_workbook.reports import AUDIENCES
-    from hls_workbook.sections import Report
+    from hls_workbook.reporting.reports import AUDIENCES
+    from hls_workbook.reporting.sections import Report
 
     out = []
     for audience in AUDIENCES:
@@ -207,7 +208,7 @@ def report_fixed_text(empty_db: Path, demo_db: Path) -> str:
     import datetime as dt
 
     from hls_workbook.demo import START, WEEKS
-    from hls_workbook.reports import PRIVACY_NOTES
+    from hls_workbook.reporting.reports import PRIVACY_NOTES
 
     end = (START + dt.timedelta(weeks=WEEKS)).isoformat()
     return "\n".join([

@@ -32,9 +32,9 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from hls_workbook import open_workbook
-from hls_workbook import store as store_mod
 from hls_workbook.cli import app
-from hls_workbook.errors import DatabaseError, RecordError, WorkbookError
+from hls_workbook.domain.errors import DatabaseError, RecordError, WorkbookError
+from hls_workbook.store import workbook as store_mod
 
 from .samples import GOOD
 
@@ -79,7 +79,7 @@ def test_a_password_in_the_url_is_never_shown(pg_url):
 def test_demo_by_url_makes_no_file_and_its_report_matches_sqlites(pg_url, tmp_path,
                                                                  monkeypatch):
     from hls_workbook.demo import START, WEEKS
-    from hls_workbook.reports import ReportRequest, ReportRunner
+    from hls_workbook.reporting.reports import ReportRequest, ReportRunner
 
     work = tmp_path / "cwd"
     work.mkdir()
@@ -122,7 +122,7 @@ def test_demo_by_url_makes_no_file_and_its_report_matches_sqlites(pg_url, tmp_pa
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_a_workbook_moves_from_sqlite_to_postgresql_and_back_exactly(pg_workbook_url, tmp_path,
                                                                      fmt):
-    from hls_workbook.exchange import export, import_path
+    from hls_workbook.io.exchange import export, import_path
 
     from .test_exchange import fill, import_source, snapshot
 
@@ -174,7 +174,7 @@ EDITS_EACH = 50
 def _editor(db: str, rid: int, who: int, n: int, out_path: str, barrier) -> None:
     """One 'kernel': reads the record, then saves an edit of the version it read."""
     from hls_workbook import open_workbook
-    from hls_workbook.errors import RecordError, WorkbookError
+    from hls_workbook.domain.errors import RecordError, WorkbookError
 
     wb = open_workbook(db)
     barrier.wait(timeout=120)

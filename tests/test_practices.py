@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from hls_workbook import stages
-from hls_workbook.model import RECORD_KINDS, model_for
+from hls_workbook.domain.model import RECORD_KINDS, model_for
+from hls_workbook.ui import stages
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from hls_workbook import RECORD_KINDS, WorkbookError
 from hls_workbook import privacy as pv
-from hls_workbook.errors import RecordError
+from hls_workbook.domain.errors import RecordError
 from hls_workbook.privacy.names import TITLES, key, lexicon
 
 from .privacy_helpers import clear_all, cleared_tables

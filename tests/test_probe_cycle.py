@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hls_workbook import forms
-from hls_workbook.model import Experiment, NextStep, Review
+from hls_workbook.domain.model import Experiment, NextStep, Review
+from hls_workbook.ui import forms
 
 PLACE = "testville"
 TODAY = dt.date.today()
@@ -104,7 +104,7 @@ def test_the_review_shows_its_experiment_intent_and_rules_and_records_the_signs_
 def test_an_older_workbook_gains_the_signs_seen_column(tmp_path):
     import sqlite3
 
-    from hls_workbook.store import open_workbook
+    from hls_workbook.store.workbook import open_workbook
 
     db = tmp_path / "old.db"
     with open_workbook(db, create=True) as wb:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from hls_workbook import forms
-from hls_workbook.errors import RecordError
-from hls_workbook.model import PULSE_STATEMENTS, RECORD_KINDS, model_for
+from hls_workbook.domain.errors import RecordError
+from hls_workbook.domain.model import PULSE_STATEMENTS, RECORD_KINDS, model_for
+from hls_workbook.ui import forms
 
 
 def test_round_is_form_only_and_covers_every_behaviour():

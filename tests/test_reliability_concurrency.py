@@ -32,9 +32,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from hls_workbook import forms, open_workbook
-from hls_workbook import store as store_mod
-from hls_workbook.errors import DatabaseError
+from hls_workbook import open_workbook
+from hls_workbook.domain.errors import DatabaseError
+from hls_workbook.store import workbook as store_mod
+from hls_workbook.ui import forms
 
 from . import payloads as P
 
@@ -52,9 +53,10 @@ def _team_member(db: str, who: int, n: int, out_path: str, via: str, barrier) ->
     """One 'kernel': saves n reflections through a form or the store, logging each result."""
     import datetime as dt
 
-    from hls_workbook import forms, open_workbook
-    from hls_workbook import store as store_mod
-    from hls_workbook.errors import WorkbookError
+    from hls_workbook import open_workbook
+    from hls_workbook.domain.errors import WorkbookError
+    from hls_workbook.store import workbook as store_mod
+    from hls_workbook.ui import forms
 
     retries = 0
     real_is_busy = store_mod._is_busy
@@ -165,7 +167,7 @@ WRITER = textwrap.dedent("""
                 print("inside", flush=True)
                 import time
                 time.sleep(60)
-            from hls_workbook.model import model_for
+            from hls_workbook.domain.model import model_for
             wb_model = model_for("reflection").validate_input(
                 {{"reflected_on": "2026-02-01", "description": "HALF-WRITTEN"}})
             wb.write(run)

@@ -30,10 +30,11 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from hls_workbook import forms, open_workbook
+from hls_workbook import open_workbook
 from hls_workbook.cli import app
-from hls_workbook.errors import DatabaseError, NewerDatabaseError
-from hls_workbook.store import SCHEMA_VERSION
+from hls_workbook.domain.errors import DatabaseError, NewerDatabaseError
+from hls_workbook.store.workbook import SCHEMA_VERSION
+from hls_workbook.ui import forms
 
 from .samples import GOOD
 
@@ -170,7 +171,7 @@ PROBE = textwrap.dedent("""
     import json, sys
     sys.path.insert(0, {root!r})
     from hls_workbook import open_workbook
-    from hls_workbook.errors import WorkbookError
+    from hls_workbook.domain.errors import WorkbookError
     from tests.samples import GOOD
     out = {{}}
     try:

@@ -26,14 +26,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hls_workbook import RECORD_KINDS, open_workbook
-from hls_workbook.errors import WorkbookError
-from hls_workbook.exchange import (
+from hls_workbook.domain.errors import WorkbookError
+from hls_workbook.domain.model import model_for
+from hls_workbook.io.exchange import (
     ImportFileError,
     ImportRowsError,
     export,
     import_path,
 )
-from hls_workbook.model import model_for
 
 from . import payloads as P
 

@@ -20,11 +20,12 @@ from hypothesis import strategies as st
 from traitlets import TraitError
 from typer.testing import CliRunner
 
-from hls_workbook import forms, open_workbook
+from hls_workbook import open_workbook
 from hls_workbook.cli import app
-from hls_workbook.errors import RecordError
-from hls_workbook.model import RECORD_KINDS, model_for
-from hls_workbook.store import SCHEMA_VERSION
+from hls_workbook.domain.errors import RecordError
+from hls_workbook.domain.model import RECORD_KINDS, model_for
+from hls_workbook.store.workbook import SCHEMA_VERSION
+from hls_workbook.ui import forms
 
 from . import payloads as P
 

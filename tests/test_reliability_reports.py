@@ -28,9 +28,9 @@ from typing import Any
 import pytest
 
 from hls_workbook import open_workbook
-from hls_workbook import reports as reports_mod
-from hls_workbook.model import RECORD_KINDS, model_for
-from hls_workbook.reports import ReportError, ReportRequest, ReportRunner, build_report
+from hls_workbook.domain.model import RECORD_KINDS, model_for
+from hls_workbook.reporting import reports as reports_mod
+from hls_workbook.reporting.reports import ReportError, ReportRequest, ReportRunner, build_report
 
 from . import payloads as P
 from .privacy_helpers import clear_all

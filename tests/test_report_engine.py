@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from hls_workbook.reports import ReportError, ReportRequest, ReportRunner
+from hls_workbook.reporting.reports import ReportError, ReportRequest, ReportRunner
 
 pytestmark = pytest.mark.notebook
 

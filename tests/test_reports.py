@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from hls_workbook import open_workbook
-from hls_workbook.batch import build_batch
-from hls_workbook.reports import (
+from hls_workbook.reporting.batch import build_batch
+from hls_workbook.reporting.reports import (
     AUDIENCES,
     ReportError,
     ReportRequest,
@@ -433,7 +433,7 @@ def two_sizes(tmp_path_factory):
 
 
 def _page(db, place, audience="team"):
-    from hls_workbook.sections import Report
+    from hls_workbook.reporting.sections import Report
 
     return Report.load(db=str(db), place=place, start="2026-01-05", end="2026-07-06",
                        audience=audience).render_html()
@@ -443,7 +443,7 @@ def test_report_page_does_not_grow_with_the_data(two_sizes, monkeypatch):
     """With the limits set low (so that the demo is already 'big'), a place with three
     times the records makes a page of about the same size, listing only the most recent
     records and saying how many more there are."""
-    from hls_workbook import charts, sections
+    from hls_workbook.reporting import charts, sections
 
     sizes = [len(_page(two_sizes, p)) for p in ("millbrook", "ashford-vale")]
     assert sizes[1] > 1.1 * sizes[0]  # the limits (40 bars, 15 rows, 30 records) not reached
@@ -473,7 +473,7 @@ def test_report_page_does_not_grow_with_the_data(two_sizes, monkeypatch):
 
 
 def test_public_report_of_a_big_place_hides_small_counts(two_sizes, monkeypatch):
-    from hls_workbook import charts, sections
+    from hls_workbook.reporting import charts, sections
 
     monkeypatch.setattr(charts, "MAX_BARS", 10)
     monkeypatch.setattr(charts, "TOP_N", 2)
@@ -493,7 +493,7 @@ def test_public_report_of_a_big_place_hides_small_counts(two_sizes, monkeypatch)
 def _report(audience: str):
     import datetime as _dt
 
-    from hls_workbook.sections import Report
+    from hls_workbook.reporting.sections import Report
 
     return Report("x", _dt.date(2026, 1, 1), _dt.date(2026, 3, 31), audience, 5, "", {}, {})
 
@@ -502,7 +502,7 @@ def _chart(people=("People",)):
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from hls_workbook.charts import Chart
+    from hls_workbook.reporting.charts import Chart
 
     fig = Figure(figsize=(2, 2))
     fig.subplots().bar([0, 1], [3, 12])

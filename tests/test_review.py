@@ -8,11 +8,12 @@ import datetime as dt
 import pytest
 from typer.testing import CliRunner
 
-from hls_workbook import open_workbook, privacy, stages
+from hls_workbook import open_workbook, privacy
 from hls_workbook.cli import app
-from hls_workbook.errors import RecordError
+from hls_workbook.domain.errors import RecordError
 from hls_workbook.privacy import review
 from hls_workbook.privacy.clearance import SHARED_TEXT, fingerprint
+from hls_workbook.ui import stages
 
 PLACE = "testville"
 START, END = "2026-01-01", "2026-06-30"

@@ -18,10 +18,11 @@ import re
 import pandas as pd
 import pytest
 
-from hls_workbook import charts, sections, stages
 from hls_workbook.analysis import burden_audit, meeting_rhythm, strip_list
 from hls_workbook.analysis import rhythm as rhythm_module
-from hls_workbook.sections import Report
+from hls_workbook.reporting import charts, sections
+from hls_workbook.reporting.sections import Report
+from hls_workbook.ui import stages
 
 PLACE = "testville"
 TODAY = dt.date(2026, 11, 30)  # a Monday; the last Tuesday before it is 24 November

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from hls_workbook.sections import Report
+from hls_workbook.reporting.sections import Report
 
 from .test_small_numbers import visible_text
 

@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from hls_workbook.cli import app
-from hls_workbook.errors import WorkbookError
-from hls_workbook.shared_export import export_for
+from hls_workbook.domain.errors import WorkbookError
+from hls_workbook.reporting.shared_export import export_for
 
 from .privacy_helpers import clear_all, file_text
 from .samples import GOOD

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hls_workbook import open_workbook
-from hls_workbook.model import Part, Statement
-from hls_workbook.sections import Report
+from hls_workbook.domain.model import Part, Statement
+from hls_workbook.reporting.sections import Report
 
 from .privacy_helpers import clear_all
 

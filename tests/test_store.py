@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from hls_workbook import open_workbook
-from hls_workbook.errors import DatabaseError, NewerDatabaseError, RecordError
-from hls_workbook.model import RECORD_KINDS, model_for
-from hls_workbook.store import SCHEMA_VERSION, resolve_db
+from hls_workbook.domain.errors import DatabaseError, NewerDatabaseError, RecordError
+from hls_workbook.domain.model import RECORD_KINDS, model_for
+from hls_workbook.store.workbook import SCHEMA_VERSION, resolve_db
 
 from .samples import GOOD
 

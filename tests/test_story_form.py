@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from hls_workbook import forms
-from hls_workbook.model import Voice
+from hls_workbook.domain.model import Voice
+from hls_workbook.ui import forms
 
 from .samples import GOOD
 
@@ -87,7 +87,7 @@ def test_stored_stories_with_no_audience_stay_valid_and_can_be_changed(wb, story
     """Stories saved before consent was required (or imported, or made by code) keep no
     audience: they are valid, in no report, and can still be changed (a safeguarding
     concern must never wait for consent)."""
-    from hls_workbook.checks import check_workbook
+    from hls_workbook.store.checks import check_workbook
 
     rid = wb.add("voice", dict(GOOD["voice"], consent_audiences=[]), place=PLACE)
     assert check_workbook(wb) == []

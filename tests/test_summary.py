@@ -13,7 +13,7 @@ import re
 import pytest
 
 from hls_workbook import open_workbook
-from hls_workbook.sections import Report
+from hls_workbook.reporting.sections import Report
 
 from .privacy_helpers import clear_all
 from .test_small_numbers import PEOPLE, check_public_page, visible_text

@@ -1,10 +1,10 @@
 """The live speaking tally (issue 18): the timing with a fake clock, and the section's
 widgets clicked without a browser, saving into a real workbook.
 
-The timing (hls_workbook.tally.SpeakingTally) is tested turn by turn: switching, pausing,
+The timing (hls_workbook.domain.tally.SpeakingTally) is tested turn by turn: switching, pausing,
 tapping the person speaking, the turn under way, the balance by part of the system, and
 the records it gives: one per person who spoke, with minutes to the nearest tenth (6
-seconds, half-way rounding up). The widgets (hls_workbook.tally_view.TallyView, the
+seconds, half-way rounding up). The widgets (hls_workbook.ui.tally_view.TallyView, the
 "Who is speaking now" section) are clicked as in tests/test_forms.py: nothing is lost
 when Submit cannot save, and no traceback reaches a participant.
 """
@@ -17,16 +17,16 @@ import datetime as dt
 import ipywidgets as W
 import pytest
 
-from hls_workbook import forms, stages, tally_view
-from hls_workbook.errors import RecordError, WorkbookError
-from hls_workbook.tally import (
+from hls_workbook.domain.errors import RecordError, WorkbookError
+from hls_workbook.domain.tally import (
     MAX_PEOPLE,
     SpeakingTally,
     TallyError,
     clock_text,
     minutes,
 )
-from hls_workbook.tally_view import TallyView
+from hls_workbook.ui import forms, stages, tally_view
+from hls_workbook.ui.tally_view import TallyView
 
 PLACE = "testville"
 

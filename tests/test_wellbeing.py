@@ -21,9 +21,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hls_workbook import stages
 from hls_workbook.analysis import next_steps, pooled_checkins
 from hls_workbook.analysis.pulse import POOL_MONTHS
+from hls_workbook.ui import stages
 
 PLACE = "testville"
 
@@ -202,7 +202,7 @@ def test_a_wish_to_talk_raises_a_support_request_with_no_role_and_no_link(wb):
 def test_a_wish_kept_today_shows_at_once_and_a_new_request_in_a_form_still_needs_a_role(wb):
     wb.wish_to_talk(PLACE)
     assert stages.TALK_WISH_TEXT in stages.summary_html("support", wb, place=PLACE)
-    from hls_workbook.model import SupportRequest
+    from hls_workbook.domain.model import SupportRequest
 
     problems = SupportRequest.unanswered({"support_kind": "training"})
     assert "requested_by" in problems

@@ -15,13 +15,14 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from hls_workbook import forms, open_workbook, privacy, stages
-from hls_workbook.checks import check_workbook
-from hls_workbook.errors import RecordError
-from hls_workbook.model import Feedback, Voice
-from hls_workbook.sections import Report
-from hls_workbook.shared_export import export_for
-from hls_workbook.store import SCHEMA_VERSION
+from hls_workbook import open_workbook, privacy
+from hls_workbook.domain.errors import RecordError
+from hls_workbook.domain.model import Feedback, Voice
+from hls_workbook.reporting.sections import Report
+from hls_workbook.reporting.shared_export import export_for
+from hls_workbook.store.checks import check_workbook
+from hls_workbook.store.workbook import SCHEMA_VERSION
+from hls_workbook.ui import forms, stages
 
 from .privacy_helpers import clear_all, file_text
 

@@ -11,12 +11,18 @@ together, never a score for a person. Empty frames give empty results, not error
 ...                                wb.table("meeting", "millbrook")).sentence
 """
 
-from ._common import missing
-from .burden import BurdenAudit, burden_audit, burden_by_funder, burden_items, strip_list
-from .funder import FunderView, funder_view, ivar_mapping, similar_requirements
-from .holds import decisions_without, learning_not_heard, pulse_by_role
-from .language import avoided_words
-from .learning import (
+from hls_workbook.analysis._common import missing
+from hls_workbook.analysis.burden import (
+    BurdenAudit,
+    burden_audit,
+    burden_by_funder,
+    burden_items,
+    strip_list,
+)
+from hls_workbook.analysis.funder import FunderView, funder_view, ivar_mapping, similar_requirements
+from hls_workbook.analysis.holds import decisions_without, learning_not_heard, pulse_by_role
+from hls_workbook.analysis.language import avoided_words
+from hls_workbook.analysis.learning import (
     LearningHealth,
     amplified,
     experiment_reviews,
@@ -27,8 +33,8 @@ from .learning import (
     reflection_delay,
     review_outcomes,
 )
-from .next_steps import next_steps
-from .participation import (
+from hls_workbook.analysis.next_steps import next_steps
+from hls_workbook.analysis.participation import (
     ParticipationSummary,
     airtime,
     decision_balance,
@@ -37,9 +43,9 @@ from .participation import (
     participation_trend,
     speaking_time,
 )
-from .portfolio import Portfolio, experiment_portfolio
-from .pulse import checkin_trend, latest_pulse, pooled_checkins, pulse_scores
-from .rhythm import (
+from hls_workbook.analysis.portfolio import Portfolio, experiment_portfolio
+from hls_workbook.analysis.pulse import checkin_trend, latest_pulse, pooled_checkins, pulse_scores
+from hls_workbook.analysis.rhythm import (
     Rhythm,
     attendance_long,
     attendance_summary,
@@ -49,7 +55,7 @@ from .rhythm import (
     meeting_rhythm,
     parts_never_present,
 )
-from .told_back import told_back, waiting_to_tell
+from hls_workbook.analysis.told_back import told_back, waiting_to_tell
 
 __all__ = [
     "missing",

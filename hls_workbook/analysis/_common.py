@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..model import Part, model_for
-from ..store import META_COLUMNS
-from ..values import missing
+from hls_workbook.domain.model import Part, model_for
+from hls_workbook.domain.values import missing
+from hls_workbook.store.workbook import META_COLUMNS
 
 #: The six parts of a local system, in the order the model lists them.
 PARTS: tuple[str, ...] = tuple(p.value for p in Part)

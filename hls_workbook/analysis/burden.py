@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..model import BurdenAction
-from ._common import empty, frame, num, texts
+from hls_workbook.analysis._common import empty, frame, num, texts
+from hls_workbook.domain.model import BurdenAction
 
 KNOWN = "known"
 UNKNOWN = "unknown"

@@ -27,9 +27,9 @@ from itertools import combinations
 
 import pandas as pd
 
-from ..model import IvarCommitment
-from ._common import empty, frame, texts
-from .burden import burden_items, burden_totals, strip_list
+from hls_workbook.analysis._common import empty, frame, texts
+from hls_workbook.analysis.burden import burden_items, burden_totals, strip_list
+from hls_workbook.domain.model import IvarCommitment
 
 #: NPC: reporting to funders costs charities about 4.5% of each grant on average, up to
 #: 9% (16 Scottish charities, 2008). Method: staff hours x cost an hour / grant value.

@@ -17,9 +17,8 @@ import math
 
 import pandas as pd
 
-from .. import privacy
-from ..model import Statement
-from ._common import (
+from hls_workbook import privacy
+from hls_workbook.analysis._common import (
     ALL,
     ALL_LABEL,
     PART_LABELS,
@@ -33,7 +32,8 @@ from ._common import (
     period_key,
     texts,
 )
-from .learning import learning_reach
+from hls_workbook.analysis.learning import learning_reach
+from hls_workbook.domain.model import Statement
 
 #: The parts of the system a piece of learning or a meeting could leave out: the five
 #: named ones ("other" is not one part, so nobody is missing from it).

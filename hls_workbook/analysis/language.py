@@ -19,8 +19,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..model import RECORD_KINDS, model_for
-from ._common import as_list, empty, frame, text
+from hls_workbook.analysis._common import as_list, empty, frame, text
+from hls_workbook.domain.model import RECORD_KINDS, model_for
 
 COLUMNS = ["kind", "kind_label", "record_id", "record", "field", "field_label", "word",
            "found", "sentence", "term", "plain_meaning"]

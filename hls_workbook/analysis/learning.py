@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..model import LearningKind, NextStep, YesPartlyNo
-from ._common import (
+from hls_workbook.analysis._common import (
     PART_LABELS,
     PARTS,
     as_list,
@@ -31,6 +30,7 @@ from ._common import (
     text,
     texts,
 )
+from hls_workbook.domain.model import LearningKind, NextStep, YesPartlyNo
 
 KINDS: tuple[str, ...] = tuple(k.value for k in LearningKind)
 

@@ -37,10 +37,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from ..model import ExperimentStatus, SupportKind, SupportStatus
-from ._common import as_timestamp, dates, frame, ids, num, part_plural, texts
-from .rhythm import meeting_rhythm
-from .told_back import told_back, waiting_to_tell
+from hls_workbook.analysis._common import as_timestamp, dates, frame, ids, num, part_plural, texts
+from hls_workbook.analysis.rhythm import meeting_rhythm
+from hls_workbook.analysis.told_back import told_back, waiting_to_tell
+from hls_workbook.domain.model import ExperimentStatus, SupportKind, SupportStatus
 
 #: At "Permission given" with no start date: listed once unchanged for this many days.
 PERMISSION_DAYS = 28

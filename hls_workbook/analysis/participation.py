@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._common import (
+from hls_workbook.analysis._common import (
     PART_LABELS,
     PARTS,
     as_list,

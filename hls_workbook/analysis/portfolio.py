@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..model import ExperimentStatus, Level
-from ._common import PART_LABELS, PARTS, frame, share_table, text
+from hls_workbook.analysis._common import PART_LABELS, PARTS, frame, share_table, text
+from hls_workbook.domain.model import ExperimentStatus, Level
 
 STATUSES: tuple[str, ...] = tuple(s.value for s in ExperimentStatus)
 RISKS: tuple[str, ...] = tuple(level.value for level in Level)

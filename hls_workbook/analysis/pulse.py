@@ -18,9 +18,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from ..model import STATEMENT_PRACTICE, Statement
-from ..privacy import HIDDEN_TEXT
-from ._common import (
+from hls_workbook.analysis._common import (
     ALL,
     ALL_LABEL,
     PARTS,
@@ -32,6 +30,8 @@ from ._common import (
     period_key,
     texts,
 )
+from hls_workbook.domain.model import STATEMENT_PRACTICE, Statement
+from hls_workbook.privacy import HIDDEN_TEXT
 
 SMALL = "fewer than {n} people"
 PROTECTS = "protects a small group"

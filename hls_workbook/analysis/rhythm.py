@@ -16,8 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..model import Weekday
-from ._common import (
+from hls_workbook.analysis._common import (
     PART_LABELS,
     PARTS,
     as_timestamp,
@@ -31,6 +30,7 @@ from ._common import (
     text,
     texts,
 )
+from hls_workbook.domain.model import Weekday
 
 WEEKDAYS: tuple[str, ...] = tuple(w.value for w in Weekday)
 #: Nominal days between meetings, used for the edges of the first and last slot.

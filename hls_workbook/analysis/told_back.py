@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..model import FeedbackStatus
-from ._common import as_list, dates, empty, frame, ids, texts
+from hls_workbook.analysis._common import as_list, dates, empty, frame, ids, texts
+from hls_workbook.domain.model import FeedbackStatus
 
 #: The statuses that close a note: the teller heard, or we know they cannot.
 DONE = (FeedbackStatus.sent.value, FeedbackStatus.cannot_send.value)

@@ -146,7 +146,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from .consent import (
+    from hls_workbook.privacy.consent import (
         consent_allows,
         consent_ledger,
         shown_name,
@@ -154,10 +154,10 @@ if TYPE_CHECKING:
         visible_voices,
         widest_audience,
     )
-    from .detect import Redactor, name_variants, names_on_record, redact
-    from .escaping import escape, escape_frame
-    from .gate import apply, header, open_tables, read_tables, waiting_for_check
-    from .numbers import (
+    from hls_workbook.privacy.detect import Redactor, name_variants, names_on_record, redact
+    from hls_workbook.privacy.escaping import escape, escape_frame
+    from hls_workbook.privacy.gate import apply, header, open_tables, read_tables, waiting_for_check
+    from hls_workbook.privacy.numbers import (
         HIDDEN_TEXT,
         SuppressedSeries,
         SuppressedTable,
@@ -165,7 +165,7 @@ if TYPE_CHECKING:
         suppress_counts,
         suppress_series,
     )
-    from .policy import (
+    from hls_workbook.privacy.policy import (
         AGGREGATE_ONLY,
         AUDIENCE_ORDER,
         MIN_PUBLIC_THRESHOLD,

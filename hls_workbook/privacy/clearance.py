@@ -20,10 +20,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..model import Audience, model_for
-from ..values import missing as _missing
-from .consent import _current, visible_voices
-from .policy import AUDIENCE_ORDER, _audience
+from hls_workbook.domain.model import Audience, model_for
+from hls_workbook.domain.values import missing as _missing
+from hls_workbook.privacy.consent import _current, visible_voices
+from hls_workbook.privacy.policy import AUDIENCE_ORDER, _audience
 
 #: The typed text a partners or public report may carry, by record kind, that a person
 #: checks before it is published. Every other typed field stays with the team (the gate

@@ -7,11 +7,16 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import WorkbookError
-from ..model import Audience, Naming, StorytellerRole, Voice
-from ..values import missing as _missing
-from .detect import _TITLES, _clean_name
-from .policy import AUDIENCE_ORDER, VOICE_BLOCKING_FLAGS, VOICE_PERSONAL, _audience
+from hls_workbook.domain.errors import WorkbookError
+from hls_workbook.domain.model import Audience, Naming, StorytellerRole, Voice
+from hls_workbook.domain.values import missing as _missing
+from hls_workbook.privacy.detect import _TITLES, _clean_name
+from hls_workbook.privacy.policy import (
+    AUDIENCE_ORDER,
+    VOICE_BLOCKING_FLAGS,
+    VOICE_PERSONAL,
+    _audience,
+)
 
 
 def _as_list(value: Any) -> list[Any]:

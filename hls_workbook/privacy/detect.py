@@ -16,12 +16,12 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import RecordError
-from ..model import Naming, model_for
-from ..values import missing as _missing
-from . import names
-from .names import find_names
-from .policy import REMOVED
+from hls_workbook.domain.errors import RecordError
+from hls_workbook.domain.model import Naming, model_for
+from hls_workbook.domain.values import missing as _missing
+from hls_workbook.privacy import names
+from hls_workbook.privacy.names import find_names
+from hls_workbook.privacy.policy import REMOVED
 
 
 def _words(text: str) -> frozenset[str]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..values import missing as _missing
+from hls_workbook.domain.values import missing as _missing
 
 
 def escape(text: Any) -> str:

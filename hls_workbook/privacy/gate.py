@@ -7,13 +7,21 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import RecordError, WorkbookError
-from ..model import RECORD_KINDS, Audience, Part, model_for
-from ..values import missing as _missing
-from .clearance import EDITED, HELD, PENDING, SHARED_TEXT, SHARED_UNCHECKED, pieces, status
-from .consent import _as_list, _current, _role_label, visible_voices
-from .detect import Redactor, find_details, name_variants, names_on_record
-from .policy import MIN_PUBLIC_THRESHOLD, VOICE_LINKS, Policy
+from hls_workbook.domain.errors import RecordError, WorkbookError
+from hls_workbook.domain.model import RECORD_KINDS, Audience, Part, model_for
+from hls_workbook.domain.values import missing as _missing
+from hls_workbook.privacy.clearance import (
+    EDITED,
+    HELD,
+    PENDING,
+    SHARED_TEXT,
+    SHARED_UNCHECKED,
+    pieces,
+    status,
+)
+from hls_workbook.privacy.consent import _as_list, _current, _role_label, visible_voices
+from hls_workbook.privacy.detect import Redactor, find_details, name_variants, names_on_record
+from hls_workbook.privacy.policy import MIN_PUBLIC_THRESHOLD, VOICE_LINKS, Policy
 
 
 def _text_fields(kind: str) -> list[str]:
@@ -320,7 +328,7 @@ def open_tables(db: Any, place: str, start: Any, end: Any, audience: str | Polic
     :func:`read_tables` then :func:`apply`), never through the store directly. ``as_of``:
     the records as they stood at that moment (see :func:`read_tables`).
     """
-    from ..store import open_workbook
+    from hls_workbook.store.workbook import open_workbook
 
     policy = Policy.of(audience, threshold)
     with open_workbook(db or None) as wb:
@@ -331,7 +339,7 @@ def open_tables(db: Any, place: str, start: Any, end: Any, audience: str | Polic
 def header(db: Any, place: str, audience: str, title: str = "") -> dict[str, str] | None:
     """The place's name and the report's title as ``audience`` may see them (None: no
     such place). Read without pandas: the report runner calls it before any kernel."""
-    from ..store import open_workbook
+    from hls_workbook.store.workbook import open_workbook
 
     with open_workbook(db or None) as wb:
         info = wb.place_info(place)
@@ -339,7 +347,7 @@ def header(db: Any, place: str, audience: str, title: str = "") -> dict[str, str
         return None
     name, title = str(info["name"]), (title or "").strip()
     if not Policy.of(audience, MIN_PUBLIC_THRESHOLD).may_see_unredacted_text:
-        from .detect import redact
+        from hls_workbook.privacy.detect import redact
 
         name, title = redact(name), redact(title)
     return {"place_name": name, "title": title}

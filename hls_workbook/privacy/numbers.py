@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..values import missing as _missing
+from hls_workbook.domain.values import missing as _missing
 
 #: The one wording for every hidden number, in every table, tile, sentence and chart's
 #: numbers: a small count, a count hidden so that a small one cannot be worked out, and

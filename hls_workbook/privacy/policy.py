@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import RecordError
-from ..model import RECORD_KINDS, Audience, model_for
+from hls_workbook.domain.errors import RecordError
+from hls_workbook.domain.model import RECORD_KINDS, Audience, model_for
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .numbers import SuppressedTable
+    from hls_workbook.privacy.numbers import SuppressedTable
 
 #: What replaces a personal detail in public text.
 REMOVED = "[removed]"
@@ -161,7 +161,7 @@ class Policy:
     def suppress(self, df: pd.DataFrame, count_cols: Sequence[str], **kwargs: Any
                  ) -> SuppressedTable:
         """:func:`suppress_counts` with this audience's threshold."""
-        from .numbers import suppress_counts
+        from hls_workbook.privacy.numbers import suppress_counts
 
         return suppress_counts(df, count_cols, threshold=self.effective_threshold, **kwargs)
 

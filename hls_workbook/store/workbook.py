@@ -38,10 +38,10 @@ import sqlalchemy as sa
 import tenacity
 from sqlalchemy.engine import Connection, Engine
 
-from .config import DB_ENV, is_url, resolve_db
-from .errors import DatabaseError, NewerDatabaseError, RecordError, WorkbookError
-from .kinds import Column, Equals, OneOf
-from .model import RECORD_KINDS, Choice, Part, Record, Voice, model_for
+from hls_workbook.config import DB_ENV, is_url, resolve_db
+from hls_workbook.domain.errors import DatabaseError, NewerDatabaseError, RecordError, WorkbookError
+from hls_workbook.domain.kinds import Column, Equals, OneOf
+from hls_workbook.domain.model import RECORD_KINDS, Choice, Part, Record, Voice, model_for
 
 #: 2: the clearance table (a person's check of text before sharing). 3: review.signs_seen.
 #: 4: the draft table (what a person typed into a form and has not yet submitted).

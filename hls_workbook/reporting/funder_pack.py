@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import privacy
-from .analysis import funder as fa
-from .errors import WorkbookError
+from hls_workbook import privacy
+from hls_workbook.analysis import funder as fa
+from hls_workbook.domain.errors import WorkbookError
 
 AUDIENCE = "partners"
 

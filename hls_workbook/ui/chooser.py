@@ -1,6 +1,6 @@
 """"Who are you here?": the place and the part of the system, chosen from two lists.
 
-A live stage (:func:`hls_workbook.stages.open_stage`) shows one :class:`Chooser` at the top
+A live stage (:func:`hls_workbook.ui.stages.open_stage`) shows one :class:`Chooser` at the top
 and its sections read from it: choosing another part of the system credits every later
 save to that part at once; choosing another place redraws every section for that place.
 Nothing in Python is edited and no cell is run again.
@@ -16,8 +16,8 @@ import html
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import forms
-from .model import Part
+from hls_workbook.domain.model import Part
+from hls_workbook.ui import forms
 
 __all__ = ["NO_ROLE", "Chooser", "forget", "remembered"]
 

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import config, privacy
-from .config import resolve_db
-from .errors import RecordError, WorkbookError
-from .model import Audience
-from .privacy import MIN_PUBLIC_THRESHOLD, check_threshold
-from .report_engine import (
+from hls_workbook import config, privacy
+from hls_workbook.config import resolve_db
+from hls_workbook.domain.errors import RecordError, WorkbookError
+from hls_workbook.domain.model import Audience
+from hls_workbook.privacy import MIN_PUBLIC_THRESHOLD, check_threshold
+from hls_workbook.reporting.engine import (
     ENGINE_NAME,
     KERNEL_NAME,
     REPORTS_PER_KERNEL,
@@ -35,7 +35,7 @@ from .report_engine import (
     kernel_problem,
     load_pipeline,
 )
-from .store import check_place, open_workbook
+from hls_workbook.store.workbook import check_place, open_workbook
 
 AUDIENCES = tuple(a.value for a in Audience)
 DEFAULT_THRESHOLD = MIN_PUBLIC_THRESHOLD
@@ -495,7 +495,7 @@ def build_report(
 def build_demo_reports(db: str | os.PathLike[str], place: str, out: str | os.PathLike[str]
                        ) -> list[Path]:
     """The demo's reports: one per audience, for the demo's whole period (one kernel)."""
-    from .demo import START, WEEKS
+    from hls_workbook.demo import START, WEEKS
 
     end = START + dt.timedelta(weeks=WEEKS)
     requests = [ReportRequest.make(place, START, end, audience, db=db) for audience in AUDIENCES]

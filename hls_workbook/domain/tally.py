@@ -4,10 +4,10 @@ A facilitator taps a person's button when they start speaking; tapping someone e
 the current turn and starts theirs; tapping the person speaking, or pausing, ends it.
 :class:`SpeakingTally` keeps that timing with a clock it is given (``time.monotonic`` in a
 meeting, a fake one in tests), so the rules here are tested without a kernel or a browser.
-The widgets that drive it live in :mod:`hls_workbook.tally_view`.
+The widgets that drive it live in :mod:`hls_workbook.ui.tally_view`.
 
 People are known only by a made-up name (or initials) and their part of the system, as a
-:class:`hls_workbook.model.Contribution` records them; the balance shown as it goes is by
+:class:`hls_workbook.domain.model.Contribution` records them; the balance shown as it goes is by
 part of the system, as speakers are shown outside the team, never a score for a person.
 
 When the meeting is over, :meth:`SpeakingTally.contributions` gives one contribution per
@@ -29,15 +29,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .errors import RecordError, WorkbookError
-from .model import Contribution, Part
+from hls_workbook.domain.errors import RecordError, WorkbookError
+from hls_workbook.domain.model import Contribution, Part
 
 __all__ = ["MAX_PEOPLE", "PartShare", "Person", "SpeakingTally", "TallyError", "clock_text",
            "minutes"]
 
 #: The most people one tally holds (the buttons are made before the meeting starts).
 MAX_PEOPLE = 30
-#: The longest made-up name, as :class:`hls_workbook.model.Contribution` allows.
+#: The longest made-up name, as :class:`hls_workbook.domain.model.Contribution` allows.
 NAME_CHARS = Contribution.field_meta("speaker").max_length or 40
 
 Clock = Callable[[], float]
@@ -241,7 +241,7 @@ class SpeakingTally:
     def contributions(self, meeting: int) -> list[Contribution]:
         """One contribution per person who spoke, for meeting ``meeting`` (the turn under
         way counts, up to now). Raises :class:`TallyError` when nobody has spoken, and
-        :class:`~hls_workbook.errors.RecordError` (naming the person) when a record would
+        :class:`~hls_workbook.domain.errors.RecordError` (naming the person) when a record would
         not be right, e.g. a tally left running for more than a day."""
         now = self._now()
         out: list[Contribution] = []

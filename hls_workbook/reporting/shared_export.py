@@ -15,8 +15,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-from . import privacy
-from .errors import WorkbookError
+from hls_workbook import privacy
+from hls_workbook.domain.errors import WorkbookError
 
 #: Columns that say who saved a row and when, to the second: for the team only.
 TEAM_COLUMNS = ("recorded_by", "recorded_at", "superseded_at", "archived", "version",

@@ -61,14 +61,14 @@ Rules chosen
   problem. Otherwise every row is saved in one transaction.
 - **Spreadsheets from elsewhere.** Headings may be field names (``event_on``) or labels
   (``When it happened``), in any case, or anything a column mapping
-  (:class:`~hls_workbook.mapping.ColumnMap`: a TOML file or ``--map`` options) says: a field,
+  (:class:`~hls_workbook.io.mapping.ColumnMap`: a TOML file or ``--map`` options) says: a field,
   a field of a kind linked to this one (``share.shared_with``: one linked record per name in
   the cell, saved in the same transaction), or nothing (left out, and said so). A heading we
   do not know is refused; the message names the required columns first, then suggests
   fields. Choices may be values or labels (``Make it simpler``). Numbers may have a pound
   sign and thousands commas. Dates may be written day first (``31/03/2026``, ``31/3/26``,
   ``31 March 2026``); one that could be read two ways is refused unless an order is given
-  or the file's other dates settle it (rules in :mod:`hls_workbook.mapping`). A semicolon-
+  or the file's other dates settle it (rules in :mod:`hls_workbook.io.mapping`). A semicolon-
   or tab-separated file is read as such (decimal commas accepted there), and the result
   notes it.
 - **Refused files** (one :class:`ImportFileError` naming the file and the fix): missing,
@@ -95,9 +95,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import RecordError, WorkbookError
-from .kinds import Reading
-from .mapping import (
+from hls_workbook.domain.errors import RecordError, WorkbookError
+from hls_workbook.domain.kinds import Reading
+from hls_workbook.domain.model import RECORD_KINDS, FieldMeta, Record, Voice, model_for
+from hls_workbook.io.mapping import (
     ColumnMap,
     DateOrder,
     DateProblem,
@@ -107,8 +108,7 @@ from .mapping import (
     read_date,
     suggest,
 )
-from .model import RECORD_KINDS, FieldMeta, Record, Voice, model_for
-from .store import SCHEMA_VERSION, Workbook, check_place
+from hls_workbook.store.workbook import SCHEMA_VERSION, Workbook, check_place
 
 __all__ = [
     "FORMATS",
@@ -1443,7 +1443,7 @@ def _convert(meta: FieldMeta, value: Any, table: _Table, key: str | None = None)
 
 
 def _date_cell(meta: FieldMeta, value: str, table: _Table, key: str) -> Any:
-    """A written date: ISO, in words, or numbers read in the file's order (mapping.py)."""
+    """A written date: ISO, in words, or numbers read in the file's order (io/mapping.py)."""
     written = read_date(value)
     if written is None:
         return value  # not a date we know how to read: the model says what is wrong
@@ -1722,7 +1722,7 @@ def import_path(
     must be a place of the workbook, unless ``new_place`` says it is new on purpose.
     ``kind`` names the kind of a single file (else the mapping's kind, else it is guessed
     from the file name, then the headings); with an export it imports only that kind.
-    ``columns`` maps a team's own headings to our fields (:mod:`hls_workbook.mapping`);
+    ``columns`` maps a team's own headings to our fields (:mod:`hls_workbook.io.mapping`);
     ``dayfirst`` (True, False, or None: as the mapping, else as the file's dates show) says
     how dates such as 03/04/2026 are read. Everything is imported in one transaction, or
     nothing: :class:`ImportRowsError` lists every bad row, and :class:`ImportFileError`

@@ -30,10 +30,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__, config
-from .config import resolve_db
-from .errors import WorkbookError
-from .reports import (
+from hls_workbook import __version__, config
+from hls_workbook.config import resolve_db
+from hls_workbook.domain.errors import WorkbookError
+from hls_workbook.reporting.reports import (
     AUDIENCES,
     DEFAULT_THRESHOLD,
     ReportError,
@@ -42,7 +42,7 @@ from .reports import (
     _date,
     notebooks_dir,
 )
-from .store import database_url, open_workbook
+from hls_workbook.store.workbook import database_url, open_workbook
 
 MANIFEST = "batch-manifest.json"
 MANIFEST_FORMAT = "hls-workbook-batch"

@@ -2,7 +2,7 @@
 
 A stage notebook opens the workbook once and then shows one section per cell::
 
-    from hls_workbook import stages
+    from hls_workbook.ui import stages
 
     stage = stages.open_stage(db, place, role, interactive=interactive)
     stage                       # says which place, and what to do first if it is new
@@ -10,7 +10,7 @@ A stage notebook opens the workbook once and then shows one section per cell::
 
 In a live notebook (``interactive=True``) a section is one widget: a summary of what is
 recorded so far, computed with :mod:`hls_workbook.analysis`, above the form for its record
-kind (built by :func:`hls_workbook.forms.show`). The summary is worked out again after
+kind (built by :func:`hls_workbook.ui.forms.show`). The summary is worked out again after
 every save. Run headless (``interactive=False``, or the environment variable
 ``HLS_WORKBOOK_HEADLESS=1``, as papermill and reports do) a section is plain HTML: the same
 summary and the questions of the form, and no widget at all.
@@ -43,9 +43,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import chooser, forms
-from .errors import WorkbookError
-from .model import (
+from hls_workbook.domain.errors import WorkbookError
+from hls_workbook.domain.model import (
     Audience,
     Cadence,
     ExperimentStatus,
@@ -59,13 +58,14 @@ from .model import (
     YesPartlyNo,
     model_for,
 )
-from .store import Workbook, check_place, open_workbook, shown_location
+from hls_workbook.store.workbook import Workbook, check_place, open_workbook, shown_location
+from hls_workbook.ui import chooser, forms
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from . import analysis as an
-    from . import privacy
+    from hls_workbook import analysis as an
+    from hls_workbook import privacy
 
 __all__ = [
     "EVERY_STAGE",
@@ -130,9 +130,9 @@ def _load_analysis() -> None:
     global pd, an, privacy, _missing
     import pandas as pd
 
-    from . import analysis as an
-    from . import privacy
-    from .analysis import missing as _missing
+    from hls_workbook import analysis as an
+    from hls_workbook import privacy
+    from hls_workbook.analysis import missing as _missing
 
 
 def esc(value: Any) -> str:
@@ -140,7 +140,7 @@ def esc(value: Any) -> str:
     go through), without importing pandas for plain text such as the stage's own lines."""
     if isinstance(value, str):
         return html.escape(value, quote=True)
-    from .privacy import escape
+    from hls_workbook.privacy import escape
 
     return escape(value)
 
@@ -947,7 +947,15 @@ def _checkins(t: Mapping[str, pd.DataFrame]) -> str:
 
 
 def _checks(t: Mapping[str, pd.DataFrame]) -> str:
-    from .privacy.clearance import CLEARED, EDITED, HELD, PENDING, SHARED_TEXT, pieces, status
+    from hls_workbook.privacy.clearance import (
+        CLEARED,
+        EDITED,
+        HELD,
+        PENDING,
+        SHARED_TEXT,
+        pieces,
+        status,
+    )
 
     tables = {kind: t[kind] for kind in SHARED_TEXT}
     rows, total, waiting = [], 0, {}
@@ -1436,9 +1444,9 @@ def _checkin_view(spec: SectionSpec, wb: Workbook, *, place: str,
 
 
 def _tally_view(spec: SectionSpec, wb: Workbook, *, place: str, role: str | None) -> Any:
-    """The live speaking tally (:class:`hls_workbook.tally_view.TallyView`) under the
+    """The live speaking tally (:class:`hls_workbook.ui.tally_view.TallyView`) under the
     section's summary."""
-    from .tally_view import TallyView
+    from hls_workbook.ui.tally_view import TallyView
 
     return TallyView(wb, place=place, role=role,
                      summary=SectionView(spec, wb, place=place, role=role))
@@ -1521,7 +1529,7 @@ class _CheckItem:
 
     def show(self, row: dict[str, Any] | None, draft: str | None = None) -> None:
         """Show ``row`` here (None: show nothing); ``draft``: words being typed for it."""
-        from .privacy import review
+        from hls_workbook.privacy import review
 
         same = row is not None and row is self.row
         self.row = row
@@ -1697,7 +1705,7 @@ class CheckView:
         self.problem = ""
         try:
             _load_analysis()
-            from .privacy import review
+            from hls_workbook.privacy import review
 
             listed = review.check_list(self.wb, self.place, self.start.value, self.end.value,
                                        self.audience.value)
@@ -1771,7 +1779,7 @@ class CheckView:
     def decide(self, item: _CheckItem, decision: str, wording: str | None = None) -> int | None:
         """Save one decision on one piece; return the check's record id (None: not saved,
         and the problem is shown beside the piece)."""
-        from .privacy import review
+        from hls_workbook.privacy import review
 
         item.show_message("")
         try:
@@ -1807,7 +1815,7 @@ class CheckView:
         """Called by the forms after a save on the same workbook and place: the summary is
         worked out again, and the list too when the text it holds may have changed (not
         while someone is rewording a piece: then when they are done)."""
-        from .privacy.clearance import SHARED_TEXT
+        from hls_workbook.privacy.clearance import SHARED_TEXT
 
         _WHEN_IDLE.add(self._summary_only)
         if kind not in SHARED_TEXT:  # a check, or a kind whose text is never shared

@@ -56,8 +56,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import RecordError, WorkbookError
-from .model import RECORD_KINDS, FieldMeta, model_for
+from hls_workbook.domain.errors import RecordError, WorkbookError
+from hls_workbook.domain.model import RECORD_KINDS, FieldMeta, model_for
 
 __all__ = [
     "ColumnMap",

@@ -13,7 +13,7 @@ returns them). With nothing recorded yet they return a Chart with ``figure=None`
 text that says so kindly; they never raise for empty data. matplotlib is imported only when
 a chart is drawn, and figures are built without pyplot, so nothing is left open.
 
->>> from hls_workbook import charts
+>>> from hls_workbook.reporting import charts
 >>> chart = charts.participation_chart(wb.table("contribution", "millbrook"),
 ...                                    wb.table("meeting", "millbrook"))
 >>> html = f"<figure><figcaption>{chart.title}</figcaption>{charts.to_svg(chart)}</figure>"
@@ -33,11 +33,11 @@ from typing import Any
 
 import pandas as pd
 
-from . import analysis
-from .analysis._common import PART_LABELS, PARTS, part_label, part_plural, pct
-from .analysis.burden import burden_totals
-from .analysis.portfolio import NOVELTY, RISKS
-from .privacy.numbers import HIDDEN_TEXT as HIDDEN
+from hls_workbook import analysis
+from hls_workbook.analysis._common import PART_LABELS, PARTS, part_label, part_plural, pct
+from hls_workbook.analysis.burden import burden_totals
+from hls_workbook.analysis.portfolio import NOVELTY, RISKS
+from hls_workbook.privacy.numbers import HIDDEN_TEXT as HIDDEN
 
 #: The Okabe-Ito colour-blind-safe palette.
 OKABE_ITO: dict[str, str] = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import RecordError
-from .model import RECORD_KINDS, Voice
-from .store import Workbook
+from hls_workbook.domain.errors import RecordError
+from hls_workbook.domain.model import RECORD_KINDS, Voice
+from hls_workbook.store.workbook import Workbook
 
 
 def check_workbook(wb: Workbook) -> list[str]:

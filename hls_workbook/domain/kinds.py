@@ -8,10 +8,10 @@ what a search word finds in it, the hint that says how to answer, the data dicti
 type name, and whether it is text a person typed (which the privacy gate checks). Only
 this module compares kind names: a new kind is one new :class:`FieldKind` in ``KINDS``.
 
-Domain layer, below the model: imports only :mod:`hls_workbook.values`. What needs a
+Domain layer, below the model: imports only :mod:`hls_workbook.domain.values`. What needs a
 library of another layer is said here as plain data and done by that layer: the store
 turns :class:`Column` into a SQLAlchemy type and :class:`Contains`, :class:`OneOf` and
-:class:`Equals` into SQL; import (:mod:`hls_workbook.exchange`) reads a cell as the kind's
+:class:`Equals` into SQL; import (:mod:`hls_workbook.io.exchange`) reads a cell as the kind's
 :class:`Reading` says. The form controls are widgets, so they stay in the UI layer:
 ``forms.CONTROLS`` maps a kind's name to its control class.
 """
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from .values import missing
+from hls_workbook.domain.values import missing
 
 #: The longest short text (a ``text`` answer) and long text (``long_text``), in characters.
 SHORT_TEXT = 200

@@ -24,10 +24,10 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import RecordError
-from .kinds import KINDS, FieldKind
-from .kinds import clean_text as clean_text  # where it was first defined
-from .values import missing
+from hls_workbook.domain.errors import RecordError
+from hls_workbook.domain.kinds import KINDS, FieldKind
+from hls_workbook.domain.kinds import clean_text as clean_text  # where it was first defined
+from hls_workbook.domain.values import missing
 
 # ---------------------------------------------------------------------------
 # Choices
@@ -314,7 +314,7 @@ STATEMENT_PRACTICE = {key: pid for pid, (key, _text) in PULSE_STATEMENTS.items()
 # Field helper
 # ---------------------------------------------------------------------------
 
-#: The widget kinds a field may have: each is a :class:`~hls_workbook.kinds.FieldKind`.
+#: The widget kinds a field may have: each is a :class:`~hls_workbook.domain.kinds.FieldKind`.
 WIDGETS = set(KINDS)
 
 

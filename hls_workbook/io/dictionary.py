@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .model import RECORD_KINDS
-from .store import META_COLUMNS
+from hls_workbook.domain.model import RECORD_KINDS
+from hls_workbook.store.workbook import META_COLUMNS
 
 _META_HELP = {
     "id": "The record's number: the same across its versions, unique in the workbook.",
@@ -25,8 +25,8 @@ def render() -> str:
     out = [
         "# Data dictionary",
         "",
-        "Generated from `hls_workbook/model.py` by `hls-workbook dictionary`; do not edit by "
-        "hand (a test fails when it is stale).",
+        "Generated from `hls_workbook/domain/model.py` by `hls-workbook dictionary`; do not "
+        "edit by hand (a test fails when it is stale).",
         "",
         "Each record kind is a table and a DataFrame (`open_workbook(db).table(kind)`). Every "
         "table also has these columns:",

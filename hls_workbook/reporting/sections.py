@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import analysis as an
-from . import charts, privacy
-from .analysis import missing
-from .model import (
+from hls_workbook import analysis as an
+from hls_workbook import privacy
+from hls_workbook.analysis import missing
+from hls_workbook.domain.model import (
     ExperimentStatus,
     LearningKind,
     NextStep,
@@ -33,6 +33,7 @@ from .model import (
     SupportStatus,
     YesPartlyNo,
 )
+from hls_workbook.reporting import charts
 
 PART_LABELS = Part.labels()
 

@@ -11,7 +11,7 @@ From the command line::
 
 From Python::
 
-    from hls_workbook.app import run_app
+    from hls_workbook.ui.app import run_app
     run_app("1_getting_started", db="data/workbook.db", port=8866)
 
 The stage notebook itself is never changed: it is copied to a temporary folder with the
@@ -31,7 +31,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .errors import WorkbookError
+from hls_workbook.domain.errors import WorkbookError
 
 __all__ = ["AppError", "app_command", "prepare_notebook", "resolve_notebook", "run_app",
            "voila_argv"]
@@ -47,7 +47,7 @@ NOT_ON_THE_PAGE = ("jupyterlab-jupytext", "@voila-dashboards/jupyterlab-preview"
                    "jupyterlab_pygments", "hls-workbook")
 
 #: The last cell of the app's copy (see stages.participant_arrived).
-ARRIVED = "from hls_workbook import stages as _stages\n_stages.participant_arrived()"
+ARRIVED = "from hls_workbook.ui import stages as _stages\n_stages.participant_arrived()"
 
 #: Words for JupyterLab only, taken out of the app's copy of a notebook.
 LAB_ONLY = ("(In JupyterLab the forms appear by themselves a few seconds after the notebook "
@@ -59,7 +59,7 @@ class AppError(WorkbookError):
 
 
 def _stages() -> dict[str, str]:
-    from .stages import STAGES
+    from hls_workbook.ui.stages import STAGES
 
     return STAGES
 
@@ -69,7 +69,7 @@ def resolve_notebook(notebook: str | os.PathLike[str]) -> Path:
 
     Raises AppError naming the stages when nothing matches.
     """
-    from .config import notebooks_dir
+    from hls_workbook.config import notebooks_dir
 
     text = str(notebook).strip()
     given = Path(text).expanduser()
@@ -143,7 +143,7 @@ def prepare_notebook(
 
 def template_root() -> Path:
     """The folder that holds our Voila template (voila/templates/hls_app), in the package."""
-    from .config import templates_dir
+    from hls_workbook.config import templates_dir
 
     return templates_dir()
 
@@ -231,7 +231,7 @@ def run_app(
         from voila.app import Voila
     except ImportError:
         raise AppError("App mode needs Voilà: pip install 'hls-workbook[app]'.") from None
-    from .store import open_workbook
+    from hls_workbook.store.workbook import open_workbook
 
     open_workbook(db or None).close()  # a missing database is refused here, never created
     if db not in (None, ""):
@@ -280,7 +280,7 @@ def app_command(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m hls_workbook.app 1_getting_started [--port N] ...``."""
+    """``python -m hls_workbook.ui.app 1_getting_started [--port N] ...``."""
     cmd = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
     cmd.command()(app_command)
     cmd(args=argv if argv is not None else sys.argv[1:])

@@ -52,7 +52,7 @@ START_TIMEOUT = 120
 #: cannot pile up over a very long batch.
 REPORTS_PER_KERNEL = 40
 #: What a new kernel imports at once, while this process imports papermill and nbconvert.
-_WARM_IMPORT = "import hls_workbook.sections"
+_WARM_IMPORT = "import hls_workbook.reporting.sections"
 
 
 def defer_rfc3987_syntax() -> None:
@@ -244,7 +244,7 @@ class Kernel:
 
     def fresh(self) -> None:
         """Give the kernel the state of a new one (waiting for it to start, the first time)."""
-        code = (f"__import__('hls_workbook.report_engine', fromlist=['_'])"
+        code = (f"__import__('hls_workbook.reporting.engine', fromlist=['_'])"
                 f".fresh_kernel_state({str(self.cwd)!r})")
         content = self._call(self._run_quietly, code)
         if content.get("status") != "ok":

@@ -1,12 +1,12 @@
 """Forms for every record kind, built from the models: one builder, no hand-made forms.
 
-Each field of a model (see :mod:`hls_workbook.model`) carries its label, its help prompt
+Each field of a model (see :mod:`hls_workbook.domain.model`) carries its label, its help prompt
 and its widget kind; :class:`RecordForm` turns that into an ipywidgets form, and
 :class:`RecordList` shows what is already recorded for the place, newest first.
 
 In a notebook, one line does it::
 
-    from hls_workbook import forms
+    from hls_workbook.ui import forms
     forms.show("voice", wb, place=place, role=role, interactive=interactive)
 
 ``show`` returns the live form (displayed when it is the last line of a cell). When a
@@ -38,13 +38,13 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
-from . import config
-from .errors import RecordError, WorkbookError
-from .kinds import as_date, number_text
-from .model import Part, Record, model_for
+from hls_workbook import config
+from hls_workbook.domain.errors import RecordError, WorkbookError
+from hls_workbook.domain.kinds import as_date, number_text
+from hls_workbook.domain.model import Part, Record, model_for
 
 if TYPE_CHECKING:
-    from .store import Draft, Workbook
+    from hls_workbook.store.workbook import Draft, Workbook
 
 __all__ = ["RecordForm", "RecordList", "describe", "show"]
 
@@ -909,7 +909,7 @@ class _Watching:
     Each person fills in forms in their own kernel (their own notebook, their own app
     tab), so a save elsewhere never calls :func:`_changed` here. Instead, every
     :data:`POLL_SECONDS` the kernel's event loop reads a cheap stamp of the kinds shown
-    (:meth:`hls_workbook.store.Workbook.change_stamps`: counts and latest times, not the
+    (:meth:`hls_workbook.store.workbook.Workbook.change_stamps`: counts and latest times, not the
     records) and, when a kind's stamp moved, re-reads only that: the list's rows, the
     choices of a link. What is being typed, the filter and the selection are kept.
 
@@ -1026,7 +1026,7 @@ def follow_review(wb: Workbook, review: Record, *, by: str | None = None,
     """Carry a new review's decision through to its experiment; say what changed.
 
     Stop ends the experiment (or stops it early) and dampen pauses it, as a new version of
-    the experiment (see :meth:`hls_workbook.model.Review.experiment_status`); amplify and
+    the experiment (see :meth:`hls_workbook.domain.model.Review.experiment_status`); amplify and
     adapt leave it. Returns a sentence to add to the save message (empty when nothing
     changed). The review is saved already: a problem here is said, never raised, and the
     experiment can still be changed by hand.
@@ -1827,7 +1827,7 @@ class RecordList(_Watching):
 
     Only what is shown is read: the newest records matching the filter, a page at a time,
     with the filtering, the order and the limit done by the database
-    (:meth:`hls_workbook.store.Workbook.listing`), so the list costs the same with ten
+    (:meth:`hls_workbook.store.workbook.Workbook.listing`), so the list costs the same with ten
     records as with ten thousand. "Change a record" offers the records shown.
     All text is escaped before it goes into the HTML table. In a live kernel it shows
     what others save within a few seconds (``watch``; a form watches for its own list).

@@ -6,10 +6,10 @@ they start speaking. Tapping someone else ends the turn under way; tapping the p
 speaking, or **Pause**, ends it. The turn under way and the balance by part of the system
 are shown as it goes (as text and a simple bar) and redrawn every second while someone
 speaks. One **Submit** saves one contribution per person who spoke, in one transaction
-(:meth:`hls_workbook.store.Workbook.add_many`). If it cannot be saved, the tally stays as
+(:meth:`hls_workbook.store.workbook.Workbook.add_many`). If it cannot be saved, the tally stays as
 it was and a plain sentence says what to put right.
 
-The timing itself is :class:`hls_workbook.tally.SpeakingTally`, with no widget; this
+The timing itself is :class:`hls_workbook.domain.tally.SpeakingTally`, with no widget; this
 module only draws it. Every button is a real button named by its words: the person
 speaking is named "…: speaking" and announced in a status line for screen readers. The
 buttons for people are all made with the section and filled as people are added (a widget
@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
-from . import forms
-from .errors import RecordError, WorkbookError
-from .model import Contribution, Meeting, Part
-from .tally import MAX_PEOPLE, NAME_CHARS, SpeakingTally, TallyError, clock_text
+from hls_workbook.domain.errors import RecordError, WorkbookError
+from hls_workbook.domain.model import Contribution, Meeting, Part
+from hls_workbook.domain.tally import MAX_PEOPLE, NAME_CHARS, SpeakingTally, TallyError, clock_text
+from hls_workbook.ui import forms
 
 if TYPE_CHECKING:
-    from .store import Workbook
+    from hls_workbook.store.workbook import Workbook
 
 __all__ = ["HEADING", "TallyView"]
 
