@@ -170,7 +170,9 @@ def _build(db, spec) -> None:
 
 
 @pytest.mark.slow
-@settings(max_examples=30, deadline=None, derandomize=True,
+# 20 places, the same ones every run (derandomize): each costs a second or more, and the
+# suite must stay well under ten minutes on two cores. Raise it locally to look further.
+@settings(max_examples=20, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(spec=places())
 def test_no_public_page_shows_or_gives_away_a_small_count(tmp_path_factory, spec):
