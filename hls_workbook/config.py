@@ -20,6 +20,9 @@ HEADLESS_ENV = "HLS_WORKBOOK_HEADLESS"
 DEBUG_ENV = "HLS_WORKBOOK_DEBUG"
 #: The Chromium to print PDFs with, when it is not on the PATH.
 CHROMIUM_ENV = "HLS_WORKBOOK_CHROMIUM"
+#: Set to 0 to make reports with plain papermill (a new kernel each) instead of one warm
+#: kernel: slower, the same output; for when the warm engine is suspected of a fault.
+WARM_KERNEL_ENV = "HLS_WORKBOOK_WARM_KERNEL"
 
 _TRUE = ("1", "true", "yes", "on")
 
@@ -110,6 +113,11 @@ def headless(interactive: bool | None = None) -> bool:
     if interactive is not None:
         return not interactive
     return _flag(HEADLESS_ENV)
+
+
+def warm_kernel() -> bool:
+    """Make reports on one warm kernel (the default), or with plain papermill?"""
+    return os.environ.get(WARM_KERNEL_ENV, "1").strip().lower() in _TRUE
 
 
 def debug() -> bool:

@@ -115,3 +115,44 @@ def test_reports_print_no_kernel_warnings(demo_db, tmp_path):
     assert "Report:" in proc.stdout
     for noise in ("WARNING", "without encryption", "Traceback"):
         assert noise not in proc.stderr, proc.stderr
+
+
+# ---------------------------------------------------------------------------
+# Plain papermill, the fallback: the same report
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_plain_papermill_makes_the_same_report_as_the_warm_kernel(demo_db, tmp_path,
+                                                                   monkeypatch):
+    import re
+
+    from hls_workbook.demo import START
+
+    req = ReportRequest.make("millbrook", START, "2026-03-31", "partners", db=demo_db)
+    with ReportRunner() as warm:
+        assert warm.warm
+        made_warm = warm.run(req, tmp_path / "warm").html
+    monkeypatch.setenv("HLS_WORKBOOK_WARM_KERNEL", "0")
+    with ReportRunner() as cold:
+        assert not cold.warm and cold._kernel is None  # no warm kernel was started
+        made_cold = cold.run(req, tmp_path / "cold").html
+    # Byte for byte, but for the charts' element ids (a warm kernel numbers them on).
+    same = [re.sub(rb"chart-\d+", b"chart-N", path.read_bytes())
+            for path in (made_warm, made_cold)]
+    assert b"At a glance" in same[0]
+    assert same[0] == same[1]
+
+
+def test_plain_papermill_names_the_section_that_failed(tmp_path):
+    with ReportRunner(notebook=_notebook(tmp_path / "look.ipynb"), warm=False) as runner:
+        req = ReportRequest.make("broken", "2026-01-01", "2026-03-31", "team",
+                                 db=tmp_path / "none.db")
+        with pytest.raises(ReportError) as err:
+            runner.run(req, tmp_path, meta={"title": "broken"})
+        assert "stopped in the section 'Traces'" in str(err.value)
+        assert err.value.notebook is not None and err.value.notebook.exists()
+        fine = runner.run(ReportRequest.make("north", "2026-01-01", "2026-03-31", "team",
+                                             db=tmp_path / "none.db"),
+                          tmp_path, keep_notebook=True, meta={"title": "north"})
+        assert _look(fine.notebook)["names"]  # a new kernel each time: nothing to reset

@@ -294,15 +294,20 @@ class ReportRunner:
         with ReportRunner() as runner:
             for place in places:
                 runner.run(ReportRequest.make(place, start, end, "partners"), out)
+
+    ``warm=False`` (or ``HLS_WORKBOOK_WARM_KERNEL=0``) makes each report with plain
+    papermill, on a new kernel of its own: slower, and the same report, so the warm engine
+    can be ruled in or out when something looks wrong.
     """
 
     def __init__(self, *, kernel_name: str = KERNEL_NAME, notebook: Path | None = None,
-                 start: bool = True) -> None:
+                 start: bool = True, warm: bool | None = None) -> None:
         self.kernel_name = kernel_name
         self.notebook = Path(notebook) if notebook else notebooks_dir() / "report.ipynb"
+        self.warm = config.warm_kernel() if warm is None else warm
         self._kernel: Kernel | None = None
         self._problem = ""
-        if start:
+        if start and self.warm:
             self._start_kernel()
         try:
             load_pipeline(_warm_templates)
@@ -388,6 +393,8 @@ class ReportRunner:
         source = self.notebook
         if not source.exists():
             raise ReportError(f"The report notebook is missing: {source}.")
+        if not self.warm:
+            return self._execute_cold(req, source, work, progress)
         kernel = self._ready_kernel(req)
         try:
             nb = pm.execute_notebook(
@@ -419,6 +426,39 @@ class ReportRunner:
         kernel.reports += 1
         if kernel.reports >= REPORTS_PER_KERNEL:
             self._discard_kernel()
+        if not isinstance(nb, nbformat.NotebookNode):
+            nb = nbformat.from_dict(nb)
+        return nb
+
+    def _execute_cold(self, req: ReportRequest, source: Path, work: Path,
+                      progress: bool) -> Any:
+        """Plain papermill: a new kernel for this report, started in the notebooks' folder
+        as the warm one is, and the partly run notebook kept where the warm path keeps it."""
+        import nbformat
+        import papermill as pm
+
+        work.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            nb = pm.execute_notebook(
+                str(source), str(work), parameters=req.parameters(),
+                kernel_name=self.kernel_name, progress_bar=progress, log_output=False,
+                request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT,
+                start_timeout=START_TIMEOUT, cwd=str(notebooks_dir()),
+            )
+        except pm.PapermillExecutionError as exc:
+            partial = nbformat.read(work, as_version=4) if work.exists() else None
+            raise ReportError(
+                f"The report for {req.place} ({req.audience}) stopped in the section "
+                f"'{_failed_section(partial)}': {exc.ename}: {exc.evalue}. The partly run "
+                f"notebook is kept at {work} for an analyst to look at.",
+                notebook=work if work.exists() else None,
+            ) from None
+        except Exception as exc:  # noqa: BLE001 - timeouts and dead kernels come in many types
+            raise ReportError(
+                f"The report for {req.place} ({req.audience}) could not be made: "
+                f"{_kernel_problem(exc, self.kernel_name)}.",
+                notebook=work if work.exists() else None,
+            ) from None
         if not isinstance(nb, nbformat.NotebookNode):
             nb = nbformat.from_dict(nb)
         return nb
