@@ -210,3 +210,76 @@ def test_only_kinds_compares_widget_kinds():
             problems += _kind_comparisons(path.read_text(encoding="utf-8"),
                                           str(path.relative_to(ROOT)), kinds)
     assert problems == [], "ask the field's kinds.FieldKind instead:\n" + "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------
+# No package uses another package's private names
+# ---------------------------------------------------------------------------
+
+PACKAGE = ROOT / "hls_workbook"
+
+
+def _concern(module: str) -> str:
+    """The package a module belongs to: ``hls_workbook.ui.forms`` -> ``ui``; a top-level
+    module (``cli``, ``config``, ``demo``) is a concern of its own."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def _is_module(dotted: str) -> bool:
+    path = PACKAGE.parent / dotted.replace(".", "/")
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
+def _private_use_problems(source: str, where: str, concern: str) -> list[str]:
+    """Imports of another package's ``_private`` names, and ``module._private`` uses of
+    a module imported from another package."""
+    def private(name: str) -> bool:
+        return name.startswith("_") and not name.startswith("__")
+
+    problems, aliases = [], {}
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("hls_workbook"):
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                if _concern(node.module) == concern and _concern(full) == concern:
+                    continue
+                if _is_module(full):
+                    aliases[alias.asname or alias.name] = full
+                elif private(alias.name) and _concern(node.module) != concern:
+                    problems.append(f"{where}:{node.lineno} imports {node.module}.{alias.name}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("hls_workbook.") and alias.asname:
+                    aliases[alias.asname] = alias.name
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id in aliases and private(node.attr)
+                and _concern(aliases[node.value.id]) != concern):
+            problems.append(f"{where}:{node.lineno} uses {aliases[node.value.id]}.{node.attr}")
+    return problems
+
+
+def test_the_private_name_check_finds_what_it_should():
+    planted = ("from hls_workbook.privacy.detect import _redactor, find_details\n"
+               "from hls_workbook.ui import forms\n"
+               "import hls_workbook.store.workbook as wbmod\n"
+               "forms._bundle(x)\n"
+               "wbmod._place_id(conn, p)\n"
+               "from hls_workbook.reporting.charts import _svg\n"  # its own package: fine
+               "forms.show(x)\n")
+    found = _private_use_problems(planted, "planted", "reporting")
+    assert [p.split(" ", 1)[0] for p in found] == [
+        "planted:1", "planted:4", "planted:5"], found
+
+
+def test_no_package_uses_another_packages_private_names():
+    """A package's private names are its own: what another package needs is public."""
+    problems = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        problems += _private_use_problems(path.read_text(encoding="utf-8"),
+                                          str(path.relative_to(ROOT)),
+                                          _concern(module.removesuffix(".__init__")))
+    assert problems == [], "make these public (or move them):\n" + "\n".join(problems)
