@@ -295,6 +295,16 @@ def floor_cmd(db: Path, places: Sequence[str], out: Path, audience: str) -> list
             "--audience", audience, "--out", out, *places]
 
 
+def limit_cmd(db: Path, place: str, figures: int, out: Path) -> list[str]:
+    return [PYTHON, BENCH / "limit.py", "--db", db, "--place", place, "--figures",
+            str(figures), "--out", out]
+
+
+def _figures(folder: Path) -> int:
+    """How many charts a report made into this folder has (each is an inline SVG)."""
+    return sum(html.read_text(encoding="utf-8").count("<svg") for html in folder.glob("*.html"))
+
+
 def report_cmd(db: Path, place: str, out: Path, audience: str = "team") -> list[str]:
     return [BIN / "hls-workbook", "report", "--db", db, "--place", place, "--from", START,
             "--to", END, "--audience", audience, "--out", out, "--keep-notebook"]
@@ -338,12 +348,14 @@ def single(results: Results, db: Path, reps: int, naive_reps: int, tmp: Path
            ) -> dict[str, Any]:
     _say(f"\nSingle report ({PLACE}, team, {START} to {END}; {reps} repetitions, naive "
          f"{naive_reps}, interleaved)")
-    floors, reports, naives, peaks = [], [], [], []
+    floors, reports, naives, peaks, limits = [], [], [], [], []
     for i in range(reps):
         floors.append(run(floor_cmd(db, [PLACE], tmp / f"floor{i}", "team")).seconds)
         r = run(report_cmd(db, PLACE, tmp / f"report{i}"), memory=True)
         reports.append(r.seconds)
         peaks.append((r.peak_mb, r.largest_mb))
+        limits.append(run(limit_cmd(db, PLACE, _figures(tmp / f"report{i}"),
+                                    tmp / f"limit{i}.html")).seconds)
         if i < naive_reps:
             began = time.perf_counter()
             naive_report(db, PLACE, tmp / f"naive{i}")
@@ -353,6 +365,12 @@ def single(results: Results, db: Path, reps: int, naive_reps: int, tmp: Path
     results.add("Single report", "`hls-workbook report`", _s(report))
     results.add("Single report", "`hls-workbook report` / floor", _ratio(report / floor),
                 "≤ 2.5 x", report / floor <= 2.5)
+    limit = median(limits)
+    results.add("Single report", "Practical limit (bench/limit.py: the same libraries "
+                "imported, the records read, each figure drawn plainly, one HTML file)",
+                _s(limit))
+    results.add("Single report", "`hls-workbook report` / practical limit",
+                _ratio(report / limit), "≤ 1.5 x", report / limit <= 1.5)
     if naives:  # --naive-reps 0 leaves the naive pipeline out
         naive = median(naives)
         results.add("Single report", "naive (papermill + nbconvert commands)", _s(naive))
