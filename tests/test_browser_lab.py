@@ -400,6 +400,13 @@ def pd_isna(value) -> bool:
 
 
 def test_stage_4_pulse_round_with_a_score(page, lab):
+    """A pulse round with a score moved by keyboard, a bad value refused beside its field,
+    then the live speaking tally: one person tapped, timed and saved for a meeting."""
+    from hls_workbook import open_workbook
+
+    with open_workbook(lab[3]) as wb:  # a meeting for the tally to record
+        wb.add("meeting", {"held_on": dt.date.today(), "kind_of_meeting": "partnership"},
+               place=PLACE, by="charity")
     open_notebook(page, lab, "4_relationships_and_support.ipynb")
     run_all(page)
     no_errors_shown(page)
@@ -435,6 +442,31 @@ def test_stage_4_pulse_round_with_a_score(page, lab):
     assert len(records(lab[3], "pulse")) == 2
     field(f, "Round").scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "lab_4_bad_value.png"))
+    _tally_one_speaker(page, lab)
+
+
+def _tally_one_speaker(page, lab) -> None:
+    """The live tally works in JupyterLab as in the app (tests/test_browser_tally.py)."""
+    from playwright.sync_api import expect
+
+    from hls_workbook.ui.tally_view import HEADING
+
+    tally = form(page, HEADING)
+    tally.scroll_into_view_if_needed()
+    named(tally, "Meeting").select_option(index=1)
+    type_text(tally, "Made-up name or initials", "Cy")
+    choose(tally, "Their part of the system", "Public service")
+    tally.get_by_role("button", name="Add to the tally", exact=True).click()
+    tally.get_by_role("button", name="Cy (Public service)", exact=True).click()
+    expect(tally.get_by_role("button", name="Cy (Public service): speaking", exact=True)
+           ).to_be_visible()
+    expect(tally.get_by_text(re.compile(r"0:0[1-9] this turn"))).to_be_visible(timeout=15_000)
+    tally.get_by_role("button", name="Submit", exact=True).click()
+    expect(tally.get_by_text(re.compile(r"Saved 1 speaker note for meeting #\d+ \(Cy\)"))
+           ).to_be_visible()
+    saved = records(lab[3], "contribution")
+    assert list(saved["speaker"]) == ["Cy"] and list(saved["role"]) == ["public_service"]
+    assert list(saved["turns"]) == [1]
 
 
 def _statement_label(scope, n: int = 0) -> str:
