@@ -451,3 +451,27 @@ def test_a_user_who_may_not_vacuum_is_told_and_the_withdrawal_is_kept(pg_url):
         with psycopg.connect(pg_url, autocommit=True) as conn:
             conn.execute(f"DROP OWNED BY {role}")
             conn.execute(f"DROP ROLE {role}")
+
+
+# ---------------------------------------------------------------------------
+# A password in the URL stays with whoever ran the report
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.notebook
+def test_a_kept_report_notebook_holds_no_password(pg_workbook_url, tmp_path):
+    """The kept notebook (``--keep-notebook``, or a failed report's, kept for an analyst)
+    shows the database URL with its password hidden; the report itself was made."""
+    from hls_workbook.reporting.reports import ReportRequest, ReportRunner
+
+    url = sa.engine.make_url(pg_workbook_url).set(password="Sup3r-secret-pw")
+    with_password = url.render_as_string(hide_password=False)
+    with open_workbook(with_password) as wb:  # the throwaway server trusts; any password
+        wb.set_place("pwtown", {"name": "Pwtown", "shared_focus": "Our focus"})
+    req = ReportRequest.make("pwtown", "2026-01-01", "2026-03-31", "team", db=with_password)
+    with ReportRunner() as runner:
+        result = runner.run(req, tmp_path, keep_notebook=True)
+    kept = result.notebook.read_text(encoding="utf-8")
+    assert "Sup3r-secret-pw" not in kept
+    assert url.render_as_string(hide_password=True) in kept  # where, without the secret
+    assert "Sup3r-secret-pw" not in result.html.read_text(encoding="utf-8")

@@ -35,7 +35,7 @@ from hls_workbook.reporting.engine import (
     kernel_problem,
     load_pipeline,
 )
-from hls_workbook.store.workbook import check_place, open_workbook
+from hls_workbook.store.workbook import check_place, open_workbook, shown_location
 
 AUDIENCES = tuple(a.value for a in Audience)
 DEFAULT_THRESHOLD = MIN_PUBLIC_THRESHOLD
@@ -373,7 +373,7 @@ class ReportRunner:
         html = export_html(nb, out_dir / f"{req.stem}.html")
         result = ReportResult(req, html)
         if keep_notebook:
-            _write_notebook(nb, work)
+            _write_notebook(nb, work, req.db)
             result.notebook = work
         else:
             work.unlink(missing_ok=True)  # an old run's; the folder stays (batches share it)
@@ -407,7 +407,7 @@ class ReportRunner:
         except pm.PapermillExecutionError as exc:
             partial = kernel.nb_man.nb if kernel.nb_man is not None else None
             self._discard_kernel()
-            _write_notebook(partial, work)
+            _write_notebook(partial, work, req.db)
             raise ReportError(
                 f"The report for {req.place} ({req.audience}) stopped in the section "
                 f"'{_failed_section(partial)}': {exc.ename}: {exc.evalue}. The partly run "
@@ -417,7 +417,7 @@ class ReportRunner:
         except Exception as exc:  # noqa: BLE001 - timeouts and dead kernels come in many types
             partial = kernel.nb_man.nb if kernel.nb_man is not None else None
             self._discard_kernel()
-            _write_notebook(partial, work)
+            _write_notebook(partial, work, req.db)
             raise ReportError(
                 f"The report for {req.place} ({req.audience}) could not be made: "
                 f"{_kernel_problem(exc, self.kernel_name)}.",
@@ -447,6 +447,7 @@ class ReportRunner:
             )
         except pm.PapermillExecutionError as exc:
             partial = nbformat.read(work, as_version=4) if work.exists() else None
+            _write_notebook(partial, work, req.db)  # papermill wrote it with the password
             raise ReportError(
                 f"The report for {req.place} ({req.audience}) stopped in the section "
                 f"'{_failed_section(partial)}': {exc.ename}: {exc.evalue}. The partly run "
@@ -454,6 +455,8 @@ class ReportRunner:
                 notebook=work if work.exists() else None,
             ) from None
         except Exception as exc:  # noqa: BLE001 - timeouts and dead kernels come in many types
+            if work.exists():
+                _write_notebook(nbformat.read(work, as_version=4), work, req.db)
             raise ReportError(
                 f"The report for {req.place} ({req.audience}) could not be made: "
                 f"{_kernel_problem(exc, self.kernel_name)}.",
@@ -475,12 +478,29 @@ def _warm_templates() -> None:
     export_body(nbformat.v4.new_notebook(metadata={"hls_report": {}}))
 
 
-def _write_notebook(nb: Any, path: Path) -> None:
-    """Keep an executed (or partly executed) notebook for an analyst."""
+def _without_password(nb: Any, db: str) -> Any:
+    """The notebook with a database URL's password hidden wherever papermill wrote the
+    ``db`` parameter (the injected cell, its metadata): a kept notebook is shared with
+    analysts, and the password stays with whoever ran the report."""
+    shown = shown_location(db) if db else db
+    if nb is None or shown == db:
+        return nb
+    written = repr(db)[1:-1]  # as papermill writes it into the parameters cell
+    for cell in nb.cells:
+        cell.source = cell.source.replace(written, shown).replace(db, shown)
+    parameters = nb.metadata.get("papermill", {}).get("parameters", {})
+    if parameters.get("db") == db:
+        parameters["db"] = shown
+    return nb
+
+
+def _write_notebook(nb: Any, path: Path, db: str = "") -> None:
+    """Keep an executed (or partly executed) notebook for an analyst, with no password."""
     if nb is None:
         return
     import nbformat
 
+    nb = _without_password(nb, db)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".ipynb.part")
     nbformat.write(nb, str(tmp))
