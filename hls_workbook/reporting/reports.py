@@ -85,12 +85,7 @@ class ReportRequest:
         threshold: int | str = DEFAULT_THRESHOLD,
     ) -> ReportRequest:
         place = check_place(place)
-        start_d = _date("--from", start)
-        end_d = _date("--to", end)
-        if end_d < start_d:
-            raise ReportError(
-                f"The period ends ({end_d}) before it starts ({start_d}); swap --from and --to."
-            )
+        start_d, end_d = read_period(start, end)
         audience = str(audience).strip().lower()  # PUBLIC and Public are the public
         if audience not in AUDIENCES:
             raise ReportError(
@@ -118,6 +113,16 @@ class ReportRequest:
             "end": self.end.isoformat(), "audience": self.audience, "title": self.title,
             "threshold": self.threshold,
         }
+
+
+def read_period(start: dt.date | str, end: dt.date | str) -> tuple[dt.date, dt.date]:
+    """A report's period from ``--from`` and ``--to`` (dates or ISO text), in order."""
+    start_d, end_d = _date("--from", start), _date("--to", end)
+    if end_d < start_d:
+        raise ReportError(
+            f"The period ends ({end_d}) before it starts ({start_d}); swap --from and --to."
+        )
+    return start_d, end_d
 
 
 def _date(option: str, value: dt.date | str) -> dt.date:
@@ -151,19 +156,20 @@ def _report_metadata(req: ReportRequest) -> dict[str, str]:
             f"There is no place called '{req.place}' in {req.db}. Places: {known}."
         )
     name = shown["place_name"]
-    period = f"{_nice_date(req.start)} to {_nice_date(req.end)}"
+    period = f"{nice_date(req.start)} to {nice_date(req.end)}"
     return {
         "title": shown["title"] or f"What we are learning in {name}",
         "place_name": name,
         "period": period,
         "audience": req.audience,
         "audience_label": Audience(req.audience).label,
-        "made_on": _nice_date(dt.date.today()),
+        "made_on": nice_date(dt.date.today()),
         "privacy_note": PRIVACY_NOTES[req.audience].format(threshold=req.threshold),
     }
 
 
-def _nice_date(d: dt.date) -> str:
+def nice_date(d: dt.date) -> str:
+    """A date as a reader writes it: 1 January 2026."""
     return f"{d.day} {d:%B %Y}"
 
 
