@@ -200,8 +200,8 @@ def _make_exporter() -> Any:
 
         def preprocess(self, nb: Any, resources: Any) -> Any:
             nb.metadata.pop("widgets", None)
-            nb.cells = [c for c in nb.cells
-                        if "remove-cell" not in c.metadata.get("tags", [])]
+            nb.cells = in_their_sections([c for c in nb.cells
+                                          if "remove-cell" not in c.metadata.get("tags", [])])
             for cell in nb.cells:
                 if cell.cell_type != "code":
                     continue
@@ -226,6 +226,36 @@ def _make_exporter() -> Any:
     exporter.exclude_output_prompt = True
     exporter.register_preprocessor(ReportPreprocessor(), enabled=True)
     return exporter
+
+
+#: An analyst's cell tagged ``section:<id>`` (``section:meetings``) is shown at the end of
+#: that section of the report, wherever it sits in the notebook (docs/analysts.md).
+SECTION_TAG = "section:"
+
+
+def in_their_sections(cells: list[Any]) -> list[Any]:
+    """The cells in report order: each cell tagged for a section moved to follow that
+    section's own cell (and any tagged before it), in the order the analyst wrote them.
+    A tag naming no section of this notebook leaves its cell where it is."""
+    sections = {c.metadata.get("hls", {}).get("section", {}).get("id") for c in cells} - {None}
+
+    def target(cell: Any) -> str | None:
+        tags = [t[len(SECTION_TAG):] for t in cell.metadata.get("tags", [])
+                if t.startswith(SECTION_TAG)]
+        return tags[0] if tags and tags[0] in sections else None
+
+    moved: dict[str, list[Any]] = {}
+    for cell in cells:
+        if (where := target(cell)) is not None:
+            moved.setdefault(where, []).append(cell)
+    ordered = []
+    for cell in cells:
+        if target(cell) is not None:
+            continue
+        ordered.append(cell)
+        own = cell.metadata.get("hls", {}).get("section", {}).get("id")
+        ordered += moved.get(own, [])
+    return ordered
 
 
 def export_body(nb: Any) -> str:

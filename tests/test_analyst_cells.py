@@ -1,0 +1,83 @@
+"""Cells an analyst adds to the report notebook reach the report, in their section, and
+see only what the audience may see (issue 14).
+
+A copy of notebooks/report.ipynb gets two cells at its end, tagged ``section:meetings``:
+a matplotlib chart of meetings per month, and a table of the stories the report's
+documented API (``report.tables``) gives. The public report is made from the copy: both
+outputs sit at the end of "How we met and who was in the room", before the next section,
+and the table holds only stories whose tellers agreed to the public reading them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+from hls_workbook import open_workbook
+from hls_workbook.config import notebooks_dir
+from hls_workbook.demo import START
+from hls_workbook.reporting.reports import ReportRequest, ReportRunner, in_their_sections
+
+pytestmark = pytest.mark.notebook
+
+CHART = '''import matplotlib.pyplot as plt
+per_month = report.tables["meeting"].groupby(
+    report.tables["meeting"]["held_on"].dt.to_period("M")).size()
+fig, ax = plt.subplots(figsize=(4, 2))
+per_month.plot.bar(ax=ax, title="Analyst chart: meetings a month")
+plt.show()'''
+
+STORIES = '''from IPython.display import HTML
+from hls_workbook.privacy import escape
+HTML("<table class='analyst-stories'>" + "".join(
+    f"<tr><td>{escape(s)}</td></tr>" for s in report.tables["voice"]["story"]) + "</table>")'''
+
+
+def _with_added_cells(path):
+    nb = nbformat.read(notebooks_dir() / "report.ipynb", as_version=4)
+    for source in (CHART, STORIES):
+        nb.cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": ["section:meetings"]}))
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def public_page(demo_db, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("analyst")
+    req = ReportRequest.make("millbrook", START, "2026-06-30", "public", db=demo_db)
+    with ReportRunner(notebook=_with_added_cells(folder / "our_report.ipynb")) as runner:
+        return runner.run(req, folder).html.read_text(encoding="utf-8")
+
+
+def test_an_added_chart_and_table_appear_at_the_end_of_their_section(public_page):
+    meetings = public_page.index('id="meetings"')
+    experiments = public_page.index('id="experiments"')
+    added = [m.start() for m in re.finditer(r'class="report-cell added-cell"', public_page)]
+    assert len(added) == 2, "both added cells are shown, and marked as added"
+    assert all(meetings < at < experiments for at in added)
+    chart = public_page.index("data:image/png;base64,", added[0])
+    assert chart < added[1] < public_page.index("analyst-stories")
+
+
+def test_an_added_cell_sees_only_what_the_audience_may_see(public_page, demo_db):
+    with open_workbook(demo_db) as wb:
+        voices = wb.table("voice", "millbrook")
+    public = voices["consent_audiences"].map(lambda a: "public" in list(a))
+    shown = re.search(r"<table class=.analyst-stories.>(.*?)</table>", public_page, re.S)
+    assert shown is not None
+    rows = shown.group(1).count("<tr>")
+    assert 0 < rows <= int(public.sum())
+    for story in voices.loc[~public, "story"]:
+        fragment = str(story)[:40]
+        assert fragment not in shown.group(1), "a story not for the public reached it"
+
+
+def test_cells_move_only_to_a_section_the_notebook_has():
+    cells = [nbformat.v4.new_code_cell("a", metadata={"hls": {"section": {"id": "one"}}}),
+             nbformat.v4.new_code_cell("b", metadata={"hls": {"section": {"id": "two"}}}),
+             nbformat.v4.new_code_cell("x", metadata={"tags": ["section:one"]}),
+             nbformat.v4.new_code_cell("y", metadata={"tags": ["section:nowhere"]}),
+             nbformat.v4.new_code_cell("z", metadata={"tags": ["section:one"]})]
+    assert [c.source for c in in_their_sections(cells)] == ["a", "x", "z", "b", "y"]
