@@ -1,8 +1,12 @@
-"""Shared fixtures: a fresh empty workbook, and the demo place built once per session."""
+"""Shared fixtures: a fresh empty workbook, and the demo place built once per test run."""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -58,16 +62,34 @@ def wb(backend: str, backend_location: str):  # noqa: F811 - fixtures from .pg
     book.close()
 
 
+def _once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """A folder ``build`` fills once per test run, shared by every xdist worker (a file
+    lock in the run's common temporary folder): the demo and its reports are made once,
+    not once per worker. What is in it is only read."""
+    base = factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = root / f"shared-{name}"
+    with open(root / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".done").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            (folder / ".done").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database holding the demo place 'millbrook' (built once; do not write to it)."""
-    from hls_workbook import open_workbook
-    from hls_workbook.demo import build_demo
+    def build(folder: Path) -> None:
+        from hls_workbook import open_workbook
+        from hls_workbook.demo import build_demo
 
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    with open_workbook(path, create=True) as book:
-        build_demo(book)
-    return path
+        with open_workbook(folder / "demo.db", create=True) as book:
+            build_demo(book)
+
+    return _once(tmp_path_factory, "demo", build) / "demo.db"
 
 
 @pytest.fixture
@@ -84,6 +106,10 @@ def demo_reports(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dic
     """The demo place's report for each audience, built once: {audience: html path}."""
     from hls_workbook.reporting.reports import AUDIENCES, build_demo_reports
 
-    out = tmp_path_factory.mktemp("demo_reports")
-    paths = build_demo_reports(demo_db, "millbrook", out)
-    return dict(zip(AUDIENCES, paths, strict=True))
+    def build(folder: Path) -> None:
+        paths = build_demo_reports(demo_db, "millbrook", folder)
+        (folder / "made.json").write_text(json.dumps([p.name for p in paths]))
+
+    folder = _once(tmp_path_factory, "demo_reports", build)
+    names = json.loads((folder / "made.json").read_text())
+    return dict(zip(AUDIENCES, [folder / n for n in names], strict=True))
