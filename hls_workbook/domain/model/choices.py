@@ -319,7 +319,6 @@ class SharingAudience(Choice):
 SharingAudience._labels = {k: Audience.labels()[k] for k in ("partners", "public")}
 
 
-
 class FeedbackStatus(Choice):
     drafted = "drafted"
     sent = "sent"

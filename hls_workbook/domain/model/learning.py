@@ -144,7 +144,6 @@ class Reflection(Record):
     )
 
 
-
 class Clearance(Record):
     """A person's check of one piece of typed text before it leaves the team.
 
@@ -212,7 +211,6 @@ class Clearance(Record):
                 "shared_text: write the wording to share, or choose 'Clear it as written'"
             )
         return self
-
 
 
 class Feedback(Record):
