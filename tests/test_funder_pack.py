@@ -19,7 +19,7 @@ from hls_workbook.analysis import funder as fa
 from hls_workbook.analysis.language import avoid_pattern, avoided_words
 from hls_workbook.cli import app
 from hls_workbook.reporting import funder_pack
-from hls_workbook.store import workbook as store
+from hls_workbook.store import writing as store_writing  # where a save takes its time
 
 PLACE = "testville"
 TODAY = dt.date.today()
@@ -119,7 +119,7 @@ def test_each_requirement_is_mapped_to_an_ivar_commitment_by_the_rule(db):
 def test_a_year_on_year_change(wb, db_path, monkeypatch):
     """Records as they stood a year before the period's end are compared with now."""
     year_ago = dt.datetime.combine(TODAY - dt.timedelta(days=400), dt.time(12))
-    monkeypatch.setattr(store, "_now", lambda: year_ago)
+    monkeypatch.setattr(store_writing, "_now", lambda: year_ago)
     keep, drop = wb.add_many([item("Quarterly return", "Trust A", 4, 5),
                               item("Annual case studies", "Trust A", 1, 10, used="no")],
                              place=PLACE)
@@ -144,7 +144,7 @@ def test_reading_as_of_a_moment_still_honours_a_withdrawal_made_since(wb, db_pat
                                                                       monkeypatch):
     from tests.samples import GOOD
 
-    monkeypatch.setattr(store, "_now", lambda: dt.datetime(2026, 3, 1, 12))
+    monkeypatch.setattr(store_writing, "_now", lambda: dt.datetime(2026, 3, 1, 12))
     vid = wb.add("voice", GOOD["voice"], place=PLACE)
     rid = wb.add(*item("Quarterly return", "Trust A", 4, 5), place=PLACE)
     monkeypatch.undo()

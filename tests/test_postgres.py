@@ -34,6 +34,7 @@ from typer.testing import CliRunner
 from hls_workbook import open_workbook
 from hls_workbook.cli import app
 from hls_workbook.domain.errors import DatabaseError, RecordError, WorkbookError
+from hls_workbook.store import engine as store_engine  # the retries live in store.engine
 from hls_workbook.store import workbook as store_mod
 
 from .samples import GOOD
@@ -257,7 +258,7 @@ def test_a_clash_on_one_version_is_the_friendly_message(wb):
 
 @pytest.mark.both_databases
 def test_a_value_containing_busy_is_not_retried(wb, monkeypatch):
-    monkeypatch.setattr(store_mod, "BUSY_WAIT", 5.0)
+    monkeypatch.setattr(store_engine, "BUSY_WAIT", 5.0)
     bad = ("SELECT 'busy'::int" if not wb.is_sqlite
            else "SELECT busy FROM meta WHERE 'database is busy' = 'locked'")
     started = time.monotonic()
@@ -291,7 +292,7 @@ def test_a_lock_timeout_on_the_server_is_waited_out(pg_url):
 
         sa.event.listen(wb.engine, "connect", short_lock_timeout)
         seen = []
-        real = store_mod._is_busy
+        real = store_engine._is_busy
         ready, release = threading.Event(), threading.Event()
 
         def hold() -> None:
@@ -306,13 +307,13 @@ def test_a_lock_timeout_on_the_server_is_waited_out(pg_url):
         ready.wait(5)
         release.set()
         try:
-            store_mod._is_busy = lambda exc: seen.append(real(exc)) or seen[-1]
+            store_engine._is_busy = lambda exc: seen.append(real(exc)) or seen[-1]
             started = time.monotonic()
             version = wb.edit("reflection", rid, {"description": "after the lock"},
                               expected_version=1)
             waited = time.monotonic() - started
         finally:
-            store_mod._is_busy = real
+            store_engine._is_busy = real
         thread.join(5)
         assert version == 2
         assert sum(seen) >= 2, seen  # lock_not_available, retried more than once

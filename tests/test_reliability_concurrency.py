@@ -34,7 +34,7 @@ import sqlalchemy as sa
 
 from hls_workbook import open_workbook
 from hls_workbook.domain.errors import DatabaseError
-from hls_workbook.store import workbook as store_mod
+from hls_workbook.store import engine as store_mod  # the retries live in store.engine
 from hls_workbook.ui import forms
 
 from . import payloads as P
@@ -55,7 +55,7 @@ def _team_member(db: str, who: int, n: int, out_path: str, via: str, barrier) ->
 
     from hls_workbook import open_workbook
     from hls_workbook.domain.errors import WorkbookError
-    from hls_workbook.store import workbook as store_mod
+    from hls_workbook.store import engine as store_mod  # the retries live in store.engine
     from hls_workbook.ui import forms
 
     retries = 0

@@ -25,7 +25,7 @@ def render() -> str:
     out = [
         "# Data dictionary",
         "",
-        "Generated from `hls_workbook/domain/model.py` by `hls-workbook dictionary`; do not "
+        "Generated from `hls_workbook/domain/model/` by `hls-workbook dictionary`; do not "
         "edit by hand (a test fails when it is stale).",
         "",
         "Each record kind is a table and a DataFrame (`open_workbook(db).table(kind)`). Every "
