@@ -208,7 +208,8 @@ def fit(text: str, limit: int | None) -> str:
 # ---------------------------------------------------------------------------
 
 #: Kinds that other kinds link to, in an order that satisfies their own links.
-LINK_TARGETS = ("meeting_series", "meeting", "experiment", "voice", "learning", "decision")
+LINK_TARGETS = ("value", "meeting_series", "meeting", "experiment", "voice", "learning",
+                "decision")
 #: Links of which a record holds one, not both: a note back to a storyteller is about a
 #: decision or a piece of learning.
 EITHER_OR = {"feedback": ("decision", "learning")}

@@ -56,6 +56,7 @@ from hls_workbook.analysis.rhythm import (
     parts_never_present,
 )
 from hls_workbook.analysis.told_back import told_back, waiting_to_tell
+from hls_workbook.analysis.values import values_in_practice
 
 __all__ = [
     "missing",
@@ -104,5 +105,6 @@ __all__ = [
     "speaking_time",
     "strip_list",
     "told_back",
+    "values_in_practice",
     "waiting_to_tell",
 ]

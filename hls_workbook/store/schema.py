@@ -22,7 +22,7 @@ from hls_workbook.domain.model import RECORD_KINDS
 #: 2: the clearance table (a person's check of text before sharing). 3: review.signs_seen.
 #: 4: the draft table (what a person typed into a form and has not yet submitted).
 #: 5: the feedback table (a note back to a storyteller) and voice.consent_tell_back.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 META_COLUMNS = ("id", "version", "place", "recorded_at", "superseded_at", "archived",
                 "recorded_by")
 
@@ -139,8 +139,29 @@ def _draft_where(key: tuple[str, str, str, str]) -> list[Any]:
     return [d.c.place == key[0], d.c.kind == key[1], d.c.record == key[2], d.c.role == key[3]]
 
 
+def _values_from_their_names(conn: Connection) -> None:
+    """Schema 6: experiments and learning link the shared values they put into practice.
+    Before, a value was typed as text (``value_shown``); where that text is the name of one
+    of the place's agreed values, the new ``values`` link is filled in. The text stays."""
+    values = METADATA.tables["value"]
+    current = conn.execute(sa.select(values.c.id, values.c.place, values.c.value).where(
+        values.c.superseded_at.is_(None))).all()
+    by_name = {(place, str(name).strip().casefold()): vid for vid, place, name in current
+               if name}
+    for kind in ("experiment", "learning"):
+        table = METADATA.tables[kind]
+        rows = conn.execute(sa.select(table.c.row_id, table.c.place, table.c.value_shown).where(
+            table.c.value_shown.is_not(None))).all()
+        for row_id, place, text in rows:
+            found = by_name.get((place, str(text).strip().casefold()))
+            if found is not None:
+                conn.execute(sa.update(table).where(table.c.row_id == row_id).values(
+                    values=[found]))
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     # n: function(conn) bringing schema n-1 to n, beyond adding tables and columns.
+    6: _values_from_their_names,
 }
 
 
@@ -217,9 +238,11 @@ class Schema:
                     ddl = col.type.compile(dialect=conn.dialect)
                     conn.exec_driver_sql(f'ALTER TABLE "{name}" ADD COLUMN "{col.name}" {ddl}')
                     # A question added later: earlier records take its default (a flag
-                    # left unticked), so they still read as valid records.
-                    default = getattr(fields.get(col.name), "default", None)
-                    if isinstance(default, bool | int | float | str):
+                    # left unticked, an empty list of links), so they still read as
+                    # valid records.
+                    info = fields.get(col.name)
+                    default = info.get_default(call_default_factory=True) if info else None
+                    if isinstance(default, bool | int | float | str | list):
                         conn.execute(sa.update(table).values({col.name: getattr(
                             default, "value", default)}))
         for step in range((found or 0) + 1, SCHEMA_VERSION + 1):

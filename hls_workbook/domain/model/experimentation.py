@@ -97,8 +97,12 @@ class Experiment(Record):
         "Who or what is new", "Who are the new people, or what is the new setting?",
         "long_text", None,
     )
+    values: list[int] = field(
+        "Values it puts into practice", "Which of our shared values does this put into practice?",
+        "links", default_factory=list, link="value",
+    )
     value_shown: str | None = field(
-        "Value it shows", "Which of our shared values does this put into practice?", "text", None
+        "A value in your own words", "A value not in our list yet? Name it here.", "text", None
     )
     status: ExperimentStatus = field(
         "Where it is up to", "What stage is the experiment at now?", "choice",

@@ -76,8 +76,12 @@ class LearningEntry(Record):
         "Voices behind it", "Which stories from people using services show this?", "links",
         default_factory=list, link="voice",
     )
+    values: list[int] = field(
+        "Values it shows", "Which of our shared values does this show?", "links",
+        default_factory=list, link="value",
+    )
     value_shown: str | None = field(
-        "Value it shows", "Which of our shared values does this show?", "text", None
+        "A value in your own words", "A value not in our list yet? Name it here.", "text", None
     )
     evidence_level: int | None = field(
         "Strength of evidence (1-5)", "Optional, 1 to 5.", "integer", None, ge=1, le=5
