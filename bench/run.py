@@ -187,7 +187,8 @@ def _say(text: str) -> None:
 def _generator_key() -> str:
     h = hashlib.sha256()
     package = ROOT / "hls_workbook"
-    for path in [package / "demo.py", *sorted((package / "domain").glob("*.py")),
+    for path in [*sorted((package / "demo").glob("*.py")),
+                 *sorted((package / "domain").glob("*.py")),
                  *sorted((package / "store").glob("*.py"))]:
         h.update(path.read_bytes())
     return h.hexdigest()[:12]
