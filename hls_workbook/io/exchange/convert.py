@@ -29,12 +29,13 @@ class _Omit:
     pass
 
 
+#: What :func:`convert_cell` gives for an empty cell: the field is left out, so its default
+#: applies.
 OMIT = _Omit()
 
 
 class CellProblem(Exception):
     """A cell that cannot be read as its field; the message names the field and the fix."""
-    pass
 
 
 def _choice_value(meta: FieldMeta, value: Any) -> Any:

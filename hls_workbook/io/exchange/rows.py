@@ -27,6 +27,7 @@ from hls_workbook.io.exchange.results import RowProblem
 @dataclass
 class Row:
     """One checked row of an import: its record (None when it has problems) and where it goes."""
+
     table: Table
     line: int
     kind: str
