@@ -187,7 +187,8 @@ def _say(text: str) -> None:
 def _generator_key() -> str:
     h = hashlib.sha256()
     package = ROOT / "hls_workbook"
-    for path in [package / "demo.py", *sorted((package / "domain").rglob("*.py")),
+    for path in [*sorted((package / "demo").rglob("*.py")),
+                 *sorted((package / "domain").rglob("*.py")),
                  *sorted((package / "store").rglob("*.py"))]:
         h.update(path.read_bytes())
     return h.hexdigest()[:12]
