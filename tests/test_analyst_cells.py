@@ -81,3 +81,37 @@ def test_cells_move_only_to_a_section_the_notebook_has():
              nbformat.v4.new_code_cell("y", metadata={"tags": ["section:nowhere"]}),
              nbformat.v4.new_code_cell("z", metadata={"tags": ["section:one"]})]
     assert [c.source for c in in_their_sections(cells)] == ["a", "x", "z", "b", "y"]
+
+
+def test_a_teams_own_report_notebook_from_new_report_is_made_with_report_notebook(
+        demo_db, tmp_path):
+    """`new-report` copies the report notebook; a cell added to the copy reaches the
+    report `report --notebook` makes from it."""
+    from typer.testing import CliRunner
+
+    from hls_workbook.cli import app
+
+    runner = CliRunner()
+    made = runner.invoke(app, ["new-report", "our_report", "--folder", str(tmp_path)])
+    assert made.exit_code == 0, made.output
+    copy = tmp_path / "our_report.ipynb"
+    nb = nbformat.read(copy, as_version=4)
+    assert "jupytext" not in nb.metadata  # the team's own, not paired with a text file
+    nb.cells.append(nbformat.v4.new_code_cell(
+        'from IPython.display import HTML\nHTML("<p>Our own words on learning</p>")',
+        metadata={"tags": ["section:learning"]}))
+    nbformat.write(nb, copy)
+    again = runner.invoke(app, ["new-report", "our_report", "--folder", str(tmp_path)])
+    assert again.exit_code != 0 and "already exists" in again.output
+    result = runner.invoke(app, [
+        "report", "--db", str(demo_db), "--place", "millbrook", "--from", "2026-01-01",
+        "--to", "2026-03-31", "--audience", "partners", "--out", str(tmp_path / "out"),
+        "--notebook", str(copy)])
+    assert result.exit_code == 0, result.output
+    page = next((tmp_path / "out").glob("*.html")).read_text(encoding="utf-8")
+    own = page.index("Our own words on learning")
+    assert page.index('id="learning"') < own < page.index('id="relationships"')
+    missing = runner.invoke(app, [
+        "report", "--db", str(demo_db), "--place", "millbrook", "--from", "2026-01-01",
+        "--to", "2026-03-31", "--notebook", str(tmp_path / "nope.ipynb")])
+    assert missing.exit_code != 0 and "new-report" in missing.output

@@ -5,7 +5,8 @@ pyproject.toml declares reaches the wheel), with this environment's setuptools a
 isolation, so nothing is downloaded. It is installed into a new virtual environment that
 borrows its dependencies from this one (a .pth line to this site-packages; the package itself
 comes only from the wheel). Then, from an empty temporary folder: the demo workbook, a report
-(the notebook and the nbconvert template come from the installed package), new-notebook, the
+(the notebook and the nbconvert template come from the installed package), new-notebook,
+new-report and a report made from it, a batch, the
 stage notebooks the app opens, and app --help. About 20 s.
 
 Skipped only when no wheel can be built here (setuptools older than 70.1 without the wheel
@@ -15,6 +16,7 @@ package); `make test` installs the dev extra, which brings a setuptools that can
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import os
 import shutil
 import subprocess
@@ -158,8 +160,19 @@ def test_demo_report_and_new_notebook_from_an_empty_folder(venv, empty):
 
     _run([exe, "new-notebook", "mine"], cwd=empty)
     made = empty / "notebooks" / "mine.ipynb"
-    assert made.read_bytes() == (ROOT / "hls_workbook" / "templates" / "analysis.ipynb"
-                                 ).read_bytes()
+    template = ROOT / "hls_workbook" / "templates" / "analysis.ipynb"
+    assert json.loads(made.read_text(encoding="utf-8")) == json.loads(
+        template.read_text(encoding="utf-8"))
+    # A team's own report notebook, made from the installed package's, and a batch.
+    _run([exe, "new-report", "ours"], cwd=empty)
+    assert (empty / "notebooks" / "ours.ipynb").exists()
+    _run([exe, "report", "--db", "data/demo.db", "--place", PLACE, "--from", "2026-01-01",
+          "--to", "2026-03-31", "--audience", "team", "--notebook", "notebooks/ours.ipynb"],
+         cwd=empty)
+    assert list((empty / "reports").glob(f"{PLACE}_2026-01-01_2026-03-31_team.html"))
+    _run([exe, "batch", "--db", "data/demo.db", "--from", "2026-01-01", "--to", "2026-03-31",
+          "--audience", "partners", "--workers", "1"], cwd=empty)
+    assert (empty / "reports" / "batch-manifest.json").exists()
 
     assert "Usage" in _run([exe, "app", "--help"], cwd=empty).stdout
     # A notebook there runs in notebooks/, and finds the working folder's database.

@@ -88,3 +88,22 @@ def test_an_unknown_place_or_a_bad_period_is_one_plain_line(two_places):
         overview(two_places, END, START, "team")
     with pytest.raises(Exception, match="5 or more"):
         overview(two_places, START, END, "public", threshold=3)
+
+
+def test_the_overview_command_writes_the_page_and_refuses_plainly(two_places, tmp_path):
+    from typer.testing import CliRunner
+
+    from hls_workbook.cli import app
+
+    runner = CliRunner()
+    made = runner.invoke(app, ["overview", "--db", str(two_places), "--from", START, "--to",
+                               END, "--audience", "Public", "--out", str(tmp_path)])
+    assert made.exit_code == 0, made.output
+    assert (tmp_path / f"overview_{START}_{END}_public.html").exists()
+    assert made.output.strip().startswith("Overview: ")
+    for args, words in ((["--place", "nowhere"], "no place called 'nowhere'"),
+                        (["--threshold", "many"], "not a whole number")):
+        refused = runner.invoke(app, ["overview", "--db", str(two_places), "--from", START,
+                                      "--to", END, *args])
+        assert refused.exit_code != 0 and words in refused.output
+        assert len(refused.output.strip().splitlines()) == 1

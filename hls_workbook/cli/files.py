@@ -88,6 +88,31 @@ def import_(
     typer.echo(str(result))
 
 
+def _copy_notebook(name: str, folder: Path | None, source: Path, what: str) -> None:
+    """Copy ``source`` to ``<folder>/<name>.ipynb`` (default: the working folder's
+    notebooks/), refusing a bad name or a notebook that is there already."""
+    import re
+
+    import nbformat
+
+    from hls_workbook.config import project_root
+
+    stem = name.removesuffix(".ipynb").strip()
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,80}", stem):
+        fail(f"'{name}' is not a usable notebook name; use letters, digits, - and _ only.")
+    if not source.exists():
+        fail(f"The {what} is missing: {source}.")
+    target_dir = folder or project_root() / "notebooks"
+    target = target_dir / f"{stem}.ipynb"
+    if target.exists():
+        fail(f"{target} already exists; choose another name.")
+    target_dir.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.read(source, as_version=4)
+    nb.metadata.pop("jupytext", None)  # the copy is the team's own, not paired with a text file
+    nbformat.write(nb, target)
+    typer.echo(f"Created {target}")
+
+
 @friendly
 def new_notebook(
     name: Annotated[str, typer.Argument(help="Name of the new notebook, e.g. "
@@ -96,24 +121,20 @@ def new_notebook(
                                                 "notebooks/).")] = None,
 ) -> None:
     """Start a new analysis notebook from the analysts' template."""
-    import re
-    import shutil
+    _copy_notebook(name, folder, config.templates_dir() / "analysis.ipynb",
+                   "analysts' notebook template")
 
-    from hls_workbook.config import project_root
 
-    stem = name.removesuffix(".ipynb").strip()
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,80}", stem):
-        fail(f"'{name}' is not a usable notebook name; use letters, digits, - and _ only.")
-    template = config.templates_dir() / "analysis.ipynb"
-    if not template.exists():
-        fail(f"The analysts' notebook template is missing: {template}.")
-    target_dir = folder or project_root() / "notebooks"
-    target = target_dir / f"{stem}.ipynb"
-    if target.exists():
-        fail(f"{target} already exists; choose another name.")
-    target_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(template, target)
-    typer.echo(f"Created {target}")
+@friendly
+def new_report(
+    name: Annotated[str, typer.Argument(help="Name of the team's report notebook, e.g. "
+                                        "'our_report'.")],
+    folder: Annotated[Path | None, typer.Option(help="Where to put it (default: "
+                                                "notebooks/).")] = None,
+) -> None:
+    """Copy the report notebook for a team's own report: add cells tagged section:<id>,
+    then make it with: hls-workbook report --notebook notebooks/NAME.ipynb ..."""
+    _copy_notebook(name, folder, config.notebooks_dir() / "report.ipynb", "report notebook")
 
 
 @friendly
@@ -138,5 +159,6 @@ COMMANDS = {
     "export": export,
     "import": import_,
     "new-notebook": new_notebook,
+    "new-report": new_report,
     "dictionary": dictionary,
 }

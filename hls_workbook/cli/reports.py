@@ -1,6 +1,6 @@
 """Commands that read a place's records for people: ``next`` (what needs doing now),
-``funder-pack``, ``words`` (words the glossary says to avoid), ``report`` and ``batch``
-(many reports at once).
+``funder-pack``, ``words`` (words the glossary says to avoid), ``report``, ``batch``
+(many reports at once) and ``overview`` (places side by side).
 """
 
 from __future__ import annotations
@@ -116,13 +116,16 @@ def report(
                                            "public reports (5 or more).")] = "5",
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print a PDF (needs Chromium).")] = False,
     keep_notebook: Annotated[bool, typer.Option(help="Keep the executed notebook.")] = False,
+    notebook: Annotated[Path | None, typer.Option(
+        help="A team's own report notebook (made by new-report) instead of the "
+        "standard one.")] = None,
 ) -> None:
     """Make a report for one place, period and audience (HTML, and PDF with --pdf)."""
     from hls_workbook.reporting.reports import build_report
 
     result = build_report(place, start, end, audience, db=db, out=out, title=title,
                           threshold=threshold, pdf=pdf, progress=True,
-                          keep_notebook=keep_notebook)
+                          keep_notebook=keep_notebook, notebook=notebook)
     typer.echo(f"Report: {result.html}")
     if result.pdf:
         typer.echo(f"PDF: {result.pdf}")
@@ -130,6 +133,36 @@ def report(
         typer.echo(f"Notebook: {result.notebook}")
     for message in result.messages:
         typer.echo(message, err=True)
+
+
+@friendly
+def overview(
+    start: Annotated[str, typer.Option("--from", help="First day of the period, e.g. "
+                                       "2026-01-01.")],
+    end: Annotated[str, typer.Option("--to", help="Last day of the period, e.g. 2026-03-31.")],
+    audience: Annotated[str, typer.Option(help="Who will read it: team, partners or "
+                                          "public.")] = "partners",
+    place: Annotated[list[str] | None, typer.Option(help="A place (repeat for more); "
+                                                    "default: every place.")] = None,
+    db: DbOption = None,
+    out: Annotated[Path, typer.Option(help="Folder for the page.")] = Path("reports"),
+    threshold: Annotated[str, typer.Option(help="Hide averages of fewer people than this "
+                                           "(5 or more in public).")] = "5",
+) -> None:
+    """One page setting places side by side for a period: meetings kept, learning shared,
+    paperwork and the behaviour pulse, each through the privacy rules for the audience."""
+    from hls_workbook.config import resolve_db
+    from hls_workbook.reporting.overview import make_overview
+
+    path = make_overview(resolve_db(db), start, end, audience.strip().lower(),
+                         places=place, threshold=_threshold(threshold), out=out)
+    typer.echo(f"Overview: {path}")
+
+
+def _threshold(text: str) -> int:
+    if not text.strip().isdigit():
+        fail(f"--threshold: '{text}' is not a whole number; write e.g. 5.")
+    return int(text)
 
 
 @friendly
@@ -212,4 +245,5 @@ COMMANDS = {
     "words": words,
     "report": report,
     "batch": batch,
+    "overview": overview,
 }

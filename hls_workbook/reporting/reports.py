@@ -570,18 +570,24 @@ def build_report(
     pdf: bool = False,
     progress: bool = False,
     keep_notebook: bool = False,
+    notebook: str | os.PathLike[str] | None = None,
 ) -> ReportResult:
     """Make one report: run the report notebook for a place, period and audience, then export.
 
     Returns where the HTML (and PDF) went. Raises ReportError with a plain message; a
-    failed notebook is kept for an analyst. To make many reports, a :class:`ReportRunner`
-    (or :func:`build_batch`) pays for the imports and the kernel start once.
+    failed notebook is kept for an analyst. ``notebook``: a team's own copy of the report
+    notebook (``hls-workbook new-report``) instead of the package's. To make many reports,
+    a :class:`ReportRunner` (or :func:`build_batch`) pays for the imports and the kernel
+    start once.
     """
     started = time.perf_counter()
     req = ReportRequest.make(place, start, end, audience, db=db, title=title,
                              threshold=threshold)
+    if notebook is not None and not Path(notebook).is_file():
+        raise ReportError(f"--notebook: there is no notebook at {notebook}; make one with "
+                          "hls-workbook new-report NAME.")
     meta = _report_metadata(req)
-    with ReportRunner() as runner:
+    with ReportRunner(notebook=Path(notebook) if notebook else None) as runner:
         result = runner.run(req, out, pdf=pdf, progress=progress, keep_notebook=keep_notebook,
                             meta=meta)
     result.seconds = time.perf_counter() - started
