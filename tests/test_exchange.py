@@ -286,7 +286,6 @@ def test_round_trip_into_another_place_of_the_same_workbook(filled: Any, tmp_pat
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_demo_place_round_trips_exactly(request: pytest.FixtureRequest, empty: Any,
                                         tmp_path: Path, fmt: str) -> None:
-    pytest.importorskip("hls_workbook.demo", reason="hls_workbook/demo.py has not landed yet")
     demo = request.getfixturevalue("demo_wb")
     files = export(demo, tmp_path / "out", fmt, place="millbrook")
     import_path(empty, import_source(files, fmt))
