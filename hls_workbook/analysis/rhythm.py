@@ -30,6 +30,7 @@ from hls_workbook.analysis._common import (
     text,
     texts,
 )
+from hls_workbook.domain.kinds import as_date
 from hls_workbook.domain.model import Weekday
 
 WEEKDAYS: tuple[str, ...] = tuple(w.value for w in Weekday)
@@ -40,11 +41,6 @@ CADENCE_DAYS = {"weekly": 7.0, "fortnightly": 14.0, "monthly": 365.25 / 12}
 def _today() -> dt.date:
     """Today's date: the default `today` of :func:`meeting_rhythm` (tests replace it)."""
     return dt.date.today()
-
-
-def _as_date(value: dt.date | str | pd.Timestamp | None) -> dt.date | None:
-    ts = as_timestamp(value)
-    return ts.date() if ts is not None else None
 
 
 def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
@@ -73,9 +69,9 @@ def expected_meeting_dates(
     meeting on a 5th weekday means "the last one of the month"). Dates before `since`
     are left out. An unknown cadence or weekday, or no `until`, gives no dates.
     """
-    start = _as_date(started_on)
-    end = _as_date(until)
-    floor = _as_date(since)
+    start = as_date(started_on)
+    end = as_date(until)
+    floor = as_date(since)
     if start is None or end is None:
         return []
     plan = _planned(pd.Series([text(cadence)], dtype="object"),

@@ -23,7 +23,8 @@ def next_(
     """List what needs doing now for a place, the most urgent first (for the team only)."""
     import datetime as dt
 
-    from hls_workbook.store.workbook import as_date, check_place, open_workbook
+    from hls_workbook.domain.kinds import as_date
+    from hls_workbook.store.workbook import check_place, open_workbook
     from hls_workbook.ui import stages
 
     day = as_date(on, "--on") or dt.date.today()

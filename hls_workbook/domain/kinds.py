@@ -8,7 +8,8 @@ what a search word finds in it, the hint that says how to answer, the data dicti
 type name, and whether it is text a person typed (which the privacy gate checks). Only
 this module compares kind names: a new kind is one new :class:`FieldKind` in ``KINDS``.
 
-Domain layer, below the model: imports only :mod:`hls_workbook.domain.values`. What needs a
+Domain layer, below the model: imports only :mod:`hls_workbook.domain.values` (and
+:mod:`hls_workbook.domain.errors`, for a day that cannot be read). What needs a
 library of another layer is said here as plain data and done by that layer: the store
 turns :class:`Column` into a SQLAlchemy type and :class:`Contains`, :class:`OneOf` and
 :class:`Equals` into SQL; import (:mod:`hls_workbook.io.exchange`) reads a cell as the kind's
@@ -54,9 +55,14 @@ def clean_text(value: str) -> str:
     return value
 
 
-def as_date(value: Any) -> dt.date | None:
-    """A stored date (a date, a datetime, a pandas Timestamp or ISO text) as a date."""
-    if missing(value):
+def as_date(value: Any, what: str | None = None) -> dt.date | None:
+    """A day as a date: from a date, a datetime, a pandas Timestamp or ISO text (a day, or
+    a moment on it); missing or blank gives None. The one place a day is read.
+
+    Text that is not a day raises ValueError, or, given ``what`` (the field or option a
+    person typed it into), a RecordError that names it and says how to write a day.
+    """
+    if missing(value) or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.datetime):
         return value.date()
@@ -64,7 +70,19 @@ def as_date(value: Any) -> dt.date | None:
         return value
     if hasattr(value, "date"):  # pandas Timestamp
         return value.date()
-    return dt.date.fromisoformat(str(value)[:10])
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        try:
+            return dt.datetime.fromisoformat(text).date()
+        except ValueError:
+            if what is None:
+                raise
+            from hls_workbook.domain.errors import RecordError
+
+            raise RecordError({"period": f"{what}: '{value}' is not a date we can read; "
+                                         "write it like 2026-03-31"}) from None
 
 
 def number_text(value: Any) -> str:

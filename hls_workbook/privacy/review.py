@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from hls_workbook.domain.errors import RecordError
+from hls_workbook.domain.kinds import as_date
 from hls_workbook.domain.model import Audience, ClearanceDecision, model_for
 from hls_workbook.domain.values import missing as _missing
 from hls_workbook.privacy.clearance import PENDING, SHARED_TEXT, as_text, pieces, status
@@ -33,7 +34,6 @@ from hls_workbook.privacy.consent import _current
 from hls_workbook.privacy.detect import Detail, find_details
 from hls_workbook.privacy.escaping import escape
 from hls_workbook.privacy.gate import read_tables
-from hls_workbook.store.workbook import as_date
 
 __all__ = [
     "AUDIENCES",

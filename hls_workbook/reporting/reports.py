@@ -23,6 +23,7 @@ from typing import Any
 from hls_workbook import config, privacy
 from hls_workbook.config import resolve_db
 from hls_workbook.domain.errors import RecordError, WorkbookError
+from hls_workbook.domain.kinds import as_date
 from hls_workbook.domain.model import Audience
 from hls_workbook.privacy import MIN_PUBLIC_THRESHOLD, check_threshold
 from hls_workbook.reporting.engine import (
@@ -126,14 +127,14 @@ def read_period(start: dt.date | str, end: dt.date | str) -> tuple[dt.date, dt.d
 
 
 def _date(option: str, value: dt.date | str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
+    """A day of the period, read by the one rule (kinds.as_date), as a ReportError if not."""
     try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ReportError(
-            f"{option}: '{value}' is not a date we can read; write it like 2026-03-31."
-        ) from None
+        day = as_date(value, option)
+    except RecordError as exc:
+        raise ReportError(f"{next(iter(exc.problems.values()))}.") from None
+    if day is None:
+        raise ReportError(f"{option}: a day is needed; write it like 2026-03-31.")
+    return day
 
 
 @dataclass

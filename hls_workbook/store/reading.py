@@ -1,8 +1,8 @@
 """Reading records: one record, a form's list with its search, DataFrames, counts.
 
 Everything is filtered in the database; a list beside a form reads only what it shows.
-:class:`Reading` is the part of the Workbook that reads; ``as_date`` and ``frame_for`` are
-the one reading of a typed day and the one shape of a kind's DataFrame.
+:class:`Reading` is the part of the Workbook that reads; ``frame_for`` is the one shape of
+a kind's DataFrame (a day is read by :func:`hls_workbook.domain.kinds.as_date`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from hls_workbook.domain.errors import RecordError
-from hls_workbook.domain.kinds import Equals, OneOf
+from hls_workbook.domain.kinds import Equals, OneOf, as_date
 from hls_workbook.domain.model import RECORD_KINDS, Part, Record, model_for
 from hls_workbook.store.schema import TABLES
 
@@ -148,28 +147,6 @@ def _place_id(conn: Connection, place: str) -> int | None:
     return conn.execute(
         sa.select(t.c.id).where(t.c.place == place, t.c.superseded_at.is_(None))
     ).scalar()
-
-
-def as_date(value: Any, what: str = "Period") -> dt.date | None:
-    """A day given as a date, a datetime or ISO text (None or "" give None); the one place
-    a typed day is read. A day that cannot be read is a RecordError naming ``what``."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        try:
-            return dt.datetime.fromisoformat(text).date()
-        except ValueError:
-            raise RecordError(
-                {"period": f"{what}: '{value}' is not a date we can read; write it like "
-                           "2026-03-31"}
-            ) from None
 
 
 def frame_for(model: type[Record], rows: list[Any], columns: list[str]) -> Any:
@@ -308,8 +285,8 @@ class Reading:
             q = q.where(t.c.superseded_at.is_(None))
         if not archived and not history:
             q = q.where(~t.c.archived)
-        start_d = as_date(start)
-        end_d = as_date(end)
+        start_d = as_date(start, "Period")
+        end_d = as_date(end, "Period")
         if start_d or end_d:
             if model.date_field:
                 col = t.c[model.date_field]

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from hls_workbook.config import DB_ENV, resolve_db
 from hls_workbook.domain.errors import DatabaseError, NewerDatabaseError, RecordError, WorkbookError
+from hls_workbook.domain.kinds import as_date
 from hls_workbook.store.consent import Consent
 from hls_workbook.store.drafts import DRAFT_CHARS, TALK_REQUEST, TALK_WISH, Draft, Drafts
 from hls_workbook.store.engine import (
@@ -43,7 +44,7 @@ from hls_workbook.store.engine import (
     database_url,
     shown_location,
 )
-from hls_workbook.store.reading import PART_LABELS, PERIOD_VIA, Listing, Reading, as_date, frame_for
+from hls_workbook.store.reading import PART_LABELS, PERIOD_VIA, Listing, Reading, frame_for
 from hls_workbook.store.schema import (
     DRAFTS,
     META_COLUMNS,
