@@ -172,7 +172,7 @@ def test_typing_keeps_a_draft_that_is_offered_back_and_restored(wb, at_once):
     again = _story_form(wb)
     assert again.offered is not None
     assert again.offer_box is not None and again.offer_box.layout.display != "none"
-    when = forms._when(kept.saved_at)
+    when = forms.when_kept(kept.saved_at)
     assert f"You have a draft from {when}" in again.offer_text.value
     assert again.restore_button.description == "Restore the draft"
     assert again.controls["story"].input.value == ""  # not restored until asked

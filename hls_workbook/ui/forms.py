@@ -80,17 +80,17 @@ SHOWN_ROWS = 10
 DRAFT_DELAY = 1.0
 #: How often, in seconds, a live form looks whether someone else saved a record of a kind
 #: it shows (another kernel: another browser tab, another person's notebook). See
-#: :class:`_Watching`.
+#: :class:`Watching`.
 POLL_SECONDS = 3.0
 LABEL_CHARS = 60
 CELL_CHARS = 80
 
-_SKIP = object()  # "leave this field out": the model's default applies
+SKIP = object()  # "leave this field out": the model's default applies
 
-_ERROR_STYLE = "color:#a30000"
-_OK_STYLE = "color:#1b6e20"
-_HELP_STYLE = "font-size:0.95em;color:#555;line-height:1.35"  # readable at a glance
-_HIDDEN = "none"
+ERROR_STYLE = "color:#a30000"
+OK_STYLE = "color:#1b6e20"
+HELP_STYLE = "font-size:0.95em;color:#555;line-height:1.35"  # readable at a glance
+HIDDEN_DISPLAY = "none"
 
 
 def noun(kind: str) -> str:
@@ -105,11 +105,11 @@ def plural(kind: str) -> str:
     return PLURALS.get(model.kind, model.title_plural)
 
 
-def _esc(text: Any) -> str:
+def esc_html(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
     """None, NaN, NaT or pandas' NA (without importing pandas)."""
     if value is None:
         return True
@@ -121,26 +121,26 @@ def _missing(value: Any) -> bool:
         return True
 
 
-def _as_date(value: Any) -> dt.date | None:
-    return None if _missing(value) else as_date(value)
+def date_or_none(value: Any) -> dt.date | None:
+    return None if is_missing(value) else as_date(value)
 
 
-def _option_values(widget: W.Widget) -> list[Any]:
+def option_values(widget: W.Widget) -> list[Any]:
     """The values of a selection widget whose options are (label, value) pairs."""
     return [value for _label, value in widget.options]
 
 
-def _number_text(value: Any) -> str:
+def typed_number(value: Any) -> str:
     """A number as typed: no exponent, no lost digits, no trailing '.0'."""
     return number_text(value)
 
 
-def _shorten(text: str, limit: int) -> str:
+def shorten(text: str, limit: int) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _normalise_role(role: str | None) -> tuple[str | None, str | None]:
+def normalise_role(role: str | None) -> tuple[str | None, str | None]:
     """The Part value for a role given as a value or a label, and a warning if unknown."""
     if role in (None, ""):
         return None, None
@@ -157,10 +157,10 @@ def _normalise_role(role: str | None) -> tuple[str | None, str | None]:
 
 def format_value(meta: Any, value: Any, limit: int | None = CELL_CHARS) -> str:
     """A stored value as short plain text for a list or a link label (not escaped)."""
-    if _missing(value):
+    if is_missing(value):
         return ""
     text = meta.field_kind.display(value, meta.choices)  # kinds.FieldKind.display
-    return _shorten(text, limit) if limit else text
+    return shorten(text, limit) if limit else text
 
 
 def record_label(kind: str, row: Mapping[str, Any], limit: int = LABEL_CHARS) -> str:
@@ -173,8 +173,8 @@ def record_label(kind: str, row: Mapping[str, Any], limit: int = LABEL_CHARS) ->
     return f"#{int(row['id'])} {summary}".strip()
 
 
-def _labels(wb: Workbook, kind: str, place: str,
-            ids: Iterable[int] | None = None) -> list[tuple[str, int]]:
+def record_labels(wb: Workbook, kind: str, place: str,
+                  ids: Iterable[int] | None = None) -> list[tuple[str, int]]:
     """(label, id) of a place's current records of a kind, newest first: one light query
     of the ids and summaries (or only of the records ``ids``)."""
     model = model_for(kind)
@@ -183,8 +183,8 @@ def _labels(wb: Workbook, kind: str, place: str,
     return [(record_label(model.kind, r), int(r["id"])) for r in rows]
 
 
-def _merged(options: list[tuple[str, int]], changed: Iterable[int],
-            found: list[tuple[str, int]]) -> list[tuple[str, int]]:
+def merged_options(options: list[tuple[str, int]], changed: Iterable[int],
+                   found: list[tuple[str, int]]) -> list[tuple[str, int]]:
     """Known options brought up to date with the records ``changed``: those ``found``
     added or relabelled, the others (archived, moved) dropped; newest first."""
     by_id = {value: label for label, value in options}
@@ -205,7 +205,7 @@ _SHARED: dict[tuple[Any, ...], W.Widget] = {}
 
 def _shared(cls: type[W.Widget], **traits: Any) -> W.Widget:
     """One Layout (or style) per set of traits, shared. Never change it: show or hide a
-    widget with :func:`_show_if`, which gives it another shared layout."""
+    widget with :func:`show_if`, which gives it another shared layout."""
     key = (cls, *sorted(traits.items()))
     found = _SHARED.get(key)
     if found is None or found.comm is None:  # made, or closed, in another kernel session
@@ -213,25 +213,25 @@ def _shared(cls: type[W.Widget], **traits: Any) -> W.Widget:
     return found
 
 
-def _layout(**traits: Any) -> W.Layout:
+def shared_layout(**traits: Any) -> W.Layout:
     return _shared(W.Layout, **traits)
 
 
-def _shown(shown: bool) -> W.Layout:
+def shown_layout(shown: bool) -> W.Layout:
     """The shared layout of a widget that is shown, or hidden."""
-    return _layout() if shown else _layout(display=_HIDDEN)
+    return shared_layout() if shown else shared_layout(display=HIDDEN_DISPLAY)
 
 
-def _show_if(widget: W.Widget, shown: bool) -> None:
+def show_if(widget: W.Widget, shown: bool) -> None:
     """Show or hide a widget (by giving it the other shared layout: one message)."""
-    layout = _shown(shown)
+    layout = shown_layout(shown)
     if widget.layout is not layout:
         widget.layout = layout
 
 
-def _w(cls: type[W.Widget], *, style: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
+def styled(cls: type[W.Widget], *, style: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
     """A widget with a shared layout (unless one is given) and a shared style."""
-    kwargs.setdefault("layout", _layout())
+    kwargs.setdefault("layout", shared_layout())
     trait = cls.class_traits().get("style")
     if trait is not None:
         kwargs["style"] = _shared(trait.klass, **dict(style or {}))
@@ -242,7 +242,7 @@ def _w(cls: type[W.Widget], *, style: Mapping[str, Any] | None = None, **kwargs:
 #: ``description`` as a ``<label for=...>`` tied to its input. The question is shown above
 #: the input (with its help), so that label is kept for assistive technology only.
 NAMED = "hls-named"
-_CSS = (
+NAMED_CSS = (
     "<style>"
     f".{NAMED} > .widget-label, .{NAMED} > .jupyter-widget-label {{"
     "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;"
@@ -252,13 +252,13 @@ _CSS = (
 )
 
 
-def _named(name: str) -> dict[str, Any]:
+def named_for(name: str) -> dict[str, Any]:
     """The traits that give an input its accessible name (its question), drawn only for
-    screen readers: ``_w(W.Text, **_named("Title"))``."""
+    screen readers: ``styled(W.Text, **named_for("Title"))``."""
     return {"description": name, "_dom_classes": (NAMED,)}
 
 
-def _bundle(widget: W.Widget, text: str) -> dict[str, Any]:
+def mime_bundle(widget: W.Widget, text: str) -> dict[str, Any]:
     """What a notebook displays for ``widget``: its view, and a short plain-text line
     (ipywidgets' own would first write out every widget inside it)."""
     return {
@@ -306,7 +306,7 @@ class Control:
     # -- shared --------------------------------------------------------------
     def reset(self) -> None:
         value = self.default()
-        self.set(None if value is _SKIP else value)
+        self.set(None if value is SKIP else value)
 
     def refresh(self, wb: Workbook, place: str, ids: Iterable[int] | None = None) -> None:
         """Re-read choices that come from the database (links only): all of them, or only
@@ -318,7 +318,7 @@ class Control:
     def snapshot(self) -> Any:
         """What the field holds, as a plain JSON value for a draft (None: nothing)."""
         value, _problem = self.read()
-        if value is _SKIP:
+        if value is SKIP:
             return None
         if isinstance(value, dt.date):
             return value.isoformat()
@@ -335,22 +335,22 @@ class Control:
     def _empty(self) -> tuple[Any, str | None]:
         """What an unanswered field gives the model."""
         if self.meta.required and self.meta.field_kind.picked:
-            return _SKIP, f"{self.meta.label}: please choose one"
+            return SKIP, f"{self.meta.label}: please choose one"
         if self.meta.required and self.meta.field_kind.is_date:
-            return _SKIP, f"{self.meta.label}: please pick a date"
+            return SKIP, f"{self.meta.label}: please pick a date"
         if self.meta.required:
-            return _SKIP, None
-        return (None if self.nullable else _SKIP), None
+            return SKIP, None
+        return (None if self.nullable else SKIP), None
 
 
-_WIDE = {"width": "100%", "max_width": "46em"}
+WIDE = {"width": "100%", "max_width": "46em"}
 
 
 class TextControl(Control):
     def build(self) -> W.Widget:
-        self.input = self._watch(_w(
+        self.input = self._watch(styled(
             W.Text, placeholder=self.meta.field_kind.placeholder,
-            layout=_layout(**_WIDE), **_named(self.meta.label),
+            layout=shared_layout(**WIDE), **named_for(self.meta.label),
         ))
         return self.input
 
@@ -361,7 +361,7 @@ class TextControl(Control):
         return text, None
 
     def set(self, value: Any) -> None:
-        if _missing(value):
+        if is_missing(value):
             self.input.value = ""
         elif isinstance(value, list | tuple):
             self.input.value = ", ".join(str(v) for v in value)
@@ -372,41 +372,42 @@ class TextControl(Control):
         return self.input.value  # as typed
 
     def restore(self, value: Any) -> None:
-        self.input.value = "" if _missing(value) else str(value)
+        self.input.value = "" if is_missing(value) else str(value)
 
 
 class LongTextControl(TextControl):
     def build(self) -> W.Widget:
         # Every change reaches the kernel as it is typed, so a draft keeps it.
-        self.input = self._watch(_w(
+        self.input = self._watch(styled(
             W.Textarea, rows=4, continuous_update=True,
-            layout=_layout(height="6.5em", **_WIDE), **_named(self.meta.label),
+            layout=shared_layout(height="6.5em", **WIDE), **named_for(self.meta.label),
         ))
         return self.input
 
 
 class DateControl(Control):
     def build(self) -> W.Widget:
-        self.input = self._watch(_w(W.DatePicker, value=None, **_named(self.meta.label)))
+        self.input = self._watch(styled(W.DatePicker, value=None, **named_for(self.meta.label)))
         return self.input
 
     def read(self) -> tuple[Any, str | None]:
         value = self.input.value
         if value is None:
             return self._empty()
-        return _as_date(value), None
+        return date_or_none(value), None
 
     def set(self, value: Any) -> None:
-        self.input.value = _as_date(value)
+        self.input.value = date_or_none(value)
 
 
 class ChoiceControl(Control):
     def build(self) -> W.Widget:
         options = [(label, value) for value, label in (self.meta.choices or {}).items()]
-        if self.nullable or self.default() is _SKIP:
+        if self.nullable or self.default() is SKIP:
             options.insert(0, (BLANK_LABEL, ""))
-        self.input = self._watch(_w(W.Dropdown, options=options, layout=_layout(width="auto"),
-                                    **_named(self.meta.label)))
+        self.input = self._watch(styled(W.Dropdown, options=options,
+                                        layout=shared_layout(width="auto"),
+                                        **named_for(self.meta.label)))
         return self.input
 
     def read(self) -> tuple[Any, str | None]:
@@ -416,8 +417,8 @@ class ChoiceControl(Control):
         return value, None
 
     def set(self, value: Any) -> None:
-        value = "" if _missing(value) else str(getattr(value, "value", value))
-        values = _option_values(self.input)
+        value = "" if is_missing(value) else str(getattr(value, "value", value))
+        values = option_values(self.input)
         if value in values:
             self.input.value = value
         elif "" in values:
@@ -431,7 +432,7 @@ class YesPartlyNoControl(Control):
         options = [(label, value) for value, label in (self.meta.choices or {}).items()]
         if self.nullable:
             options.append((NOT_ANSWERED, ""))
-        self.input = self._watch(_w(
+        self.input = self._watch(styled(
             W.ToggleButtons, options=options, index=None, style={"button_width": "auto"},
         ))
         return self.input
@@ -443,8 +444,8 @@ class YesPartlyNoControl(Control):
         return value, None
 
     def set(self, value: Any) -> None:
-        value = "" if _missing(value) else str(getattr(value, "value", value))
-        values = _option_values(self.input)
+        value = "" if is_missing(value) else str(getattr(value, "value", value))
+        values = option_values(self.input)
         self.input.index = values.index(value) if value in values else None
 
 
@@ -461,8 +462,8 @@ class CheckboxesControl(Control):
         self.box: W.Box | None
         self.box = None
         self._make_boxes([(label, value) for value, label in (self.meta.choices or {}).items()])
-        self.box = _w(W.Box, children=tuple(self.boxes.values()),
-                      layout=_layout(display="flex", flex_flow="row wrap"))
+        self.box = styled(W.Box, children=tuple(self.boxes.values()),
+                          layout=shared_layout(display="flex", flex_flow="row wrap"))
         return self.box
 
     def _make_boxes(self, options: list[tuple[str, Any]]) -> None:
@@ -473,8 +474,8 @@ class CheckboxesControl(Control):
         for label, value in options:
             cb = old.pop(value, None)
             if cb is None:
-                cb = _w(W.Checkbox, value=False, description=label, indent=False,
-                        layout=_layout(width="auto", margin="0 1.5em 0 0"))
+                cb = styled(W.Checkbox, value=False, description=label, indent=False,
+                            layout=shared_layout(width="auto", margin="0 1.5em 0 0"))
                 # ticked before the form hears of it, so that what it reads is up to date
                 cb.observe(lambda change, v=value: self._tick(v, change["new"]), names="value")
                 self._watch(cb)
@@ -499,7 +500,7 @@ class CheckboxesControl(Control):
         return [value for value in self.boxes if value in self.ticked], None
 
     def set(self, value: Any) -> None:
-        chosen = set() if _missing(value) else {str(getattr(v, "value", v)) for v in value}
+        chosen = set() if is_missing(value) else {str(getattr(v, "value", v)) for v in value}
         want = {key for key in self.boxes if str(key) in chosen}
         for key in self.ticked ^ want:
             self.boxes[key].value = key in want
@@ -519,19 +520,19 @@ class ScoreControl(Control):
         lo = int(self.meta.minimum if self.meta.minimum is not None else 0)
         hi = int(self.meta.maximum if self.meta.maximum is not None else 10)
         self.middle = (lo + hi) // 2
-        self.input = _w(
+        self.input = styled(
             W.IntSlider, value=self.middle, min=lo, max=hi, step=1, continuous_update=False,
-            readout=False, layout=_layout(width="100%", max_width="26em"),
+            readout=False, layout=shared_layout(width="100%", max_width="26em"),
         )
-        self.number = _w(W.BoundedIntText, value=self.middle, min=lo, max=hi,
-                         layout=_layout(width="4.5em"), **_named(self.meta.label))
+        self.number = styled(W.BoundedIntText, value=self.middle, min=lo, max=hi,
+                             layout=shared_layout(width="4.5em"), **named_for(self.meta.label))
         W.link((self.input, "value"), (self.number, "value"))
         self.input.observe(self._touched, names="value")
         self._watch(self.input)  # after _touched: the form reads an answer up to date
-        self.hint = _w(W.HTML, layout=_layout(margin="0 0 0 0.5em"))
+        self.hint = styled(W.HTML, layout=shared_layout(margin="0 0 0 0.5em"))
         self.touched = False
         self.confirmed = False
-        return _w(W.HBox, children=[self.input, self.number, self.hint])
+        return styled(W.HBox, children=[self.input, self.number, self.hint])
 
     def _touched(self, _change: Any) -> None:
         if not self._quiet:
@@ -543,7 +544,7 @@ class ScoreControl(Control):
             return self.input.value, None
         if not self.meta.required:
             return self._empty()
-        return _SKIP, (
+        return SKIP, (
             f"{self.meta.label}: move the slider (or type the number) to your answer. It "
             f"starts in the middle ({self.middle}); if {self.middle} is your answer, press "
             "Submit again."
@@ -555,11 +556,11 @@ class ScoreControl(Control):
     def set(self, value: Any) -> None:
         was_quiet, self._quiet = self._quiet, True
         try:
-            if _missing(value):
+            if is_missing(value):
                 self.input.value = self.middle
                 self.touched = self.confirmed = False
                 self.hint.value = (
-                    f'<span style="{_HELP_STYLE}">not answered yet: move the slider</span>'
+                    f'<span style="{HELP_STYLE}">not answered yet: move the slider</span>'
                 )
             else:
                 self.input.value = int(value)
@@ -576,50 +577,51 @@ class NumberControl(Control):
         hint = "a whole number" if self.meta.field_kind.whole_number else "a number"
         if not self.meta.required:
             hint += ", or leave empty"
-        self.input = self._watch(_w(W.Text, placeholder=hint, layout=_layout(width="16em"),
-                                    **_named(self.meta.label)))
+        self.input = self._watch(styled(W.Text, placeholder=hint,
+                                        layout=shared_layout(width="16em"),
+                                        **named_for(self.meta.label)))
         return self.input
 
     def read(self) -> tuple[Any, str | None]:
         text = self.input.value.strip().replace(",", "").replace("£", "").replace(" ", "")
         if not text:
             if self.meta.required:
-                return _SKIP, f"{self.meta.label}: please write a number"
+                return SKIP, f"{self.meta.label}: please write a number"
             return self._empty()
         try:
             number = float(text)
         except ValueError:
-            return _SKIP, f"{self.meta.label} must be a number, for example 3"
+            return SKIP, f"{self.meta.label} must be a number, for example 3"
         if number != number or number in (float("inf"), float("-inf")):
-            return _SKIP, f"{self.meta.label} must be a number, for example 3"
+            return SKIP, f"{self.meta.label} must be a number, for example 3"
         if self.meta.field_kind.whole_number:
             if not number.is_integer():
-                return _SKIP, f"{self.meta.label} must be a whole number, for example 3"
+                return SKIP, f"{self.meta.label} must be a whole number, for example 3"
             return int(number), None
         return number, None
 
     def set(self, value: Any) -> None:
-        if _missing(value):
+        if is_missing(value):
             self.input.value = ""
         elif self.meta.field_kind.whole_number:
             self.input.value = str(int(value))
         else:
-            self.input.value = _number_text(value)
+            self.input.value = typed_number(value)
 
     def snapshot(self) -> Any:
         return self.input.value  # as typed, even when it is not a number yet
 
     def restore(self, value: Any) -> None:
-        self.input.value = "" if _missing(value) else str(value)
+        self.input.value = "" if is_missing(value) else str(value)
 
 
 class FlagControl(Control):
     """A tick box named by its question, which stands beside it (its help goes under it)."""
 
     def build(self) -> W.Widget:
-        self.input = self._watch(_w(
-            W.Checkbox, value=False, description=f"<b>{_esc(self.meta.label)}</b>",
-            description_allow_html=True, indent=False, layout=_layout(margin=_GAP),
+        self.input = self._watch(styled(
+            W.Checkbox, value=False, description=f"<b>{esc_html(self.meta.label)}</b>",
+            description_allow_html=True, indent=False, layout=shared_layout(margin=GAP),
         ))
         return self.input
 
@@ -627,7 +629,7 @@ class FlagControl(Control):
         return bool(self.input.value), None
 
     def set(self, value: Any) -> None:
-        self.input.value = False if _missing(value) else bool(value)
+        self.input.value = False if is_missing(value) else bool(value)
 
 
 class CountsControl(Control):
@@ -636,17 +638,17 @@ class CountsControl(Control):
     def build(self) -> W.Widget:
         self.inputs: dict[str, W.IntText] = {}
         for value, label in (self.meta.choices or {}).items():
-            self.inputs[value] = self._watch(_w(
+            self.inputs[value] = self._watch(styled(
                 W.IntText, value=0, description=label, _dom_classes=("hls-count",),
-                style={"description_width": "16em"}, layout=_layout(width="22.5em"),
+                style={"description_width": "16em"}, layout=shared_layout(width="22.5em"),
             ))
-        return _w(W.VBox, children=list(self.inputs.values()))
+        return styled(W.VBox, children=list(self.inputs.values()))
 
     def read(self) -> tuple[Any, str | None]:
         return {key: int(box.value or 0) for key, box in self.inputs.items()}, None
 
     def set(self, value: Any) -> None:
-        counts = {} if _missing(value) else {
+        counts = {} if is_missing(value) else {
             str(getattr(k, "value", k)): v for k, v in dict(value).items()
         }
         for key, box in self.inputs.items():
@@ -663,15 +665,15 @@ class LinkControl(Control):
     _source: tuple[Workbook, str] | None = None  # where the chosen record is read from
 
     def build(self) -> W.Widget:
-        self.input = self._watch(_w(
+        self.input = self._watch(styled(
             W.Dropdown, options=[(BLANK_LABEL, "")],
-            layout=_layout(width="auto", max_width="46em"), **_named(self.meta.label),
+            layout=shared_layout(width="auto", max_width="46em"), **named_for(self.meta.label),
         ))
-        self.note = _w(W.HTML, layout=_shown(False))
-        self.context = _w(W.HTML, layout=_shown(False))
+        self.note = styled(W.HTML, layout=shown_layout(False))
+        self.context = styled(W.HTML, layout=shown_layout(False))
         if self.meta.shows:
             self.input.observe(self._show_context, names="value")
-        return _w(W.VBox, children=[self.input, self.note, self.context])
+        return styled(W.VBox, children=[self.input, self.note, self.context])
 
     def _show_context(self, _change: Any = None) -> None:
         """Show the chosen record's ``meta.shows`` answers (nothing when none is chosen)."""
@@ -685,17 +687,17 @@ class LinkControl(Control):
                 row = {}
             linked = model_for(self.meta.link)
             items = [
-                f"<dt><b>{_esc(linked.field_meta(name).label)}</b></dt>"
+                f"<dt><b>{esc_html(linked.field_meta(name).label)}</b></dt>"
                 f"<dd style=\"margin:0 0 0.4em 0;white-space:pre-wrap\">"
-                f"{_esc(format_value(linked.field_meta(name), row.get(name), None))}</dd>"
-                for name in self.meta.shows if not _missing(row.get(name))
+                f"{esc_html(format_value(linked.field_meta(name), row.get(name), None))}</dd>"
+                for name in self.meta.shows if not is_missing(row.get(name))
             ]
             if items:
-                html_text = (f'<dl class="hls-linked" style="{_HELP_STYLE};margin:0.3em 0 0 0;'
+                html_text = (f'<dl class="hls-linked" style="{HELP_STYLE};margin:0.3em 0 0 0;'
                              'padding:0.4em 0.8em;border-left:3px solid #0072b2">'
                              f"{''.join(items)}</dl>")
         self.context.value = html_text
-        _show_if(self.context, bool(html_text))
+        show_if(self.context, bool(html_text))
 
     options: list[tuple[str, int]] | None = None  # the place's records, as last read
 
@@ -705,22 +707,23 @@ class LinkControl(Control):
             self._show_context()
         if ids is not None and self.options is not None:
             ids = [int(i) for i in ids]
-            options = _merged(self.options, ids, _labels(wb, self.meta.link, place, ids))
+            found = record_labels(wb, self.meta.link, place, ids)
+            options = merged_options(self.options, ids, found)
         else:
-            options = _labels(wb, self.meta.link, place)
+            options = record_labels(wb, self.meta.link, place)
         if options != self.options:
             self.options = options
             self._set_options(options)
         if options:
             self.note.value = ""
-            _show_if(self.note, False)
+            show_if(self.note, False)
         else:
             what = plural(self.meta.link).lower()
             self.note.value = (
-                f'<span style="{_HELP_STYLE}">Nothing recorded in {_esc(what)} for this place '
+                f'<span style="{HELP_STYLE}">Nothing recorded in {esc_html(what)} for this place '
                 "yet: add one first, then come back.</span>"
             )
-            _show_if(self.note, True)
+            show_if(self.note, True)
 
     def _set_options(self, options: list[tuple[str, int]]) -> None:
         current = self.input.value
@@ -738,11 +741,11 @@ class LinkControl(Control):
         return int(value), None
 
     def set(self, value: Any) -> None:
-        if _missing(value):
+        if is_missing(value):
             self.input.value = ""
             return
         value = int(value)
-        if value not in _option_values(self.input):
+        if value not in option_values(self.input):
             self.input.options = [
                 *self.input.options, (f"#{value} (archived or in another place)", value)
             ]
@@ -755,9 +758,9 @@ class LinksControl(CheckboxesControl):
     def build(self) -> W.Widget:
         self.boxes = {}
         self.ticked = set()
-        self.box = _w(W.VBox, layout=_layout(max_height="12em", overflow="auto"))
-        self.note = _w(W.HTML, layout=_shown(False))
-        return _w(W.VBox, children=[self.box, self.note])
+        self.box = styled(W.VBox, layout=shared_layout(max_height="12em", overflow="auto"))
+        self.note = styled(W.HTML, layout=shown_layout(False))
+        return styled(W.VBox, children=[self.box, self.note])
 
     options: list[tuple[str, int]] | None = None  # the place's records, as last read
 
@@ -765,9 +768,10 @@ class LinksControl(CheckboxesControl):
         chosen = [key for key in self.boxes if key in self.ticked]
         if ids is not None and self.options is not None:
             ids = [int(i) for i in ids]
-            options = _merged(self.options, ids, _labels(wb, self.meta.link, place, ids))
+            found = record_labels(wb, self.meta.link, place, ids)
+            options = merged_options(self.options, ids, found)
         else:
-            options = _labels(wb, self.meta.link, place)
+            options = record_labels(wb, self.meta.link, place)
         self.options = list(options)
         known = {v for _label, v in options}
         options += [(f"#{v} (archived or in another place)", v) for v in chosen
@@ -775,20 +779,20 @@ class LinksControl(CheckboxesControl):
         self._make_boxes(options)
         self.set(chosen)
         if options:
-            _show_if(self.note, False)
+            show_if(self.note, False)
         else:
             what = plural(self.meta.link).lower()
             self.note.value = (
-                f'<span style="{_HELP_STYLE}">Nothing recorded in {_esc(what)} for this place '
+                f'<span style="{HELP_STYLE}">Nothing recorded in {esc_html(what)} for this place '
                 "yet.</span>"
             )
-            _show_if(self.note, True)
+            show_if(self.note, True)
 
     def read(self) -> tuple[Any, str | None]:
         return [int(v) for v in self.boxes if v in self.ticked], None
 
     def set(self, value: Any) -> None:
-        chosen = set() if _missing(value) else {int(v) for v in value}
+        chosen = set() if is_missing(value) else {int(v) for v in value}
         missing = [v for v in chosen if v not in self.boxes]
         if missing:
             options = [(cb.description, v) for v, cb in self.boxes.items()]
@@ -821,7 +825,7 @@ CONTROLS: dict[str, type[Control]] = {
 
 
 #: The space above each question.
-_GAP = "0.9em 2px 2px 2px"
+GAP = "0.9em 2px 2px 2px"
 
 
 class FieldRow:
@@ -838,11 +842,11 @@ class FieldRow:
         self.meta = meta
         self.control = control
         if isinstance(control, FlagControl):  # the tick box has the space above it
-            self.label = _w(W.HTML, value=self._label_html(new=True))
+            self.label = styled(W.HTML, value=self._label_html(new=True))
             self.widgets: list[W.Widget] = [control.widget, self.label]
         else:
-            self.label = _w(W.HTML, value=self._label_html(new=True),
-                            layout=_layout(margin=_GAP))
+            self.label = styled(W.HTML, value=self._label_html(new=True),
+                                layout=shared_layout(margin=GAP))
             self.widgets = [self.label, control.widget]
         self.box: W.Box | None = None  # the form's box holding the row, set by the form
         self.message: W.HTML | None = None
@@ -856,10 +860,10 @@ class FieldRow:
             ' <span style="color:#a30000;font-size:0.85em">(required)</span>'
             if meta.required or (meta.asked and new) else ""
         )
-        help_html = f'<div style="{_HELP_STYLE}">{_esc(meta.help)}</div>' if meta.help else ""
+        help_html = f'<div style="{HELP_STYLE}">{esc_html(meta.help)}</div>' if meta.help else ""
         if isinstance(self.control, FlagControl):
             return required + help_html
-        return f"<b>{_esc(meta.label)}</b>{required}{help_html}"
+        return f"<b>{esc_html(meta.label)}</b>{required}{help_html}"
 
     def for_new(self, new: bool) -> None:
         """Say '(required)' on a question only a new record must answer only when new."""
@@ -872,30 +876,30 @@ class FieldRow:
         self.text = text
         if text:
             if self.message is None:
-                self.message = _w(W.HTML)
+                self.message = styled(W.HTML)
                 if self.box is not None:
                     children = list(self.box.children)
                     children.insert(children.index(self.widgets[-1]) + 1, self.message)
                     self.box.children = tuple(children)
                 self.widgets.append(self.message)
-            self.message.value = f'<div style="{_ERROR_STYLE}">&#9888; {_esc(text)}</div>'
-            _show_if(self.message, True)
+            self.message.value = f'<div style="{ERROR_STYLE}">&#9888; {esc_html(text)}</div>'
+            show_if(self.message, True)
         elif self.message is not None:
             self.message.value = ""
-            _show_if(self.message, False)
+            show_if(self.message, False)
 
 
 # ---------------------------------------------------------------------------
 # The form
 # ---------------------------------------------------------------------------
 
-_LIVE: weakref.WeakSet[Any] = weakref.WeakSet()
+LIVE: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
-def _changed(wb: Workbook, place: str, kind: str, ids: list[int] | None = None) -> None:
+def tell_saved(wb: Workbook, place: str, kind: str, ids: list[int] | None = None) -> None:
     """Tell every live form and list on this workbook and place that records ``ids`` of
     ``kind`` were saved (None: that any may have changed)."""
-    for item in list(_LIVE):
+    for item in list(LIVE):
         if item.wb is wb and item.place == place:
             try:
                 item.store_changed(kind, ids)
@@ -903,11 +907,11 @@ def _changed(wb: Workbook, place: str, kind: str, ids: list[int] | None = None) 
                 log.exception("could not refresh %r", item)
 
 
-class _Watching:
+class Watching:
     """What a live form or list needs to show what others save, without a reload.
 
     Each person fills in forms in their own kernel (their own notebook, their own app
-    tab), so a save elsewhere never calls :func:`_changed` here. Instead, every
+    tab), so a save elsewhere never calls :func:`tell_saved` here. Instead, every
     :data:`POLL_SECONDS` the kernel's event loop reads a cheap stamp of the kinds shown
     (:meth:`hls_workbook.store.workbook.Workbook.change_stamps`: counts and latest times, not the
     records) and, when a kind's stamp moved, re-reads only that: the list's rows, the
@@ -935,7 +939,7 @@ class _Watching:
             self._stamps = self.wb.change_stamps(self.place, self.watched)
         except Exception:  # noqa: BLE001 - the first look takes the stamps instead
             log.warning("could not read the change stamps of %r", self, exc_info=True)
-        _POLL.start()
+        POLL.start()
 
     def _stop_watching(self) -> None:
         self.watched = frozenset()
@@ -963,7 +967,7 @@ class _Watching:
         raise NotImplementedError
 
 
-class _Poll:
+class Poll:
     """The one clock of a kernel that makes every watching form and list look for saves
     made elsewhere: one read of the stamps per workbook and place, every POLL_SECONDS,
     on the kernel's event loop (like the draft timer and the tally's clock)."""
@@ -982,8 +986,8 @@ class _Poll:
             return
         self.timer = loop.call_later(POLL_SECONDS, self.tick)
 
-    def watching(self) -> list[_Watching]:
-        return [i for i in list(_LIVE) if isinstance(i, _Watching) and i.watched]
+    def watching(self) -> list[Watching]:
+        return [i for i in list(LIVE) if isinstance(i, Watching) and i.watched]
 
     def tick(self) -> None:
         self.timer = None
@@ -991,7 +995,7 @@ class _Poll:
         try:
             self.look(items)
         except Exception as exc:  # noqa: BLE001 - never reaches the page: logged, once
-            problem = _plain(exc)
+            problem = plain_error(exc)
             if problem != self.failing:
                 self.failing = problem
                 log.warning("could not look for records saved elsewhere: %s", problem,
@@ -1003,8 +1007,8 @@ class _Poll:
         if items:
             self.start()
 
-    def look(self, items: list[_Watching]) -> None:
-        groups: dict[tuple[int, str], list[_Watching]] = {}
+    def look(self, items: list[Watching]) -> None:
+        groups: dict[tuple[int, str], list[Watching]] = {}
         for item in items:
             groups.setdefault((id(item.wb), item.place), []).append(item)
         for group in groups.values():
@@ -1018,7 +1022,7 @@ class _Poll:
                     log.warning("could not refresh %r", item, exc_info=config.debug())
 
 
-_POLL = _Poll()
+POLL = Poll()
 
 
 def follow_review(wb: Workbook, review: Record, *, by: str | None = None,
@@ -1043,16 +1047,16 @@ def follow_review(wb: Workbook, review: Record, *, by: str | None = None,
         version = wb.edit("experiment", eid, {"status": status}, by=by,
                           expected_version=row.get("version"))
     except WorkbookError as exc:
-        return (f" Experiment #{eid} was not changed ({_plain(exc)}): change where it is up "
+        return (f" Experiment #{eid} was not changed ({plain_error(exc)}): change where it is up "
                 "to by hand.")
     if place is not None:
-        _changed(wb, place, "experiment", [eid])
+        tell_saved(wb, place, "experiment", [eid])
     label = model_for("experiment").field_meta("status").choices or {}
     return (f" Experiment #{eid} is now at “{label.get(status, status)}” "
             f"(version {version}).")
 
 
-class RecordForm(_Watching):
+class RecordForm(Watching):
     """An ipywidgets form for one record kind, built from the model's fields.
 
     ``form.widget`` is the box to display (a notebook shows it when the form is the last
@@ -1077,7 +1081,7 @@ class RecordForm(_Watching):
         self.model: type[Record] = model_for(kind)
         self.kind = self.model.kind
         self.place = place
-        self.role, role_warning = _normalise_role(role)
+        self.role, role_warning = normalise_role(role)
         self.editing: tuple[int, int] | None = None  # (id, version) being changed
         self.last_saved: int | None = None
         self.problems: dict[str, str] = {}
@@ -1111,23 +1115,23 @@ class RecordForm(_Watching):
         self._asked = [row for row in self.fields.values() if row.meta.asked]
 
         saved_as = (
-            f" Saved as: {_esc(Part.labels()[self.role])} (your part of the system)."
+            f" Saved as: {esc_html(Part.labels()[self.role])} (your part of the system)."
             if self.role else ""
         )
         self._intro = (
-            f'{_CSS}<div style="{_HELP_STYLE}">Only questions marked (required) must be '
+            f'{NAMED_CSS}<div style="{HELP_STYLE}">Only questions marked (required) must be '
             "answered now; the rest can be added later. Nothing is saved until you press "
             f"Submit.{saved_as}</div>"
         )
         #: the heading ("New partner") and the note under it, in one widget
-        self.heading = self.intro = _w(W.HTML, value=self._heading_html())
-        self.summary = _w(W.HTML, layout=_shown(False))  # shown when there is news
-        self.result = _w(W.HTML, layout=_shown(False))
-        self.submit_button = _w(
+        self.heading = self.intro = styled(W.HTML, value=self._heading_html())
+        self.summary = styled(W.HTML, layout=shown_layout(False))  # shown when there is news
+        self.result = styled(W.HTML, layout=shown_layout(False))
+        self.submit_button = styled(
             W.Button, description="Submit", button_style="primary", icon="check",
             tooltip="Check the answers and save them",
         )
-        self.new_button = _w(
+        self.new_button = styled(
             W.Button, description="New",
             tooltip="Start again with an empty form (nothing is saved)",
         )
@@ -1143,9 +1147,9 @@ class RecordForm(_Watching):
         editing_only = [m.name for m in metas if m.editing_only]
         self.editing_box: W.Box | None = None
         if editing_only:
-            self.editing_box = _w(
+            self.editing_box = styled(
                 W.VBox, children=[w for n in editing_only for w in self.fields[n].widgets],
-                layout=_shown(False),
+                layout=shown_layout(False),
             )
             for n in editing_only:
                 self.fields[n].box = self.editing_box
@@ -1157,28 +1161,28 @@ class RecordForm(_Watching):
             elif m.name not in folded:
                 body += self.fields[m.name].widgets
         if folded:
-            inner = _w(W.VBox, children=[w for n in folded for w in self.fields[n].widgets])
+            inner = styled(W.VBox, children=[w for n in folded for w in self.fields[n].widgets])
             for n in folded:
                 self.fields[n].box = inner
-            self.more = _w(
+            self.more = styled(
                 W.Accordion, children=[inner],
                 titles=(f"More questions ({len(folded)}, optional)",),
-                selected_index=None, layout=_layout(margin="0.9em 0 0 0"),
+                selected_index=None, layout=shared_layout(margin="0.9em 0 0 0"),
             )
             body.append(self.more)
         self._folded = set(folded)
 
         self.records: RecordList | None = None
         # What others save shows by itself: the list's kind and the linked kinds, watched
-        # from before either is first read (see _Watching).
+        # from before either is first read (see Watching).
         self._watch_kinds([
             *([self.model.stored_as or self.kind] if with_list else []),
             *(c.meta.link for c in self.controls.values() if c.meta.link),
         ])
         parts: list[W.Widget] = [
             *above, self.heading, self.summary, *body,
-            _w(W.HBox, children=[self.submit_button, self.new_button],
-               layout=_layout(margin="0.9em 0 0 0")),
+            styled(W.HBox, children=[self.submit_button, self.new_button],
+                   layout=shared_layout(margin="0.9em 0 0 0")),
             self.result,
         ]
         if with_list:
@@ -1187,7 +1191,7 @@ class RecordForm(_Watching):
                                       form=None if stored else self, rows=rows,
                                       watch=False)
             parts.append(self.records.widget)
-        self.widget = _w(W.VBox, children=parts, layout=_layout(max_width="52em"))
+        self.widget = styled(W.VBox, children=parts, layout=shared_layout(max_width="52em"))
         for name, row in self.fields.items():
             if name not in self._folded and name not in editing_only:
                 row.box = self.widget
@@ -1197,12 +1201,12 @@ class RecordForm(_Watching):
         self.new()
         if role_warning:
             self._set_status(role_warning, ok=False)
-        _LIVE.add(self)
+        LIVE.add(self)
 
     # -- display -------------------------------------------------------------
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return _bundle(self.widget, repr(self))
+        return mime_bundle(self.widget, repr(self))
 
     def __repr__(self) -> str:
         return f"<RecordForm {self.kind} for {self.place}>"
@@ -1211,11 +1215,11 @@ class RecordForm(_Watching):
         """Close every widget of the form (and its list); what is typed is kept as a draft."""
         self._draft_flush()
         self._cancel_draft_timer()
-        _LIVE.discard(self)
+        LIVE.discard(self)
         self._stop_watching()
         if self.records is not None:
             self.records.close()
-        _close_tree(self.widget)
+        close_tree(self.widget)
 
     # -- building ------------------------------------------------------------
 
@@ -1223,7 +1227,7 @@ class RecordForm(_Watching):
         info = self.model.model_fields[name]
         nullable = type(None) in typing.get_args(info.annotation)
         if info.is_required():
-            return (lambda: _SKIP), nullable
+            return (lambda: SKIP), nullable
 
         def default() -> Any:
             value = info.get_default(call_default_factory=True)
@@ -1264,7 +1268,7 @@ class RecordForm(_Watching):
                     try:
                         control.refresh(self.wb, self.place, ids)
                     except WorkbookError as exc:
-                        self.fields[name].show_message(_plain(exc))
+                        self.fields[name].show_message(plain_error(exc))
 
     def store_changed(self, kind: str, ids: list[int] | None = None) -> None:
         """Called after any save on the same workbook and place: records ``ids`` of ``kind``
@@ -1308,10 +1312,10 @@ class RecordForm(_Watching):
         """Credit later saves to another part of the system (chosen in the stage's "Who
         are you here?"), and say so under the heading."""
         old = Part.labels().get(self.role or "")
-        self.role, _warning = _normalise_role(role)
+        self.role, _warning = normalise_role(role)
         new = Part.labels().get(self.role or "")
-        before = f" Saved as: {_esc(old)} (your part of the system)." if old else ""
-        after = f" Saved as: {_esc(new)} (your part of the system)." if new else ""
+        before = f" Saved as: {esc_html(old)} (your part of the system)." if old else ""
+        after = f" Saved as: {esc_html(new)} (your part of the system)." if new else ""
         if before:
             self._intro = self._intro.replace(before, after)
         else:
@@ -1334,7 +1338,7 @@ class RecordForm(_Watching):
             value, problem = control.read()
             if problem:
                 problems[name] = problem
-            if value is not _SKIP:
+            if value is not SKIP:
                 data[name] = value
         return data, problems
 
@@ -1373,7 +1377,7 @@ class RecordForm(_Watching):
         try:
             row = self.wb.get(self.kind, int(rid))
         except WorkbookError as exc:
-            self._set_status(_plain(exc), ok=False)
+            self._set_status(plain_error(exc), ok=False)
             return False
         if row.get("place") != self.place:
             self._set_status(
@@ -1415,13 +1419,13 @@ class RecordForm(_Watching):
             self._show_problems(exc.problems)
         except WorkbookError as exc:
             self._set_status(
-                f"{_plain(exc)} Nothing was saved; what you typed is still here.", ok=False,
+                f"{plain_error(exc)} Nothing was saved; what you typed is still here.", ok=False,
             )
         except Exception as exc:  # never lose an answer to an unexpected error
             log.exception("saving a %s failed", self.kind)
             self._set_status(
                 f"Something went wrong, and nothing was saved ({type(exc).__name__}: "
-                f"{_plain(exc)}). What you typed is still here: press Submit again, and if it "
+                f"{plain_error(exc)}). What you typed is still here: press Submit again, and if it "
                 "happens again tell whoever looks after the workbook.", ok=False,
             )
         finally:
@@ -1452,7 +1456,7 @@ class RecordForm(_Watching):
                 self._drop_draft()
                 return False
             if self.editing is not None:
-                answers[_DRAFT_VERSION] = self.editing[1]
+                answers[DRAFT_VERSION] = self.editing[1]
             self._draft_kept = self.wb.save_draft(
                 self.place, self.kind, self._draft_record(), self.role, answers)
         except Exception:  # noqa: BLE001 - never a traceback while someone types
@@ -1480,9 +1484,9 @@ class RecordForm(_Watching):
         self._dirty = True
         self._saved_clean = False
         self._show_offer()
-        note = (f"Your draft from {_when(draft.saved_at)} is back in the form. Nothing is "
+        note = (f"Your draft from {when_kept(draft.saved_at)} is back in the form. Nothing is "
                 "saved until you press Submit.")
-        version = draft.answers.get(_DRAFT_VERSION)
+        version = draft.answers.get(DRAFT_VERSION)
         if self.editing is not None and version not in (None, self.editing[1]):
             note += (f" It was written over version {version}; this {noun(self.kind)} is "
                      f"now at version {self.editing[1]}, so check every answer before "
@@ -1565,25 +1569,26 @@ class RecordForm(_Watching):
         draft = self.offered
         if draft is None:
             if self.offer_box is not None:
-                _show_if(self.offer_box, False)
+                show_if(self.offer_box, False)
             return
         if self.offer_box is None:
-            self.offer_text = _w(W.HTML)
-            self.restore_button = _w(
+            self.offer_text = styled(W.HTML)
+            self.restore_button = styled(
                 W.Button, description="Restore the draft", button_style="info", icon="undo",
                 tooltip="Put what was typed back into the form",
             )
-            self.discard_button = _w(W.Button, description="Discard it",
-                                     tooltip="Forget the draft for good")
+            self.discard_button = styled(W.Button, description="Discard it",
+                                         tooltip="Forget the draft for good")
             self.restore_button.on_click(lambda _b: self.restore_draft())
             self.discard_button.on_click(lambda _b: self.discard_draft())
-            self.offer_box = _w(W.VBox, children=[
-                self.offer_text, _w(W.HBox, children=[self.restore_button, self.discard_button]),
+            self.offer_box = styled(W.VBox, children=[
+                self.offer_text,
+                styled(W.HBox, children=[self.restore_button, self.discard_button]),
             ])
             children = list(self.widget.children)
             children.insert(children.index(self.heading) + 1, self.offer_box)
             self.widget.children = tuple(children)
-        when = _when(draft.saved_at)
+        when = when_kept(draft.saved_at)
         if self.editing is None:
             text = (f"You have a draft from {when}: a new {noun(self.kind)} that was not "
                     "submitted.")
@@ -1591,11 +1596,11 @@ class RecordForm(_Watching):
             text = (f"You have a draft from {when}: changes to this {noun(self.kind)} that "
                     "were not submitted.")
         self.offer_text.value = (
-            f'<div role="status" style="{_HELP_STYLE};padding:0.4em 0.8em;'
-            f'border-left:3px solid #0072b2;margin:0.3em 0"><b>{_esc(text)}</b> Restore it '
+            f'<div role="status" style="{HELP_STYLE};padding:0.4em 0.8em;'
+            f'border-left:3px solid #0072b2;margin:0.3em 0"><b>{esc_html(text)}</b> Restore it '
             "to carry on where you left off, or discard it.</div>"
         )
-        _show_if(self.offer_box, True)
+        show_if(self.offer_box, True)
 
     # -- internals -------------------------------------------------------------
 
@@ -1618,7 +1623,7 @@ class RecordForm(_Watching):
             return None
         assert record is not None
         what = noun(self.kind)
-        confirm = _confirmation(record)
+        confirm = confirmation_text(record)
         if self.editing is not None:
             rid, version = self.editing
             new_version = self.wb.edit(
@@ -1645,7 +1650,7 @@ class RecordForm(_Watching):
         self.new()
         self._saved_clean = True
         self._set_status(message, ok=True)
-        _changed(self.wb, self.place, self.model.stored_as or self.kind, list(ids))
+        tell_saved(self.wb, self.place, self.model.stored_as or self.kind, list(ids))
         for callback in self._listeners:
             try:
                 callback(rid)
@@ -1668,11 +1673,11 @@ class RecordForm(_Watching):
             rid, version = self.editing
             text = (f"Changing {what} #{rid} (version {version}). Saving keeps the earlier "
                     "version too.")
-        return f"<h4 style='margin:0.3em 0'>{_esc(text)}</h4>{self._intro}"
+        return f"<h4 style='margin:0.3em 0'>{esc_html(text)}</h4>{self._intro}"
 
     def _set_heading(self) -> None:
         if self.editing_box is not None:
-            _show_if(self.editing_box, self.editing is not None)
+            show_if(self.editing_box, self.editing is not None)
         for row in self._asked:
             row.for_new(self.editing is None)
         if self.editing is None:
@@ -1704,16 +1709,16 @@ class RecordForm(_Watching):
             self.more.selected_index = 0
         n = len(problems)
         head = f"{n} thing{'s' if n != 1 else ''} to fix before saving"
-        items = "".join(f"<li>{_esc(t)}</li>" for t in problems.values())
+        items = "".join(f"<li>{esc_html(t)}</li>" for t in problems.values())
         self.status_text = (
             f"{head}: " + "; ".join(problems.values())
             + ". Nothing was saved; what you typed is still here."
         )
         block = (
-            f'<div style="{_ERROR_STYLE}"><b>{_esc(head)}</b><ul style="margin:0.2em 0">'
+            f'<div style="{ERROR_STYLE}"><b>{esc_html(head)}</b><ul style="margin:0.2em 0">'
             f"{items}</ul>Nothing was saved; what you typed is still here.</div>"
         )
-        short = f'<div style="{_ERROR_STYLE}"><b>{_esc(head)}</b>: see the messages above.</div>'
+        short = f'<div style="{ERROR_STYLE}"><b>{esc_html(head)}</b>: see the messages above.</div>'
         self._show(self.summary, block)
         self._show(self.result, short if not others else block)
 
@@ -1723,8 +1728,8 @@ class RecordForm(_Watching):
             self._show(self.summary, "")
             self._show(self.result, "")
             return
-        style = _OK_STYLE if ok else _ERROR_STYLE
-        block = f'<div style="{style}"><b>{_esc(text)}</b></div>'
+        style = OK_STYLE if ok else ERROR_STYLE
+        block = f'<div style="{style}"><b>{esc_html(text)}</b></div>'
         self._show(self.summary, block)
         self._show(self.result, block)
 
@@ -1732,14 +1737,14 @@ class RecordForm(_Watching):
     def _show(widget: W.HTML, value: str) -> None:
         if widget.value != value:
             widget.value = value
-        _show_if(widget, bool(value))
+        show_if(widget, bool(value))
 
 
 #: The key under which a draft of changes keeps the version it was typed over.
-_DRAFT_VERSION = "_version"
+DRAFT_VERSION = "_version"
 
 
-def _when(saved_at: dt.datetime) -> str:
+def when_kept(saved_at: dt.datetime) -> str:
     """When a draft was kept (saved in UTC), in local time: '14:05', or '3 March, 14:05'."""
     local = saved_at.replace(tzinfo=dt.UTC).astimezone()
     if local.date() == dt.datetime.now().astimezone().date():
@@ -1747,7 +1752,7 @@ def _when(saved_at: dt.datetime) -> str:
     return f"{local.day} {local:%B}, {local:%H:%M}"
 
 
-def _confirmation(record: Record) -> str:
+def confirmation_text(record: Record) -> str:
     """The answers a saved record repeats (a story's consent), as sentences after 'Saved'."""
     out = []
     for name in record.confirmed():
@@ -1757,22 +1762,22 @@ def _confirmation(record: Record) -> str:
     return "".join(out)
 
 
-def _flush_drafts() -> None:
+def flush_drafts() -> None:
     """Keep what is typed in every live form as its draft (the kernel is shutting down)."""
-    for item in list(_LIVE):
+    for item in list(LIVE):
         if isinstance(item, RecordForm):
             with suppress(Exception):  # shutting down: nobody to tell
                 item._draft_flush()
 
 
-atexit.register(_flush_drafts)
+atexit.register(flush_drafts)
 
 
 def look_for_drafts_again() -> None:
     """Look again for the draft of every live form nobody has typed in yet: one kept since
     the form was built is offered back, one submitted since is no longer offered (the
     app's warm kernels build their forms before anyone arrives)."""
-    for item in list(_LIVE):
+    for item in list(LIVE):
         if not isinstance(item, RecordForm):
             continue
         try:
@@ -1788,7 +1793,7 @@ def look_for_drafts_again() -> None:
             log.warning("could not look again for a draft of %r", item, exc_info=True)
 
 
-def _plain(exc: BaseException) -> str:
+def plain_error(exc: BaseException) -> str:
     """An exception as one plain sentence (RecordError: its messages)."""
     if isinstance(exc, RecordError):
         return exc.message()
@@ -1796,9 +1801,9 @@ def _plain(exc: BaseException) -> str:
     return text
 
 
-def _close_tree(widget: W.Widget) -> None:
+def close_tree(widget: W.Widget) -> None:
     for child in getattr(widget, "children", ()) or ():
-        _close_tree(child)
+        close_tree(child)
     widget.close()
 
 
@@ -1822,7 +1827,7 @@ def list_columns(kind: str, extra: int = 3) -> list[str]:
     return cols
 
 
-class RecordList(_Watching):
+class RecordList(Watching):
     """What is recorded for a place: newest first, a filter box, "show more", and Edit.
 
     Only what is shown is read: the newest records matching the filter, a page at a time,
@@ -1856,46 +1861,48 @@ class RecordList(_Watching):
             self._watch_kinds([self.kind])
         self._read("")  # before the widgets, so that each is made as it is to be shown
 
-        hidden = {"display": _HIDDEN} if self.anonymous else {}
-        self.heading = _w(
-            W.HTML, value=f"{_CSS}<h4 style='margin:0.8em 0 0.3em 0'>What is recorded: "
-            f"{_esc(plural(self.kind))}</h4>",
+        hidden = {"display": HIDDEN_DISPLAY} if self.anonymous else {}
+        self.heading = styled(
+            W.HTML, value=f"{NAMED_CSS}<h4 style='margin:0.8em 0 0.3em 0'>What is recorded: "
+            f"{esc_html(plural(self.kind))}</h4>",
         )
-        self.filter = _w(
+        self.filter = styled(
             W.Text, placeholder="Type a word to find a record",
-            layout=_layout(width="100%", max_width="30em", **hidden), **_named("Find a record"),
+            layout=shared_layout(width="100%", max_width="30em", **hidden),
+            **named_for("Find a record"),
         )
-        self.table = _w(W.HTML, value=self._table_html(""))
-        self.more_button = _w(W.Button, description="Show more", icon="chevron-down",
-                              layout=_shown(self._more()))
-        self.edit_choice = _w(
+        self.table = styled(W.HTML, value=self._table_html(""))
+        self.more_button = styled(W.Button, description="Show more", icon="chevron-down",
+                                  layout=shown_layout(self._more()))
+        self.edit_choice = styled(
             W.Dropdown, options=self._edit_options(), description="Change a record:",
             style={"description_width": "initial"},
-            layout=_layout(width="auto", max_width="36em"),
+            layout=shared_layout(width="auto", max_width="36em"),
         )
-        self.edit_button = _w(W.Button, description="Edit", icon="pencil",
-                              tooltip="Load this record into the form above to change it")
+        self.edit_button = styled(W.Button, description="Edit", icon="pencil",
+                                  tooltip="Load this record into the form above to change it")
         self.filter.observe(lambda _c: self._filtered(), names="value")
         self.more_button.on_click(lambda _b: self.show_more())
         self.edit_button.on_click(lambda _b: self.edit_selected())
-        edit_row = _w(
+        edit_row = styled(
             W.HBox, children=[self.edit_choice, self.edit_button],
-            layout=_layout(display=_HIDDEN) if self.anonymous or form is None else _layout(),
+            layout=(shared_layout(display=HIDDEN_DISPLAY) if self.anonymous or form is None
+                    else shared_layout()),
         )
-        self.widget = _w(W.VBox, children=[self.heading, self.filter, self.table,
+        self.widget = styled(W.VBox, children=[self.heading, self.filter, self.table,
                                            self.more_button, edit_row])
-        _LIVE.add(self)
+        LIVE.add(self)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return _bundle(self.widget, repr(self))
+        return mime_bundle(self.widget, repr(self))
 
     def __repr__(self) -> str:
         return f"<RecordList {self.kind} for {self.place}>"
 
     def close(self) -> None:
-        _LIVE.discard(self)
+        LIVE.discard(self)
         self._stop_watching()
-        _close_tree(self.widget)
+        close_tree(self.widget)
 
     def store_changed(self, kind: str, ids: list[int] | None = None) -> None:
         if kind == self.kind:
@@ -1920,7 +1927,7 @@ class RecordList(_Watching):
             )
         except WorkbookError as exc:
             self.shown_rows, self.matched, self.total = [], 0, 0
-            self.problem = _plain(exc)
+            self.problem = plain_error(exc)
             return
         self.problem = ""
         self.shown_rows, self.matched, self.total = found.rows, found.matched, found.total
@@ -1941,9 +1948,9 @@ class RecordList(_Watching):
         cells = [f"#{int(row['id'])}"]
         cells += [format_value(self.metas[c], row.get(c), limit) for c in self.columns]
         saved = row.get("recorded_at")
-        cells.append("" if _missing(saved) else _as_date(saved).isoformat())
+        cells.append("" if is_missing(saved) else date_or_none(saved).isoformat())
         by = row.get("recorded_by")
-        cells.append("" if _missing(by) else Part.labels().get(str(by), str(by)))
+        cells.append("" if is_missing(by) else Part.labels().get(str(by), str(by)))
         return cells
 
     def render(self) -> None:
@@ -1953,7 +1960,7 @@ class RecordList(_Watching):
             self.table.value = table
         if self.problem or self.anonymous:
             return
-        _show_if(self.more_button, self._more())
+        show_if(self.more_button, self._more())
         options = self._edit_options()
         current = self.edit_choice.value
         if current not in ("", None) and current not in {v for _l, v in options}:
@@ -1977,11 +1984,11 @@ class RecordList(_Watching):
         """The table of the rows read (or what to say instead), escaped."""
         total = self.total
         if self.problem:
-            return f'<div style="{_ERROR_STYLE}">{_esc(self.problem)}</div>'
+            return f'<div style="{ERROR_STYLE}">{esc_html(self.problem)}</div>'
         if self.anonymous:
             what = noun(self.kind)
             return (
-                f"<p>{total} {_esc(what)}{'s' if total != 1 else ''} saved for this place. "
+                f"<p>{total} {esc_html(what)}{'s' if total != 1 else ''} saved for this place. "
                 "They are anonymous, so they are shown only together, in the reports.</p>"
             )
         shown = self.shown_rows
@@ -1989,19 +1996,19 @@ class RecordList(_Watching):
             return "<p>Nothing recorded yet for this place.</p>"
         if not self.matched:
             return (f"<p>None of the {total} records matches "
-                    f"&lsquo;{_esc(search)}&rsquo;.</p>")
+                    f"&lsquo;{esc_html(search)}&rsquo;.</p>")
         heads = ["#", *(self.metas[c].label for c in self.columns), "Saved", "By"]
         th = "".join(
-            f'<th style="text-align:left;padding:2px 8px">{_esc(h)}</th>' for h in heads
+            f'<th style="text-align:left;padding:2px 8px">{esc_html(h)}</th>' for h in heads
         )
         body = "".join(
             "<tr>" + "".join(
-                f'<td style="padding:2px 8px;vertical-align:top">{_esc(c)}</td>'
+                f'<td style="padding:2px 8px;vertical-align:top">{esc_html(c)}</td>'
                 for c in self._cells(r)
             ) + "</tr>"
             for r in shown
         )
-        note = f"<p style='{_HELP_STYLE}'>Showing {len(shown)} of {self.matched}" + (
+        note = f"<p style='{HELP_STYLE}'>Showing {len(shown)} of {self.matched}" + (
             f" (of {total} in all)" if self.matched != total else ""
         ) + ", newest first.</p>"
         return (
@@ -2061,12 +2068,12 @@ def describe(kind: str, *, as_html: bool = False) -> str:
     model = model_for(kind)
     lines: list[str] = []
     if as_html:
-        lines.append(f"<h4>The questions for a new {_esc(noun(model.kind))}</h4><ol>")
+        lines.append(f"<h4>The questions for a new {esc_html(noun(model.kind))}</h4><ol>")
         for meta in new_questions(model):
             req = " <em>(required)</em>" if meta.required or meta.asked else ""
             lines.append(
-                f"<li><b>{_esc(meta.label)}</b>{req}<br>{_esc(meta.help)}<br>"
-                f"<small>Answer: {_esc(_answer_hint(meta))}</small></li>"
+                f"<li><b>{esc_html(meta.label)}</b>{req}<br>{esc_html(meta.help)}<br>"
+                f"<small>Answer: {esc_html(_answer_hint(meta))}</small></li>"
             )
         lines.append("</ol>")
         return "\n".join(lines)
@@ -2075,14 +2082,14 @@ def describe(kind: str, *, as_html: bool = False) -> str:
                  "answered before saving.*\n")
     for i, meta in enumerate(new_questions(model), start=1):
         req = " *(required)*" if meta.required or meta.asked else ""
-        lines.append(f"{i}. **{_md(meta.label)}**{req}  ")
+        lines.append(f"{i}. **{markdown_safe(meta.label)}**{req}  ")
         if meta.help:
-            lines.append(f"   {_md(meta.help)}  ")
-        lines.append(f"   <small>Answer: {_esc(_answer_hint(meta))}</small>")
+            lines.append(f"   {markdown_safe(meta.help)}  ")
+        lines.append(f"   <small>Answer: {esc_html(_answer_hint(meta))}</small>")
     return "\n".join(lines) + "\n"
 
 
-def _md(text: str) -> str:
+def markdown_safe(text: str) -> str:
     """Model text made safe for Markdown: HTML escaped, emphasis characters neutralised."""
     for ch in ("\\", "*", "_", "`", "[", "]"):
         text = text.replace(ch, "\\" + ch)

@@ -1327,27 +1327,27 @@ class SectionView:
         self.wb = wb
         self.place = place
         self._reads: frozenset[str] = frozenset()
-        self.summary = forms._w(W.HTML, value=_PLACEHOLDER)
+        self.summary = forms.styled(W.HTML, value=_PLACEHOLDER)
         _WHEN_IDLE.add(self)
         parts: list[Any] = [self.summary]
         self.form: forms.RecordForm | None = None
         self.refresh_button: W.Button | None = None
         if spec.how:
-            parts.append(forms._w(W.HTML, value=_wrap(_note(spec.how))))
+            parts.append(forms.styled(W.HTML, value=_wrap(_note(spec.how))))
         if spec.kind is not None:  # one box: the summary above the form
             self.form = forms.show(spec.kind, wb, place=place, role=role, interactive=True,
                                    above=parts)
             self.widget = self.form.widget
         else:
             if spec.view is None:  # a view of its own (the tally) says when it saved
-                self.refresh_button = forms._w(
+                self.refresh_button = forms.styled(
                     W.Button, description="Refresh", icon="refresh",
                     tooltip="Work this out again from what is recorded now",
                 )
                 self.refresh_button.on_click(lambda _b: self.refresh())
                 parts.append(self.refresh_button)
-            self.widget = forms._w(W.VBox, children=parts)
-        live = getattr(forms, "_LIVE", None)
+            self.widget = forms.styled(W.VBox, children=parts)
+        live = getattr(forms, "LIVE", None)
         if live is not None:
             live.add(self)  # forms call store_changed(kind) after every save
         elif self.form is not None:
@@ -1366,7 +1366,7 @@ class SectionView:
 
     def close(self) -> None:
         _WHEN_IDLE.discard(self)
-        live = getattr(forms, "_LIVE", None)
+        live = getattr(forms, "LIVE", None)
         if live is not None:
             live.discard(self)
         if self.form is not None:
@@ -1376,7 +1376,7 @@ class SectionView:
                 widget.close()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return forms._bundle(self.widget, repr(self))
+        return forms.mime_bundle(self.widget, repr(self))
 
     def __repr__(self) -> str:
         return f"<SectionView {self.spec.key} for {self.place}>"
@@ -1402,18 +1402,18 @@ def _checkin_view(spec: SectionSpec, wb: Workbook, *, place: str,
     view = SectionView(spec, wb, place=place, role=role)
     form = view.form
     assert form is not None
-    view.talk = forms._w(W.Checkbox, value=False, description=f"<b>{esc(TALK_LABEL)}</b>",
-                         description_allow_html=True, indent=False)
-    view.talk_only = forms._w(W.Button, description="Ask without a check-in",
-                              layout=_wide(),
-                              tooltip="Pass on a wish to talk, without saving a check-in")
-    view.talk_message = forms._w(W.HTML, layout=forms._shown(False))
-    box = forms._w(W.VBox, children=[
+    view.talk = forms.styled(W.Checkbox, value=False, description=f"<b>{esc(TALK_LABEL)}</b>",
+                             description_allow_html=True, indent=False)
+    view.talk_only = forms.styled(W.Button, description="Ask without a check-in",
+                                  layout=_wide(),
+                                  tooltip="Pass on a wish to talk, without saving a check-in")
+    view.talk_message = forms.styled(W.HTML, layout=forms.shown_layout(False))
+    box = forms.styled(W.VBox, children=[
         view.talk,
-        forms._w(W.HTML, value=f'<div style="{forms._HELP_STYLE}">Nobody will know it was '
+        forms.styled(W.HTML, value=f'<div style="{forms.HELP_STYLE}">Nobody will know it was '
                                "you: the team sees only that someone asked.</div>"),
         view.talk_only, view.talk_message,
-    ], layout=forms._layout(margin="0.9em 0 0 0"))
+    ], layout=forms.shared_layout(margin="0.9em 0 0 0"))
     children = list(form.widget.children)
     buttons = next(i for i, w in enumerate(children)
                    if isinstance(w, W.HBox) and form.submit_button in w.children)
@@ -1424,7 +1424,7 @@ def _checkin_view(spec: SectionSpec, wb: Workbook, *, place: str,
             wb.wish_to_talk(place)
         except WorkbookError as exc:
             return f" Your wish to talk was not passed on ({_plain(exc)}): please try again."
-        forms._changed(wb, place, "support", [])
+        forms.tell_saved(wb, place, "support", [])
         return _TALK_SENT
 
     def saved(_rid: int) -> None:
@@ -1435,7 +1435,7 @@ def _checkin_view(spec: SectionSpec, wb: Workbook, *, place: str,
     def ask_only(_button: Any = None) -> None:
         text = wish().strip()
         view.talk_message.value = f'<div style="{_OK}"><b>{esc(text)}</b></div>'
-        forms._show_if(view.talk_message, True)
+        forms.show_if(view.talk_message, True)
 
     form.on_saved(saved)
     view.talk_only.on_click(ask_only)
@@ -1465,12 +1465,12 @@ _MARK_CSS = ("<style>.hls-check mark.hls-detail{background:#ffe066;color:#000;"
 
 def _wide() -> Any:
     """A button as wide as its words (ipywidgets' own width cuts long words off)."""
-    return forms._layout(width="auto", min_width="9em", margin="2px 6px 2px 0")
+    return forms.shared_layout(width="auto", min_width="9em", margin="2px 6px 2px 0")
 
 
 def _label_html(question: str, help_text: str = "") -> str:
     """A question shown above its input (the input is named by it for screen readers)."""
-    help_html = (f'<div style="{forms._HELP_STYLE}">{esc(help_text)}</div>' if help_text
+    help_html = (f'<div style="{forms.HELP_STYLE}">{esc(help_text)}</div>' if help_text
                  else "")
     return f"<b>{esc(question)}</b>{help_html}"
 
@@ -1490,37 +1490,38 @@ class _CheckItem:
 
         self.view = view
         self.row: dict[str, Any] | None = None
-        self.text = forms._w(W.HTML)
+        self.text = forms.styled(W.HTML)
         # No icons: a button is named by its words alone, for screen readers.
-        self.clear_button = forms._w(W.Button, description="Clear it as written", layout=_wide(),
-                                     tooltip="Share this text exactly as it is written")
-        self.edit_button = forms._w(W.Button, description="Share it in other words",
-                                    layout=_wide(), tooltip="Write the words to share instead")
-        self.hold_button = forms._w(W.Button, description="Hold it back", layout=_wide(),
-                                    tooltip="Do not share this text outside the team")
-        self.wording = forms._w(
-            W.Textarea, rows=4, layout=forms._layout(height="6.5em", width="100%",
-                                                     max_width="46em"),
-            **forms._named("Wording for sharing"))
-        self.save_button = forms._w(W.Button, description="Save this wording",
-                                    button_style="primary", layout=_wide(),
-                                    tooltip="Share these words instead of the original")
-        self.cancel_button = forms._w(W.Button, description="Cancel",
-                                      tooltip="Close the box; nothing is saved")
-        self.editor = forms._w(W.VBox, children=[
-            forms._w(W.HTML, value=_label_html(
+        self.clear_button = forms.styled(W.Button, description="Clear it as written",
+                                         layout=_wide(),
+                                         tooltip="Share this text exactly as it is written")
+        self.edit_button = forms.styled(W.Button, description="Share it in other words",
+                                        layout=_wide(), tooltip="Write the words to share instead")
+        self.hold_button = forms.styled(W.Button, description="Hold it back", layout=_wide(),
+                                        tooltip="Do not share this text outside the team")
+        self.wording = forms.styled(
+            W.Textarea, rows=4, layout=forms.shared_layout(height="6.5em", width="100%",
+                                                           max_width="46em"),
+            **forms.named_for("Wording for sharing"))
+        self.save_button = forms.styled(W.Button, description="Save this wording",
+                                        button_style="primary", layout=_wide(),
+                                        tooltip="Share these words instead of the original")
+        self.cancel_button = forms.styled(W.Button, description="Cancel",
+                                          tooltip="Close the box; nothing is saved")
+        self.editor = forms.styled(W.VBox, children=[
+            forms.styled(W.HTML, value=_label_html(
                 "Wording for sharing", "How should it read outside the team? The original "
                 "stays for the team. Take out anything that could identify someone.")),
             self.wording,
-            forms._w(W.HBox, children=[self.save_button, self.cancel_button]),
-        ], layout=forms._shown(False))
-        self.message = forms._w(W.HTML, layout=forms._shown(False))
-        self.buttons = forms._w(W.HBox, children=[self.clear_button, self.edit_button,
+            forms.styled(W.HBox, children=[self.save_button, self.cancel_button]),
+        ], layout=forms.shown_layout(False))
+        self.message = forms.styled(W.HTML, layout=forms.shown_layout(False))
+        self.buttons = forms.styled(W.HBox, children=[self.clear_button, self.edit_button,
                                                   self.hold_button],
-                                layout=forms._layout(flex_flow="row wrap"))
-        self.widget = forms._w(W.VBox, children=[self.text, self.buttons, self.editor,
+                                layout=forms.shared_layout(flex_flow="row wrap"))
+        self.widget = forms.styled(W.VBox, children=[self.text, self.buttons, self.editor,
                                                  self.message],
-                               _dom_classes=("hls-check-item",), layout=forms._shown(False))
+                               _dom_classes=("hls-check-item",), layout=forms.shown_layout(False))
         self.clear_button.on_click(lambda _b: self._decide("cleared"))
         self.hold_button.on_click(lambda _b: self._decide("held"))
         self.edit_button.on_click(lambda _b: self.open_editor(True))
@@ -1533,7 +1534,7 @@ class _CheckItem:
 
         same = row is not None and row is self.row
         self.row = row
-        forms._show_if(self.widget, row is not None)
+        forms.show_if(self.widget, row is not None)
         if row is None:
             self.open_editor(False, quiet=True)
             return
@@ -1545,7 +1546,7 @@ class _CheckItem:
                                     "all the same."))
         self.text.value = (
             f'<h5 style="margin:0.6em 0 0.1em 0;font-size:1em">{esc(row["record"])}</h5>'
-            f'<div style="{forms._HELP_STYLE}">Question: {esc(row["label"])}</div>'
+            f'<div style="{forms.HELP_STYLE}">Question: {esc(row["label"])}</div>'
             f'<div style="{_QUOTE}">{row["highlighted"]}</div>{note}')
         self.wording.description = f"Wording for sharing: {row['record']}, {row['label']}"
         self.show_message("")
@@ -1553,7 +1554,7 @@ class _CheckItem:
             self.open_editor(False, quiet=True)
         else:
             self.wording.value = draft
-            forms._show_if(self.editor, True)
+            forms.show_if(self.editor, True)
 
     def _decide(self, decision: str, wording: str | None = None) -> None:
         if self.row is not None:
@@ -1564,7 +1565,7 @@ class _CheckItem:
         return self.row is not None and self.editor.layout.display != "none"
 
     def open_editor(self, shown: bool, *, quiet: bool = False) -> None:
-        forms._show_if(self.editor, shown)
+        forms.show_if(self.editor, shown)
         if not quiet:
             self.show_message("")
         if not shown:
@@ -1576,13 +1577,13 @@ class _CheckItem:
         text = text.strip()
         if text and not text.endswith((".", "!", "?")):
             text += "."
-        self.message.value = (f'<div style="{forms._ERROR_STYLE}" role="alert">&#9888; '
+        self.message.value = (f'<div style="{forms.ERROR_STYLE}" role="alert">&#9888; '
                               f"{esc(text)} Nothing was saved for this piece.</div>"
                               if text else "")
-        forms._show_if(self.message, bool(text))
+        forms.show_if(self.message, bool(text))
 
     def close(self) -> None:
-        forms._close_tree(self.widget)
+        forms.close_tree(self.widget)
 
 
 class _SummaryOnly:
@@ -1632,60 +1633,62 @@ class CheckView:
         self._stale = False
         self._summary_only = _SummaryOnly(self)
         today = dt.date.today()
-        self.summary = forms._w(W.HTML, value=_PLACEHOLDER)
-        self.audience = forms._w(
+        self.summary = forms.styled(W.HTML, value=_PLACEHOLDER)
+        self.audience = forms.styled(
             W.Dropdown, options=[(AUDIENCE_LABELS[a], a) for a in CHECK_AUDIENCES],
-            value=CHECK_AUDIENCES[0], layout=forms._layout(width="auto"),
-            **forms._named("Who will read it"))
+            value=CHECK_AUDIENCES[0], layout=forms.shared_layout(width="auto"),
+            **forms.named_for("Who will read it"))
         # The last twelve months, to begin with: the period of most reports.
-        self.start = forms._w(W.DatePicker, value=today - dt.timedelta(days=365),
-                              **forms._named("First day of the period"))
-        self.end = forms._w(W.DatePicker, value=today, **forms._named("Last day of the period"))
-        self.checker = forms._w(W.Text, placeholder="a name or a role",
-                                layout=forms._layout(width="100%", max_width="30em"),
-                                **forms._named("Who is checking"))
-        self.show_button = forms._w(W.Button, description="Show what waits",
-                                    layout=_wide(),
-                                    tooltip="List the pieces waiting for a check again")
-        self.status = forms._w(W.HTML)
-        self.list_box = forms._w(W.VBox)
-        self.prev_button = forms._w(W.Button, description="Previous",
-                                    layout=forms._shown(False))
-        self.next_button = forms._w(W.Button, description="Next",
-                                    layout=forms._shown(False))
-        self.page_note = forms._w(W.HTML)
+        self.start = forms.styled(W.DatePicker, value=today - dt.timedelta(days=365),
+                                  **forms.named_for("First day of the period"))
+        self.end = forms.styled(W.DatePicker, value=today,
+                                **forms.named_for("Last day of the period"))
+        self.checker = forms.styled(W.Text, placeholder="a name or a role",
+                                    layout=forms.shared_layout(width="100%", max_width="30em"),
+                                    **forms.named_for("Who is checking"))
+        self.show_button = forms.styled(W.Button, description="Show what waits",
+                                        layout=_wide(),
+                                        tooltip="List the pieces waiting for a check again")
+        self.status = forms.styled(W.HTML)
+        self.list_box = forms.styled(W.VBox)
+        self.prev_button = forms.styled(W.Button, description="Previous",
+                                        layout=forms.shown_layout(False))
+        self.next_button = forms.styled(W.Button, description="Next",
+                                        layout=forms.shown_layout(False))
+        self.page_note = forms.styled(W.HTML)
         self.items = [_CheckItem(self) for _ in range(self.PAGE)]
         self.list_box.children = tuple(item.widget for item in self.items)
         controls = [
-            forms._w(W.HTML, value=f"{forms._CSS}{_MARK_CSS}<h4 style='margin:0.6em 0 0.2em 0'>"
-                     "Check the text waiting to be shared</h4>"),
-            forms._w(W.HTML, value=_label_html(
+            forms.styled(W.HTML, value=f"{forms.NAMED_CSS}{_MARK_CSS}"
+                         "<h4 style='margin:0.6em 0 0.2em 0'>"
+                         "Check the text waiting to be shared</h4>"),
+            forms.styled(W.HTML, value=_label_html(
                 "Who will read it", "A check for the public covers partners too.")),
             self.audience,
-            forms._w(W.HTML, value=_label_html(
+            forms.styled(W.HTML, value=_label_html(
                 "The period the report covers", "Text about this period, and about the "
-                "place as a whole."), layout=forms._layout(margin="0.9em 2px 2px 2px")),
-            forms._w(W.HBox, children=[self.start, forms._w(W.HTML, value="to"), self.end],
-                     layout=forms._layout(flex_flow="row wrap", align_items="center")),
-            forms._w(W.HTML, value=_label_html(
+                "place as a whole."), layout=forms.shared_layout(margin="0.9em 2px 2px 2px")),
+            forms.styled(W.HBox, children=[self.start, forms.styled(W.HTML, value="to"), self.end],
+                         layout=forms.shared_layout(flex_flow="row wrap", align_items="center")),
+            forms.styled(W.HTML, value=_label_html(
                 "Who is checking", "Your name or your role: it is kept with each check."),
-                layout=forms._layout(margin="0.9em 2px 2px 2px")),
+                layout=forms.shared_layout(margin="0.9em 2px 2px 2px")),
             self.checker,
-            forms._w(W.HBox, children=[self.show_button],
-                     layout=forms._layout(margin="0.9em 0 0 0")),
+            forms.styled(W.HBox, children=[self.show_button],
+                         layout=forms.shared_layout(margin="0.9em 0 0 0")),
         ]
-        self.widget = forms._w(W.VBox, children=[
+        self.widget = forms.styled(W.VBox, children=[
             self.summary, *controls, self.status, self.list_box,
-            forms._w(W.HBox, children=[self.prev_button, self.next_button, self.page_note],
-                     layout=forms._layout(align_items="center")),
-        ], _dom_classes=("hls-check",), layout=forms._layout(max_width="52em"))
+            forms.styled(W.HBox, children=[self.prev_button, self.next_button, self.page_note],
+                         layout=forms.shared_layout(align_items="center")),
+        ], _dom_classes=("hls-check",), layout=forms.shared_layout(max_width="52em"))
         self.show_button.on_click(lambda _b: self.load())
         self.prev_button.on_click(lambda _b: self.turn(-1))
         self.next_button.on_click(lambda _b: self.turn(1))
         for widget in (self.audience, self.start, self.end):
             widget.observe(lambda _c: self.load(), names="value")
         _WHEN_IDLE.add(self)
-        forms._LIVE.add(self)  # forms call store_changed(kind) after every save
+        forms.LIVE.add(self)  # forms call store_changed(kind) after every save
 
     # -- reading ------------------------------------------------------------------
 
@@ -1757,13 +1760,13 @@ class CheckView:
             parts.append(f'<p class="hls-check-count"><b>{esc(self._count_text())}</b></p>')
         self.status.value = f'<div role="status">{"".join(parts)}</div>'
         many = len(self.rows) > self.PAGE
-        forms._show_if(self.prev_button, many)
-        forms._show_if(self.next_button, many)
+        forms.show_if(self.prev_button, many)
+        forms.show_if(self.next_button, many)
         self.prev_button.disabled = self.page == 0
         self.next_button.disabled = self.page >= pages - 1
         if many:
             first = self.page * self.PAGE + 1
-            self.page_note.value = (f'<span style="{forms._HELP_STYLE}">Showing {first} to '
+            self.page_note.value = (f'<span style="{forms.HELP_STYLE}">Showing {first} to '
                                     f"{first + len(shown) - 1} of {len(self.rows)} (page "
                                     f"{self.page + 1} of {pages})</span>")
         else:
@@ -1804,7 +1807,7 @@ class CheckView:
         }[decision]
         self.rows = [r for r in self.rows if r is not item.row]
         self.render(confirmation=said)
-        forms._changed(self.wb, self.place, "clearance", [cid])
+        forms.tell_saved(self.wb, self.place, "clearance", [cid])
         return cid
 
     def editor_closed(self) -> None:
@@ -1828,13 +1831,13 @@ class CheckView:
     def close(self) -> None:
         _WHEN_IDLE.discard(self)
         _WHEN_IDLE.discard(self._summary_only)
-        forms._LIVE.discard(self)
+        forms.LIVE.discard(self)
         for item in self.items:
             item.close()
-        forms._close_tree(self.widget)
+        forms.close_tree(self.widget)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return forms._bundle(self.widget, repr(self))
+        return forms.mime_bundle(self.widget, repr(self))
 
     def __repr__(self) -> str:
         return f"<CheckView {self.spec.key} for {self.place}>"
@@ -1908,9 +1911,9 @@ class SectionSlot:
             self.saves = None
         self.view: Any = None
         classes = ("hls-section", "hls-task") if self.saves else ("hls-section",)
-        self.widget = forms._w(W.VBox, _dom_classes=classes)
+        self.widget = forms.styled(W.VBox, _dom_classes=classes)
         self._build()
-        forms._LIVE.add(self)
+        forms.LIVE.add(self)
 
     @property
     def form(self) -> forms.RecordForm | None:
@@ -1927,7 +1930,7 @@ class SectionSlot:
                             interactive=True)
         inner = getattr(self.view, "widget", None)
         if inner is None:  # a problem, in words
-            inner = forms._w(W.HTML, value=getattr(self.view, "html", ""))
+            inner = forms.styled(W.HTML, value=getattr(self.view, "html", ""))
         self.widget.children = [inner]
 
     def set_role(self, role: str | None) -> None:
@@ -1955,7 +1958,7 @@ class SectionSlot:
             self.widget.add_class("hls-done")
 
     def close(self) -> None:
-        forms._LIVE.discard(self)
+        forms.LIVE.discard(self)
         if hasattr(self.view, "close"):
             self.view.close()
         self.widget.close()
@@ -1966,7 +1969,7 @@ class SectionSlot:
         return getattr(self.view, name)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return forms._bundle(self.widget, repr(self))
+        return forms.mime_bundle(self.widget, repr(self))
 
     def __repr__(self) -> str:
         return f"<SectionSlot {self.key} for {self.place}>"
@@ -2063,10 +2066,10 @@ class Stage:
         if self._head is None:
             import ipywidgets as W
 
-            self._head = forms._w(W.HTML, value=self.html())
-            self._box = forms._w(W.VBox, children=[self.chooser.widget, self._head],
-                                 _dom_classes=("hls-start",))
-        return forms._bundle(self._box, repr(self))
+            self._head = forms.styled(W.HTML, value=self.html())
+            self._box = forms.styled(W.VBox, children=[self.chooser.widget, self._head],
+                                     _dom_classes=("hls-start",))
+        return forms.mime_bundle(self._box, repr(self))
 
     def html(self) -> str:
         if self.error is not None:
