@@ -18,6 +18,7 @@ import pytest
 from hls_workbook import open_workbook
 from hls_workbook.domain.errors import DatabaseError
 from hls_workbook.ui import forms
+from hls_workbook.ui.forms import live
 
 PLACE = "testville"
 
@@ -177,15 +178,15 @@ def test_the_stamp_moves_with_every_change_and_only_then(wb):
 
 
 def test_no_polling_without_a_live_kernel(wb, monkeypatch):
-    monkeypatch.setattr(forms, "POLL", forms.Poll())
+    monkeypatch.setattr(live, "POLL", forms.Poll())
     form = forms.RecordForm(wb, "partner", place=PLACE)  # no event loop here
-    assert forms.POLL.timer is None
+    assert live.POLL.timer is None
     form.close()
 
     async def headless() -> None:
         monkeypatch.setenv(forms.HEADLESS_ENV, "1")
         f = forms.RecordForm(wb, "partner", place=PLACE)
-        assert forms.POLL.timer is None
+        assert live.POLL.timer is None
         f.close()
 
     asyncio.run(headless())
@@ -195,15 +196,15 @@ def test_the_poll_on_an_event_loop(wb, second, monkeypatch, caplog):
     """In a kernel: every POLL_SECONDS the other's save appears; a failing look is logged,
     never raised; once the form is closed the clock stops."""
     monkeypatch.delenv(forms.HEADLESS_ENV, raising=False)
-    monkeypatch.setattr(forms, "POLL_SECONDS", 0.05)
-    monkeypatch.setattr(forms, "POLL", forms.Poll())
+    monkeypatch.setattr(live, "POLL_SECONDS", 0.05)
+    monkeypatch.setattr(live, "POLL", forms.Poll())
     # Only this test's forms are live: one left open by another test in this process would
     # be looked at too, and log its own problems.
-    monkeypatch.setattr(forms, "LIVE", weakref.WeakSet())
+    monkeypatch.setattr(live, "LIVE", weakref.WeakSet())
 
     async def run() -> None:
         form = forms.RecordForm(second, "partner", place=PLACE)
-        assert forms.POLL.timer is not None
+        assert live.POLL.timer is not None
         rid = wb.add("partner", {"organisation": "Seen by itself", "part": "charity"},
                      place=PLACE)
         for _ in range(100):
@@ -216,14 +217,14 @@ def test_the_poll_on_an_event_loop(wb, second, monkeypatch, caplog):
             raise DatabaseError("The database is not there any more")
 
         monkeypatch.setattr(second, "change_stamps", broken)
-        with caplog.at_level(logging.WARNING, logger=forms.log.name):
+        with caplog.at_level(logging.WARNING, logger=live.log.name):
             await asyncio.sleep(0.2)  # several looks fail: said once, nothing raised
         said = [r for r in caplog.records if "saved elsewhere" in r.getMessage()]
         assert len(said) == 1 and "not there any more" in said[0].getMessage()
-        assert forms.POLL.timer is not None  # it keeps looking
+        assert live.POLL.timer is not None  # it keeps looking
         form.close()
         await asyncio.sleep(0.15)
-        assert forms.POLL.timer is None  # nothing live: the clock stopped
+        assert live.POLL.timer is None  # nothing live: the clock stopped
 
     asyncio.run(run())
 

@@ -1347,11 +1347,7 @@ class SectionView:
                 self.refresh_button.on_click(lambda _b: self.refresh())
                 parts.append(self.refresh_button)
             self.widget = forms.styled(W.VBox, children=parts)
-        live = getattr(forms, "LIVE", None)
-        if live is not None:
-            live.add(self)  # forms call store_changed(kind) after every save
-        elif self.form is not None:
-            self.form.on_saved(lambda _rid: self.refresh())
+        forms.add_live(self)  # forms call store_changed(kind) after every save
 
     def refresh(self) -> None:
         """Work the summary out again from the database."""
@@ -1366,9 +1362,7 @@ class SectionView:
 
     def close(self) -> None:
         _WHEN_IDLE.discard(self)
-        live = getattr(forms, "LIVE", None)
-        if live is not None:
-            live.discard(self)
+        forms.discard_live(self)
         if self.form is not None:
             self.form.close()
         for widget in (self.summary, self.refresh_button, *self.widget.children, self.widget):
@@ -1688,7 +1682,7 @@ class CheckView:
         for widget in (self.audience, self.start, self.end):
             widget.observe(lambda _c: self.load(), names="value")
         _WHEN_IDLE.add(self)
-        forms.LIVE.add(self)  # forms call store_changed(kind) after every save
+        forms.add_live(self)  # forms call store_changed(kind) after every save
 
     # -- reading ------------------------------------------------------------------
 
@@ -1831,7 +1825,7 @@ class CheckView:
     def close(self) -> None:
         _WHEN_IDLE.discard(self)
         _WHEN_IDLE.discard(self._summary_only)
-        forms.LIVE.discard(self)
+        forms.discard_live(self)
         for item in self.items:
             item.close()
         forms.close_tree(self.widget)
@@ -1913,7 +1907,7 @@ class SectionSlot:
         classes = ("hls-section", "hls-task") if self.saves else ("hls-section",)
         self.widget = forms.styled(W.VBox, _dom_classes=classes)
         self._build()
-        forms.LIVE.add(self)
+        forms.add_live(self)
 
     @property
     def form(self) -> forms.RecordForm | None:
@@ -1958,7 +1952,7 @@ class SectionSlot:
             self.widget.add_class("hls-done")
 
     def close(self) -> None:
-        forms.LIVE.discard(self)
+        forms.discard_live(self)
         if hasattr(self.view, "close"):
             self.view.close()
         self.widget.close()

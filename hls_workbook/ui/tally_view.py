@@ -181,7 +181,7 @@ class TallyView:
         self.submit_button.on_click(lambda _b: self._safely(self.submit))
         self._refresh_meetings()
         self.render()
-        forms.LIVE.add(self)  # forms call store_changed(kind) after every save
+        forms.add_live(self)  # forms call store_changed(kind) after every save
 
     def _safely(self, action: Callable[..., Any], *args: Any) -> None:
         """Run what a button does; an unexpected error is a sentence, never a traceback,
@@ -456,7 +456,7 @@ class TallyView:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        forms.LIVE.discard(self)
+        forms.discard_live(self)
         if self.summary is not None:
             self.summary.close()
         for child in self.widget.children:
