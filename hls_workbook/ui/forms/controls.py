@@ -161,7 +161,23 @@ class DateControl(Control):
         self.input.value = date_or_none(value)
 
 
-class ChoiceControl(Control):
+class OneChoiceControl(Control):
+    """What the controls choosing one of a field's choices share: reading the choice, and
+    finding a stored value among the options."""
+
+    def read(self) -> tuple[Any, str | None]:
+        value = self.input.value
+        if value in ("", None):
+            return self._empty()
+        return value, None
+
+    def _option(self, value: Any) -> tuple[str, list[Any]]:
+        """A stored value as an option's value ("" when missing), and the options' values."""
+        value = "" if is_missing(value) else str(getattr(value, "value", value))
+        return value, option_values(self.input)
+
+
+class ChoiceControl(OneChoiceControl):
     def build(self) -> W.Widget:
         options = [(label, value) for value, label in (self.meta.choices or {}).items()]
         if self.nullable or self.default() is SKIP:
@@ -171,15 +187,8 @@ class ChoiceControl(Control):
                                         **named_for(self.meta.label)))
         return self.input
 
-    def read(self) -> tuple[Any, str | None]:
-        value = self.input.value
-        if value in ("", None):
-            return self._empty()
-        return value, None
-
     def set(self, value: Any) -> None:
-        value = "" if is_missing(value) else str(getattr(value, "value", value))
-        values = option_values(self.input)
+        value, values = self._option(value)
         if value in values:
             self.input.value = value
         elif "" in values:
@@ -188,7 +197,7 @@ class ChoiceControl(Control):
             self.input.index = 0
 
 
-class YesPartlyNoControl(Control):
+class YesPartlyNoControl(OneChoiceControl):
     def build(self) -> W.Widget:
         options = [(label, value) for value, label in (self.meta.choices or {}).items()]
         if self.nullable:
@@ -198,15 +207,8 @@ class YesPartlyNoControl(Control):
         ))
         return self.input
 
-    def read(self) -> tuple[Any, str | None]:
-        value = self.input.value
-        if value in ("", None):
-            return self._empty()
-        return value, None
-
     def set(self, value: Any) -> None:
-        value = "" if is_missing(value) else str(getattr(value, "value", value))
-        values = option_values(self.input)
+        value, values = self._option(value)
         self.input.index = values.index(value) if value in values else None
 
 
