@@ -117,7 +117,7 @@ class _CheckItem:
         found = review.details_sentence(row["details"])
         note = (f'<p style="margin:0.2em 0"><b>Suspected personal details:</b> {esc(found)}</p>'
                 if found else note_html("The workbook found no personal details in it: read it "
-                                    "all the same."))
+                                        "all the same."))
         self.text.value = (
             f'<h5 style="margin:0.6em 0 0.1em 0;font-size:1em">{esc(row["record"])}</h5>'
             f'<div style="{forms.HELP_STYLE}">Question: {esc(row["label"])}</div>'

@@ -107,9 +107,9 @@ def _next(t: Mapping[str, pd.DataFrame]) -> str:
     todo = _next_frame(t)
     if todo.empty:
         return para("Nothing needs doing now: no experiment is past its end date or waiting "
-                  "for a look back, every decision has been followed up, and all our "
-                  "learning has been shared. Every storyteller who asked has heard what "
-                  "their story changed.")
+                    "for a look back, every decision has been followed up, and all our "
+                    "learning has been shared. Every storyteller who asked has heard what "
+                    "their story changed.")
     shown = todo.head(NEXT_LIMIT)
     items = "".join(
         f"<li>{esc(r['sentence'])}"
@@ -118,11 +118,11 @@ def _next(t: Mapping[str, pd.DataFrame]) -> str:
         for r in shown.to_dict("records")
     )
     out = [para(f"{plural(len(todo), 'thing needs', 'things need')} doing now, the most "
-              "overdue first."), f'<ol style="margin:0.2em 0">{items}</ol>']
+                "overdue first."), f'<ol style="margin:0.2em 0">{items}</ol>']
     if len(todo) > len(shown):
         place = getattr(t, "place", "") or "..."
         out.append(note_html(f"And {len(todo) - len(shown)} more: a coordinator can list them "
-                         f"all with: hls-workbook next --place {place}"))
+                             f"all with: hls-workbook next --place {place}"))
     return "".join(out)
 
 

@@ -60,7 +60,7 @@ def place_summary(t: Tables) -> str:
     row = place_row(t)
     if row is None:
         return para("Tell us about your place first: what people call it, and the problem that "
-                  "matters most here. Everything else in the workbook hangs from this.")
+                    "matters most here. Everything else in the workbook hangs from this.")
     out = [f"<p><b>{esc(row.get('name'))}</b>: {esc(row.get('shared_focus'))}</p>"]
     if not is_missing(row.get("why_it_matters")):
         out.append(para(str(row["why_it_matters"])))
@@ -79,7 +79,7 @@ def partners_summary(t: Mapping[str, pd.DataFrame]) -> str:
     df = t["partner"]
     if df.empty:
         return para("No partners yet. Who is already part of this work? Start with the people "
-                  "in the room, then think about who is not.")
+                    "in the room, then think about who is not.")
     by_part: dict[str, list[str]] = {}
     for part, org in zip(df["part"], df["organisation"], strict=True):
         by_part.setdefault(str(part), []).append(str(org))
@@ -89,7 +89,7 @@ def partners_summary(t: Mapping[str, pd.DataFrame]) -> str:
         if names or p != Part.other:
             rows.append([PART_LABELS[p.value], len(names), ", ".join(names) or "nobody yet"])
     out = [table_html(["Part of the system", "Partners", "Who"], rows,
-                  caption=f"{plural(len(df), 'partner')}, by part of the system")]
+                      caption=f"{plural(len(df), 'partner')}, by part of the system")]
     missing = [PART_LABELS[p] for p in NAMED_PARTS if p not in by_part]
     if missing:
         out.append(para(f"Nobody yet from: {join_words(missing)}. Who could we invite?"))
@@ -102,7 +102,7 @@ def voices_summary(t: Tables) -> str:
     ledger = t.consent()
     if not ledger["total"]:
         return para("No stories yet. Whose experience of services have we not heard? Ask them "
-                  "who may read their story at the same time as you hear it.")
+                    "who may read their story at the same time as you hear it.")
     usable = t["voice"]  # the stories the team may use: consented, not withdrawn or blocked
     consent_rows = [
         ["Anyone (the public)", ledger["public"]],
@@ -123,17 +123,17 @@ def voices_summary(t: Tables) -> str:
         direct = int(usable["storyteller_role"].isin(
             ["person_using_services", "carer_or_family"]).sum())
         out.append(para(f"{direct} of {len(usable)} came from people who use services or their "
-                      "carers. They are the experts in what works for them."))
+                        "carers. They are the experts in what works for them."))
         themes = usable["domain_of_change"].map(lambda s: str(s).strip().lower())
         top = themes.value_counts().head(8)
         out.append(para("What the stories are about: "
-                      + "; ".join(f"{k} ({n})" for k, n in top.items()) + "."))
+                        + "; ".join(f"{k} ({n})" for k, n in top.items()) + "."))
     if ledger["not_read_back"]:
         out.append(note_html(f"{plural(ledger['not_read_back'], 'story has', 'stories have')} "
-                         "not been read back to the person who told it yet."))
+                             "not been read back to the person who told it yet."))
     if ledger["safeguarding"]:
         out.append(note_html("A story raised a safeguarding concern: make sure your safeguarding "
-                         "lead knows."))
+                             "lead knows."))
     return "".join(out)
 
 
@@ -141,7 +141,7 @@ def meeting_series_summary(t: Mapping[str, pd.DataFrame]) -> str:
     s = t["meeting_series"]
     if s.empty:
         return para("No regular meeting yet. Pick a rhythm and a day, and keep to it: the same "
-                  "day every time helps people come.")
+                    "day every time helps people come.")
     rhythm = rhythm_so_far(s, t["meeting"])
     cadences, days = Cadence.labels(), Weekday.labels()
     rows = []
@@ -166,13 +166,13 @@ def meeting_series_summary(t: Mapping[str, pd.DataFrame]) -> str:
     missed = int(rhythm.summary["missed"].sum())
     if missed:
         out.append(para(f"{plural(missed, 'planned meeting')} did not happen. What got in the "
-                      "way? A missed meeting is a question, not a failure."))
+                        "way? A missed meeting is a question, not a failure."))
     other = int(rhythm.summary["kept_other_day"].sum())
     if other:
         out.append(para(f"{plural(other, 'planned meeting')} took place on another day than "
-                      "agreed. Does the agreed day still suit everyone?"))
+                        "agreed. Does the agreed day still suit everyone?"))
     out.append(note_html("Planned meetings are counted up to today, as in the team report: a "
-                     "meeting still to come is never counted as missed."))
+                         "meeting still to come is never counted as missed."))
     return "".join(out)
 
 
@@ -180,27 +180,27 @@ def meetings_summary(t: Mapping[str, pd.DataFrame]) -> str:
     m = t["meeting"]
     if m.empty:
         return para("No meetings recorded yet. After each meeting, note who came from each part "
-                  "of the system: numbers only, no names.")
+                    "of the system: numbers only, no names.")
     att = an.attendance_summary(m)
     rows = [[r["label"], int(r["meetings_present"]), int(r["people"])]
             for r in att.to_dict("records")]
     out = [para(f"{plural(len(m), 'meeting')} recorded; the latest on "
-              f"{day_text(m['held_on'].max())}."),
+                f"{day_text(m['held_on'].max())}."),
            table_html(["Part of the system", "Meetings they came to", "People in all"], rows,
-                  caption="Who came")]
+                      caption="Who came")]
     never = an.parts_never_present(m)
     never = [p for p in never if p != "other"]
     if never:
         out.append(para("Nobody has come yet from: " + join_words(labels_of(never, PART_LABELS))
-                      + ". What would make it easier for them?"))
+                        + ". What would make it easier for them?"))
     total = int(att["people"].sum())
     lived = int(att.loc[att["part"] == "lived_experience", "people"].sum())
     if total:
         out.append(para(f"People with lived experience made up {round(100 * lived / total)}% "
-                      "of everyone who came."))
+                        "of everyone who came."))
     hard = int(flags(m["hard_topics_raised"]).sum())
     out.append(para(f"Someone raised a hard or uncomfortable topic in {hard} of {len(m)} "
-                  "meetings."))
+                    "meetings."))
     return "".join(out)
 
 
@@ -208,7 +208,7 @@ def glossary_summary(t: Mapping[str, pd.DataFrame]) -> str:
     g = t["glossary_term"]
     if g.empty:
         return para("No shared words yet. Which words do we use that not everyone understands? "
-                  "Start with the one that caused the most confusion last time.")
+                    "Start with the one that caused the most confusion last time.")
     rows = []
     for r in g.sort_values("term", key=lambda s: s.str.casefold()).to_dict("records"):
         avoid = r.get("words_to_avoid")
@@ -219,14 +219,14 @@ def glossary_summary(t: Mapping[str, pd.DataFrame]) -> str:
             ", ".join(labels_of(agreed, PART_LABELS)) if isinstance(agreed, list) else "",
         ])
     return table_html(["Word", "What it means, plainly", "Words to avoid", "Agreed by"], rows,
-                  caption=plural(len(g), "word") + " in our shared language")
+                      caption=plural(len(g), "word") + " in our shared language")
 
 
 def experiment_summary(t: Mapping[str, pd.DataFrame]) -> str:
     e = t["experiment"]
     if e.empty:
         return para("No experiments yet. What small, safe thing could we try next month? Whose "
-                  "idea is it, and who can say yes?")
+                    "idea is it, and who can say yes?")
     p = an.experiment_portfolio(e)
     rows = [[r["label"], int(r["count"])] for r in p.by_proposer.to_dict("records")
             if r["count"]]
@@ -241,7 +241,7 @@ def experiment_summary(t: Mapping[str, pd.DataFrame]) -> str:
     rules = (e["amplify_if"].map(lambda v: not is_missing(v))
              & e["dampen_if"].map(lambda v: not is_missing(v)))
     out.append(note_html(f"{int(bounds.sum())} have safe-to-fail limits; {int(rules.sum())} "
-                     "decided in advance when to do more and when to hold back."))
+                         "decided in advance when to do more and when to hold back."))
     return "".join(out)
 
 
@@ -257,7 +257,7 @@ def experiment_status_summary(t: Mapping[str, pd.DataFrame]) -> str:
     waiting = reviews[reviews["needs_review"]]
     if len(waiting):
         out.append(para("Finished and waiting for a look back: "
-                      + "; ".join(str(x) for x in waiting["title"]) + "."))
+                        + "; ".join(str(x) for x in waiting["title"]) + "."))
     return "".join(out)
 
 
@@ -267,7 +267,7 @@ def review_summary(t: Mapping[str, pd.DataFrame]) -> str:
     waiting = reviews[reviews["needs_review"]]
     if r.empty:
         out = [para("No reviews yet. When an experiment ends, or stops early, meet and look "
-                  "back: what did we mean to happen, and what happened?")]
+                    "back: what did we mean to happen, and what happened?")]
     else:
         outcomes = an.review_outcomes(r)
         went = outcomes[outcomes["question"] == "went_to_plan"]
@@ -276,21 +276,21 @@ def review_summary(t: Mapping[str, pd.DataFrame]) -> str:
         rows = [[yes_labels.get(a, a), int(n)] for a, n in zip(went["answer"], went["count"],
                                                                  strict=True)]
         out = [table_html(["Did it go to plan?", "Reviews"], rows,
-                      caption=plural(len(r), "review"))]
+                          caption=plural(len(r), "review"))]
         not_to_plan = int(went.loc[went["answer"].isin(["partly", "no"]), "count"].sum())
         if not_to_plan:
             out.append(para(f"{not_to_plan} did not fully go to plan. That is learning, not "
-                          "failure: what did we find out that we did not know?"))
+                            "failure: what did we find out that we did not know?"))
         rows = [[next_labels.get(a, a), int(n)] for a, n in zip(dec["answer"], dec["count"],
                                                                   strict=True)]
         out.append(table_html(["What we decided next", "Reviews"], rows))
         days = reviews["days_to_review"].dropna()
         if len(days):
             out.append(note_html(f"Half of the reviews happened within {int(days.median())} days "
-                             "of the experiment ending."))
+                                 "of the experiment ending."))
     if len(waiting):
         out.append(para("Waiting for a review: "
-                      + "; ".join(str(x) for x in waiting["title"]) + "."))
+                        + "; ".join(str(x) for x in waiting["title"]) + "."))
     return "".join(out)
 
 
@@ -299,7 +299,7 @@ def portfolio_summary(t: Mapping[str, pd.DataFrame]) -> str:
     p = an.experiment_portfolio(e)
     if p.total == 0:
         return para("No experiments yet, so there is no portfolio to look at. A good mix has "
-                  "ideas from every part of the system, and some that reach new people.")
+                    "ideas from every part of the system, and some that reach new people.")
 
     def pairs(df: pd.DataFrame) -> str:
         return "; ".join(f"{r['label']}: {int(r['count'])}" for r in df.to_dict("records")
@@ -318,7 +318,7 @@ def portfolio_summary(t: Mapping[str, pd.DataFrame]) -> str:
         out.append(para("None of them is high risk. Is there a bolder idea we could try safely?"))
     if not math.isnan(p.new_share) and p.new_share < 0.25:
         out.append(para("Few of them reach new people or new places. Who have we not tried "
-                      "working with?"))
+                        "working with?"))
     return "".join(out)
 
 
@@ -326,22 +326,22 @@ def learning_summary(t: Mapping[str, pd.DataFrame]) -> str:
     ldf = t["learning"]
     if ldf.empty:
         return para("No learning yet. What surprised us this week? What went better than we "
-                  "hoped, and what let us down? Write it rough: it can be tidied later.")
+                    "hoped, and what let us down? Write it rough: it can be tidied later.")
     balance = an.learning_balance(ldf)
     counts = dict(zip(balance["kind"], balance["count"], strict=True))
     labels = LearningKind.labels()
     rows = [[labels[k], int(counts.get(k, 0))] for k in labels]
     out = [table_html(["Kind of learning", "Entries"], rows,
-                  caption=plural(len(ldf), "piece of learning", "pieces of learning"))]
+                      caption=plural(len(ldf), "piece of learning", "pieces of learning"))]
     if not counts.get("disappointment"):
         out.append(para("No disappointments yet. Were there really none, or are they not being "
-                      "written down? They teach us as much as breakthroughs."))
+                        "written down? They teach us as much as breakthroughs."))
     if not counts.get("breakthrough"):
         out.append(para("No breakthroughs yet. What went well, however small?"))
     delays = an.reflection_delay(ldf)["delay_days"].dropna()
     if len(delays):
         out.append(note_html(f"Half of them were written down within {int(delays.median())} days "
-                         "of happening. Sooner is easier to remember."))
+                             "of happening. Sooner is easier to remember."))
     recent = ldf.sort_values(["event_on", "id"], ascending=False).head(3)
     out.append(para("Most recent: " + "; ".join(str(x) for x in recent["title"]) + "."))
     return "".join(out)
@@ -354,12 +354,12 @@ def sharing_summary(t: Mapping[str, pd.DataFrame]) -> str:
     reach = an.reach_by_part(ldf, sdf)
     rows = [[r["label"], int(r["learning_reached"])] for r in reach.to_dict("records")]
     out = [table_html(["Part of the system", "Pieces of learning they heard about"], rows,
-                  caption=f"Who heard about our {plural(len(ldf), 'piece', 'pieces')} "
+                      caption=f"Who heard about our {plural(len(ldf), 'piece', 'pieces')} "
                           "of learning")]
     nobody = int(an.learning_reach(ldf, sdf)["shared_with_nobody"].astype(bool).sum())
     if nobody:
         out.append(para(f"{plural(nobody, 'piece has', 'pieces have')} not been shared with "
-                      "anyone yet. Who would want to know?"))
+                        "anyone yet. Who would want to know?"))
     unreached = [r["label"] for r in reach.to_dict("records")
                  if not r["learning_reached"] and r["part"] in NAMED_PARTS]
     if unreached:
@@ -372,11 +372,11 @@ def amplify_summary(t: Mapping[str, pd.DataFrame]) -> str:
     a = an.amplified(ldf, v)
     if a.empty:
         return para("Nothing marked to amplify yet. What worked, as the people using services "
-                  "see it? Tick 'Amplify and celebrate' on that piece of learning.")
+                    "see it? Tick 'Amplify and celebrate' on that piece of learning.")
     shown = {int(r["id"]): r for r in v.to_dict("records")}  # the gate's: the team may use
     roles = StorytellerRole.labels()
     out = [para(f"{plural(len(a), 'thing')} to amplify and celebrate, with the stories "
-              "behind them:")]
+                "behind them:")]
     items = []
     for r in a.to_dict("records"):
         voices_html = []
@@ -396,8 +396,8 @@ def amplify_summary(t: Mapping[str, pd.DataFrame]) -> str:
                      f'<ul style="margin:0.1em 0">{"".join(voices_html)}</ul></li>')
     out.append(f'<ul style="margin:0.2em 0">{"".join(items)}</ul>')
     out.append(note_html("Only stories the team may use are shown: never one that was withdrawn, "
-                     "told in confidence, raised a safeguarding concern, or whose teller has "
-                     "not yet said who may read it."))
+                         "told in confidence, raised a safeguarding concern, or whose teller has "
+                         "not yet said who may read it."))
     return "".join(out)
 
 
@@ -407,11 +407,11 @@ def feedback_summary(t: Mapping[str, pd.DataFrame]) -> str:
     out = []
     if told.empty:
         out.append(para("No story has shaped a decision, or learning we amplify, where its "
-                      "teller agreed to be told what happened. When one does, it waits here "
-                      "for a note back."))
+                        "teller agreed to be told what happened. When one does, it waits here "
+                        "for a note back."))
     elif waiting.empty:
         out.append(para(f"Every teller who agreed to hear back has been told: "
-                      f"{plural(len(told), 'note')} sent or closed."))
+                        f"{plural(len(told), 'note')} sent or closed."))
     else:
         kinds = {"decision": "decision", "learning": "learning"}
         items = []
@@ -425,14 +425,14 @@ def feedback_summary(t: Mapping[str, pd.DataFrame]) -> str:
                 f"#{r['shaped_id']}: <q>{esc(shorten(r['shaped_title'], 100))}</q>{when}. "
                 f"{esc(state)}</li>")
         out.append(para(f"{plural(len(waiting), 'teller is', 'tellers are')} waiting to "
-                      "hear what their story changed:"))
+                        "hear what their story changed:"))
         out.append(f'<ul style="margin:0.2em 0">{"".join(items)}</ul>')
         out.append(para("Write each a note in the form below: choose the story and what it "
-                      "shaped. Once they have heard, change it to 'Sent'."))
+                        "shaped. Once they have heard, change it to 'Sent'."))
     out.append(note_html("Only stories whose teller said we may tell them what happened are "
-                     "listed; never a withdrawn one. Notes stay with the team: no report or "
-                     "export for partners or the public carries them. Keep their address "
-                     "or number where the team keeps contact details, not in the note."))
+                         "listed; never a withdrawn one. Notes stay with the team: no report or "
+                         "export for partners or the public carries them. Keep their address "
+                         "or number where the team keeps contact details, not in the note."))
     return "".join(out)
 
 
@@ -440,14 +440,14 @@ def reflection_summary(t: Mapping[str, pd.DataFrame]) -> str:
     r = t["reflection"]
     if r.empty:
         return para("No reflections yet. Think of one moment from the last fortnight: what "
-                  "happened, and how did it feel?")
+                    "happened, and how did it feel?")
     feelings = r["feelings"].map(lambda x: not is_missing(x) and bool(str(x).strip()))
     plan = r["action_plan"].map(lambda x: not is_missing(x) and bool(str(x).strip()))
     return "".join([
         para(f"{plural(len(r), 'reflection')} recorded, the latest on "
-           f"{day_text(r['reflected_on'].max())}."),
+             f"{day_text(r['reflected_on'].max())}."),
         para(f"{int(feelings.sum())} say how it felt, and {int(plan.sum())} say what we would "
-           "do next time."),
+             "do next time."),
         note_html("Feelings are part of the work. The question about them is there on purpose."),
     ])
 
@@ -474,7 +474,7 @@ def checks_summary(t: Mapping[str, pd.DataFrame]) -> str:
                      int(counts.get(EDITED, 0)), int(counts.get(HELD, 0))])
     if not total:
         return para("Nothing typed yet that a report would share outside the team. Once there "
-                  "is, each piece of text waits here for a person to check it.")
+                    "is, each piece of text waits here for a person to check it.")
     out = [table_html(["Who will read it", "Waiting for a check", "Cleared as written",
                    "In other words", "Held back"], rows,
                   caption="Every piece of typed text a report could carry, whenever it was "
@@ -483,11 +483,11 @@ def checks_summary(t: Mapping[str, pd.DataFrame]) -> str:
         n = waiting["public"]
         it = "it" if n == 1 else "them"
         out.append(para(f"{plural(n, 'piece waits', 'pieces wait')} for a check: a report "
-                      f"for the public leaves {it} out until someone checks {it}."))
+                        f"for the public leaves {it} out until someone checks {it}."))
     else:
         out.append(para("Every piece of text has been checked for the public."))
     out.append(note_html("Partners read text that waits for a check with suspected personal "
-                     "details taken out; text held back is left out for them too. A check "
-                     "for the public covers partners. Edit a text and it waits for a check "
-                     "again."))
+                         "details taken out; text held back is left out for them too. A check "
+                         "for the public covers partners. Edit a text and it waits for a check "
+                         "again."))
     return "".join(out)

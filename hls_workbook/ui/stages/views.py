@@ -65,7 +65,7 @@ def plain_error(exc: BaseException) -> str:
 #: How long the kernel must have been idle (no cell running) before summaries are drawn.
 IDLE_SECONDS = 0.15
 PLACEHOLDER = wrap_html('<h4 style="margin:0.4em 0">So far</h4>'
-                     + note_html("Working out what is recorded so far…"))
+                        + note_html("Working out what is recorded so far…"))
 
 
 class _WhenIdle:
@@ -233,7 +233,7 @@ _TALK_SENT = (" Your wish to talk is passed on without your name, your part of t
 
 
 def checkin_view(spec: SectionSpec, wb: Workbook, *, place: str,
-                  role: str | None) -> SectionView:
+                 role: str | None) -> SectionView:
     """The check-ins section, with "I would like someone to talk to" in its form.
 
     The wish is not part of the check-in (the check-in saved is the same with or without
