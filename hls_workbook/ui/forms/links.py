@@ -59,6 +59,18 @@ def merged_options(options: list[tuple[str, int]], changed: Iterable[int],
     return [(by_id[value], value) for value in sorted(by_id, reverse=True)]
 
 
+def _say_if_nothing_yet(note: W.HTML, link: str, nothing: bool, then: str = ".") -> None:
+    """Under a link's input: say so (or stop saying so) when the place has no record of the
+    linked kind yet."""
+    if nothing:
+        what = plural(link).lower()
+        note.value = (
+            f'<span style="{HELP_STYLE}">Nothing recorded in {esc_html(what)} for this place '
+            f"yet{then}</span>"
+        )
+    show_if(note, nothing)
+
+
 class LinkControl(Control):
     """A drop-down of the place's current records of the linked kind: '#id summary'.
 
@@ -120,14 +132,8 @@ class LinkControl(Control):
             self._set_options(options)
         if options:
             self.note.value = ""
-            show_if(self.note, False)
-        else:
-            what = plural(self.meta.link).lower()
-            self.note.value = (
-                f'<span style="{HELP_STYLE}">Nothing recorded in {esc_html(what)} for this place '
-                "yet: add one first, then come back.</span>"
-            )
-            show_if(self.note, True)
+        _say_if_nothing_yet(self.note, self.meta.link, not options,
+                            ": add one first, then come back.")
 
     def _set_options(self, options: list[tuple[str, int]]) -> None:
         current = self.input.value
@@ -182,15 +188,7 @@ class LinksControl(CheckboxesControl):
                     if v not in known]
         self._make_boxes(options)
         self.set(chosen)
-        if options:
-            show_if(self.note, False)
-        else:
-            what = plural(self.meta.link).lower()
-            self.note.value = (
-                f'<span style="{HELP_STYLE}">Nothing recorded in {esc_html(what)} for this place '
-                "yet.</span>"
-            )
-            show_if(self.note, True)
+        _say_if_nothing_yet(self.note, self.meta.link, not options)
 
     def read(self) -> tuple[Any, str | None]:
         return [int(v) for v in self.boxes if v in self.ticked], None
