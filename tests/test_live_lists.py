@@ -62,7 +62,7 @@ def test_the_other_list_shows_a_save_and_keeps_what_is_typed(wb, second):
         assert [r["id"] for r in theirs.records.rows()] == [rid, first]
         assert "Millbrook Library" in theirs.records.table.value
         assert theirs.controls["organisation"].input.value == "Half-typed name"
-        assert theirs._dirty  # still their unsaved typing, not a fresh form
+        assert theirs.dirty  # still their unsaved typing, not a fresh form
         assert mine.records.edit_choice.value == first  # their selection is kept too
         assert theirs.check_for_changes() == set()  # nothing new: nothing re-read
     finally:

@@ -43,7 +43,8 @@ class Control:
     cannot even be read.
     """
 
-    _quiet = False
+    #: True while the form sets the value itself (loading, restoring): not typing.
+    quiet = False
 
     def __init__(self, meta: Any, default: Callable[[], Any], nullable: bool,
                  on_change: Callable[[Any], None]) -> None:
@@ -298,7 +299,7 @@ class ScoreControl(Control):
         return styled(W.HBox, children=[self.input, self.number, self.hint])
 
     def _touched(self, _change: Any) -> None:
-        if not self._quiet:
+        if not self.quiet:
             self.touched = True
             self.hint.value = ""
 
@@ -317,7 +318,7 @@ class ScoreControl(Control):
         self.confirmed = True  # told once: a second Submit accepts the middle
 
     def set(self, value: Any) -> None:
-        was_quiet, self._quiet = self._quiet, True
+        was_quiet, self.quiet = self.quiet, True
         try:
             if is_missing(value):
                 self.input.value = self.middle
@@ -330,7 +331,7 @@ class ScoreControl(Control):
                 self.touched = True
                 self.hint.value = ""
         finally:
-            self._quiet = was_quiet
+            self.quiet = was_quiet
 
 
 class NumberControl(Control):

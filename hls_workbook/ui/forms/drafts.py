@@ -82,7 +82,7 @@ class Drafts:
                                 exc_info=True)
         self.offered = None
         self._draft_kept = True
-        self._dirty = True
+        self.dirty = True
         self._saved_clean = False
         self._show_offer()
         note = (f"Your draft from {when_kept(draft.saved_at)} is back in the form. Nothing is "
@@ -92,7 +92,7 @@ class Drafts:
             note += (f" It was written over version {version}; this {noun(self.kind)} is "
                      f"now at version {self.editing[1]}, so check every answer before "
                      "saving.")
-        self._set_status(note, ok=True)
+        self.set_status(note, ok=True)
         return True
 
     def discard_draft(self) -> None:
@@ -103,7 +103,7 @@ class Drafts:
         self._draft_kept = True  # so that it is dropped
         self._drop_draft()
         self._show_offer()
-        if self._dirty:  # typed meanwhile: that is the draft now
+        if self.dirty:  # typed meanwhile: that is the draft now
             self._draft_due()
 
     def _draft_record(self) -> int | None:
@@ -229,7 +229,7 @@ def look_for_drafts_again() -> None:
                 item._show_offer()
                 if item.offered is None:  # gone: its words leave the page too
                     item.offer_text.value = ""
-            elif not item._dirty:
+            elif not item.dirty:
                 item._offer_draft()
         except Exception:  # noqa: BLE001 - the form works without its draft
             log.warning("could not look again for a draft of %r", item, exc_info=True)

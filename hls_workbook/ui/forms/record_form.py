@@ -85,7 +85,7 @@ class RecordForm(Drafts, Watching):
         self.problems: dict[str, str] = {}
         self.status_text = ""
         self._busy = False
-        self._dirty = False
+        self.dirty = False  # typed in since it was loaded or emptied
         self._quiet = False
         self._saved_clean = False  # just saved, nothing typed since
         self._listeners: list[Callable[[int], None]] = []
@@ -198,7 +198,7 @@ class RecordForm(Drafts, Watching):
         self._built = True
         self.new()
         if role_warning:
-            self._set_status(role_warning, ok=False)
+            self.set_status(role_warning, ok=False)
         add_live(self)
 
     # -- display -------------------------------------------------------------
@@ -235,7 +235,7 @@ class RecordForm(Drafts, Watching):
 
     def _typed(self, _change: Any) -> None:
         if not self._quiet:
-            self._dirty = True
+            self.dirty = True
             self._saved_clean = False
             self._draft_due()
 
@@ -243,13 +243,13 @@ class RecordForm(Drafts, Watching):
     def _quietly(self) -> Any:
         self._quiet = True
         for c in self.controls.values():
-            c._quiet = True
+            c.quiet = True
         try:
             yield
         finally:
             self._quiet = False
             for c in self.controls.values():
-                c._quiet = False
+                c.quiet = False
 
     # -- public actions --------------------------------------------------------
 
@@ -297,7 +297,7 @@ class RecordForm(Drafts, Watching):
             return
         if newer > version and self._told_newer != (rid, newer):
             self._told_newer = (rid, newer)
-            self._set_status(
+            self.set_status(
                 f"Someone else saved a newer version of this {noun(self.kind)} (version "
                 f"{newer}) while you were changing it. What you typed is still here; to "
                 "save it, open the record again with Edit and add your changes.", ok=False)
@@ -349,7 +349,7 @@ class RecordForm(Drafts, Watching):
         with self._quietly():
             for control in self.controls.values():
                 control.reset()
-        self._dirty = False
+        self.dirty = False
         self._clear_messages()
         self._set_heading()
         if self.kind in ONE_PER_PLACE:
@@ -375,10 +375,10 @@ class RecordForm(Drafts, Watching):
         try:
             row = self.wb.get(self.kind, int(rid))
         except WorkbookError as exc:
-            self._set_status(plain_error(exc), ok=False)
+            self.set_status(plain_error(exc), ok=False)
             return False
         if row.get("place") != self.place:
-            self._set_status(
+            self.set_status(
                 f"{noun(self.kind).capitalize()} #{rid} belongs to another place, so it "
                 "cannot be changed here.", ok=False,
             )
@@ -389,7 +389,7 @@ class RecordForm(Drafts, Watching):
         self._refresh_links()
         self._cancel_draft_timer()
         self.editing = (int(row["id"]), int(row["version"]))
-        self._dirty = False
+        self.dirty = False
         self._saved_clean = False
         self._set_heading()
         if self.more is not None and not quiet:
@@ -405,7 +405,7 @@ class RecordForm(Drafts, Watching):
         """
         if self._busy:
             return None
-        if self._saved_clean and not self._dirty:
+        if self._saved_clean and not self.dirty:
             return None  # the same answers again (a double click): already saved
         self._busy = True
         button = self.submit_button
@@ -416,12 +416,12 @@ class RecordForm(Drafts, Watching):
         except RecordError as exc:
             self._show_problems(exc.problems)
         except WorkbookError as exc:
-            self._set_status(
+            self.set_status(
                 f"{plain_error(exc)} Nothing was saved; what you typed is still here.", ok=False,
             )
         except Exception as exc:  # never lose an answer to an unexpected error
             log.exception("saving a %s failed", self.kind)
-            self._set_status(
+            self.set_status(
                 f"Something went wrong, and nothing was saved ({type(exc).__name__}: "
                 f"{plain_error(exc)}). What you typed is still here: press Submit again, and if it "
                 "happens again tell whoever looks after the workbook.", ok=False,
@@ -479,7 +479,7 @@ class RecordForm(Drafts, Watching):
             self._drop_draft()
         self.new()
         self._saved_clean = True
-        self._set_status(message, ok=True)
+        self.set_status(message, ok=True)
         tell_saved(self.wb, self.place, self.model.stored_as or self.kind, list(ids))
         for callback in self._listeners:
             try:
@@ -525,7 +525,7 @@ class RecordForm(Drafts, Watching):
         for row in self.fields.values():
             if row.text:
                 row.show_message("")
-        self._set_status("")
+        self.set_status("")
 
     def _show_problems(self, problems: Mapping[str, str]) -> None:
         self.problems = dict(problems)
@@ -552,7 +552,8 @@ class RecordForm(Drafts, Watching):
         self._show(self.summary, block)
         self._show(self.result, short if not others else block)
 
-    def _set_status(self, text: str, *, ok: bool = True) -> None:
+    def set_status(self, text: str, *, ok: bool = True) -> None:
+        """Say ``text`` under Submit (``ok``: as good news, else as a problem); "": clear it."""
         self.status_text = text
         if not text:
             self._show(self.summary, "")

@@ -274,7 +274,7 @@ def checkin_view(spec: SectionSpec, wb: Workbook, *, place: str,
     def saved(_rid: int) -> None:
         if view.talk.value:
             view.talk.value = False
-            form._set_status(form.status_text + wish(), ok=True)
+            form.set_status(form.status_text + wish(), ok=True)
 
     def ask_only(_button: Any = None) -> None:
         text = wish().strip()
