@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
+from hls_workbook.domain.model import model_for
 from hls_workbook.ui.forms.live import live_items
 from hls_workbook.ui.forms.values import esc_html, noun, when_kept
 from hls_workbook.ui.forms.widgets import HELP_STYLE, show_if, styled
 
 if TYPE_CHECKING:
-    pass
+    from hls_workbook.store.workbook import Draft
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,21 @@ DRAFT_VERSION = "_version"
 class Drafts:
     """Keeping, offering back and forgetting the draft of a :class:`RecordForm`: a
     mixin, using the form's own state (what it holds, what it is editing, its messages)."""
+
+    def _start_drafts(self) -> None:
+        """The draft state of a new form (called by the form as it is built).
+
+        What is typed is kept in the workbook until it is submitted (anonymous answers,
+        such as pulse answers and check-ins, never are)."""
+        saved_as = model_for(self.model.stored_as or self.kind)
+        self.keeps_drafts = "anonymous" not in saved_as.model_fields
+        self.offered: Draft | None = None  # a draft found, offered back and not yet taken
+        self.offer_box: W.Box | None = None  # made when there is first a draft to offer
+        self._draft_timer: asyncio.TimerHandle | None = None
+        self._draft_pending = False  # typed since the draft was last kept
+        self._draft_kept = False  # the draft of what the form holds is in the workbook
+        self._draft_at = 0.0  # when a draft was last kept (time.monotonic)
+        self._baseline: dict[str, Any] = {}  # the answers as loaded, or as a new form
 
     def answers(self) -> dict[str, Any]:
         """What every field holds, as typed, in plain JSON values (what a draft keeps)."""

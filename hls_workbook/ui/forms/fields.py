@@ -6,7 +6,7 @@ A row is the label (and 'required'), the help prompt, the control and its messag
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as W
 
@@ -34,9 +34,6 @@ from hls_workbook.ui.forms.widgets import (
     styled,
 )
 
-if TYPE_CHECKING:
-    pass
-
 log = logging.getLogger(__name__)
 
 #: The control of each widget kind, by the kind's name. Everything else about a kind lives
@@ -59,8 +56,6 @@ CONTROLS: dict[str, type[Control]] = {
     "tags": TextControl,
     "period": TextControl,
 }
-
-
 
 
 class FieldRow:

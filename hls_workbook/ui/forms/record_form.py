@@ -8,7 +8,6 @@ record (or a new version) through the store and tells the live lists. Drafts are
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -46,7 +45,7 @@ from hls_workbook.ui.forms.widgets import (
 )
 
 if TYPE_CHECKING:
-    from hls_workbook.store.workbook import Draft, Workbook
+    from hls_workbook.store.workbook import Workbook
 
 log = logging.getLogger(__name__)
 
@@ -89,17 +88,7 @@ class RecordForm(Drafts, Watching):
         self._quiet = False
         self._saved_clean = False  # just saved, nothing typed since
         self._listeners: list[Callable[[int], None]] = []
-        # Drafts: what is typed is kept in the workbook until it is submitted (anonymous
-        # answers, such as pulse answers and check-ins, never are).
-        saved_as = model_for(self.model.stored_as or self.kind)
-        self.keeps_drafts = "anonymous" not in saved_as.model_fields
-        self.offered: Draft | None = None  # a draft found, offered back and not yet taken
-        self.offer_box: W.Box | None = None  # made when there is first a draft to offer
-        self._draft_timer: asyncio.TimerHandle | None = None
-        self._draft_pending = False  # typed since the draft was last kept
-        self._draft_kept = False  # the draft of what the form holds is in the workbook
-        self._draft_at = 0.0  # when a draft was last kept (time.monotonic)
-        self._baseline: dict[str, Any] = {}  # the answers as loaded, or as a new form
+        self._start_drafts()
         self._built = False  # changes made while the form is built are not typing
 
         self.fields: dict[str, FieldRow] = {}

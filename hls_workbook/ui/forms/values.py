@@ -11,16 +11,13 @@ import datetime as dt
 import html
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as W
 
 from hls_workbook.domain.errors import RecordError
 from hls_workbook.domain.kinds import as_date, number_text
 from hls_workbook.domain.model import Part, Record, model_for
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 

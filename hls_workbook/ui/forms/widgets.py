@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as W
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hls_workbook.domain.errors import WorkbookError
 from hls_workbook.store.workbook import Workbook
@@ -27,10 +27,6 @@ from hls_workbook.ui.stages.markup import (
     wide_layout,
 )
 from hls_workbook.ui.stages.views import PLACEHOLDER, WHEN_IDLE, plain_error, summarise_section
-
-if TYPE_CHECKING:
-
-    pass
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,6 @@ summary alone.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from hls_workbook.domain.errors import WorkbookError
 from hls_workbook.domain.model import (
@@ -18,10 +17,6 @@ from hls_workbook.ui import forms
 from hls_workbook.ui.stages.markup import Block, SectionSpec, error_html, note_html, wrap_html
 from hls_workbook.ui.stages.specs import spec_for
 from hls_workbook.ui.stages.views import SectionView, is_headless, plain_error, summarise_section
-
-if TYPE_CHECKING:
-
-    pass
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hls_workbook.domain.errors import WorkbookError
 from hls_workbook.store.workbook import Workbook, check_place, open_workbook, shown_location
@@ -27,10 +27,6 @@ from hls_workbook.ui.stages.markup import (
 from hls_workbook.ui.stages.section import saves_kind, section
 from hls_workbook.ui.stages.specs import spec_for
 from hls_workbook.ui.stages.views import SectionView, is_headless, plain_error
-
-if TYPE_CHECKING:
-
-    pass
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hls_workbook.domain.errors import WorkbookError
 from hls_workbook.store.workbook import Workbook
@@ -25,10 +25,6 @@ from hls_workbook.ui.stages.markup import (
     wide_layout,
     wrap_html,
 )
-
-if TYPE_CHECKING:
-
-    pass
 
 log = logging.getLogger(__name__)
 
