@@ -22,6 +22,7 @@ widgets use a dummy comm, so tests set ``.value`` and call ``.click()``.
 The package, by concern: :mod:`.values` (words and values), :mod:`.widgets` (shared
 layouts and styles), :mod:`.controls` and :mod:`.links` (one control per widget kind),
 :mod:`.fields` (a question's row), :mod:`.live` (live lists, polling), :mod:`.drafts`,
+:mod:`.reviews` (what a saved review changes in its experiment),
 :mod:`.record_form` (the one form builder) and :mod:`.record_list`. What other modules
 use is re-exported here: ``forms.show``, ``forms.RecordForm``, ``forms.styled``...
 
