@@ -48,7 +48,7 @@ def test_a_warm_form_looks_again_for_its_draft(wb, monkeypatch):
         assert form.offered is not None
         assert "You have a draft from" in form.offer_text.value
         wb.drop_draft("testville", "partner", None, "charity")
-        form._dirty = True  # the page's widgets may have spoken first: still looked at
+        form.dirty = True  # the page's widgets may have spoken first: still looked at
         forms.look_for_drafts_again()
         assert form.offered is None and "You have a draft" not in form.offer_text.value
     finally:

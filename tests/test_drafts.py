@@ -1,7 +1,7 @@
 """Drafts: what is typed into a form survives a closed tab or a dead kernel.
 
 A form keeps what is typed as a draft in the workbook a moment after each change
-(``forms.DRAFT_DELAY``), offers it back when it opens again, and forgets it once it is
+(``forms.drafts.DRAFT_DELAY``), offers it back when it opens again, and forgets it once it is
 submitted. Drafts are the team's: a story's drafts go with its withdrawal, and no draft
 reaches an export or a report.
 """
@@ -19,6 +19,7 @@ import pytest
 from hls_workbook import open_workbook
 from hls_workbook.store.workbook import SCHEMA_VERSION
 from hls_workbook.ui import forms
+from hls_workbook.ui.forms import drafts
 
 from .conftest import ROOT
 from .privacy_helpers import file_text
@@ -33,7 +34,7 @@ SECRET = "My neighbour Delphine Okafor brings soup on Thursdays."
 @pytest.fixture
 def at_once(monkeypatch):
     """Keep a draft at every change (outside a kernel there is no timer to wait for)."""
-    monkeypatch.setattr(forms, "DRAFT_DELAY", 0.0)
+    monkeypatch.setattr(drafts, "DRAFT_DELAY", 0.0)
 
 
 def _story_form(wb, role: str | None = "charity") -> forms.RecordForm:
@@ -172,7 +173,7 @@ def test_typing_keeps_a_draft_that_is_offered_back_and_restored(wb, at_once):
     again = _story_form(wb)
     assert again.offered is not None
     assert again.offer_box is not None and again.offer_box.layout.display != "none"
-    when = forms._when(kept.saved_at)
+    when = forms.when_kept(kept.saved_at)
     assert f"You have a draft from {when}" in again.offer_text.value
     assert again.restore_button.description == "Restore the draft"
     assert again.controls["story"].input.value == ""  # not restored until asked

@@ -75,7 +75,7 @@ def test_every_kind_gets_a_form(wb, kind):
             control = row.control
             shown = (control.input.description if meta.widget == "flag"  # beside the box
                      else row.label.value)
-            assert forms._esc(meta.label) in shown  # (escaped) label
+            assert forms.esc_html(meta.label) in shown  # (escaped) label
             if meta.required or meta.asked:
                 assert "(required)" in row.label.value
             assert row.message is None  # made when there is something to say
@@ -106,7 +106,7 @@ def test_every_kind_gets_a_form(wb, kind):
         # the questions are also available as text, for headless runs
         text = forms.describe(kind)  # the questions for a new record
         for meta in metas:
-            assert (forms._md(meta.label) in text) is not meta.editing_only
+            assert (forms.markdown_safe(meta.label) in text) is not meta.editing_only
         assert form.submit_button.description in ("Submit", "Save changes")
     finally:
         form.close()
@@ -126,8 +126,8 @@ def test_a_form_is_light_and_shared_layouts_never_change(wb, monkeypatch):
         assert not [w for w in opened if isinstance(w, W.Layout)]  # all shared
         form.submit_button.click()  # problems shown, then cleared
         form.new_button.click()
-        assert forms._layout().display is None
-        assert forms._layout(display="none").display == "none"
+        assert forms.shared_layout().display is None
+        assert forms.shared_layout(display="none").display == "none"
     finally:
         form.close()
 

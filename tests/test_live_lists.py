@@ -1,8 +1,8 @@
 """Lists that show what others save: two people, each in their own kernel, on one workbook.
 
 Each kernel has its own Workbook object on the same database, so a save in one never
-reaches the other's forms directly (forms._changed is per kernel). The other's list
-catches up by polling the store's change stamps (forms._Watching); here the poll is
+reaches the other's forms directly (forms.tell_saved is per kernel). The other's list
+catches up by polling the store's change stamps (forms.Watching); here the poll is
 driven by hand with ``check_for_changes()``, then once on a real event loop.
 """
 
@@ -18,6 +18,7 @@ import pytest
 from hls_workbook import open_workbook
 from hls_workbook.domain.errors import DatabaseError
 from hls_workbook.ui import forms
+from hls_workbook.ui.forms import live
 
 PLACE = "testville"
 
@@ -61,7 +62,7 @@ def test_the_other_list_shows_a_save_and_keeps_what_is_typed(wb, second):
         assert [r["id"] for r in theirs.records.rows()] == [rid, first]
         assert "Millbrook Library" in theirs.records.table.value
         assert theirs.controls["organisation"].input.value == "Half-typed name"
-        assert theirs._dirty  # still their unsaved typing, not a fresh form
+        assert theirs.dirty  # still their unsaved typing, not a fresh form
         assert mine.records.edit_choice.value == first  # their selection is kept too
         assert theirs.check_for_changes() == set()  # nothing new: nothing re-read
     finally:
@@ -109,9 +110,9 @@ def test_a_link_drop_down_gains_the_other_kernels_record(wb, second):
         form.controls["title"].input.value = "The kettle matters"
         form.controls["experiment"].input.value = old
         new = _experiment(wb, "A walk on Fridays")
-        assert new not in forms._option_values(form.controls["experiment"].input)
+        assert new not in forms.option_values(form.controls["experiment"].input)
         assert form.check_for_changes() == {"experiment"}
-        assert new in forms._option_values(form.controls["experiment"].input)
+        assert new in forms.option_values(form.controls["experiment"].input)
         assert form.controls["experiment"].input.value == old  # the choice is kept
         assert form.controls["title"].input.value == "The kettle matters"
         assert form.records.rows() == []  # learning did not change: the list is as it was
@@ -177,15 +178,15 @@ def test_the_stamp_moves_with_every_change_and_only_then(wb):
 
 
 def test_no_polling_without_a_live_kernel(wb, monkeypatch):
-    monkeypatch.setattr(forms, "_POLL", forms._Poll())
+    monkeypatch.setattr(live, "POLL", forms.Poll())
     form = forms.RecordForm(wb, "partner", place=PLACE)  # no event loop here
-    assert forms._POLL.timer is None
+    assert live.POLL.timer is None
     form.close()
 
     async def headless() -> None:
         monkeypatch.setenv(forms.HEADLESS_ENV, "1")
         f = forms.RecordForm(wb, "partner", place=PLACE)
-        assert forms._POLL.timer is None
+        assert live.POLL.timer is None
         f.close()
 
     asyncio.run(headless())
@@ -195,15 +196,15 @@ def test_the_poll_on_an_event_loop(wb, second, monkeypatch, caplog):
     """In a kernel: every POLL_SECONDS the other's save appears; a failing look is logged,
     never raised; once the form is closed the clock stops."""
     monkeypatch.delenv(forms.HEADLESS_ENV, raising=False)
-    monkeypatch.setattr(forms, "POLL_SECONDS", 0.05)
-    monkeypatch.setattr(forms, "_POLL", forms._Poll())
+    monkeypatch.setattr(live, "POLL_SECONDS", 0.05)
+    monkeypatch.setattr(live, "POLL", forms.Poll())
     # Only this test's forms are live: one left open by another test in this process would
     # be looked at too, and log its own problems.
-    monkeypatch.setattr(forms, "_LIVE", weakref.WeakSet())
+    monkeypatch.setattr(live, "LIVE", weakref.WeakSet())
 
     async def run() -> None:
         form = forms.RecordForm(second, "partner", place=PLACE)
-        assert forms._POLL.timer is not None
+        assert live.POLL.timer is not None
         rid = wb.add("partner", {"organisation": "Seen by itself", "part": "charity"},
                      place=PLACE)
         for _ in range(100):
@@ -216,14 +217,14 @@ def test_the_poll_on_an_event_loop(wb, second, monkeypatch, caplog):
             raise DatabaseError("The database is not there any more")
 
         monkeypatch.setattr(second, "change_stamps", broken)
-        with caplog.at_level(logging.WARNING, logger=forms.log.name):
+        with caplog.at_level(logging.WARNING, logger=live.log.name):
             await asyncio.sleep(0.2)  # several looks fail: said once, nothing raised
         said = [r for r in caplog.records if "saved elsewhere" in r.getMessage()]
         assert len(said) == 1 and "not there any more" in said[0].getMessage()
-        assert forms._POLL.timer is not None  # it keeps looking
+        assert live.POLL.timer is not None  # it keeps looking
         form.close()
         await asyncio.sleep(0.15)
-        assert forms._POLL.timer is None  # nothing live: the clock stopped
+        assert live.POLL.timer is None  # nothing live: the clock stopped
 
     asyncio.run(run())
 

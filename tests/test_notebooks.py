@@ -378,7 +378,7 @@ def test_a_section_can_be_named_by_its_record_kind(wb):
 
 def test_the_workbook_is_named_without_its_password():
     fake = types.SimpleNamespace(path=None, url="postgresql://team:s3cret@db.example/hls")
-    assert "s3cret" not in stages._where(fake)
+    assert "s3cret" not in stages.workbook_location(fake)
 
 
 # ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from hls_workbook.analysis import rhythm as rhythm_module
 from hls_workbook.reporting import charts, sections
 from hls_workbook.reporting.sections import Report
 from hls_workbook.ui import stages
+from hls_workbook.ui.stages import markup as stages_markup
 
 PLACE = "testville"
 TODAY = dt.date(2026, 11, 30)  # a Monday; the last Tuesday before it is 24 November
@@ -124,7 +125,7 @@ def test_the_report_section_and_the_notebook_give_the_same_rhythm(forum, db_path
                                                                    monkeypatch):
     wb, _ = forum
     monkeypatch.setattr(rhythm_module, "_today", lambda: TODAY)
-    monkeypatch.setattr(stages, "_today", lambda: TODAY)
+    monkeypatch.setattr(stages_markup, "current_day", lambda: TODAY)
     report = Report.load(db=str(db_path), place=PLACE, start="2026-01-01", end="2026-12-31",
                          audience="team")
     html = report.show("meetings").html

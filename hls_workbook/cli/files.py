@@ -92,6 +92,7 @@ def _copy_notebook(name: str, folder: Path | None, source: Path, what: str) -> N
     """Copy ``source`` to ``<folder>/<name>.ipynb`` (default: the working folder's
     notebooks/), refusing a bad name or a notebook that is there already."""
     import re
+    import shutil
 
     import nbformat
 
@@ -108,8 +109,11 @@ def _copy_notebook(name: str, folder: Path | None, source: Path, what: str) -> N
         fail(f"{target} already exists; choose another name.")
     target_dir.mkdir(parents=True, exist_ok=True)
     nb = nbformat.read(source, as_version=4)
-    nb.metadata.pop("jupytext", None)  # the copy is the team's own, not paired with a text file
-    nbformat.write(nb, target)
+    if "jupytext" in nb.metadata:  # the copy is the team's own, not paired with a text file
+        nb.metadata.pop("jupytext")
+        nbformat.write(nb, target)
+    else:
+        shutil.copyfile(source, target)  # as it is, byte for byte
     typer.echo(f"Created {target}")
 
 

@@ -58,21 +58,21 @@ class Chooser:
         if place not in [value for _label, value in options]:
             options.append((place, place))
         self._callbacks: list[Callable[[str, str | None], None]] = []
-        self.heading = forms._w(W.HTML, value='<h3 style="margin:0.3em 0">Who are you here?'
-                                '</h3><p style="margin:0 0 0.4em 0">Choose your place and '
-                                "your part of the system. You can change them at any time."
-                                "</p>")
-        self.place = forms._w(W.Dropdown, options=options, value=place, description="Place",
-                              style={"description_width": "initial"})
+        self.heading = forms.styled(W.HTML, value='<h3 style="margin:0.3em 0">Who are you here?'
+                                    '</h3><p style="margin:0 0 0.4em 0">Choose your place and '
+                                    "your part of the system. You can change them at any time."
+                                    "</p>")
+        self.place = forms.styled(W.Dropdown, options=options, value=place, description="Place",
+                                  style={"description_width": "initial"})
         roles = [(NO_ROLE, ""), *((label, value) for value, label in Part.labels().items())]
-        self.role = forms._w(W.Dropdown, options=roles, value=role or "",
-                             description="Your part of the system",
-                             style={"description_width": "initial"})
-        self.status = forms._w(W.HTML)
+        self.role = forms.styled(W.Dropdown, options=roles, value=role or "",
+                                 description="Your part of the system",
+                                 style={"description_width": "initial"})
+        self.status = forms.styled(W.HTML)
         self._say()
         self.place.observe(self._changed, "value")
         self.role.observe(self._changed, "value")
-        self.widget = forms._w(W.VBox, children=[self.heading, self.place, self.role,
+        self.widget = forms.styled(W.VBox, children=[self.heading, self.place, self.role,
                                                  self.status],
                                _dom_classes=("hls-chooser",))
 
@@ -109,4 +109,4 @@ class Chooser:
             callback(place, role)
 
     def close(self) -> None:
-        forms._close_tree(self.widget)
+        forms.close_tree(self.widget)

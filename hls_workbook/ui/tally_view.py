@@ -55,7 +55,7 @@ def _esc(text: Any) -> str:
 
 
 def _label(question: str, help_text: str = "") -> str:
-    help_html = (f'<div style="{forms._HELP_STYLE}">{_esc(help_text)}</div>' if help_text
+    help_html = (f'<div style="{forms.HELP_STYLE}">{_esc(help_text)}</div>' if help_text
                  else "")
     return f"<b>{_esc(question)}</b>{help_html}"
 
@@ -63,9 +63,9 @@ def _label(question: str, help_text: str = "") -> str:
 def _slot_layout(shown: bool) -> W.Layout:
     """A person's button: as wide as its words, big enough to tap (or hidden)."""
     if not shown:
-        return forms._layout(display="none")
-    return forms._layout(width="auto", min_width="9em", height="2.6em",
-                         margin="2px 6px 4px 0")
+        return forms.shared_layout(display="none")
+    return forms.shared_layout(width="auto", min_width="9em", height="2.6em",
+                               margin="2px 6px 4px 0")
 
 
 class TallyView:
@@ -80,7 +80,7 @@ class TallyView:
                  clock: Callable[[], float] = time.monotonic, summary: Any = None) -> None:
         self.wb = wb
         self.place = place
-        self.role, _warning = forms._normalise_role(role)
+        self.role, _warning = forms.normalise_role(role)
         self.tally = SpeakingTally(clock)
         self.summary = summary
         self.status_text = ""  # the last message under Submit, as plain text
@@ -97,83 +97,83 @@ class TallyView:
         self.meeting = forms.LinkControl(meta, lambda: None, False, lambda _c: None)
         self.meeting_row = forms.FieldRow(meta, self.meeting)
         kinds = Meeting.field_meta("kind_of_meeting").choices or {}
-        self.new_date = forms._w(W.DatePicker, value=dt.date.today(),
-                                 **forms._named("Date of the meeting to add"))
-        self.new_kind = forms._w(
+        self.new_date = forms.styled(W.DatePicker, value=dt.date.today(),
+                                     **forms.named_for("Date of the meeting to add"))
+        self.new_kind = forms.styled(
             W.Dropdown, options=[(forms.BLANK_LABEL, ""), *((lab, v) for v, lab in kinds.items())],
-            layout=forms._layout(width="auto"), **forms._named("Kind of meeting to add"))
-        self.add_meeting_button = forms._w(
+            layout=forms.shared_layout(width="auto"), **forms.named_for("Kind of meeting to add"))
+        self.add_meeting_button = forms.styled(
             W.Button, description="Add this meeting", layout=_slot_layout(True),
             tooltip="Save this meeting in the meeting log and tally it")
-        self.meeting_message = forms._w(W.HTML, layout=forms._shown(False))
+        self.meeting_message = forms.styled(W.HTML, layout=forms.shown_layout(False))
 
         # The people present: a button each, made now and filled as people are added.
-        self.slots = [forms._w(W.Button, description="", layout=_slot_layout(False))
+        self.slots = [forms.styled(W.Button, description="", layout=_slot_layout(False))
                       for _ in range(MAX_PEOPLE)]
         for n, button in enumerate(self.slots):
             button.on_click(lambda _b, n=n: self._safely(self.tap, n))
-        self.pause_button = forms._w(
+        self.pause_button = forms.styled(
             W.Button, description="Pause: nobody speaking", layout=_slot_layout(True),
             disabled=True, tooltip="End the turn under way; nobody is speaking")
-        self.nobody_note = forms._w(W.HTML, value=(
-            f'<div style="{forms._HELP_STYLE}">Nobody in the tally yet: add the people present '
+        self.nobody_note = forms.styled(W.HTML, value=(
+            f'<div style="{forms.HELP_STYLE}">Nobody in the tally yet: add the people present '
             "just below.</div>"))
-        self.name = forms._w(W.Text, placeholder="for example A, or Ash",
-                             layout=forms._layout(width="14em"),
-                             **forms._named("Made-up name or initials"))
-        self.part = forms._w(
+        self.name = forms.styled(W.Text, placeholder="for example A, or Ash",
+                                 layout=forms.shared_layout(width="14em"),
+                                 **forms.named_for("Made-up name or initials"))
+        self.part = forms.styled(
             W.Dropdown,
             options=[(forms.BLANK_LABEL, ""), *((lab, v) for v, lab in Part.labels().items())],
-            layout=forms._layout(width="auto"), **forms._named("Their part of the system"))
-        self.add_button = forms._w(W.Button, description="Add to the tally",
-                                   layout=_slot_layout(True),
-                                   tooltip="Add this person's button to the tally")
-        self.add_message = forms._w(W.HTML, layout=forms._shown(False))
+            layout=forms.shared_layout(width="auto"), **forms.named_for("Their part of the system"))
+        self.add_button = forms.styled(W.Button, description="Add to the tally",
+                                       layout=_slot_layout(True),
+                                       tooltip="Add this person's button to the tally")
+        self.add_message = forms.styled(W.HTML, layout=forms.shown_layout(False))
 
         # What is happening now, and the balance so far.
-        self.status = forms._w(W.HTML)  # a status line: who is speaking, said once
-        self.now = forms._w(W.HTML)
-        self.balance = forms._w(W.HTML)
-        self.submit_button = forms._w(
+        self.status = forms.styled(W.HTML)  # a status line: who is speaking, said once
+        self.now = forms.styled(W.HTML)
+        self.balance = forms.styled(W.HTML)
+        self.submit_button = forms.styled(
             W.Button, description="Submit", button_style="primary", layout=_slot_layout(True),
             tooltip="Save how long each person spoke, for the meeting chosen above")
-        self.result = forms._w(W.HTML, layout=forms._shown(False))
+        self.result = forms.styled(W.HTML, layout=forms.shown_layout(False))
 
-        gap = forms._layout(margin="0.9em 2px 2px 2px")
-        row = forms._layout(flex_flow="row wrap", align_items="center")
-        self.buttons = forms._w(W.HBox, children=[*self.slots, self.pause_button],
-                                layout=row, _dom_classes=("hls-tally-people",))
+        gap = forms.shared_layout(margin="0.9em 2px 2px 2px")
+        row = forms.shared_layout(flex_flow="row wrap", align_items="center")
+        self.buttons = forms.styled(W.HBox, children=[*self.slots, self.pause_button],
+                                    layout=row, _dom_classes=("hls-tally-people",))
         parts: list[W.Widget] = [] if summary is None else [summary.widget]
         parts += [
-            forms._w(W.HTML, value=(
-                f"{forms._CSS}<h4 style='margin:0.6em 0 0.2em 0'>{_esc(HEADING)}</h4>"
-                f'<div style="{forms._HELP_STYLE}">Tap a person when they start speaking. '
+            forms.styled(W.HTML, value=(
+                f"{forms.NAMED_CSS}<h4 style='margin:0.6em 0 0.2em 0'>{_esc(HEADING)}</h4>"
+                f'<div style="{forms.HELP_STYLE}">Tap a person when they start speaking. '
                 "Tapping someone else ends the turn under way; tap the person speaking again, "
                 "or Pause, when they stop. Nothing is saved until you press Submit at the end."
                 "</div>")),
             *self.meeting_row.widgets,
-            forms._w(W.HTML, value=_label(
+            forms.styled(W.HTML, value=_label(
                 "Or add the meeting now", "Its date and what it was mostly for. Who came can "
                 "be added in the meeting log later."), layout=gap),
-            forms._w(W.HBox, children=[self.new_date, self.new_kind, self.add_meeting_button],
-                     layout=row),
+            forms.styled(W.HBox, children=[self.new_date, self.new_kind, self.add_meeting_button],
+                         layout=row),
             self.meeting_message,
-            forms._w(W.HTML, value=_label("Who is here", "A button for each person present."),
-                     layout=gap),
+            forms.styled(W.HTML, value=_label("Who is here", "A button for each person present."),
+                         layout=gap),
             self.nobody_note,
             self.buttons,
-            forms._w(W.HTML, value=_label(
+            forms.styled(W.HTML, value=_label(
                 "Add someone present", f"A made-up name or initials (never a real name, up to "
                 f"{NAME_CHARS} characters) and their part of the system."), layout=gap),
-            forms._w(W.HBox, children=[self.name, self.part, self.add_button], layout=row),
+            forms.styled(W.HBox, children=[self.name, self.part, self.add_button], layout=row),
             self.add_message,
             self.status, self.now, self.balance,
-            forms._w(W.HBox, children=[self.submit_button],
-                     layout=forms._layout(margin="0.9em 0 0 0")),
+            forms.styled(W.HBox, children=[self.submit_button],
+                         layout=forms.shared_layout(margin="0.9em 0 0 0")),
             self.result,
         ]
-        self.widget = forms._w(W.VBox, children=parts, _dom_classes=("hls-tally",),
-                               layout=forms._layout(max_width="52em"))
+        self.widget = forms.styled(W.VBox, children=parts, _dom_classes=("hls-tally",),
+                                   layout=forms.shared_layout(max_width="52em"))
         self.meeting_row.box = self.widget  # its message goes just under it
         self.add_meeting_button.on_click(lambda _b: self._safely(self.add_meeting))
         self.pause_button.on_click(lambda _b: self._safely(self.pause))
@@ -181,7 +181,7 @@ class TallyView:
         self.submit_button.on_click(lambda _b: self._safely(self.submit))
         self._refresh_meetings()
         self.render()
-        forms._LIVE.add(self)  # forms call store_changed(kind) after every save
+        forms.add_live(self)  # forms call store_changed(kind) after every save
 
     def _safely(self, action: Callable[..., Any], *args: Any) -> None:
         """Run what a button does; an unexpected error is a sentence, never a traceback,
@@ -200,7 +200,7 @@ class TallyView:
         try:
             self.meeting.refresh(self.wb, self.place, ids)
         except WorkbookError as exc:
-            self.meeting_row.show_message(forms._plain(exc))
+            self.meeting_row.show_message(forms.plain_error(exc))
 
     def store_changed(self, kind: str, ids: list[int] | None = None) -> None:
         """Called by the forms after a save on the same workbook and place: a new or
@@ -215,14 +215,14 @@ class TallyView:
                 "held_on": self.new_date.value, "kind_of_meeting": self.new_kind.value or None})
             mid = self.wb.add("meeting", record, place=self.place, by=self.role)
         except WorkbookError as exc:
-            self._meeting_says(f"{forms._plain(exc)}. The meeting was not added.", ok=False)
+            self._meeting_says(f"{forms.plain_error(exc)}. The meeting was not added.", ok=False)
             return None
         except Exception as exc:  # never a traceback for a team member
             log.exception("adding a meeting from the tally failed")
             self._meeting_says(f"Something went wrong ({type(exc).__name__}) and the meeting "
                                "was not added. Press the button again.", ok=False)
             return None
-        forms._changed(self.wb, self.place, "meeting", [mid])  # our list too
+        forms.tell_saved(self.wb, self.place, "meeting", [mid])  # our list too
         self.meeting.set(mid)
         day = record.held_on  # type: ignore[attr-defined]
         self._meeting_says(f"Added meeting #{mid} ({day.day} {day:%B %Y}) to the meeting log, "
@@ -230,10 +230,10 @@ class TallyView:
         return mid
 
     def _meeting_says(self, text: str, *, ok: bool) -> None:
-        style = forms._OK_STYLE if ok else forms._ERROR_STYLE
+        style = forms.OK_STYLE if ok else forms.ERROR_STYLE
         mark = "" if ok else "&#9888; "
         self.meeting_message.value = f'<div style="{style}">{mark}{_esc(text)}</div>'
-        forms._show_if(self.meeting_message, True)
+        forms.show_if(self.meeting_message, True)
 
     # -- people and turns -----------------------------------------------------------
 
@@ -242,14 +242,14 @@ class TallyView:
         try:
             person = self.tally.add(self.name.value, self.part.value)
         except TallyError as exc:
-            self.add_message.value = (f'<div style="{forms._ERROR_STYLE}" role="alert">&#9888; '
-                                      f"{_esc(forms._plain(exc))}</div>")
-            forms._show_if(self.add_message, True)
+            self.add_message.value = (f'<div style="{forms.ERROR_STYLE}" role="alert">&#9888; '
+                                      f"{_esc(forms.plain_error(exc))}</div>")
+            forms.show_if(self.add_message, True)
             return False
         self.name.value = ""
         self.part.value = ""
         self.add_message.value = ""
-        forms._show_if(self.add_message, False)
+        forms.show_if(self.add_message, False)
         self._announce(f"Added {person.label}.")
         self.render()
         return True
@@ -301,7 +301,7 @@ class TallyView:
                 button.button_style = style
             if button.layout is not _slot_layout(True):
                 button.layout = _slot_layout(True)
-        forms._show_if(self.nobody_note, not people)
+        forms.show_if(self.nobody_note, not people)
         self.pause_button.disabled = speaking is None
         self.draw_times()
 
@@ -355,7 +355,7 @@ class TallyView:
                 + "".join(f'<th style="{_CELL}">{h}</th>' for h in
                           ("Made-up name", "Part of the system", "Times spoken", "Speaking"))
                 + f"</tr></thead><tbody>{people}</tbody></table>"
-                f'<div style="{forms._HELP_STYLE}">A prompt for who gets heard, never a score '
+                f'<div style="{forms.HELP_STYLE}">A prompt for who gets heard, never a score '
                 "for a person.</div>")
 
     # -- the clock on the page ----------------------------------------------------------
@@ -386,15 +386,15 @@ class TallyView:
         self.status_text = text
         if not text:
             self.result.value = ""
-            forms._show_if(self.result, False)
+            forms.show_if(self.result, False)
             return
         if ok:
-            body = f'<div style="{forms._OK_STYLE}" role="status"><b>{_esc(text)}</b></div>'
+            body = f'<div style="{forms.OK_STYLE}" role="status"><b>{_esc(text)}</b></div>'
         else:
-            body = (f'<div style="{forms._ERROR_STYLE}" role="alert">&#9888; {_esc(text)}'
+            body = (f'<div style="{forms.ERROR_STYLE}" role="alert">&#9888; {_esc(text)}'
                     "</div>")
         self.result.value = body
-        forms._show_if(self.result, True)
+        forms.show_if(self.result, True)
 
     def submit(self) -> list[int] | None:
         """Save one contribution per person who spoke, for the meeting chosen; return
@@ -408,9 +408,9 @@ class TallyView:
         try:
             return self._submit()
         except (TallyError, RecordError) as exc:
-            self._say(f"{forms._plain(exc).rstrip('.')}. {_KEPT}", ok=False)
+            self._say(f"{forms.plain_error(exc).rstrip('.')}. {_KEPT}", ok=False)
         except WorkbookError as exc:
-            self._say(f"{forms._plain(exc).rstrip('.')}. {_KEPT} Press Submit again once it "
+            self._say(f"{forms.plain_error(exc).rstrip('.')}. {_KEPT} Press Submit again once it "
                       "is put right.", ok=False)
         except Exception as exc:  # never lose a meeting's tally to an unexpected error
             log.exception("saving the speaking tally failed")
@@ -446,7 +446,7 @@ class TallyView:
         self._saved_clean = True
         self._say(f"Saved {len(ids)} {noun} for meeting #{int(meeting)} ({names}). The "
                   "times start again from zero. Thank you.", ok=True)
-        forms._changed(self.wb, self.place, "contribution", list(ids))
+        forms.tell_saved(self.wb, self.place, "contribution", list(ids))
         return list(ids)
 
     # -- display ------------------------------------------------------------------------
@@ -456,16 +456,16 @@ class TallyView:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        forms._LIVE.discard(self)
+        forms.discard_live(self)
         if self.summary is not None:
             self.summary.close()
         for child in self.widget.children:
             if self.summary is None or child is not self.summary.widget:
-                forms._close_tree(child)
+                forms.close_tree(child)
         self.widget.close()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return forms._bundle(self.widget, repr(self))
+        return forms.mime_bundle(self.widget, repr(self))
 
     def __repr__(self) -> str:
         return f"<TallyView for {self.place}>"

@@ -1,0 +1,204 @@
+"""Controls of links to other records: one record (a drop-down) or several (boxes).
+
+Their choices are the place's current records of the linked kind, read lightly (ids and
+summaries only) and brought up to date with just the records saved since.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as W
+
+from hls_workbook.domain.errors import WorkbookError
+from hls_workbook.domain.model import model_for
+from hls_workbook.ui.forms.controls import CheckboxesControl, Control
+from hls_workbook.ui.forms.values import (
+    BLANK_LABEL,
+    esc_html,
+    format_value,
+    is_missing,
+    option_values,
+    plural,
+    record_label,
+)
+from hls_workbook.ui.forms.widgets import (
+    HELP_STYLE,
+    named_for,
+    shared_layout,
+    show_if,
+    shown_layout,
+    styled,
+)
+
+if TYPE_CHECKING:
+    from hls_workbook.store.workbook import Workbook
+
+log = logging.getLogger(__name__)
+
+def record_labels(wb: Workbook, kind: str, place: str,
+                  ids: Iterable[int] | None = None) -> list[tuple[str, int]]:
+    """(label, id) of a place's current records of a kind, newest first: one light query
+    of the ids and summaries (or only of the records ``ids``)."""
+    model = model_for(kind)
+    columns = [model.summary_field] if model.summary_field else []
+    rows = wb.listing(model.kind, place, columns=columns, ids=ids).rows
+    return [(record_label(model.kind, r), int(r["id"])) for r in rows]
+
+
+def merged_options(options: list[tuple[str, int]], changed: Iterable[int],
+                   found: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Known options brought up to date with the records ``changed``: those ``found``
+    added or relabelled, the others (archived, moved) dropped; newest first."""
+    by_id = {value: label for label, value in options}
+    for value in changed:
+        by_id.pop(int(value), None)
+    by_id.update({value: label for label, value in found})
+    return [(by_id[value], value) for value in sorted(by_id, reverse=True)]
+
+
+def _say_if_nothing_yet(note: W.HTML, link: str, nothing: bool, then: str = ".") -> None:
+    """Under a link's input: say so (or stop saying so) when the place has no record of the
+    linked kind yet."""
+    if nothing:
+        what = plural(link).lower()
+        note.value = (
+            f'<span style="{HELP_STYLE}">Nothing recorded in {esc_html(what)} for this place '
+            f"yet{then}</span>"
+        )
+    show_if(note, nothing)
+
+
+class LinkControl(Control):
+    """A drop-down of the place's current records of the linked kind: '#id summary'.
+
+    When the field names fields to show (``meta.shows``), the chosen record's answers to
+    them appear under the drop-down, so a review is written with its experiment's intent
+    and rules in view."""
+
+    _source: tuple[Workbook, str] | None = None  # where the chosen record is read from
+
+    def build(self) -> W.Widget:
+        self.input = self._watch(styled(
+            W.Dropdown, options=[(BLANK_LABEL, "")],
+            layout=shared_layout(width="auto", max_width="46em"), **named_for(self.meta.label),
+        ))
+        self.note = styled(W.HTML, layout=shown_layout(False))
+        self.context = styled(W.HTML, layout=shown_layout(False))
+        if self.meta.shows:
+            self.input.observe(self._show_context, names="value")
+        return styled(W.VBox, children=[self.input, self.note, self.context])
+
+    def _show_context(self, _change: Any = None) -> None:
+        """Show the chosen record's ``meta.shows`` answers (nothing when none is chosen)."""
+        value = self.input.value
+        html_text = ""
+        if self._source is not None and value not in ("", None):
+            wb, _place = self._source
+            try:
+                row = wb.get(self.meta.link, int(value))
+            except WorkbookError:
+                row = {}
+            linked = model_for(self.meta.link)
+            items = [
+                f"<dt><b>{esc_html(linked.field_meta(name).label)}</b></dt>"
+                f"<dd style=\"margin:0 0 0.4em 0;white-space:pre-wrap\">"
+                f"{esc_html(format_value(linked.field_meta(name), row.get(name), None))}</dd>"
+                for name in self.meta.shows if not is_missing(row.get(name))
+            ]
+            if items:
+                html_text = (f'<dl class="hls-linked" style="{HELP_STYLE};margin:0.3em 0 0 0;'
+                             'padding:0.4em 0.8em;border-left:3px solid #0072b2">'
+                             f"{''.join(items)}</dl>")
+        self.context.value = html_text
+        show_if(self.context, bool(html_text))
+
+    options: list[tuple[str, int]] | None = None  # the place's records, as last read
+
+    def refresh(self, wb: Workbook, place: str, ids: Iterable[int] | None = None) -> None:
+        self._source = (wb, place)
+        if self.meta.shows:
+            self._show_context()
+        if ids is not None and self.options is not None:
+            ids = [int(i) for i in ids]
+            found = record_labels(wb, self.meta.link, place, ids)
+            options = merged_options(self.options, ids, found)
+        else:
+            options = record_labels(wb, self.meta.link, place)
+        if options != self.options:
+            self.options = options
+            self._set_options(options)
+        if options:
+            self.note.value = ""
+        _say_if_nothing_yet(self.note, self.meta.link, not options,
+                            ": add one first, then come back.")
+
+    def _set_options(self, options: list[tuple[str, int]]) -> None:
+        current = self.input.value
+        if current is None:
+            current = ""
+        if current != "" and current not in {v for _label, v in options}:
+            options = [*options, (f"#{current} (archived or in another place)", current)]
+        self.input.options = [(BLANK_LABEL, ""), *options]
+        self.input.value = current
+
+    def read(self) -> tuple[Any, str | None]:
+        value = self.input.value
+        if value in ("", None):
+            return self._empty()
+        return int(value), None
+
+    def set(self, value: Any) -> None:
+        if is_missing(value):
+            self.input.value = ""
+            return
+        value = int(value)
+        if value not in option_values(self.input):
+            self.input.options = [
+                *self.input.options, (f"#{value} (archived or in another place)", value)
+            ]
+        self.input.value = value
+
+
+class LinksControl(CheckboxesControl):
+    """A tick box per current record of the linked kind, in a scrolling box."""
+
+    def build(self) -> W.Widget:
+        self.boxes = {}
+        self.ticked = set()
+        self.box = styled(W.VBox, layout=shared_layout(max_height="12em", overflow="auto"))
+        self.note = styled(W.HTML, layout=shown_layout(False))
+        return styled(W.VBox, children=[self.box, self.note])
+
+    options: list[tuple[str, int]] | None = None  # the place's records, as last read
+
+    def refresh(self, wb: Workbook, place: str, ids: Iterable[int] | None = None) -> None:
+        chosen = [key for key in self.boxes if key in self.ticked]
+        if ids is not None and self.options is not None:
+            ids = [int(i) for i in ids]
+            found = record_labels(wb, self.meta.link, place, ids)
+            options = merged_options(self.options, ids, found)
+        else:
+            options = record_labels(wb, self.meta.link, place)
+        self.options = list(options)
+        known = {v for _label, v in options}
+        options += [(f"#{v} (archived or in another place)", v) for v in chosen
+                    if v not in known]
+        self._make_boxes(options)
+        self.set(chosen)
+        _say_if_nothing_yet(self.note, self.meta.link, not options)
+
+    def read(self) -> tuple[Any, str | None]:
+        return [int(v) for v in self.boxes if v in self.ticked], None
+
+    def set(self, value: Any) -> None:
+        chosen = set() if is_missing(value) else {int(v) for v in value}
+        missing = [v for v in chosen if v not in self.boxes]
+        if missing:
+            options = [(cb.description, v) for v, cb in self.boxes.items()]
+            options += [(f"#{v} (archived or in another place)", v) for v in sorted(missing)]
+            self._make_boxes(options)
+        for key in self.ticked ^ chosen:
+            self.boxes[key].value = key in chosen
