@@ -108,11 +108,11 @@ def is_url(location: str | os.PathLike[str]) -> bool:
 
 
 def headless(interactive: bool | None = None) -> bool:
-    """Build forms without showing them? ``interactive`` (a notebook parameter) decides
-    when given; else ``$HLS_WORKBOOK_HEADLESS``."""
-    if interactive is not None:
-        return not interactive
-    return _flag(HEADLESS_ENV)
+    """Show text instead of live widgets? When ``interactive`` (a notebook parameter) is
+    False, or when ``$HLS_WORKBOOK_HEADLESS`` says so: the variable always wins, because it
+    is set where nobody could use a widget (papermill runs, reports, tests). The one rule
+    for forms, stages and live lists."""
+    return _flag(HEADLESS_ENV) or interactive is False
 
 
 def warm_kernel() -> bool:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
+
+from hls_workbook import config
 
 
 class WorkbookError(Exception):
@@ -11,10 +12,9 @@ class WorkbookError(Exception):
 
     def _render_traceback_(self) -> list[str]:
         """In a notebook, IPython shows this one line instead of a traceback, as the command
-        line does. $HLS_WORKBOOK_DEBUG=1 (config.DEBUG_ENV; errors may not import config)
-        brings the traceback back: IPython falls back to it when this raises."""
-        if os.environ.get("HLS_WORKBOOK_DEBUG", "").strip().lower() in ("1", "true", "yes",
-                                                                        "on"):
+        line does. $HLS_WORKBOOK_DEBUG=1 (config.debug) brings the traceback back: IPython
+        falls back to it when this raises."""
+        if config.debug():
             raise NotImplementedError("a traceback, for debugging")
         text = self.message() if hasattr(self, "message") else str(self)
         return [f"Error: {str(text).strip() or type(self).__name__}"]

@@ -31,6 +31,7 @@ from typing import Annotated, Any
 
 import typer
 
+from hls_workbook import config
 from hls_workbook.domain.errors import WorkbookError
 
 __all__ = ["AppError", "app_command", "prepare_notebook", "resolve_notebook", "run_app",
@@ -236,10 +237,10 @@ def run_app(
     open_workbook(db or None).close()  # a missing database is refused here, never created
     if db not in (None, ""):
         text = str(db)
-        os.environ["HLS_WORKBOOK_DB"] = text if "://" in text else str(
+        os.environ[config.DB_ENV] = text if config.is_url(text) else str(
             Path(text).expanduser().resolve())
     # An app is for people filling in forms: never the headless, text-only mode.
-    os.environ.pop("HLS_WORKBOOK_HEADLESS", None)
+    os.environ.pop(config.HEADLESS_ENV, None)
     _add_template_path()
     with tempfile.TemporaryDirectory(prefix="hls-app-") as folder:
         notes = Path(folder) / "trust"

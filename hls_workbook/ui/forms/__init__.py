@@ -263,10 +263,6 @@ __all__ = ["RecordForm", "RecordList", "describe", "show"]
 HEADLESS_ENV = config.HEADLESS_ENV
 
 
-def _headless(interactive: bool | None) -> bool:
-    return config.headless(interactive)
-
-
 def show(
     kind: str,
     wb: Workbook,
@@ -281,7 +277,7 @@ def show(
     With ``interactive=False``, or the environment variable ``HLS_WORKBOOK_HEADLESS=1``,
     no widget is created: the questions come back as Markdown, for headless runs.
     """
-    if _headless(interactive):
+    if config.headless(interactive):
         from IPython.display import Markdown
 
         return Markdown(describe(kind))

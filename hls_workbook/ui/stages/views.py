@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 from typing import Any
 
+from hls_workbook import config
 from hls_workbook.domain.errors import WorkbookError
 from hls_workbook.store.workbook import Workbook
 from hls_workbook.ui import forms
@@ -30,9 +30,8 @@ log = logging.getLogger(__name__)
 
 
 def is_headless(interactive: bool | None) -> bool:
-    """Headless when asked, or when $HLS_WORKBOOK_HEADLESS says so (it always wins)."""
-    env = os.environ.get(forms.HEADLESS_ENV, "").strip().lower() in ("1", "true", "yes", "on")
-    return env or interactive is False
+    """Headless when asked, or when $HLS_WORKBOOK_HEADLESS says so (config.headless)."""
+    return config.headless(interactive)
 
 
 def summarise_section(spec: SectionSpec, wb: Workbook, place: str) -> tuple[str, frozenset[str]]:
