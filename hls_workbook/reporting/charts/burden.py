@@ -12,21 +12,9 @@ import pandas as pd
 from hls_workbook import analysis
 from hls_workbook.analysis.burden import burden_totals
 from hls_workbook.reporting.charts.bins import TOP_N
-from hls_workbook.reporting.charts.drawing import (
-    GREY,
-    OKABE_ITO,
-    mpl_text,
-    new_figure,
-    plain_axes,
-)
-from hls_workbook.reporting.charts.spec import (
-    Chart,
-    nothing_yet,
-)
-from hls_workbook.reporting.charts.wording import (
-    count_of,
-    others_label,
-)
+from hls_workbook.reporting.charts.drawing import GREY, OKABE_ITO, mpl_text, new_figure, plain_axes
+from hls_workbook.reporting.charts.spec import Chart, nothing_yet
+from hls_workbook.reporting.charts.wording import count_of, others_label
 
 
 def _audit(burden: pd.DataFrame | analysis.BurdenAudit | None) -> analysis.BurdenAudit:

@@ -22,13 +22,8 @@ from hls_workbook.reporting.charts.drawing import (
     plain_axes,
     whole_numbers,
 )
-from hls_workbook.reporting.charts.spec import (
-    Chart,
-    nothing_yet,
-)
-from hls_workbook.reporting.charts.wording import (
-    count_of,
-)
+from hls_workbook.reporting.charts.spec import Chart, nothing_yet
+from hls_workbook.reporting.charts.wording import count_of
 
 
 def learning_chart(learning: pd.DataFrame | analysis.LearningHealth | None,

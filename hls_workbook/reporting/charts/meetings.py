@@ -23,15 +23,8 @@ from hls_workbook.reporting.charts.drawing import (
     stacked_bars,
     whole_numbers,
 )
-from hls_workbook.reporting.charts.spec import (
-    Chart,
-    nothing_yet,
-)
-from hls_workbook.reporting.charts.wording import (
-    count_of,
-    long_date,
-    short_date,
-)
+from hls_workbook.reporting.charts.spec import Chart, nothing_yet
+from hls_workbook.reporting.charts.wording import count_of, long_date, short_date
 
 
 def rhythm_chart(

@@ -24,10 +24,7 @@ from hls_workbook.reporting.charts.drawing import (
     stacked_bars,
     whole_numbers,
 )
-from hls_workbook.reporting.charts.spec import (
-    Chart,
-    nothing_yet,
-)
+from hls_workbook.reporting.charts.spec import Chart, nothing_yet
 from hls_workbook.reporting.charts.wording import (
     capitalised,
     count_of,

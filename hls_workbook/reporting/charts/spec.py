@@ -19,11 +19,7 @@ from typing import Any
 import pandas as pd
 
 from hls_workbook.privacy.numbers import HIDDEN_TEXT as HIDDEN
-from hls_workbook.reporting.charts.drawing import (
-    HEIGHT,
-    WIDTH,
-    readable,
-)
+from hls_workbook.reporting.charts.drawing import HEIGHT, WIDTH, readable
 
 
 @dataclass(frozen=True, eq=False)

@@ -17,15 +17,8 @@ from hls_workbook.reporting.charts.drawing import (
     new_figure,
     plain_axes,
 )
-from hls_workbook.reporting.charts.spec import (
-    Chart,
-    nothing_yet,
-    or_hidden,
-)
-from hls_workbook.reporting.charts.wording import (
-    count_of,
-    month_label,
-)
+from hls_workbook.reporting.charts.spec import Chart, nothing_yet, or_hidden
+from hls_workbook.reporting.charts.wording import count_of, month_label
 
 
 def pulse_chart(pulse: pd.DataFrame | None, *, min_group: int = 5,
