@@ -3,6 +3,8 @@
 A big place's chart stays as readable, and as small, as a small place's: meetings or dates
 are grouped by week, month, quarter or year (:func:`time_bins`) so that there are never
 more than :data:`MAX_BARS` bars, and lists show the largest :data:`TOP_N` one by one.
+The charts (and the report's sections) read both as ``bins.MAX_BARS`` and ``bins.TOP_N``
+when they draw, so a test can lower them here, in one place.
 """
 
 from __future__ import annotations

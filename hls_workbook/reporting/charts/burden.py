@@ -11,7 +11,7 @@ import pandas as pd
 
 from hls_workbook import analysis
 from hls_workbook.analysis.burden import burden_totals
-from hls_workbook.reporting.charts.bins import TOP_N
+from hls_workbook.reporting.charts import bins as binning
 from hls_workbook.reporting.charts.drawing import GREY, OKABE_ITO, mpl_text, new_figure, plain_axes
 from hls_workbook.reporting.charts.spec import Chart, nothing_yet
 from hls_workbook.reporting.charts.wording import count_of, others_label
@@ -24,7 +24,7 @@ def _audit(burden: pd.DataFrame | analysis.BurdenAudit | None) -> analysis.Burde
 def top_funders(audit: analysis.BurdenAudit, n: int | None = None) -> pd.DataFrame:
     """The audit's rows by funder, the `n` (TOP_N) taking most hours first, then one row for
     all the other funders together (columns as ``by_funder``)."""
-    n = TOP_N if n is None else n
+    n = binning.TOP_N if n is None else n
     f = audit.by_funder
     if len(f) <= n:
         return f
@@ -38,7 +38,7 @@ def top_funders(audit: analysis.BurdenAudit, n: int | None = None) -> pd.DataFra
 def top_strip(audit: analysis.BurdenAudit, n: int | None = None) -> pd.DataFrame:
     """The strip list's first `n` (TOP_N) requirements (most hours freed), then one row for
     all the others together: its rank is empty, its hours are the sum of those known."""
-    n = TOP_N if n is None else n
+    n = binning.TOP_N if n is None else n
     s = audit.strip_list
     if len(s) <= n:
         return s
@@ -69,7 +69,7 @@ def burden_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
     shown = top_funders(audit)
     f = shown.iloc[::-1].reset_index(drop=True)
     fig, ax = new_figure(height=max(2.8, 1.2 + 0.6 * len(f)))
-    rest = len(audit.by_funder) > TOP_N  # then the first row drawn stands for the rest
+    rest = len(audit.by_funder) > binning.TOP_N  # then the first row drawn stands for the rest
     # The rest together are written, not drawn: one long bar would squash the others.
     hours = f["hours_a_year"].where(f.index > 0, 0.0) if rest else f["hours_a_year"]
     positions = range(len(f))
@@ -97,8 +97,8 @@ def burden_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
     alt = (f"Horizontal bar chart of staff hours a year spent on funding requirements, for "
            f"{count_of(funders, 'funder')}")
     if rest:
-        alt += (f": the {TOP_N} taking most hours one by one, and the other "
-                f"{funders - TOP_N:,} together")
+        alt += (f": the {binning.TOP_N} taking most hours one by one, and the other "
+                f"{funders - binning.TOP_N:,} together")
     alt += f". {audit.sentence}"
     table = shown.assign(
         share_of_grant=(shown["share_of_grant"] * 100).round(2),
@@ -122,7 +122,7 @@ def strip_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
     if s.empty:
         return nothing_yet("Strip list", "requirements to stop, share or simplify have been")
     top_rows = top_strip(audit)
-    rest = len(s) - TOP_N if len(s) > TOP_N else 0
+    rest = len(s) - binning.TOP_N if len(s) > binning.TOP_N else 0
     shown = top_rows.iloc[::-1].reset_index(drop=True)
     fig, ax = new_figure(height=max(2.8, 1.2 + 0.62 * len(shown)))
     colours = {"stop": OKABE_ITO["vermillion"], "share": OKABE_ITO["blue"],
@@ -140,7 +140,7 @@ def strip_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
     top = float(hours.max() or 1)
     for i, (_, row) in enumerate(shown.iterrows()):
         if rest and i == 0:
-            unknown = int(s.iloc[TOP_N:]["hours_freed"].isna().sum())
+            unknown = int(s.iloc[binning.TOP_N:]["hours_freed"].isna().sum())
             note = f"together: {row['hours_freed']:,.0f} h" + (
                 f" (+{unknown} unknown)" if unknown else "")
         else:
@@ -166,7 +166,7 @@ def strip_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
            f"{top_row['requirement']} for {top_row['funder']}"
            + (f" ({top_row['hours_freed']:,.0f} hours)." if not math.isnan(top_row["hours_freed"])
               else ".")
-           + (f" The first {TOP_N} are shown one by one and the other {rest:,} together "
+           + (f" The first {binning.TOP_N} are shown one by one and the other {rest:,} together "
               f"({top_rows['hours_freed'].iloc[-1]:,.0f} hours)." if rest else "")
            + f" Together they would free {audit.hours_freed:,.0f} hours a year."
            + (f" The team proposes to keep {count_of(kept, 'more requirement')} on the list."

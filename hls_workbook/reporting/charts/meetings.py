@@ -12,7 +12,8 @@ import pandas as pd
 
 from hls_workbook import analysis
 from hls_workbook.analysis._common import PART_LABELS, PARTS, pct
-from hls_workbook.reporting.charts.bins import MAX_BARS, TOP_N, time_bins
+from hls_workbook.reporting.charts import bins as binning
+from hls_workbook.reporting.charts.bins import time_bins
 from hls_workbook.reporting.charts.drawing import (
     OKABE_ITO,
     bar_ticks,
@@ -49,7 +50,7 @@ def rhythm_chart(
     if exp.empty:
         return nothing_yet("Meeting rhythm", "planned meetings have been")
     summary = r.summary[r.summary["expected"] > 0].reset_index(drop=True)
-    if len(summary) > TOP_N:
+    if len(summary) > binning.TOP_N:
         return _rhythm_by_period(exp, summary)
     fig, ax = new_figure(height=max(2.8, 1.6 + 0.6 * len(summary)))
     names = list(summary["name"])
@@ -173,7 +174,7 @@ def attendance_chart(meetings: pd.DataFrame | None) -> Chart:
         return nothing_yet("Who came", "meetings have been")
     summary = analysis.attendance_summary(meetings).set_index("part")
     never = [p for p in PARTS if summary.loc[p, "meetings_present"] == 0]
-    if len(wide) > MAX_BARS:
+    if len(wide) > binning.MAX_BARS:
         return _attendance_by_period(wide, summary, never)
     fig, ax = new_figure()
     x = range(1, len(wide) + 1)

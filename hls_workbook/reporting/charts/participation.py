@@ -12,7 +12,8 @@ import pandas as pd
 
 from hls_workbook import analysis
 from hls_workbook.analysis._common import PART_LABELS, PARTS, part_label, part_plural, pct
-from hls_workbook.reporting.charts.bins import MAX_BARS, time_bins
+from hls_workbook.reporting.charts import bins as binning
+from hls_workbook.reporting.charts.bins import time_bins
 from hls_workbook.reporting.charts.drawing import (
     OKABE_ITO,
     TOGETHER,
@@ -107,7 +108,7 @@ def participation_chart(
         wide[TOGETHER] = together
         parts = [*parts, TOGETHER]
         hidden[TOGETHER] = ~folded
-    if n > MAX_BARS:
+    if n > binning.MAX_BARS:
         return _participation_by_period(wide, held, parts, title, summary.sentence + notes,
                                         first, last, hidden)
     fig, ax = new_figure()

@@ -20,7 +20,8 @@ import pandas as pd
 from hls_workbook import analysis as an
 from hls_workbook import privacy
 from hls_workbook.reporting import charts
-from hls_workbook.reporting.sections.html import LIST_LIMIT, esc, frame_html
+from hls_workbook.reporting.sections import html as markup
+from hls_workbook.reporting.sections.html import esc, frame_html
 
 #: key -> (title, practice ids). The report notebook's cells follow this order.
 SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -139,7 +140,7 @@ class GatedReport:
     def log_limit(self) -> int:
         """How many records of a log (reviews, learning, support asked for) a report lists:
         the team's up to LIST_LIMIT, the others' the LOG_LIMIT most recent."""
-        return LIST_LIMIT if self.audience == "team" else min(LOG_LIMIT, LIST_LIMIT)
+        return markup.LIST_LIMIT if self.audience == "team" else min(LOG_LIMIT, markup.LIST_LIMIT)
 
     def cached(self, key: str, make: Callable[[], Any]) -> Any:
         if key not in self._cache:

@@ -25,6 +25,7 @@ esc = privacy.escape
 #: A report lists at most this many records in one table (the most recent, or the first),
 #: and says how many more there are: the page stays the same size however much a place
 #: records. Totals, findings and charts still count every record.
+#: (Read as ``html.LIST_LIMIT`` by the other modules, so it can be lowered in one place.)
 LIST_LIMIT = 30
 
 

@@ -22,9 +22,9 @@ from hls_workbook.domain.model import (
     YesPartlyNo,
 )
 from hls_workbook.reporting import charts
+from hls_workbook.reporting.sections import html as markup
 from hls_workbook.reporting.sections.gated import GatedReport
 from hls_workbook.reporting.sections.html import (
-    LIST_LIMIT,
     cards,
     empty_note,
     esc,
@@ -82,7 +82,7 @@ class ThemeSections(GatedReport):
                           "here only when the people who told them agreed.")
         out = ["<p>In their own words. Each story appears only for the readers its teller "
                "agreed to.</p>"]
-        shown = voices.sort_values("collected_on", ascending=False).head(LIST_LIMIT)
+        shown = voices.sort_values("collected_on", ascending=False).head(markup.LIST_LIMIT)
         roles = StorytellerRole.labels()
         for row in shown.to_dict("records"):
             role = roles.get(row.get("storyteller_role"), "")
@@ -103,9 +103,9 @@ class ThemeSections(GatedReport):
         if self.public:  # each story above names what it is about: no counts of people
             return "".join(out)
         themes = voices["domain_of_change"].str.lower().value_counts()
-        if len(themes) > LIST_LIMIT:
-            rest = themes.iloc[LIST_LIMIT:]
-            themes = pd.concat([themes.head(LIST_LIMIT),
+        if len(themes) > markup.LIST_LIMIT:
+            rest = themes.iloc[markup.LIST_LIMIT:]
+            themes = pd.concat([themes.head(markup.LIST_LIMIT),
                                 pd.Series({f"{len(rest):,} other things": int(rest.sum())})])
         shown = self.counts(themes.rename("n").rename_axis("theme").reset_index(), ["n"])
         rows = [[r["theme"], r["n"]] for r in shown.to_dict("records")]
@@ -126,11 +126,11 @@ class ThemeSections(GatedReport):
         if len(summary):
             listed, rest = summary, summary.iloc[:0]
             caption = "Our regular meetings"
-            if len(summary) > charts.TOP_N:  # the ones that missed most, then the rest
+            if len(summary) > charts.bins.TOP_N:  # the ones that missed most, then the rest
                 ranked = summary.sort_values(["missed", "name"], ascending=[False, True],
                                              kind="stable")
-                listed, rest = ranked.iloc[:charts.TOP_N], ranked.iloc[charts.TOP_N:]
-                caption = (f"Our regular meetings: the {charts.TOP_N} that missed most, "
+                listed, rest = ranked.iloc[:charts.bins.TOP_N], ranked.iloc[charts.bins.TOP_N:]
+                caption = (f"Our regular meetings: the {charts.bins.TOP_N} that missed most, "
                            f"then the other {len(rest):,}")
             upto = summary["counted_to"].max()
             if not missing(upto):
@@ -381,11 +381,11 @@ class ThemeSections(GatedReport):
                 rows = [[r["requirement"], r["funder"], r["action_label"], r["why"],
                          hours_text(r["hours_freed"])]
                         for r in charts.top_strip(audit).to_dict("records")]
-                rest = len(audit.strip_list) - charts.TOP_N
+                rest = len(audit.strip_list) - charts.bins.TOP_N
                 strip = table_html(["Requirement", "Funder", "What we propose", "Why",
                                     "Hours a year it would free"], rows, numeric=[4],
                                    caption="The strip list" if rest <= 0 else
-                                   f"The strip list: the {charts.TOP_N} that would free "
+                                   f"The strip list: the {charts.bins.TOP_N} that would free "
                                    f"most hours, then the other {rest:,}")
             # Each table is its chart's numbers: in the chart's fold, said once.
             out.append(self.figure(charts.burden_chart(audit), by_funder))  # not redone
@@ -397,7 +397,7 @@ class ThemeSections(GatedReport):
         else:
             rows = [[r["value"], r["what_it_looks_like"],
                      ", ".join(PART_LABELS.get(p, p) for p in (r.get("agreed_by") or []))]
-                    for r in values.head(LIST_LIMIT).to_dict("records")]
+                    for r in values.head(markup.LIST_LIMIT).to_dict("records")]
             out.append(table_html(["Value", "What it looks like", "Signed up"], rows,
                                   caption="Our shared values"))
             out.append(self.more(len(rows), len(values), "values", "the first {n}"))
@@ -440,7 +440,7 @@ class ThemeSections(GatedReport):
         if terms.empty:
             return empty_note("No shared words are agreed yet.")
         rows = [[r["term"], r["plain_meaning"], ", ".join(r.get("words_to_avoid") or [])]
-                for r in terms.sort_values("term").head(LIST_LIMIT).to_dict("records")]
+                for r in terms.sort_values("term").head(markup.LIST_LIMIT).to_dict("records")]
         return table_html(["Word", "What it means to us", "Words we avoid"], rows,
                           caption="The words we agreed, and what they mean") + self.more(
             len(rows), len(terms), "words", "the first {n}")

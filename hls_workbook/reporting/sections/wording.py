@@ -54,12 +54,12 @@ def rhythm_findings(summary: pd.DataFrame, titled: bool = False) -> str:
                    + ".</p>")
     cadence = summary["cadence"].map(an.rhythm.CADENCE_DAYS).fillna(7.0)
     quiet = summary[summary["days_since_last"] > 2 * cadence]
-    for r in quiet.head(charts.TOP_N).to_dict("records"):
+    for r in quiet.head(charts.bins.TOP_N).to_dict("records"):
         name = esc(sentence_case(str(r["name"])))
         out.append(f"<p>{name} has not met since {day_text(r['last_held_on'])} "
                    f"({int(r['days_since_last']):,} days). What got in the way?</p>")
-    if len(quiet) > charts.TOP_N:
-        out.append(f"<p>{len(quiet) - charts.TOP_N:,} other regular meetings have not met "
+    if len(quiet) > charts.bins.TOP_N:
+        out.append(f"<p>{len(quiet) - charts.bins.TOP_N:,} other regular meetings have not met "
                    "for a while either.</p>")
     return "".join(out)
 
