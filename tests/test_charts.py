@@ -327,19 +327,19 @@ def test_more_meetings_are_drawn_week_by_week(wb):
 
 
 def test_a_long_stretch_is_drawn_month_by_month():
-    from hls_workbook.reporting.charts import _time_bins
+    from hls_workbook.reporting.charts.bins import time_bins
 
     days = pd.Series(pd.date_range("2026-01-01", periods=300, freq="D"))
-    bins = _time_bins(days)
+    bins = time_bins(days)
     assert bins.unit == "month" and bins.header == "Month" and len(bins.labels) == 10
     assert bins.labels[0] == "Jan 2026" and bins.position.iloc[-1] == 9
     years = pd.Series(pd.to_datetime(["2020-02-01", "2026-12-31"]))
-    assert _time_bins(years).unit == "quarter"
-    assert _time_bins(years).labels[0] == "Jan-Mar 2020"
-    few = _time_bins(pd.Series(pd.to_datetime(["2026-01-05", "2026-01-21"])))
+    assert time_bins(years).unit == "quarter"
+    assert time_bins(years).labels[0] == "Jan-Mar 2020"
+    few = time_bins(pd.Series(pd.to_datetime(["2026-01-05", "2026-01-21"])))
     assert few.unit == "week" and few.labels == ["5 Jan 2026", "12 Jan 2026", "19 Jan 2026"]
     assert list(few.position) == [0, 2]  # the empty week keeps its place
-    undated = _time_bins(pd.Series([pd.NaT] * 90), limit=40)
+    undated = time_bins(pd.Series([pd.NaT] * 90), limit=40)
     assert undated.unit == "meetings" and undated.labels[0] == "1-3" and len(undated.labels) == 30
 
 

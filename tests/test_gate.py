@@ -189,9 +189,9 @@ def test_public_threshold_cannot_go_below_five(threshold):
     assert privacy.Policy("team", 1).threshold == 1
 
 
-REPORT_SIDE = ["hls_workbook/reporting/sections.py", "hls_workbook/reporting/charts.py",
-               *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "hls_workbook/analysis")
-                       .glob("*.py"))]
+REPORT_SIDE = [str(p.relative_to(ROOT)) for folder in ("reporting/sections", "reporting/charts",
+                                                        "analysis")
+               for p in sorted((ROOT / "hls_workbook" / folder).glob("*.py"))]
 
 
 @pytest.mark.parametrize("path", REPORT_SIDE)

@@ -447,9 +447,9 @@ def test_report_page_does_not_grow_with_the_data(two_sizes, monkeypatch):
 
     sizes = [len(_page(two_sizes, p)) for p in ("millbrook", "ashford-vale")]
     assert sizes[1] > 1.1 * sizes[0]  # the limits (40 bars, 15 rows, 30 records) not reached
-    monkeypatch.setattr(charts, "MAX_BARS", 10)
-    monkeypatch.setattr(charts, "TOP_N", 2)
-    monkeypatch.setattr(sections, "LIST_LIMIT", 4)
+    monkeypatch.setattr(charts.bins, "MAX_BARS", 10)  # read where they are defined
+    monkeypatch.setattr(charts.bins, "TOP_N", 2)
+    monkeypatch.setattr(sections.html, "LIST_LIMIT", 4)
     small, big = (_page(two_sizes, p) for p in ("millbrook", "ashford-vale"))
     assert len(big) < 1.05 * len(small)
     assert big.count('<blockquote class="story">') == 4
@@ -475,9 +475,9 @@ def test_report_page_does_not_grow_with_the_data(two_sizes, monkeypatch):
 def test_public_report_of_a_big_place_hides_small_counts(two_sizes, monkeypatch):
     from hls_workbook.reporting import charts, sections
 
-    monkeypatch.setattr(charts, "MAX_BARS", 10)
-    monkeypatch.setattr(charts, "TOP_N", 2)
-    monkeypatch.setattr(sections, "LIST_LIMIT", 4)
+    monkeypatch.setattr(charts.bins, "MAX_BARS", 10)  # read where they are defined
+    monkeypatch.setattr(charts.bins, "TOP_N", 2)
+    monkeypatch.setattr(sections.html, "LIST_LIMIT", 4)
     html = _page(two_sizes, "ashford-vale", "public")
     assert "The workbook keeps every one." in html
     for value in _count_cells(html):

@@ -284,7 +284,7 @@ def test_sections_helpers_are_used(forum):
     """The report's rhythm sentence is built by one helper, from the analysis."""
     wb, _ = forum
     summary = _rhythm(wb, start="2026-01-01", end="2026-12-31", today=TODAY).summary
-    text = sections._rhythm_findings(summary)
+    text = sections.rhythm_findings(summary)
     assert "We held 26 of the 47 regular meetings we planned up to 30 November 2026" in text
 
 

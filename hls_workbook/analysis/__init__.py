@@ -19,6 +19,7 @@ from hls_workbook.analysis.burden import (
     burden_items,
     strip_list,
 )
+from hls_workbook.analysis.decisions import decision_balance
 from hls_workbook.analysis.funder import FunderView, funder_view, ivar_mapping, similar_requirements
 from hls_workbook.analysis.holds import decisions_without, learning_not_heard, pulse_by_role
 from hls_workbook.analysis.language import avoided_words
@@ -37,7 +38,6 @@ from hls_workbook.analysis.next_steps import next_steps
 from hls_workbook.analysis.participation import (
     ParticipationSummary,
     airtime,
-    decision_balance,
     meeting_balance,
     participation_summary,
     participation_trend,

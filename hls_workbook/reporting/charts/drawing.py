@@ -1,0 +1,144 @@
+"""Drawing primitives every chart shares: the colours, the sizes for a phone, and the
+matplotlib helpers for figures, axes, legends, bars and stacked bars.
+
+Kept apart from the charts of each topic so that every chart looks the same: one palette
+(Okabe-Ito, which people with the common kinds of colour blindness can tell apart), one
+fixed colour per part of the system, no text smaller than :data:`SMALL` on a phone 390 px
+wide. matplotlib is imported only inside the functions, when a chart is drawn.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from typing import Any
+
+import pandas as pd
+
+from hls_workbook.analysis._common import PART_LABELS
+
+#: The Okabe-Ito colour-blind-safe palette.
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+#: One fixed colour for every part of the system.
+PART_COLOURS: dict[str, str] = {
+    "commissioner": OKABE_ITO["blue"],
+    "charity": OKABE_ITO["orange"],
+    "community_group": OKABE_ITO["bluish_green"],
+    "public_service": OKABE_ITO["sky_blue"],
+    "lived_experience": OKABE_ITO["vermillion"],
+    "other": OKABE_ITO["reddish_purple"],
+}
+KIND_COLOURS: dict[str, str] = {
+    "breakthrough": OKABE_ITO["bluish_green"],
+    "disappointment": OKABE_ITO["vermillion"],
+    "surprise": OKABE_ITO["sky_blue"],
+}
+GREY = "#999999"
+#: A chart's size in inches (72 SVG units each): drawn for a phone's width (about 350 px),
+#: where one unit is about one pixel, and scaled up on wider screens and in print.
+WIDTH, HEIGHT = 5.0, 3.6
+#: The smallest text in a chart, and the size of a panel's heading (SVG units, about
+#: pixels on a phone): at least 11 px at 390 px wide.
+SMALL, LARGE = 11.5, 12.5
+#: The bar that stands for the smaller parts of the system, together, and its label.
+TOGETHER = "together"
+TOGETHER_LABEL = "Smaller groups, together"
+
+
+def new_figure(nrows: int = 1, width: float = WIDTH, height: float = HEIGHT) -> tuple[Any, Any]:
+    """A figure and its axes; two panels are stacked, so each keeps a phone's width."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height * nrows if nrows > 1 else height),
+                 layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(nrows, 1)
+    return fig, axes
+
+
+def mpl_text(text: Any) -> str:
+    """Text a person typed, made safe for matplotlib (no accidental maths from '$')."""
+    return str(text).replace("$", r"\$")
+
+
+def plain_axes(ax: Any) -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(labelsize=SMALL)
+
+
+def readable(fig: Any) -> None:
+    """No text smaller than SMALL, panel headings at LARGE: readable on a phone."""
+    from matplotlib.text import Text
+
+    for ax in fig.axes:
+        ax.tick_params(labelsize=SMALL)
+        ax.title.set_fontsize(LARGE)
+    for text in fig.findobj(Text):
+        if text.get_fontsize() < SMALL:
+            text.set_fontsize(SMALL)
+
+
+def legend_above(ax: Any, ncols: int = 2) -> None:
+    """A legend for what is drawn, and only that. Above the plot, across the figure, when
+    the figure has one panel (a legend at the side takes a third of a phone's width);
+    inside the panel's upper right corner when it is one of two."""
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        return
+    labels = [textwrap.fill(str(label), 18) for label in labels]
+    style = {"frameon": False, "fontsize": SMALL, "handlelength": 1.2, "columnspacing": 1.0}
+    if len(ax.figure.axes) == 1:
+        ax.figure.legend(handles, labels, loc="outside upper left", ncols=ncols, **style)
+    else:
+        ax.legend(handles, labels, loc="upper right", ncols=1, **style)
+
+
+def whole_numbers(ax: Any, axis: str = "y") -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_locator(MaxNLocator(integer=True))
+
+
+def bar_labels(ax: Any, bars: Any) -> None:
+    """Write each vertical bar's value above it."""
+    for bar in bars:
+        value = bar.get_height()
+        if value and not math.isnan(value):
+            ax.annotate(f"{value:.0f}", (bar.get_x() + bar.get_width() / 2, value),
+                        ha="center", va="bottom", fontsize=8, xytext=(0, 2),
+                        textcoords="offset points")
+
+
+def bar_ticks(ax: Any, labels: list[str], unit: str) -> None:
+    """Label about ten of the bars (all of them when there are few)."""
+    n = len(labels)
+    ticks = list(range(n)) if n <= 6 else list(range(n))[:: max(1, math.ceil(n / 6))]
+    ax.set_xticks(ticks)
+    short = [lbl.rsplit(" ", 1)[0] if unit == "week" else lbl for lbl in labels]
+    ax.set_xticklabels([short[i] for i in ticks], rotation=45, ha="right")
+    ax.set_xlim(-0.6, n - 0.4)
+
+
+def stacked_bars(ax: Any, per: pd.DataFrame, parts: list[str], scale: float = 1.0,
+             x: Any = None) -> None:
+    """Stacked bars, one per row of `per` (at `x`, else 0, 1, 2...), a colour per part
+    (NaN draws nothing)."""
+    x = range(len(per)) if x is None else x
+    bottom = pd.Series(0.0, index=per.index)
+    for p in parts:
+        height = per[p].fillna(0.0) * scale
+        ax.bar(x, height, bottom=bottom, color=PART_COLOURS.get(p, GREY),
+               label=TOGETHER_LABEL if p == TOGETHER else PART_LABELS.get(p, p), width=0.8,
+               edgecolor="white", linewidth=0.5)
+        bottom = bottom + height

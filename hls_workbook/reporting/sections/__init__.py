@@ -1,0 +1,36 @@
+"""What each report section shows, as HTML built in Python.
+
+The report notebook calls ``Report.load(...)`` once and ``report.show(key)`` per section;
+the benchmark's floor calls ``report.render_html()``. Privacy is applied once, in
+``load``, before any section sees the data; every piece of text a person typed is escaped
+here with :func:`esc` (the only way text reaches the HTML). In public reports every count
+of people or answers below the threshold is shown as "hidden".
+
+The package's modules, by concern: ``html`` (escaping, tables, cards, notes), ``wording``
+(dates, amounts and comparisons in words), ``gated`` (loading through the privacy gate,
+count suppression, the shared analyses and charts), ``glance`` (the summary "At a
+glance"), ``themes`` (the sections per theme) and ``report`` (the :class:`Report` that puts
+them on a page). This module re-exports the public API:
+``from hls_workbook.reporting.sections import Report`` works as before.
+"""
+
+from __future__ import annotations
+
+from hls_workbook.reporting.sections.gated import LOG_LIMIT, SECTIONS, GatedReport
+from hls_workbook.reporting.sections.html import (
+    LIST_LIMIT,
+    Section,
+    cards,
+    esc,
+    frame_html,
+    sentence_case,
+    table_html,
+)
+from hls_workbook.reporting.sections.report import Report
+from hls_workbook.reporting.sections.themes import PART_LABELS
+from hls_workbook.reporting.sections.wording import rhythm_findings
+
+__all__ = [
+    "LIST_LIMIT", "LOG_LIMIT", "PART_LABELS", "SECTIONS", "GatedReport", "Report", "Section",
+    "cards", "esc", "frame_html", "rhythm_findings", "sentence_case", "table_html",
+]
