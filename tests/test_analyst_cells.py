@@ -18,7 +18,8 @@ import pytest
 from hls_workbook import open_workbook
 from hls_workbook.config import notebooks_dir
 from hls_workbook.demo import START
-from hls_workbook.reporting.reports import ReportRequest, ReportRunner, in_their_sections
+from hls_workbook.reporting.export import in_their_sections
+from hls_workbook.reporting.reports import ReportRequest, ReportRunner
 
 pytestmark = pytest.mark.notebook
 

@@ -13,7 +13,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from hls_workbook.reporting.reports import build_report, chromium_path
+from hls_workbook.reporting.export import chromium_path
+from hls_workbook.reporting.reports import build_report
 
 pytestmark = pytest.mark.notebook
 

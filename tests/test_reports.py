@@ -15,12 +15,12 @@ import pytest
 
 from hls_workbook import open_workbook
 from hls_workbook.reporting.batch import build_batch
+from hls_workbook.reporting.export import chromium_path
 from hls_workbook.reporting.reports import (
     AUDIENCES,
     ReportError,
     ReportRequest,
     build_report,
-    chromium_path,
 )
 
 from .privacy_helpers import clear_all

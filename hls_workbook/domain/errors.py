@@ -114,3 +114,11 @@ class DatabaseError(WorkbookError):
 
 class NewerDatabaseError(DatabaseError):
     """The database was written by a newer HLS Workbook; we refuse to touch it."""
+
+
+class ReportError(WorkbookError):
+    """A report could not be made; says which section failed and where the notebook is."""
+
+    def __init__(self, message: str, notebook: Any = None) -> None:
+        super().__init__(message)
+        self.notebook = notebook

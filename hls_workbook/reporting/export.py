@@ -1,0 +1,160 @@
+"""Export: an executed report notebook as one HTML page (nbconvert, our template) and as
+a PDF (the system's Chromium).
+
+The page keeps only what a reader should see: HTML and images, no code, streams or
+widgets, and an analyst's cells tagged ``section:<id>`` moved to their section. Nothing
+is fetched when the page is opened; Chromium prints the same page to PDF.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from hls_workbook import config
+from hls_workbook.domain.errors import ReportError
+from hls_workbook.reporting.engine import defer_rfc3987_syntax
+
+_EXPORTER: Any = None
+_EXPORT_LOCK = threading.RLock()  # nbconvert exporters keep per-call state on themselves
+
+
+def html_exporter() -> Any:
+    """Our nbconvert HTML exporter (made once per process: importing nbconvert is slow)."""
+    global _EXPORTER
+    with _EXPORT_LOCK:
+        if _EXPORTER is None:
+            _EXPORTER = _make_exporter()
+    return _EXPORTER
+
+
+def _make_exporter() -> Any:
+    defer_rfc3987_syntax()
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import Preprocessor
+
+    class ReportPreprocessor(Preprocessor):  # type: ignore[misc]
+        """Keep only what a reader should see: HTML and images, no streams or widgets."""
+
+        def preprocess(self, nb: Any, resources: Any) -> Any:
+            nb.metadata.pop("widgets", None)
+            nb.cells = in_their_sections([c for c in nb.cells
+                                          if "remove-cell" not in c.metadata.get("tags", [])])
+            for cell in nb.cells:
+                if cell.cell_type != "code":
+                    continue
+                kept = []
+                for out in cell.get("outputs", []):
+                    if out.output_type not in ("display_data", "execute_result"):
+                        continue
+                    data = {k: v for k, v in out.get("data", {}).items()
+                            if k in ("text/html", "image/png", "image/svg+xml")}
+                    if data:
+                        out["data"] = data
+                        kept.append(out)
+                cell.outputs = kept
+            return nb, resources
+
+    exporter = HTMLExporter(
+        template_name="hls_report",
+        extra_template_basedirs=[str(config.templates_dir())],
+    )
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.register_preprocessor(ReportPreprocessor(), enabled=True)
+    return exporter
+
+
+#: An analyst's cell tagged ``section:<id>`` (``section:meetings``) is shown at the end of
+#: that section of the report, wherever it sits in the notebook (docs/analysts.md).
+SECTION_TAG = "section:"
+
+
+def in_their_sections(cells: list[Any]) -> list[Any]:
+    """The cells in report order: each cell tagged for a section moved to follow that
+    section's own cell (and any tagged before it), in the order the analyst wrote them.
+    A tag naming no section of this notebook leaves its cell where it is."""
+    sections = {c.metadata.get("hls", {}).get("section", {}).get("id") for c in cells} - {None}
+
+    def target(cell: Any) -> str | None:
+        tags = [t[len(SECTION_TAG):] for t in cell.metadata.get("tags", [])
+                if t.startswith(SECTION_TAG)]
+        return tags[0] if tags and tags[0] in sections else None
+
+    moved: dict[str, list[Any]] = {}
+    for cell in cells:
+        if (where := target(cell)) is not None:
+            moved.setdefault(where, []).append(cell)
+    ordered = []
+    for cell in cells:
+        if target(cell) is not None:
+            continue
+        ordered.append(cell)
+        own = cell.metadata.get("hls", {}).get("section", {}).get("id")
+        ordered += moved.get(own, [])
+    return ordered
+
+
+def export_body(nb: Any) -> str:
+    """The report's HTML, as text."""
+    with _EXPORT_LOCK:
+        body, _resources = html_exporter().from_notebook_node(nb)
+    return str(body)
+
+
+def export_html(nb: Any, path: Path) -> Path:
+    body = export_body(nb)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".html.part")
+    tmp.write_text(body, encoding="utf-8")
+    tmp.replace(path)  # readers never see half a file
+    return path
+
+
+def chromium_path() -> str | None:
+    """The system's Chromium (never a downloaded one): $HLS_WORKBOOK_CHROMIUM, else on PATH."""
+    given = config.chromium_env()
+    if given:
+        return given if Path(given).exists() else None
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
+    "--disable-background-networking", "--disable-component-update", "--disable-extensions",
+    "--disable-default-apps", "--mute-audio",
+]
+
+
+def print_pdf(html: Path, pdf: Path, *, timeout: int = 120) -> Path:
+    """Print the HTML report to PDF with the system Chromium, as nbconvert's webpdf does.
+
+    nbconvert's WebPDFExporter drives Playwright, which wants to download its own browser;
+    this prints the very same HTML with the machine's Chromium instead.
+    """
+    browser = chromium_path()
+    if browser is None:
+        raise ReportError(
+            "PDF needs a Chromium browser, and none was found (install the 'chromium' "
+            "package, or set HLS_WORKBOOK_CHROMIUM). The HTML report was made."
+        )
+    with tempfile.TemporaryDirectory(prefix="hls-chromium-") as profile:
+        cmd = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
+               f"--print-to-pdf={pdf}", html.resolve().as_uri()]
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise ReportError(f"Chromium could not print the PDF ({exc}). The HTML report "
+                              "was made.") from None
+    if not pdf.exists() or pdf.stat().st_size == 0:
+        raise ReportError("Chromium did not write the PDF. The HTML report was made.")
+    return pdf
