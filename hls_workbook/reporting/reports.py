@@ -291,22 +291,11 @@ class ReportRunner:
         except pm.PapermillExecutionError as exc:
             partial = kernel.nb_man.nb if kernel.nb_man is not None else None
             self._discard_kernel()
-            _write_notebook(partial, work, req.db)
-            raise ReportError(
-                f"The report for {req.place} ({req.audience}) stopped in the section "
-                f"'{_failed_section(partial)}': {exc.ename}: {exc.evalue}. The partly run "
-                f"notebook is kept at {work} for an analyst to look at.",
-                notebook=work if work.exists() else None,
-            ) from None
+            raise _stopped(req, partial, exc, work) from None
         except Exception as exc:  # noqa: BLE001 - timeouts and dead kernels come in many types
             partial = kernel.nb_man.nb if kernel.nb_man is not None else None
             self._discard_kernel()
-            _write_notebook(partial, work, req.db)
-            raise ReportError(
-                f"The report for {req.place} ({req.audience}) could not be made: "
-                f"{_kernel_problem(exc, self.kernel_name)}.",
-                notebook=work if work.exists() else None,
-            ) from None
+            raise _not_made(req, partial, _kernel_problem(exc, self.kernel_name), work) from None
         kernel.reports += 1
         if kernel.reports >= REPORTS_PER_KERNEL:
             self._discard_kernel()
@@ -329,26 +318,36 @@ class ReportRunner:
                 request_save_on_cell_execute=False, execution_timeout=CELL_TIMEOUT,
                 start_timeout=START_TIMEOUT, cwd=str(notebooks_dir()),
             )
-        except pm.PapermillExecutionError as exc:
-            partial = nbformat.read(work, as_version=4) if work.exists() else None
-            _write_notebook(partial, work, req.db)  # papermill wrote it with the password
-            raise ReportError(
-                f"The report for {req.place} ({req.audience}) stopped in the section "
-                f"'{_failed_section(partial)}': {exc.ename}: {exc.evalue}. The partly run "
-                f"notebook is kept at {work} for an analyst to look at.",
-                notebook=work if work.exists() else None,
-            ) from None
         except Exception as exc:  # noqa: BLE001 - timeouts and dead kernels come in many types
-            if work.exists():
-                _write_notebook(nbformat.read(work, as_version=4), work, req.db)
-            raise ReportError(
-                f"The report for {req.place} ({req.audience}) could not be made: "
-                f"{_kernel_problem(exc, self.kernel_name)}.",
-                notebook=work if work.exists() else None,
-            ) from None
+            # papermill wrote the partly run notebook with the password: written again
+            partial = nbformat.read(work, as_version=4) if work.exists() else None
+            if isinstance(exc, pm.PapermillExecutionError):
+                raise _stopped(req, partial, exc, work) from None
+            raise _not_made(req, partial, _kernel_problem(exc, self.kernel_name), work) from None
         if not isinstance(nb, nbformat.NotebookNode):
             nb = nbformat.from_dict(nb)
         return nb
+
+
+def _stopped(req: ReportRequest, partial: Any, exc: Any, work: Path) -> ReportError:
+    """A report whose notebook raised: the section it stopped in, and the partly run
+    notebook kept (without a password) for an analyst."""
+    _write_notebook(partial, work, req.db)
+    return ReportError(
+        f"The report for {req.place} ({req.audience}) stopped in the section "
+        f"'{_failed_section(partial)}': {exc.ename}: {exc.evalue}. The partly run "
+        f"notebook is kept at {work} for an analyst to look at.",
+        notebook=work if work.exists() else None,
+    )
+
+
+def _not_made(req: ReportRequest, partial: Any, problem: str, work: Path) -> ReportError:
+    """A report whose kernel failed (did not start, died, timed out): the plain problem."""
+    _write_notebook(partial, work, req.db)
+    return ReportError(
+        f"The report for {req.place} ({req.audience}) could not be made: {problem}.",
+        notebook=work if work.exists() else None,
+    )
 
 
 def _kernel_problem(exc: BaseException, kernel_name: str = KERNEL_NAME) -> str:
