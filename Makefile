@@ -13,7 +13,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "HLS Workbook needs Python 3.11 or newer"'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,lab,app,postgres,dask]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,lab,app,postgres,dask,collab]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (HLS Workbook)" >/dev/null
 	@# JupyterLab: start the notebook's kernel without asking, and never fetch news.
 	@mkdir -p $(VENV)/share/jupyter/lab/settings

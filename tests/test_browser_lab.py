@@ -79,7 +79,14 @@ LAB_SETTINGS = {
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory):
     """A JupyterLab server on 127.0.0.1: yields (base url, token, root folder, database)."""
-    tmp = tmp_path_factory.mktemp("lab")
+    yield from start_lab(tmp_path_factory.mktemp("lab"))
+
+
+def start_lab(tmp: Path, *, collaborative: bool = False):
+    """Start JupyterLab in ``tmp`` (the stage notebooks and two one-form notebooks in
+    ``tmp/work``, a workbook holding the place), yield (base url, token, root folder,
+    database), stop it. Real-time collaboration is off unless ``collaborative`` (it is
+    on by itself wherever jupyter-collaboration is installed)."""
     root = tmp / "work"
     root.mkdir()
     for stem in STAGES:
@@ -96,19 +103,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
         path = settings / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(value))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HLS_WORKBOOK_")}
-    env.update({
-        "HLS_WORKBOOK_DB": str(db),
-        "JUPYTER_CONFIG_DIR": str(tmp / "config"),
-        "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
-        "JUPYTERLAB_SETTINGS_DIR": str(settings),
-        "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces"),
-        "MPLBACKEND": "Agg",
-        # The package's JupyterLab extension (a stage notebook opens with its forms ready),
-        # found where an installed wheel puts it or, in a checkout, in the package.
-        "JUPYTER_PATH": os.pathsep.join(
-            [str(templates_dir()), *filter(None, [os.environ.get("JUPYTER_PATH")])]),
-    })
+    env = lab_env(tmp, db)
     port = free_port()
     token = secrets.token_hex(16)
     log = tmp / "lab.log"
@@ -121,6 +116,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
         "--ServerApp.terminals_enabled=False",
+        f"--YDocExtension.disable_rtc={not collaborative}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # CI runs as root in a throwaway machine
@@ -133,6 +129,25 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
         yield base, token, root, db
     finally:
         stop(proc)
+
+
+def lab_env(tmp: Path, db: Path) -> dict[str, str]:
+    """The server's environment: its own Jupyter folders in ``tmp``, the workbook."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HLS_WORKBOOK_")}
+    env.update({
+        "HLS_WORKBOOK_DB": str(db),
+        "JUPYTER_CONFIG_DIR": str(tmp / "config"),
+        "JUPYTER_DATA_DIR": str(tmp / "data"),  # its own trust database
+        "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces"),
+        "MPLBACKEND": "Agg",
+        # The package's JupyterLab extension (a stage notebook opens with its forms ready),
+        # found where an installed wheel puts it or, in a checkout, in the package.
+        "JUPYTER_PATH": os.pathsep.join(
+            [str(templates_dir()), *filter(None, [os.environ.get("JUPYTER_PATH")])]),
+    })
+    return env
 
 
 def _write_form_notebook(path: Path) -> None:
@@ -164,10 +179,10 @@ def page(browser, lab):  # noqa: F811
     assert not outside, f"the page tried to reach the internet: {outside[:5]}"
 
 
-def open_notebook(page, lab, name: str) -> None:
+def open_notebook(page, lab, name: str, workspace: str | None = None) -> None:
     base, token, _root, _db = lab
     # A workspace of its own, emptied: only this notebook open, as on a first visit.
-    workspace = re.sub(r"\W", "-", name)
+    workspace = workspace or re.sub(r"\W", "-", name)
     page.goto(f"{base}/lab/workspaces/{workspace}/tree/{name}?token={token}&reset")
     page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.wait_for()
     # If JupyterLab still asks which kernel to start, answer as a person would.
