@@ -34,6 +34,7 @@ from hls_workbook.analysis._common import (
 )
 from hls_workbook.analysis.learning import learning_reach
 from hls_workbook.domain.model import Statement
+from hls_workbook.privacy.policy import MIN_PUBLIC_THRESHOLD
 
 #: The parts of the system a piece of learning or a meeting could leave out: the five
 #: named ones ("other" is not one part, so nobody is missing from it).
@@ -133,7 +134,7 @@ def decisions_without(decisions: pd.DataFrame | None, meetings: pd.DataFrame | N
 
 
 def pulse_by_role(pulse: pd.DataFrame | None, *, audience: str = "public",
-                  threshold: int = 5) -> pd.DataFrame:
+                  threshold: int = MIN_PUBLIC_THRESHOLD) -> pd.DataFrame:
     """The behaviour pulse by part of the system, round by round, with small groups folded.
 
     Per round and statement: everyone's mean, each part's mean, and the parts with too

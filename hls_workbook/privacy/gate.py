@@ -173,7 +173,7 @@ def apply(
     tables: Mapping[str, pd.DataFrame],
     audience: str | Audience | Policy,
     *,
-    threshold: int = 5,
+    threshold: int = MIN_PUBLIC_THRESHOLD,
     names: Iterable[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """What ``audience`` may see of ``tables`` (keyed by record kind, plural or title).
@@ -320,8 +320,9 @@ def _overlapping(df: pd.DataFrame, start: Any, end: Any) -> pd.DataFrame:
     return df[keep].reset_index(drop=True)
 
 
-def open_tables(db: Any, place: str, start: Any, end: Any, audience: str | Policy,
-                *, threshold: int = 5, as_of: Any = None) -> dict[str, pd.DataFrame]:
+def open_tables(db: Any, place: str, start: Any, end: Any, audience: str | Policy, *,
+                threshold: int = MIN_PUBLIC_THRESHOLD, as_of: Any = None
+                ) -> dict[str, pd.DataFrame]:
     """A place's records for a period, as ``audience`` may see them: the gate, whole.
 
     Reports, summaries and exports meant to leave the team read through this (or

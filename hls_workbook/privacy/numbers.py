@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from hls_workbook.domain.values import missing as _missing
+from hls_workbook.privacy.policy import MIN_PUBLIC_THRESHOLD
 
 #: The one wording for every hidden number, in every table, tile, sentence and chart's
 #: numbers: a small count, a count hidden so that a small one cannot be worked out, and
@@ -96,7 +97,7 @@ def _counts_matrix(df: pd.DataFrame, count_cols: Sequence[str]) -> list[list[flo
 def suppress_counts(
     df: pd.DataFrame,
     count_cols: Sequence[str],
-    threshold: int = 5,
+    threshold: int = MIN_PUBLIC_THRESHOLD,
     *,
     total_row: str | None = None,
     total_column: str | None = None,
@@ -192,7 +193,7 @@ def suppress_counts(
 
 
 def suppress_series(
-    counts: pd.Series | Mapping[Any, Any] | Sequence[Any], threshold: int = 5
+    counts: pd.Series | Mapping[Any, Any] | Sequence[Any], threshold: int = MIN_PUBLIC_THRESHOLD
 ) -> SuppressedSeries:
     """:func:`suppress_counts` for one list of counts and its total.
 

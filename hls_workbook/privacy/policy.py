@@ -103,7 +103,7 @@ class Policy:
         object.__setattr__(self, "threshold", check_threshold(self.threshold, self.audience))
 
     @classmethod
-    def of(cls, audience: str | Audience | Policy, threshold: int = 5) -> Policy:
+    def of(cls, audience: str | Audience | Policy, threshold: int = MIN_PUBLIC_THRESHOLD) -> Policy:
         if isinstance(audience, Policy):
             return audience
         return cls(_audience(audience), threshold)

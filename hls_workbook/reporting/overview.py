@@ -22,6 +22,7 @@ from typing import Any
 from hls_workbook import analysis as an
 from hls_workbook import config, privacy
 from hls_workbook.domain.model import Audience, Part
+from hls_workbook.privacy.policy import MIN_PUBLIC_THRESHOLD
 from hls_workbook.reporting.reports import PRIVACY_NOTES, ReportError, nice_date, read_period
 from hls_workbook.store.workbook import open_workbook
 
@@ -108,7 +109,8 @@ def place_figures(db: Any, place: str, start: dt.date, end: dt.date,
 
 
 def overview(db: Any, start: dt.date | str, end: dt.date | str, audience: str = "team", *,
-             places: list[str] | None = None, threshold: int = 5) -> list[PlaceFigures]:
+             places: list[str] | None = None, threshold: int = MIN_PUBLIC_THRESHOLD
+             ) -> list[PlaceFigures]:
     """Every place's figures (or those named), by name: a comparison, not a ranking."""
     start_d, end_d = read_period(start, end)
     policy = privacy.Policy.of(audience, threshold)  # refuses a bad audience or threshold
@@ -124,7 +126,7 @@ def overview(db: Any, start: dt.date | str, end: dt.date | str, audience: str = 
 
 
 def render(rows: list[PlaceFigures], start: dt.date | str, end: dt.date | str,
-           audience: str = "team", *, threshold: int = 5) -> str:
+           audience: str = "team", *, threshold: int = MIN_PUBLIC_THRESHOLD) -> str:
     """The overview page: one self-contained HTML file, nothing fetched when opened."""
     import jinja2
 
@@ -141,7 +143,7 @@ def render(rows: list[PlaceFigures], start: dt.date | str, end: dt.date | str,
 
 
 def make_overview(db: Any, start: dt.date | str, end: dt.date | str, audience: str = "team",
-                  *, places: list[str] | None = None, threshold: int = 5,
+                  *, places: list[str] | None = None, threshold: int = MIN_PUBLIC_THRESHOLD,
                   out: str | Path = "reports") -> Path:
     """Write ``overview_<start>_<end>_<audience>.html`` into ``out``; return its path."""
     rows = overview(db, start, end, audience, places=places, threshold=threshold)

@@ -17,6 +17,7 @@ from typing import Any
 
 from hls_workbook import privacy
 from hls_workbook.domain.errors import WorkbookError
+from hls_workbook.privacy.policy import MIN_PUBLIC_THRESHOLD
 
 #: Columns that say who saved a row and when, to the second: for the team only.
 TEAM_COLUMNS = ("recorded_by", "recorded_at", "superseded_at", "archived", "version",
@@ -40,7 +41,7 @@ def _plain(value: Any) -> Any:
 
 def export_for(db: Any, place: str, audience: str, out: Path | str, fmt: str = "xlsx", *,
                start: dt.date | str = "1900-01-01", end: dt.date | str = "2199-12-31",
-               threshold: int = 5) -> list[Path]:
+               threshold: int = MIN_PUBLIC_THRESHOLD) -> list[Path]:
     """Write what ``audience`` may see of ``place`` for the period; return the files.
 
     ``fmt``: ``csv`` (``out`` is a folder, one file per kind), ``xlsx`` or ``json`` (one
