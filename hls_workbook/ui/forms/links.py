@@ -121,12 +121,7 @@ class LinkControl(Control):
         self._source = (wb, place)
         if self.meta.shows:
             self._show_context()
-        if ids is not None and self.options is not None:
-            ids = [int(i) for i in ids]
-            found = record_labels(wb, self.meta.link, place, ids)
-            options = merged_options(self.options, ids, found)
-        else:
-            options = record_labels(wb, self.meta.link, place)
+        options = _fresh_options(wb, self.meta.link, place, self.options, ids)
         if options != self.options:
             self.options = options
             self._set_options(options)
@@ -162,6 +157,17 @@ class LinkControl(Control):
         self.input.value = value
 
 
+def _fresh_options(wb: Workbook, kind: str, place: str,
+                   known: list[tuple[str, int]] | None,
+                   ids: Iterable[int] | None) -> list[tuple[str, int]]:
+    """The place's records of ``kind`` to link, as (label, id): only the ``ids`` someone
+    just saved are read again and merged into what is ``known``; else all are read."""
+    if ids is not None and known is not None:
+        ids = [int(i) for i in ids]
+        return merged_options(known, ids, record_labels(wb, kind, place, ids))
+    return record_labels(wb, kind, place)
+
+
 class LinksControl(CheckboxesControl):
     """A tick box per current record of the linked kind, in a scrolling box."""
 
@@ -176,12 +182,7 @@ class LinksControl(CheckboxesControl):
 
     def refresh(self, wb: Workbook, place: str, ids: Iterable[int] | None = None) -> None:
         chosen = [key for key in self.boxes if key in self.ticked]
-        if ids is not None and self.options is not None:
-            ids = [int(i) for i in ids]
-            found = record_labels(wb, self.meta.link, place, ids)
-            options = merged_options(self.options, ids, found)
-        else:
-            options = record_labels(wb, self.meta.link, place)
+        options = _fresh_options(wb, self.meta.link, place, self.options, ids)
         self.options = list(options)
         known = {v for _label, v in options}
         options += [(f"#{v} (archived or in another place)", v) for v in chosen
