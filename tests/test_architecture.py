@@ -259,7 +259,10 @@ def _private_use_problems(source: str, where: str, concern: str) -> list[str]:
                 full = f"{node.module}.{alias.name}"
                 if _concern(node.module) == concern and _concern(full) == concern:
                     continue
-                if _is_module(full):
+                if any(private(part) for part in node.module.split(".")):
+                    problems.append(f"{where}:{node.lineno} imports from the private module "
+                                    f"{node.module}")
+                elif _is_module(full):
                     aliases[alias.asname or alias.name] = full
                 elif private(alias.name) and _concern(node.module) != concern:
                     problems.append(f"{where}:{node.lineno} imports {node.module}.{alias.name}")
@@ -282,10 +285,11 @@ def test_the_private_name_check_finds_what_it_should():
                "forms._bundle(x)\n"
                "wbmod._place_id(conn, p)\n"
                "from hls_workbook.reporting.charts import _svg\n"  # its own package: fine
-               "forms.show(x)\n")
+               "forms.show(x)\n"
+               "from hls_workbook.analysis._common import pct\n")  # another's private module
     found = _private_use_problems(planted, "planted", "reporting")
     assert [p.split(" ", 1)[0] for p in found] == [
-        "planted:1", "planted:4", "planted:5"], found
+        "planted:1", "planted:8", "planted:4", "planted:5"], found
 
 
 def test_no_package_uses_another_packages_private_names():

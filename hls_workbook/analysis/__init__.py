@@ -11,7 +11,7 @@ together, never a score for a person. Empty frames give empty results, not error
 ...                                wb.table("meeting", "millbrook")).sentence
 """
 
-from hls_workbook.analysis._common import missing
+from hls_workbook.analysis._common import PART_LABELS, PARTS, missing, part_label, part_plural, pct
 from hls_workbook.analysis.burden import (
     BurdenAudit,
     burden_audit,
@@ -59,6 +59,8 @@ from hls_workbook.analysis.told_back import told_back, waiting_to_tell
 from hls_workbook.analysis.values import values_in_practice
 
 __all__ = [
+    "PARTS",
+    "PART_LABELS",
     "missing",
     "BurdenAudit",
     "FunderView",
@@ -104,6 +106,9 @@ __all__ = [
     "similar_requirements",
     "speaking_time",
     "strip_list",
+    "part_label",
+    "part_plural",
+    "pct",
     "told_back",
     "values_in_practice",
     "waiting_to_tell",

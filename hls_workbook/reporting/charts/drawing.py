@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from hls_workbook.analysis._common import PART_LABELS
+from hls_workbook.analysis import PART_LABELS
 
 #: The Okabe-Ito colour-blind-safe palette.
 OKABE_ITO: dict[str, str] = {

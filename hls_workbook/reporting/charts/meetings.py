@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from hls_workbook import analysis
-from hls_workbook.analysis._common import PART_LABELS, PARTS, pct
+from hls_workbook.analysis import PART_LABELS, PARTS, pct
 from hls_workbook.reporting.charts import bins as binning
 from hls_workbook.reporting.charts.bins import time_bins
 from hls_workbook.reporting.charts.drawing import (
