@@ -23,7 +23,7 @@ from hls_workbook.domain.model import (
 )
 from hls_workbook.reporting import charts
 from hls_workbook.reporting.sections import html as markup
-from hls_workbook.reporting.sections.gated import GatedReport
+from hls_workbook.reporting.sections.holds import HoldsParts
 from hls_workbook.reporting.sections.html import (
     cards,
     empty_note,
@@ -47,7 +47,7 @@ from hls_workbook.reporting.sections.wording import (
 PART_LABELS = Part.labels()
 
 
-class ThemeSections(GatedReport):
+class ThemeSections(HoldsParts):
     """The sections after the summary, one method per key of SECTIONS."""
 
     def place_section(self) -> str:
@@ -209,6 +209,7 @@ class ThemeSections(GatedReport):
                 ["Part of the system", "Decisions they proposed",
                  "Decisions their views shaped"], rows, counts=[1, 2],
                 caption=sentence_case(self.number_of(len(t["decision"]), "decisions")))))
+        out.append(self.missing_at_decisions_part())
         return "".join(out)
 
     def experiments_section(self) -> str:
@@ -297,6 +298,7 @@ class ThemeSections(GatedReport):
             n = health.shared_with_nobody
             what = "piece of learning has" if n == 1 else "pieces of learning have"
             out.append(f'<p class="note">{n:,} {what} not been shared with anyone yet.</p>')
+        out.append(self.not_heard_part())
         out.append("<h3>What we will amplify and celebrate</h3>")
         amp = learning[learning["amplify"].fillna(False).astype(bool)]
         if amp.empty:

@@ -1,0 +1,80 @@
+"""Parts of the theme sections that show what the data holds (issue 18, "Close the
+learning loop"): learning not yet heard by a part of the system, the parts missing when
+decisions were taken, values in practice, pooled check-ins and words to avoid.
+
+Kept apart from :mod:`.themes` so that each module stays small. :class:`HoldsParts` reads
+only the gated tables of :class:`~.gated.GatedReport`; the theme sections call its
+methods where each part belongs.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from hls_workbook import analysis as an
+from hls_workbook.analysis import missing
+from hls_workbook.analysis.holds import decisions_without, learning_not_heard
+from hls_workbook.reporting.sections.gated import GatedReport
+from hls_workbook.reporting.sections.html import table_html
+from hls_workbook.reporting.sections.wording import day_text
+
+
+class HoldsParts(GatedReport):
+    """Report parts built from the analyses of :mod:`hls_workbook.analysis.holds` and
+    its neighbours, one method per part."""
+
+    def not_heard_part(self) -> str:
+        """Each piece of learning and the parts of the system it has not reached. Pieces
+        of learning are records, not people: shown in every report."""
+        out = learning_not_heard(self.tables["learning"], self.tables["share"])
+        if out.empty:
+            return ""
+        gaps = out[(out["not_heard_by"] != "") & out["title"].map(lambda t: not missing(t))]
+        if gaps.empty:
+            return ('<h3>Who has not heard it yet</h3><p class="finding">Every part of the '
+                    "system has heard all we learned.</p>")
+        listed = gaps.head(self.log_limit)  # newest first
+        rows = [[day_text(r["recorded_on"]), r["title"], r["not_heard_by"].capitalize()]
+                for r in listed.to_dict("records")]
+        n = len(gaps)
+        what = "piece of learning has" if n == 1 else "pieces of learning have"
+        caption = ("What we learned and who has not heard it" if len(listed) == n
+                   else f"The {len(listed)} most recent things we learned and who has not "
+                   "heard them")
+        return ("<h3>Who has not heard it yet</h3>"
+                f'<p class="finding">{n:,} {what} not reached every part of the system. '
+                "Who could we tell?</p>"
+                + table_html(["Recorded", "What we learned", "Not heard by"], rows,
+                             caption=caption)
+                + self.more(len(listed), n, "pieces of learning"))
+
+    def missing_at_decisions_part(self) -> str:
+        """Each meeting where something was decided and the parts not in the room. Team
+        and partners only."""
+        if self.public:
+            return ""
+        out = decisions_without(self.tables["decision"], self.tables["meeting"])
+        if out.empty:
+            return ""
+        gaps = out[out["parts_missing"].map(len) > 0]
+        head = "<h3>Who was missing when we decided</h3>"
+        if gaps.empty:
+            return head + ('<p class="finding">Every part of the system we know of was in '
+                           "the room when we decided things.</p>")
+        listed = gaps.iloc[::-1].head(self.log_limit)  # newest first
+        rows = [[day_text(r["held_on"]), f"{int(r['decisions']):,}",
+                 r["missing"].capitalize()] for r in listed.to_dict("records")]
+        known = int(out["attendance_given"].sum())
+        caption = ("Meetings where we decided things without every part" if len(listed)
+                   == len(gaps) else f"The {len(listed)} most recent meetings where we "
+                   "decided things without every part")
+        # Meetings and decisions are not people: their counts are shown as they are.
+        return (head + f'<p class="finding">At {len(gaps):,} of {known:,} meetings where '
+                "we decided things, some parts of the system were not in the room.</p>"
+                + table_html(["Meeting", "Decisions", "Not in the room"], rows,
+                             numeric=[1], caption=caption)
+                + self.more(len(listed), len(gaps), "meetings"))
+
+    def values_in_practice(self) -> pd.DataFrame:
+        t = self.tables
+        return an.values_in_practice(t["value"], t["experiment"], t["learning"])

@@ -1,0 +1,74 @@
+"""The report shows what the data holds (issue 18): learning not yet heard, the parts
+missing when decisions were taken; for the team, partners and the public, on a small
+hand-made workbook."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hls_workbook import open_workbook
+from hls_workbook.reporting.sections import Report
+
+from .privacy_helpers import clear_all
+
+PLACE = "holdsville"
+
+
+@pytest.fixture(scope="module")
+def holds_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("holds") / "holds.db"
+    with open_workbook(db, create=True) as wb:
+        wb.set_place(PLACE, {"name": "Holdsville", "shared_focus": "Fewer people alone"})
+        heard = wb.add("learning", {"kind_of_learning": "surprise",
+                                    "title": "Buses stop at seven",
+                                    "observation": "It happened.", "event_on": "2026-02-01",
+                                    "recorded_on": "2026-02-01"}, place=PLACE)
+        wb.add("learning", {"kind_of_learning": "surprise", "title": "People come for soup",
+                            "observation": "It happened.", "event_on": "2026-03-01",
+                            "recorded_on": "2026-03-01"}, place=PLACE)
+        for part in ("commissioner", "charity", "community_group", "public_service"):
+            wb.add("share", {"learning": heard, "shared_with": part,
+                             "shared_on": "2026-03-02"}, place=PLACE)
+        forum = wb.add("meeting", {"held_on": "2026-02-03", "kind_of_meeting": "partnership",
+                                   "attendance": {"charity": 3, "commissioner": 2}},
+                       place=PLACE)
+        wb.add("decision", {"text": "Keep the drop-in", "decided_on": "2026-02-03",
+                            "meeting": forum, "proposer_role": "charity"}, place=PLACE)
+        clear_all(wb, PLACE)
+        clear_all(wb, PLACE, "partners")
+    return db
+
+
+def _section(db, audience: str, key: str) -> str:
+    report = Report.load(db=str(db), place=PLACE, start="2026-01-01", end="2026-06-30",
+                         audience=audience)
+    return report.show(key).html
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize("audience", ["team", "partners", "public"])
+def test_learning_not_yet_heard_lists_the_parts_it_has_not_reached(holds_db, audience):
+    text = _text(_section(holds_db, audience, "learning"))
+    assert "Who has not heard it yet" in text
+    assert "2 pieces of learning have not reached every part of the system." in text
+    assert "Buses stop at seven People with lived experience" in text
+    assert ("People come for soup Commissioners or funders, charities, community groups, "
+            "public services and people with lived experience") in text
+
+
+@pytest.mark.parametrize("audience", ["team", "partners"])
+def test_the_parts_missing_when_decisions_were_taken(holds_db, audience):
+    text = _text(_section(holds_db, audience, "meetings"))
+    assert "Who was missing when we decided" in text
+    assert ("At 1 of 1 meetings where we decided things, some parts of the system were not "
+            "in the room.") in text
+    assert "Community groups, public services and people with lived experience" in text
+
+
+def test_the_public_report_does_not_say_who_was_missing_at_decisions(holds_db):
+    assert "Who was missing when we decided" not in _section(holds_db, "public", "meetings")
