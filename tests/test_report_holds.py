@@ -21,10 +21,15 @@ def holds_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("holds") / "holds.db"
     with open_workbook(db, create=True) as wb:
         wb.set_place(PLACE, {"name": "Holdsville", "shared_focus": "Fewer people alone"})
+        kind = wb.add("value", {"value": "Be kind", "what_it_looks_like": "We ask, and wait.",
+                                "agreed_by": ["charity"]}, place=PLACE)
+        wb.add("value", {"value": "Trust first", "what_it_looks_like": "We trust each other.",
+                         "agreed_by": ["charity"]}, place=PLACE)
         heard = wb.add("learning", {"kind_of_learning": "surprise",
                                     "title": "Buses stop at seven",
                                     "observation": "It happened.", "event_on": "2026-02-01",
-                                    "recorded_on": "2026-02-01"}, place=PLACE)
+                                    "recorded_on": "2026-02-01", "values": [kind]},
+                       place=PLACE)
         wb.add("learning", {"kind_of_learning": "surprise", "title": "People come for soup",
                             "observation": "It happened.", "event_on": "2026-03-01",
                             "recorded_on": "2026-03-01"}, place=PLACE)
@@ -36,6 +41,10 @@ def holds_db(tmp_path_factory):
                        place=PLACE)
         wb.add("decision", {"text": "Keep the drop-in", "decided_on": "2026-02-03",
                             "meeting": forum, "proposer_role": "charity"}, place=PLACE)
+        wb.add("experiment", {"title": "Walk and talk", "proposed_by": "charity",
+                              "intended_results": "More people join in",
+                              "safe_to_fail_bounds": "Two hours a week", "status": "running",
+                              "start_on": "2026-02-01", "values": [kind]}, place=PLACE)
         clear_all(wb, PLACE)
         clear_all(wb, PLACE, "partners")
     return db
@@ -72,3 +81,13 @@ def test_the_parts_missing_when_decisions_were_taken(holds_db, audience):
 
 def test_the_public_report_does_not_say_who_was_missing_at_decisions(holds_db):
     assert "Who was missing when we decided" not in _section(holds_db, "public", "meetings")
+
+
+@pytest.mark.parametrize("audience", ["team", "partners", "public"])
+def test_values_show_what_puts_them_into_practice(holds_db, audience):
+    html = _section(holds_db, audience, "relationships")
+    text = _text(html)
+    assert "Experiments" in text and "Learning" in text
+    assert re.search(r"Be kind .*? Charity 1 1 ", text)
+    assert re.search(r"Trust first .*? Charity 0 0 ", text)
+    assert "Agreed, but not yet seen in any experiment or learning: Trust first." in text

@@ -15,7 +15,7 @@ from hls_workbook import analysis as an
 from hls_workbook.analysis import missing
 from hls_workbook.analysis.holds import decisions_without, learning_not_heard
 from hls_workbook.reporting.sections.gated import GatedReport
-from hls_workbook.reporting.sections.html import table_html
+from hls_workbook.reporting.sections.html import esc, names_text, table_html
 from hls_workbook.reporting.sections.wording import day_text
 
 
@@ -78,3 +78,24 @@ class HoldsParts(GatedReport):
     def values_in_practice(self) -> pd.DataFrame:
         t = self.tables
         return an.values_in_practice(t["value"], t["experiment"], t["learning"])
+
+    @staticmethod
+    def value_links(practice: pd.DataFrame, value: object) -> list[str]:
+        """How many experiments and pieces of learning link one value, as text."""
+        if value not in practice.index:
+            return ["0", "0"]
+        row = practice.loc[value]
+        return [f"{int(row['experiments']):,}", f"{int(row['learning']):,}"]
+
+    @staticmethod
+    def values_not_seen(practice: pd.DataFrame) -> str:
+        """The sentence naming the values agreed but not yet seen in what we do."""
+        if practice.empty:
+            return ""
+        unseen = practice.loc[~practice["in_practice"], "name"]
+        if unseen.empty:
+            return ('<p class="finding">Every value we agreed shows in an experiment or a '
+                    "piece of learning.</p>")
+        return ('<p class="finding">Agreed, but not yet seen in any experiment or learning: '
+                f"{esc(names_text(list(unseen)))}. How could we live "
+                f"{'it' if len(unseen) == 1 else 'them'}?</p>")

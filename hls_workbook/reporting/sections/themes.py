@@ -397,12 +397,17 @@ class ThemeSections(HoldsParts):
         if values.empty:
             out.append(empty_note("No shared values are written down yet."))
         else:
+            practice = self.values_in_practice().set_index("value")
             rows = [[r["value"], r["what_it_looks_like"],
-                     ", ".join(PART_LABELS.get(p, p) for p in (r.get("agreed_by") or []))]
+                     ", ".join(PART_LABELS.get(p, p) for p in (r.get("agreed_by") or [])),
+                     *self.value_links(practice, r["id"])]
                     for r in values.head(markup.LIST_LIMIT).to_dict("records")]
-            out.append(table_html(["Value", "What it looks like", "Signed up"], rows,
-                                  caption="Our shared values"))
+            # Experiments and learning are records, not people: counted as they are.
+            out.append(table_html(["Value", "What it looks like", "Signed up", "Experiments",
+                                   "Learning"], rows, numeric=[3, 4],
+                                  caption="Our shared values, and what shows them"))
             out.append(self.more(len(rows), len(values), "values", "the first {n}"))
+            out.append(self.values_not_seen(practice))
         out.append("<h3>Support we asked for</h3>")
         support = t["support"]
         if support.empty:
