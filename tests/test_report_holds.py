@@ -45,6 +45,12 @@ def holds_db(tmp_path_factory):
                               "intended_results": "More people join in",
                               "safe_to_fail_bounds": "Two hours a week", "status": "running",
                               "start_on": "2026-02-01", "values": [kind]}, place=PLACE)
+        # Check-ins: January alone too few; February to April pooled; May shown on its own.
+        for day, loads in (("2026-01-10", [9]), ("2026-02-10", [2, 4]),
+                           ("2026-03-10", [6, 8]), ("2026-04-10", [5]),
+                           ("2026-05-10", [3] * 6)):
+            wb.add_many([("checkin", {"emotional_load": load, "role": "charity",
+                                      "checked_in_on": day}) for load in loads], place=PLACE)
         clear_all(wb, PLACE)
         clear_all(wb, PLACE, "partners")
     return db
@@ -91,3 +97,18 @@ def test_values_show_what_puts_them_into_practice(holds_db, audience):
     assert re.search(r"Be kind .*? Charity 1 1 ", text)
     assert re.search(r"Trust first .*? Charity 0 0 ", text)
     assert "Agreed, but not yet seen in any experiment or learning: Trust first." in text
+
+
+@pytest.mark.parametrize("audience", ["team", "partners", "public"])
+def test_small_months_of_check_ins_are_shown_taken_together(holds_db, audience):
+    text = _text(_section(holds_db, audience, "relationships"))
+    assert "Check-ins taken together over months" in text
+    assert "Most lately, in May 2026, the work felt 3.0 out of 10 heavy." in text
+    pooled = text[text.index("Check-ins taken together over months"):]
+    if audience == "public":  # only windows of enough check-ins, and no counts
+        assert ("How heavy the work felt (0-10) February to April 2026 5.0 May 2026 3.0 "
+                in pooled)
+        assert "January 2026" not in pooled
+    else:
+        assert ("January 2026 hidden 1 February to April 2026 5.0 5 May 2026 3.0 6 "
+                in pooled)

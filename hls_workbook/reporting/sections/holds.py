@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from hls_workbook import analysis as an
+from hls_workbook import privacy
 from hls_workbook.analysis import missing
 from hls_workbook.analysis.holds import decisions_without, learning_not_heard
 from hls_workbook.reporting.sections.gated import GatedReport
@@ -99,3 +100,32 @@ class HoldsParts(GatedReport):
         return ('<p class="finding">Agreed, but not yet seen in any experiment or learning: '
                 f"{esc(names_text(list(unseen)))}. How could we live "
                 f"{'it' if len(unseen) == 1 else 'them'}?</p>")
+
+    def pooled_part(self, checkins: pd.DataFrame, trend: pd.DataFrame) -> str:
+        """When some months had too few check-ins to show, their averages pooled over
+        windows of months, each of at least the threshold. The public sees only windows
+        shown, without their counts (a count beside the months' could give a small one
+        away)."""
+        if trend.empty or not trend["suppressed"].fillna(False).astype(bool).any():
+            return ""
+        pooled = an.pooled_checkins(checkins, min_group=self.threshold)
+        if self.public:
+            pooled = pooled[pooled["shown"]]
+        if pooled.empty:
+            return ""
+        rows = []
+        for r in pooled.to_dict("records"):
+            mean = f"{r['mean']:.1f}" if r["shown"] else privacy.HIDDEN_TEXT
+            rows.append([r["label"], mean] if self.public
+                        else [r["label"], mean, self.count(r["responses"])])
+        headers = ["Months together", "How heavy the work felt (0-10)", "Check-ins"]
+        out = ["<p>Some months had too few check-ins to show on their own. Here they are "
+               "taken together.</p>"]
+        latest = pooled.iloc[-1]
+        if latest["shown"]:  # the latest window holds the latest months: nothing hidden after
+            out.append(f'<p class="finding">Most lately, in {esc(latest["label"])}, the work '
+                       f"felt {latest['mean']:.1f} out of 10 heavy.</p>")
+        out.append(table_html(headers[:2] if self.public else headers, rows, numeric=[1],
+                              counts=[] if self.public else [2],
+                              caption="Check-ins taken together over months"))
+        return "".join(out)

@@ -440,6 +440,7 @@ class ThemeSections(HoldsParts):
                 table_html(["Month", "How heavy the work felt (0-10)", "Check-ins"],
                            rows, numeric=[1], counts=[2],
                            caption="Anonymous check-ins, shown only as averages")))
+            out.append(self.pooled_part(checkins, trend))
         return "".join(out)
 
     def glossary_section(self) -> str:
