@@ -39,12 +39,15 @@ def holds_db(tmp_path_factory):
         forum = wb.add("meeting", {"held_on": "2026-02-03", "kind_of_meeting": "partnership",
                                    "attendance": {"charity": 3, "commissioner": 2}},
                        place=PLACE)
-        wb.add("decision", {"text": "Keep the drop-in", "decided_on": "2026-02-03",
+        wb.add("decision", {"text": "Keep the drop-in for every client", "decided_on": "2026-02-03",
                             "meeting": forum, "proposer_role": "charity"}, place=PLACE)
         wb.add("experiment", {"title": "Walk and talk", "proposed_by": "charity",
                               "intended_results": "More people join in",
                               "safe_to_fail_bounds": "Two hours a week", "status": "running",
                               "start_on": "2026-02-01", "values": [kind]}, place=PLACE)
+        wb.add("glossary_term", {"term": "People who use services",
+                                 "plain_meaning": "The people we are here for.",
+                                 "words_to_avoid": ["client"]}, place=PLACE)
         # Check-ins: January alone too few; February to April pooled; May shown on its own.
         for day, loads in (("2026-01-10", [9]), ("2026-02-10", [2, 4]),
                            ("2026-03-10", [6, 8]), ("2026-04-10", [5]),
@@ -112,3 +115,16 @@ def test_small_months_of_check_ins_are_shown_taken_together(holds_db, audience):
     else:
         assert ("January 2026 hidden 1 February to April 2026 5.0 5 May 2026 3.0 6 "
                 in pooled)
+
+
+def test_the_team_sees_where_its_own_writing_uses_words_to_avoid(holds_db):
+    text = _text(_section(holds_db, "team", "glossary"))
+    assert "Our own writing uses words we agreed to avoid once." in text
+    assert re.search(r": Keep the drop-in for every client client People who use services ",
+                     text)
+
+
+@pytest.mark.parametrize("audience", ["partners", "public"])
+def test_partners_and_public_see_no_words_to_avoid(holds_db, audience):
+    html = _section(holds_db, audience, "glossary")
+    assert "Words we said we would avoid" not in html and "agreed to avoid" not in html

@@ -15,6 +15,7 @@ from hls_workbook import analysis as an
 from hls_workbook import privacy
 from hls_workbook.analysis import missing
 from hls_workbook.analysis.holds import decisions_without, learning_not_heard
+from hls_workbook.reporting.sections import html as markup
 from hls_workbook.reporting.sections.gated import GatedReport
 from hls_workbook.reporting.sections.html import esc, names_text, table_html
 from hls_workbook.reporting.sections.wording import day_text
@@ -129,3 +130,23 @@ class HoldsParts(GatedReport):
                               counts=[] if self.public else [2],
                               caption="Check-ins taken together over months"))
         return "".join(out)
+
+    def avoided_part(self) -> str:
+        """Where our own text uses a word we agreed to avoid, with the agreed word beside
+        it. The team's report only: it quotes the team's own writing back to it."""
+        if self.audience != "team":
+            return ""
+        found = an.avoided_words(self.tables)
+        head = "<h3>Words we said we would avoid</h3>"
+        if found.empty:
+            return head + ('<p class="finding">Our own writing uses none of the words we '
+                           "agreed to avoid.</p>")
+        listed = found.head(markup.LIST_LIMIT)
+        rows = [[f"{r['kind_label']}: {r['record']}", r["found"], r["term"]]
+                for r in listed.to_dict("records")]
+        times = "once" if len(found) == 1 else f"{len(found):,} times"
+        return (head + f'<p class="finding">Our own writing uses words we agreed to avoid '
+                f"{times}. Could we use our own words instead?</p>"
+                + table_html(["Where", "Word used", "Our word"], rows,
+                             caption="Words to avoid in our own writing")
+                + self.more(len(listed), len(found), "uses", "the first {n}"))

@@ -451,4 +451,4 @@ class ThemeSections(HoldsParts):
                 for r in terms.sort_values("term").head(markup.LIST_LIMIT).to_dict("records")]
         return table_html(["Word", "What it means to us", "Words we avoid"], rows,
                           caption="The words we agreed, and what they mean") + self.more(
-            len(rows), len(terms), "words", "the first {n}")
+            len(rows), len(terms), "words", "the first {n}") + self.avoided_part()
