@@ -17,7 +17,7 @@ from hls_workbook.analysis import missing
 from hls_workbook.analysis.holds import decisions_without, learning_not_heard
 from hls_workbook.reporting.sections import html as markup
 from hls_workbook.reporting.sections.gated import GatedReport
-from hls_workbook.reporting.sections.html import esc, names_text, table_html
+from hls_workbook.reporting.sections.html import esc, names_text, sentence_case, table_html
 from hls_workbook.reporting.sections.wording import day_text
 
 
@@ -36,7 +36,7 @@ class HoldsParts(GatedReport):
             return ('<h3>Who has not heard it yet</h3><p class="finding">Every part of the '
                     "system has heard all we learned.</p>")
         listed = gaps.head(self.log_limit)  # newest first
-        rows = [[day_text(r["recorded_on"]), r["title"], r["not_heard_by"].capitalize()]
+        rows = [[day_text(r["recorded_on"]), r["title"], sentence_case(r["not_heard_by"])]
                 for r in listed.to_dict("records")]
         n = len(gaps)
         what = "piece of learning has" if n == 1 else "pieces of learning have"
@@ -65,7 +65,7 @@ class HoldsParts(GatedReport):
                            "the room when we decided things.</p>")
         listed = gaps.iloc[::-1].head(self.log_limit)  # newest first
         rows = [[day_text(r["held_on"]), f"{int(r['decisions']):,}",
-                 r["missing"].capitalize()] for r in listed.to_dict("records")]
+                 sentence_case(r["missing"])] for r in listed.to_dict("records")]
         known = int(out["attendance_given"].sum())
         caption = ("Meetings where we decided things without every part" if len(listed)
                    == len(gaps) else f"The {len(listed)} most recent meetings where we "
