@@ -210,6 +210,20 @@ def build_demo(wb: Workbook, place: str = "millbrook", *, scale: int = 1, seed: 
             })
     flush()
 
+    # The values we agreed, first, so that experiments and learning can link the ones they
+    # show. Which records link them is drawn by a generator of its own, so the figures
+    # drawn by `rng` do not move.
+    for i, (value, looks) in enumerate(VALUES):
+        add("value", {"value": value, "what_it_looks_like": looks,
+                      "agreed_by": [p.value for p in list(Part)[: 3 + i % 3]],
+                      "agreed_on": START + dt.timedelta(days=14 * i)})
+    value_ids = dict(zip([v for v, _ in VALUES], flush(), strict=True))
+    linker = random.Random(f"{seed}-{place}-{scale}-values")
+
+    def linked(shown: str | None, share: float) -> list[int]:
+        """The agreed value a record shows, linked for some records (not all)."""
+        return [value_ids[shown]] if shown in value_ids and linker.random() < share else []
+
     # Experiments in every status, and reviews of those that ended.
     statuses = ["idea", "approved", "running", "running", "paused", "ended", "ended", "ended",
                 "stopped"]
@@ -236,7 +250,8 @@ def build_demo(wb: Workbook, place: str = "millbrook", *, scale: int = 1, seed: 
                                                "Partnership forum"]),
             "risk": _pick(rng, ["low", "low", "medium", "high"]),
             "new_people": rng.random() < 0.5, "new_contexts": rng.random() < 0.4,
-            "value_shown": _pick(rng, [v for v, _ in VALUES]),
+            "value_shown": (shown := _pick(rng, [v for v, _ in VALUES])),
+            "values": linked(shown, 0.6),
             "status": status, "start_on": start, "end_on": end,
             "evidence_level": rng.randrange(1, 4),
         })
@@ -277,7 +292,9 @@ def build_demo(wb: Workbook, place: str = "millbrook", *, scale: int = 1, seed: 
             "owner_role": _pick(rng, ["charity", "commissioner", "lived_experience"]),
             "experiment": _pick(rng, exp_ids) if rng.random() < 0.5 else None,
             "voices": rng.sample(voice_ids, k=2) if kind == "breakthrough" else [],
-            "value_shown": _pick(rng, [v for v, _ in VALUES]) if rng.random() < 0.5 else None,
+            "value_shown": (shown := _pick(rng, [v for v, _ in VALUES])
+                            if rng.random() < 0.5 else None),
+            "values": linked(shown, 0.8),
         })
     learning_rows = list(items)
     learning_ids = flush()
@@ -351,10 +368,6 @@ def build_demo(wb: Workbook, place: str = "millbrook", *, scale: int = 1, seed: 
     for term, meaning, avoid in GLOSSARY:
         add("glossary_term", {"term": term, "plain_meaning": meaning, "words_to_avoid": avoid,
                               "agreed_by": ["charity", "lived_experience", "commissioner"]})
-    for i, (value, looks) in enumerate(VALUES):
-        add("value", {"value": value, "what_it_looks_like": looks,
-                      "agreed_by": [p.value for p in list(Part)[: 3 + i % 3]],
-                      "agreed_on": START + dt.timedelta(days=14 * i)})
     for i, (kind, text, status) in enumerate([
         ("reflective_practice", "A facilitator for a monthly reflective practice session.", "met"),
         ("training", "Training for volunteers on listening well.", "in_progress"),

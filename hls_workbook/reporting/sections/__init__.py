@@ -9,7 +9,9 @@ of people or answers below the threshold is shown as "hidden".
 The package's modules, by concern: ``html`` (escaping, tables, cards, notes), ``wording``
 (dates, amounts and comparisons in words), ``gated`` (loading through the privacy gate,
 count suppression, the shared analyses and charts), ``glance`` (the summary "At a
-glance"), ``themes`` (the sections per theme) and ``report`` (the :class:`Report` that puts
+glance"), ``themes`` (the sections per theme), ``holds`` (the parts of those sections
+that show what the data holds: learning not yet heard, who was missing at decisions,
+values in practice, pooled check-ins, words to avoid) and ``report`` (the :class:`Report` that puts
 them on a page). This module re-exports the public API:
 ``from hls_workbook.reporting.sections import Report`` works as before.
 """

@@ -23,7 +23,7 @@ from hls_workbook.domain.model import (
 )
 from hls_workbook.reporting import charts
 from hls_workbook.reporting.sections import html as markup
-from hls_workbook.reporting.sections.gated import GatedReport
+from hls_workbook.reporting.sections.holds import HoldsParts
 from hls_workbook.reporting.sections.html import (
     cards,
     empty_note,
@@ -47,7 +47,7 @@ from hls_workbook.reporting.sections.wording import (
 PART_LABELS = Part.labels()
 
 
-class ThemeSections(GatedReport):
+class ThemeSections(HoldsParts):
     """The sections after the summary, one method per key of SECTIONS."""
 
     def place_section(self) -> str:
@@ -209,6 +209,7 @@ class ThemeSections(GatedReport):
                 ["Part of the system", "Decisions they proposed",
                  "Decisions their views shaped"], rows, counts=[1, 2],
                 caption=sentence_case(self.number_of(len(t["decision"]), "decisions")))))
+        out.append(self.missing_at_decisions_part())
         return "".join(out)
 
     def experiments_section(self) -> str:
@@ -297,6 +298,7 @@ class ThemeSections(GatedReport):
             n = health.shared_with_nobody
             what = "piece of learning has" if n == 1 else "pieces of learning have"
             out.append(f'<p class="note">{n:,} {what} not been shared with anyone yet.</p>')
+        out.append(self.not_heard_part())
         out.append("<h3>What we will amplify and celebrate</h3>")
         amp = learning[learning["amplify"].fillna(False).astype(bool)]
         if amp.empty:
@@ -395,12 +397,17 @@ class ThemeSections(GatedReport):
         if values.empty:
             out.append(empty_note("No shared values are written down yet."))
         else:
+            practice = self.values_in_practice().set_index("value")
             rows = [[r["value"], r["what_it_looks_like"],
-                     ", ".join(PART_LABELS.get(p, p) for p in (r.get("agreed_by") or []))]
+                     ", ".join(PART_LABELS.get(p, p) for p in (r.get("agreed_by") or [])),
+                     *self.value_links(practice, r["id"])]
                     for r in values.head(markup.LIST_LIMIT).to_dict("records")]
-            out.append(table_html(["Value", "What it looks like", "Signed up"], rows,
-                                  caption="Our shared values"))
+            # Experiments and learning are records, not people: counted as they are.
+            out.append(table_html(["Value", "What it looks like", "Signed up", "Experiments",
+                                   "Learning"], rows, numeric=[3, 4],
+                                  caption="Our shared values, and what shows them"))
             out.append(self.more(len(rows), len(values), "values", "the first {n}"))
+            out.append(self.values_not_seen(practice))
         out.append("<h3>Support we asked for</h3>")
         support = t["support"]
         if support.empty:
@@ -433,6 +440,7 @@ class ThemeSections(GatedReport):
                 table_html(["Month", "How heavy the work felt (0-10)", "Check-ins"],
                            rows, numeric=[1], counts=[2],
                            caption="Anonymous check-ins, shown only as averages")))
+            out.append(self.pooled_part(checkins, trend))
         return "".join(out)
 
     def glossary_section(self) -> str:
@@ -443,4 +451,4 @@ class ThemeSections(GatedReport):
                 for r in terms.sort_values("term").head(markup.LIST_LIMIT).to_dict("records")]
         return table_html(["Word", "What it means to us", "Words we avoid"], rows,
                           caption="The words we agreed, and what they mean") + self.more(
-            len(rows), len(terms), "words", "the first {n}")
+            len(rows), len(terms), "words", "the first {n}") + self.avoided_part()
