@@ -27,10 +27,12 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 ROOT = Path(__file__).resolve().parents[1]
 
 #: On CI (.ci/run sets HLS_REQUIRE_BROWSER=1) the browser, HTML-checker and app tests must
-#: run: a skip for a missing Chromium, Java, npm tool, Playwright or Voila is a failure there,
-#: so CI cannot pass green with the browser checks silently left out.
+#: run: a skip for a missing Chromium, Java, npm tool, Playwright, Voila or the collab extra
+#: (jupyter-collaboration) is a failure there, so CI cannot pass green with the browser
+#: checks silently left out.
 REQUIRE_BROWSER = os.environ.get("HLS_REQUIRE_BROWSER") == "1"
-BROWSER_NEEDS = ("Chromium", "Java", "tools/node_modules", "playwright", "Voila")
+BROWSER_NEEDS = ("Chromium", "Java", "tools/node_modules", "playwright", "Voila",
+                 "collab extra")
 
 
 @pytest.hookimpl(hookwrapper=True)
