@@ -132,3 +132,26 @@ def test_the_batch_command_writes_the_manifest_and_resumes(places_db, tmp_path):
     lines = [x for x in bad.stderr.splitlines() if x.strip()]
     assert lines[-1].startswith("Error: --dask: no Dask scheduler answered"), bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+@pytest.mark.slow
+def test_a_dask_batch_reads_a_postgresql_workbook(pg_workbook_url, tmp_path):
+    """Two Dask worker processes make the reports of a workbook on a PostgreSQL server
+    (as a commissioner's shared database would be): every report made, and a resumed batch
+    makes nothing again."""
+    pytest.importorskip("distributed")
+    with open_workbook(pg_workbook_url) as wb:
+        build_demo_places(wb, 2)
+        places = wb.places()
+    out = tmp_path / "dask-pg"
+    items = build_batch(None, START, END, ["partners"], db=pg_workbook_url, out=out,
+                        workers=2, dask="local")
+    assert sorted((i.place, i.status) for i in items) == sorted(
+        (p, "made") for p in places), [i.error for i in items]
+    for item in items:
+        page = (out / item.html.name).read_text(encoding="utf-8")
+        assert "For: Partners across the local system" in page
+    assert {e["status"] for e in _manifest(out)["reports"]} == {"made"}
+    again = build_batch(None, START, END, ["partners"], db=pg_workbook_url, out=out,
+                        workers=2, dask="local", resume=True)
+    assert {i.status for i in again} == {"skipped"}
