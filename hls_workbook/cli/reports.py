@@ -156,14 +156,8 @@ def overview(
     from hls_workbook.reporting.overview import make_overview
 
     path = make_overview(resolve_db(db), start, end, audience.strip().lower(),
-                         places=place, threshold=_threshold(threshold), out=out)
+                         places=place, threshold=threshold, out=out)
     typer.echo(f"Overview: {path}")
-
-
-def _threshold(text: str) -> int:
-    if not text.strip().isdigit():
-        fail(f"--threshold: '{text}' is not a whole number; write e.g. 5.")
-    return int(text)
 
 
 @friendly

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from hls_workbook.domain.errors import RecordError
 from hls_workbook.domain.values import missing
 
 #: The longest short text (a ``text`` answer) and long text (``long_text``), in characters.
@@ -79,8 +80,6 @@ def as_date(value: Any, what: str | None = None) -> dt.date | None:
         except ValueError:
             if what is None:
                 raise
-            from hls_workbook.domain.errors import RecordError
-
             raise RecordError({"period": f"{what}: '{value}' is not a date we can read; "
                                          "write it like 2026-03-31"}) from None
 

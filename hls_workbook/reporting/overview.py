@@ -108,9 +108,9 @@ def place_figures(db: Any, place: str, start: dt.date, end: dt.date,
     )
 
 
-def overview(db: Any, start: dt.date | str, end: dt.date | str, audience: str = "team", *,
-             places: list[str] | None = None, threshold: int = MIN_PUBLIC_THRESHOLD
-             ) -> list[PlaceFigures]:
+def overview(db: Any, start: dt.date | str, end: dt.date | str,
+             audience: str | privacy.Policy = "team", *, places: list[str] | None = None,
+             threshold: int | str = MIN_PUBLIC_THRESHOLD) -> list[PlaceFigures]:
     """Every place's figures (or those named), by name: a comparison, not a ranking."""
     start_d, end_d = read_period(start, end)
     policy = privacy.Policy.of(audience, threshold)  # refuses a bad audience or threshold
@@ -125,17 +125,15 @@ def overview(db: Any, start: dt.date | str, end: dt.date | str, audience: str = 
     return sorted(rows, key=lambda r: r.name.casefold())
 
 
-def render(rows: list[PlaceFigures], start: dt.date | str, end: dt.date | str,
-           audience: str = "team", *, threshold: int = MIN_PUBLIC_THRESHOLD) -> str:
+def render(rows: list[PlaceFigures], start: dt.date, end: dt.date,
+           policy: privacy.Policy) -> str:
     """The overview page: one self-contained HTML file, nothing fetched when opened."""
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(config.templates_dir()),
                              autoescape=True, undefined=jinja2.StrictUndefined)
-    policy = privacy.Policy.of(audience, threshold)
-    start_d, end_d = read_period(start, end)
     return env.get_template(TEMPLATE).render(
-        rows=rows, period=f"{nice_date(start_d)} to {nice_date(end_d)}",
+        rows=rows, period=f"{nice_date(start)} to {nice_date(end)}",
         audience_label=Audience(policy.audience).label, made_on=nice_date(dt.date.today()),
         privacy_note=PRIVACY_NOTES[policy.audience].format(threshold=policy.threshold),
         hidden=privacy.HIDDEN_TEXT, threshold=policy.threshold,
@@ -143,15 +141,15 @@ def render(rows: list[PlaceFigures], start: dt.date | str, end: dt.date | str,
 
 
 def make_overview(db: Any, start: dt.date | str, end: dt.date | str, audience: str = "team",
-                  *, places: list[str] | None = None, threshold: int = MIN_PUBLIC_THRESHOLD,
+                  *, places: list[str] | None = None,
+                  threshold: int | str = MIN_PUBLIC_THRESHOLD,
                   out: str | Path = "reports") -> Path:
     """Write ``overview_<start>_<end>_<audience>.html`` into ``out``; return its path."""
-    rows = overview(db, start, end, audience, places=places, threshold=threshold)
+    start_d, end_d = read_period(start, end)
+    policy = privacy.Policy.of(audience, threshold)  # refuses a bad audience or threshold
+    rows = overview(db, start_d, end_d, policy, places=places)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    policy = privacy.Policy.of(audience, threshold)
-    start_d, end_d = read_period(start, end)
     path = folder / f"overview_{start_d}_{end_d}_{policy.audience}.html"
-    path.write_text(render(rows, start, end, policy.audience, threshold=policy.threshold),
-                    encoding="utf-8")
+    path.write_text(render(rows, start_d, end_d, policy), encoding="utf-8")
     return path
