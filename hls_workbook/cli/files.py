@@ -1,6 +1,7 @@
 """Commands for records in and out as files, and files to start from: ``export`` (the
 team's backup, or through the privacy gate for partners or the public), ``import``,
-``new-notebook`` and ``dictionary``.
+``new-notebook``, ``new-report``, ``stage-page`` (a stage notebook as a page to keep) and
+``dictionary``.
 """
 
 from __future__ import annotations
@@ -142,6 +143,25 @@ def new_report(
 
 
 @friendly
+def stage_page(
+    notebook: Annotated[str, typer.Argument(help="A stage notebook, e.g. "
+                                            "'1_getting_started' or a path.")],
+    place: Annotated[str, typer.Option(help="Short name of the place, e.g. 'millbrook'.")],
+    db: DbOption = None,
+    out: Annotated[Path | None, typer.Option(help="The page to write (default: "
+                                             "reports/PLACE-NOTEBOOK.html).")] = None,
+) -> None:
+    """A stage notebook as one HTML page for the team: what is recorded so far and each
+    form's questions, without live forms; it opens offline."""
+    from hls_workbook.reporting.stage_page import find_notebook
+    from hls_workbook.reporting.stage_page import stage_page as make_page
+
+    target = out or Path("reports") / f"{place}-{find_notebook(notebook).stem}.html"
+    typer.echo(f"Page: {make_page(notebook, place=place, out=target, db=db)}")
+    typer.echo("For the team only: it holds what the team records. Do not forward it.")
+
+
+@friendly
 def dictionary(
     out: Annotated[Path | None, typer.Option(help="Write to this file instead of the "
                                              "screen.")] = None,
@@ -164,5 +184,6 @@ COMMANDS = {
     "import": import_,
     "new-notebook": new_notebook,
     "new-report": new_report,
+    "stage-page": stage_page,
     "dictionary": dictionary,
 }
