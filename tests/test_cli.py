@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -26,6 +27,34 @@ def test_help_on_every_command():
         sub = _run(name, "--help")
         assert sub.exit_code == 0, name
         assert "Usage" in sub.output
+
+
+def test_init_sets_up_a_working_folder_and_keeps_a_teams_notebooks(tmp_path, monkeypatch):
+    from hls_workbook import config
+
+    # The working folder of an installed wheel (the shipped notebooks stay where they are).
+    monkeypatch.setattr(config, "project_root", lambda: tmp_path)
+    monkeypatch.chdir(tmp_path)
+    ours = tmp_path / "notebooks" / "2_experimentation.ipynb"
+    ours.parent.mkdir()
+    ours.write_text("the team's own cells", encoding="utf-8")
+    result = _run("init")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "data" / "workbook.db").exists()
+    names = sorted(p.name for p in (tmp_path / "notebooks").glob("*.ipynb"))
+    assert names == ["1_getting_started.ipynb", "2_experimentation.ipynb", "3_learning.ipynb",
+                     "4_relationships_and_support.ipynb"]
+    assert ours.read_text(encoding="utf-8") == "the team's own cells"  # never overwritten
+    copy = json.loads((tmp_path / "notebooks" / "1_getting_started.ipynb").read_text("utf-8"))
+    assert "jupytext" not in copy["metadata"]  # the team's copy is not paired with text
+    assert "2_experimentation" not in result.output.split("fill in")[1].splitlines()[0]
+    assert _run("init", "--no-notebooks", "--db", "other.db").exit_code == 0
+
+
+def test_init_refuses_a_place_without_focus_before_making_anything(tmp_path):
+    result = runner.invoke(app, ["init", "--db", str(tmp_path / "t.db"), "--place", "x"])
+    assert result.exit_code != 0 and "--focus" in result.output
+    assert not (tmp_path / "t.db").exists()
 
 
 def test_init_then_validate(tmp_path):

@@ -148,6 +148,17 @@ def test_the_installed_package_is_the_wheel(venv, empty):
 
 def test_demo_report_and_new_notebook_from_an_empty_folder(venv, empty):
     exe = str(venv / "bin" / "hls-workbook")
+    # `init` sets the folder up: the team's workbook and the stage notebooks to fill in,
+    # which run there (here as a page to keep) on the workbook beside them.
+    _run([exe, "init", "--place", "north-ward", "--focus", "Less loneliness"], cwd=empty)
+    assert (empty / "data" / "workbook.db").exists()
+    copied = sorted(p.name for p in (empty / "notebooks").glob("*.ipynb"))
+    assert copied == [f"{stage}.ipynb" for stage in stages.STAGES]
+    _run([exe, "stage-page", "notebooks/1_getting_started.ipynb", "--place", "north-ward"],
+         cwd=empty)
+    page = (empty / "reports" / "north-ward-1_getting_started.html").read_text("utf-8")
+    assert "Less loneliness" in page and "application/vnd.jupyter.widget-view" not in page
+
     _run([exe, "demo", "--places", "1", "--no-reports"], cwd=empty)
     assert (empty / "data" / "demo.db").exists()  # the working folder's data/
 

@@ -1,6 +1,6 @@
 """What every command shares: the ``--db`` option, ``friendly`` (every error one readable
-line), ``fail`` (stop with one line) and ``require_place`` (stop when the workbook has no
-such place).
+line), ``fail`` (stop with one line), ``require_place`` (stop when the workbook has no
+such place) and ``copy_notebook`` (a shipped notebook copied for a team).
 
 The command modules import from here; ``hls_workbook.cli`` adds their commands to its app.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -64,3 +65,19 @@ def require_place(wb: Any, place: str) -> None:
     if wb.place_info(place) is None:
         known = ", ".join(wb.places()) or "none yet"
         fail(f"There is no place called '{place}' in {wb.shown}. Places: {known}.")
+
+
+def copy_notebook(source: Path, target: Path) -> None:
+    """Copy a shipped notebook to ``target`` as the team's own: not paired with a text file
+    (its jupytext metadata dropped), otherwise byte for byte."""
+    import shutil
+
+    import nbformat
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.read(source, as_version=4)
+    if "jupytext" in nb.metadata:
+        nb.metadata.pop("jupytext")
+        nbformat.write(nb, target)
+    else:
+        shutil.copyfile(source, target)

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from hls_workbook import config
-from hls_workbook.cli.base import DbOption, fail, friendly
+from hls_workbook.cli.base import DbOption, copy_notebook, fail, friendly
 
 
 @friendly
@@ -93,9 +93,6 @@ def _copy_notebook(name: str, folder: Path | None, source: Path, what: str) -> N
     """Copy ``source`` to ``<folder>/<name>.ipynb`` (default: the working folder's
     notebooks/), refusing a bad name or a notebook that is there already."""
     import re
-    import shutil
-
-    import nbformat
 
     from hls_workbook.config import project_root
 
@@ -108,13 +105,7 @@ def _copy_notebook(name: str, folder: Path | None, source: Path, what: str) -> N
     target = target_dir / f"{stem}.ipynb"
     if target.exists():
         fail(f"{target} already exists; choose another name.")
-    target_dir.mkdir(parents=True, exist_ok=True)
-    nb = nbformat.read(source, as_version=4)
-    if "jupytext" in nb.metadata:  # the copy is the team's own, not paired with a text file
-        nb.metadata.pop("jupytext")
-        nbformat.write(nb, target)
-    else:
-        shutil.copyfile(source, target)  # as it is, byte for byte
+    copy_notebook(source, target)
     typer.echo(f"Created {target}")
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from hls_workbook import config
-from hls_workbook.cli.base import DbOption, fail, friendly
+from hls_workbook.cli.base import DbOption, copy_notebook, fail, friendly
 
 
 @friendly
@@ -20,20 +20,44 @@ def init(
                                               "'millbrook'.")] = None,
     name: Annotated[str | None, typer.Option(help="The place's full name.")] = None,
     focus: Annotated[str | None, typer.Option(help="The shared focus, in a sentence.")] = None,
+    notebooks: Annotated[bool, typer.Option(help="Copy the stage notebooks into this "
+                                            "folder's notebooks/ to open in JupyterLab.")
+                         ] = True,
 ) -> None:
-    """Create a new, empty workbook database (and optionally a first place)."""
+    """Set up a working folder: a new, empty workbook database (data/workbook.db unless
+    --db says otherwise), optionally a first place, and the stage notebooks to fill in."""
     from hls_workbook.store.workbook import open_workbook
+
+    if place is not None and not focus:
+        fail("give the place's shared focus with --focus \"...\" (one sentence)")
 
     with open_workbook(db, create=True) as wb:
         if place is not None:
-            if not focus:
-                fail("give the place's shared focus with --focus \"...\" (one sentence)")
             wb.set_place(place, {"name": name or place.replace("-", " ").title(),
                                  "shared_focus": focus})
         typer.echo(f"Workbook ready: {wb.shown}")
         places = wb.places()
         if places:
             typer.echo("Places: " + ", ".join(places))
+    if notebooks:
+        _stage_notebooks(config.project_root() / "notebooks")
+
+
+def _stage_notebooks(folder: Path) -> None:
+    """Copy the stage notebooks into ``folder``, keeping any the team has already (never
+    overwritten: they may hold the team's own cells)."""
+    shipped = sorted(config.notebooks_dir().glob("[0-9]_*.ipynb"))
+    made = []
+    for source in shipped:
+        target = folder / source.name
+        if not target.exists():
+            copy_notebook(source, target)
+            made.append(source.stem)
+    if made:
+        typer.echo(f"Notebooks to fill in, in {folder}: " + ", ".join(made))
+    elif shipped:
+        typer.echo(f"Notebooks: {folder} (already there, left as they are)")
+    typer.echo("Open them in JupyterLab, or as an app: hls-workbook app 1_getting_started")
 
 
 @friendly
