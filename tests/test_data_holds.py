@@ -14,6 +14,7 @@ from hls_workbook.analysis.holds import (
     decisions_without,
     learning_not_heard,
     pulse_by_role,
+    pulse_rounds,
 )
 
 PLACE = "testville"
@@ -136,3 +137,37 @@ def test_pulse_by_part_and_round_folds_small_groups_for_the_public(wb):
     t10 = ten[ten["period"] == "2026-Q2"].set_index("role")
     assert list(t10.index) == ["all", FOLDED] and t10.at[FOLDED, "responses"] == 12
     assert pulse_by_role(None).empty
+
+
+def test_pulse_rounds_puts_each_group_in_a_row_and_each_round_in_columns(wb):
+    pulse(wb, "2026-Q1", {"charity": [6] * 6, "commissioner": [4] * 5,
+                          "lived_experience": [2, 2], "public_service": [9]})
+    pulse(wb, "2026-Q2", {"charity": [8] * 6, "commissioner": [5] * 6})
+    pulse(wb, "2026-Q3", {"charity": [3, 3, 3]})
+    out = pulse_rounds(wb.table("pulse", PLACE)).set_index("group")
+    assert out.attrs["rounds"] == ["2026-Q1", "2026-Q2", "2026-Q3"]
+    folded = f"{FOLDED}:commissioner+public_service+lived_experience"
+    assert list(out.index) == ["commissioner", "charity", "public_service",
+                               "lived_experience", folded]
+    assert out.at[folded, "group_label"] == (
+        "Other parts together: commissioners or funders, public services and people with "
+        "lived experience")
+    assert out.at[folded, "mean:2026-Q1"] == pytest.approx((4 * 5 + 2 * 2 + 9) / 8)
+    assert out.at[folded, "answers:2026-Q1"] == 8
+    # A part folded in a round says so in its own row; next round it stands alone.
+    assert out.at["commissioner", "folded:2026-Q1"]
+    assert out.at["public_service", "answers:2026-Q1"] == 1  # its own answers, for the team
+    assert math.isnan(out.at["commissioner", "mean:2026-Q1"])
+    assert out.at["commissioner", "mean:2026-Q2"] == pytest.approx(5.0)
+    # A round too small in all: the part keeps its row, hidden, its answers counted.
+    assert math.isnan(out.at["charity", "mean:2026-Q3"])
+    assert out.at["charity", "answers:2026-Q3"] == 3
+    assert not out.at["charity", "folded:2026-Q3"]
+    # Every mean shown sums up at least the threshold of answers.
+    for r in out.attrs["rounds"]:
+        shown = out[out[f"mean:{r}"].notna()]
+        assert (shown[f"answers:{r}"] >= 5).all()
+    # Only the latest rounds, and how many earlier ones are left out.
+    two = pulse_rounds(wb.table("pulse", PLACE), last=2)
+    assert two.attrs["rounds"] == ["2026-Q2", "2026-Q3"] and two.attrs["earlier"] == 1
+    assert pulse_rounds(None).empty
