@@ -140,3 +140,18 @@ def test_no_pulse_no_part(tmp_path):
         wb.set_place(PLACE, {"name": "Pulseville", "shared_focus": "Fewer people alone"})
     html = _report(db, "team").show("relationships").html
     assert "How each part of the system sees it" not in html
+
+
+def test_the_stage_notebook_shows_the_team_report_s_table(pulse_db):
+    """One rule and one wording for the pulse by part, in the notebook and the report."""
+    from hls_workbook.ui import stages
+
+    with open_workbook(pulse_db) as wb:
+        notebook = stages.summary_html("pulse", wb, place=PLACE)
+    table = notebook[notebook.index("By part of the system, round by round"):]
+    parsed = Tables()
+    parsed.feed(table)
+    in_notebook = [[c for c, _ in row] for row in parsed.tables[0] if row]
+    in_report = _pulse_table(_report(pulse_db, "team").show("relationships").html)
+    assert in_notebook == in_report
+    assert "with other parts" in notebook and ">hidden</td>" in notebook

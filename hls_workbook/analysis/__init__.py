@@ -25,6 +25,7 @@ from hls_workbook.analysis.holds import (
     decisions_without,
     learning_not_heard,
     pulse_by_role,
+    pulse_round_cells,
     pulse_rounds,
 )
 from hls_workbook.analysis.language import avoided_words
@@ -104,6 +105,7 @@ __all__ = [
     "parts_never_present",
     "pooled_checkins",
     "pulse_by_role",
+    "pulse_round_cells",
     "pulse_rounds",
     "pulse_scores",
     "reach_by_part",

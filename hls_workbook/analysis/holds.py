@@ -289,6 +289,37 @@ def pulse_rounds(pulse: pd.DataFrame | None, *, threshold: int = MIN_PUBLIC_THRE
     return out
 
 
+#: A part's cell for a round where its answers are in a folded group.
+WITH_OTHERS = "with other parts"
+#: A group's cell for a round where it gave no answer.
+NO_ANSWERS = "–"
+
+
+def pulse_round_cells(table: pd.DataFrame, *, answers: bool
+                      ) -> tuple[list[str], list[list[str]]]:
+    """:func:`pulse_rounds` as the headers and rows of a table in words, so the reports
+    and the stage notebook say it the same way: an average to one decimal, "hidden",
+    "with other parts" or "–" (no answers); with ``answers``, a column of answer counts
+    after each round's averages (for readers who may see them: never the public)."""
+    rounds: list[str] = table.attrs.get("rounds", [])
+    headers = ["Statement", "Part of the system"]
+    for r in rounds:
+        headers.append(f"Average, round {r}")
+        if answers:
+            headers.append(f"Answers, round {r}")
+    rows = []
+    for row in table.to_dict("records"):
+        cells = [row["label"], row["group_label"]]
+        for r in rounds:
+            n, mean = int(row[f"answers:{r}"]), row[f"mean:{r}"]
+            cells.append(f"{mean:.1f}" if not pd.isna(mean) else WITH_OTHERS
+                         if row[f"folded:{r}"] else privacy.HIDDEN_TEXT if n else NO_ANSWERS)
+            if answers:
+                cells.append(f"{n:,}" if n else NO_ANSWERS)
+        rows.append(cells)
+    return headers, rows
+
+
 def _part_order(role: str) -> int:
     order = [*PART_LABELS, FOLDED]
     return order.index(role) if role in order else len(order)

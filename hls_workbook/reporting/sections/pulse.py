@@ -21,11 +21,6 @@ from hls_workbook import privacy
 from hls_workbook.reporting.sections.gated import GatedReport
 from hls_workbook.reporting.sections.html import esc, table_html
 
-#: A part whose answers are in the folded group that round.
-WITH_OTHERS = "with other parts"
-#: A group that gave no answer that round.
-NONE = "–"
-
 
 class PulseParts(GatedReport):
     """The report part that shows the pulse by part of the system and round."""
@@ -41,24 +36,10 @@ class PulseParts(GatedReport):
         if table.empty:
             return ""
         rounds: list[str] = table.attrs["rounds"]
-        headers = ["Statement", "Part of the system"]
-        numeric: list[int] = []
-        counts: list[int] = []
-        for r in rounds:
-            numeric.append(len(headers))
-            headers.append(f"Average, round {r}")
-            if not self.public:
-                counts.append(len(headers))
-                headers.append(f"Answers, round {r}")
-        rows = []
-        for row in table.to_dict("records"):
-            cells = [row["label"], row["group_label"]]
-            for r in rounds:
-                cells.append(_mean_cell(row, r))
-                if not self.public:
-                    n = int(row[f"answers:{r}"])
-                    cells.append(self.count(n) if n else NONE)
-            rows.append(cells)
+        # The public sees no answer counts (as for the pulse table above).
+        headers, rows = an.pulse_round_cells(table, answers=not self.public)
+        numeric = [i for i, h in enumerate(headers) if h.startswith("Average")]
+        counts = [i for i, h in enumerate(headers) if h.startswith("Answers")]
         out = ["<h3>How each part of the system sees it, round by round</h3>"]
         gap = _widest_gap(table, rounds[-1])
         if gap:
@@ -82,16 +63,6 @@ class PulseParts(GatedReport):
             out.append(f'<p class="note">This shows the latest {len(rounds)} rounds; '
                        f"{earlier:,} earlier {which} in the workbook.</p>")
         return "".join(out)
-
-
-def _mean_cell(row: dict[str, Any], r: str) -> str:
-    """An average, or why there is none: hidden, with other parts, or no answers."""
-    mean = row[f"mean:{r}"]
-    if not pd.isna(mean):
-        return f"{mean:.1f}"
-    if row[f"folded:{r}"]:
-        return WITH_OTHERS
-    return privacy.HIDDEN_TEXT if int(row[f"answers:{r}"]) else NONE
 
 
 def _widest_gap(table: pd.DataFrame, r: str) -> str:
