@@ -147,6 +147,40 @@ def test_saving_a_sent_note_in_the_form_takes_it_off_the_section_and_the_list(wb
     form.close()
 
 
+def test_the_form_offers_only_stories_whose_teller_asked_to_hear_back(wb):
+    asked = story(wb, "housing")
+    silent = story(wb, "buses", tell=False)
+    gone = story(wb, "moving house")
+    secret = story(wb, "a secret", in_confidence=True)  # they asked: the team may tell them
+    wb.withdraw_consent(gone)
+    form = forms.RecordForm(wb, "feedback", place=PLACE, role="charity")
+    try:
+        voice = form.controls["voice"]
+        offered = {v for _label, v in voice.input.options if v != ""}
+        assert offered == {asked, secret}
+        assert silent not in offered and gone not in offered
+        # A story whose teller now says yes is offered once saved; one withdrawn drops out.
+        wb.edit("voice", silent, {"consent_tell_back": True})
+        voice.refresh(wb, PLACE, ids=[silent])
+        assert silent in {v for _label, v in voice.input.options}
+        wb.withdraw_consent(asked)
+        voice.refresh(wb, PLACE, ids=[asked])
+        assert asked not in {v for _label, v in voice.input.options}
+        assert voice.note.layout.display == "none"
+    finally:
+        form.close()
+    # No story to choose: the form says why, not "nothing recorded".
+    wb.withdraw_consent(silent)
+    wb.withdraw_consent(secret)
+    form = forms.RecordForm(wb, "feedback", place=PLACE, role="charity")
+    try:
+        note_text = form.controls["voice"].note.value
+        assert "only those with \u2018May we tell them what happened\u2019 ticked and " \
+            "\u2018Consent withdrawn\u2019 not ticked are listed" in note_text
+    finally:
+        form.close()
+
+
 def test_a_note_that_cannot_be_sent_closes_it_too(wb):
     vid = story(wb)
     did = decision(wb, [vid], ago(30))
