@@ -9,6 +9,7 @@ now" lists them (``stages.next_steps``).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import sqlite3
 
@@ -151,14 +152,16 @@ def test_the_form_offers_only_stories_whose_teller_asked_to_hear_back(wb):
     asked = story(wb, "housing")
     silent = story(wb, "buses", tell=False)
     gone = story(wb, "moving house")
-    secret = story(wb, "a secret", in_confidence=True)  # they asked: the team may tell them
+    # As the team's view: a story told in confidence or raising a safeguarding concern is
+    # only ever counted, even when its teller asked to hear back.
+    secret = story(wb, "a secret", in_confidence=True)
+    worry = story(wb, "a worry", safeguarding_concern=True)
     wb.withdraw_consent(gone)
     form = forms.RecordForm(wb, "feedback", place=PLACE, role="charity")
     try:
         voice = form.controls["voice"]
         offered = {v for _label, v in voice.input.options if v != ""}
-        assert offered == {asked, secret}
-        assert silent not in offered and gone not in offered
+        assert offered == {asked} and not offered & {silent, gone, secret, worry}
         # A story whose teller now says yes is offered once saved; one withdrawn drops out.
         wb.edit("voice", silent, {"consent_tell_back": True})
         voice.refresh(wb, PLACE, ids=[silent])
@@ -171,12 +174,12 @@ def test_the_form_offers_only_stories_whose_teller_asked_to_hear_back(wb):
         form.close()
     # No story to choose: the form says why, not "nothing recorded".
     wb.withdraw_consent(silent)
-    wb.withdraw_consent(secret)
     form = forms.RecordForm(wb, "feedback", place=PLACE, role="charity")
     try:
         note_text = form.controls["voice"].note.value
-        assert "only those with \u2018May we tell them what happened\u2019 ticked and " \
-            "\u2018Consent withdrawn\u2019 not ticked are listed" in note_text
+        assert ("only those with \u2018May we tell them what happened\u2019 ticked, and none "
+                "of \u2018Consent withdrawn\u2019, \u2018Said in confidence\u2019 or "
+                "\u2018Safeguarding concern\u2019 ticked are listed") in html.unescape(note_text)
     finally:
         form.close()
 

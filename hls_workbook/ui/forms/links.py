@@ -70,11 +70,18 @@ def _say_if_nothing_yet(note: W.HTML, link: str, nothing: bool, then: str = ".",
         only = list(only)
         if only:
             linked = model_for(link)
-            rules = [f"\u2018{linked.field_meta(name).label}\u2019 "
-                     f"{'ticked' if value is True else 'not ticked' if value is False else value}"
-                     for name, value in only]
+
+            def labels(wanted: object) -> list[str]:
+                return [f"\u2018{linked.field_meta(name).label}\u2019" for name, value in only
+                        if value is wanted]
+
+            ticked, unticked = labels(True), labels(False)
+            rules = [f"{' and '.join(ticked)} ticked"] if ticked else []
+            if unticked:
+                rules.append(f"none of {', '.join(unticked[:-1])} or {unticked[-1]} ticked"
+                             if len(unticked) > 1 else f"{unticked[0]} not ticked")
             text = (f"Nothing in {what} to choose here yet: only those with "
-                    f"{' and '.join(rules)} are listed.")
+                    f"{', and '.join(rules)} are listed.")
         else:
             text = f"Nothing recorded in {what} for this place yet{then}"
         note.value = f'<span style="{HELP_STYLE}">{esc_html(text)}</span>'
