@@ -92,6 +92,18 @@ def test_a_story_that_shaped_a_decision_waits_for_a_note_only_with_consent(wb):
     assert told(wb, ago(17)).empty, "not in the list before 14 days have passed"
 
 
+def test_a_story_with_a_note_written_and_one_without_each_says_its_own(wb):
+    first, second = story(wb, "housing"), story(wb, "buses")
+    did = decision(wb, [first, second], ago(30))
+    fid = note(wb, first, did)
+    html = waiting(wb)
+    assert f"Note #{fid} is written, not sent yet." in html
+    assert html.count("No note yet.") == 1 and "#None" not in html
+    rows = stages.next_steps(wb, PLACE).set_index("record_id")
+    assert "A note is written" in rows.at[first, "sentence"]
+    assert "A note is written" not in rows.at[second, "sentence"]
+
+
 def test_learning_we_amplify_counts_and_learning_we_do_not_does_not(wb):
     vid = story(wb, "loneliness")
     learning = {"kind_of_learning": "breakthrough", "observation": "People came back.",
