@@ -45,11 +45,12 @@ class PulseParts(GatedReport):
         if gap:
             out.append(f'<p class="finding">{esc(gap)}</p>')
         out.append(
-            f'<p class="note">A part of the system with fewer than {self.threshold:,} '
-            "answers to a statement in a round is taken together with other parts "
-            f"(\u201cOther parts together\u201d), or shown as \u2018{privacy.HIDDEN_TEXT}\u2019 "
-            "when even together there are too few, so that nobody\u2019s answers can be "
-            "recognised. For reflection, never for holding anyone to account.</p>")
+            f'<p class="note">Where a part of the system gave fewer than {self.threshold:,} '
+            "answers to a statement in a round, it is taken together with other parts. "
+            f"Where even together there are too few, the average is "
+            f"\u2018{privacy.HIDDEN_TEXT}\u2019. This way nobody\u2019s answers can be "
+            "recognised. These scores are for reflection, never for holding anyone to "
+            "account.</p>")
         caption = (f"The pulse by part of the system, round {rounds[0]}" if len(rounds) == 1
                    else f"The pulse by part of the system, rounds {rounds[0]} to "
                    f"{rounds[-1]}")

@@ -75,10 +75,10 @@ def pulse_summary(t: Mapping[str, pd.DataFrame]) -> str:
                                 "the system") + "</details>")
     out.append(note_html(
         f"{answers} answers in round {latest}. '{privacy.HIDDEN_TEXT}' means fewer than "
-        f"{MIN_GROUP} people answered; a part with fewer than {MIN_GROUP} is taken together "
-        "with other parts ('with other parts'), so that nobody's answers can be worked out; "
-        "'–' means nobody from that part answered. These are for reflection, never for "
-        "holding anyone to account."))
+        f"{MIN_GROUP} people answered. A part with fewer than {MIN_GROUP} answers is taken "
+        "together with other parts ('with other parts'), so that nobody's answers can be "
+        "worked out. '–' means nobody from that part answered. These are for reflection, "
+        "never for holding anyone to account."))
     return "".join(out)
 
 
