@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hls_workbook import privacy
 from hls_workbook.analysis.holds import (
@@ -171,3 +174,37 @@ def test_pulse_rounds_puts_each_group_in_a_row_and_each_round_in_columns(wb):
     two = pulse_rounds(wb.table("pulse", PLACE), last=2)
     assert two.attrs["rounds"] == ["2026-Q2", "2026-Q3"] and two.attrs["earlier"] == 1
     assert pulse_rounds(None).empty
+
+
+PARTS = ["commissioner", "charity", "community_group", "public_service", "lived_experience"]
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(counts=st.lists(st.dictionaries(st.sampled_from(PARTS), st.integers(1, 9)),
+                       min_size=1, max_size=3),
+       threshold=st.sampled_from([5, 7]))
+def test_pulse_rounds_never_shows_the_average_of_too_few(counts, threshold):
+    """Any answers, any threshold: every average shown sums up at least the threshold of
+    answers, every part that answered has its row, and the groups of a round add up."""
+    rows = [{"statement": "equal_partners", "score": (i * 3 + k) % 11, "role": role,
+             "period": f"2026-Q{r + 1}"}
+            for r, parts in enumerate(counts) for k, (role, n) in enumerate(parts.items())
+            for i in range(n)]
+    out = pulse_rounds(pd.DataFrame(rows, columns=["statement", "score", "role", "period"]),
+                       threshold=threshold)
+    for r, parts in enumerate(counts):
+        period = f"2026-Q{r + 1}"
+        if not parts:
+            continue
+        block = out[out[f"answers:{period}"] > 0]
+        shown = block[block[f"mean:{period}"].notna()]
+        assert (shown[f"answers:{period}"] >= threshold).all()
+        alone = block[~block["group"].str.startswith(FOLDED)]
+        assert set(alone["group"]) == set(parts)  # each part's row, with its own answers
+        assert dict(zip(alone["group"], alone[f"answers:{period}"], strict=True)) == parts
+        # A part is either shown alone, or with others, or hidden: never two of these.
+        groups = block[block["group"].str.startswith(FOLDED)]
+        folded = {p for g in groups["group"] for p in g.split(":", 1)[1].split("+")}
+        assert folded == set(alone.loc[alone[f"folded:{period}"], "group"])
+        assert not folded & set(shown["group"])
+        assert int(groups[f"answers:{period}"].sum()) == sum(parts[p] for p in folded)
