@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hls_workbook import privacy
 from hls_workbook.analysis.holds import (
@@ -14,6 +17,7 @@ from hls_workbook.analysis.holds import (
     decisions_without,
     learning_not_heard,
     pulse_by_role,
+    pulse_rounds,
 )
 
 PLACE = "testville"
@@ -136,3 +140,71 @@ def test_pulse_by_part_and_round_folds_small_groups_for_the_public(wb):
     t10 = ten[ten["period"] == "2026-Q2"].set_index("role")
     assert list(t10.index) == ["all", FOLDED] and t10.at[FOLDED, "responses"] == 12
     assert pulse_by_role(None).empty
+
+
+def test_pulse_rounds_puts_each_group_in_a_row_and_each_round_in_columns(wb):
+    pulse(wb, "2026-Q1", {"charity": [6] * 6, "commissioner": [4] * 5,
+                          "lived_experience": [2, 2], "public_service": [9]})
+    pulse(wb, "2026-Q2", {"charity": [8] * 6, "commissioner": [5] * 6})
+    pulse(wb, "2026-Q3", {"charity": [3, 3, 3]})
+    out = pulse_rounds(wb.table("pulse", PLACE)).set_index("group")
+    assert out.attrs["rounds"] == ["2026-Q1", "2026-Q2", "2026-Q3"]
+    folded = f"{FOLDED}:commissioner+public_service+lived_experience"
+    assert list(out.index) == ["commissioner", "charity", "public_service",
+                               "lived_experience", folded]
+    assert out.at[folded, "group_label"] == (
+        "Other parts together: commissioners or funders, public services and people with "
+        "lived experience")
+    assert out.at[folded, "mean:2026-Q1"] == pytest.approx((4 * 5 + 2 * 2 + 9) / 8)
+    assert out.at[folded, "answers:2026-Q1"] == 8
+    # A part folded in a round says so in its own row; next round it stands alone.
+    assert out.at["commissioner", "folded:2026-Q1"]
+    assert out.at["public_service", "answers:2026-Q1"] == 1  # its own answers, for the team
+    assert math.isnan(out.at["commissioner", "mean:2026-Q1"])
+    assert out.at["commissioner", "mean:2026-Q2"] == pytest.approx(5.0)
+    # A round too small in all: the part keeps its row, hidden, its answers counted.
+    assert math.isnan(out.at["charity", "mean:2026-Q3"])
+    assert out.at["charity", "answers:2026-Q3"] == 3
+    assert not out.at["charity", "folded:2026-Q3"]
+    # Every mean shown sums up at least the threshold of answers.
+    for r in out.attrs["rounds"]:
+        shown = out[out[f"mean:{r}"].notna()]
+        assert (shown[f"answers:{r}"] >= 5).all()
+    # Only the latest rounds, and how many earlier ones are left out.
+    two = pulse_rounds(wb.table("pulse", PLACE), last=2)
+    assert two.attrs["rounds"] == ["2026-Q2", "2026-Q3"] and two.attrs["earlier"] == 1
+    assert pulse_rounds(None).empty
+
+
+PARTS = ["commissioner", "charity", "community_group", "public_service", "lived_experience"]
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(counts=st.lists(st.dictionaries(st.sampled_from(PARTS), st.integers(1, 9)),
+                       min_size=1, max_size=3),
+       threshold=st.sampled_from([5, 7]))
+def test_pulse_rounds_never_shows_the_average_of_too_few(counts, threshold):
+    """Any answers, any threshold: every average shown sums up at least the threshold of
+    answers, every part that answered has its row, and the groups of a round add up."""
+    rows = [{"statement": "equal_partners", "score": (i * 3 + k) % 11, "role": role,
+             "period": f"2026-Q{r + 1}"}
+            for r, parts in enumerate(counts) for k, (role, n) in enumerate(parts.items())
+            for i in range(n)]
+    out = pulse_rounds(pd.DataFrame(rows, columns=["statement", "score", "role", "period"]),
+                       threshold=threshold)
+    for r, parts in enumerate(counts):
+        period = f"2026-Q{r + 1}"
+        if not parts:
+            continue
+        block = out[out[f"answers:{period}"] > 0]
+        shown = block[block[f"mean:{period}"].notna()]
+        assert (shown[f"answers:{period}"] >= threshold).all()
+        alone = block[~block["group"].str.startswith(FOLDED)]
+        assert set(alone["group"]) == set(parts)  # each part's row, with its own answers
+        assert dict(zip(alone["group"], alone[f"answers:{period}"], strict=True)) == parts
+        # A part is either shown alone, or with others, or hidden: never two of these.
+        groups = block[block["group"].str.startswith(FOLDED)]
+        folded = {p for g in groups["group"] for p in g.split(":", 1)[1].split("+")}
+        assert folded == set(alone.loc[alone[f"folded:{period}"], "group"])
+        assert not folded & set(shown["group"])
+        assert int(groups[f"answers:{period}"].sum()) == sum(parts[p] for p in folded)

@@ -1,17 +1,22 @@
 """The demo reads like a real team's: no next step, limit or story said twice, and no
-story put together from another's sentences; and the same seed still builds the same text."""
+story put together from another's sentences; notes back to storytellers only where they
+asked, some sent and some written; and the same seed still builds the same text."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from hls_workbook import open_workbook
+import pandas as pd
+
+from hls_workbook import analysis, open_workbook
 from hls_workbook.demo import build_demo
 from hls_workbook.domain.values import missing
 
 PLACE = "millbrook"
 TEXT = {"voice": ["story", "why_it_matters"], "learning": ["response"],
-        "experiment": ["safe_to_fail_bounds"], "review": ["actual", "sustain", "improve"]}
+        "experiment": ["safe_to_fail_bounds"], "review": ["actual", "sustain", "improve"],
+        "feedback": ["voice", "decision", "learning", "text", "status", "sent_on", "channel"]}
 
 
 def _texts(book) -> dict[str, list[list[str]]]:
@@ -39,3 +44,40 @@ def test_the_same_seed_builds_the_same_text(demo_wb, tmp_path):
     with open_workbook(tmp_path / "again.db", create=True) as again:
         build_demo(again)
         assert _texts(again) == _texts(demo_wb)
+
+
+def test_notes_back_go_only_to_tellers_who_asked_some_sent_some_written(demo_wb):
+    notes = demo_wb.table("feedback", PLACE)
+    voices = demo_wb.table("voice", PLACE).set_index("id")
+    decisions = demo_wb.table("decision", PLACE).set_index("id")
+    learning = demo_wb.table("learning", PLACE).set_index("id")
+    statuses = notes["status"].value_counts()
+    assert statuses.get("sent", 0) >= 3 and statuses.get("drafted", 0) >= 3
+    for r in notes.to_dict("records"):
+        teller = voices.loc[int(r["voice"])]
+        assert teller["consent_tell_back"] and not teller["consent_withdrawn"]
+        assert not teller["in_confidence"] and not teller["safeguarding_concern"]
+        # The note is about something the story shaped: a decision naming it, or
+        # learning we amplify naming it; and it says what the story was about.
+        if not pd.isna(r["decision"]):
+            shaped = decisions.loc[int(r["decision"])]
+            shaped_on = shaped["decided_on"]
+        else:
+            shaped = learning.loc[int(r["learning"])]
+            assert shaped["amplify"]
+            shaped_on = shaped["recorded_on"]
+        assert int(r["voice"]) in [int(v) for v in shaped["voices"]]
+        assert f"telling us about {teller['domain_of_change']}." in r["text"]
+        for name in (teller["storyteller_name"], teller["pseudonym"]):
+            assert missing(name) or str(name) not in r["text"]
+        if r["status"] == "sent":
+            sent = pd.Timestamp(r["sent_on"]).date()
+            assert pd.Timestamp(shaped_on).date() < sent <= dt.date.today()
+            assert r["channel"] in ("in_person", "phone", "letter")
+        else:
+            assert pd.isna(r["sent_on"]) and missing(r["channel"])
+    # Some tellers still wait for a note: "What needs doing now" has them to show.
+    t = demo_wb.tables(PLACE)
+    told = analysis.told_back(t["voice"], t["decision"], t["learning"], t["feedback"])
+    assert told["note"].isna().sum() >= 3
+    assert len(told) == len(notes) + told["note"].isna().sum()

@@ -225,6 +225,24 @@ def test_next_command(wb, db_path):
     assert "Walk and talk" not in before.output, "not overdue the day before its end"
 
 
+def test_next_command_drops_an_overdue_experiment_once_reviewed_in_the_form(wb, db_path):
+    """As a coordinator sees it: listed by ``hls-workbook next`` while overdue, gone once
+    the after-action review in its form decides to stop (which ends the experiment)."""
+    eid = experiment(wb, status="running", start_on=ago(60), end_on=ago(10))
+    listed = runner.invoke(app, ["next", "--place", PLACE, "--db", str(db_path)])
+    assert listed.exit_code == 0 and f"(experiment #{eid}) was due to end" in listed.output
+    form = forms.RecordForm(wb, "review", place=PLACE, role="charity")
+    form.set_values({"experiment": eid, "reviewed_on": ago(1), "intended": "More people meet.",
+                     "actual": "Nobody came after the second week.", "went_to_plan": "no",
+                     "decision": "stop"})
+    form.submit_button.click()
+    assert "is now at “Ended” (version 2)" in form.status_text, form.status_text
+    form.close()
+    after = runner.invoke(app, ["next", "--place", PLACE, "--db", str(db_path)])
+    assert after.exit_code == 0, after.output
+    assert after.output.startswith("Nothing needs doing now in testville"), after.output
+
+
 @pytest.mark.parametrize(("args", "words"), [
     (["--place", "nowhere"], "There is no place called 'nowhere'"),
     (["--place", "testville", "--on", "31/12/2026"], "--on: '31/12/2026' is not a date"),

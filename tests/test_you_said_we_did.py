@@ -9,6 +9,7 @@ now" lists them (``stages.next_steps``).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import sqlite3
 
@@ -91,6 +92,18 @@ def test_a_story_that_shaped_a_decision_waits_for_a_note_only_with_consent(wb):
     assert told(wb, ago(17)).empty, "not in the list before 14 days have passed"
 
 
+def test_a_story_with_a_note_written_and_one_without_each_says_its_own(wb):
+    first, second = story(wb, "housing"), story(wb, "buses")
+    did = decision(wb, [first, second], ago(30))
+    fid = note(wb, first, did)
+    html = waiting(wb)
+    assert f"Note #{fid} is written, not sent yet." in html
+    assert html.count("No note yet.") == 1 and "#None" not in html
+    rows = stages.next_steps(wb, PLACE).set_index("record_id")
+    assert "A note is written" in rows.at[first, "sentence"]
+    assert "A note is written" not in rows.at[second, "sentence"]
+
+
 def test_learning_we_amplify_counts_and_learning_we_do_not_does_not(wb):
     vid = story(wb, "loneliness")
     learning = {"kind_of_learning": "breakthrough", "observation": "People came back.",
@@ -145,6 +158,42 @@ def test_saving_a_sent_note_in_the_form_takes_it_off_the_section_and_the_list(wb
     assert "Every teller who agreed to hear back has been told: 1 note sent or closed." \
         in waiting(wb)
     form.close()
+
+
+def test_the_form_offers_only_stories_whose_teller_asked_to_hear_back(wb):
+    asked = story(wb, "housing")
+    silent = story(wb, "buses", tell=False)
+    gone = story(wb, "moving house")
+    # As the team's view: a story told in confidence or raising a safeguarding concern is
+    # only ever counted, even when its teller asked to hear back.
+    secret = story(wb, "a secret", in_confidence=True)
+    worry = story(wb, "a worry", safeguarding_concern=True)
+    wb.withdraw_consent(gone)
+    form = forms.RecordForm(wb, "feedback", place=PLACE, role="charity")
+    try:
+        voice = form.controls["voice"]
+        offered = {v for _label, v in voice.input.options if v != ""}
+        assert offered == {asked} and not offered & {silent, gone, secret, worry}
+        # A story whose teller now says yes is offered once saved; one withdrawn drops out.
+        wb.edit("voice", silent, {"consent_tell_back": True})
+        voice.refresh(wb, PLACE, ids=[silent])
+        assert silent in {v for _label, v in voice.input.options}
+        wb.withdraw_consent(asked)
+        voice.refresh(wb, PLACE, ids=[asked])
+        assert asked not in {v for _label, v in voice.input.options}
+        assert voice.note.layout.display == "none"
+    finally:
+        form.close()
+    # No story to choose: the form says why, not "nothing recorded".
+    wb.withdraw_consent(silent)
+    form = forms.RecordForm(wb, "feedback", place=PLACE, role="charity")
+    try:
+        note_text = form.controls["voice"].note.value
+        assert ("only those with \u2018May we tell them what happened\u2019 ticked, and none "
+                "of \u2018Consent withdrawn\u2019, \u2018Said in confidence\u2019 or "
+                "\u2018Safeguarding concern\u2019 ticked are listed") in html.unescape(note_text)
+    finally:
+        form.close()
 
 
 def test_a_note_that_cannot_be_sent_closes_it_too(wb):

@@ -21,7 +21,13 @@ from hls_workbook.analysis.burden import (
 )
 from hls_workbook.analysis.decisions import decision_balance
 from hls_workbook.analysis.funder import FunderView, funder_view, ivar_mapping, similar_requirements
-from hls_workbook.analysis.holds import decisions_without, learning_not_heard, pulse_by_role
+from hls_workbook.analysis.holds import (
+    decisions_without,
+    learning_not_heard,
+    pulse_by_role,
+    pulse_round_cells,
+    pulse_rounds,
+)
 from hls_workbook.analysis.language import avoided_words
 from hls_workbook.analysis.learning import (
     LearningHealth,
@@ -99,6 +105,8 @@ __all__ = [
     "parts_never_present",
     "pooled_checkins",
     "pulse_by_role",
+    "pulse_round_cells",
+    "pulse_rounds",
     "pulse_scores",
     "reach_by_part",
     "reflection_delay",

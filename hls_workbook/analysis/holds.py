@@ -5,7 +5,9 @@
 - :func:`decisions_without`: for each meeting where something was decided, the parts of
   the system that were not in the room;
 - :func:`pulse_by_role`: the behaviour pulse by part of the system, round by round, with
-  small groups folded together (or hidden) by the privacy rules.
+  small groups folded together (or hidden) by the privacy rules;
+- :func:`pulse_rounds`: the same as one row per statement and group, one column per
+  round, as the reports and the stage notebook show it.
 
 Pure functions over the frames the gate hands on. Every figure is a prompt for a
 conversation about who is heard, never a score for a person or a part.
@@ -152,10 +154,7 @@ def pulse_by_role(pulse: pd.DataFrame | None, *, audience: str = "public",
     NaN for the folded group, whose parts may differ from round to round).
     """
     policy = privacy.Policy.of(audience, threshold)
-    p = frame(pulse, "pulse")
-    p = p.assign(score=num(p["score"]), statement=texts(p["statement"]),
-                 role=texts(p["role"]).fillna("other"), period=texts(p["period"]))
-    p = p.dropna(subset=["score", "statement", "period"])
+    p = _answers(pulse)
     if p.empty:
         return empty(_PULSE).astype({"mean": "float64", "change": "float64"})
     labels = Statement.labels()
@@ -203,6 +202,122 @@ def pulse_by_role(pulse: pd.DataFrame | None, *, audience: str = "public",
     out = out.assign(_s=out["statement"].map(lambda s: order.get(s, len(order))))
     out = out.sort_values(["_pk", "period", "_s", "_r"], kind="stable")
     return out[_PULSE].reset_index(drop=True)
+
+
+def _answers(pulse: pd.DataFrame | None) -> pd.DataFrame:
+    """The pulse answers that count: a score, a statement and a round (no part: "other")."""
+    p = frame(pulse, "pulse")
+    p = p.assign(score=num(p["score"]), statement=texts(p["statement"]),
+                 role=texts(p["role"]).fillna("other"), period=texts(p["period"]))
+    return p.dropna(subset=["score", "statement", "period"])
+
+
+#: How many rounds a table of the pulse by part shows (the latest ones): beyond four the
+#: table no longer fits a page, and the change that matters is the recent one.
+ROUNDS_SHOWN = 4
+
+
+def pulse_rounds(pulse: pd.DataFrame | None, *, threshold: int = MIN_PUBLIC_THRESHOLD,
+                 last: int = ROUNDS_SHOWN) -> pd.DataFrame:
+    """The pulse by part of the system, one row per statement and group, three columns
+    per round (the ``last`` rounds): ``mean:<round>``, ``answers:<round>`` and
+    ``folded:<round>``.
+
+    Pulse answers are anonymous, so their averages follow the threshold for every reader,
+    the team's own included (as the stage notebooks promise and the report's other pulse
+    figures do): groups are folded and hidden as :func:`pulse_by_role` does for the
+    public. What differs by audience is only whether the answer counts are shown, which
+    is for the caller to decide.
+
+    A group is a part of the system, or the parts folded together in a round, labelled
+    with their names ("Other parts together: commissioners or funders and charities");
+    a different set folded in another round is another row. A part folded alone (a round
+    with too few answers in all) keeps its own row, hidden. ``mean`` is NaN when the
+    group is hidden or gave no answer that round; ``answers`` is how many answers the
+    group gave (0: none; a folded part's own, its group's in the group's row);
+    ``folded`` is True in a part's row for a round where its answers are in a folded
+    group. Rows in the model's order of statements, then of parts, folded groups last.
+    ``attrs["rounds"]`` lists the rounds shown, oldest first; ``attrs["earlier"]`` how
+    many earlier rounds are left out.
+    """
+    keep = max(int(last), 1)
+    by_role = pulse_by_role(pulse, audience="public", threshold=threshold)
+    by_role = by_role[by_role["role"] != ALL]
+    rounds = sorted(dict.fromkeys(by_role["period"]), key=period_key)
+    shown, earlier = rounds[-keep:], max(len(rounds) - keep, 0)
+    by_role = by_role[by_role["period"].isin(shown)]
+    columns = ["statement", "label", "group", "group_label"]
+    columns += [f"{what}:{r}" for r in shown for what in ("mean", "answers", "folded")]
+    sizes = _answers(pulse).groupby(["period", "statement", "role"]).size()
+    rows: dict[tuple[str, str], dict] = {}
+    statement_order = {s: i for i, s in enumerate(Statement.labels())}
+
+    def row(statement: str, label: str, group: str, group_label: str) -> dict:
+        return rows.setdefault((statement, group), {
+            "statement": statement, "label": label, "group": group,
+            "group_label": group_label})
+
+    for r in by_role.to_dict("records"):
+        parts = list(r["folded_parts"])
+        if r["role"] == FOLDED and len(parts) > 1:
+            target = row(r["statement"], r["label"], FOLDED + ":" + "+".join(parts),
+                         f"{FOLDED_LABEL}: {_phrase(parts)}")
+            for part in parts:
+                alone = row(r["statement"], r["label"], part, PART_LABELS.get(part, part))
+                alone[f"folded:{r['period']}"] = True
+                alone[f"answers:{r['period']}"] = int(sizes.get(
+                    (r["period"], r["statement"], part), 0))
+        else:
+            role = parts[0] if r["role"] == FOLDED else r["role"]
+            target = row(r["statement"], r["label"], role, PART_LABELS.get(role, role))
+        target[f"mean:{r['period']}"] = r["mean"]
+        target[f"answers:{r['period']}"] = int(r["responses"])
+
+    def order(key: tuple[str, str]) -> tuple[int, int, str]:
+        statement, group = key
+        folded = group.startswith(FOLDED + ":")
+        return (statement_order.get(statement, len(statement_order)),
+                _part_order(FOLDED if folded else group), group)
+
+    out = pd.DataFrame([rows[k] for k in sorted(rows, key=order)], columns=columns)
+    for r in shown:
+        out[f"mean:{r}"] = out[f"mean:{r}"].astype("float64")
+        out[f"answers:{r}"] = out[f"answers:{r}"].fillna(0).astype("int64")
+        out[f"folded:{r}"] = out[f"folded:{r}"].eq(True)
+    out.attrs["rounds"] = shown
+    out.attrs["earlier"] = earlier
+    return out
+
+
+#: A part's cell for a round where its answers are in a folded group.
+WITH_OTHERS = "with other parts"
+#: A group's cell for a round where it gave no answer.
+NO_ANSWERS = "–"
+
+
+def pulse_round_cells(table: pd.DataFrame, *, answers: bool
+                      ) -> tuple[list[str], list[list[str]]]:
+    """:func:`pulse_rounds` as the headers and rows of a table in words, so the reports
+    and the stage notebook say it the same way: an average to one decimal, "hidden",
+    "with other parts" or "–" (no answers); with ``answers``, a column of answer counts
+    after each round's averages (for readers who may see them: never the public)."""
+    rounds: list[str] = table.attrs.get("rounds", [])
+    headers = ["Statement", "Part of the system"]
+    for r in rounds:
+        headers.append(f"Average, round {r}")
+        if answers:
+            headers.append(f"Answers, round {r}")
+    rows = []
+    for row in table.to_dict("records"):
+        cells = [row["label"], row["group_label"]]
+        for r in rounds:
+            n, mean = int(row[f"answers:{r}"]), row[f"mean:{r}"]
+            cells.append(f"{mean:.1f}" if not pd.isna(mean) else WITH_OTHERS
+                         if row[f"folded:{r}"] else privacy.HIDDEN_TEXT if n else NO_ANSWERS)
+            if answers:
+                cells.append(f"{n:,}" if n else NO_ANSWERS)
+        rows.append(cells)
+    return headers, rows
 
 
 def _part_order(role: str) -> int:

@@ -94,7 +94,10 @@ def told_back(
     out = pairs.assign(
         about=[about.get(int(vid)) for vid in pairs["voice"]],
         note=pd.array([latest[k][0] if k in latest else None for k in keys], dtype="Int64"),
-        note_status=[latest[k][1] if k in latest else None for k in keys],
+        # object, so that "no note yet" stays None beside notes' statuses (pandas would
+        # read the list as strings and make None a NaN, which reads as true)
+        note_status=pd.Series([latest[k][1] if k in latest else None for k in keys],
+                              index=pairs.index, dtype=object),
         done=[k in closed for k in keys],
     )
     out = out.sort_values(["shaped_on", "shaped_kind", "shaped_id", "voice"],

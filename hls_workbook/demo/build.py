@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hls_workbook.demo.checks import check_before_sharing
+from hls_workbook.demo.notes import write_notes_back
 from hls_workbook.demo.town import (
     BURDEN,
     CHANGE,
@@ -147,6 +148,8 @@ def build_demo(wb: Workbook, place: str = "millbrook", *, scale: int = 1, seed: 
             "consent_audiences": audiences,
             "consent_naming": naming,
             "consent_reviewed": i % 3 != 0,
+            # Most tellers who let anyone read their story want to hear what it changed.
+            "consent_tell_back": bool(audiences) and i % 4 != 3,
             "in_confidence": i % 13 == 6,
             "safeguarding_concern": i % 11 == 9,
         })
@@ -384,6 +387,8 @@ def build_demo(wb: Workbook, place: str = "millbrook", *, scale: int = 1, seed: 
 
     # One voice withdrawn after it was collected: it must vanish from every report.
     wb.withdraw_consent(voice_ids[4], on=START + dt.timedelta(weeks=WEEKS - 2), by="charity")
+    # You said, we did: notes back to the tellers who asked, some sent, some written.
+    counts["feedback"] = write_notes_back(wb, place)
     counts["place"] = 1
     counts["clearance"] = check_before_sharing(wb, place)
     return dict(sorted(counts.items()))

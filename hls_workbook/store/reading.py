@@ -165,6 +165,19 @@ def frame_for(model: type[Record], rows: list[Any], columns: list[str]) -> Any:
     return df
 
 
+
+def _holding(t: sa.Table, model: Any, where: Iterable[tuple[str, Any]]) -> list[Any]:
+    """SQL conditions: the record's field holds the value (a flag left empty counts as
+    False, so a story saved before a question was asked is not offered for it)."""
+    conditions = []
+    for name, value in where:
+        if name not in model.model_fields:
+            raise KeyError(f"not a field of a {model.kind}: {name}")
+        col = t.c[name]
+        conditions.append(sa.or_(col == value, col.is_(None)) if value is False
+                          else col == value)
+    return conditions
+
 class Reading:
     """Reading a workbook: records, lists and searches, DataFrames, counts and checks."""
 
@@ -204,6 +217,7 @@ class Reading:
         search: str = "",
         limit: int | None = None,
         ids: Iterable[int] | None = None,
+        where: Iterable[tuple[str, Any]] = (),
     ) -> Listing:
         """A place's current records of a kind, newest first, as plain dicts (no pandas).
 
@@ -215,7 +229,9 @@ class Reading:
         - ``search``: words that must each appear, ignoring case, in one of those fields as a
           list shows it (a choice by its label, a date as 2026-03-01, a record as #12), in
           the record's number, the day it was saved or the part of the system that saved it;
-        - ``limit``: only the newest this many; ``ids``: only these records.
+        - ``limit``: only the newest this many; ``ids``: only these records;
+        - ``where``: (field, value) pairs every record listed holds (an unanswered flag
+          counts as False), as a link's ``only`` asks: the choices a form offers.
 
         Archived records are left out. The :class:`Listing` also says how many records
         match the search and how many there are in all.
@@ -228,7 +244,7 @@ class Reading:
             raise KeyError(f"not fields of a {model.kind}: {', '.join(unknown)}")
         wanted = [*dict.fromkeys(["id", "version", "recorded_at", "recorded_by", *names])]
         current = sa.and_(t.c.place == place, t.c.superseded_at.is_(None),
-                          t.c.archived == sa.false())
+                          t.c.archived == sa.false(), *_holding(t, model, where))
         words = search.casefold().split()
         if words and not self.is_sqlite:
             return self.read(lambda c: _listing_folded(c, t, model, names, wanted, current,

@@ -32,6 +32,7 @@ def field(
     *,
     link: str | None = None,
     shows: tuple[str, ...] = (),
+    only: Mapping[str, Any] | None = None,
     asked: str | None = None,
     editing_only: bool = False,
     **kwargs: Any,
@@ -41,6 +42,10 @@ def field(
     ``shows`` (a link only): fields of the linked record to show beside the form once one
     is chosen, so a person answers with them in view (a review shows its experiment's
     intent and rules).
+
+    ``only`` (a link only): the linked records a person may choose are those whose fields
+    hold these values (a note back to a storyteller offers only the stories whose teller
+    asked to hear back, never a withdrawn one); a form's choice, not a check on save.
 
     ``asked``: a question a person must answer when they first save the record in a form,
     though a record saved before it was asked (or imported, or made by code, or changed
@@ -59,6 +64,8 @@ def field(
         extra["link"] = link
     if shows:
         extra["shows"] = list(shows)
+    if only:
+        extra["only"] = dict(only)
     if asked:
         extra["asked"] = asked
     if editing_only:
@@ -200,6 +207,8 @@ class FieldMeta(BaseModel):
     choices: dict[str, str] | None = None
     link: str | None = None
     shows: tuple[str, ...] = ()
+    #: (a link only) the linked records a form offers: those whose fields hold these values
+    only: tuple[tuple[str, Any], ...] = ()
     #: what a form says when a question a new record must answer is left empty (None: none)
     asked: str | None = None
     #: asked only when changing a saved record, never on a new one
@@ -242,6 +251,7 @@ class FieldMeta(BaseModel):
             choices=choices,
             link=extra.get("link"),
             shows=tuple(extra.get("shows", ())),
+            only=tuple((extra.get("only") or {}).items()),
             asked=extra.get("asked"),
             editing_only=bool(extra.get("editing_only", False)),
             max_length=max_length,

@@ -238,8 +238,13 @@ class Feedback(Record):
     about_story = "voice"
 
     voice: int = field(
-        "Whose story", "Which story shaped what we did?", "link", link="voice",
+        "Whose story", "Which story shaped what we did? Only stories whose teller said we "
+        "may tell them what happened are listed.", "link", link="voice",
         shows=("domain_of_change", "story"),
+        # As the team's view and analysis.told_back: never a story withdrawn, told in
+        # confidence or raising a safeguarding concern (those are only ever counted).
+        only={"consent_tell_back": True, "consent_withdrawn": False, "in_confidence": False,
+              "safeguarding_concern": False},
     )
     decision: int | None = field(
         "The decision it shaped", "Which decision did the story shape? Choose a decision or "

@@ -11,8 +11,9 @@ The package's modules, by concern: ``html`` (escaping, tables, cards, notes), ``
 count suppression, the shared analyses and charts), ``glance`` (the summary "At a
 glance"), ``themes`` (the sections per theme), ``holds`` (the parts of those sections
 that show what the data holds: learning not yet heard, who was missing at decisions,
-values in practice, pooled check-ins, words to avoid) and ``report`` (the :class:`Report` that puts
-them on a page). This module re-exports the public API:
+values in practice, pooled check-ins, words to avoid), ``pulse`` (the behaviour pulse by
+part of the system and round) and ``report`` (the :class:`Report` that puts them on a
+page). This module re-exports the public API:
 ``from hls_workbook.reporting.sections import Report`` works as before.
 """
 

@@ -32,6 +32,7 @@ from hls_workbook.reporting.sections.html import (
     sentence_case,
     table_html,
 )
+from hls_workbook.reporting.sections.pulse import PulseParts
 from hls_workbook.reporting.sections.wording import (
     day_text,
     days_text,
@@ -47,7 +48,7 @@ from hls_workbook.reporting.sections.wording import (
 PART_LABELS = Part.labels()
 
 
-class ThemeSections(HoldsParts):
+class ThemeSections(HoldsParts, PulseParts):
     """The sections after the summary, one method per key of SECTIONS."""
 
     def place_section(self) -> str:
@@ -365,6 +366,7 @@ class ThemeSections(HoldsParts):
                                    table_html(headers, rows, numeric=[1, 2],
                                               counts=[] if self.public else [3],
                                               caption=f"Behaviour pulse, round {period}")))
+            out.append(self.pulse_parts_part())
         out.append("<h3>Paperwork we could strip away</h3>")
         burden = t["burden"]
         if burden.empty:

@@ -39,12 +39,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 def record_labels(wb: Workbook, kind: str, place: str,
-                  ids: Iterable[int] | None = None) -> list[tuple[str, int]]:
+                  ids: Iterable[int] | None = None,
+                  only: Iterable[tuple[str, Any]] = ()) -> list[tuple[str, int]]:
     """(label, id) of a place's current records of a kind, newest first: one light query
-    of the ids and summaries (or only of the records ``ids``)."""
+    of the ids and summaries (or only of the records ``ids``; only those holding the
+    link's ``only`` values, as :attr:`FieldMeta.only` asks)."""
     model = model_for(kind)
     columns = [model.summary_field] if model.summary_field else []
-    rows = wb.listing(model.kind, place, columns=columns, ids=ids).rows
+    rows = wb.listing(model.kind, place, columns=columns, ids=ids, where=only).rows
     return [(record_label(model.kind, r), int(r["id"])) for r in rows]
 
 
@@ -59,15 +61,30 @@ def merged_options(options: list[tuple[str, int]], changed: Iterable[int],
     return [(by_id[value], value) for value in sorted(by_id, reverse=True)]
 
 
-def _say_if_nothing_yet(note: W.HTML, link: str, nothing: bool, then: str = ".") -> None:
+def _say_if_nothing_yet(note: W.HTML, link: str, nothing: bool, then: str = ".",
+                        only: Iterable[tuple[str, Any]] = ()) -> None:
     """Under a link's input: say so (or stop saying so) when the place has no record of the
-    linked kind yet."""
+    linked kind yet (or none that the link's ``only`` lets a person choose, and why)."""
     if nothing:
         what = plural(link).lower()
-        note.value = (
-            f'<span style="{HELP_STYLE}">Nothing recorded in {esc_html(what)} for this place '
-            f"yet{then}</span>"
-        )
+        only = list(only)
+        if only:
+            linked = model_for(link)
+
+            def labels(wanted: object) -> list[str]:
+                return [f"\u2018{linked.field_meta(name).label}\u2019" for name, value in only
+                        if value is wanted]
+
+            ticked, unticked = labels(True), labels(False)
+            rules = [f"{' and '.join(ticked)} ticked"] if ticked else []
+            if unticked:
+                rules.append(f"none of {', '.join(unticked[:-1])} or {unticked[-1]} ticked"
+                             if len(unticked) > 1 else f"{unticked[0]} not ticked")
+            text = (f"Nothing in {what} to choose here yet: only those with "
+                    f"{', and '.join(rules)} are listed.")
+        else:
+            text = f"Nothing recorded in {what} for this place yet{then}"
+        note.value = f'<span style="{HELP_STYLE}">{esc_html(text)}</span>'
     show_if(note, nothing)
 
 
@@ -121,14 +138,14 @@ class LinkControl(Control):
         self._source = (wb, place)
         if self.meta.shows:
             self._show_context()
-        options = _fresh_options(wb, self.meta.link, place, self.options, ids)
+        options = _fresh_options(wb, self.meta.link, place, self.options, ids, self.meta.only)
         if options != self.options:
             self.options = options
             self._set_options(options)
         if options:
             self.note.value = ""
         _say_if_nothing_yet(self.note, self.meta.link, not options,
-                            ": add one first, then come back.")
+                            ": add one first, then come back.", self.meta.only)
 
     def _set_options(self, options: list[tuple[str, int]]) -> None:
         current = self.input.value
@@ -159,13 +176,15 @@ class LinkControl(Control):
 
 def _fresh_options(wb: Workbook, kind: str, place: str,
                    known: list[tuple[str, int]] | None,
-                   ids: Iterable[int] | None) -> list[tuple[str, int]]:
+                   ids: Iterable[int] | None,
+                   only: Iterable[tuple[str, Any]] = ()) -> list[tuple[str, int]]:
     """The place's records of ``kind`` to link, as (label, id): only the ``ids`` someone
-    just saved are read again and merged into what is ``known``; else all are read."""
+    just saved are read again and merged into what is ``known`` (one no longer holding
+    ``only``, such as a story just withdrawn, drops out); else all are read."""
     if ids is not None and known is not None:
         ids = [int(i) for i in ids]
-        return merged_options(known, ids, record_labels(wb, kind, place, ids))
-    return record_labels(wb, kind, place)
+        return merged_options(known, ids, record_labels(wb, kind, place, ids, only))
+    return record_labels(wb, kind, place, only=only)
 
 
 class LinksControl(CheckboxesControl):
@@ -182,14 +201,14 @@ class LinksControl(CheckboxesControl):
 
     def refresh(self, wb: Workbook, place: str, ids: Iterable[int] | None = None) -> None:
         chosen = [key for key in self.boxes if key in self.ticked]
-        options = _fresh_options(wb, self.meta.link, place, self.options, ids)
+        options = _fresh_options(wb, self.meta.link, place, self.options, ids, self.meta.only)
         self.options = list(options)
         known = {v for _label, v in options}
         options += [(f"#{v} (archived or in another place)", v) for v in chosen
                     if v not in known]
         self._make_boxes(options)
         self.set(chosen)
-        _say_if_nothing_yet(self.note, self.meta.link, not options)
+        _say_if_nothing_yet(self.note, self.meta.link, not options, only=self.meta.only)
 
     def read(self) -> tuple[Any, str | None]:
         return [int(v) for v in self.boxes if v in self.ticked], None

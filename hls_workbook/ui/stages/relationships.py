@@ -58,25 +58,27 @@ def pulse_summary(t: Mapping[str, pd.DataFrame]) -> str:
     if scores.empty:
         return para("No complete pulse answers yet.")
     latest = an.latest_pulse(pulse, min_group=MIN_GROUP)["period"].iloc[0]
-    now = scores[scores["period"] == latest]
-    roles = [r for r in dict.fromkeys(now["role"]) if r != "all"]
-    headers = ["Statement", "Everyone", "Change"] + [PART_LABELS.get(r, r) for r in roles]
-    rows = []
-    for statement in dict.fromkeys(now["statement"]):
-        block = now[now["statement"] == statement].set_index("role")
-        every = block.loc["all"] if "all" in block.index else None
-        change = "" if every is None or is_missing(every["change"]) else f"{every['change']:+.1f}"
-        row = [block["label"].iloc[0],
-               mean_text(every["mean"], privacy.HIDDEN_TEXT) if every is not None else "–", change]
-        row += [mean_text(block.loc[r, "mean"], privacy.HIDDEN_TEXT) if r in block.index else "–"
-                for r in roles]
-        rows.append(row)
+    now = scores[(scores["period"] == latest) & (scores["role"] == "all")]
+    rows = [[r["label"], mean_text(r["mean"], privacy.HIDDEN_TEXT),
+             "" if is_missing(r["change"]) else f"{r['change']:+.1f}"]
+            for r in now.to_dict("records")]
     answers = int(pulse["period"].eq(latest).sum())
-    out = [table_html(headers, rows, caption=f"Average scores (0-10), round {latest}"),
-           note_html(f"{answers} answers in this round. '{privacy.HIDDEN_TEXT}' means fewer than "
-                     f"{MIN_GROUP} people answered, or showing it would let someone work out a "
-                     "small group's answers; '–' means nobody from that part answered. These "
-                     "are for reflection, never for holding anyone to account.")]
+    out = [table_html(["Statement", "Everyone", "Change"], rows,
+                      caption=f"Average scores (0-10), round {latest}")]
+    # By part of the system, round by round: the rule and the words of the reports
+    # (analysis.pulse_rounds), with the team's own answer counts.
+    by_part = an.pulse_rounds(pulse, threshold=MIN_GROUP)
+    if len(by_part):
+        headers, cells = an.pulse_round_cells(by_part, answers=True)
+        out.append('<details><summary>By part of the system, round by round</summary>'
+                   + table_html(headers, cells, caption="Average scores (0-10) by part of "
+                                "the system") + "</details>")
+    out.append(note_html(
+        f"{answers} answers in round {latest}. '{privacy.HIDDEN_TEXT}' means fewer than "
+        f"{MIN_GROUP} people answered. A part with fewer than {MIN_GROUP} answers is taken "
+        "together with other parts ('with other parts'), so that nobody's answers can be "
+        "worked out. '–' means nobody from that part answered. These are for reflection, "
+        "never for holding anyone to account."))
     return "".join(out)
 
 
