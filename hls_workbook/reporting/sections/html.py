@@ -150,6 +150,16 @@ class Figure:
     kind: ClassVar[str] = "figure"
 
     @property
+    def wide(self) -> bool:
+        """Its numbers are a table of three or more columns of words (a log): printed
+        under the chart, across the page, rather than beside it in a narrow column where
+        every cell would wrap."""
+        if not isinstance(self.fold, Table):
+            return False
+        marked = set(self.fold.numeric) | set(self.fold.counts)
+        return sum(1 for c in self.fold.frame.columns if c not in marked) >= 3
+
+    @property
     def svg(self) -> Any:
         """The drawn chart, passed to the page as it is: the package drew it, and its
         only text from a person (the alt text) was escaped when it was drawn."""
@@ -235,7 +245,7 @@ class SectionData:
                     yield from inner(b.blocks)
         return inner(self.blocks)
 
-    def tables(self) -> list[Table]:
+    def every_table(self) -> list[Table]:
         """Every table, those in a figure's numbers too, in page order."""
         out = []
         for b in self.walk():
@@ -248,7 +258,7 @@ class SectionData:
     def table(self, name: str) -> Table:
         """The first table whose caption holds ``name``, else the first under a heading
         that holds it ("Learning timeline"): what an analyst sees on the page."""
-        for t in self.tables():
+        for t in self.every_table():
             if name.casefold() in t.caption.casefold():
                 return t
         under = False
@@ -260,7 +270,7 @@ class SectionData:
             elif under and isinstance(b, Figure) and isinstance(b.fold, Table):
                 return b.fold
         raise KeyError(f"No table {name!r} in {self.key!r}: "
-                       + "; ".join(t.caption for t in self.tables()))
+                       + "; ".join(t.caption for t in self.every_table()))
 
     def figures(self) -> list[Figure]:
         return [b for b in self.walk() if isinstance(b, Figure)]

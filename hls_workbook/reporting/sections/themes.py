@@ -28,6 +28,7 @@ from hls_workbook.reporting.sections import html as markup
 from hls_workbook.reporting.sections.holds import HoldsParts
 from hls_workbook.reporting.sections.html import (
     Cards,
+    Group,
     Heading,
     Para,
     Point,
@@ -92,17 +93,20 @@ class ThemeSections(HoldsParts):
                                "appear here only when the people who told them agreed.")]
         out: list[Any] = [Para("In their own words. Each story appears only for the readers "
                                "its teller agreed to.")]
-        shown = voices.sort_values("collected_on", ascending=False).head(markup.LIST_LIMIT)
+        # Stories are a log: partners and the public read the most recent few.
+        shown = voices.sort_values("collected_on", ascending=False).head(self.log_limit)
         roles = StorytellerRole.labels()
+        stories = Group("story-grid", [])
+        out.append(stories)
         for row in shown.to_dict("records"):
             role = roles.get(row.get("storyteller_role"), "")
             who = row.get("shown_name") or role or "Anonymous"
             if who == role:
                 role = ""
-            out.append(Story(row["story"],
-                             why=row["why_it_matters"] if row.get("why_it_matters") else "",
-                             who=who, role=role, about=row.get("domain_of_change"),
-                             when=month_text(row.get("collected_on"))))
+            stories.blocks.append(Story(row["story"],
+                why=row["why_it_matters"] if row.get("why_it_matters") else "",
+                who=who, role=role, about=row.get("domain_of_change"),
+                when=month_text(row.get("collected_on"))))
         out += self.more(len(shown), len(voices), "stories")
         if self.public:  # each story above names what it is about: no counts of people
             return out
