@@ -10,6 +10,7 @@ through as it is, and only by name (:func:`trusted`).
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 from typing import Any
 
 from hls_workbook import config
@@ -64,3 +65,23 @@ def trusted(markup: str) -> Any:
     from markupsafe import Markup
 
     return Markup(markup)
+
+
+@dataclass
+class PlainTable:
+    """A table as lists (no pandas), for the ``table`` macro: what a stage notebook's
+    summary shows. The report's tables (``reporting.sections.html.Table``) have the same
+    methods."""
+
+    header: list[Any]
+    body: list[list[Any]] = field(default_factory=list)
+    caption: str = ""
+
+    def headers(self) -> list[Any]:
+        return self.header
+
+    def rows(self) -> list[list[Any]]:
+        return self.body
+
+    def css(self, i: int) -> str:
+        return ""
