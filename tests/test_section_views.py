@@ -116,3 +116,13 @@ def test_a_section_that_does_not_exist_is_named():
     report = Report("p", *[None] * 2, "team", 5, "", {}, {})
     with pytest.raises(KeyError, match="glossary"):
         report.data("nonsense")
+
+
+def test_a_section_written_as_html_by_the_builders_is_kept(demo_db, monkeypatch):
+    """A section method that still returns the builders' HTML renders it as it is."""
+    report = _report(demo_db, "team")
+    monkeypatch.setattr(Report, "glossary_section",
+                        lambda self: html.table_html(["Word"], [["<b>"]]) + html.empty_note("x"))
+    page = report.render("glossary").html
+    assert "<td>&lt;b&gt;</td>" in page and '<p class="empty">x</p>' in page
+    assert page.startswith('<section class="report-section" id="glossary"')

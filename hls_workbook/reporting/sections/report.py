@@ -17,6 +17,7 @@ from hls_workbook.reporting.sections.html import (
     Para,
     Point,
     Points,
+    RawHtml,
     Section,
     SectionData,
     render_section,
@@ -49,6 +50,11 @@ class Report(AtAGlance, ThemeSections):
                            f"{', '.join([*EXTRA_PARTS, *SECTIONS])}")
         title, practices = SECTIONS[key]
         blocks = getattr(self, f"{key}_section")()
+        # A section still written as HTML by the builders of .html (a string, or strings
+        # among its blocks) is kept as that HTML: its typed text was escaped there.
+        if isinstance(blocks, str):
+            blocks = [blocks]
+        blocks = [RawHtml(b) if isinstance(b, str) else b for b in blocks]
         return SectionData(key, title, blocks, practices=practices)
 
     def render(self, key: str, data: SectionData | None = None) -> Section:
