@@ -126,3 +126,16 @@ def test_a_section_written_as_html_by_the_builders_is_kept(demo_db, monkeypatch)
     page = report.render("glossary").html
     assert "<td>&lt;b&gt;</td>" in page and '<p class="empty">x</p>' in page
     assert page.startswith('<section class="report-section" id="glossary"')
+
+
+@pytest.mark.parametrize("audience", ["team", "partners", "public"])
+def test_stories_are_a_log_short_outside_the_team(demo_db, audience):
+    report = _report(demo_db, audience)
+    data = report.data("voices")
+    stories = [b for b in data.walk() if isinstance(b, Story)]
+    visible = len(report.tables["voice"])
+    assert len(stories) == min(visible, report.log_limit)
+    if audience != "team":
+        assert report.log_limit == 5
+    notes = [b for b in data.walk() if isinstance(b, Para) and b.cls == "note"]
+    assert bool(notes) == (visible > len(stories))
