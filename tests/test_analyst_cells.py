@@ -1,11 +1,14 @@
 """Cells an analyst adds to the report notebook reach the report, in their section, and
 see only what the audience may see (issue 14).
 
-A copy of notebooks/report.ipynb gets two cells at its end, tagged ``section:meetings``:
+A copy of notebooks/report.ipynb gets a cell between the learning section's two steps
+(its data, then its rendering) that drops a row of the learning timeline, and two cells
+at its end, tagged ``section:meetings``:
 a matplotlib chart of meetings per month, and a table of the stories the report's
 documented API (``report.tables``) gives. The public report is made from the copy: both
 outputs sit at the end of "How we met and who was in the room", before the next section,
-and the table holds only stories whose tellers agreed to the public reading them.
+and the table holds only stories whose tellers agreed to the public reading them; the
+timeline shows one row fewer.
 """
 
 from __future__ import annotations
@@ -36,10 +39,17 @@ HTML("<table class='analyst-stories'>" + "".join(
     f"<tr><td>{escape(s)}</td></tr>" for s in report.tables["voice"]["story"]) + "</table>")'''
 
 
+#: Between a section's two steps: the analyst drops the newest row of the learning timeline.
+DROP_ROW = '''timeline = learning_data.table("Learning timeline")
+timeline.frame = timeline.frame.iloc[:-1]'''
+
+
 def _with_added_cells(path):
     nb = nbformat.read(notebooks_dir() / "report.ipynb", as_version=4)
     for source in (CHART, STORIES):
         nb.cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": ["section:meetings"]}))
+    at = [c.source for c in nb.cells].index('learning_data = report.data("learning")') + 1
+    nb.cells.insert(at, nbformat.v4.new_code_cell(DROP_ROW))
     nbformat.write(nb, path)
     return path
 
@@ -73,6 +83,13 @@ def test_an_added_cell_sees_only_what_the_audience_may_see(public_page, demo_db)
     for story in voices.loc[~public, "story"]:
         fragment = str(story)[:40]
         assert fragment not in shown.group(1), "a story not for the public reached it"
+
+
+def test_a_change_to_a_section_s_data_shows_in_the_report(public_page):
+    timeline = re.search(r"<caption>The 5 most recent things we learned, in order</caption>"
+                         r"(.*?)</table>", public_page, re.S)
+    assert timeline is not None
+    assert timeline.group(1).count("<tr>") == 1 + 4  # the heading row and 4 of the 5
 
 
 def test_cells_move_only_to_a_section_the_notebook_has():

@@ -63,12 +63,17 @@ def test_valid_with_stable_cell_ids_and_no_outputs(path):
 
 
 def test_the_report_sections_follow_the_package():
+    """Each section is two visible steps (issue 14): a cell that gets the section's
+    audience-safe data, then the section cell that renders it."""
     nb = nbformat.read(NOTEBOOKS / "report.ipynb", as_version=4)
-    found = [(c.metadata["hls"]["section"], c.metadata["hls"].get("practices"), c.source)
-             for c in nb.cells if "section" in c.metadata.get("hls", {})]
-    assert [s["id"] for s, _p, _src in found] == list(sections.SECTIONS)
-    for section, practices, source in found:
-        title, wanted = sections.SECTIONS[section["id"]]
+    found = [(c.metadata["hls"]["section"], c.metadata["hls"].get("practices"), c.source,
+              nb.cells[i - 1].source)
+             for i, c in enumerate(nb.cells) if "section" in c.metadata.get("hls", {})]
+    assert [s["id"] for s, _p, _src, _data in found] == list(sections.SECTIONS)
+    for section, practices, source, data in found:
+        key = section["id"]
+        title, wanted = sections.SECTIONS[key]
         assert section["title"] == title
         assert practices == list(wanted)
-        assert source == f'report.show("{section["id"]}")'
+        assert data == f'{key}_data = report.data("{key}")'
+        assert source == f'report.render("{key}", {key}_data)'

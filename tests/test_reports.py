@@ -74,7 +74,8 @@ def test_demo_report_is_finished_offline_and_code_free(demo_reports, audience):
     assert '<html lang="en-GB">' in html
     # No code, no prompts, no widgets, no scripts at all.
     for marker in ("jp-InputArea", "jp-InputPrompt", "In&nbsp;[", "<script",
-                   "application/vnd.jupyter.widget", "report.show(", "import "):
+                   "application/vnd.jupyter.widget", "report.show(", "report.render(",
+                   "report.data(", "import "):
         assert marker not in html, marker
     # Nothing fetched from the internet when opened.
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)

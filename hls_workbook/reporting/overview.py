@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from hls_workbook import analysis as an
-from hls_workbook import config, privacy
+from hls_workbook import privacy, templating
 from hls_workbook.domain.model import Audience, Part
 from hls_workbook.privacy.policy import MIN_PUBLIC_THRESHOLD
 from hls_workbook.reporting.reports import PRIVACY_NOTES, ReportError, nice_date, read_period
@@ -128,11 +128,8 @@ def overview(db: Any, start: dt.date | str, end: dt.date | str,
 def render(rows: list[PlaceFigures], start: dt.date, end: dt.date,
            policy: privacy.Policy) -> str:
     """The overview page: one self-contained HTML file, nothing fetched when opened."""
-    import jinja2
-
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(config.templates_dir()),
-                             autoescape=True, undefined=jinja2.StrictUndefined)
-    return env.get_template(TEMPLATE).render(
+    return templating.render(
+        TEMPLATE,
         rows=rows, period=f"{nice_date(start)} to {nice_date(end)}",
         audience_label=Audience(policy.audience).label, made_on=nice_date(dt.date.today()),
         privacy_note=PRIVACY_NOTES[policy.audience].format(threshold=policy.threshold),

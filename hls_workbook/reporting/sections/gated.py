@@ -21,7 +21,14 @@ from hls_workbook import analysis as an
 from hls_workbook import privacy
 from hls_workbook.reporting import charts
 from hls_workbook.reporting.sections import html as markup
-from hls_workbook.reporting.sections.html import esc, frame_html
+from hls_workbook.reporting.sections.html import (
+    Figure,
+    Group,
+    Para,
+    RawHtml,
+    Table,
+    blocks_html,
+)
 
 #: key -> (title, practice ids). The report notebook's cells follow this order.
 SECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -121,10 +128,10 @@ class GatedReport:
         return out
 
     def more(self, shown: int, total: int, what: str, which: str = "the {n} most recent"
-             ) -> str:
-        """The note under a table that lists only some of the records."""
+             ) -> list[Para]:
+        """The note under a table that lists only some of the records (none: all shown)."""
         if total <= shown:
-            return ""
+            return []
         rest = ""
         if self.audience != "team":
             # Said as a count of people would be (a log of stories is one): never small.
@@ -132,9 +139,9 @@ class GatedReport:
             rest = (" The others are" if others == privacy.HIDDEN_TEXT else
                     " The other one is" if total - shown == 1 else f" The other {others} are"
                     ) + " in the team\u2019s own report."
-        return (f'<p class="note">This shows {esc(which.format(n=shown))} of '
-                f"{esc(self.number_of(total, what))}.{esc(rest)} The workbook keeps every "
-                "one.</p>")
+        return [Para(f"This shows {which.format(n=shown)} of "
+                     f"{self.number_of(total, what)}.{rest} The workbook keeps every one.",
+                     "note")]
 
     @property
     def log_limit(self) -> int:
@@ -175,10 +182,17 @@ class GatedReport:
     # -- charts ------------------------------------------------------------------------
 
     def figure(self, chart: Any, numbers: str = "") -> str:
-        """A chart as an inline SVG with its alt text, and its numbers as a table.
+        """A chart with its numbers as HTML (:meth:`figure_block`, drawn and rendered now);
+        ``numbers``: HTML a builder of :mod:`.html` made."""
+        block = self.figure_block(chart, RawHtml(numbers) if numbers else None)
+        self.draw([block])
+        return blocks_html([block])
+
+    def figure_block(self, chart: Any, numbers: Table | RawHtml | None = None) -> Figure:
+        """A chart with its alt text and its numbers as a table, as a view model.
 
         In a public report the chart's people columns (``chart.people``) pass through
-        :func:`privacy.suppress_counts`; when any of their cells is hidden the image and
+        :func:`privacy.suppress_counts`; when any of their cells is hidden the chart and
         its alt text (which draw and state those counts) are left out, and the numbers
         table is shown with the small counts "hidden". Other columns are shown
         as they are: see "Which numbers are counts of people" in :mod:`privacy`.
@@ -189,7 +203,7 @@ class GatedReport:
         """
         if chart is None or getattr(chart, "figure", None) is None:
             alt = getattr(chart, "alt_text", "") if chart is not None else ""
-            return (f'<p class="empty">{esc(alt)}</p>' if alt else "") + numbers
+            return Figure("none", alt=alt or "", fold=numbers)
         table = getattr(chart, "table", None)
         people = [c for c in getattr(chart, "people", ()) if table is not None and c in table]
         hidden = False
@@ -197,26 +211,27 @@ class GatedReport:
             result = privacy.suppress_counts(table, people, self.threshold)
             hidden = result.any_suppressed
             table = result.display
-        fold, numbers = numbers, ""
-        if fold and not hidden:
-            numbers = f"<details><summary>The numbers in this chart</summary>{fold}</details>"
-        elif table is not None and len(table):
+        fold = numbers if not hidden else None
+        if fold is None and table is not None and len(table):
             # A hidden chart's title is left out with it: it states the counts it draws.
             caption = ("The numbers behind this chart, with small counts hidden" if hidden
                        else chart.title)
-            numbers = ("<details><summary>The numbers in this chart</summary>"
-                       + frame_html(table, caption=caption, counts=people) + "</details>")
+            fold = Table.of_frame(table, caption=caption, counts=people)
         if hidden:
+            # Not kept, so that no one reaches the counts it draws through the data.
             charts.release(chart)
-            return ('<div class="chart"><p class="empty">This chart is not shown in the public '
-                    "report: it would show counts of people too small to share safely. Its "
-                    f"numbers are below, with those counts hidden.</p>{numbers}</div>")
-        # Inline SVG: its text stays text, readable on a phone and sharp in print; the alt
-        # text is its <title> (escaped there).
-        n = self._cache["charts"] = self._cache.get("charts", 0) + 1
-        svg = charts.to_svg(chart, prefix=f"chart-{n}")
-        charts.release(chart)  # memory back before the next chart (big places)
-        # The title states the finding, once, above the chart; the numbers follow the
-        # figure (HTML allows a figcaption only first or last).
-        return (f'<div class="chart"><figure><figcaption>{esc(chart.title)}</figcaption>'
-                f"{svg}</figure>{numbers}</div>")
+            return Figure("hidden", fold=fold)
+        return Figure("drawn", title=chart.title, fold=fold, chart=chart)
+
+    def draw(self, blocks: list[Any]) -> None:
+        """Draw each figure's chart as an inline SVG, once, in page order: its text stays
+        text, readable on a phone and sharp in print; the alt text is its ``<title>``."""
+        for block in blocks:
+            if isinstance(block, Group):
+                self.draw(block.blocks)
+            if not isinstance(block, Figure) or block.chart is None or block.drawn_svg:
+                continue
+            n = self._cache["charts"] = self._cache.get("charts", 0) + 1
+            block.drawn_svg = charts.to_svg(block.chart, prefix=f"chart-{n}")
+            charts.release(block.chart)  # memory back before the next chart (big places)
+            block.chart = None

@@ -6,6 +6,7 @@ from the same gated, suppressed figures as the section it links to.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 
@@ -14,7 +15,14 @@ from hls_workbook import privacy
 from hls_workbook.analysis import missing
 from hls_workbook.domain.model import NextStep
 from hls_workbook.reporting.sections.gated import SECTIONS, GatedReport
-from hls_workbook.reporting.sections.html import empty_note, esc, sentence_case
+from hls_workbook.reporting.sections.html import (
+    Group,
+    Heading,
+    Para,
+    Point,
+    Points,
+    sentence_case,
+)
 from hls_workbook.reporting.sections.wording import (
     compare,
     compare_share,
@@ -155,17 +163,11 @@ class AtAGlance(GatedReport):
                     out.append((f"Support: {text}", "relationships"))
         return out
 
-    def glance_section(self) -> str:
+    def glance_section(self) -> list[Any]:
         """One screen: the findings that matter most, what changed since the period before,
         what we will do next and what we ask of funders and partners; each point links to
         the section that says more."""
         titles = {k: title for k, (title, _p) in SECTIONS.items()}
-
-        def items(points: list[tuple[str, str]]) -> str:
-            return "<ul>" + "".join(
-                f'<li>{esc(text)} <a class="more" href="#{key}">See: {esc(titles[key])}'
-                "</a></li>" for text, key in points) + "</ul>"
-
         blocks = [("What we found", self.findings(),
                    "Nothing is recorded for this period yet.")]
         start, end, _ = self.previous()
@@ -177,8 +179,9 @@ class AtAGlance(GatedReport):
         ask = "What we will ask of funders and partners" if self.audience == "team" else (
             "What we ask of funders and partners")
         blocks.append((ask, self.asks(), "Nothing to ask for now."))
-        out = []
+        out: list[Any] = []
         for n, (heading, points, none) in enumerate(blocks):
-            out.append(f'<h3 id="glance-{n}">{esc(heading)}</h3>')
-            out.append(items(points) if points else empty_note(none))
-        return '<div class="glance">' + "".join(out) + "</div>"
+            out.append(Heading(heading, id=f"glance-{n}"))
+            out.append(Points([Point(text, link=key, link_text=f"See: {titles[key]}")
+                               for text, key in points]) if points else Para(none, "empty"))
+        return [Group("glance", out)]

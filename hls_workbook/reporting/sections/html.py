@@ -1,25 +1,33 @@
-"""Small HTML builders for report sections: every piece of typed text reaches the page
-through :func:`esc`, and every table, card and note is built here.
+"""The view models of report sections, and the builders that render them.
 
-Kept apart so that escaping happens in one place, and so that tables are accessible the same
-way everywhere (captions, scrolling regions, count columns marked for the small-number
-checks).
+A section's content is data (:class:`SectionData`: headings, paragraphs, tables held as
+DataFrames, figures holding their chart, cards, points and stories), rendered by the
+Jinja templates ``templates/sections/section.html.j2`` and ``templates/macros.html.j2``
+with autoescaping. So an analyst can change what a section shows (drop a row, reword a
+caption) before it is rendered, and typed text is escaped in one place, by the template
+engine, however the data was changed. Tables are accessible the same way everywhere
+(captions, scrolling regions, count columns marked for the small-number checks).
+
+The builders :func:`table_html`, :func:`frame_html`, :func:`cards` and :func:`empty_note`
+render one piece straight away, through the same macros, for code that wants HTML.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from hls_workbook import privacy
+from hls_workbook import privacy, templating
 from hls_workbook.analysis import missing
 
-#: Every piece of typed text reaches the HTML through this (None and NaN become "").
+#: HTML-escape one piece of typed text (None and NaN become ""), for code outside the
+#: templates that still writes HTML by hand.
 esc = privacy.escape
 
 #: A report lists at most this many records in one table (the most recent, or the first),
@@ -27,6 +35,8 @@ esc = privacy.escape
 #: records. Totals, findings and charts still count every record.
 #: (Read as ``html.LIST_LIMIT`` by the other modules, so it can be lowered in one place.)
 LIST_LIMIT = 30
+
+SECTION_TEMPLATE = "sections/section.html.j2"
 
 
 class Section:
@@ -42,43 +52,273 @@ class Section:
         return self.html
 
 
+# -- view models ---------------------------------------------------------------------
+
+
+@dataclass
+class Para:
+    """A paragraph; ``cls`` is how the page marks it: "finding", "note", "empty", "lede"."""
+
+    text: str
+    cls: str = ""
+    kind: ClassVar[str] = "para"
+
+
+@dataclass
+class Heading:
+    text: str
+    id: str = ""
+    kind: ClassVar[str] = "heading"
+
+
+@dataclass
+class Table:
+    """A table: ``frame``'s columns are its headings and its rows its rows, each cell
+    shown as text (a missing value as nothing). ``numeric`` and ``counts`` name columns
+    of numbers and of counts of people (right-aligned; counts checked for small
+    numbers)."""
+
+    frame: pd.DataFrame
+    caption: str = ""
+    numeric: tuple[str, ...] = ()
+    counts: tuple[str, ...] = ()
+    kind: ClassVar[str] = "table"
+
+    def headers(self) -> list[Any]:
+        return list(self.frame.columns)
+
+    def rows(self) -> list[list[Any]]:
+        return [list(r) for r in self.frame.itertuples(index=False)]
+
+    def css(self, i: int) -> str:
+        """The class of column ``i``'s cells."""
+        name = self.frame.columns[i]
+        return "num count" if name in self.counts else "num" if name in self.numeric else ""
+
+    @classmethod
+    def of(cls, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, caption: str = "",
+           numeric: Sequence[int] = (), counts: Sequence[int] = ()) -> Table:
+        """A table from its headings and rows; columns of numbers and counts by position.
+        The cells keep their values (no column is converted to another type)."""
+        headers = list(headers)
+        frame = pd.DataFrame([list(r) for r in rows], columns=headers, dtype=object)
+        return cls(frame, caption, tuple(headers[i] for i in numeric),
+                   tuple(headers[i] for i in counts))
+
+    @classmethod
+    def of_frame(cls, df: pd.DataFrame, *, caption: str = "", counts: Sequence[str] = ()
+                 ) -> Table:
+        """A DataFrame's numbers as a report shows them (:func:`cell_text`), its columns'
+        underscores as spaces; numeric columns found by type, `counts` named."""
+        numeric = [i for i, c in enumerate(df.columns) if pd.api.types.is_numeric_dtype(df[c])
+                   and not pd.api.types.is_bool_dtype(df[c])]
+        count_idx = [i for i, c in enumerate(df.columns) if c in set(counts)]
+        rows = [[cell_text(v) for v in r] for r in df.itertuples(index=False)]
+        return cls.of([str(c).replace("_", " ") for c in df.columns], rows, caption=caption,
+                      numeric=numeric, counts=count_idx)
+
+
+@dataclass
+class RawHtml:
+    """HTML a builder of this module made (its typed text already escaped), for code
+    that passes a figure its numbers as HTML (``GatedReport.figure``)."""
+
+    text: str
+    kind: ClassVar[str] = "raw"
+
+    @property
+    def html(self) -> Any:
+        return templating.trusted(self.text)
+
+
+@dataclass
+class Figure:
+    """A chart and its numbers. ``state``: "drawn" (the chart, titled with its finding,
+    its numbers in a fold), "hidden" (a public chart that would draw a small count: left
+    out with its title and chart, its numbers shown with those counts hidden) or "none"
+    (nothing drawn: ``alt`` says why, and the numbers are shown in the open).
+
+    ``chart`` is the chart object until the figure is rendered; its SVG is drawn then,
+    once (:attr:`svg`)."""
+
+    state: str
+    title: str = ""
+    alt: str = ""
+    fold: Table | RawHtml | None = None
+    chart: Any = field(default=None, repr=False)
+    drawn_svg: str = field(default="", repr=False)
+    kind: ClassVar[str] = "figure"
+
+    @property
+    def wide(self) -> bool:
+        """Its numbers are a table of three or more columns of words (a log): printed
+        under the chart, across the page, rather than beside it in a narrow column where
+        every cell would wrap."""
+        if not isinstance(self.fold, Table):
+            return False
+        marked = set(self.fold.numeric) | set(self.fold.counts)
+        return sum(1 for c in self.fold.frame.columns if c not in marked) >= 3
+
+    @property
+    def svg(self) -> Any:
+        """The drawn chart, passed to the page as it is: the package drew it, and its
+        only text from a person (the alt text) was escaped when it was drawn."""
+        return templating.trusted(self.drawn_svg)
+
+
+@dataclass
+class Cards:
+    """Big numbers with labels; ``count`` marks them as counts of people."""
+
+    items: list[tuple[str, str]]
+    count: bool = True
+    kind: ClassVar[str] = "cards"
+
+
+@dataclass
+class Point:
+    """One point of a list: ``title`` in bold before it, ``aside`` in italics after it,
+    ``link`` the id of the section that says more."""
+
+    text: str
+    title: str | None = None
+    aside: str = ""
+    link: str = ""
+    link_text: str = ""
+
+
+@dataclass
+class Points:
+    items: list[Point]
+    kind: ClassVar[str] = "points"
+
+
+@dataclass
+class Story:
+    """A story in its teller's words, with who told it, what it is about and when."""
+
+    text: str
+    why: str = ""
+    who: str = ""
+    role: str = ""
+    about: str = ""
+    when: str = ""
+    kind: ClassVar[str] = "story"
+
+
+@dataclass
+class Group:
+    """Blocks kept together in one box (the summary's)."""
+
+    cls: str
+    blocks: list[Any]
+    kind: ClassVar[str] = "group"
+
+
+Block = Para | Heading | Table | Figure | Cards | Points | Story | Group
+
+
+@dataclass
+class SectionData:
+    """What one section shows, before it is rendered: the audience-safe data.
+
+    ``frame``: "section" (one of the report's outline, with its heading), "aside" ("How we
+    protect people") or "bare" (the introduction). Change ``blocks`` (or a table's
+    ``frame``) and render it again to change the page."""
+
+    key: str
+    title: str
+    blocks: list[Any]
+    practices: tuple[str, ...] = ()
+    frame: str = "section"
+    anchor: str = ""
+
+    def __post_init__(self) -> None:
+        self.anchor = self.anchor or self.key
+
+    def walk(self) -> Iterator[Any]:
+        """Every block, those inside groups too, in page order."""
+        def inner(blocks: list[Any]) -> Iterator[Any]:
+            for b in blocks:
+                yield b
+                if isinstance(b, Group):
+                    yield from inner(b.blocks)
+        return inner(self.blocks)
+
+    def every_table(self) -> list[Table]:
+        """Every table, those in a figure's numbers too, in page order."""
+        out = []
+        for b in self.walk():
+            if isinstance(b, Table):
+                out.append(b)
+            elif isinstance(b, Figure) and isinstance(b.fold, Table):
+                out.append(b.fold)
+        return out
+
+    def table(self, name: str) -> Table:
+        """The first table whose caption holds ``name``, else the first under a heading
+        that holds it ("Learning timeline"): what an analyst sees on the page."""
+        for t in self.every_table():
+            if name.casefold() in t.caption.casefold():
+                return t
+        under = False
+        for b in self.walk():
+            if isinstance(b, Heading):
+                under = name.casefold() in b.text.casefold()
+            elif under and isinstance(b, Table):
+                return b
+            elif under and isinstance(b, Figure) and isinstance(b.fold, Table):
+                return b.fold
+        raise KeyError(f"No table {name!r} in {self.key!r}: "
+                       + "; ".join(t.caption for t in self.every_table()))
+
+    def figures(self) -> list[Figure]:
+        return [b for b in self.walk() if isinstance(b, Figure)]
+
+    def texts(self) -> list[str]:
+        """The paragraphs' and points' words (what tests read instead of the HTML)."""
+        out: list[str] = []
+        for b in self.walk():
+            if isinstance(b, Para):
+                out.append(b.text)
+            elif isinstance(b, Points):
+                out += [p.text for p in b.items]
+        return out
+
+
+def render_section(data: SectionData) -> str:
+    """A section's HTML (its figures must be drawn: see ``Report.render``)."""
+    return templating.render(SECTION_TEMPLATE, data=data)
+
+
+# -- builders: one piece as HTML, through the same macros ---------------------------------
+
+
 def table_html(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, caption: str = "",
                numeric: Sequence[int] = (), counts: Sequence[int] = ()) -> str:
     """An accessible table; `counts` marks columns of counts (checked for small numbers)."""
-    classes = {i: ' class="num"' for i in numeric}
-    classes.update({i: ' class="num count"' for i in counts})
-    head = "".join(f'<th scope="col"{classes.get(i, "")}>{esc(h)}</th>'
-                   for i, h in enumerate(headers))
-    body = []
-    for row in rows:
-        cells = "".join(f'<td{classes.get(i, "")}>{esc(v)}</td>' for i, v in enumerate(row))
-        body.append(f"<tr>{cells}</tr>")
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    # A wide table scrolls sideways on a phone or at 200% zoom: the scrolling box takes the
-    # keyboard focus (tabindex) and is named after the table, so it can be scrolled by keys.
-    name = esc(caption or "Table")
-    return (f'<div class="table-wrap" role="region" tabindex="0" aria-label="{name}">'
-            f"<table>{cap}<thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></div>")
+    return templating.macro("table", Table.of(headers, rows, caption=caption,
+                                        numeric=numeric, counts=counts))
 
 
 def frame_html(df: pd.DataFrame, *, caption: str = "", counts: Sequence[str] = ()) -> str:
     """A DataFrame as a table; the columns named in `counts` (counts of people) are marked
     as counts, as :func:`table_html` marks them."""
-    numeric = [i for i, c in enumerate(df.columns) if pd.api.types.is_numeric_dtype(df[c])
-               and not pd.api.types.is_bool_dtype(df[c])]
-    count_idx = [i for i, c in enumerate(df.columns) if c in set(counts)]
-    rows = [[cell_text(v) for v in r] for r in df.itertuples(index=False)]
-    return table_html([str(c).replace("_", " ") for c in df.columns], rows, caption=caption,
-                      numeric=numeric, counts=count_idx)
+    return templating.macro("table", Table.of_frame(df, caption=caption, counts=counts))
 
 
 def cards(items: Iterable[tuple[str, str]], *, count: bool = True) -> str:
     """Big numbers with labels; `count` marks them as counts of people (checked in tests)."""
-    cls = "number count" if count else "number"
-    inner = "".join(f'<div class="card"><span class="{cls}">{esc(n)}</span>'
-                    f'<span class="label">{esc(label)}</span></div>' for n, label in items)
-    return f'<div class="cards">{inner}</div>'
+    return templating.macro("cards", list(items), count)
+
+
+def empty_note(text: str) -> str:
+    return templating.macro("note", text, "empty")
+
+
+def blocks_html(blocks: Sequence[Any]) -> str:
+    """Blocks (without figures to draw) as HTML."""
+    return templating.macro("blocks", list(blocks))
 
 
 def sentence_case(text: str) -> str:
@@ -93,10 +333,6 @@ def names_text(names: Sequence[Any]) -> str:
     names = sorted(str(n) for n in names if not missing(n))
     more = f" and {len(names) - limit:,} more" if len(names) > limit else ""
     return ", ".join(names[:limit]) + more
-
-
-def empty_note(text: str) -> str:
-    return f'<p class="empty">{esc(text)}</p>'
 
 
 def cell_text(v: Any) -> str:

@@ -19,7 +19,7 @@ import pandas as pd
 from hls_workbook import analysis as an
 from hls_workbook import privacy
 from hls_workbook.reporting.sections.gated import GatedReport
-from hls_workbook.reporting.sections.html import esc, table_html
+from hls_workbook.reporting.sections.html import Heading, Para, RawHtml, table_html
 
 
 class PulseParts(GatedReport):
@@ -29,41 +29,41 @@ class PulseParts(GatedReport):
         return self.cached("pulse_rounds", lambda: an.pulse_rounds(
             self.tables["pulse"], threshold=self.threshold))
 
-    def pulse_parts_part(self) -> str:
+    def pulse_parts_part(self) -> list[Any]:
         """A finding (where parts of the system see things most differently in the latest
-        round) and the table of every statement by group and round."""
+        round) and the table of every statement by group and round, as view models."""
         table = self.pulse_rounds()
         if table.empty:
-            return ""
+            return []
         rounds: list[str] = table.attrs["rounds"]
         # The public sees no answer counts (as for the pulse table above).
         headers, rows = an.pulse_round_cells(table, answers=not self.public)
         numeric = [i for i, h in enumerate(headers) if h.startswith("Average")]
         counts = [i for i, h in enumerate(headers) if h.startswith("Answers")]
-        out = ["<h3>How each part of the system sees it, round by round</h3>"]
+        out: list[Any] = [Heading("How each part of the system sees it, round by round")]
         gap = _widest_gap(table, rounds[-1])
         if gap:
-            out.append(f'<p class="finding">{esc(gap)}</p>')
-        out.append(
-            f'<p class="note">Where a part of the system gave fewer than {self.threshold:,} '
+            out.append(Para(gap, "finding"))
+        out.append(Para(
+            f"Where a part of the system gave fewer than {self.threshold:,} "
             "answers to a statement in a round, it is taken together with other parts. "
             f"Where even together there are too few, the average is "
             f"\u2018{privacy.HIDDEN_TEXT}\u2019. This way nobody\u2019s answers can be "
             "recognised. These scores are for reflection, never for holding anyone to "
-            "account.</p>")
+            "account.", "note"))
         caption = (f"The pulse by part of the system, round {rounds[0]}" if len(rounds) == 1
                    else f"The pulse by part of the system, rounds {rounds[0]} to "
                    f"{rounds[-1]}")
-        out.append("<details><summary>Every statement, by part of the system and round"
-                   "</summary>" + table_html(headers, rows, caption=caption,
-                                             numeric=numeric, counts=counts)
-                   + "</details>")
+        out.append(RawHtml("<details><summary>Every statement, by part of the system and "
+                           "round</summary>" + table_html(headers, rows, caption=caption,
+                                                          numeric=numeric, counts=counts)
+                           + "</details>"))
         earlier = int(table.attrs.get("earlier", 0))
         if earlier:
             which = "round is" if earlier == 1 else "rounds are"
-            out.append(f'<p class="note">This shows the latest {len(rounds)} rounds; '
-                       f"{earlier:,} earlier {which} in the workbook.</p>")
-        return "".join(out)
+            out.append(Para(f"This shows the latest {len(rounds)} rounds; {earlier:,} earlier "
+                            f"{which} in the workbook.", "note"))
+        return out
 
 
 def _widest_gap(table: pd.DataFrame, r: str) -> str:

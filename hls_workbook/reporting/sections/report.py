@@ -1,37 +1,73 @@
 """The :class:`Report`: the gated data with the summary and the theme sections, and what
 puts them on a page in order (the introduction, "How we protect people" and one section
 per key of :data:`~.gated.SECTIONS`).
+
+Each section is two steps, so that an analyst can open it up in the report notebook:
+:meth:`Report.data` gives what the section shows, as view models built only from the
+records the audience may see; :meth:`Report.render` turns (possibly changed) view models
+into HTML through the package's templates, which escape every piece of text.
 """
 
 from __future__ import annotations
 
-from hls_workbook import privacy
+from hls_workbook import privacy, templating
 from hls_workbook.reporting.sections.gated import SECTIONS
 from hls_workbook.reporting.sections.glance import AtAGlance
-from hls_workbook.reporting.sections.html import Section, esc
+from hls_workbook.reporting.sections.html import (
+    Para,
+    Point,
+    Points,
+    RawHtml,
+    Section,
+    SectionData,
+    render_section,
+)
 from hls_workbook.reporting.sections.themes import ThemeSections
 from hls_workbook.reporting.sections.wording import day_text
+
+#: The report's parts that are not sections of its outline (no heading in the contents).
+EXTRA_PARTS = ("intro", "protection")
 
 
 class Report(AtAGlance, ThemeSections):
     """Everything one report needs, loaded once, with the audience's privacy applied
-    (:meth:`load`), and its sections as HTML (:meth:`show`, :meth:`render_html`)."""
+    (:meth:`load`), and its sections as data (:meth:`data`) and as HTML (:meth:`render`,
+    :meth:`show`, :meth:`render_html`)."""
+
+    def data(self, key: str) -> SectionData:
+        """What one section shows, before it is rendered: the audience-safe data.
+
+        Built only from the tables :meth:`load` read through the privacy gate, with counts
+        of people already suppressed for the audience; change it (drop a row of a table,
+        reword a caption) and pass it to :meth:`render`."""
+        if key == "intro":
+            return SectionData(key, "", self.intro_blocks(), frame="bare")
+        if key == "protection":
+            return SectionData(key, "How we protect people", self.protection_blocks(),
+                               frame="aside", anchor="how-we-protect-people")
+        if key not in SECTIONS:
+            raise KeyError(f"No report section {key!r}: one of "
+                           f"{', '.join([*EXTRA_PARTS, *SECTIONS])}")
+        title, practices = SECTIONS[key]
+        blocks = getattr(self, f"{key}_section")()
+        # A section still written as HTML by the builders of .html (a string, or strings
+        # among its blocks) is kept as that HTML: its typed text was escaped there.
+        if isinstance(blocks, str):
+            blocks = [blocks]
+        blocks = [RawHtml(b) if isinstance(b, str) else b for b in blocks]
+        return SectionData(key, title, blocks, practices=practices)
+
+    def render(self, key: str, data: SectionData | None = None) -> Section:
+        """A section as HTML (what a report notebook cell displays): ``data`` as given, or
+        as :meth:`data` gives it. Its charts are drawn here, once."""
+        if data is None:
+            data = self.data(key)
+        self.draw(data.blocks)
+        return Section(render_section(data))
 
     def show(self, key: str) -> Section:
-        """One section as HTML (what a report notebook cell displays)."""
-        if key == "intro":
-            return Section(self.intro())
-        if key == "protection":
-            return Section(self.protection())
-        title, practices = SECTIONS[key]
-        body = getattr(self, f"{key}_section")()
-        head = (
-            # The practice ids are for tools (and the coverage checks), not for readers.
-            f'<section class="report-section" id="{key}" aria-labelledby="{key}-h" '
-            f'data-practices="{esc(" ".join(practices))}">'
-            f'<h2 id="{key}-h">{esc(title)}</h2>'
-        )
-        return Section(head + body + "</section>")
+        """One section as HTML, in one step (:meth:`data`, then :meth:`render`)."""
+        return self.render(key)
 
     def render_html(self) -> str:
         """Every section, one after another (used by the benchmark's floor)."""
@@ -40,19 +76,23 @@ class Report(AtAGlance, ThemeSections):
                          + [self.show(k).html for k in rest])
 
     def intro(self) -> str:
-        name = esc(self.place_row.get("name", self.place))
+        return self.show("intro").html
+
+    def protection(self) -> str:
+        return self.show("protection").html
+
+    def intro_blocks(self) -> list[Para]:
+        name = self.place_row.get("name", self.place)
         period = f"{day_text(self.start)} to {day_text(self.end)}"
         text = {
             "team": "This report is for our team. It holds everything we may see ourselves.",
             "partners": "This report is for our partners across the local system.",
             "public": "This report is for anyone.",
         }[self.audience]
-        return (
-            f'<p class="lede">What we did, tried and learned in {name}, {esc(period)}.</p>'
-            f'<p class="note">{esc(text)}</p>'
-        )
+        return [Para(f"What we did, tried and learned in {templating.text(name)}, "
+                     f"{period}.", "lede"), Para(text, "note")]
 
-    def protection(self) -> str:
+    def protection_blocks(self) -> list[Points]:
         """"How we protect people": every rule this report followed, said once."""
         rules = ["Stories appear only for the readers their tellers agreed to. Stories that "
                  "were withdrawn, told in confidence or raised a safeguarding concern never "
@@ -85,8 +125,4 @@ class Report(AtAGlance, ThemeSections):
                          "Totals that include a hidden count say 'at least'. Other numbers "
                          "(meetings, experiments, hours, money, days) are not about people "
                          "and are shown as they are.")
-        items = "".join(f"<li>{esc(r)}</li>" for r in rules)
-        return ('<section class="protection" id="how-we-protect-people" '
-                'aria-labelledby="how-we-protect-people-h">'
-                '<h2 id="how-we-protect-people-h">How we protect people</h2>'
-                f"<ul>{items}</ul></section>")
+        return [Points([Point(r) for r in rules])]

@@ -5,6 +5,8 @@ glossary. Each reads only the gated tables of :class:`~.gated.GatedReport`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from hls_workbook import analysis as an
@@ -25,12 +27,16 @@ from hls_workbook.reporting import charts
 from hls_workbook.reporting.sections import html as markup
 from hls_workbook.reporting.sections.holds import HoldsParts
 from hls_workbook.reporting.sections.html import (
-    cards,
-    empty_note,
-    esc,
+    Cards,
+    Group,
+    Heading,
+    Para,
+    Point,
+    Points,
+    Story,
+    Table,
     names_text,
     sentence_case,
-    table_html,
 )
 from hls_workbook.reporting.sections.pulse import PulseParts
 from hls_workbook.reporting.sections.wording import (
@@ -42,25 +48,30 @@ from hls_workbook.reporting.sections.wording import (
     money_text,
     month_text,
     pct_text,
-    rhythm_findings,
+    rhythm_paras,
 )
 
 PART_LABELS = Part.labels()
 
 
-class ThemeSections(HoldsParts, PulseParts):
-    """The sections after the summary, one method per key of SECTIONS."""
+def empty_para(text: str) -> Para:
+    return Para(text, "empty")
 
-    def place_section(self) -> str:
+
+class ThemeSections(HoldsParts, PulseParts):
+    """The sections after the summary, one method per key of SECTIONS, each giving the
+    section's blocks (view models of :mod:`.html`)."""
+
+    def place_section(self) -> list[Any]:
         row = self.place_row
-        parts = [f'<p class="lede finding">{esc(row.get("shared_focus", ""))}</p>']
+        parts: list[Any] = [Para(row.get("shared_focus", ""), "lede finding")]
         if row.get("why_it_matters"):
-            parts.append(f"<p>{esc(row['why_it_matters'])}</p>")
+            parts.append(Para(row["why_it_matters"]))
         partners = self.tables["partner"]
         if partners.empty:
-            parts.append(empty_note("No partners are recorded yet. Add them in the getting "
+            parts.append(empty_para("No partners are recorded yet. Add them in the getting "
                                 "started notebook."))
-            return "".join(parts)
+            return parts
         by_part = partners.groupby("part")["organisation"].apply(list).to_dict()
         missing = [PART_LABELS[p.value] for p in Part
                    if p.value not in by_part and p != Part.other]
@@ -68,41 +79,38 @@ class ThemeSections(HoldsParts, PulseParts):
             [PART_LABELS[p.value], names_text(by_part.get(p.value, [])) or "nobody yet"]
             for p in Part if p.value in by_part or p != Part.other
         ]
-        parts.append("<h3>Who is part of this work</h3>")
-        parts.append(table_html(["Part of the system", "Organisations and groups"], rows,
-                                caption="Partners by part of the system"))
+        parts.append(Heading("Who is part of this work"))
+        parts.append(Table.of(["Part of the system", "Organisations and groups"], rows,
+                              caption="Partners by part of the system"))
         if missing:
-            parts.append(f'<p class="note">Nobody yet from: {esc(", ".join(missing))}. '
-                         "Who could we invite?</p>")
-        return "".join(parts)
+            parts.append(Para(f"Nobody yet from: {', '.join(missing)}. Who could we invite?",
+                              "note"))
+        return parts
 
-    def voices_section(self) -> str:
+    def voices_section(self) -> list[Any]:
         voices = self.tables["voice"]
         if voices.empty:
-            return empty_note("No stories to show for this period and audience. Stories appear "
-                          "here only when the people who told them agreed.")
-        out = ["<p>In their own words. Each story appears only for the readers its teller "
-               "agreed to.</p>"]
-        shown = voices.sort_values("collected_on", ascending=False).head(markup.LIST_LIMIT)
+            return [empty_para("No stories to show for this period and audience. Stories "
+                               "appear here only when the people who told them agreed.")]
+        out: list[Any] = [Para("In their own words. Each story appears only for the readers "
+                               "its teller agreed to.")]
+        # Stories are a log: partners and the public read the most recent few.
+        shown = voices.sort_values("collected_on", ascending=False).head(self.log_limit)
         roles = StorytellerRole.labels()
+        stories = Group("story-grid", [])
+        out.append(stories)
         for row in shown.to_dict("records"):
             role = roles.get(row.get("storyteller_role"), "")
             who = row.get("shown_name") or role or "Anonymous"
             if who == role:
                 role = ""
-            when = month_text(row.get("collected_on"))
-            why = (f"<p><strong>Why it matters to them:</strong> {esc(row['why_it_matters'])}"
-                   "</p>") if row.get("why_it_matters") else ""
-            out.append(
-                '<blockquote class="story">'
-                f"<p>{esc(row['story'])}</p>{why}"
-                f"<footer>{esc(who)}{', ' + esc(role.lower()) if role else ''} · "
-                f"{esc(row.get('domain_of_change'))}"
-                f" · {esc(when)}</footer></blockquote>"
-            )
-        out.append(self.more(len(shown), len(voices), "stories"))
+            stories.blocks.append(Story(row["story"],
+                why=row["why_it_matters"] if row.get("why_it_matters") else "",
+                who=who, role=role, about=row.get("domain_of_change"),
+                when=month_text(row.get("collected_on"))))
+        out += self.more(len(shown), len(voices), "stories")
         if self.public:  # each story above names what it is about: no counts of people
-            return "".join(out)
+            return out
         themes = voices["domain_of_change"].str.lower().value_counts()
         if len(themes) > markup.LIST_LIMIT:
             rest = themes.iloc[markup.LIST_LIMIT:]
@@ -110,19 +118,19 @@ class ThemeSections(HoldsParts, PulseParts):
                                 pd.Series({f"{len(rest):,} other things": int(rest.sum())})])
         shown = self.counts(themes.rename("n").rename_axis("theme").reset_index(), ["n"])
         rows = [[r["theme"], r["n"]] for r in shown.to_dict("records")]
-        out.append("<h3>What the stories are about</h3>")
-        out.append(table_html(["What it is about", "Stories"], rows, counts=[1],
-                              caption="Stories by what they are about"))
-        return "".join(out)
+        out.append(Heading("What the stories are about"))
+        out.append(Table.of(["What it is about", "Stories"], rows, counts=[1],
+                            caption="Stories by what they are about"))
+        return out
 
-    def meetings_section(self) -> str:
+    def meetings_section(self) -> list[Any]:
         t = self.tables
         meetings = t["meeting"]
         if meetings.empty:
-            return empty_note("No meetings are recorded for this period yet.")
-        out = []
+            return [empty_para("No meetings are recorded for this period yet.")]
+        out: list[Any] = []
         rhythm = self.rhythm()
-        out.append("<h3>Keeping a steady rhythm</h3>")
+        out.append(Heading("Keeping a steady rhythm"))
         summary = rhythm.summary
         if len(summary):
             listed, rest = summary, summary.iloc[:0]
@@ -156,19 +164,19 @@ class ThemeSections(HoldsParts, PulseParts):
                     days_text(gap),
                     last_met(last, rest["days_since_last"].min()),
                 ])
-            listing = table_html(
+            listing = Table.of(
                 ["Meeting", "Agreed rhythm", "Planned meetings held", "Longest run",
                  "Longest gap", "Last met"], rows, caption=caption)
             chart = charts.rhythm_chart(rhythm)  # computed once, above
-            out.append(rhythm_findings(summary, titled=chart.figure is not None))
-            out.append(self.figure(chart, listing))
+            out += rhythm_paras(summary, titled=chart.figure is not None)
+            out.append(self.figure_block(chart, listing))
         else:
-            out.append(empty_note("No regular meeting rhythm is set up yet."))
-        out.append("<h3>Who was in the room</h3>")
+            out.append(empty_para("No regular meeting rhythm is set up yet."))
+        out.append(Heading("Who was in the room"))
         att = an.attendance_summary(meetings)
         rows = [[r["label"], r["meetings_present"], r["people"]] for r in
                 self.counts(att, ["meetings_present", "people"]).to_dict("records")]
-        attendance = table_html(["Part of the system", "Meetings they came to",
+        attendance = Table.of(["Part of the system", "Meetings they came to",
                                  "Attendances in all"], rows, counts=[1, 2],
                                 caption=f"Attendance over {len(meetings):,} meetings")
         if self.public:  # no chart of small groups of people: the table, in the open
@@ -177,28 +185,28 @@ class ThemeSections(HoldsParts, PulseParts):
         never = [p for p, n in zip(att["part"], att["meetings_present"], strict=True)
                  if n == 0 and p != Part.other.value]
         if never:
-            out.append(f'<p class="note">Nobody came from: '
-                       f"{esc(', '.join(PART_LABELS[p] for p in never))}.</p>")
+            out.append(Para(f"Nobody came from: {', '.join(PART_LABELS[p] for p in never)}.",
+                            "note"))
         if not self.public:
-            out.append(self.figure(charts.attendance_chart(meetings), attendance))
+            out.append(self.figure_block(charts.attendance_chart(meetings), attendance))
         hard = meetings["hard_topics_raised"].fillna(False).astype(bool)
         # Meetings are not people: this count is shown as it is, in every audience.
-        out.append(f"<p>Hard or uncomfortable topics were raised in {int(hard.sum()):,} "
-                   f"of {len(meetings):,} meetings.</p>")
-        out.append("<h3>Whose voices were heard</h3>")
+        out.append(Para(f"Hard or uncomfortable topics were raised in {int(hard.sum()):,} "
+                        f"of {len(meetings):,} meetings."))
+        out.append(Heading("Whose voices were heard"))
         summary_p = self.participation()
         if summary_p.meetings_recorded == 0:
-            out.append(empty_note("Nobody has recorded who spoke in these meetings yet."))
+            out.append(empty_para("Nobody has recorded who spoke in these meetings yet."))
         else:
             chart = charts.participation_chart(
                 t["contribution"], meetings, summary=summary_p, min_group=self.min_group)
             drawn = chart is not None and chart.figure is not None
             if not drawn or summary_p.dominant_part is None:  # else the title says it
-                out.append(f'<p class="finding">{esc(sentence_case(summary_p.sentence))}</p>')
-            out.append("<p>These figures are a prompt for a conversation about how we work "
-                       "together, never a score for a person.</p>")
+                out.append(Para(sentence_case(summary_p.sentence), "finding"))
+            out.append(Para("These figures are a prompt for a conversation about how we work "
+                            "together, never a score for a person."))
             if drawn:  # nothing drawn: the sentence above already says why, once
-                out.append(self.figure(chart))
+                out.append(self.figure_block(chart))
         if len(t["decision"]):
             # One suppression for the table and the chart's numbers: the same cells hidden.
             decisions = an.decision_balance(t["decision"])
@@ -206,29 +214,30 @@ class ThemeSections(HoldsParts, PulseParts):
             some = (decisions["proposed"] > 0) | (decisions["shaped"] > 0)
             rows = [[r["label"], r["proposed"], r["shaped"]]
                     for r in cells[some].to_dict("records")]
-            out.append(self.figure(charts.decisions_chart(t["decision"]), table_html(
+            out.append(self.figure_block(charts.decisions_chart(t["decision"]), Table.of(
                 ["Part of the system", "Decisions they proposed",
                  "Decisions their views shaped"], rows, counts=[1, 2],
                 caption=sentence_case(self.number_of(len(t["decision"]), "decisions")))))
-        out.append(self.missing_at_decisions_part())
-        return "".join(out)
+        out += self.missing_at_decisions_part()
+        return out
 
-    def experiments_section(self) -> str:
+    def experiments_section(self) -> list[Any]:
         t = self.tables
         experiments = t["experiment"]
         if experiments.empty:
-            return empty_note("No experiments were running in this period. What could we try?")
-        out = []
+            return [empty_para("No experiments were running in this period. What could we "
+                               "try?")]
+        out: list[Any] = []
         statuses = ExperimentStatus.labels()
         by_status = experiments["status"].value_counts()
         # Experiments are not people: their counts are shown as they are (see privacy).
-        out.append(cards([(f"{int(by_status.get(s, 0)):,}", statuses[s])
+        out.append(Cards([(f"{int(by_status.get(s, 0)):,}", statuses[s])
                           for s in statuses if by_status.get(s, 0)], count=False))
-        out.append(self.figure(charts.portfolio_chart(experiments)))
+        out.append(self.figure_block(charts.portfolio_chart(experiments)))
         new_people = int(experiments["new_people"].fillna(False).astype(bool).sum())
         new_ctx = int(experiments["new_contexts"].fillna(False).astype(bool).sum())
-        out.append(f"<p>{new_people:,} involved new people and {new_ctx:,}"
-                   " tried a new setting.</p>")
+        out.append(Para(f"{new_people:,} involved new people and {new_ctx:,} tried a new "
+                        "setting."))
         rows = []
         status_labels = ExperimentStatus.labels()
         listed = experiments
@@ -240,16 +249,16 @@ class ThemeSections(HoldsParts, PulseParts):
             rows.append([r["title"], status_labels.get(r["status"], r["status"]),
                          PART_LABELS.get(r["proposed_by"], ""), str(r["risk"]).title(),
                          r.get("safe_to_fail_bounds") or ""])
-        out.append("<h3>Our experiments</h3>")
-        out.append(table_html(["Experiment", "Where it is up to", "Whose idea", "Risk",
+        out.append(Heading("Our experiments"))
+        out.append(Table.of(["Experiment", "Where it is up to", "Whose idea", "Risk",
                                "Safe-to-fail limits"], rows,
                               caption="Every experiment" if len(listed) == len(experiments)
                               else f"The {limit} most recent experiments"))
-        out.append(self.more(len(listed), len(experiments), "experiments"))
+        out += self.more(len(listed), len(experiments), "experiments")
         reviews = t["review"]
-        out.append("<h3>Looking back: what happened</h3>")
+        out.append(Heading("Looking back: what happened"))
         if reviews.empty:
-            out.append(empty_note("No experiment has been reviewed in this period yet."))
+            out.append(empty_para("No experiment has been reviewed in this period yet."))
         else:
             titles = dict(zip(experiments["id"], experiments["title"], strict=False))
             plan = YesPartlyNo.labels()
@@ -260,50 +269,50 @@ class ThemeSections(HoldsParts, PulseParts):
                      r.get("sustain") or "", r.get("improve") or "",
                      steps.get(r["decision"], "")]
                     for r in latest.to_dict("records")]
-            out.append(table_html(["Experiment", "Went to plan?", "What happened",
+            out.append(Table.of(["Experiment", "Went to plan?", "What happened",
                                    "What to keep", "What to change", "What we do next"],
                                   rows, caption="After-action reviews"))
-            out.append(self.more(len(latest), len(reviews), "reviews"))
+            out += self.more(len(latest), len(reviews), "reviews")
             chart = charts.reviews_chart(experiments, reviews)
             drawn = chart.figure is not None
-            out.append(self.figure(chart))
+            out.append(self.figure_block(chart))
             if not drawn:  # else the chart's title says it
                 not_plan = int((reviews["went_to_plan"] != "yes").sum())
-                out.append(f'<p class="finding">{not_plan:,} of {len(reviews):,}'
-                           " did not go fully to plan. That is learning, not failure: each "
-                           "one told us something we did not know.</p>")
+                out.append(Para(f"{not_plan:,} of {len(reviews):,} did not go fully to plan. "
+                                "That is learning, not failure: each one told us something "
+                                "we did not know.", "finding"))
         waiting = self.health().needs_review
         if waiting:
             what = "experiment" if waiting == 1 else "experiments"
-            out.append(f'<p class="note">{waiting:,} {what} ended without a '
-                       "review yet. Looking back is how we learn.</p>")
-        return "".join(out)
+            out.append(Para(f"{waiting:,} {what} ended without a review yet. Looking back is "
+                            "how we learn.", "note"))
+        return out
 
-    def learning_section(self) -> str:
+    def learning_section(self) -> list[Any]:
         t = self.tables
         learning = t["learning"]
         if learning.empty:
-            return empty_note("No learning is recorded for this period yet. Breakthroughs and "
-                          "disappointments are both welcome.")
+            return [empty_para("No learning is recorded for this period yet. Breakthroughs "
+                               "and disappointments are both welcome.")]
         health = self.health()
         # Pieces of learning are the team's records, not people: shown as they are (the
         # timeline lists every one), in every audience's report.
-        out = [f'<p class="finding">{esc(sentence_case(health.sentence))}</p>']
+        out: list[Any] = [Para(sentence_case(health.sentence), "finding")]
         kinds = LearningKind.labels()
         # The sentence above counts each kind; the chart draws them, and who heard it.
-        out.append(self.figure(charts.learning_chart(health)))  # worked out once, above
+        out.append(self.figure_block(charts.learning_chart(health)))  # worked out once, above
         if not missing(health.median_delay_days):
-            out.append(f"<p>We wrote things down a median of {health.median_delay_days:.0f} "
-                       "days after they happened.</p>")
+            out.append(Para(f"We wrote things down a median of "
+                            f"{health.median_delay_days:.0f} days after they happened."))
         if health.shared_with_nobody:
             n = health.shared_with_nobody
             what = "piece of learning has" if n == 1 else "pieces of learning have"
-            out.append(f'<p class="note">{n:,} {what} not been shared with anyone yet.</p>')
-        out.append(self.not_heard_part())
-        out.append("<h3>What we will amplify and celebrate</h3>")
+            out.append(Para(f"{n:,} {what} not been shared with anyone yet.", "note"))
+        out += self.not_heard_part()
+        out.append(Heading("What we will amplify and celebrate"))
         amp = learning[learning["amplify"].fillna(False).astype(bool)]
         if amp.empty:
-            out.append(empty_note("Nothing is marked to amplify yet."))
+            out.append(empty_para("Nothing is marked to amplify yet."))
         else:
             visible = self.tables["voice"]
             shown = dict(zip(visible["id"], visible.get("shown_name", visible["id"]),
@@ -315,32 +324,31 @@ class ThemeSections(HoldsParts, PulseParts):
                     continue  # its words wait for a check before they may be shared
                 backers = [shown[v] or "Anonymous" for v in (r.get("voices") or [])
                            if v in shown]
-                voice_note = (f" <em>Voices behind it: {esc(', '.join(map(str, backers)))}."
-                              "</em>") if backers else ""
-                items.append(f"<li><strong>{esc(r['title'])}</strong>: "
-                             f"{esc(r['observation'])}{voice_note}</li>")
+                voice_note = (f"Voices behind it: {', '.join(map(str, backers))}."
+                              if backers else "")
+                items.append(Point(r["observation"], title=r["title"], aside=voice_note))
             if items:
-                out.append("<ul>" + "".join(items) + "</ul>")
-            out.append(self.more(len(latest), len(amp), "things to amplify"))
+                out.append(Points(items))
+            out += self.more(len(latest), len(amp), "things to amplify")
         timeline = learning.sort_values("event_on").tail(self.log_limit)
         rows = [[day_text(r["event_on"]), kinds.get(r["kind_of_learning"], ""), r["title"],
                  r.get("response") or ""]
                 for r in timeline.to_dict("records")]
-        out.append("<h3>Learning timeline</h3>")
-        out.append(table_html(["When", "Kind", "What", "What we will do"], rows,
+        out.append(Heading("Learning timeline"))
+        out.append(Table.of(["When", "Kind", "What", "What we will do"], rows,
                               caption="Everything we learned, in order"
                               if len(timeline) == len(learning)
                               else f"The {len(timeline)} most recent things we learned, in "
                               "order"))
-        out.append(self.more(len(timeline), len(learning), "pieces of learning"))
-        return "".join(out)
+        out += self.more(len(timeline), len(learning), "pieces of learning")
+        return out
 
-    def relationships_section(self) -> str:
+    def relationships_section(self) -> list[Any]:
         t = self.tables
-        out = ["<h3>How we work together</h3>"]
+        out: list[Any] = [Heading("How we work together")]
         pulse = t["pulse"]
         if pulse.empty:
-            out.append(empty_note("No behaviour pulse answers for this period yet."))
+            out.append(empty_para("No behaviour pulse answers for this period yet."))
         else:
             latest = an.latest_pulse(pulse, min_group=self.threshold)
             labels = Statement.labels()
@@ -358,46 +366,46 @@ class ThemeSections(HoldsParts, PulseParts):
                 # Two statements' answer counts differ by the few who skipped one: in
                 # public no count per statement, only averages of enough answers.
                 headers, rows = headers[:3], [r[:3] for r in rows]
-            out.append("<p>Scores are how true people felt each statement was. They are for "
-                       "reflection, never for holding anyone to account.</p>")
+            out.append(Para("Scores are how true people felt each statement was. They are for "
+                            "reflection, never for holding anyone to account."))
             # The table is the chart's numbers: in its fold, said once.
-            out.append(self.figure(charts.pulse_chart(pulse, min_group=self.threshold,
-                                                      latest=latest),
-                                   table_html(headers, rows, numeric=[1, 2],
-                                              counts=[] if self.public else [3],
-                                              caption=f"Behaviour pulse, round {period}")))
-            out.append(self.pulse_parts_part())
-        out.append("<h3>Paperwork we could strip away</h3>")
+            out.append(self.figure_block(charts.pulse_chart(pulse, min_group=self.threshold,
+                                                            latest=latest),
+                                         Table.of(headers, rows, numeric=[1, 2],
+                                                  counts=[] if self.public else [3],
+                                                  caption=f"Behaviour pulse, round {period}")))
+            out.extend(self.pulse_parts_part())
+        out.append(Heading("Paperwork we could strip away"))
         burden = t["burden"]
         if burden.empty:
-            out.append(empty_note("No funding requirements have been audited yet."))
+            out.append(empty_para("No funding requirements have been audited yet."))
         else:
             audit = self.audit()
-            out.append(f'<p class="finding">{esc(sentence_case(audit.sentence))}</p>')
+            out.append(Para(sentence_case(audit.sentence), "finding"))
             rows = [[r["funder"], f"{int(r['requirements']):,}", hours_text(r["hours_a_year"]),
                      money_text(r["cost_a_year"]), pct_text(r["share_of_grant"])]
                     for r in charts.top_funders(audit).to_dict("records")]
-            by_funder = table_html(["Funder", "Requirements", "Hours a year", "Cost a year",
+            by_funder = Table.of(["Funder", "Requirements", "Hours a year", "Cost a year",
                                     "Share of grant"], rows, numeric=[1, 2, 3, 4],
                                    caption="What reporting costs, by funder (NPC method)")
-            strip = ""
+            strip = None
             if len(audit.strip_list):
                 rows = [[r["requirement"], r["funder"], r["action_label"], r["why"],
                          hours_text(r["hours_freed"])]
                         for r in charts.top_strip(audit).to_dict("records")]
                 rest = len(audit.strip_list) - charts.bins.TOP_N
-                strip = table_html(["Requirement", "Funder", "What we propose", "Why",
+                strip = Table.of(["Requirement", "Funder", "What we propose", "Why",
                                     "Hours a year it would free"], rows, numeric=[4],
                                    caption="The strip list" if rest <= 0 else
                                    f"The strip list: the {charts.bins.TOP_N} that would free "
                                    f"most hours, then the other {rest:,}")
             # Each table is its chart's numbers: in the chart's fold, said once.
-            out.append(self.figure(charts.burden_chart(audit), by_funder))  # not redone
-            out.append(self.figure(charts.strip_chart(audit), strip))
-        out.append("<h3>Values we share</h3>")
+            out.append(self.figure_block(charts.burden_chart(audit), by_funder))  # not redone
+            out.append(self.figure_block(charts.strip_chart(audit), strip))
+        out.append(Heading("Values we share"))
         values = t["value"]
         if values.empty:
-            out.append(empty_note("No shared values are written down yet."))
+            out.append(empty_para("No shared values are written down yet."))
         else:
             practice = self.values_in_practice().set_index("value")
             rows = [[r["value"], r["what_it_looks_like"],
@@ -405,15 +413,15 @@ class ThemeSections(HoldsParts, PulseParts):
                      *self.value_links(practice, r["id"])]
                     for r in values.head(markup.LIST_LIMIT).to_dict("records")]
             # Experiments and learning are records, not people: counted as they are.
-            out.append(table_html(["Value", "What it looks like", "Signed up", "Experiments",
+            out.append(Table.of(["Value", "What it looks like", "Signed up", "Experiments",
                                    "Learning"], rows, numeric=[3, 4],
                                   caption="Our shared values, and what shows them"))
-            out.append(self.more(len(rows), len(values), "values", "the first {n}"))
-            out.append(self.values_not_seen(practice))
-        out.append("<h3>Support we asked for</h3>")
+            out += self.more(len(rows), len(values), "values", "the first {n}")
+            out += self.values_not_seen(practice)
+        out.append(Heading("Support we asked for"))
         support = t["support"]
         if support.empty:
-            out.append(empty_note("No requests for outside support in this period."))
+            out.append(empty_para("No requests for outside support in this period."))
         else:
             kinds = SupportKind.labels()
             statuses = SupportStatus.labels()
@@ -421,14 +429,14 @@ class ThemeSections(HoldsParts, PulseParts):
             rows = [[kinds.get(r["support_kind"], ""), r["description"],
                      statuses.get(r["status"], "")]
                     for r in latest.to_dict("records")]
-            out.append(table_html(["Kind", "What we need", "Status"], rows,
-                                  caption="Support requests"))
-            out.append(self.more(len(latest), len(support), "requests"))
-        out.append("<h3>Looking after each other</h3>")
+            out.append(Table.of(["Kind", "What we need", "Status"], rows,
+                                caption="Support requests"))
+            out += self.more(len(latest), len(support), "requests")
+        out.append(Heading("Looking after each other"))
         checkins = t["checkin"]
         trend = an.checkin_trend(checkins, min_group=self.threshold)
         if checkins.empty or trend.empty:
-            out.append(empty_note("No check-ins for this period."))
+            out.append(empty_para("No check-ins for this period."))
         else:
             rows = []
             shown = self.counts(trend.assign(responses=trend["responses"].fillna(0)),
@@ -437,20 +445,21 @@ class ThemeSections(HoldsParts, PulseParts):
                 mean = privacy.HIDDEN_TEXT if r.get("suppressed") or missing(
                     r.get("mean")) else f"{r['mean']:.1f}"
                 rows.append([str(r.get("month", "")), mean, n])
-            out.append(self.figure(
+            out.append(self.figure_block(
                 charts.checkin_chart(checkins, min_group=self.threshold),
-                table_html(["Month", "How heavy the work felt (0-10)", "Check-ins"],
+                Table.of(["Month", "How heavy the work felt (0-10)", "Check-ins"],
                            rows, numeric=[1], counts=[2],
                            caption="Anonymous check-ins, shown only as averages")))
-            out.append(self.pooled_part(checkins, trend))
-        return "".join(out)
+            out += self.pooled_part(checkins, trend)
+        return out
 
-    def glossary_section(self) -> str:
+    def glossary_section(self) -> list[Any]:
         terms = self.tables["glossary_term"]
         if terms.empty:
-            return empty_note("No shared words are agreed yet.")
+            return [empty_para("No shared words are agreed yet.")]
         rows = [[r["term"], r["plain_meaning"], ", ".join(r.get("words_to_avoid") or [])]
                 for r in terms.sort_values("term").head(markup.LIST_LIMIT).to_dict("records")]
-        return table_html(["Word", "What it means to us", "Words we avoid"], rows,
-                          caption="The words we agreed, and what they mean") + self.more(
-            len(rows), len(terms), "words", "the first {n}") + self.avoided_part()
+        return [Table.of(["Word", "What it means to us", "Words we avoid"], rows,
+                         caption="The words we agreed, and what they mean"),
+                *self.more(len(rows), len(terms), "words", "the first {n}"),
+                *self.avoided_part()]

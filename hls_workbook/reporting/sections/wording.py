@@ -13,7 +13,7 @@ import pandas as pd
 from hls_workbook import analysis as an
 from hls_workbook.analysis import missing
 from hls_workbook.reporting import charts
-from hls_workbook.reporting.sections.html import esc, sentence_case
+from hls_workbook.reporting.sections.html import Para, blocks_html, sentence_case
 
 
 def days_text(n: Any) -> str:
@@ -35,6 +35,11 @@ def last_met(last: Any, since: Any) -> str:
 
 
 def rhythm_findings(summary: pd.DataFrame, titled: bool = False) -> str:
+    """The rhythm in sentences, as HTML (:func:`rhythm_paras`)."""
+    return blocks_html(rhythm_paras(summary, titled))
+
+
+def rhythm_paras(summary: pd.DataFrame, titled: bool = False) -> list[Para]:
     """The rhythm in sentences: planned meetings held (up to the end of the period or today),
     those held on another day, and each series that has not met for over two of its gaps.
     ``titled``: a chart's title already says how many were held (only those on another day
@@ -44,24 +49,24 @@ def rhythm_findings(summary: pd.DataFrame, titled: bool = False) -> str:
     out = []
     other = int(summary["kept_other_day"].sum())
     if titled and other:
-        out.append(f"<p>{other:,} planned {'meeting was' if other == 1 else 'meetings were'} "
-                   "held on another day than agreed.</p>")
+        out.append(Para(f"{other:,} planned {'meeting was' if other == 1 else 'meetings were'} "
+                        "held on another day than agreed."))
     elif expected and not titled:
         when = "" if missing(upto) else f" up to {day_text(upto)}"
-        out.append(f'<p class="finding">We held {kept:,} of the {expected:,} regular '
-                   f"meetings we planned{when}"
-                   + (f", {other:,} of them on another day than agreed" if other else "")
-                   + ".</p>")
+        out.append(Para(f"We held {kept:,} of the {expected:,} regular meetings we planned"
+                        f"{when}"
+                        + (f", {other:,} of them on another day than agreed" if other else "")
+                        + ".", "finding"))
     cadence = summary["cadence"].map(an.rhythm.CADENCE_DAYS).fillna(7.0)
     quiet = summary[summary["days_since_last"] > 2 * cadence]
     for r in quiet.head(charts.bins.TOP_N).to_dict("records"):
-        name = esc(sentence_case(str(r["name"])))
-        out.append(f"<p>{name} has not met since {day_text(r['last_held_on'])} "
-                   f"({int(r['days_since_last']):,} days). What got in the way?</p>")
+        name = sentence_case(str(r["name"]))
+        out.append(Para(f"{name} has not met since {day_text(r['last_held_on'])} "
+                        f"({int(r['days_since_last']):,} days). What got in the way?"))
     if len(quiet) > charts.bins.TOP_N:
-        out.append(f"<p>{len(quiet) - charts.bins.TOP_N:,} other regular meetings have not met "
-                   "for a while either.</p>")
-    return "".join(out)
+        out.append(Para(f"{len(quiet) - charts.bins.TOP_N:,} other regular meetings have not "
+                        "met for a while either."))
+    return out
 
 
 def whole_months(start: dt.date, end: dt.date) -> int:

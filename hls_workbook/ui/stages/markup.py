@@ -1,6 +1,8 @@
 """The pieces every section is made of: HTML builders, the records a summary reads, the spec.
 
-Every value goes through :func:`esc`. pandas, the analysis and privacy are imported when
+Paragraphs, tables and lists render through the report's macros
+(``templates/macros.html.j2``, styled inline here), which escape every value; other
+markup sends its values through :func:`esc`. pandas, the analysis and privacy are imported when
 the first summary is worked out (:func:`load_analysis`), not when a notebook opens; the
 modules of summaries ask for them with :func:`analysis_here`. Also here, as the lowest
 layer every other module of the stages uses: what a section is (:class:`SectionSpec`),
@@ -17,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from hls_workbook import templating
 from hls_workbook.domain.errors import WorkbookError
 from hls_workbook.domain.model import (
     Audience,
@@ -107,8 +110,7 @@ def esc(value: Any) -> str:
 
 
 def para(text: str, style: str = "") -> str:
-    attr = f' style="{style}"' if style else ""
-    return f"<p{attr}>{esc(text)}</p>"
+    return templating.macro("note", text, "", style)
 
 
 def note_html(text: str) -> str:
@@ -116,22 +118,15 @@ def note_html(text: str) -> str:
 
 
 def table_html(headers: Sequence[str], rows: Iterable[Sequence[Any]], caption: str = "") -> str:
-    cell = "padding:2px 10px 2px 0;text-align:left;vertical-align:top"
-    head = "".join(f'<th style="{cell}">{esc(h)}</th>' for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f'<td style="{cell}">{esc(v)}</td>' for v in row) + "</tr>"
-        for row in rows
-    )
-    cap = (f'<caption style="text-align:left;font-weight:bold">{esc(caption)}</caption>'
-           if caption else "")
-    return (f'<table style="border-collapse:collapse;font-size:0.92em;margin:0.3em 0">{cap}'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    """A table styled inline (a stage notebook's output has no stylesheet), through the
+    report's table macro."""
+    table = templating.PlainTable(list(headers), [list(r) for r in rows], caption)
+    return templating.macro("table", table, True)
 
 
 def bullets(items: Iterable[str]) -> str:
-    """A bulleted list of plain texts (escaped here)."""
-    inner = "".join(f"<li>{esc(i)}</li>" for i in items)
-    return f'<ul style="margin:0.2em 0">{inner}</ul>' if inner else ""
+    """A bulleted list of plain texts (escaped by the macro)."""
+    return templating.macro("bullets", list(items), "margin:0.2em 0")
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:

@@ -1,0 +1,87 @@
+"""The one Jinja environment of the package: report sections, the page macros they share
+(``templates/macros.html.j2``) and the overview page are all rendered through it.
+
+Autoescaping is on, so text a person typed is escaped where it meets the HTML and nowhere
+else: the code that builds a page deals in plain data (strings, numbers, DataFrames), and
+cannot forget to escape. Only markup the package itself drew (a chart's SVG) is passed
+through as it is, and only by name (:func:`trusted`).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from hls_workbook import config
+
+#: The shared macros: table, figure, cards, notes, points, stories (one file).
+MACROS = "macros.html.j2"
+
+
+def text(value: Any) -> str:
+    """A value as the text a page shows: nothing for a missing value (None, NaN, NaT),
+    the value's ``str`` otherwise. Escaping is left to autoescape."""
+    if value is None:
+        return ""
+    try:
+        if value != value:  # NaN and NaT are not equal to themselves
+            return ""
+    except (TypeError, ValueError):  # arrays and the like compare element by element
+        pass
+    return str(value)
+
+
+@functools.cache
+def environment() -> Any:
+    """The package's Jinja environment (made once per process): templates found as package
+    resources, autoescaping on, and a missing name an error rather than an empty string."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(config.templates_dir())),
+                             autoescape=True, undefined=jinja2.StrictUndefined)
+    env.filters["text"] = text
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    """A template of ``hls_workbook/templates`` filled with ``context``, as HTML text."""
+    return environment().get_template(template).render(**context)
+
+
+@functools.cache
+def macros() -> Any:
+    """The shared macros as a module (``macro`` calls one of them by name)."""
+    return environment().get_template(MACROS).module
+
+
+def macro(name: str, *args: Any) -> str:
+    """One shared macro's HTML: ``macro("table", t)``, ``macro("note", text, "empty")``."""
+    return str(getattr(macros(), name)(*args))
+
+
+def trusted(markup: str) -> Any:
+    """Markup the package drew itself (never typed text), passed through unescaped."""
+    from markupsafe import Markup
+
+    return Markup(markup)
+
+
+@dataclass
+class PlainTable:
+    """A table as lists (no pandas), for the ``table`` macro: what a stage notebook's
+    summary shows. The report's tables (``reporting.sections.html.Table``) have the same
+    methods."""
+
+    header: list[Any]
+    body: list[list[Any]] = field(default_factory=list)
+    caption: str = ""
+
+    def headers(self) -> list[Any]:
+        return self.header
+
+    def rows(self) -> list[list[Any]]:
+        return self.body
+
+    def css(self, i: int) -> str:
+        return ""

@@ -1,0 +1,141 @@
+"""Report sections are data rendered by templates (issues 13 and 14).
+
+A section is two steps: ``report.data(key)`` gives view models built only from what the
+privacy gate let through for the audience, and ``report.render(key, data)`` renders them
+through the package's Jinja templates, which escape every piece of text. These tests
+check the escaping at the template, that a change to the data (a dropped row) shows in
+the rendering, and that the data holds nothing the audience may not see.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hls_workbook import open_workbook, templating
+from hls_workbook.reporting.sections import Report, html
+from hls_workbook.reporting.sections.html import (
+    Cards,
+    Heading,
+    Para,
+    Point,
+    Points,
+    SectionData,
+    Story,
+    Table,
+)
+
+NASTY = '<script>alert("x")</script> & \'quoted\''
+
+
+def _report(demo_db, audience):
+    return Report.load(db=str(demo_db), place="millbrook", start="2026-01-01",
+                       end="2026-06-30", audience=audience)
+
+
+def _table_html(page: str, caption: str) -> str:
+    """The one table of ``page`` with this caption."""
+    found = re.findall(r"<table><caption>(.*?)</caption>(.*?)</table>", page, re.S)
+    mine = [body for cap, body in found if cap == caption]
+    assert len(mine) == 1, [cap for cap, _ in found]
+    return mine[0]
+
+
+def test_typed_text_is_escaped_by_the_templates_wherever_it_goes():
+    data = SectionData("meetings", NASTY, [
+        Heading(NASTY), Para(NASTY, "finding"),
+        Table.of([NASTY, "Count"], [[NASTY, 3]], caption=NASTY, counts=[1]),
+        Cards([(NASTY, NASTY)]), Points([Point(NASTY, title=NASTY, aside=NASTY)]),
+        Story(NASTY, why=NASTY, who=NASTY, role=NASTY, about=NASTY, when=NASTY),
+    ], practices=("GS2",))
+    page = html.render_section(data)
+    assert "<script" not in page and "alert(&#34;x&#34;)" in page
+    assert "&lt;script&gt;" in page and "&amp;" in page
+    assert page.count("&lt;script&gt;") == 18  # every place the text went, the title too
+    assert '<td class="num count">3</td>' in page
+
+
+def test_the_builders_render_through_the_same_macros():
+    table = html.table_html(["What", "People"], [["<b>", 7], [None, float("nan")]],
+                            caption="Caption", numeric=[1], counts=[1])
+    assert "&lt;b&gt;" in table and '<th scope="col" class="num count">People</th>' in table
+    assert "<td></td>" in table and "nan" not in table.lower()
+    assert html.cards([("3", "<i>")], count=False) == (
+        '<div class="cards"><div class="card"><span class="number">3</span>'
+        '<span class="label">&lt;i&gt;</span></div></div>')
+    assert html.empty_note("<none>") == '<p class="empty">&lt;none&gt;</p>'
+    assert templating.environment() is templating.environment()  # one, made once
+
+
+def test_an_analyst_drops_a_row_and_sees_it_in_the_rendering(demo_db):
+    report = _report(demo_db, "partners")
+    data = report.data("learning")
+    timeline = data.table("Learning timeline")
+    before = len(timeline.frame)
+    assert before == 5  # partners read the 5 most recent, and how many more there are
+    gone = timeline.frame.iloc[0]["What"]
+    timeline.frame = timeline.frame.iloc[1:]
+    page = report.render("learning", data).html
+    shown = _table_html(page, timeline.caption)
+    assert shown.count("<tr>") == 1 + before - 1  # the heading row and the rows left
+    assert f"<td>{gone}</td>" not in shown
+
+
+def test_a_section_renders_the_same_twice(demo_db):
+    report = _report(demo_db, "team")
+    data = report.data("relationships")
+    assert all(f.state == "drawn" for f in data.figures())
+    first = report.render("relationships", data).html
+    assert report.render("relationships", data).html == first
+    assert first.count("<svg") == len(data.figures())
+
+
+def test_the_data_holds_only_what_the_public_may_see(demo_db):
+    report = _report(demo_db, "public")
+    with open_workbook(demo_db) as wb:
+        voices = wb.table("voice", "millbrook")
+    public = voices["consent_audiences"].map(lambda a: "public" in list(a))
+    not_public = {str(s) for s in voices.loc[~public, "story"]}
+    data = report.data("voices")
+    stories = [b.text for b in data.walk() if isinstance(b, Story)]
+    assert stories and not set(stories) & not_public
+    assert not set(report.tables["voice"]["story"].astype(str)) & not_public
+    # A chart that would draw a small count keeps neither the chart nor its counts.
+    for key in ("meetings", "relationships"):
+        for figure in report.data(key).figures():
+            if figure.state == "hidden":
+                assert figure.chart is None and figure.title == ""
+            for table in [figure.fold] if isinstance(figure.fold, Table) else []:
+                for col in table.counts:
+                    assert not table.frame[col].astype(str).isin(
+                        [str(n) for n in range(1, report.threshold)]).any()
+
+
+def test_a_section_that_does_not_exist_is_named():
+    report = Report("p", *[None] * 2, "team", 5, "", {}, {})
+    with pytest.raises(KeyError, match="glossary"):
+        report.data("nonsense")
+
+
+def test_a_section_written_as_html_by_the_builders_is_kept(demo_db, monkeypatch):
+    """A section method that still returns the builders' HTML renders it as it is."""
+    report = _report(demo_db, "team")
+    monkeypatch.setattr(Report, "glossary_section",
+                        lambda self: html.table_html(["Word"], [["<b>"]]) + html.empty_note("x"))
+    page = report.render("glossary").html
+    assert "<td>&lt;b&gt;</td>" in page and '<p class="empty">x</p>' in page
+    assert page.startswith('<section class="report-section" id="glossary"')
+
+
+@pytest.mark.parametrize("audience", ["team", "partners", "public"])
+def test_stories_are_a_log_short_outside_the_team(demo_db, audience):
+    report = _report(demo_db, audience)
+    data = report.data("voices")
+    stories = [b for b in data.walk() if isinstance(b, Story)]
+    visible = len(report.tables["voice"])
+    assert len(stories) == min(visible, report.log_limit)
+    if audience != "team":
+        assert report.log_limit == 5
+    notes = [b for b in data.walk() if isinstance(b, Para) and b.cls == "note"]
+    assert bool(notes) == (visible > len(stories))
