@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -394,12 +395,18 @@ def _failed_section(nb: Any) -> str:
     """The title of the section whose cell raised, from the partly run notebook."""
     if nb is None:
         return "unknown"
+    titles = {s["id"]: s.get("title", s["id"]) for c in nb.cells
+              if (s := c.metadata.get("hls", {}).get("section"))}
     current = "the start of the report"
     for cell in nb.cells:
         section = cell.metadata.get("hls", {}).get("section")
         if section:
             current = section.get("title", current)
         if cell.metadata.get("papermill", {}).get("exception"):
+            # A section's data step comes before its rendering cell, which holds the title.
+            wanted = re.search(r"""report\.data\(\s*["']([\w-]+)["']""", cell.source)
+            if wanted and wanted.group(1) in titles:
+                return titles[wanted.group(1)]
             return current
     return current
 
