@@ -38,6 +38,9 @@ LIST_LIMIT = 30
 
 SECTION_TEMPLATE = "sections/section.html.j2"
 
+#: A first column whose cells are all this short (a date: "25 June 2026") prints unwrapped.
+SHORT_CELL = 12
+
 
 class Section:
     """A block of report HTML that notebooks display as it is."""
@@ -109,6 +112,16 @@ class Table:
         """The class of column ``i``'s cells."""
         name = self.frame.columns[i]
         return "num count" if name in self.counts else "num" if name in self.numeric else ""
+
+    def cell_css(self, i: int) -> str:
+        """The class of column ``i``'s body cells: :meth:`css`, and "short" for a first
+        column of short words (dates, months), which print keeps on one line: a wrapped
+        date doubled a long table, while a first column of sentences (the pulse's
+        statements) must wrap or the columns after it run off the page."""
+        if i or self.css(i) or self.frame.empty:
+            return self.css(i)
+        short = all(len(str(v)) <= SHORT_CELL for v in self.frame.iloc[:, 0])
+        return "short" if short else ""
 
     @classmethod
     def of(cls, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, caption: str = "",
