@@ -48,11 +48,16 @@ def _report(db, audience: str, end: str = "2026-09-30") -> Report:
 
 
 def _pulse_table(html: str) -> list[list[str]]:
-    """The rows (header first) of the table of the pulse by part and round."""
+    """The rows (header first) of the table of the pulse by part and round, each with its
+    statement (printed once, as the heading of its rows)."""
     part = html[html.index("How each part of the system sees it"):]
     parsed = Tables()
     parsed.feed(part[part.index("<table>"):])
-    return [[c for c, _ in row] for row in parsed.tables[0] if row]
+    rows = [[c for c, _ in row] for row in parsed.tables[0] if row]
+    for before, row in zip(rows[1:], rows[2:], strict=False):
+        if len(row) < len(rows[0]):
+            row.insert(0, before[0])
+    return rows
 
 
 def _groups_shown(rows: list[list[str]]) -> dict[tuple[str, str], str]:

@@ -60,7 +60,7 @@ def test_the_builders_render_through_the_same_macros():
     table = html.table_html(["What", "People"], [["<b>", 7], [None, float("nan")]],
                             caption="Caption", numeric=[1], counts=[1])
     assert "&lt;b&gt;" in table and '<th scope="col" class="num count">People</th>' in table
-    assert "<td></td>" in table and "nan" not in table.lower()
+    assert '<td class="short"></td>' in table and "nan" not in table.lower()
     assert html.cards([("3", "<i>")], count=False) == (
         '<div class="cards"><div class="card"><span class="number">3</span>'
         '<span class="label">&lt;i&gt;</span></div></div>')
@@ -124,7 +124,7 @@ def test_a_section_written_as_html_by_the_builders_is_kept(demo_db, monkeypatch)
     monkeypatch.setattr(Report, "glossary_section",
                         lambda self: html.table_html(["Word"], [["<b>"]]) + html.empty_note("x"))
     page = report.render("glossary").html
-    assert "<td>&lt;b&gt;</td>" in page and '<p class="empty">x</p>' in page
+    assert '<td class="short">&lt;b&gt;</td>' in page and '<p class="empty">x</p>' in page
     assert page.startswith('<section class="report-section" id="glossary"')
 
 
@@ -139,3 +139,24 @@ def test_stories_are_a_log_short_outside_the_team(demo_db, audience):
         assert report.log_limit == 5
     notes = [b for b in data.walk() if isinstance(b, Para) and b.cls == "note"]
     assert bool(notes) == (visible > len(stories))
+
+
+def test_a_grouped_table_names_each_group_once_over_its_rows():
+    """The pulse by part and round: a statement heads its parts' rows (one body each),
+    instead of the same sentence on every row."""
+    table = html.table_html(["Statement", "Part", "Average"],
+                            [["We <listen>", "Charity", "5.2"], ["We <listen>", "Other", "6.0"],
+                             ["We share", "Charity", "4.0"]],
+                            caption="Pulse", numeric=[2], grouped=True)
+    assert table.count("<tbody>") == 2
+    assert table.count("We &lt;listen&gt;") == 1
+    assert '<th scope="rowgroup" rowspan="2">We &lt;listen&gt;</th>' in table
+    assert '<th scope="rowgroup" rowspan="1">We share</th>' in table
+
+
+def test_only_a_first_column_of_short_words_is_marked_to_stay_on_one_line():
+    dates = html.Table.of(["Meeting date", "Charity"], [["2026-01-06", 3]], numeric=[1])
+    words = html.Table.of(["Statement", "Average"], [["We work as equal partners.", 5]],
+                          numeric=[1])
+    assert [dates.cell_css(i) for i in range(2)] == ["short", "num"]
+    assert [words.cell_css(i) for i in range(2)] == ["", "num"]

@@ -38,6 +38,9 @@ LIST_LIMIT = 30
 
 SECTION_TEMPLATE = "sections/section.html.j2"
 
+#: A first column whose cells are all this short (a date: "25 June 2026") prints unwrapped.
+SHORT_CELL = 12
+
 
 class Section:
     """A block of report HTML that notebooks display as it is."""
@@ -76,12 +79,17 @@ class Table:
     """A table: ``frame``'s columns are its headings and its rows its rows, each cell
     shown as text (a missing value as nothing). ``numeric`` and ``counts`` name columns
     of numbers and of counts of people (right-aligned; counts checked for small
-    numbers)."""
+    numbers).
+
+    ``grouped``: the first column names a group of rows (a statement and its parts of
+    the system): shown once, as the heading of its rows, rather than repeated on each,
+    which made a long table pages of the same words in print."""
 
     frame: pd.DataFrame
     caption: str = ""
     numeric: tuple[str, ...] = ()
     counts: tuple[str, ...] = ()
+    grouped: bool = False
     kind: ClassVar[str] = "table"
 
     def headers(self) -> list[Any]:
@@ -90,20 +98,41 @@ class Table:
     def rows(self) -> list[list[Any]]:
         return [list(r) for r in self.frame.itertuples(index=False)]
 
+    def groups(self) -> list[tuple[Any, list[list[Any]]]]:
+        """Runs of rows with the same first cell: (that cell, the rows without it)."""
+        out: list[tuple[Any, list[list[Any]]]] = []
+        for row in self.rows():
+            if out and out[-1][0] == row[0]:
+                out[-1][1].append(row[1:])
+            else:
+                out.append((row[0], [row[1:]]))
+        return out
+
     def css(self, i: int) -> str:
         """The class of column ``i``'s cells."""
         name = self.frame.columns[i]
         return "num count" if name in self.counts else "num" if name in self.numeric else ""
 
+    def cell_css(self, i: int) -> str:
+        """The class of column ``i``'s body cells: :meth:`css`, and "short" for a first
+        column of short words (dates, months), which print keeps on one line: a wrapped
+        date doubled a long table, while a first column of sentences (the pulse's
+        statements) must wrap or the columns after it run off the page."""
+        if i or self.css(i) or self.frame.empty:
+            return self.css(i)
+        short = all(len(str(v)) <= SHORT_CELL for v in self.frame.iloc[:, 0])
+        return "short" if short else ""
+
     @classmethod
     def of(cls, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, caption: str = "",
-           numeric: Sequence[int] = (), counts: Sequence[int] = ()) -> Table:
+           numeric: Sequence[int] = (), counts: Sequence[int] = (), grouped: bool = False
+           ) -> Table:
         """A table from its headings and rows; columns of numbers and counts by position.
         The cells keep their values (no column is converted to another type)."""
         headers = list(headers)
         frame = pd.DataFrame([list(r) for r in rows], columns=headers, dtype=object)
         return cls(frame, caption, tuple(headers[i] for i in numeric),
-                   tuple(headers[i] for i in counts))
+                   tuple(headers[i] for i in counts), grouped)
 
     @classmethod
     def of_frame(cls, df: pd.DataFrame, *, caption: str = "", counts: Sequence[str] = ()
@@ -295,10 +324,12 @@ def render_section(data: SectionData) -> str:
 
 
 def table_html(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, caption: str = "",
-               numeric: Sequence[int] = (), counts: Sequence[int] = ()) -> str:
-    """An accessible table; `counts` marks columns of counts (checked for small numbers)."""
+               numeric: Sequence[int] = (), counts: Sequence[int] = (),
+               grouped: bool = False) -> str:
+    """An accessible table; `counts` marks columns of counts (checked for small numbers);
+    `grouped`: rows grouped by their first cell (:class:`Table`)."""
     return templating.macro("table", Table.of(headers, rows, caption=caption,
-                                        numeric=numeric, counts=counts))
+                                        numeric=numeric, counts=counts, grouped=grouped))
 
 
 def frame_html(df: pd.DataFrame, *, caption: str = "", counts: Sequence[str] = ()) -> str:

@@ -56,7 +56,8 @@ class PulseParts(GatedReport):
                    f"{rounds[-1]}")
         out.append(RawHtml("<details><summary>Every statement, by part of the system and "
                            "round</summary>" + table_html(headers, rows, caption=caption,
-                                                          numeric=numeric, counts=counts)
+                                                          numeric=numeric, counts=counts,
+                                                          grouped=True)
                            + "</details>"))
         earlier = int(table.attrs.get("earlier", 0))
         if earlier:
