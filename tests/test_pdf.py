@@ -22,9 +22,12 @@ pytestmark = pytest.mark.notebook
 #: @media print) took the demo from 21 pages (partners) and 17 (public) to a cover and 10,
 #: and a cover and 8; then 9-point type, charts 7 cm wide, logs of words under their chart
 #: and stories as a log of the 5 most recent, two by two, to a cover and 9, and a cover and
-#: 8. Issue 13 aims at 8 and 6 in all: the tall two-part charts (reviews, learning) and the
-#: per-meeting numbers of who spoke are what is left to shorten.
-MAX_PAGES = {"partners": 10, "public": 9}
+#: 8. The pulse by part of the system and round (issue 18, a 65-row table printed open)
+#: added two pages; printed with each statement once, a cover and 10, and a cover and 9.
+#: Issue 13 aims at 8 and 6 in all: the tall two-part charts (reviews, learning), the
+#: pulse chart, the per-meeting numbers of who spoke and the pulse-by-part table are what
+#: is left to shorten. This limit keeps what was reached from slipping back.
+MAX_PAGES = {"partners": 11, "public": 10}
 #: A page with less text than this (its footer included; chart labels are text too) is
 #: mostly blank. The demo's emptiest page has about 750 characters.
 MIN_CHARACTERS = 400
