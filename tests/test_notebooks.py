@@ -237,13 +237,14 @@ def test_kernel_runs_are_quick(runs):
 
 @pytest.mark.notebook
 def test_nbval_runs_the_stage_notebooks_with_their_defaults(demo_db, tmp_path):
-    """`pytest --nbval-lax` runs the notebooks as committed; $HLS_WORKBOOK_DB gives the db."""
+    """`pytest --nbval-lax` runs the notebooks as committed, the report notebook too;
+    $HLS_WORKBOOK_DB gives the db."""
     db = copy_db(demo_db, tmp_path / "nbval.db")
     env = {k: v for k, v in os.environ.items()
            if k not in ("HLS_WORKBOOK_HEADLESS", "PYTEST_ADDOPTS")}
     env["HLS_WORKBOOK_DB"] = str(db)
     cmd = [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider",
-           "-p", "no:randomly", *[f"notebooks/{n}" for n in STAGE_FILES]]
+           "-p", "no:randomly", *[f"notebooks/{n}" for n in [*STAGE_FILES, "report.ipynb"]]]
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert " passed" in proc.stdout
