@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -191,7 +192,10 @@ def test_a_participant_walks_through_the_app_on_a_phone(browser, app):  # noqa: 
         chooser = page.locator(".hls-chooser")
         chooser.wait_for()
         progress = page.locator("#hls-walk .hls-progress")
-        expect(progress).to_have_text("0 of 6 done")
+        expect(progress).to_have_text("You saved in 0 of 6 sections")
+        # The start page says what the progress counts.
+        expect(page.get_by_text("The bar at the top counts the sections where you have "
+                                "saved something")).to_be_visible()
         assert chooser.get_by_text("Who are you here?").is_visible()
         text = page.locator("#rendered_cells").inner_text()
         assert "JupyterLab" not in text and "Workbook:" not in text and ".db" not in text
@@ -213,8 +217,11 @@ def test_a_participant_walks_through_the_app_on_a_phone(browser, app):  # noqa: 
         choose(f, "Part of the system", "Community group")
         submit(f)
         rid = wait_saved(f)
-        expect(progress).to_have_text("1 of 6 done")
-        expect(page.locator("#hls-walk button", has_text="\u2713 Partners")).to_have_count(1)
+        expect(progress).to_have_text("You saved in 1 of 6 sections")
+        ticked = page.locator("#hls-walk button", has_text="\u2713 Partners")
+        expect(ticked).to_have_count(1)
+        expect(ticked).to_have_attribute(
+            "aria-label", re.compile(r"^Partners.*\(you saved here\)$"))
         row = partners(db).set_index("id").loc[rid]
         assert row["recorded_by"] == "charity"  # this participant's choice
         width = page.evaluate("document.documentElement.scrollWidth")
