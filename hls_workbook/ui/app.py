@@ -42,8 +42,9 @@ DEFAULT_PORT = 8866
 DEFAULT_IP = "127.0.0.1"
 #: Kernels kept warm (the notebook already run) for the next participants to open the page.
 POOL_SIZE = 1
-#: Seconds after a participant takes a warm kernel before the pool warms the next one.
-FILL_DELAY = 4.0
+#: Seconds after a participant takes a warm kernel before the pool warms the next one:
+#: long enough for that page to be usable first, short enough for the next participant.
+FILL_DELAY = 2.0
 
 #: JupyterLab extensions installed beside the app that its page does not load.
 NOT_ON_THE_PAGE = ("jupyterlab-jupytext", "@voila-dashboards/jupyterlab-preview",
