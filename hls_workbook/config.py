@@ -23,6 +23,9 @@ CHROMIUM_ENV = "HLS_WORKBOOK_CHROMIUM"
 #: Set to 0 to make reports with plain papermill (a new kernel each) instead of one warm
 #: kernel: slower, the same output; for when the warm engine is suspected of a fault.
 WARM_KERNEL_ENV = "HLS_WORKBOOK_WARM_KERNEL"
+#: Set by ``hls-workbook app`` for its kernels: the page shows one section at a time, so
+#: a stage builds a section's forms when its page is opened rather than all at once.
+APP_ENV = "HLS_WORKBOOK_APP"
 
 _TRUE = ("1", "true", "yes", "on")
 
@@ -113,6 +116,11 @@ def headless(interactive: bool | None = None) -> bool:
     is set where nobody could use a widget (papermill runs, reports, tests). The one rule
     for forms, stages and live lists."""
     return _flag(HEADLESS_ENV) or interactive is False
+
+
+def in_app() -> bool:
+    """Is this kernel serving a page of ``hls-workbook app`` (the guided walk)?"""
+    return _flag(APP_ENV)
 
 
 def warm_kernel() -> bool:

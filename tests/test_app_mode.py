@@ -31,6 +31,29 @@ def test_voila_starts_with_warm_kernels_and_quietly(tmp_path):
     assert config.KernelManager.transport == "ipc"
     assert config.NotebookNotary.data_dir == str(tmp_path)
     assert config.Voila.tornado_settings["ws_ping_timeout"] == 30_000
+    # The next kernel is warmed once a participant's page is usable, not while it loads.
+    assert config.VoilaKernelManager.fill_delay == app.FILL_DELAY > 1
+    # Extensions for JupyterLab (collaboration among them) stay off the page.
+    denied = config.VoilaConfiguration.extension_denylist
+    assert {"@jupyter/collaboration-extension", "@jupyter/docprovider-extension"} <= set(
+        denied)
+    assert "@jupyter-widgets/jupyterlab-manager" not in denied  # the widgets need it
+
+
+def test_the_summaries_are_drawn_before_a_warm_kernel_waits(monkeypatch):
+    """A warm kernel works out its summaries before it waits for its participant (so not
+    while the page loads), then looks again for drafts."""
+    pytest.importorskip("voila")
+    import voila.utils
+
+    from hls_workbook.ui import forms, stages
+
+    calls: list[str] = []
+    monkeypatch.setattr(stages.views, "draw_summaries", lambda: calls.append("summaries"))
+    monkeypatch.setattr(voila.utils, "wait_for_request", lambda: calls.append("wait"))
+    monkeypatch.setattr(forms, "look_for_drafts_again", lambda: calls.append("drafts"))
+    stages.participant_arrived()
+    assert calls == ["summaries", "wait", "drafts"]
 
 
 def test_a_warm_form_looks_again_for_its_draft(wb, monkeypatch):

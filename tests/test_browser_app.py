@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -191,7 +192,10 @@ def test_a_participant_walks_through_the_app_on_a_phone(browser, app):  # noqa: 
         chooser = page.locator(".hls-chooser")
         chooser.wait_for()
         progress = page.locator("#hls-walk .hls-progress")
-        expect(progress).to_have_text("0 of 6 done")
+        expect(progress).to_have_text("You saved in 0 of 6 sections")
+        # The start page says what the progress counts.
+        expect(page.get_by_text("The bar at the top counts the sections where you have "
+                                "saved something")).to_be_visible()
         assert chooser.get_by_text("Who are you here?").is_visible()
         text = page.locator("#rendered_cells").inner_text()
         assert "JupyterLab" not in text and "Workbook:" not in text and ".db" not in text
@@ -213,8 +217,11 @@ def test_a_participant_walks_through_the_app_on_a_phone(browser, app):  # noqa: 
         choose(f, "Part of the system", "Community group")
         submit(f)
         rid = wait_saved(f)
-        expect(progress).to_have_text("1 of 6 done")
-        expect(page.locator("#hls-walk button", has_text="\u2713 Partners")).to_have_count(1)
+        expect(progress).to_have_text("You saved in 1 of 6 sections")
+        ticked = page.locator("#hls-walk button", has_text="\u2713 Partners")
+        expect(ticked).to_have_count(1)
+        expect(ticked).to_have_attribute(
+            "aria-label", re.compile(r"^Partners.*\(you saved here\)$"))
         row = partners(db).set_index("id").loc[rid]
         assert row["recorded_by"] == "charity"  # this participant's choice
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -317,11 +324,19 @@ def test_two_app_tabs_see_each_others_saves(browser, app):  # noqa: F811
     assert not outside, f"the app asked the internet for: {outside[:5]}"
 
 
-def _draft(db: Path):
+def _draft(db: Path, role: str = "community_group"):
     from hls_workbook import open_workbook
 
     with open_workbook(db) as wb:
-        return wb.draft(PLACE, "voice", None, "community_group")
+        return wb.draft(PLACE, "voice", None, role)
+
+
+def _wait_for_draft(page, db: Path, role: str, story: str) -> None:
+    """Wait until the story typed is kept as the draft of ``role`` (a second or so)."""
+    deadline = dt.datetime.now() + dt.timedelta(seconds=30)
+    while (kept := _draft(db, role)) is None or kept.answers.get("story") != story:
+        assert dt.datetime.now() < deadline, f"no draft was kept for {role}"
+        page.wait_for_timeout(200)
 
 
 def test_a_story_needs_consent_and_survives_a_closed_tab(browser, app):  # noqa: F811
@@ -375,6 +390,66 @@ def test_a_story_needs_consent_and_survives_a_closed_tab(browser, app):  # noqa:
     page = new_page(browser, url, outside, ready="New story")
     try:
         expect(form(page, "New story").get_by_text("You have a draft from")).to_have_count(0)
+    finally:
+        page.context.close()
+    assert not outside, f"the app asked the internet for: {outside[:5]}"
+
+
+def test_typing_survives_another_page_or_part_chosen_midway(browser, app):  # noqa: F811
+    """Halfway through a story, a participant looks at another page of the walk and then
+    chooses another part of the system: the words stay in the form, the draft follows the
+    part chosen (none is left under the first), and in a new tab it is offered back once
+    that part is chosen again; submitted, no draft is left."""
+    from playwright.sync_api import expect
+
+    url, db = app
+    story = "The lunch club was the first place anyone asked how I was."
+    outside: list[str] = []
+    page = new_page(browser, url, outside, ready="New story")
+    try:
+        f = form(page, "New story")
+        type_text(f, "Their story, in their words", story)
+        _wait_for_draft(page, db, "community_group", story)
+        walk_to(page, "Partners")  # another page, mid-typing
+        form(page, "New partner").wait_for()
+        assert not f.is_visible()
+        walk_to(page, "Stories")
+        expect(named(f, "Their story, in their words")).to_have_value(story)
+        walk_to(page, "Start here")  # another part of the system, mid-typing
+        chooser = page.locator(".hls-chooser")
+        named(chooser, "Your part of the system").select_option(label="Charity")
+        expect(chooser.get_by_text("Saves will say they came from: Charity")).to_be_visible()
+        _wait_for_draft(page, db, "charity", story)
+        assert _draft(db, "community_group") is None
+        walk_to(page, "Stories")
+        expect(named(f, "Their story, in their words")).to_have_value(story)
+    finally:
+        page.context.close()
+
+    page = new_page(browser, url, outside, ready="New story")
+    try:
+        f = form(page, "New story")
+        offer = f.get_by_text("You have a draft from")
+        expect(offer).to_have_count(0)  # this tab starts as a community group: none
+        walk_to(page, "Start here")
+        chooser = page.locator(".hls-chooser")
+        named(chooser, "Your part of the system").select_option(label="Charity")
+        walk_to(page, "Stories")
+        offer.wait_for()
+        f.get_by_role("button", name="Restore the draft").click()
+        expect(named(f, "Their story, in their words")).to_have_value(story)
+        type_text(f, "What it is about", "being asked")
+        choose(f, "Who told it", "A volunteer")
+        pick_date(f, "When we heard it", (dt.date.today() - dt.timedelta(days=2)).isoformat())
+        f.get_by_role("checkbox", name="Our team", exact=True).check()
+        submit(f)
+        rid = wait_saved(f)
+        from hls_workbook import open_workbook
+
+        with open_workbook(db) as wb:
+            row = wb.get("voice", rid)
+        assert row["story"] == story and row["recorded_by"] == "charity"
+        assert _draft(db, "charity") is None and _draft(db, "community_group") is None
     finally:
         page.context.close()
     assert not outside, f"the app asked the internet for: {outside[:5]}"

@@ -292,7 +292,38 @@ def test_a_stage_notebook_opens_with_its_forms_ready(page, lab):
     print(f"JupyterLab: stage notebook opened to its first usable form in {usable:.1f} s")
 
 
+def test_a_participant_says_who_they_are_without_touching_code(page, lab):
+    """In JupyterLab, with no cell edited and no Run All: the participant picks their part
+    of the system from the list at the top of the notebook, fills in a form and submits;
+    the save is credited to the part chosen, and the notebook is not marked as changed."""
+    from playwright.sync_api import expect
+
+    open_notebook(page, lab, "1_getting_started.ipynb")
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first
+    chooser = panel.locator(".hls-chooser").first
+    chooser.wait_for(timeout=120_000)
+    expect(named(chooser, "Place")).to_have_value("Millbrook")
+    named(chooser, "Your part of the system").select_option(label="Community group")
+    expect(chooser.get_by_text("Saves will say they came from: Community group")
+           ).to_be_visible()
+    f = form(page, "New partner")
+    f.wait_for(timeout=120_000)
+    expect(f.get_by_text("Saved as: Community group", exact=False).first).to_be_visible()
+    f.scroll_into_view_if_needed()
+    type_text(f, "Organisation or group", "Picked-from-a-list Club")
+    choose(f, "Part of the system", "Charity")
+    submit(f)
+    rid = wait_saved(f)
+    saved = records(lab[3], "partner").set_index("id").loc[rid]
+    assert saved["organisation"] == "Picked-from-a-list Club"
+    assert saved["recorded_by"] == "community_group"  # not the notebook's "charity"
+    assert panel.locator(".jp-CodeCell .cm-editor.cm-focused").count() == 0
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
+    assert "jp-mod-dirty" not in (tab.get_attribute("class") or "")
+
+
 def test_stage_1_partner(page, lab):
+    before = len(records(lab[3], "partner"))  # saved by the tests before this one
     open_notebook(page, lab, "1_getting_started.ipynb")
     run_all(page)
     no_errors_shown(page)
@@ -325,7 +356,7 @@ def test_stage_1_partner(page, lab):
     submit(f)
     assert "choose" in message_beside(f, "Part of the system").lower()
     assert named(f, "Organisation or group").input_value() == "Nobody's part"
-    assert len(records(lab[3], "partner")) == 1
+    assert len(records(lab[3], "partner")) == before + 1
     page.screenshot(path=str(SCREENSHOTS / "lab_1_bad_value.png"))
 
 

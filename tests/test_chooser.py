@@ -101,3 +101,103 @@ def test_a_headless_stage_has_no_chooser(wb, db_path, monkeypatch):
         assert "Saves will say they came from: Charity" in stage.html()
     finally:
         stage.close()
+
+
+def test_typing_survives_another_part_or_place_chosen_midway(stage, monkeypatch):
+    """Nothing typed is lost when the participant changes who they are halfway through a
+    form: a new part of the system keeps the form as it is (its draft moves to the new
+    part); a new place keeps what was typed as that place's draft, offered back when the
+    place is chosen again."""
+    from hls_workbook.ui.forms import drafts
+
+    monkeypatch.setattr(drafts, "DRAFT_DELAY", 0.0)
+    wb = stage.wb
+    slot = stage.section("partners")
+    slot.form.controls["organisation"].input.value = "Half-typed Hub"
+    stage.chooser.choose(role="community_group")
+    assert slot.form.controls["organisation"].input.value == "Half-typed Hub"
+    assert wb.draft("testville", "partner", None, "charity") is None
+    kept = wb.draft("testville", "partner", None, "community_group")
+    assert kept is not None and kept.answers["organisation"] == "Half-typed Hub"
+
+    stage.chooser.choose(place="elsewhere")
+    assert slot.form.controls["organisation"].input.value == ""  # Elsewhere's own form
+    stage.chooser.choose(place="testville")
+    form = slot.form
+    assert form.offered is not None
+    form.restore_draft()
+    assert form.controls["organisation"].input.value == "Half-typed Hub"
+
+
+@pytest.fixture
+def walk(wb, db_path, monkeypatch):
+    """A stage as the app opens it (the guided walk: HLS_WORKBOOK_APP is set)."""
+    monkeypatch.delenv("HLS_WORKBOOK_HEADLESS", raising=False)
+    monkeypatch.setenv("HLS_WORKBOOK_APP", "1")
+    wb.set_place("elsewhere", {"name": "Elsewhere", "shared_focus": "Warm homes"})
+    chooser.forget()
+    opened = stages.open_stage(str(db_path), "testville", "charity", interactive=True)
+    yield opened
+    opened.close()
+    chooser.forget()
+
+
+def test_in_the_app_sections_after_the_first_are_built_when_opened(walk):
+    """The first section is built with the stage; the others stand as a "Show this
+    section" button (pressed by the page when their page is opened) and follow the
+    chooser meanwhile, so they open for the place and part chosen."""
+    first, later = walk.section("place"), walk.section("partners")
+    assert first.built and first.form is not None
+    assert not later.built and later.form is None
+    assert later.opener.description == "Show this section"
+    assert stages.stage.OPENER_CLASS in later.opener._dom_classes
+    assert "hls-task" in later.widget._dom_classes  # counted by the progress already
+    walk.chooser.choose(role="community_group", place="elsewhere")
+    assert not later.built and later.place == "elsewhere"
+    later.opener.click()
+    assert later.built and later.opener is None
+    assert later.form.place == "elsewhere" and later.form.role == "community_group"
+    later.open()  # opening twice builds nothing new
+    assert later.form is later.view.form
+
+
+def test_a_section_that_cannot_be_built_says_so_in_a_sentence(walk, monkeypatch):
+    walk.section("place")
+    later = walk.section("partners")
+
+    def broken(*_a, **_k):
+        raise RuntimeError("no such table")
+
+    monkeypatch.setattr(stages.stage, "section", broken)
+    later.open()
+    text = later.widget.children[0].value
+    assert "could not be shown" in text and "RuntimeError" not in text
+    assert "no such table" not in text
+
+
+def test_the_walk_counts_a_section_done_only_for_a_save_made_there(walk):
+    """What the app's progress counts ("You saved in 1 of 6 sections"), said on the
+    start page: a section is done once this participant saved something in it since the
+    page was opened. A save of another kind, or one seen from someone else's page, does
+    not count; a new place starts again at none."""
+    assert stages.stage.WALK_PROGRESS in walk.html()
+    assert "counts the sections where you have saved something" in walk.html()
+    walk.section("place")
+    partners, stories = walk.section("partners"), walk.section("voices")
+    partners.open()
+    stories.open()
+    assert not partners.done and not stories.done
+    walk.wb.add("partner", {"organisation": "Saved elsewhere", "part": "charity"},
+                place="testville")
+    partners.form.check_for_changes()  # another page's save: seen in the list only
+    assert not partners.done
+    _partner(partners, "Millbrook Library")
+    assert partners.done and not stories.done
+    walk.chooser.choose(place="elsewhere")
+    assert not partners.done
+
+
+def test_outside_the_app_every_section_is_built_at_once(stage):
+    slots = [stage.section(key) for key in ("place", "partners", "voices")]
+    assert all(slot.built and slot.opener is None for slot in slots)
+    assert stages.stage.WALK_PROGRESS not in stage.html()

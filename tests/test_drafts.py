@@ -312,6 +312,60 @@ def test_a_draft_that_cannot_be_kept_never_stops_the_form(wb, at_once, monkeypat
     form.close()
 
 
+def _finish_story(form: forms.RecordForm) -> int:
+    form.controls["storyteller_role"].input.value = "volunteer"
+    form.controls["collected_on"].input.value = dt.date.today()
+    rid = form.submit()
+    assert rid is not None, form.status_text
+    return rid
+
+
+def test_what_is_typed_moves_with_a_new_part_of_the_system(wb, at_once):
+    """Someone chooses another part of the system halfway through typing: the draft is
+    kept for the new part at once, none is left under the old one (to be offered to
+    someone else), and submitting leaves no draft at all."""
+    form = _story_form(wb, role="charity")
+    _type(form)
+    assert wb.draft(PLACE, "voice", None, "charity") is not None
+    form.set_role("community_group")
+    assert wb.draft(PLACE, "voice", None, "charity") is None
+    moved = wb.draft(PLACE, "voice", None, "community_group")
+    assert moved is not None and moved.answers["story"] == SECRET
+    assert form.controls["story"].input.value == SECRET  # still in the form
+    form.controls["why_it_matters"].input.value = "more words"  # typing goes on
+    assert wb.draft(PLACE, "voice", None, "community_group").answers["why_it_matters"] == (
+        "more words")
+    assert wb.get("voice", _finish_story(form))["recorded_by"] == "community_group"
+    for role in ("charity", "community_group"):
+        assert wb.draft(PLACE, "voice", None, role) is None
+    form.close()
+
+
+def test_typing_not_yet_kept_is_kept_for_the_new_part_at_once(wb, monkeypatch):
+    """The part is changed before the draft delay has passed since the last key: what
+    was typed last is kept then, for the new part."""
+    monkeypatch.setattr(drafts, "DRAFT_DELAY", 3600.0)
+    form = _story_form(wb)
+    form.controls["story"].input.value = "The first words"  # kept: the first change
+    form.controls["story"].input.value = SECRET  # waits for the delay
+    form.set_role("commissioner")
+    assert wb.draft(PLACE, "voice", None, "commissioner").answers["story"] == SECRET
+    assert wb.draft(PLACE, "voice", None, "charity") is None
+    form.close()
+
+
+def test_a_form_nobody_typed_in_offers_the_new_parts_draft(wb, at_once):
+    wb.save_draft(PLACE, "voice", None, "commissioner", {"story": SECRET})
+    form = _story_form(wb, role="charity")
+    assert form.offered is None
+    form.set_role("commissioner")
+    assert form.offered is not None and "You have a draft from" in form.offer_text.value
+    form.set_role("charity")
+    assert form.offered is None and form.offer_box.layout.display == "none"
+    assert wb.draft(PLACE, "voice", None, "commissioner") is not None  # looked at, kept
+    form.close()
+
+
 # ---------------------------------------------------------------------------
 # A real kernel, killed while someone types
 # ---------------------------------------------------------------------------

@@ -42,10 +42,14 @@ DEFAULT_PORT = 8866
 DEFAULT_IP = "127.0.0.1"
 #: Kernels kept warm (the notebook already run) for the next participants to open the page.
 POOL_SIZE = 1
+#: Seconds after a participant takes a warm kernel before the pool warms the next one:
+#: long enough for that page to be usable first, short enough for the next participant.
+FILL_DELAY = 2.0
 
 #: JupyterLab extensions installed beside the app that its page does not load.
 NOT_ON_THE_PAGE = ("jupyterlab-jupytext", "@voila-dashboards/jupyterlab-preview",
-                   "jupyterlab_pygments", "hls-workbook")
+                   "jupyterlab_pygments", "hls-workbook", "@jupyter/collaboration-extension",
+                   "@jupyter/docprovider-extension")
 
 #: The last cell of the app's copy (see stages.participant_arrived).
 ARRIVED = "from hls_workbook.ui import stages as _stages\n_stages.participant_arrived()"
@@ -194,6 +198,9 @@ def voila_config(folder: str | os.PathLike[str]) -> Any:
     # open, rather than over TCP in plain text (which the kernel warns about).
     config.KernelManager.transport = "ipc"
     config.NotebookNotary.data_dir = str(folder)
+    # The pool warms the next kernel once this participant's page is usable, not while it
+    # loads: on a small machine the two would share its cores.
+    config.VoilaKernelManager.fill_delay = FILL_DELAY
     # Jupyter Server waits three pings for a pong, which Tornado refuses (and says so on
     # every page opened): wait one ping, as Tornado asks.
     config.Voila.tornado_settings = {"ws_ping_timeout": 30_000}
@@ -239,8 +246,10 @@ def run_app(
         text = str(db)
         os.environ[config.DB_ENV] = text if config.is_url(text) else str(
             Path(text).expanduser().resolve())
-    # An app is for people filling in forms: never the headless, text-only mode.
+    # An app is for people filling in forms: never the headless, text-only mode; one page
+    # per section, each section's forms built when its page is opened.
     os.environ.pop(config.HEADLESS_ENV, None)
+    os.environ[config.APP_ENV] = "1"
     _add_template_path()
     with tempfile.TemporaryDirectory(prefix="hls-app-") as folder:
         notes = Path(folder) / "trust"

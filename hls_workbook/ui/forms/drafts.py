@@ -122,6 +122,25 @@ class Drafts:
         if self.dirty:  # typed meanwhile: that is the draft now
             self._draft_due()
 
+    def _follow_role(self, old: str | None) -> None:
+        """The part of the system was chosen again while the form is open. A draft is kept
+        for the part of whoever typed it, so what is typed moves with the choice: the draft
+        kept under the old part is dropped and kept under the new one at once (nothing
+        typed is lost, and no copy is left to be offered to someone else). A form nobody
+        has typed in offers the new part's draft instead."""
+        if not self.keeps_drafts or old == self.role:
+            return
+        if self._draft_kept:
+            try:
+                self.wb.drop_draft(self.place, self.kind, self._draft_record(), old)
+            except Exception:  # noqa: BLE001 - a copy left behind is offered, not lost
+                log.warning("could not move a draft of the %s form", self.kind, exc_info=True)
+            self._draft_kept = False
+        if not self.dirty:
+            self._offer_draft()
+        elif self.offered is None:
+            self.save_draft()
+
     def _draft_record(self) -> int | None:
         return self.editing[0] if self.editing is not None else None
 

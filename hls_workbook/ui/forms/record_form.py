@@ -298,8 +298,10 @@ class RecordForm(Drafts, Watching):
     def set_role(self, role: str | None) -> None:
         """Credit later saves to another part of the system (chosen in the stage's "Who
         are you here?"), and say so under the heading."""
+        old_role = self.role
         old = Part.labels().get(self.role or "")
         self.role, _warning = normalise_role(role)
+        self._follow_role(old_role)
         new = Part.labels().get(self.role or "")
         before = f" Saved as: {esc_html(old)} (your part of the system)." if old else ""
         after = f" Saved as: {esc_html(new)} (your part of the system)." if new else ""

@@ -1,7 +1,10 @@
 """Opening a stage: the workbook, the place and the role, once per notebook.
 
 :func:`open_stage` returns the :class:`Stage` whose sections a notebook shows; a
-:class:`SectionSlot` is a stage's section, built when first shown.
+:class:`SectionSlot` is a stage's section, built when first shown. In the app (one page
+per section) only the first :data:`EAGER_SECTIONS` are built before a participant
+arrives; the others when the page asks for them (:meth:`SectionSlot.open`), so a new page
+carries a few dozen widgets instead of hundreds and is usable sooner.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from hls_workbook import config
 from hls_workbook.domain.errors import WorkbookError
 from hls_workbook.store.workbook import Workbook, check_place, open_workbook, shown_location
 from hls_workbook.ui import chooser, forms
@@ -30,6 +34,17 @@ from hls_workbook.ui.stages.views import SectionView, is_headless, plain_error
 
 log = logging.getLogger(__name__)
 
+#: In the app, how many sections are built with the stage (the page after "Start here"
+#: holds the first); the rest wait for their page to be opened.
+EAGER_SECTIONS = 1
+#: The class of the button standing in for a section not built yet: the app's page
+#: presses it when the section's page is opened (and then, one by one, the others).
+OPENER_CLASS = "hls-open"
+#: What the app's progress ("You saved in 1 of 6 sections") counts, said on its start page.
+WALK_PROGRESS = ("The bar at the top counts the sections where you have saved something "
+                 "since you opened this page (a tick beside each). What others saved, or "
+                 "you saved on another visit, is kept but not counted there.")
+
 
 def workbook_location(wb: Workbook) -> str:
     """Where the workbook is, without any password a database URL may hold."""
@@ -49,6 +64,9 @@ class Stage:
     error: str | None = None
     role_warning: str | None = None
     place_name: str | None = None
+    #: Shown as the app's guided walk (one page per section): sections are built when
+    #: their page is opened, and the start page says what the progress counts.
+    walk: bool = False
 
     @property
     def is_new(self) -> bool:
@@ -66,7 +84,8 @@ class Stage:
             return Block(error_html(self.error or "The workbook is not open."),
                          label="A problem")
         if self.chooser is not None:
-            slot = SectionSlot(self, key_or_kind)
+            lazy = self.walk and len(self.slots) >= EAGER_SECTIONS
+            slot = SectionSlot(self, key_or_kind, lazy=lazy)
             self.slots.append(slot)
             return slot
         return section(key_or_kind, self.wb, place=self.place, role=self.role,
@@ -126,6 +145,8 @@ class Stage:
                 "This copy was run without forms: it shows the questions and what is recorded.")
         if self.chooser is not None:  # the chooser says who saves come from; no paths
             parts = [head, note_html(mode)]
+            if self.walk:
+                parts.append(note_html(WALK_PROGRESS))
         else:
             who = (f"Saves will say they came from: {esc(PART_LABELS[self.role])}. Never a "
                    "name." if self.role else
@@ -166,7 +187,7 @@ def open_stage(
         role = chosen.get("role", role)
     role_value, warning = stage_role(role)
     stage = Stage(place=str(place), role=role_value, interactive=not headless,
-                  role_warning=warning)
+                  role_warning=warning, walk=not headless and config.in_app())
     try:
         stage.place = check_place(place)
         stage.wb = open_workbook(db or None, create=create)
@@ -192,11 +213,17 @@ def open_stage(
 def participant_arrived() -> None:
     """In the app: wait until a participant opens the page this kernel was warmed for
     (Voilà's preheated kernels run the notebook before anyone asks for it), then offer
-    back any draft kept in the meantime. Without preheating, it returns at once."""
+    back any draft kept in the meantime. Without preheating, it returns at once.
+
+    The summaries are drawn before the wait: they would otherwise wait for this cell to
+    end, and be worked out while the participant's page is loading."""
     try:
         from voila.utils import wait_for_request
     except ImportError:  # not in the app
         return
+    from hls_workbook.ui.stages.views import draw_summaries
+
+    draw_summaries()
     wait_for_request()
     forms.look_for_drafts_again()
 
@@ -220,9 +247,14 @@ class SectionSlot:
     box; a new part of the system is handed to the section's form, so the next save is
     credited to it. A section where something was saved in this session is marked
     ``hls-done`` (the app's progress counts them); one that can save is ``hls-task``.
+
+    A ``lazy`` slot (the app) holds only a "Show this section" button until
+    :meth:`open`: the app's page presses it when the section's page is shown, then opens
+    the other sections one at a time in the background. Its place and part of the system
+    are followed all the same, and it counts as a task from the start.
     """
 
-    def __init__(self, stage: Stage, key_or_kind: str) -> None:
+    def __init__(self, stage: Stage, key_or_kind: str, *, lazy: bool = False) -> None:
         import ipywidgets as W
 
         self.stage = stage
@@ -236,7 +268,15 @@ class SectionSlot:
         self.view: Any = None
         classes = ("hls-section", "hls-task") if self.saves else ("hls-section",)
         self.widget = forms.styled(W.VBox, _dom_classes=classes)
-        self._build()
+        self.opener: Any = None
+        if lazy:
+            self.opener = forms.styled(W.Button, description="Show this section",
+                                       tooltip="Show this section's questions",
+                                       _dom_classes=(OPENER_CLASS,))
+            self.opener.on_click(lambda _button: self.open())
+            self.widget.children = [self.opener]
+        else:
+            self._build()
         forms.add_live(self)
 
     @property
@@ -246,6 +286,28 @@ class SectionSlot:
     @property
     def done(self) -> bool:
         return "hls-done" in self.widget._dom_classes
+
+    @property
+    def built(self) -> bool:
+        return self.view is not None
+
+    def open(self) -> None:
+        """Build the section now, if it is not built yet (its page was opened)."""
+        if self.view is not None:
+            return
+        try:
+            self._build()
+        except Exception:  # noqa: BLE001 - a participant sees a sentence, never a traceback
+            log.exception("could not build section %s", self.key)
+            import ipywidgets as W
+
+            self.widget.children = [forms.styled(W.HTML, value=error_html(
+                "This section could not be shown. Please reload the page; what was saved "
+                "is kept."))]
+            return
+        if self.opener is not None:
+            self.opener.close()
+            self.opener = None
 
     def _build(self) -> None:
         import ipywidgets as W
@@ -272,6 +334,8 @@ class SectionSlot:
         old = self.view
         self.place = place
         self.widget.remove_class("hls-done")
+        if old is None:  # not built yet: it will be built for the new place
+            return
         self._build()
         if hasattr(old, "close"):
             old.close()
@@ -285,6 +349,8 @@ class SectionSlot:
         forms.discard_live(self)
         if hasattr(self.view, "close"):
             self.view.close()
+        if self.opener is not None:
+            self.opener.close()
         self.widget.close()
 
     def __getattr__(self, name: str) -> Any:  # the section's own parts: .summary, ...
