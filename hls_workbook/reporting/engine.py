@@ -39,7 +39,8 @@ from typing import Any
 #
 # - Starting a kernel and importing pandas and matplotlib in it takes about as long as
 #   importing papermill and nbconvert in this process, so the kernel is started first and
-#   both happen at once (two cores), and the exporter's templates are compiled meanwhile.
+#   both happen at once (two cores); nbconvert and the exporter's templates load on a
+#   thread while the kernel runs the notebook (``export.warm_in_background``).
 # - One kernel makes many reports: before each one its namespace is emptied
 #   (``fresh_kernel_state``), so no variable, output or cached value of one place is there
 #   for the next. A kernel whose report failed is never reused.
@@ -51,8 +52,11 @@ START_TIMEOUT = 120
 #: A kernel is replaced after this many reports, so memory a library never gives back
 #: cannot pile up over a very long batch.
 REPORTS_PER_KERNEL = 40
-#: What a new kernel imports at once, while this process imports papermill and nbconvert.
-_WARM_IMPORT = "import hls_workbook.reporting.sections"
+#: What a new kernel imports at once, while this process imports papermill and nbconvert:
+#: the package's reports, and what the report notebook's ``%matplotlib inline`` loads
+#: (pyplot alone is a third of a second, else spent in the notebook's first cell).
+_WARM_IMPORT = ("import hls_workbook.reporting.sections, matplotlib.pyplot, "
+                "matplotlib_inline.backend_inline")
 
 
 def defer_rfc3987_syntax() -> None:
@@ -107,12 +111,8 @@ _PIPELINE_LOCK = threading.Lock()
 _PIPELINE_READY = False
 
 
-def load_pipeline(warm: Callable[[], object] | None = None) -> None:
-    """Import papermill once per process and register our engine as ``ENGINE_NAME``.
-
-    ``warm`` runs once, after the imports: the report module compiles its export templates
-    there, while the kernel is still starting.
-    """
+def load_pipeline() -> None:
+    """Import papermill once per process and register our engine as ``ENGINE_NAME``."""
     global _PIPELINE_READY
     with _PIPELINE_LOCK:
         if _PIPELINE_READY:
@@ -143,8 +143,6 @@ def load_pipeline(warm: Callable[[], object] | None = None) -> None:
                 return client.execute()
 
         papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
-        if warm is not None:
-            warm()
         _PIPELINE_READY = True
 
 

@@ -8,6 +8,7 @@ is fetched when the page is opened; Chromium prints the same page to PDF.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import tempfile
@@ -23,6 +24,9 @@ _EXPORTER: Any = None
 _EXPORT_LOCK = threading.RLock()  # nbconvert exporters keep per-call state on themselves
 
 
+_WARMED = False
+
+
 def html_exporter() -> Any:
     """Our nbconvert HTML exporter (made once per process: importing nbconvert is slow)."""
     global _EXPORTER
@@ -30,6 +34,43 @@ def html_exporter() -> Any:
         if _EXPORTER is None:
             _EXPORTER = _make_exporter()
     return _EXPORTER
+
+
+def warm_exporter() -> None:
+    """Make the exporter and compile its templates, once per process.
+
+    Importing nbconvert and compiling the page's templates takes as long as papermill's
+    import, and no report needs them until its notebook has run: :func:`warm_in_background`
+    does it on a thread while the kernel runs the notebook (the other core), instead of
+    before. An export meanwhile waits for it (the exporter's lock).
+    """
+    global _WARMED
+    with _EXPORT_LOCK:
+        if _WARMED:
+            return
+        import nbformat
+
+        export_body(nbformat.v4.new_notebook(metadata={"hls_report": {}}))
+        _WARMED = True
+
+
+def warm_in_background() -> None:
+    """Start :func:`warm_exporter` on a daemon thread (a no-op once it has run); the
+    thread takes the exporter's lock at once, so an export never races it."""
+    if _WARMED:
+        return
+    taken = threading.Event()
+
+    def warm() -> None:
+        with _EXPORT_LOCK:
+            taken.set()
+            # A failure here (a broken template) is met again, and reported, by the
+            # export that needs the exporter: nothing to say from this thread.
+            with contextlib.suppress(Exception):
+                warm_exporter()
+
+    threading.Thread(target=warm, name="hls-warm-exporter", daemon=True).start()
+    taken.wait()
 
 
 def _make_exporter() -> Any:
