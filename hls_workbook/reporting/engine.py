@@ -290,6 +290,12 @@ class Kernel:
         atexit.unregister(self._at_exit)
         try:
             self.kc.stop_channels()
+            # Killed and waited for here: jupyter_client's own wait polls every 0.1 s,
+            # a tenth of a second at the end of every single report.
+            process = getattr(self.km.provisioner, "process", None)
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
             self._call(self.km.shutdown_kernel, now=True)
         except Exception:  # noqa: BLE001 - shutting down: nothing more to do
             self._at_exit()
