@@ -469,3 +469,37 @@ def test_pulse_labels_are_plain_words(wb):
     ticks = [x.get_text() for x in chart.figure.axes[0].get_yticklabels()]
     assert ticks and not any(re.match(r"[A-Z]{2}\d", x) for x in ticks), ticks
     assert "Practice" not in chart.table.columns
+
+
+def _colours(chart: Chart) -> set[str]:
+    from matplotlib.colors import to_hex
+
+    return {to_hex(p.get_facecolor()) for ax in chart.figure.axes for p in ax.patches
+            if p.get_height() and p.get_width()}
+
+
+def test_stacked_charts_use_few_colours_and_name_only_what_is_drawn(demo_wb):
+    """Every part came to the demo's meetings, yet a stacked chart colours at most three
+    and draws the rest as one grey piece; each legend entry is a piece that is drawn."""
+    from matplotlib.colors import to_hex
+
+    for name in ("participation", "attendance"):
+        chart = all_charts(demo_wb, DEMO)[name]
+        colours = _colours(chart)
+        assert len(colours) <= 4 and to_hex(charts.GREY) in colours, (name, colours)
+        labels = [" ".join(x.get_text().split()) for lg in chart.figure.legends
+                  for x in lg.get_texts()]
+        assert labels[-1] == "Other parts, together" and len(labels) == len(colours), labels
+        assert "People with lived experience" in labels  # the part the title speaks of
+        # The numbers table still has each part that the grey piece holds.
+        parts = (list(chart.table["Part of the system"]) if name == "attendance"
+                 else list(chart.table.columns[1:]))
+        assert len(parts) > 3, parts
+
+
+def test_no_demo_chart_has_more_than_four_colours(demo_wb):
+    from matplotlib.colors import to_hex
+
+    for name, chart in all_charts(demo_wb, DEMO).items():
+        if chart.figure is not None:
+            assert len(_colours(chart) - {to_hex(charts.GREY)}) <= 4, name
