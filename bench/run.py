@@ -718,8 +718,9 @@ WHY = {
     "100 x peak memory (command + kernel)": (
         "100 x memory: the kernel holds its imports (~140 MB) and the place's tables "
         "(~30 MB at 100 x); the command holds papermill, nbconvert and the package "
-        "(~100 MB) and parses the page once with BeautifulSoup (the page keeps about the "
-        "same size at any scale). Reading only the columns each section needs would be the "
+        "(~100 MB) and parses the page once with BeautifulSoup, charts left out (the page "
+        "keeps about the same size at any scale). Reading only the columns each section "
+        "needs would be the "
         "next lever."),
     "form submit, 95th percentile": (
         "Form submit: saving is about 1 ms; the rest is the list beside the form, which "

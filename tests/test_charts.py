@@ -39,6 +39,13 @@ def all_charts(wb, place):
     }
 
 
+def bar_pieces(chart: Chart) -> int:
+    """How many rectangles a chart draws: bars, and the pieces of stacked bars (drawn as
+    one collection a part)."""
+    return sum(len(ax.patches) + sum(len(c.get_paths()) for c in ax.collections)
+               for ax in chart.figure.axes)
+
+
 def is_png(data: bytes) -> bool:
     return data.startswith(b"\x89PNG\r\n\x1a\n")
 
@@ -301,7 +308,9 @@ def test_up_to_max_bars_meetings_get_a_bar_each(wb):
     assert list(part.table.columns)[0] == "Meeting date" and len(part.table) == 40
     att = charts.attendance_chart(t(wb, "meeting"))
     assert list(att.table.columns)[0] == "Part of the system"  # the per-part summary
-    assert sum(len(ax.patches) for ax in att.figure.axes) == 40 * 2  # a bar per meeting
+    # A bar a meeting: charities came to all 40, people with lived experience to the 20
+    # of every other week (nothing is drawn for nobody).
+    assert bar_pieces(att) == 40 + 20
 
 
 def test_more_meetings_are_drawn_week_by_week(wb):
@@ -313,7 +322,7 @@ def test_more_meetings_are_drawn_week_by_week(wb):
     # Week k: charities k + 1 minutes of k + 2, in every meeting of the week.
     assert list(part.table["Charity"]) == [round(100 * (k + 1) / (k + 2), 1) for k in range(9)]
     assert part.table["Week starting"].iloc[1] == "12 Jan 2026"
-    bars = sum(len(ax.patches) for ax in part.figure.axes)
+    bars = bar_pieces(part)
     assert bars == 9 * 2  # two parts spoke: two pieces a bar, not a bar a meeting
     # The title and the sentence still count the last 8 meetings and all 45.
     assert part.title == "Charities spoke most: 90% of the time in the last 8 meetings"
@@ -469,3 +478,39 @@ def test_pulse_labels_are_plain_words(wb):
     ticks = [x.get_text() for x in chart.figure.axes[0].get_yticklabels()]
     assert ticks and not any(re.match(r"[A-Z]{2}\d", x) for x in ticks), ticks
     assert "Practice" not in chart.table.columns
+
+
+def _colours(chart: Chart) -> set[str]:
+    from matplotlib.colors import to_hex
+
+    bars = {to_hex(p.get_facecolor()) for ax in chart.figure.axes for p in ax.patches
+            if p.get_height() and p.get_width()}
+    return bars | {to_hex(colour) for ax in chart.figure.axes for c in ax.collections
+                   if len(c.get_paths()) for colour in c.get_facecolor()}
+
+
+def test_stacked_charts_use_few_colours_and_name_only_what_is_drawn(demo_wb):
+    """Every part came to the demo's meetings, yet a stacked chart colours at most three
+    and draws the rest as one grey piece; each legend entry is a piece that is drawn."""
+    from matplotlib.colors import to_hex
+
+    for name in ("participation", "attendance"):
+        chart = all_charts(demo_wb, DEMO)[name]
+        colours = _colours(chart)
+        assert len(colours) <= 4 and to_hex(charts.GREY) in colours, (name, colours)
+        labels = [" ".join(x.get_text().split()) for lg in chart.figure.legends
+                  for x in lg.get_texts()]
+        assert labels[-1] == "Other parts, together" and len(labels) == len(colours), labels
+        assert "People with lived experience" in labels  # the part the title speaks of
+        # The numbers table still has each part that the grey piece holds.
+        parts = (list(chart.table["Part of the system"]) if name == "attendance"
+                 else list(chart.table.columns[1:]))
+        assert len(parts) > 3, parts
+
+
+def test_no_demo_chart_has_more_than_four_colours(demo_wb):
+    from matplotlib.colors import to_hex
+
+    for name, chart in all_charts(demo_wb, DEMO).items():
+        if chart.figure is not None:
+            assert len(_colours(chart) - {to_hex(charts.GREY)}) <= 4, name

@@ -39,7 +39,8 @@ from typing import Any
 #
 # - Starting a kernel and importing pandas and matplotlib in it takes about as long as
 #   importing papermill and nbconvert in this process, so the kernel is started first and
-#   both happen at once (two cores), and the exporter's templates are compiled meanwhile.
+#   both happen at once (two cores); nbconvert and the exporter's templates load on a
+#   thread while the kernel runs the notebook (``export.warm_in_background``).
 # - One kernel makes many reports: before each one its namespace is emptied
 #   (``fresh_kernel_state``), so no variable, output or cached value of one place is there
 #   for the next. A kernel whose report failed is never reused.
@@ -51,8 +52,11 @@ START_TIMEOUT = 120
 #: A kernel is replaced after this many reports, so memory a library never gives back
 #: cannot pile up over a very long batch.
 REPORTS_PER_KERNEL = 40
-#: What a new kernel imports at once, while this process imports papermill and nbconvert.
-_WARM_IMPORT = "import hls_workbook.reporting.sections"
+#: What a new kernel imports at once, while this process imports papermill and nbconvert:
+#: the package's reports, and what the report notebook's ``%matplotlib inline`` loads
+#: (pyplot alone is a third of a second, else spent in the notebook's first cell).
+_WARM_IMPORT = ("import hls_workbook.reporting.sections, matplotlib.pyplot, "
+                "matplotlib_inline.backend_inline")
 
 
 def defer_rfc3987_syntax() -> None:
@@ -107,12 +111,8 @@ _PIPELINE_LOCK = threading.Lock()
 _PIPELINE_READY = False
 
 
-def load_pipeline(warm: Callable[[], object] | None = None) -> None:
-    """Import papermill once per process and register our engine as ``ENGINE_NAME``.
-
-    ``warm`` runs once, after the imports: the report module compiles its export templates
-    there, while the kernel is still starting.
-    """
+def load_pipeline() -> None:
+    """Import papermill once per process and register our engine as ``ENGINE_NAME``."""
     global _PIPELINE_READY
     with _PIPELINE_LOCK:
         if _PIPELINE_READY:
@@ -143,8 +143,6 @@ def load_pipeline(warm: Callable[[], object] | None = None) -> None:
                 return client.execute()
 
         papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
-        if warm is not None:
-            warm()
         _PIPELINE_READY = True
 
 
@@ -190,13 +188,15 @@ def fresh_kernel_state(cwd: str) -> None:
         if pyplot is not None:
             pyplot.close("all")
         mpl.rcParams.update({k: v for k, v in mpl.rcParamsOrig.items() if k != "backend"})
-    gc.collect()
     if first:
         # What is here now (the imported modules) lives as long as the kernel: keep it out
         # of every later collection. A report's rendering makes the collector run often,
         # and each full pass over the ~140,000 objects of pandas and matplotlib costs
-        # about 0.1 s; frozen, they are skipped.
+        # about 0.1 s; frozen, they are skipped. Nothing has run yet, so there is nothing
+        # to collect first (a pass finds nothing and takes 0.05 s of the first report).
         gc.freeze()
+    else:
+        gc.collect()
 
 
 class Kernel:
@@ -292,6 +292,12 @@ class Kernel:
         atexit.unregister(self._at_exit)
         try:
             self.kc.stop_channels()
+            # Killed and waited for here: jupyter_client's own wait polls every 0.1 s,
+            # a tenth of a second at the end of every single report.
+            process = getattr(self.km.provisioner, "process", None)
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
             self._call(self.km.shutdown_kernel, now=True)
         except Exception:  # noqa: BLE001 - shutting down: nothing more to do
             self._at_exit()

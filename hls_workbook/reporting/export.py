@@ -8,6 +8,9 @@ is fetched when the page is opened; Chromium prints the same page to PDF.
 
 from __future__ import annotations
 
+import contextlib
+import re
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -23,6 +26,9 @@ _EXPORTER: Any = None
 _EXPORT_LOCK = threading.RLock()  # nbconvert exporters keep per-call state on themselves
 
 
+_WARMED = False
+
+
 def html_exporter() -> Any:
     """Our nbconvert HTML exporter (made once per process: importing nbconvert is slow)."""
     global _EXPORTER
@@ -30,6 +36,43 @@ def html_exporter() -> Any:
         if _EXPORTER is None:
             _EXPORTER = _make_exporter()
     return _EXPORTER
+
+
+def warm_exporter() -> None:
+    """Make the exporter and compile its templates, once per process.
+
+    Importing nbconvert and compiling the page's templates takes as long as papermill's
+    import, and no report needs them until its notebook has run: :func:`warm_in_background`
+    does it on a thread while the kernel runs the notebook (the other core), instead of
+    before. An export meanwhile waits for it (the exporter's lock).
+    """
+    global _WARMED
+    with _EXPORT_LOCK:
+        if _WARMED:
+            return
+        import nbformat
+
+        export_body(nbformat.v4.new_notebook(metadata={"hls_report": {}}))
+        _WARMED = True
+
+
+def warm_in_background() -> None:
+    """Start :func:`warm_exporter` on a daemon thread (a no-op once it has run); the
+    thread takes the exporter's lock at once, so an export never races it."""
+    if _WARMED:
+        return
+    taken = threading.Event()
+
+    def warm() -> None:
+        with _EXPORT_LOCK:
+            taken.set()
+            # A failure here (a broken template) is met again, and reported, by the
+            # export that needs the exporter: nothing to say from this thread.
+            with contextlib.suppress(Exception):
+                warm_exporter()
+
+    threading.Thread(target=warm, name="hls-warm-exporter", daemon=True).start()
+    taken.wait()
 
 
 def _make_exporter() -> Any:
@@ -100,11 +143,46 @@ def in_their_sections(cells: list[Any]) -> list[Any]:
     return ordered
 
 
+#: A chart as :func:`charts.to_svg` writes it (the class is its own; charts never nest).
+_CHART_SVG = re.compile(r'<svg\b[^>]*\bclass="chart-svg"[^>]*>.*?</svg>', re.S)
+
+
 def export_body(nb: Any) -> str:
-    """The report's HTML, as text."""
-    with _EXPORT_LOCK:
-        body, _resources = html_exporter().from_notebook_node(nb)
-    return str(body)
+    """The report's HTML, as text.
+
+    nbconvert's HTML exporter parses the whole page again after rendering it, to give
+    images without alt text a placeholder and JupyterLab's cell wrappers a tabindex, and
+    writes it out anew. The charts are most of the page and have neither (each is an
+    inline SVG named by its own <title>), so they are kept out of that pass: each stands
+    in as a comment while the page is rendered and parsed, and is put back as it was
+    drawn. Half the export's time, at the end of every report; the notebook itself is
+    left as it was.
+    """
+    charts: list[str] = []
+    token = secrets.token_hex(8)
+    swapped: list[tuple[Any, str]] = []
+
+    def stand_in(match: re.Match[str]) -> str:
+        charts.append(match.group(0))
+        return f"<!--hls-chart-{token}-{len(charts) - 1}-->"
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            html = data.get("text/html")
+            if isinstance(html, str) and 'class="chart-svg"' in html:
+                swapped.append((data, html))
+                data["text/html"] = _CHART_SVG.sub(stand_in, html)
+    try:
+        with _EXPORT_LOCK:
+            body, _resources = html_exporter().from_notebook_node(nb)
+    finally:
+        for data, html in swapped:
+            data["text/html"] = html
+    if not charts:
+        return str(body)
+    return re.sub(f"<!--hls-chart-{token}-(\\d+)-->", lambda m: charts[int(m.group(1))],
+                  str(body))
 
 
 def export_html(nb: Any, path: Path) -> Path:

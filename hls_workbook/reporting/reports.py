@@ -33,9 +33,9 @@ from hls_workbook.reporting.engine import (
     load_pipeline,
 )
 from hls_workbook.reporting.export import (
-    export_body,
     export_html,
     print_pdf,
+    warm_in_background,
 )
 from hls_workbook.store.workbook import check_place, open_workbook, shown_location
 
@@ -195,7 +195,7 @@ class ReportRunner:
         if start and self.warm:
             self._start_kernel()
         try:
-            load_pipeline(_warm_templates)
+            load_pipeline()
         except BaseException:
             self.close()
             raise
@@ -250,7 +250,10 @@ class ReportRunner:
     ) -> ReportResult:
         """Make one report (see :func:`build_report`)."""
         started = time.perf_counter()
-        meta = meta or _report_metadata(req)
+        meta = meta or _report_metadata(req)  # read while the kernel boots, the first time
+        # nbconvert and the page's templates are needed only once the notebook has run:
+        # they load on a thread while the kernel runs it (the other core).
+        warm_in_background()
         out_dir = Path(out)
         work = out_dir / "notebooks" / f"{req.stem}.ipynb"
         nb = self._execute(req, work, progress)
@@ -355,13 +358,6 @@ def _kernel_problem(exc: BaseException, kernel_name: str = KERNEL_NAME) -> str:
     return kernel_problem(exc, kernel_name, cell_timeout=CELL_TIMEOUT)
 
 
-def _warm_templates() -> None:
-    """Compile the export templates (run once, while the first kernel is still starting)."""
-    import nbformat
-
-    export_body(nbformat.v4.new_notebook(metadata={"hls_report": {}}))
-
-
 def _without_password(nb: Any, db: str) -> Any:
     """The notebook with a database URL's password hidden wherever papermill wrote the
     ``db`` parameter (the injected cell, its metadata): a kept notebook is shared with
@@ -440,10 +436,9 @@ def build_report(
     if notebook is not None and not Path(notebook).is_file():
         raise ReportError(f"--notebook: there is no notebook at {notebook}; make one with "
                           "hls-workbook new-report NAME.")
-    meta = _report_metadata(req)
     with ReportRunner(notebook=Path(notebook) if notebook else None) as runner:
-        result = runner.run(req, out, pdf=pdf, progress=progress, keep_notebook=keep_notebook,
-                            meta=meta)
+        # The header is read while the kernel boots (an unknown place stops there).
+        result = runner.run(req, out, pdf=pdf, progress=progress, keep_notebook=keep_notebook)
     result.seconds = time.perf_counter() - started
     return result
 

@@ -12,7 +12,14 @@ import pandas as pd
 from hls_workbook import analysis
 from hls_workbook.analysis.burden import burden_totals
 from hls_workbook.reporting.charts import bins as binning
-from hls_workbook.reporting.charts.drawing import GREY, OKABE_ITO, mpl_text, new_figure, plain_axes
+from hls_workbook.reporting.charts.drawing import (
+    GREY,
+    OKABE_ITO,
+    SMALL,
+    mpl_text,
+    new_figure,
+    plain_axes,
+)
 from hls_workbook.reporting.charts.spec import Chart, nothing_yet
 from hls_workbook.reporting.charts.wording import count_of, others_label
 
@@ -85,7 +92,7 @@ def burden_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
             note += f" (+{int(row['hours_unknown'])} unknown)"
         if not math.isnan(row["share_of_grant"]):  # on a line of its own: a phone is narrow
             note += f"\n{row['share_of_grant'] * 100:.1f}% of grant"
-        ax.text(hours.iloc[i] + top * 0.01, i, note, va="center", fontsize=8)
+        ax.text(hours.iloc[i] + top * 0.01, i, note, va="center", fontsize=SMALL)
     ax.set_xlim(0, top * 2.6)  # room for the note beside each bar
     ax.set_xlabel("Staff hours a year")
     plain_axes(ax)
@@ -147,10 +154,10 @@ def strip_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
             note = (f"{row['action']}: {row['hours_freed']:,.0f} h"
                     if not math.isnan(row["hours_freed"])
                     else f"{row['action']}: hours unknown")
-        ax.text(hours.iloc[i] + top * 0.01, i, note, va="center", fontsize=8)
+        ax.text(hours.iloc[i] + top * 0.01, i, note, va="center", fontsize=SMALL)
     ax.set_xlim(0, top * 1.9)  # room for the note beside each bar
     ax.set_xlabel("Staff hours a year it would free")
-    ax.tick_params(axis="y", labelsize=8)
+    ax.tick_params(axis="y", labelsize=SMALL)
     plain_axes(ax)
     kept = int((s["action"] == "keep").sum())  # the team proposes to keep: frees nothing
     n = len(s) - kept

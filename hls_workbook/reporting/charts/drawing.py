@@ -43,6 +43,8 @@ KIND_COLOURS: dict[str, str] = {
     "surprise": OKABE_ITO["sky_blue"],
 }
 GREY = "#999999"
+#: The colour of bars that each have their name beside them (no legend needed).
+ONE_COLOUR = OKABE_ITO["blue"]
 #: A chart's size in inches (72 SVG units each): drawn for a phone's width (about 350 px),
 #: where one unit is about one pixel, and scaled up on wider screens and in print.
 WIDTH, HEIGHT = 5.0, 3.6
@@ -116,7 +118,7 @@ def bar_labels(ax: Any, bars: Any) -> None:
         value = bar.get_height()
         if value and not math.isnan(value):
             ax.annotate(f"{value:.0f}", (bar.get_x() + bar.get_width() / 2, value),
-                        ha="center", va="bottom", fontsize=8, xytext=(0, 2),
+                        ha="center", va="bottom", fontsize=SMALL, xytext=(0, 2),
                         textcoords="offset points")
 
 
@@ -130,15 +132,62 @@ def bar_ticks(ax: Any, labels: list[str], unit: str) -> None:
     ax.set_xlim(-0.6, n - 0.4)
 
 
+#: A stacked chart gives its own colour to at most this many parts of the system; the
+#: others are drawn as one grey piece on top. Five or six colours in thin stacked bars
+#: cannot be told apart on a phone; the numbers table still lists every part.
+MAX_COLOURED = 3
+#: The grey piece's label when it holds parts beyond the coloured ones.
+OTHERS_LABEL = "Other parts, together"
+#: Coloured first when it is drawn: the part whose presence the charts' titles report.
+FIRST_PART = "lived_experience"
+
+
+def coloured_parts(per: pd.DataFrame, parts: list[str]) -> list[str]:
+    """Which of the drawn ``parts`` (columns of ``per``) get a colour of their own: people
+    with lived experience when they are there, then the largest, up to MAX_COLOURED, in
+    the parts' own order. The smaller groups folded for privacy (``TOGETHER``) never do."""
+    named = [p for p in parts if p != TOGETHER]
+    if len(named) <= MAX_COLOURED:
+        return named
+    size = per[named].fillna(0.0).sum()
+    ranked = sorted(named, key=lambda p: (p != FIRST_PART, -float(size[p]), named.index(p)))
+    keep = set(ranked[:MAX_COLOURED])
+    return [p for p in named if p in keep]
+
+
 def stacked_bars(ax: Any, per: pd.DataFrame, parts: list[str], scale: float = 1.0,
-             x: Any = None) -> None:
-    """Stacked bars, one per row of `per` (at `x`, else 0, 1, 2...), a colour per part
-    (NaN draws nothing)."""
-    x = range(len(per)) if x is None else x
-    bottom = pd.Series(0.0, index=per.index)
-    for p in parts:
-        height = per[p].fillna(0.0) * scale
-        ax.bar(x, height, bottom=bottom, color=PART_COLOURS.get(p, GREY),
-               label=TOGETHER_LABEL if p == TOGETHER else PART_LABELS.get(p, p), width=0.8,
-               edgecolor="white", linewidth=0.5)
-        bottom = bottom + height
+                 x: Any = None) -> None:
+    """Stacked bars, one per row of `per` (at `x`, else 0, 1, 2...): a colour for each of
+    at most MAX_COLOURED parts (:func:`coloured_parts`) and one grey piece on top for the
+    rest, together (NaN or 0 draws nothing). A legend entry only for a piece that is drawn.
+
+    Each piece is one collection of rectangles rather than a bar of patches: the same
+    picture, and matplotlib works out the axes' limits once per piece instead of once per
+    rectangle (most of a stacked chart's time, with a bar a meeting).
+    """
+    import numpy as np
+    from matplotlib.collections import PolyCollection
+
+    xs = np.asarray(list(range(len(per)) if x is None else x), dtype=float)
+    own = coloured_parts(per, parts)
+    rest = [p for p in parts if p not in own]
+    pieces = [(PART_COLOURS.get(p, GREY), PART_LABELS.get(p, p), per[p]) for p in own]
+    if rest:
+        label = TOGETHER_LABEL if rest == [TOGETHER] else OTHERS_LABEL
+        pieces.append((GREY, label, per[rest].sum(axis=1, min_count=1)))
+    bottom = np.zeros(len(per))
+    for colour, label, values in pieces:
+        height = values.fillna(0.0).to_numpy(dtype=float) * scale
+        top = bottom + height
+        drawn = height > 0
+        left, right = xs[drawn] - 0.4, xs[drawn] + 0.4
+        low, high = bottom[drawn], top[drawn]
+        corners = np.stack([np.column_stack(c) for c in
+                            ((left, low), (left, high), (right, high), (right, low))], axis=1)
+        if len(corners):
+            piece = PolyCollection(list(corners), facecolors=colour, edgecolors="white",
+                                   linewidths=0.5, label=label)
+            piece.sticky_edges.y.append(0.0)  # as bars have: the axis starts at 0
+            ax.add_collection(piece)
+        bottom = top
+    ax.autoscale_view()

@@ -14,8 +14,10 @@ from hls_workbook.analysis.portfolio import NOVELTY, RISKS
 from hls_workbook.reporting.charts.drawing import (
     GREY,
     KIND_COLOURS,
+    LARGE,
     OKABE_ITO,
-    PART_COLOURS,
+    ONE_COLOUR,
+    SMALL,
     bar_labels,
     legend_above,
     new_figure,
@@ -51,13 +53,14 @@ def learning_chart(learning: pd.DataFrame | analysis.LearningHealth | None,
     left.set_xlim(0, max(1, float(kinds["count"].max())) * 1.15)
     whole_numbers(left, "x")
     whole_numbers(right, "x")
-    left.set_title("What we recorded", fontsize=10)
+    left.set_title("What we recorded", fontsize=LARGE)
+    # Each bar is named beside it: one colour says it all (a colour per part would make
+    # nine in this chart).
     right.barh([textwrap.fill(lbl, 18) for lbl in reach["label"][::-1]],
-               reach["learning_reached"][::-1],
-               color=[PART_COLOURS[p] for p in reach["part"][::-1]])
+               reach["learning_reached"][::-1], color=ONE_COLOUR)
     right.set_xlabel("Pieces of learning shared with them")
-    right.set_title("Who we shared it with", fontsize=10)
-    right.tick_params(axis="y", labelsize=8)
+    right.set_title("Who we shared it with", fontsize=LARGE)
+    right.tick_params(axis="y", labelsize=SMALL)
     for ax in (left, right):
         plain_axes(ax)
     counts = balance.set_index("kind")["count"]
@@ -102,7 +105,7 @@ def reviews_chart(experiments: pd.DataFrame | None, reviews: pd.DataFrame | None
     fig, (left, right) = new_figure(nrows=2)
     colours = [OKABE_ITO["bluish_green"], OKABE_ITO["orange"], OKABE_ITO["vermillion"]]
     bar_labels(left, left.bar(went["label"], went["count"], color=colours))
-    left.set_title("Did it go to plan?", fontsize=10)
+    left.set_title("Did it go to plan?", fontsize=LARGE)
     left.set_ylabel("Reviews")
     whole_numbers(left)
     whole_numbers(right)
@@ -111,7 +114,7 @@ def reviews_chart(experiments: pd.DataFrame | None, reviews: pd.DataFrame | None
     bar_labels(right, right.bar([textwrap.fill(lbl.split(":")[0], 12) for lbl in dec["label"]],
                                  dec["count"], color=[steps.get(a, OKABE_ITO["black"])
                                                       for a in dec["answer"]]))
-    right.set_title("What we decided", fontsize=10)
+    right.set_title("What we decided", fontsize=LARGE)
     for ax in (left, right):
         plain_axes(ax)
     not_to_plan = int(went.set_index("answer")["count"].get("partly", 0)
@@ -155,10 +158,10 @@ def portfolio_chart(experiments: pd.DataFrame | analysis.Portfolio | None) -> Ch
     fig, (left, right) = new_figure(nrows=2)
     prop = p.by_proposer.iloc[::-1]
     left.barh([textwrap.fill(lbl, 18) for lbl in prop["label"]], prop["count"],
-              color=[PART_COLOURS[x] for x in prop["part"]])
-    left.set_title("Whose idea", fontsize=10)
+              color=ONE_COLOUR)  # named beside each bar: the colours are kept for the right
+    left.set_title("Whose idea", fontsize=LARGE)
     left.set_xlabel("Experiments")
-    left.tick_params(axis="y", labelsize=8)
+    left.tick_params(axis="y", labelsize=SMALL)
     cross = p.risk_by_novelty.pivot_table(index="risk", columns="novelty", values="count",
                                           aggfunc="sum").reindex(
         index=list(RISKS), columns=list(NOVELTY))
@@ -170,7 +173,7 @@ def portfolio_chart(experiments: pd.DataFrame | analysis.Portfolio | None) -> Ch
         right.bar([r.capitalize() for r in cross.index], cross[k], bottom=bottom, color=colour,
                   label=NOVELTY[k])
         bottom = bottom + cross[k]
-    right.set_title("How risky, and how new", fontsize=10)
+    right.set_title("How risky, and how new", fontsize=LARGE)
     right.set_ylabel("Experiments")
     whole_numbers(right)
     whole_numbers(left, "x")

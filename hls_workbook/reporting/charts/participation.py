@@ -16,6 +16,7 @@ from hls_workbook.reporting.charts import bins as binning
 from hls_workbook.reporting.charts.bins import time_bins
 from hls_workbook.reporting.charts.drawing import (
     OKABE_ITO,
+    SMALL,
     TOGETHER,
     TOGETHER_LABEL,
     bar_ticks,
@@ -117,7 +118,7 @@ def participation_chart(
         ax.axvline(n - summary.meetings_counted + 0.5, color=OKABE_ITO["black"], linewidth=1,
                    linestyle="--")
         ax.text(n - summary.meetings_counted + 0.6, 101, f"last {summary.meetings_counted}",
-                fontsize=8, va="bottom")
+                fontsize=SMALL, va="bottom")
     ax.set_ylim(0, 105)
     ax.set_ylabel("Share of speaking (%)")
     ax.set_xlabel("Meeting, oldest first")

@@ -12,6 +12,7 @@ from hls_workbook import analysis
 from hls_workbook.privacy.numbers import HIDDEN_TEXT as HIDDEN
 from hls_workbook.reporting.charts.drawing import (
     OKABE_ITO,
+    SMALL,
     legend_above,
     mpl_text,
     new_figure,
@@ -48,12 +49,12 @@ def pulse_chart(pulse: pd.DataFrame | None, *, min_group: int = 5,
     for i, (_, row) in enumerate(rows.iterrows()):
         if row["suppressed"]:
             ax.text(0.1, i, f"{HIDDEN}: fewer than {min_group} answers", va="center",
-                    fontsize=8, color=OKABE_ITO["black"])
+                    fontsize=SMALL, color=OKABE_ITO["black"])
         else:
             right = max(row["mean"], previous.iloc[i] if has_prev.iloc[i] else 0.0)
-            ax.text(right + 0.25, i, f"{row['mean']:.1f}", va="center", fontsize=8)
+            ax.text(right + 0.25, i, f"{row['mean']:.1f}", va="center", fontsize=SMALL)
     ax.set_yticks(positions)
-    ax.set_yticklabels(labels, fontsize=8)
+    ax.set_yticklabels(labels, fontsize=SMALL)
     ax.set_xlim(0, 10.8)
     ax.set_xlabel("Mean score\n(0 = not at all, 10 = completely)")
     legend_above(ax)
@@ -105,7 +106,7 @@ def checkin_chart(checkins: pd.DataFrame | None, *, min_group: int = 5) -> Chart
     ax.plot(positions, trend["mean"], marker="o", color=OKABE_ITO["vermillion"])
     hidden = trend[trend["suppressed"]]
     for m in hidden["month"]:
-        ax.text(months.index(m), 0.3, HIDDEN, ha="center", va="bottom", fontsize=7,
+        ax.text(months.index(m), 0.3, HIDDEN, ha="center", va="bottom", fontsize=SMALL,
                 rotation=90)
     ax.set_xticks(positions)
     ax.set_xticklabels([month_label(m) for m in months], rotation=45, ha="right")
