@@ -391,7 +391,7 @@ def _failed_section(nb: Any) -> str:
     """The title of the section whose cell raised, from the partly run notebook."""
     if nb is None:
         return "unknown"
-    titles = {s["id"]: s.get("title", s["id"]) for c in nb.cells
+    titles = {s.get("id"): s.get("title", s.get("id")) for c in nb.cells
               if (s := c.metadata.get("hls", {}).get("section"))}
     current = "the start of the report"
     for cell in nb.cells:
