@@ -122,11 +122,14 @@ def report(
         "standard one.")] = None,
 ) -> None:
     """Make a report for one place, period and audience (HTML, and PDF with --pdf)."""
+    from hls_workbook.reporting.engine import start_early
+
+    kernel = start_early()  # it boots while the rest of the package is imported
     from hls_workbook.reporting.reports import build_report
 
     result = build_report(place, start, end, audience, db=db, out=out, title=title,
                           threshold=threshold, pdf=pdf, progress=True,
-                          keep_notebook=keep_notebook, notebook=notebook)
+                          keep_notebook=keep_notebook, notebook=notebook, kernel=kernel)
     typer.echo(f"Report: {result.html}")
     if result.pdf:
         typer.echo(f"PDF: {result.pdf}")

@@ -35,6 +35,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from hls_workbook import config
+
 # Where the time of a report goes, and what this module does about it:
 #
 # - Starting a kernel and importing pandas and matplotlib in it takes about as long as
@@ -197,6 +199,18 @@ def fresh_kernel_state(cwd: str) -> None:
         gc.freeze()
     else:
         gc.collect()
+
+
+def start_early(kernel_name: str = KERNEL_NAME) -> Kernel | None:
+    """A report kernel started before the command imports the rest of the package, so it
+    boots meanwhile (``hls-workbook report``). None when reports are made with plain
+    papermill, or when it would not start: the runner then starts one and says why."""
+    if not config.warm_kernel():
+        return None
+    try:
+        return Kernel(config.notebooks_dir(), kernel_name)
+    except Exception:  # noqa: BLE001 - the runner tries again and explains the failure
+        return None
 
 
 class Kernel:

@@ -186,13 +186,16 @@ class ReportRunner:
     """
 
     def __init__(self, *, kernel_name: str = KERNEL_NAME, notebook: Path | None = None,
-                 start: bool = True, warm: bool | None = None) -> None:
+                 start: bool = True, warm: bool | None = None,
+                 kernel: Kernel | None = None) -> None:
         self.kernel_name = kernel_name
         self.notebook = Path(notebook) if notebook else notebooks_dir() / "report.ipynb"
         self.warm = config.warm_kernel() if warm is None else warm
-        self._kernel: Kernel | None = None
+        self._kernel: Kernel | None = kernel if self.warm else None
         self._problem = ""
-        if start and self.warm:
+        if kernel is not None and not self.warm:
+            kernel.close()
+        if self._kernel is None and start and self.warm:
             self._start_kernel()
         try:
             load_pipeline()
@@ -421,6 +424,7 @@ def build_report(
     progress: bool = False,
     keep_notebook: bool = False,
     notebook: str | os.PathLike[str] | None = None,
+    kernel: Kernel | None = None,
 ) -> ReportResult:
     """Make one report: run the report notebook for a place, period and audience, then export.
 
@@ -428,15 +432,21 @@ def build_report(
     failed notebook is kept for an analyst. ``notebook``: a team's own copy of the report
     notebook (``hls-workbook new-report``) instead of the package's. To make many reports,
     a :class:`ReportRunner` (or :func:`build_batch`) pays for the imports and the kernel
-    start once.
+    start once. ``kernel``: one already started (:func:`.engine.start_early`), used and
+    closed here.
     """
     started = time.perf_counter()
-    req = ReportRequest.make(place, start, end, audience, db=db, title=title,
-                             threshold=threshold)
-    if notebook is not None and not Path(notebook).is_file():
-        raise ReportError(f"--notebook: there is no notebook at {notebook}; make one with "
-                          "hls-workbook new-report NAME.")
-    with ReportRunner(notebook=Path(notebook) if notebook else None) as runner:
+    try:
+        req = ReportRequest.make(place, start, end, audience, db=db, title=title,
+                                 threshold=threshold)
+        if notebook is not None and not Path(notebook).is_file():
+            raise ReportError(f"--notebook: there is no notebook at {notebook}; make one "
+                              "with hls-workbook new-report NAME.")
+    except BaseException:
+        if kernel is not None:
+            kernel.close()
+        raise
+    with ReportRunner(notebook=Path(notebook) if notebook else None, kernel=kernel) as runner:
         # The header is read while the kernel boots (an unknown place stops there).
         result = runner.run(req, out, pdf=pdf, progress=progress, keep_notebook=keep_notebook)
     result.seconds = time.perf_counter() - started
