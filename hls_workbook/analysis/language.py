@@ -84,6 +84,13 @@ def glossary_avoid(glossary: pd.DataFrame | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["word", "term", "plain_meaning"])
 
 
+def _typed(value: object) -> str:
+    """A field's text as searched: a list's items joined, a missing value as ""."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in as_list(value))
+    return text(value) or ""
+
+
 def avoided_words(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Every use of a word to avoid in the team's typed text.
 
@@ -99,6 +106,9 @@ def avoided_words(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         return empty(COLUMNS)
     patterns = [(avoid_pattern(w), w, t, m) for w, t, m in avoid.itertuples(index=False)]
     patterns = [p for p in patterns if p[0] is not None]
+    # One pass of all the words at once picks out the few texts that hold any of them;
+    # only those are searched word by word (a big place has tens of thousands of records).
+    anywhere = re.compile("|".join(f"(?:{p[0].pattern})" for p in patterns), re.IGNORECASE)
     rows = []
     for kind, df in by_kind.items():
         if kind in _SKIP or kind not in RECORD_KINDS or df is None or df.empty:
@@ -106,19 +116,22 @@ def avoided_words(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         model = model_for(kind)
         fields = [f for f in typed_fields(kind) if f in df]
         summary = model.summary_field if model.summary_field in df else None
-        for _, row in df.iterrows():
-            title = text(row[summary]) if summary else None
+        texts = {f: [_typed(v) for v in df[f].tolist()] for f in fields}
+        ids = df["id"].tolist()
+        titles = df[summary].tolist() if summary else [None] * len(df)
+        for i in range(len(df)):
+            if not any(texts[f][i] and anywhere.search(texts[f][i]) for f in fields):
+                continue
+            title = text(titles[i]) if summary else None
             for field in fields:
-                value = row[field]
-                value = ", ".join(str(v) for v in as_list(value)) if isinstance(
-                    value, list | tuple) else text(value)
+                value = texts[field][i]
                 if not value:
                     continue
                 for pattern, word, term, meaning in patterns:
                     for m in pattern.finditer(value):
                         rows.append({
                             "kind": kind, "kind_label": model.title_plural,
-                            "record_id": int(row["id"]), "record": title or f"#{row['id']}",
+                            "record_id": int(ids[i]), "record": title or f"#{ids[i]}",
                             "field": field, "field_label": model.field_meta(field).label,
                             "word": word, "found": m.group(0),
                             "sentence": _sentence(value, m.start(), m.end()),
