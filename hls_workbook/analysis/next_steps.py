@@ -177,13 +177,17 @@ def _decision_items(e: pd.DataFrame, r: pd.DataFrame, learning: pd.DataFrame,
     titles = dict(zip(e["id"].astype("int64"), texts(e["title"]), strict=True))
     changed = dict(zip(e["id"].astype("int64"), _saved_at(e["recorded_at"]), strict=True))
     lrn = pd.DataFrame({"experiment": ids(learning["experiment"]),
-                        "recorded_on": dates(learning["recorded_on"])})
+                        "recorded_on": dates(learning["recorded_on"])}).dropna()
+    # Learning recorded on or after the review follows it up: the latest per experiment
+    # says so at once (a big place has many decisions and much learning).
+    last_learned = {int(k): v for k, v in
+                    lrn.groupby("experiment")["recorded_on"].max().items()}
     for row in latest.to_dict("records"):
         eid, reviewed = int(row["experiment"]), row["reviewed_on"]
         due = reviewed.date() + dt.timedelta(days=FOLLOW_UP_DAYS)
         if due > on:
             continue
-        learned = ((lrn["experiment"] == eid) & (lrn["recorded_on"] >= reviewed)).any()
+        learned = eid in last_learned and last_learned[eid] >= reviewed
         after = changed.get(eid)
         new_version = (row["decision"] != "dampen" and after is not None
                        and not pd.isna(after) and not pd.isna(row["saved"])
