@@ -19,7 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from hls_workbook.analysis._common import as_list, dates, empty, frame, ids, texts
-from hls_workbook.domain.model import FeedbackStatus
+from hls_workbook.domain.model import FeedbackStatus, model_for
 
 #: The statuses that close a note: the teller heard, or we know they cannot.
 DONE = (FeedbackStatus.sent.value, FeedbackStatus.cannot_send.value)
@@ -29,11 +29,16 @@ COLUMNS = ["voice", "about", "shaped_kind", "shaped_id", "shaped_title", "shaped
 
 
 def _agreed(v: pd.DataFrame) -> pd.DataFrame:
-    """Stories whose teller agreed to be told what happened, and did not withdraw."""
-    told = v["consent_tell_back"].astype("object").where(v["consent_tell_back"].notna(), False)
-    withdrawn = v["consent_withdrawn"].astype("object").where(
-        v["consent_withdrawn"].notna(), False)
-    return v[told.astype(bool) & ~withdrawn.astype(bool)]
+    """Stories a note back may be about: those the note's story question offers
+    (``Feedback.voice``'s ``only``, the one definition: the teller agreed to be told, did
+    not withdraw, and it was neither told in confidence nor raised a safeguarding
+    concern). A flag left empty counts as False, as in the store's list."""
+    keep = pd.Series(True, index=v.index)
+    for name, value in model_for("feedback").field_meta("voice").only:
+        flag = (v[name].astype("object").where(v[name].notna(), False) if name in v
+                else pd.Series(False, index=v.index, dtype="object"))
+        keep &= flag.astype(bool) == bool(value)
+    return v[keep]
 
 
 def _shaped(df: pd.DataFrame, kind: str, title: str, on: str) -> pd.DataFrame:

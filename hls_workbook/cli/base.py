@@ -63,8 +63,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
 def require_place(wb: Any, place: str) -> None:
     """Stop with one line when the workbook has no such place, naming the places it has."""
     if wb.place_info(place) is None:
-        known = ", ".join(wb.places()) or "none yet"
-        fail(f"There is no place called '{place}' in {wb.shown}. Places: {known}.")
+        fail(wb.no_such_place(place))
 
 
 def copy_notebook(source: Path, target: Path) -> None:

@@ -136,7 +136,7 @@ def new_report(
 @friendly
 def stage_page(
     notebook: Annotated[str, typer.Argument(help="A stage notebook, e.g. "
-                                            "'1_getting_started' or a path.")],
+                                            "'1_getting_started', 'learning' or a path.")],
     place: Annotated[str, typer.Option(help="Short name of the place, e.g. 'millbrook'.")],
     db: DbOption = None,
     out: Annotated[Path | None, typer.Option(help="The page to write (default: "
@@ -144,11 +144,12 @@ def stage_page(
 ) -> None:
     """A stage notebook as one HTML page for the team: what is recorded so far and each
     form's questions, without live forms; it opens offline."""
-    from hls_workbook.reporting.stage_page import find_notebook
     from hls_workbook.reporting.stage_page import stage_page as make_page
+    from hls_workbook.ui.app import resolve_notebook  # the app's names: '3', 'learning'
 
-    target = out or Path("reports") / f"{place}-{find_notebook(notebook).stem}.html"
-    typer.echo(f"Page: {make_page(notebook, place=place, out=target, db=db)}")
+    source = resolve_notebook(notebook)
+    target = out or Path("reports") / f"{place}-{source.stem}.html"
+    typer.echo(f"Page: {make_page(source, place=place, out=target, db=db)}")
     typer.echo("For the team only: it holds what the team records. Do not forward it.")
 
 

@@ -145,10 +145,7 @@ def _report_metadata(req: ReportRequest) -> dict[str, str]:
     shown = privacy.header(req.db, req.place, req.audience, req.title)
     if shown is None:
         with open_workbook(req.db) as wb:
-            known = ", ".join(wb.places()) or "none yet"
-        raise ReportError(
-            f"There is no place called '{req.place}' in {req.db}. Places: {known}."
-        )
+            raise ReportError(wb.no_such_place(req.place))
     name = shown["place_name"]
     period = f"{nice_date(req.start)} to {nice_date(req.end)}"
     return {

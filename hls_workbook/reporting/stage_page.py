@@ -25,20 +25,6 @@ from hls_workbook.reporting.reports import CELL_TIMEOUT, PRIVACY_NOTES, nice_dat
 STAGE_PARAMETER = "interactive"
 
 
-def find_notebook(name: str | Path) -> Path:
-    """A stage notebook by path, or by name among the shipped ones ("1_getting_started")."""
-    path = Path(name)
-    if path.suffix != ".ipynb":
-        path = path.with_suffix(".ipynb")
-    if path.exists():
-        return path
-    shipped = config.notebooks_dir() / path.name
-    if shipped.exists():
-        return shipped
-    known = ", ".join(sorted(p.stem for p in config.notebooks_dir().glob("[0-9]_*.ipynb")))
-    raise ReportError(f"There is no notebook '{name}'. Stage notebooks: {known}.")
-
-
 def _title(nb: Any) -> str:
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -48,23 +34,20 @@ def _title(nb: Any) -> str:
     return "Stage notebook"
 
 
-def stage_page(notebook: str | Path, *, place: str, out: Path,
-               db: str | None = None) -> Path:
-    """Run the stage ``notebook`` for ``place`` without widgets and write it to ``out``
-    (one self-contained HTML page, nothing fetched when it is opened)."""
+def stage_page(source: Path, *, place: str, out: Path, db: str | None = None) -> Path:
+    """Run the stage notebook at ``source`` for ``place`` without widgets and write it to
+    ``out`` (one self-contained HTML page, nothing fetched when it is opened). The command
+    finds the notebook by its name (``ui.app.resolve_notebook``)."""
     import nbformat
 
     from hls_workbook.reporting.engine import ENGINE_NAME, Kernel, kernel_problem, load_pipeline
     from hls_workbook.store.workbook import open_workbook
 
-    source = find_notebook(notebook)
     location = config.resolve_db(db)
     shown = privacy.header(location, place, Audience.team.value, None)
     if shown is None:
         with open_workbook(location) as wb:
-            known, where = ", ".join(wb.places()) or "none yet", wb.shown
-        raise ReportError(f"There is no place called '{place}' in {where}. "
-                          f"Places: {known}.")
+            raise ReportError(wb.no_such_place(place))
     nb = nbformat.read(source, as_version=4)
     parameters = next((c.source for c in nb.cells
                        if "parameters" in c.metadata.get("tags", [])), "")

@@ -165,7 +165,6 @@ def frame_for(model: type[Record], rows: list[Any], columns: list[str]) -> Any:
     return df
 
 
-
 def _holding(t: sa.Table, model: Any, where: Iterable[tuple[str, Any]]) -> list[Any]:
     """SQL conditions: the record's field holds the value (a flag left empty counts as
     False, so a story saved before a question was asked is not offered for it)."""
@@ -177,6 +176,7 @@ def _holding(t: sa.Table, model: Any, where: Iterable[tuple[str, Any]]) -> list[
         conditions.append(sa.or_(col == value, col.is_(None)) if value is False
                           else col == value)
     return conditions
+
 
 class Reading:
     """Reading a workbook: records, lists and searches, DataFrames, counts and checks."""
@@ -191,6 +191,12 @@ class Reading:
             ).mappings().first()
         )
         return dict(row) if row else None
+
+    def no_such_place(self, place: str) -> str:
+        """The one message for a place this workbook does not have: where it looked (a
+        URL's password hidden) and the places it has."""
+        known = ", ".join(self.places()) or "none yet"
+        return f"There is no place called '{place}' in {self.shown}. Places: {known}."
 
     def places(self) -> list[str]:
         t = TABLES["place"]

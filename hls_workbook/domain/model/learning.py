@@ -241,8 +241,9 @@ class Feedback(Record):
         "Whose story", "Which story shaped what we did? Only stories whose teller said we "
         "may tell them what happened are listed.", "link", link="voice",
         shows=("domain_of_change", "story"),
-        # As the team's view and analysis.told_back: never a story withdrawn, told in
-        # confidence or raising a safeguarding concern (those are only ever counted).
+        # The one definition of which stories a note back may be about (the store's list
+        # and analysis.told_back read it): never a story withdrawn, told in confidence or
+        # raising a safeguarding concern (those are only ever counted).
         only={"consent_tell_back": True, "consent_withdrawn": False, "in_confidence": False,
               "safeguarding_concern": False},
     )
