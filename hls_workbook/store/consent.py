@@ -23,7 +23,8 @@ from hls_workbook.store.schema import DRAFTS, NEW_DRAFT, TABLES, _draft_where
 
 
 def _drop_drafts(conn: Connection, kind: str, rid: int) -> None:
-    """Erase every draft of one record, whoever typed it (a withdrawn story's)."""
+    """Erase every draft of one record, whoever typed it, in every slot (a withdrawn
+    story's)."""
     d = DRAFTS
     conn.execute(sa.delete(d).where(d.c.kind == kind, d.c.record == str(int(rid))))
 
@@ -88,11 +89,11 @@ def _erase_about_story(conn: Connection, voice_id: int) -> None:
             _drop_drafts(conn, kind, rid)
         d = DRAFTS
         for row in conn.execute(sa.select(d.c.place, d.c.kind, d.c.record, d.c.role,
-                                          d.c.answers).where(d.c.kind == kind,
-                                                             d.c.record == NEW_DRAFT)).all():
+                                          d.c.slot, d.c.answers)
+                                .where(d.c.kind == kind, d.c.record == NEW_DRAFT)).all():
             answers = json.loads(row.answers) if isinstance(row.answers, str) else row.answers
-            if str((answers or {}).get(link)) == str(int(voice_id)):
-                conn.execute(sa.delete(d).where(*_draft_where(tuple(row)[:4])))
+            if str((answers or {}).get(link)) == str(int(voice_id)):  # this slot's words
+                conn.execute(sa.delete(d).where(*_draft_where(tuple(row)[:4], row.slot)))
 
 
 class Consent:

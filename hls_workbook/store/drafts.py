@@ -55,10 +55,12 @@ def _talk_wishes(conn: Connection, place: str, before: dt.date | None) -> list[s
 
 @dataclass(frozen=True)
 class Draft:
-    """A form's draft: its answers (plain JSON values, by field) and when it was saved (UTC)."""
+    """A form's draft: its answers (plain JSON values, by field), when it was saved (UTC)
+    and its slot (a form keeps more than one: see :meth:`Drafts.save_draft`)."""
 
     answers: dict[str, Any]
     saved_at: dt.datetime
+    slot: int = 1
 
 
 #: The longest draft kept, in characters of JSON (a form's text fields hold far less).
@@ -104,15 +106,22 @@ class Drafts:
     """Drafts of forms, wishes to talk, and the change stamps a live form compares."""
 
     def save_draft(self, place: str, kind: str, record: int | str | None, role: str | None,
-                   answers: Mapping[str, Any]) -> bool:
-        """Keep what a person has typed into a form and not yet submitted, over any earlier
-        draft of the same form: ``record`` is the id of the record being changed, or
-        None (or "new") for a new one; ``role`` the part of the system of whoever types
-        (never a name). ``answers``: the form's answers as plain JSON values.
+                   answers: Mapping[str, Any], slot: int | None = 1) -> int | None:
+        """Keep what a person has typed into a form and not yet submitted: ``record`` is
+        the id of the record being changed, or None (or "new") for a new one; ``role`` the
+        part of the system of whoever types (never a name). ``answers``: the form's answers
+        as plain JSON values.
+
+        One form may have more than one draft, each in a ``slot`` (1, 2, ...): a form
+        offering back an older draft keeps what is typed meanwhile in a slot of its own,
+        so neither is lost. The draft in ``slot`` is replaced; ``slot=None`` keeps it in
+        the lowest slot holding none (what a form does at its first change; SQLite's write
+        lock makes the choice and the save one step; two PostgreSQL writers choosing at
+        the same instant clash, and the form keeps its draft at the next change).
 
         Drafts are the team's, like the records: never in a table, an export or a report.
         A draft of a withdrawn story is not kept (withdrawal erases its drafts too): returns
-        False then, True when the draft is kept.
+        None then, else the slot it is kept in.
         """
         key = _draft_key(place, kind, record, role)
         try:
@@ -125,39 +134,55 @@ class Drafts:
                               key[1])
         values = json.loads(text)
 
-        def run(conn: Connection) -> bool:
+        def run(conn: Connection) -> int | None:
             if key[1] == "voice" and key[2] != NEW_DRAFT and _withdrawn(conn, key[2]):
-                return False
+                return None
             if key[1] in _ABOUT_STORY and _draft_about_withdrawn(conn, key, values):
-                return False
+                return None
             d = DRAFTS
-            conn.execute(sa.delete(d).where(*_draft_where(key)))
+            if slot is None:
+                taken = set(conn.execute(sa.select(d.c.slot).where(*_draft_where(key)))
+                            .scalars())
+                kept_in = next(n for n in range(1, len(taken) + 2) if n not in taken)
+            else:
+                kept_in = int(slot)
+                conn.execute(sa.delete(d).where(*_draft_where(key, kept_in)))
             conn.execute(sa.insert(d).values(
-                place=key[0], kind=key[1], record=key[2], role=key[3], saved_at=_now(),
-                answers=values))
-            return True
+                place=key[0], kind=key[1], record=key[2], role=key[3], slot=kept_in,
+                saved_at=_now(), answers=values))
+            return kept_in
 
-        return bool(self.write(run))
+        return self.write(run)
 
-    def draft(self, place: str, kind: str, record: int | str | None,
-              role: str | None) -> Draft | None:
-        """The draft kept for a form (see :meth:`save_draft`), or None."""
+    def drafts(self, place: str, kind: str, record: int | str | None,
+               role: str | None) -> list[Draft]:
+        """Every draft kept for a form (see :meth:`save_draft`), the most recent first."""
         key = _draft_key(place, kind, record, role)
         d = DRAFTS
-        row = self.read(lambda c: c.execute(
-            sa.select(d.c.saved_at, d.c.answers).where(*_draft_where(key))).first())
-        if row is None:
-            return None
-        answers = row.answers
-        if isinstance(answers, str):  # a driver that hands JSON back as text
-            answers = json.loads(answers)
-        return Draft(dict(answers or {}), row.saved_at)
+        rows = self.read(lambda c: c.execute(
+            sa.select(d.c.slot, d.c.saved_at, d.c.answers).where(*_draft_where(key))
+            .order_by(d.c.saved_at.desc(), d.c.slot.desc())).all())
+        found = []
+        for row in rows:
+            answers = row.answers
+            if isinstance(answers, str):  # a driver that hands JSON back as text
+                answers = json.loads(answers)
+            found.append(Draft(dict(answers or {}), row.saved_at, int(row.slot)))
+        return found
+
+    def draft(self, place: str, kind: str, record: int | str | None, role: str | None,
+              slot: int | None = None) -> Draft | None:
+        """The draft kept for a form in ``slot`` (None: its most recent, in any slot), or
+        None."""
+        found = self.drafts(place, kind, record, role)
+        return next((d for d in found if slot is None or d.slot == slot), None)
 
     def drop_draft(self, place: str, kind: str, record: int | str | None,
-                   role: str | None) -> None:
-        """Forget a form's draft (it was submitted, or the person discarded it)."""
+                   role: str | None, slot: int | None = None) -> None:
+        """Forget a form's draft in ``slot`` (it was submitted, or the person discarded it);
+        ``slot=None``: every draft of the form."""
         key = _draft_key(place, kind, record, role)
-        self.write(lambda c: c.execute(sa.delete(DRAFTS).where(*_draft_where(key))))
+        self.write(lambda c: c.execute(sa.delete(DRAFTS).where(*_draft_where(key, slot))))
 
     def wish_to_talk(self, place: str, on: dt.date | None = None) -> None:
         """Keep an anonymous "I would like someone to talk to" for a place, to be raised as

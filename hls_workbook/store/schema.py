@@ -22,7 +22,8 @@ from hls_workbook.domain.model import RECORD_KINDS
 #: 2: the clearance table (a person's check of text before sharing). 3: review.signs_seen.
 #: 4: the draft table (what a person typed into a form and has not yet submitted).
 #: 5: the feedback table (a note back to a storyteller) and voice.consent_tell_back.
-SCHEMA_VERSION = 6
+#: 6: experiments' and learning's ``values`` links. 7: draft.slot (two drafts of one form).
+SCHEMA_VERSION = 7
 META_COLUMNS = ("id", "version", "place", "recorded_at", "superseded_at", "archived",
                 "recorded_by")
 
@@ -61,6 +62,9 @@ def build_metadata() -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("kind", sa.String(40), primary_key=True),
         sa.Column("record", sa.String(20), primary_key=True),  # a record's id, or "new"
         sa.Column("role", sa.String(60), primary_key=True),  # "" when no role was given
+        # 1, 2, ...: a form keeps what is typed while an older draft is offered back in a
+        # slot of its own, so neither overwrites the other (Workbook.save_draft).
+        sa.Column("slot", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("saved_at", sa.DateTime, nullable=False),
         sa.Column("answers", sa.JSON, nullable=False),
     )
@@ -134,9 +138,12 @@ DRAFTS = METADATA.tables["draft"]
 NEW_DRAFT = "new"
 
 
-def _draft_where(key: tuple[str, str, str, str]) -> list[Any]:
+def _draft_where(key: tuple[str, str, str, str], slot: int | None = None) -> list[Any]:
+    """The drafts of one form (place, kind, record, role): every slot, or one."""
     d = DRAFTS
-    return [d.c.place == key[0], d.c.kind == key[1], d.c.record == key[2], d.c.role == key[3]]
+    where = [d.c.place == key[0], d.c.kind == key[1], d.c.record == key[2],
+             d.c.role == key[3]]
+    return where if slot is None else [*where, d.c.slot == int(slot)]
 
 
 def _values_from_their_names(conn: Connection) -> None:
@@ -159,9 +166,35 @@ def _values_from_their_names(conn: Connection) -> None:
                     values=[found]))
 
 
+def _draft_slots(conn: Connection) -> None:
+    """Schema 7: a form keeps what is typed while an older draft is offered back as a draft
+    of its own, so the draft table's key gains ``slot``; drafts kept before are slot 1.
+
+    PostgreSQL changes the key in place, so the grants on the table (a writer may delete a
+    draft: docs/deploy.md) stay. SQLite cannot change a table's key: its draft table is
+    written anew (renamed, made again, copied, the old one dropped; secure_delete wipes it).
+    """
+    if "slot" in {c["name"] for c in sa.inspect(conn).get_columns("draft")}:
+        return  # made just now, with its slot
+    cols = "place, kind, record, role, saved_at, answers"
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("ALTER TABLE draft RENAME TO draft_before_slots")
+        DRAFTS.create(conn)
+        conn.exec_driver_sql(
+            f"INSERT INTO draft ({cols}, slot) SELECT {cols}, 1 FROM draft_before_slots")
+        conn.exec_driver_sql("DROP TABLE draft_before_slots")
+        return
+    key = sa.inspect(conn).get_pk_constraint("draft")["name"]
+    conn.exec_driver_sql("ALTER TABLE draft ADD COLUMN slot INTEGER NOT NULL DEFAULT 1")
+    conn.exec_driver_sql("ALTER TABLE draft ALTER COLUMN slot DROP DEFAULT")
+    conn.exec_driver_sql(f'ALTER TABLE draft DROP CONSTRAINT "{key}"')
+    conn.exec_driver_sql("ALTER TABLE draft ADD PRIMARY KEY (place, kind, record, role, slot)")
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     # n: function(conn) bringing schema n-1 to n, beyond adding tables and columns.
     6: _values_from_their_names,
+    7: _draft_slots,
 }
 
 

@@ -19,7 +19,7 @@ import ipywidgets as W
 
 from hls_workbook.domain.model import model_for
 from hls_workbook.ui.forms.live import live_items
-from hls_workbook.ui.forms.values import esc_html, noun, when_kept
+from hls_workbook.ui.forms.values import esc_html, noun, shorten, when_kept
 from hls_workbook.ui.forms.widgets import HELP_STYLE, show_if, styled
 
 if TYPE_CHECKING:
@@ -34,9 +34,27 @@ DRAFT_DELAY = 1.0
 DRAFT_VERSION = "_version"
 
 
+#: How many drafts are said in words ("You have two unsent drafts").
+_COUNTS = {2: "two", 3: "three", 4: "four", 5: "five"}
+#: The characters of a draft's words shown beside it, to tell two drafts apart.
+PREVIEW_CHARS = 70
+
+
 class Drafts:
-    """Keeping, offering back and forgetting the draft of a :class:`RecordForm`: a
-    mixin, using the form's own state (what it holds, what it is editing, its messages)."""
+    """Keeping, offering back and forgetting the drafts of a :class:`RecordForm`: a
+    mixin, using the form's own state (what it holds, what it is editing, its messages).
+
+    A form keeps what it holds in a slot of its own (``_draft_slot``); the other drafts
+    kept for it (the same place, form, record and part of the system) are offered back,
+    the most recent first, until each is restored or discarded. So typing while an older
+    draft is offered is kept too, beside it, and neither overwrites the other.
+
+    Restoring a draft makes it the form's own (its slot is where typing goes on, and
+    Submit drops it); what the form held before is then offered like any other draft.
+    Submitting drops only the form's own draft: another one holds words that were never
+    submitted, so it stays offered until it is discarded (as a mail program keeps every
+    unsent draft until it is sent or deleted). Nothing is dropped that the person did not
+    submit, start again on or discard."""
 
     def _start_drafts(self) -> None:
         """The draft state of a new form (called by the form as it is built).
@@ -45,26 +63,36 @@ class Drafts:
         such as pulse answers and check-ins, never are)."""
         saved_as = model_for(self.model.stored_as or self.kind)
         self.keeps_drafts = "anonymous" not in saved_as.model_fields
-        self.offered: Draft | None = None  # a draft found, offered back and not yet taken
+        self.offered: list[Draft] = []  # drafts found, offered back, not taken (newest first)
         self.offer_box: W.Box | None = None  # made when there is first a draft to offer
+        self._offer_rows: list[tuple[W.Box, W.HTML, W.Button, W.Button]] = []
         self._draft_timer: asyncio.TimerHandle | None = None
         self._draft_pending = False  # typed since the draft was last kept
-        self._draft_kept = False  # the draft of what the form holds is in the workbook
+        self._draft_slot: int | None = None  # where the draft of what the form holds is
         self._draft_at = 0.0  # when a draft was last kept (time.monotonic)
         self._baseline: dict[str, Any] = {}  # the answers as loaded, or as a new form
+
+    @property
+    def restore_button(self) -> W.Button:
+        """The Restore button of the most recent draft offered."""
+        return self._offer_rows[0][2]
+
+    @property
+    def discard_button(self) -> W.Button:
+        """The Discard button of the most recent draft offered."""
+        return self._offer_rows[0][3]
 
     def answers(self) -> dict[str, Any]:
         """What every field holds, as typed, in plain JSON values (what a draft keeps)."""
         return {name: control.snapshot() for name, control in self.controls.items()}
 
     def save_draft(self) -> bool:
-        """Keep what is typed now as the form's draft in the workbook (done by itself a
-        moment after each change: see ``DRAFT_DELAY``). Nothing is kept while a draft is
-        offered back and not yet taken, or when the form holds only what it was opened
-        with. A problem is logged, never shown: a draft is a safety net."""
+        """Keep what is typed now as the form's own draft in the workbook (done by itself
+        a moment after each change: see ``DRAFT_DELAY``), beside any draft offered back.
+        Nothing is kept when the form holds only what it was opened with. A problem is
+        logged, never shown: a draft is a safety net."""
         self._cancel_draft_timer()
-        self._draft_pending = False
-        if not self.keeps_drafts or self.offered is not None:
+        if not self.keeps_drafts:
             return False
         self._draft_at = time.monotonic()
         answers = self.answers()
@@ -74,18 +102,22 @@ class Drafts:
                 return False
             if self.editing is not None:
                 answers[DRAFT_VERSION] = self.editing[1]
-            self._draft_kept = self.wb.save_draft(
-                self.place, self.kind, self._draft_record(), self.role, answers)
+            self._draft_slot = self.wb.save_draft(
+                self.place, self.kind, self._draft_record(), self.role, answers,
+                slot=self._draft_slot)
         except Exception:  # noqa: BLE001 - never a traceback while someone types
             log.warning("could not keep a draft of the %s form", self.kind, exc_info=True)
             return False
-        return self._draft_kept
+        return self._draft_slot is not None
 
-    def restore_draft(self) -> bool:
-        """Put the draft offered back into the form (the Restore button)."""
-        draft = self.offered
-        if draft is None:
+    def restore_draft(self, draft: Draft | None = None) -> bool:
+        """Put a draft offered back into the form (its Restore button; the most recent
+        when none is named). What was typed before is kept as a draft first, and offered
+        with the others."""
+        draft = draft if draft is not None else next(iter(self.offered), None)
+        if draft is None or draft not in self.offered:
             return False
+        self._draft_flush()
         with self._quietly():
             for name, value in draft.answers.items():
                 control = self.controls.get(name)
@@ -96,11 +128,10 @@ class Drafts:
                 except Exception:  # noqa: BLE001 - a value the question can no longer hold
                     log.warning("could not restore %s of a %s draft", name, self.kind,
                                 exc_info=True)
-        self.offered = None
-        self._draft_kept = True
+        self._draft_slot = draft.slot  # the form's own now: typing goes on in it
         self.dirty = True
         self._saved_clean = False
-        self._show_offer()
+        self._look_for_drafts()
         note = (f"Your draft from {when_kept(draft.saved_at)} is back in the form. Nothing is "
                 "saved until you press Submit.")
         version = draft.answers.get(DRAFT_VERSION)
@@ -108,45 +139,55 @@ class Drafts:
             note += (f" It was written over version {version}; this {noun(self.kind)} is "
                      f"now at version {self.editing[1]}, so check every answer before "
                      "saving.")
+        if self.offered:
+            others = ", ".join(when_kept(d.saved_at) for d in self.offered)
+            one = len(self.offered) == 1
+            note += (f" Your other draft{'' if one else 's'} (from {others}) "
+                     f"{'is' if one else 'are'} still kept, offered above until you "
+                     f"discard {'it' if one else 'them'}.")
         self.set_status(note, ok=True)
         return True
 
-    def discard_draft(self) -> None:
-        """Forget the draft offered back, for good (the Discard button)."""
-        if self.offered is None:
+    def discard_draft(self, draft: Draft | None = None) -> None:
+        """Forget a draft offered back, for good (its Discard button; the most recent when
+        none is named). What the form holds, and the other drafts, are kept."""
+        draft = draft if draft is not None else next(iter(self.offered), None)
+        if draft is None or draft not in self.offered:
             return
-        self.offered = None
-        self._draft_kept = True  # so that it is dropped
-        self._drop_draft()
+        self.offered = [d for d in self.offered if d.slot != draft.slot]
+        try:
+            self.wb.drop_draft(self.place, self.kind, self._draft_record(), self.role,
+                               draft.slot)
+        except Exception:  # noqa: BLE001 - a draft left behind is offered again, not lost
+            log.warning("could not drop a draft of the %s form", self.kind, exc_info=True)
         self._show_offer()
-        if self.dirty:  # typed meanwhile: that is the draft now
-            self._draft_due()
 
     def _follow_role(self, old: str | None) -> None:
         """The part of the system was chosen again while the form is open. A draft is kept
-        for the part of whoever typed it, so what is typed moves with the choice: the draft
-        kept under the old part is dropped and kept under the new one at once (nothing
-        typed is lost, and no copy is left to be offered to someone else). A form nobody
-        has typed in offers the new part's draft instead."""
+        for the part of whoever typed it, so the form's own draft (what it holds) moves
+        with the choice: dropped under the old part and kept under the new one at once
+        (nothing typed is lost, and no copy is left to be offered to someone else). The
+        old part's other drafts stay its own; the new part's are offered instead."""
         if not self.keeps_drafts or old == self.role:
             return
-        if self._draft_kept:
+        mine, self._draft_slot = self._draft_slot, None
+        if mine is not None:
             try:
-                self.wb.drop_draft(self.place, self.kind, self._draft_record(), old)
+                self.wb.drop_draft(self.place, self.kind, self._draft_record(), old, mine)
             except Exception:  # noqa: BLE001 - a copy left behind is offered, not lost
                 log.warning("could not move a draft of the %s form", self.kind, exc_info=True)
-            self._draft_kept = False
         if not self.dirty:
             self._offer_draft()
-        elif self.offered is None:
-            self.save_draft()
+            return
+        self.save_draft()
+        self._look_for_drafts()
 
     def _draft_record(self) -> int | None:
         return self.editing[0] if self.editing is not None else None
 
     def _draft_due(self) -> None:
         """Something was typed: keep a draft of it soon (at most once per DRAFT_DELAY)."""
-        if not (self._built and self.keeps_drafts) or self.offered is not None:
+        if not (self._built and self.keeps_drafts):
             return
         self._draft_pending = True
         if self._draft_timer is not None:
@@ -173,69 +214,118 @@ class Drafts:
         self._draft_pending = False
 
     def _drop_draft(self) -> None:
-        """Forget the draft this form kept of what it holds (submitted, or discarded)."""
+        """Forget the form's own draft, of what it holds (submitted, or started again on);
+        the drafts offered back are kept."""
         self._cancel_draft_timer()
-        if not self._draft_kept:
+        slot, self._draft_slot = self._draft_slot, None
+        if slot is None:
             return
-        self._draft_kept = False
         try:
-            self.wb.drop_draft(self.place, self.kind, self._draft_record(), self.role)
+            self.wb.drop_draft(self.place, self.kind, self._draft_record(), self.role, slot)
         except Exception:  # noqa: BLE001 - a draft left behind is offered back, not lost
             log.warning("could not drop a draft of the %s form", self.kind, exc_info=True)
 
     def _offer_draft(self) -> None:
-        """Offer back the draft kept for what the form now holds (a new record, or the
-        record loaded), unless it holds nothing more than the form does."""
+        """Offer back the drafts kept for what the form now holds (a new record, or the
+        record loaded): the form has none of its own yet."""
         self._baseline = self.answers()
-        self._draft_kept = False
-        self.offered = None
+        self._draft_slot = None
+        self._look_for_drafts(adopt=True)
+
+    def _look_for_drafts(self, *, adopt: bool = False) -> None:
+        """Offer every draft kept for the form but its own, unless it holds nothing more
+        than the form as opened. ``adopt``: such a draft becomes the form's own (typing
+        replaces it, and it goes when the form is submitted), so it is not left behind."""
+        found: list[Draft] = []
         if self.keeps_drafts:
             try:
-                draft = self.wb.draft(self.place, self.kind, self._draft_record(), self.role)
-            except Exception:  # noqa: BLE001 - the form works without its draft
+                drafts = self.wb.drafts(self.place, self.kind, self._draft_record(), self.role)
+            except Exception:  # noqa: BLE001 - the form works without its drafts
                 log.warning("could not read a draft of the %s form", self.kind, exc_info=True)
-                draft = None
-            if draft is not None:
+                drafts = []
+            for draft in drafts:
+                if draft.slot == self._draft_slot:
+                    continue
                 kept = {k: v for k, v in draft.answers.items() if k in self.controls}
                 if any(self._baseline.get(k) != v for k, v in kept.items()):
-                    self.offered = draft
+                    found.append(draft)
+                elif adopt and self._draft_slot is None:
+                    self._draft_slot = draft.slot
+        self.offered = found
         self._show_offer()
 
+    def _preview(self, draft: Draft) -> str:
+        """The start of a draft's words (its summary field's, else its first text), so
+        that two drafts can be told apart. Not escaped."""
+        names = [self.model.summary_field, *self.controls]
+        for name in names:
+            value = draft.answers.get(name) if name in self.controls else None
+            if isinstance(value, str) and value.strip():
+                return shorten(" ".join(value.split()), PREVIEW_CHARS)
+        return ""
+
+    def _offer_row(self) -> tuple[W.Box, W.HTML, W.Button, W.Button]:
+        """One draft's line in the offer: its time and words, Restore and Discard."""
+        at = len(self._offer_rows)
+        label = styled(W.HTML)
+        restore = styled(W.Button, description="Restore the draft", button_style="info",
+                         icon="undo", tooltip="Put what was typed back into the form")
+        discard = styled(W.Button, description="Discard it",
+                         tooltip="Forget the draft for good")
+        restore.on_click(lambda _b: self._on_offer(at, self.restore_draft))
+        discard.on_click(lambda _b: self._on_offer(at, self.discard_draft))
+        box = styled(W.VBox, children=[label, styled(W.HBox, children=[restore, discard])])
+        return box, label, restore, discard
+
+    def _on_offer(self, at: int, act: Any) -> None:
+        if at < len(self.offered):
+            act(self.offered[at])
+
     def _show_offer(self) -> None:
-        draft = self.offered
-        if draft is None:
+        offered = self.offered
+        if not offered:
             if self.offer_box is not None:
                 show_if(self.offer_box, False)
+                self.offer_text.value = ""  # its words leave the page too
             return
         if self.offer_box is None:
             self.offer_text = styled(W.HTML)
-            self.restore_button = styled(
-                W.Button, description="Restore the draft", button_style="info", icon="undo",
-                tooltip="Put what was typed back into the form",
-            )
-            self.discard_button = styled(W.Button, description="Discard it",
-                                         tooltip="Forget the draft for good")
-            self.restore_button.on_click(lambda _b: self.restore_draft())
-            self.discard_button.on_click(lambda _b: self.discard_draft())
-            self.offer_box = styled(W.VBox, children=[
-                self.offer_text,
-                styled(W.HBox, children=[self.restore_button, self.discard_button]),
-            ])
+            self.offer_box = styled(W.VBox, children=[self.offer_text])
             children = list(self.widget.children)
             children.insert(children.index(self.heading) + 1, self.offer_box)
             self.widget.children = tuple(children)
-        when = when_kept(draft.saved_at)
-        if self.editing is None:
-            text = (f"You have a draft from {when}: a new {noun(self.kind)} that was not "
-                    "submitted.")
+        while len(self._offer_rows) < len(offered):
+            self._offer_rows.append(self._offer_row())
+            self.offer_box.children = (self.offer_text, *(r[0] for r in self._offer_rows))
+        what = (f"a new {noun(self.kind)}" if self.editing is None
+                else f"changes to this {noun(self.kind)}")
+        if len(offered) == 1:
+            text = (f"You have a draft from {when_kept(offered[0].saved_at)}: {what} that "
+                    "was not submitted.")
+            rest = "Restore it to carry on where you left off, or discard it."
         else:
-            text = (f"You have a draft from {when}: changes to this {noun(self.kind)} that "
-                    "were not submitted.")
+            many = _COUNTS.get(len(offered), str(len(offered)))
+            text = f"You have {many} unsent drafts of {what}, the most recent first."
+            rest = ("Restore one to carry on where you left off; the others stay kept "
+                    "until you discard them.")
         self.offer_text.value = (
             f'<div role="status" style="{HELP_STYLE};padding:0.4em 0.8em;'
-            f'border-left:3px solid #0072b2;margin:0.3em 0"><b>{esc_html(text)}</b> Restore it '
-            "to carry on where you left off, or discard it.</div>"
+            f'border-left:3px solid #0072b2;margin:0.3em 0"><b>{esc_html(text)}</b> '
+            f"{esc_html(rest)}</div>"
         )
+        for at, (box, label, restore, discard) in enumerate(self._offer_rows):
+            show_if(box, at < len(offered))
+            if at >= len(offered):
+                continue
+            when = when_kept(offered[at].saved_at)
+            restore.tooltip = f"Put the draft from {when} back into the form"
+            discard.tooltip = f"Forget the draft from {when} for good"
+            words = self._preview(offered[at])
+            label.value = ("" if len(offered) == 1 else
+                           f'<div style="{HELP_STYLE};margin:0.3em 0 0 0.8em">Kept at '
+                           f"<b>{esc_html(when)}</b>"
+                           + (f": “{esc_html(words)}”" if words else "") + "</div>")
+            show_if(label, len(offered) > 1)
         show_if(self.offer_box, True)
 
 
@@ -251,20 +341,17 @@ atexit.register(flush_drafts)
 
 
 def look_for_drafts_again() -> None:
-    """Look again for the draft of every live form nobody has typed in yet: one kept since
-    the form was built is offered back, one submitted since is no longer offered (the
-    app's warm kernels build their forms before anyone arrives)."""
+    """Look again for the drafts of every live form: one kept since the form was built is
+    offered back, one submitted or discarded since is no longer offered (the app's warm
+    kernels build their forms before anyone arrives). A form nobody has typed in looks
+    afresh; one typed in keeps its own draft and looks again for the others."""
     for item in live_items():
         if not isinstance(item, Drafts):
             continue
         try:
-            if item.offered is not None:  # offered when warmed: is it still there?
-                item.offered = item.wb.draft(item.place, item.kind, item._draft_record(),
-                                             item.role)
-                item._show_offer()
-                if item.offered is None:  # gone: its words leave the page too
-                    item.offer_text.value = ""
-            elif not item.dirty:
+            if item.dirty:
+                item._look_for_drafts()
+            else:
                 item._offer_draft()
         except Exception:  # noqa: BLE001 - the form works without its draft
             log.warning("could not look again for a draft of %r", item, exc_info=True)

@@ -352,9 +352,8 @@ class RecordForm(Drafts, Watching):
 
     def start_again(self) -> None:
         """The New (or Cancel edit) button: empty the form. What was typed is discarded,
-        its draft with it (a draft offered and not taken is kept)."""
-        if self.offered is None:
-            self._drop_draft()
+        its draft with it (the drafts offered and not taken are kept)."""
+        self._drop_draft()
         self.new()
 
     def load(self, rid: int, *, quiet: bool = False) -> bool:
@@ -466,8 +465,7 @@ class RecordForm(Drafts, Watching):
             if self.kind == "review":
                 message += follow_review(self.wb, record, by=self.role, place=self.place)
         self.last_saved = rid
-        if self.offered is None:  # saved: its draft is done with (one offered is kept)
-            self._drop_draft()
+        self._drop_draft()  # saved: its draft is done with (the others stay offered)
         self.new()
         self._saved_clean = True
         self.set_status(message, ok=True)
