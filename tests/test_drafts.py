@@ -15,6 +15,7 @@ import sqlite3
 import time
 
 import pytest
+import sqlalchemy as sa
 
 from hls_workbook import open_workbook
 from hls_workbook.store.workbook import SCHEMA_VERSION
@@ -71,15 +72,34 @@ def test_a_draft_is_kept_per_place_kind_record_and_role(wb):
     wb.drop_draft(PLACE, "voice", None, "charity")  # nothing left to drop: no problem
 
 
+def test_a_form_may_keep_more_than_one_draft_each_in_its_slot(wb):
+    assert wb.save_draft(PLACE, "voice", None, "charity", {"story": "first"}) == 1
+    assert wb.save_draft(PLACE, "voice", None, "charity", {"story": "typed meanwhile"},
+                         slot=None) == 2  # the lowest slot holding no draft
+    assert wb.save_draft(PLACE, "voice", None, "charity", {"story": "first, more"}) == 1
+    assert [d.answers["story"] for d in wb.drafts(PLACE, "voice", None, "charity")] == [
+        "first, more", "typed meanwhile"]  # the most recent first
+    assert wb.draft(PLACE, "voice", None, "charity").slot == 1  # the most recent
+    assert wb.draft(PLACE, "voice", None, "charity", slot=2).answers["story"] == (
+        "typed meanwhile")
+    assert wb.drafts(PLACE, "voice", None, "commissioner") == []
+    wb.drop_draft(PLACE, "voice", None, "charity", slot=1)
+    assert [d.slot for d in wb.drafts(PLACE, "voice", None, "charity")] == [2]
+    assert wb.save_draft(PLACE, "voice", None, "charity", {"story": "third"}, slot=None) == 1
+    wb.drop_draft(PLACE, "voice", None, "charity")  # no slot: every draft of the form
+    assert wb.drafts(PLACE, "voice", None, "charity") == []
+
+
 def test_withdrawal_erases_a_storys_drafts_and_refuses_new_ones(wb):
     rid = wb.add("voice", GOOD["voice"], place=PLACE)
     other = wb.add("voice", GOOD["voice"], place=PLACE)
     for role in ("charity", "commissioner", None):
         assert wb.save_draft(PLACE, "voice", rid, role, {"story": SECRET})
+    assert wb.save_draft(PLACE, "voice", rid, "charity", {"story": "more"}, slot=None) == 2
     wb.save_draft(PLACE, "voice", other, "charity", {"story": "kept"})
     wb.withdraw_consent(rid)
     for role in ("charity", "commissioner", None):
-        assert wb.draft(PLACE, "voice", rid, role) is None
+        assert wb.drafts(PLACE, "voice", rid, role) == []  # every slot
     assert wb.draft(PLACE, "voice", other, "charity") is not None
     assert not wb.save_draft(PLACE, "voice", rid, "charity", {"story": SECRET})
     assert wb.draft(PLACE, "voice", rid, "charity") is None
@@ -154,6 +174,63 @@ def test_an_older_workbook_gains_the_draft_table(db_path):
         assert book.schema_version() == SCHEMA_VERSION >= 4
         assert book.save_draft(PLACE, "partner", None, None, {"organisation": "Open Door"})
         assert book.places() == [PLACE]
+
+
+def _schema_6_drafts(book) -> None:
+    """Make ``book`` a schema 6 workbook: its draft table keyed without a slot, one draft."""
+    old = sa.Table(
+        "draft", sa.MetaData(),
+        sa.Column("place", sa.String(63), primary_key=True),
+        sa.Column("kind", sa.String(40), primary_key=True),
+        sa.Column("record", sa.String(20), primary_key=True),
+        sa.Column("role", sa.String(60), primary_key=True),
+        sa.Column("saved_at", sa.DateTime, nullable=False),
+        sa.Column("answers", sa.JSON, nullable=False),
+    )
+
+    def run(conn) -> None:
+        conn.exec_driver_sql("DROP TABLE draft")
+        old.create(conn)
+        conn.execute(sa.insert(old).values(
+            place=PLACE, kind="voice", record="new", role="charity",
+            saved_at=dt.datetime(2026, 3, 2, 14, 5), answers={"story": SECRET}))
+        conn.exec_driver_sql("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+
+    book.write(run)
+
+
+def test_a_workbook_made_before_draft_slots_keeps_its_drafts(wb):
+    """A schema 6 workbook (one draft per form) opens with its drafts in slot 1, and
+    keeps a second one beside it; on PostgreSQL the table is changed in place, so what
+    a writer was granted on it stays (docs/deploy.md)."""
+    _schema_6_drafts(wb)
+    writer = f"draft_writer_{os.getpid()}"
+    if not wb.is_sqlite:
+        wb.write(lambda c: c.exec_driver_sql(
+            f"CREATE ROLE {writer} NOLOGIN; GRANT DELETE ON draft TO {writer}"))
+    location = wb.location
+    wb.close()
+    with open_workbook(location) as book:
+        assert book.schema_version() == SCHEMA_VERSION >= 7
+        kept = book.drafts(PLACE, "voice", None, "charity")
+        assert [(d.slot, d.answers) for d in kept] == [(1, {"story": SECRET})]
+        assert kept[0].saved_at == dt.datetime(2026, 3, 2, 14, 5)
+        assert book.save_draft(PLACE, "voice", None, "charity", {"story": "more"},
+                               slot=None) == 2
+        key = book.read(lambda c: sa.inspect(c).get_pk_constraint("draft"))
+        assert key["constrained_columns"] == ["place", "kind", "record", "role", "slot"]
+        if not book.is_sqlite:
+            may = book.read(lambda c: c.exec_driver_sql(
+                f"SELECT has_table_privilege('{writer}', 'draft', 'DELETE')").scalar())
+            book.write(lambda c: c.exec_driver_sql(
+                f"REVOKE ALL ON draft FROM {writer}; DROP ROLE {writer}"))
+            assert may
+        else:
+            names = book.read(lambda c: c.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'table'").scalars().all())
+            assert "draft_before_slots" not in names
+    with open_workbook(location) as book:  # opened again: nothing more to do
+        assert len(book.drafts(PLACE, "voice", None, "charity")) == 2
 
 
 # ---------------------------------------------------------------------------
@@ -257,20 +334,135 @@ def test_starting_again_discards_the_draft_and_a_form_as_opened_keeps_none(wb, a
     form.close()
 
 
-def test_a_draft_offered_and_not_taken_is_never_overwritten(wb, at_once):
+def _stories(wb, role: str = "charity") -> list[str]:
+    """The stories of the drafts kept for a new story, the most recent first."""
+    return [d.answers.get("story") for d in wb.drafts(PLACE, "voice", None, role)]
+
+
+def _offered_and_typed(wb) -> forms.RecordForm:
+    """A draft kept earlier (SECRET), a form offering it back, and other words typed into
+    that form before choosing Restore or Discard."""
     form = _story_form(wb)
     _type(form)
     form.close()
     again = _story_form(wb)
+    assert [d.answers["story"] for d in again.offered] == [SECRET]
     again.controls["story"].input.value = "Something else"  # typed without choosing
-    assert wb.draft(PLACE, "voice", None, "charity").answers["story"] == SECRET
     again.controls["domain_of_change"].input.value = "food"
+    return again
+
+
+def test_typing_while_a_draft_is_offered_is_kept_beside_it(wb, at_once):
+    again = _offered_and_typed(wb)
+    assert _stories(wb) == ["Something else", SECRET]  # both kept: neither overwritten
+    assert [d.answers["story"] for d in again.offered] == [SECRET]  # still offered
+    again.close()
+
+    third = _story_form(wb)  # the tab closed: both are offered, the most recent first
+    assert [d.answers["story"] for d in third.offered] == ["Something else", SECRET]
+    text = third.offer_text.value
+    assert "You have two unsent drafts of a new story, the most recent first" in text
+    boxes = third.offer_box.children[1:]
+    assert [b.layout.display != "none" for b in boxes] == [True, True]
+    for box, draft in zip(boxes, third.offered, strict=True):
+        label = box.children[0].value
+        assert f"Kept at <b>{forms.when_kept(draft.saved_at)}</b>" in label
+        assert forms.esc_html(draft.answers["story"]) in label  # told apart by their words
+    # Restore the older one: the other stays kept, and offered.
+    boxes[1].children[1].children[0].click()
+    assert third.controls["story"].input.value == SECRET
+    assert [d.answers["story"] for d in third.offered] == ["Something else"]
+    assert "You have a draft from" in third.offer_text.value
+    assert "Your other draft (from" in third.status_text
+    third.controls["why_it_matters"].input.value = "More about the soup"  # typing goes on
+    assert _stories(wb) == [SECRET, "Something else"]  # in the restored draft's slot
+    _finish_story(third)  # submitted: its draft goes, the other is offered again
+    assert _stories(wb) == ["Something else"]
+    assert [d.answers["story"] for d in third.offered] == ["Something else"]
+    third.discard_button.click()  # discarded: nothing is left
+    assert _stories(wb) == [] and third.offered == []
+    assert third.offer_box.layout.display == "none"
+    third.close()
+
+
+def test_submitting_what_was_typed_keeps_the_draft_offered(wb, at_once):
+    """Typed over an offer and submitted without choosing: what was submitted leaves no
+    draft; the older one, never submitted, is still kept and offered."""
+    again = _offered_and_typed(wb)
     again.controls["consent_audiences"].boxes["team"].value = True
-    again.controls["storyteller_role"].input.value = "volunteer"
-    again.controls["collected_on"].input.value = dt.date.today()
-    assert again.submit() is not None, again.status_text
-    assert wb.draft(PLACE, "voice", None, "charity").answers["story"] == SECRET
-    assert again.offered != []  # still offered, after the save
+    _finish_story(again)
+    assert _stories(wb) == [SECRET]
+    assert [d.answers["story"] for d in again.offered] == [SECRET]  # offered after the save
+    again.close()
+
+
+def test_restoring_keeps_what_was_typed_meanwhile_as_a_draft(wb, monkeypatch):
+    """Restore pressed less than the draft delay after the last key: the words typed are
+    kept first, and offered in place of the draft restored."""
+    monkeypatch.setattr(drafts, "DRAFT_DELAY", 3600.0)
+    form = _story_form(wb)
+    _type(form)
+    form.close()
+    again = _story_form(wb)
+    again.controls["story"].input.value = "Typed"  # kept at once: the first change
+    again.controls["story"].input.value = "Typed, and more"  # waits for the delay
+    again.restore_draft()
+    assert again.controls["story"].input.value == SECRET
+    assert [d.answers["story"] for d in again.offered] == ["Typed, and more"]
+    assert _stories(wb) == ["Typed, and more", SECRET]
+    again.discard_draft(again.offered[0])
+    assert _stories(wb) == [SECRET] and again.offered == []
+    again.start_again()  # the New button: the restored draft goes, as typing does
+    assert _stories(wb) == []
+    again.close()
+
+
+def test_withdrawal_erases_both_drafts_of_a_storys_form(wb, at_once):
+    rid = wb.add("voice", GOOD["voice"], place=PLACE)
+    form = _story_form(wb)
+    assert form.load(rid)
+    form.controls["story"].input.value = SECRET
+    form.close()
+    again = _story_form(wb)
+    assert again.load(rid) and len(again.offered) == 1
+    again.controls["why_it_matters"].input.value = "Typed while it was offered"
+    assert len(wb.drafts(PLACE, "voice", rid, "charity")) == 2
+    wb.withdraw_consent(rid)
+    assert wb.drafts(PLACE, "voice", rid, "charity") == []
+    again.close()
+
+
+def test_a_new_part_takes_what_is_typed_and_leaves_the_draft_offered(wb, at_once):
+    """The part of the system is chosen again while a draft is offered and other words
+    are typed: the words typed move to the new part; the draft offered stays the old
+    part's, offered to it again."""
+    again = _offered_and_typed(wb)
+    again.set_role("commissioner")
+    assert _stories(wb, "commissioner") == ["Something else"]
+    assert _stories(wb) == [SECRET]
+    assert again.offered == []  # the commissioner has no other draft
+    again.close()
+    back = _story_form(wb)
+    assert [d.answers["story"] for d in back.offered] == [SECRET]
+    back.close()
+
+
+def test_a_kernel_shutting_down_keeps_what_is_typed_over_an_offer(wb, monkeypatch):
+    monkeypatch.setattr(drafts, "DRAFT_DELAY", 3600.0)
+    form = _story_form(wb)
+    _type(form)
+    form._draft_flush()
+    form.controls["why_it_matters"].input.value = "not yet kept"  # waits for the delay
+    again = _story_form(wb)
+    assert len(again.offered) == 1
+    again.controls["story"].input.value = "The first words"  # kept: the first change
+    again.controls["story"].input.value = "Typed over the offer"  # waits for the delay
+    forms.flush_drafts()  # what atexit does
+    by_slot = {d.slot: d.answers for d in wb.drafts(PLACE, "voice", None, "charity")}
+    assert by_slot[1]["story"] == SECRET  # the draft offered, with its last words
+    assert by_slot[1]["why_it_matters"] == "not yet kept"
+    assert by_slot[2]["story"] == "Typed over the offer"
+    form.close()
     again.close()
 
 

@@ -236,6 +236,14 @@ def test_withdrawal_erases_the_notes_words_in_every_version_and_its_drafts(wb, h
     kept = note(wb, other, did)
     wb.save_draft(PLACE, "feedback", fid, "charity", {"text": "Draft words about them"})
     wb.save_draft(PLACE, "feedback", None, "charity", {"voice": vid, "text": "A new note"})
+    # Second drafts of the same forms (typed while the first was offered back): one of
+    # them about another story, which stays.
+    assert wb.save_draft(PLACE, "feedback", fid, "charity", {"text": "More draft words"},
+                         slot=None) == 2
+    assert wb.save_draft(PLACE, "feedback", None, "charity",
+                         {"voice": other, "text": "About another"}, slot=None) == 2
+    assert wb.save_draft(PLACE, "feedback", None, "charity",
+                         {"voice": vid, "text": "Another new note"}, slot=None) == 3
     if how == "withdraw":
         wb.withdraw_consent(vid)
     else:  # ticking "Consent withdrawn" in the story's form: an edit
@@ -243,16 +251,19 @@ def test_withdrawal_erases_the_notes_words_in_every_version_and_its_drafts(wb, h
     history = wb.history("feedback", fid)
     assert set(history["text"]) == {Feedback.WITHDRAWN_TEXT} and len(history) == 2
     assert wb.get("feedback", kept)["text"] == NOTE, "a note about another story stays"
-    assert wb.draft(PLACE, "feedback", fid, "charity") is None
-    assert wb.draft(PLACE, "feedback", None, "charity") is None
+    assert wb.drafts(PLACE, "feedback", fid, "charity") == []
+    assert [d.answers["text"] for d in wb.drafts(PLACE, "feedback", None, "charity")] == [
+        "About another"]
     # Nothing about it can be typed back in: no draft is kept, a new note is erased.
     assert not wb.save_draft(PLACE, "feedback", None, "charity", {"voice": vid, "text": "x"})
     assert not wb.save_draft(PLACE, "feedback", fid, "charity", {"text": "again"})
     late = note(wb, vid, did)
     assert wb.get("feedback", late)["text"] == Feedback.WITHDRAWN_TEXT
-    assert "Draft words" not in json.dumps(wb.read(
+    left = json.dumps(wb.read(
         lambda c: [list(r) for r in c.exec_driver_sql("SELECT * FROM draft").all()]),
         default=str)
+    for words in ("Draft words", "More draft words", "Another new note"):
+        assert words not in left
     # Its note leaves the team's view too, and the check of the workbook finds no words.
     assert f"Story #{vid}" not in waiting(wb)
     assert not check_workbook(wb)

@@ -255,10 +255,11 @@ class Drafts:
         self._show_offer()
 
     def _preview(self, draft: Draft) -> str:
-        """The start of a draft's words (its summary field's, else its first text), so
-        that two drafts can be told apart. Not escaped."""
-        names = [self.model.summary_field, *self.controls]
-        for name in names:
+        """The start of a draft's words (its first answer typed as text, in the form's
+        order, else the answer that names a record), so that two drafts can be told apart.
+        Not escaped."""
+        typed = [n for n, row in self.fields.items() if row.meta.field_kind.free_text]
+        for name in (*typed, self.model.summary_field):
             value = draft.answers.get(name) if name in self.controls else None
             if isinstance(value, str) and value.strip():
                 return shorten(" ".join(value.split()), PREVIEW_CHARS)
