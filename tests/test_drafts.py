@@ -597,6 +597,8 @@ def _type_in_browser(kc, model_id: str, value: str) -> None:
 @pytest.mark.slow
 @pytest.mark.sqlite_only
 def test_a_killed_kernel_loses_nothing_typed(wb):
+    """Killed while typing, and again while typing over the draft it offered back: both
+    drafts are offered by the next kernel."""
     build = (f"from hls_workbook import open_workbook\nfrom hls_workbook.ui import forms\n"
              f"wb = open_workbook({wb.location!r})\n"
              "f = forms.RecordForm(wb, 'voice', place='testville', role='charity')\n")
@@ -624,15 +626,36 @@ def test_a_killed_kernel_loses_nothing_typed(wb):
         kc.stop_channels()
         km.cleanup_resources()
 
+    # Opened again: the draft is offered, and other words are typed before choosing.
     km, kc = _kernel()
     try:
-        offered = _run(kc, build + "print(len(f.offered) == 1, "
-                       "'You have a draft from' in f.offer_text.value)")
+        shown = _run(kc, build + "print(len(f.offered) == 1, "
+                     "'You have a draft from' in f.offer_text.value, "
+                     "f.controls['story'].input.model_id)").split()
+        assert shown[:2] == ["True", "True"]
+        _type_in_browser(kc, shown[2], "Typed while the draft was offered")
+        deadline = time.monotonic() + 30
+        while len(kept := wb.drafts(PLACE, "voice", None, "charity")) < 2:
+            assert time.monotonic() < deadline, "what was typed over the offer was not kept"
+            time.sleep(0.2)
+        assert [d.answers["story"] for d in kept] == ["Typed while the draft was offered",
+                                                      SECRET]
+        os.kill(km.provisioner.process.pid, signal.SIGKILL)
+        km.provisioner.process.wait(timeout=30)
+    finally:
+        kc.stop_channels()
+        km.cleanup_resources()
+
+    km, kc = _kernel()
+    try:
+        offered = _run(kc, build + "print(len(f.offered) == 2, "
+                       "'You have two unsent drafts' in f.offer_text.value)")
         assert offered == "True True"
-        restored = _run(kc, "f.restore_button.click()\n"
+        restored = _run(kc, "f.restore_draft(f.offered[1])\n"
                         "print(f.controls['story'].input.value)\n"
-                        "print(f.controls['consent_audiences'].boxes['partners'].value)")
-        assert restored.splitlines() == [SECRET, "True"]
+                        "print(f.controls['consent_audiences'].boxes['partners'].value)\n"
+                        "print(f.offered[0].answers['story'])")
+        assert restored.splitlines() == [SECRET, "True", "Typed while the draft was offered"]
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
