@@ -366,7 +366,7 @@ def test_typing_while_a_draft_is_offered_is_kept_beside_it(wb, at_once):
     assert [b.layout.display != "none" for b in boxes] == [True, True]
     for box, draft in zip(boxes, third.offered, strict=True):
         label = box.children[0].value
-        assert f"Kept at <b>{forms.when_kept(draft.saved_at)}</b>" in label
+        assert f"From <b>{forms.when_kept(draft.saved_at)}</b>" in label
         assert forms.esc_html(draft.answers["story"]) in label  # told apart by their words
     # Restore the older one: the other stays kept, and offered.
     boxes[1].children[1].children[0].click()

@@ -307,8 +307,9 @@ class Drafts:
         else:
             many = _COUNTS.get(len(offered), str(len(offered)))
             text = f"You have {many} unsent drafts of {what}, the most recent first."
-            rest = ("Restore one to carry on where you left off; the others stay kept "
-                    "until you discard them.")
+            rest = ("Restore one to carry on where you left off; "
+                    + ("the other stays kept until you discard it." if len(offered) == 2
+                       else "the others stay kept until you discard them."))
         self.offer_text.value = (
             f'<div role="status" style="{HELP_STYLE};padding:0.4em 0.8em;'
             f'border-left:3px solid #0072b2;margin:0.3em 0"><b>{esc_html(text)}</b> '
@@ -323,7 +324,7 @@ class Drafts:
             discard.tooltip = f"Forget the draft from {when} for good"
             words = self._preview(offered[at])
             label.value = ("" if len(offered) == 1 else
-                           f'<div style="{HELP_STYLE};margin:0.3em 0 0 0.8em">Kept at '
+                           f'<div style="{HELP_STYLE};margin:0.3em 0 0 0.8em">From '
                            f"<b>{esc_html(when)}</b>"
                            + (f": “{esc_html(words)}”" if words else "") + "</div>")
             show_if(label, len(offered) > 1)
