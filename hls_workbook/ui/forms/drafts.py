@@ -12,6 +12,7 @@ import asyncio
 import atexit
 import logging
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
@@ -278,7 +279,8 @@ class Drafts:
         box = styled(W.VBox, children=[label, styled(W.HBox, children=[restore, discard])])
         return box, label, restore, discard
 
-    def _on_offer(self, at: int, act: Any) -> None:
+    def _on_offer(self, at: int, act: Callable[[Draft], object]) -> None:
+        """A button of the ``at``-th draft offered was pressed: restore or discard it."""
         if at < len(self.offered):
             act(self.offered[at])
 
