@@ -1,5 +1,7 @@
 """The one Jinja environment of the package: report sections, the page macros they share
-(``templates/macros.html.j2``) and the overview page are all rendered through it.
+(``templates/macros.html.j2``), the overview page and the live pages' pieces (forms, stage
+sections, the chooser, the tally: ``templates/ui/macros.html.j2``) are all rendered
+through it.
 
 Autoescaping is on, so text a person typed is escaped where it meets the HTML and nowhere
 else: the code that builds a page deals in plain data (strings, numbers, DataFrames), and
@@ -24,6 +26,8 @@ def text(value: Any) -> str:
     the value's ``str`` otherwise. Escaping is left to autoescape."""
     if value is None:
         return ""
+    if hasattr(value, "__html__"):  # markup the package made (trusted), kept as it is
+        return value
     try:
         if value != value:  # NaN and NaT are not equal to themselves
             return ""
@@ -50,14 +54,24 @@ def render(template: str, **context: Any) -> str:
 
 
 @functools.cache
-def macros() -> Any:
-    """The shared macros as a module (``macro`` calls one of them by name)."""
-    return environment().get_template(MACROS).module
+def macros(template: str = MACROS, **values: Any) -> Any:
+    """A template's macros as a module, compiled once (``macro`` calls one by name).
+    ``values``: names its macros read besides their arguments (the ui's styles, kept as
+    Python constants where Python uses them too), the same for every call."""
+    return environment().get_template(template, globals=values).module
 
 
-def macro(name: str, *args: Any) -> str:
+def macro(name: str, *args: Any, **kwargs: Any) -> str:
     """One shared macro's HTML: ``macro("table", t)``, ``macro("note", text, "empty")``."""
-    return str(getattr(macros(), name)(*args))
+    return str(getattr(macros(), name)(*args, **kwargs))
+
+
+def escape(value: Any) -> str:
+    """A value as escaped HTML text, as the templates escape it (markupsafe), for the few
+    places that still put text into markup outside a template."""
+    from markupsafe import escape as _escape
+
+    return str(_escape(text(value)))
 
 
 def trusted(markup: str) -> Any:

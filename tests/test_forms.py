@@ -643,7 +643,7 @@ def test_show_returns_a_live_form_or_text_when_headless(wb, monkeypatch):
     monkeypatch.setenv(forms.HEADLESS_ENV, "1")
     md = forms.show("experiment", wb, place=PLACE)
     assert "Safe-to-fail limits" in md.data
-    assert "<li><b>Safe-to-fail limits</b>" in forms.describe("experiment", as_html=True)
+    assert "<li><b>Safe-to-fail limits</b>" in forms.questions_html("experiment")
 
 
 def test_unknown_role_is_said_plainly(wb):

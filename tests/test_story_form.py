@@ -109,7 +109,7 @@ def test_withdrawal_is_asked_only_of_a_saved_story(wb, story_form):
         assert all(w in box.children for w in story_form.fields[name].widgets)
         assert not any(w in story_form.widget.children for w in story_form.fields[name].widgets)
     assert "Consent withdrawn" not in forms.describe("voice")
-    assert "Withdrawn on" not in forms.describe("voice", as_html=True)
+    assert "Withdrawn on" not in forms.questions_html("voice")
 
     rid = wb.add("voice", GOOD["voice"], place=PLACE)
     assert story_form.load(rid)

@@ -19,14 +19,16 @@ shows each problem beside its field, and saves one record through the store (a n
 record, or a new version when editing: the old version is kept). Outside a kernel the
 widgets use a dummy comm, so tests set ``.value`` and call ``.click()``.
 
-The package, by concern: :mod:`.values` (words and values), :mod:`.widgets` (shared
-layouts and styles), :mod:`.controls` and :mod:`.links` (one control per widget kind),
-:mod:`.fields` (a question's row), :mod:`.live` (live lists, polling), :mod:`.drafts`,
-:mod:`.reviews` (what a saved review changes in its experiment),
-:mod:`.record_form` (the one form builder) and :mod:`.record_list`. What other modules
+The package, by concern: :mod:`.values` (words and values), :mod:`.html` (what an HTML
+widget shows: the ui's macros and styles), :mod:`.widgets` (shared layouts),
+:mod:`.controls` and :mod:`.links` (one control per widget kind), :mod:`.fields` (a
+question's row), :mod:`.live` (live lists, polling), :mod:`.drafts`, :mod:`.reviews` (what
+a saved review changes in its experiment), :mod:`.record_form` (the one form builder) and
+:mod:`.record_list`. What other modules
 use is re-exported here: ``forms.show``, ``forms.RecordForm``, ``forms.styled``...
 
-Only ipywidgets is imported here; pandas is imported by the store when a list is read.
+Only ipywidgets is imported here; pandas is imported by the store when a list is read,
+and Jinja when the first HTML is drawn.
 """
 
 from __future__ import annotations
@@ -90,6 +92,15 @@ from hls_workbook.ui.forms.fields import (
 )
 from hls_workbook.ui.forms.fields import (
     FieldRow as FieldRow,
+)
+from hls_workbook.ui.forms.html import (
+    questions_html as questions_html,
+)
+from hls_workbook.ui.forms.html import (
+    trusted as trusted,
+)
+from hls_workbook.ui.forms.html import (
+    ui_macro as ui_macro,
 )
 from hls_workbook.ui.forms.links import (
     LinkControl as LinkControl,

@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
+from hls_workbook.ui.forms.html import ui_macro
 from hls_workbook.ui.forms.values import (
     BLANK_LABEL,
     NOT_ANSWERED,
     date_or_none,
-    esc_html,
     is_missing,
     option_values,
     typed_number,
 )
-from hls_workbook.ui.forms.widgets import GAP, HELP_STYLE, named_for, shared_layout, styled
+from hls_workbook.ui.forms.widgets import GAP, named_for, shared_layout, styled
 
 if TYPE_CHECKING:
     from hls_workbook.store.workbook import Workbook
@@ -323,9 +323,7 @@ class ScoreControl(Control):
             if is_missing(value):
                 self.input.value = self.middle
                 self.touched = self.confirmed = False
-                self.hint.value = (
-                    f'<span style="{HELP_STYLE}">not answered yet: move the slider</span>'
-                )
+                self.hint.value = ui_macro("help", "not answered yet: move the slider", "span")
             else:
                 self.input.value = int(value)
                 self.touched = True
@@ -384,7 +382,7 @@ class FlagControl(Control):
 
     def build(self) -> W.Widget:
         self.input = self._watch(styled(
-            W.Checkbox, value=False, description=f"<b>{esc_html(self.meta.label)}</b>",
+            W.Checkbox, value=False, description=ui_macro("bold", self.meta.label),
             description_allow_html=True, indent=False, layout=shared_layout(margin=GAP),
         ))
         return self.input

@@ -23,12 +23,10 @@ from hls_workbook.ui.forms.controls import (
     TextControl,
     YesPartlyNoControl,
 )
+from hls_workbook.ui.forms.html import ui_macro
 from hls_workbook.ui.forms.links import LinkControl, LinksControl
-from hls_workbook.ui.forms.values import esc_html
 from hls_workbook.ui.forms.widgets import (
-    ERROR_STYLE,
     GAP,
-    HELP_STYLE,
     shared_layout,
     show_if,
     styled,
@@ -86,14 +84,9 @@ class FieldRow:
         """The question (but beside a tick box), '(required)' if it must be answered (a
         question only a new record must answer: on a new one), and its help."""
         meta = self.meta
-        required = (
-            ' <span style="color:#a30000;font-size:0.85em">(required)</span>'
-            if meta.required or (meta.asked and new) else ""
-        )
-        help_html = f'<div style="{HELP_STYLE}">{esc_html(meta.help)}</div>' if meta.help else ""
-        if isinstance(self.control, FlagControl):
-            return required + help_html
-        return f"<b>{esc_html(meta.label)}</b>{required}{help_html}"
+        label = "" if isinstance(self.control, FlagControl) else meta.label
+        return ui_macro("question", label, meta.help or "",
+                        bool(meta.required or (meta.asked and new)))
 
     def for_new(self, new: bool) -> None:
         """Say '(required)' on a question only a new record must answer only when new."""
@@ -112,7 +105,7 @@ class FieldRow:
                     children.insert(children.index(self.widgets[-1]) + 1, self.message)
                     self.box.children = tuple(children)
                 self.widgets.append(self.message)
-            self.message.value = f'<div style="{ERROR_STYLE}">&#9888; {esc_html(text)}</div>'
+            self.message.value = ui_macro("message", text)
             show_if(self.message, True)
         elif self.message is not None:
             self.message.value = ""

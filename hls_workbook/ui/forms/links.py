@@ -15,9 +15,9 @@ import ipywidgets as W
 from hls_workbook.domain.errors import WorkbookError
 from hls_workbook.domain.model import model_for
 from hls_workbook.ui.forms.controls import CheckboxesControl, Control
+from hls_workbook.ui.forms.html import ui_macro
 from hls_workbook.ui.forms.values import (
     BLANK_LABEL,
-    esc_html,
     format_value,
     is_missing,
     option_values,
@@ -25,7 +25,6 @@ from hls_workbook.ui.forms.values import (
     record_label,
 )
 from hls_workbook.ui.forms.widgets import (
-    HELP_STYLE,
     named_for,
     shared_layout,
     show_if,
@@ -84,7 +83,7 @@ def _say_if_nothing_yet(note: W.HTML, link: str, nothing: bool, then: str = ".",
                     f"{', and '.join(rules)} are listed.")
         else:
             text = f"Nothing recorded in {what} for this place yet{then}"
-        note.value = f'<span style="{HELP_STYLE}">{esc_html(text)}</span>'
+        note.value = ui_macro("help", text, "span")
     show_if(note, nothing)
 
 
@@ -120,15 +119,12 @@ class LinkControl(Control):
                 row = {}
             linked = model_for(self.meta.link)
             items = [
-                f"<dt><b>{esc_html(linked.field_meta(name).label)}</b></dt>"
-                f"<dd style=\"margin:0 0 0.4em 0;white-space:pre-wrap\">"
-                f"{esc_html(format_value(linked.field_meta(name), row.get(name), None))}</dd>"
+                (linked.field_meta(name).label,
+                 format_value(linked.field_meta(name), row.get(name), None))
                 for name in self.meta.shows if not is_missing(row.get(name))
             ]
             if items:
-                html_text = (f'<dl class="hls-linked" style="{HELP_STYLE};margin:0.3em 0 0 0;'
-                             'padding:0.4em 0.8em;border-left:3px solid #0072b2">'
-                             f"{''.join(items)}</dl>")
+                html_text = ui_macro("linked", items)
         self.context.value = html_text
         show_if(self.context, bool(html_text))
 

@@ -21,21 +21,17 @@ from hls_workbook.domain.model import Part, Record, model_for
 from hls_workbook.ui.forms.controls import SKIP, Control, TextControl
 from hls_workbook.ui.forms.drafts import Drafts
 from hls_workbook.ui.forms.fields import CONTROLS, FieldRow
+from hls_workbook.ui.forms.html import ui_macro
 from hls_workbook.ui.forms.live import Watching, add_live, discard_live, tell_saved
 from hls_workbook.ui.forms.record_list import SHOWN_ROWS, RecordList
 from hls_workbook.ui.forms.reviews import follow_review
 from hls_workbook.ui.forms.values import (
     confirmation_text,
-    esc_html,
     normalise_role,
     noun,
     plain_error,
 )
 from hls_workbook.ui.forms.widgets import (
-    ERROR_STYLE,
-    HELP_STYLE,
-    NAMED_CSS,
-    OK_STYLE,
     close_tree,
     mime_bundle,
     shared_layout,
@@ -101,15 +97,6 @@ class RecordForm(Drafts, Watching):
         self.controls: dict[str, Control] = {n: r.control for n, r in self.fields.items()}
         self._asked = [row for row in self.fields.values() if row.meta.asked]
 
-        saved_as = (
-            f" Saved as: {esc_html(Part.labels()[self.role])} (your part of the system)."
-            if self.role else ""
-        )
-        self._intro = (
-            f'{NAMED_CSS}<div style="{HELP_STYLE}">Only questions marked (required) must be '
-            "answered now; the rest can be added later. Nothing is saved until you press "
-            f"Submit.{saved_as}</div>"
-        )
         #: the heading ("New partner") and the note under it, in one widget
         self.heading = self.intro = styled(W.HTML, value=self._heading_html())
         self.summary = styled(W.HTML, layout=shown_layout(False))  # shown when there is news
@@ -299,16 +286,8 @@ class RecordForm(Drafts, Watching):
         """Credit later saves to another part of the system (chosen in the stage's "Who
         are you here?"), and say so under the heading."""
         old_role = self.role
-        old = Part.labels().get(self.role or "")
         self.role, _warning = normalise_role(role)
         self._follow_role(old_role)
-        new = Part.labels().get(self.role or "")
-        before = f" Saved as: {esc_html(old)} (your part of the system)." if old else ""
-        after = f" Saved as: {esc_html(new)} (your part of the system)." if new else ""
-        if before:
-            self._intro = self._intro.replace(before, after)
-        else:
-            self._intro = self._intro.replace("Submit.</div>", f"Submit.{after}</div>")
         self.heading.value = self._heading_html()
 
     def set_values(self, values: Mapping[str, Any]) -> None:
@@ -492,7 +471,8 @@ class RecordForm(Drafts, Watching):
             rid, version = self.editing
             text = (f"Changing {what} #{rid} (version {version}). Saving keeps the earlier "
                     "version too.")
-        return f"<h4 style='margin:0.3em 0'>{esc_html(text)}</h4>{self._intro}"
+        # Under it, what must be answered now, and whose saves these are.
+        return ui_macro("form_heading", text, Part.labels().get(self.role or "", ""))
 
     def _set_heading(self) -> None:
         if self.editing_box is not None:
@@ -528,16 +508,12 @@ class RecordForm(Drafts, Watching):
             self.more.selected_index = 0
         n = len(problems)
         head = f"{n} thing{'s' if n != 1 else ''} to fix before saving"
-        items = "".join(f"<li>{esc_html(t)}</li>" for t in problems.values())
         self.status_text = (
             f"{head}: " + "; ".join(problems.values())
             + ". Nothing was saved; what you typed is still here."
         )
-        block = (
-            f'<div style="{ERROR_STYLE}"><b>{esc_html(head)}</b><ul style="margin:0.2em 0">'
-            f"{items}</ul>Nothing was saved; what you typed is still here.</div>"
-        )
-        short = f'<div style="{ERROR_STYLE}"><b>{esc_html(head)}</b>: see the messages above.</div>'
+        block = ui_macro("problems", head, list(problems.values()))
+        short = ui_macro("problems", head, [])
         self._show(self.summary, block)
         self._show(self.result, short if not others else block)
 
@@ -548,8 +524,7 @@ class RecordForm(Drafts, Watching):
             self._show(self.summary, "")
             self._show(self.result, "")
             return
-        style = OK_STYLE if ok else ERROR_STYLE
-        block = f'<div style="{style}"><b>{esc_html(text)}</b></div>'
+        block = ui_macro("message", text, ok=ok, strong=True, mark=False)
         self._show(self.summary, block)
         self._show(self.result, block)
 

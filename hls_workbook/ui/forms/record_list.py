@@ -14,12 +14,13 @@ import ipywidgets as W
 
 from hls_workbook.domain.errors import WorkbookError
 from hls_workbook.domain.model import Part, model_for
+from hls_workbook.templating import PlainTable
+from hls_workbook.ui.forms.html import ui_macro
 from hls_workbook.ui.forms.live import Watching, add_live, discard_live
 from hls_workbook.ui.forms.values import (
     BLANK_LABEL,
     CELL_CHARS,
     date_or_none,
-    esc_html,
     format_value,
     is_missing,
     noun,
@@ -28,10 +29,7 @@ from hls_workbook.ui.forms.values import (
     record_label,
 )
 from hls_workbook.ui.forms.widgets import (
-    ERROR_STYLE,
-    HELP_STYLE,
     HIDDEN_DISPLAY,
-    NAMED_CSS,
     close_tree,
     mime_bundle,
     named_for,
@@ -106,10 +104,8 @@ class RecordList(Watching):
         self._read("")  # before the widgets, so that each is made as it is to be shown
 
         hidden = {"display": HIDDEN_DISPLAY} if self.anonymous else {}
-        self.heading = styled(
-            W.HTML, value=f"{NAMED_CSS}<h4 style='margin:0.8em 0 0.3em 0'>What is recorded: "
-            f"{esc_html(plural(self.kind))}</h4>",
-        )
+        self.heading = styled(W.HTML, value=ui_macro(
+            "heading", f"What is recorded: {plural(self.kind)}", "0.8em 0 0.3em 0", named=True))
         self.filter = styled(
             W.Text, placeholder="Type a word to find a record",
             layout=shared_layout(width="100%", max_width="30em", **hidden),
@@ -225,40 +221,25 @@ class RecordList(Watching):
                 *((record_label(self.kind, r), int(r["id"])) for r in self.shown_rows)]
 
     def _table_html(self, search: str) -> str:
-        """The table of the rows read (or what to say instead), escaped."""
+        """The table of the rows read (or what to say instead), as HTML."""
         total = self.total
         if self.problem:
-            return f'<div style="{ERROR_STYLE}">{esc_html(self.problem)}</div>'
+            return ui_macro("message", self.problem, mark=False)
         if self.anonymous:
             what = noun(self.kind)
-            return (
-                f"<p>{total} {esc_html(what)}{'s' if total != 1 else ''} saved for this place. "
-                "They are anonymous, so they are shown only together, in the reports.</p>"
-            )
+            return ui_macro("para", f"{total} {what}{'s' if total != 1 else ''} saved for this "
+                            "place. They are anonymous, so they are shown only together, in "
+                            "the reports.")
         shown = self.shown_rows
         if not total:
-            return "<p>Nothing recorded yet for this place.</p>"
+            return ui_macro("para", "Nothing recorded yet for this place.")
         if not self.matched:
-            return (f"<p>None of the {total} records matches "
-                    f"&lsquo;{esc_html(search)}&rsquo;.</p>")
+            return ui_macro("para", f"None of the {total} records matches \u2018{search}\u2019.")
         heads = ["#", *(self.metas[c].label for c in self.columns), "Saved", "By"]
-        th = "".join(
-            f'<th style="text-align:left;padding:2px 8px">{esc_html(h)}</th>' for h in heads
-        )
-        body = "".join(
-            "<tr>" + "".join(
-                f'<td style="padding:2px 8px;vertical-align:top">{esc_html(c)}</td>'
-                for c in self._cells(r)
-            ) + "</tr>"
-            for r in shown
-        )
-        note = f"<p style='{HELP_STYLE}'>Showing {len(shown)} of {self.matched}" + (
-            f" (of {total} in all)" if self.matched != total else ""
-        ) + ", newest first.</p>"
-        return (
-            f'<table style="border-collapse:collapse;font-size:0.9em"><thead><tr>{th}'
-            f"</tr></thead><tbody>{body}</tbody></table>{note}"
-        )
+        table = PlainTable(heads, [self._cells(r) for r in shown])
+        more = f" (of {total} in all)" if self.matched != total else ""
+        return ui_macro("records", table,
+                        f"Showing {len(shown)} of {self.matched}{more}, newest first.")
 
     def edit_selected(self) -> bool:
         """Load the record chosen in the Edit drop-down into the form."""

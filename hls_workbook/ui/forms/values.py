@@ -2,13 +2,12 @@
 
 The plain-text side of the forms, with no widget in it: a kind's noun and plural, a
 stored value as short text, a record's label, an error as one sentence, and the questions
-of a form as Markdown or HTML (what a headless run shows instead of widgets).
+of a form as Markdown (what a headless run shows instead of widgets).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +17,7 @@ import ipywidgets as W
 from hls_workbook.domain.errors import RecordError
 from hls_workbook.domain.kinds import as_date, number_text
 from hls_workbook.domain.model import Part, Record, model_for
+from hls_workbook.templating import escape
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +56,9 @@ def plural(kind: str) -> str:
     return PLURALS.get(model.kind, model.title_plural)
 
 
-def esc_html(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+#: Text escaped for HTML, as the templates escape it (kept for the drafts' notice, which
+#: still writes its markup by hand; everything else is drawn by the ui's macros).
+esc_html = escape
 
 
 def is_missing(value: Any) -> bool:
@@ -150,7 +151,7 @@ def plain_error(exc: BaseException) -> str:
     return text
 
 
-def _answer_hint(meta: Any) -> str:
+def answer_hint(meta: Any) -> str:
     return meta.field_kind.answer_hint(meta, plural)  # kinds.FieldKind.answer_hint
 
 
@@ -159,20 +160,11 @@ def new_questions(model: type[Record]) -> list[Any]:
     return [meta for meta in model.fields_meta() if not meta.editing_only]
 
 
-def describe(kind: str, *, as_html: bool = False) -> str:
-    """The questions of a form as Markdown (or HTML): what a headless run shows instead."""
+def describe(kind: str) -> str:
+    """The questions of a form as Markdown: what a headless run shows instead (as HTML:
+    :func:`hls_workbook.ui.forms.html.questions_html`)."""
     model = model_for(kind)
     lines: list[str] = []
-    if as_html:
-        lines.append(f"<h4>The questions for a new {esc_html(noun(model.kind))}</h4><ol>")
-        for meta in new_questions(model):
-            req = " <em>(required)</em>" if meta.required or meta.asked else ""
-            lines.append(
-                f"<li><b>{esc_html(meta.label)}</b>{req}<br>{esc_html(meta.help)}<br>"
-                f"<small>Answer: {esc_html(_answer_hint(meta))}</small></li>"
-            )
-        lines.append("</ol>")
-        return "\n".join(lines)
     lines.append(f"#### The questions for a new {noun(model.kind)}\n")
     lines.append("*In a live notebook these are a form. Questions marked (required) must be "
                  "answered before saving.*\n")
@@ -181,7 +173,7 @@ def describe(kind: str, *, as_html: bool = False) -> str:
         lines.append(f"{i}. **{markdown_safe(meta.label)}**{req}  ")
         if meta.help:
             lines.append(f"   {markdown_safe(meta.help)}  ")
-        lines.append(f"   <small>Answer: {esc_html(_answer_hint(meta))}</small>")
+        lines.append(f"   <small>Answer: {markdown_safe(answer_hint(meta))}</small>")
     return "\n".join(lines) + "\n"
 
 
@@ -189,4 +181,4 @@ def markdown_safe(text: str) -> str:
     """Model text made safe for Markdown: HTML escaped, emphasis characters neutralised."""
     for ch in ("\\", "*", "_", "`", "[", "]"):
         text = text.replace(ch, "\\" + ch)
-    return html.escape(text, quote=False)
+    return escape(text)

@@ -3,7 +3,8 @@
 Every widget of the forms (and of the stages, the tally and the chooser) is made with
 :func:`styled`, so that layouts and styles that never change are one shared widget each;
 :func:`show_if` shows or hides one by swapping shared layouts. What a notebook displays
-for a widget (:func:`mime_bundle`) and closing a tree of widgets live here too.
+for a widget (:func:`mime_bundle`) and closing a tree of widgets live here too. What an
+HTML widget shows is drawn by :mod:`~hls_workbook.ui.forms.html`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,24 @@ from typing import Any
 
 import ipywidgets as W
 
+from hls_workbook.ui.forms.html import (
+    ERROR_STYLE as ERROR_STYLE,
+)
+from hls_workbook.ui.forms.html import (
+    HELP_STYLE as HELP_STYLE,
+)
+from hls_workbook.ui.forms.html import (
+    NAMED as NAMED,
+)
+from hls_workbook.ui.forms.html import (
+    NAMED_CSS as NAMED_CSS,
+)
+from hls_workbook.ui.forms.html import (
+    OK_STYLE as OK_STYLE,
+)
+
 log = logging.getLogger(__name__)
 
-ERROR_STYLE = "color:#a30000"
-OK_STYLE = "color:#1b6e20"
-HELP_STYLE = "font-size:0.95em;color:#555;line-height:1.35"  # readable at a glance
 HIDDEN_DISPLAY = "none"
 #: The space above each question.
 GAP = "0.9em 2px 2px 2px"
@@ -61,20 +75,6 @@ def styled(cls: type[W.Widget], *, style: Mapping[str, Any] | None = None, **kwa
     if trait is not None:
         kwargs["style"] = _shared(trait.klass, **dict(style or {}))
     return cls(**kwargs)
-
-
-#: Inputs are named by their question for screen readers: ipywidgets draws a widget's
-#: ``description`` as a ``<label for=...>`` tied to its input. The question is shown above
-#: the input (with its help), so that label is kept for assistive technology only.
-NAMED = "hls-named"
-NAMED_CSS = (
-    "<style>"
-    f".{NAMED} > .widget-label, .{NAMED} > .jupyter-widget-label {{"
-    "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;"
-    "clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;border:0}"
-    ".hls-count > .widget-label, .hls-count > .jupyter-widget-label {text-align:left}"
-    "</style>"
-)
 
 
 def named_for(name: str) -> dict[str, Any]:

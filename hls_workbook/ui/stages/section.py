@@ -53,7 +53,7 @@ def section(
         if spec.how:
             parts.append(wrap_html(note_html(spec.how)))
         if spec.kind is not None and spec.questions:
-            parts.append(wrap_html(forms.describe(spec.kind, as_html=True)))
+            parts.append(wrap_html(forms.questions_html(spec.kind)))
         return Block("".join(parts), label=spec.title)
     except WorkbookError as exc:
         return Block(error_html(plain_error(exc)), label="A problem")
