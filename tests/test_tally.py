@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import html as html_mod
 
 import ipywidgets as W
 import pytest
@@ -417,7 +418,7 @@ def test_a_meeting_saved_by_another_form_appears_in_the_list(wb, view):
 
 def test_adding_a_person_problem_is_said_beside_it_and_text_is_escaped(wb, view, clock):
     add(view, "Ash", "")
-    assert "Choose Ash&#x27;s part of the system first." in view.add_message.value
+    assert "Choose Ash's part of the system first." in html_mod.unescape(view.add_message.value)
     assert view.name.value == "Ash"  # what was typed stays
     add(view, "<b>Zed</b>", "other")
     button(view, "<b>Zed</b>").click()

@@ -12,7 +12,6 @@ A part of the system is a role, never a name.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -58,10 +57,7 @@ class Chooser:
         if place not in [value for _label, value in options]:
             options.append((place, place))
         self._callbacks: list[Callable[[str, str | None], None]] = []
-        self.heading = forms.styled(W.HTML, value='<h3 style="margin:0.3em 0">Who are you here?'
-                                    '</h3><p style="margin:0 0 0.4em 0">Choose your place and '
-                                    "your part of the system. You can change them at any time."
-                                    "</p>")
+        self.heading = forms.styled(W.HTML, value=forms.ui_macro("chooser_heading"))
         self.place = forms.styled(W.Dropdown, options=options, value=place, description="Place",
                                   style={"description_width": "initial"})
         roles = [(NO_ROLE, ""), *((label, value) for value, label in Part.labels().items())]
@@ -93,13 +89,7 @@ class Chooser:
 
     def _say(self) -> None:
         _place, role = self.chosen
-        if role:
-            text = (f"Saves will say they came from: <b>{html.escape(role_label(role))}</b>. "
-                    "Never a name.")
-        else:
-            text = ("Saves will not say which part of the system they came from until you "
-                    "choose it.")
-        self.status.value = f'<p role="status" style="margin:0.3em 0">{text}</p>'
+        self.status.value = forms.ui_macro("chooser_status", role_label(role))
 
     def _changed(self, _change: Any) -> None:
         place, role = self.chosen

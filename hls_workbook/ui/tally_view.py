@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import html
 import logging
 import time
 from collections.abc import Callable
@@ -31,6 +30,7 @@ import ipywidgets as W
 from hls_workbook.domain.errors import RecordError, WorkbookError
 from hls_workbook.domain.model import Contribution, Meeting, Part
 from hls_workbook.domain.tally import MAX_PEOPLE, NAME_CHARS, SpeakingTally, TallyError, clock_text
+from hls_workbook.templating import PlainTable
 from hls_workbook.ui import forms
 
 if TYPE_CHECKING:
@@ -45,19 +45,11 @@ HEADING = "Tally a meeting as it happens"
 #: How often the times on the page are redrawn while someone speaks (seconds).
 TICK_SECONDS = 1.0
 
-_BAR = "#0072b2"
-_CELL = "padding:2px 10px 2px 0;text-align:left;vertical-align:middle"
 _KEPT = "Nothing was saved; the tally is kept."
 
 
-def _esc(text: Any) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def _label(question: str, help_text: str = "") -> str:
-    help_html = (f'<div style="{forms.HELP_STYLE}">{_esc(help_text)}</div>' if help_text
-                 else "")
-    return f"<b>{_esc(question)}</b>{help_html}"
+    return forms.ui_macro("question", question, help_text)
 
 
 def _slot_layout(shown: bool) -> W.Layout:
@@ -115,9 +107,8 @@ class TallyView:
         self.pause_button = forms.styled(
             W.Button, description="Pause: nobody speaking", layout=_slot_layout(True),
             disabled=True, tooltip="End the turn under way; nobody is speaking")
-        self.nobody_note = forms.styled(W.HTML, value=(
-            f'<div style="{forms.HELP_STYLE}">Nobody in the tally yet: add the people present '
-            "just below.</div>"))
+        self.nobody_note = forms.styled(W.HTML, value=forms.ui_macro(
+            "help", "Nobody in the tally yet: add the people present just below."))
         self.name = forms.styled(W.Text, placeholder="for example A, or Ash",
                                  layout=forms.shared_layout(width="14em"),
                                  **forms.named_for("Made-up name or initials"))
@@ -146,11 +137,11 @@ class TallyView:
         parts: list[W.Widget] = [] if summary is None else [summary.widget]
         parts += [
             forms.styled(W.HTML, value=(
-                f"{forms.NAMED_CSS}<h4 style='margin:0.6em 0 0.2em 0'>{_esc(HEADING)}</h4>"
-                f'<div style="{forms.HELP_STYLE}">Tap a person when they start speaking. '
-                "Tapping someone else ends the turn under way; tap the person speaking again, "
-                "or Pause, when they stop. Nothing is saved until you press Submit at the end."
-                "</div>")),
+                forms.ui_macro("heading", HEADING, "0.6em 0 0.2em 0", named=True)
+                + forms.ui_macro(
+                    "help", "Tap a person when they start speaking. Tapping someone else ends "
+                    "the turn under way; tap the person speaking again, or Pause, when they "
+                    "stop. Nothing is saved until you press Submit at the end."))),
             *self.meeting_row.widgets,
             forms.styled(W.HTML, value=_label(
                 "Or add the meeting now", "Its date and what it was mostly for. Who came can "
@@ -230,9 +221,7 @@ class TallyView:
         return mid
 
     def _meeting_says(self, text: str, *, ok: bool) -> None:
-        style = forms.OK_STYLE if ok else forms.ERROR_STYLE
-        mark = "" if ok else "&#9888; "
-        self.meeting_message.value = f'<div style="{style}">{mark}{_esc(text)}</div>'
+        self.meeting_message.value = forms.ui_macro("message", text, ok=ok)
         forms.show_if(self.meeting_message, True)
 
     # -- people and turns -----------------------------------------------------------
@@ -242,8 +231,8 @@ class TallyView:
         try:
             person = self.tally.add(self.name.value, self.part.value)
         except TallyError as exc:
-            self.add_message.value = (f'<div style="{forms.ERROR_STYLE}" role="alert">&#9888; '
-                                      f"{_esc(forms.plain_error(exc))}</div>")
+            self.add_message.value = forms.ui_macro("message", forms.plain_error(exc),
+                                                    role="alert")
             forms.show_if(self.add_message, True)
             return False
         self.name.value = ""
@@ -276,7 +265,7 @@ class TallyView:
     # -- drawing ----------------------------------------------------------------------
 
     def _announce(self, text: str) -> None:
-        self.status.value = f'<div role="status" aria-live="polite">{_esc(text)}</div>'
+        self.status.value = forms.ui_macro("announce", text)
 
     def render(self) -> None:
         """Draw the buttons, the turn under way and the balance."""
@@ -310,14 +299,11 @@ class TallyView:
         tally = self.tally
         speaking = tally.speaking
         if speaking is not None:
-            line = (f"<b>Speaking now:</b> {_esc(speaking.label)}, "
-                    f"{clock_text(tally.turn_seconds())} this turn "
-                    f"({clock_text(tally.seconds(speaking.name))} in all).")
-        elif tally.anyone_spoke:
-            line = "<b>Nobody is speaking.</b> Tap a person when they start."
+            value = forms.ui_macro("tally_now", speaking.label,
+                                   clock_text(tally.turn_seconds()),
+                                   clock_text(tally.seconds(speaking.name)), True)
         else:
-            line = "Nobody has spoken yet."
-        value = f"<p style='margin:0.6em 0 0.2em 0'>{line}</p>"
+            value = forms.ui_macro("tally_now", "", "", "", tally.anyone_spoke)
         if value != self.now.value:
             self.now.value = value
         value = self._balance_html()
@@ -328,35 +314,18 @@ class TallyView:
         tally = self.tally
         if not tally.people:
             return ""
-        total = tally.total_seconds()
-        rows = []
-        for share in tally.by_part():
-            pct = round(100 * share.share)
-            bar = (f'<div aria-hidden="true" style="width:10em;height:0.9em;'
-                   f'background:#e6e6e6"><div style="width:{pct}%;height:100%;'
-                   f'background:{_BAR}"></div></div>')
-            rows.append(f'<tr><td style="{_CELL}">{_esc(share.label)}</td>'
-                        f'<td style="{_CELL}">{share.people}</td>'
-                        f'<td style="{_CELL}">{clock_text(share.seconds)}</td>'
-                        f'<td style="{_CELL}">{pct}%</td><td style="{_CELL}">{bar}</td></tr>')
-        people = "".join(
-            f'<tr><td style="{_CELL}">{_esc(p.name)}</td><td style="{_CELL}">'
-            f'{_esc(p.part_label)}</td><td style="{_CELL}">{tally.turns(p.name)}</td>'
-            f'<td style="{_CELL}">{clock_text(tally.seconds(p.name))}</td></tr>'
-            for p in tally.people)
-        head = "".join(f'<th style="{_CELL}">{h}</th>' for h in
-                       ("Part of the system", "People here", "Speaking", "Share", ""))
-        table = 'style="border-collapse:collapse;font-size:0.92em;margin:0.3em 0"'
-        caption = 'style="text-align:left;font-weight:bold"'
-        return (f"<table {table}><caption {caption}>The balance so far: "
-                f"{clock_text(total)} of speaking</caption><thead><tr>{head}</tr></thead>"
-                f"<tbody>{''.join(rows)}</tbody></table>"
-                f"<table {table}><caption {caption}>Each person</caption><thead><tr>"
-                + "".join(f'<th style="{_CELL}">{h}</th>' for h in
-                          ("Made-up name", "Part of the system", "Times spoken", "Speaking"))
-                + f"</tr></thead><tbody>{people}</tbody></table>"
-                f'<div style="{forms.HELP_STYLE}">A prompt for who gets heard, never a score '
-                "for a person.</div>")
+        parts = PlainTable(
+            ["Part of the system", "People here", "Speaking", "Share", ""],
+            [[share.label, share.people, clock_text(share.seconds), f"{pct}%",
+              forms.trusted(forms.ui_macro("bar", pct))]
+             for share in tally.by_part() for pct in [round(100 * share.share)]],
+            f"The balance so far: {clock_text(tally.total_seconds())} of speaking")
+        people = PlainTable(
+            ["Made-up name", "Part of the system", "Times spoken", "Speaking"],
+            [[p.name, p.part_label, tally.turns(p.name), clock_text(tally.seconds(p.name))]
+             for p in tally.people],
+            "Each person")
+        return forms.ui_macro("balance", parts, people)
 
     # -- the clock on the page ----------------------------------------------------------
 
@@ -388,12 +357,8 @@ class TallyView:
             self.result.value = ""
             forms.show_if(self.result, False)
             return
-        if ok:
-            body = f'<div style="{forms.OK_STYLE}" role="status"><b>{_esc(text)}</b></div>'
-        else:
-            body = (f'<div style="{forms.ERROR_STYLE}" role="alert">&#9888; {_esc(text)}'
-                    "</div>")
-        self.result.value = body
+        self.result.value = (forms.ui_macro("message", text, ok=True, strong=True, role="status")
+                             if ok else forms.ui_macro("message", text, role="alert"))
         forms.show_if(self.result, True)
 
     def submit(self) -> list[int] | None:

@@ -16,32 +16,20 @@ from hls_workbook.ui import forms
 from hls_workbook.ui.stages.markup import (
     AUDIENCE_LABELS,
     CHECK_AUDIENCES,
-    ERROR_CSS,
-    OK_CSS,
     SectionSpec,
-    esc,
     load_analysis,
-    note_html,
     plural,
     stage_role,
     wide_layout,
 )
-from hls_workbook.ui.stages.views import PLACEHOLDER, WHEN_IDLE, plain_error, summarise_section
+from hls_workbook.ui.stages.views import WHEN_IDLE, placeholder, plain_error, summarise_section
 
 log = logging.getLogger(__name__)
 
 
-_QUOTE = ("margin:0.3em 0;padding:0.4em 0.7em;border-left:4px solid #888;background:#f6f6f6;"
-          "white-space:pre-wrap")
-_MARK_CSS = ("<style>.hls-check mark.hls-detail{background:#ffe066;color:#000;"
-             "outline:1px solid #8a6d00;padding:0 1px}</style>")
-
-
 def _label_html(question: str, help_text: str = "") -> str:
     """A question shown above its input (the input is named by it for screen readers)."""
-    help_html = (f'<div style="{forms.HELP_STYLE}">{esc(help_text)}</div>' if help_text
-                 else "")
-    return f"<b>{esc(question)}</b>{help_html}"
+    return forms.ui_macro("question", question, help_text)
 
 
 class _CheckItem:
@@ -110,14 +98,10 @@ class _CheckItem:
             return
         if same and draft is None:
             return
-        found = review.details_sentence(row["details"])
-        note = (f'<p style="margin:0.2em 0"><b>Suspected personal details:</b> {esc(found)}</p>'
-                if found else note_html("The workbook found no personal details in it: read it "
-                                        "all the same."))
-        self.text.value = (
-            f'<h5 style="margin:0.6em 0 0.1em 0;font-size:1em">{esc(row["record"])}</h5>'
-            f'<div style="{forms.HELP_STYLE}">Question: {esc(row["label"])}</div>'
-            f'<div style="{_QUOTE}">{row["highlighted"]}</div>{note}')
+        # The text, escaped with each suspected detail marked, by privacy.review.
+        highlighted = forms.trusted(row["highlighted"])
+        self.text.value = forms.ui_macro("check_piece", row["record"], row["label"], highlighted,
+                                         review.details_sentence(row["details"]))
         self.wording.description = f"Wording for sharing: {row['record']}, {row['label']}"
         self.show_message("")
         if draft is None:
@@ -147,9 +131,8 @@ class _CheckItem:
         text = text.strip()
         if text and not text.endswith((".", "!", "?")):
             text += "."
-        self.message.value = (f'<div style="{forms.ERROR_STYLE}" role="alert">&#9888; '
-                              f"{esc(text)} Nothing was saved for this piece.</div>"
-                              if text else "")
+        self.message.value = (forms.ui_macro("message", f"{text} Nothing was saved for this "
+                                             "piece.", role="alert") if text else "")
         forms.show_if(self.message, bool(text))
 
     def close(self) -> None:
@@ -203,7 +186,7 @@ class CheckView:
         self._stale = False
         self._summary_only = _SummaryOnly(self)
         today = dt.date.today()
-        self.summary = forms.styled(W.HTML, value=PLACEHOLDER)
+        self.summary = forms.styled(W.HTML, value=placeholder())
         self.audience = forms.styled(
             W.Dropdown, options=[(AUDIENCE_LABELS[a], a) for a in CHECK_AUDIENCES],
             value=CHECK_AUDIENCES[0], layout=forms.shared_layout(width="auto"),
@@ -229,9 +212,8 @@ class CheckView:
         self.items = [_CheckItem(self) for _ in range(self.PAGE)]
         self.list_box.children = tuple(item.widget for item in self.items)
         controls = [
-            forms.styled(W.HTML, value=f"{forms.NAMED_CSS}{_MARK_CSS}"
-                         "<h4 style='margin:0.6em 0 0.2em 0'>"
-                         "Check the text waiting to be shared</h4>"),
+            forms.styled(W.HTML, value=forms.ui_macro("check_heading",
+                                                      "Check the text waiting to be shared")),
             forms.styled(W.HTML, value=_label_html(
                 "Who will read it", "A check for the public covers partners too.")),
             self.audience,
@@ -320,15 +302,8 @@ class CheckView:
             row = shown[n] if n < len(shown) else None
             moved = row is not None and row is not item.row
             item.show(row, drafts.get(id(row)) if moved or row is None else None)
-        parts = []
-        if confirmation:
-            parts.append(f'<p style="{OK_CSS}"><b>{esc(confirmation)}</b></p>')
-        if self.problem:
-            parts.append(f'<p class="hls-check-problem" style="{ERROR_CSS}"><b>'
-                         f"{esc(self.problem)}</b></p>")
-        else:
-            parts.append(f'<p class="hls-check-count"><b>{esc(self._count_text())}</b></p>')
-        self.status.value = f'<div role="status">{"".join(parts)}</div>'
+        self.status.value = forms.ui_macro("check_status", self._count_text(), confirmation,
+                                           self.problem)
         many = len(self.rows) > self.PAGE
         forms.show_if(self.prev_button, many)
         forms.show_if(self.next_button, many)
@@ -336,9 +311,9 @@ class CheckView:
         self.next_button.disabled = self.page >= pages - 1
         if many:
             first = self.page * self.PAGE + 1
-            self.page_note.value = (f'<span style="{forms.HELP_STYLE}">Showing {first} to '
-                                    f"{first + len(shown) - 1} of {len(self.rows)} (page "
-                                    f"{self.page + 1} of {pages})</span>")
+            self.page_note.value = forms.ui_macro(
+                "help", f"Showing {first} to {first + len(shown) - 1} of {len(self.rows)} "
+                f"(page {self.page + 1} of {pages})", "span")
         else:
             self.page_note.value = ""
 

@@ -1,19 +1,19 @@
 """The pieces every section is made of: HTML builders, the records a summary reads, the spec.
 
-Paragraphs, tables and lists render through the report's macros
-(``templates/macros.html.j2``, styled inline here), which escape every value; other
-markup sends its values through :func:`esc`. pandas, the analysis and privacy are imported when
-the first summary is worked out (:func:`load_analysis`), not when a notebook opens; the
-modules of summaries ask for them with :func:`analysis_here`. Also here, as the lowest
-layer every other module of the stages uses: what a section is (:class:`SectionSpec`),
-the day summaries count up to (:func:`current_day`), and a role as a part of the system
-(:func:`stage_role`).
+Every piece of HTML is drawn by a macro: paragraphs, tables and lists by the report's
+(``templates/macros.html.j2``, styled inline here), the rest by the ui's
+(``templates/ui/macros.html.j2``, through :func:`hls_workbook.ui.forms.ui_macro`), so
+every value is escaped by the templates; a summary joins the HTML its macros drew. pandas,
+the analysis and privacy are imported when the first summary is worked out
+(:func:`load_analysis`), not when a notebook opens; the modules of summaries ask for them
+with :func:`analysis_here`. Also here, as the lowest layer every other module of the
+stages uses: what a section is (:class:`SectionSpec`), the day summaries count up to
+(:func:`current_day`), and a role as a part of the system (:func:`stage_role`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import html
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -59,9 +59,7 @@ AUDIENCE_LABELS = Audience.labels()
 #: Parts of the system a team would want in the room ("other" is not missed when absent).
 NAMED_PARTS = tuple(p.value for p in Part if p != Part.other)
 
-_STYLE = "max-width:52em;line-height:1.4"
-_NOTE = "color:#555;font-size:0.9em"
-ERROR_CSS = "color:#a30000"
+ERROR_CSS = forms.ERROR_STYLE
 EXCERPT_CHARS = 160
 
 
@@ -99,14 +97,9 @@ def is_missing(value: Any) -> bool:
     return _missing(value)
 
 
-def esc(value: Any) -> str:
-    """Escape text for HTML: :func:`hls_workbook.privacy.escape` (which a summary's values
-    go through), without importing pandas for plain text such as the stage's own lines."""
-    if isinstance(value, str):
-        return html.escape(value, quote=True)
-    from hls_workbook.privacy import escape
-
-    return escape(value)
+#: Text escaped as the templates escape it. Nothing here uses it (the macros escape); kept
+#: while the package re-exports it.
+esc = templating.escape
 
 
 def para(text: str, style: str = "") -> str:
@@ -114,7 +107,8 @@ def para(text: str, style: str = "") -> str:
 
 
 def note_html(text: str) -> str:
-    return para(text, _NOTE)
+    """A paragraph in small grey print."""
+    return forms.ui_macro("small", text)
 
 
 def table_html(headers: Sequence[str], rows: Iterable[Sequence[Any]], caption: str = "") -> str:
@@ -185,11 +179,12 @@ class Block:
 
 
 def wrap_html(body: str) -> str:
-    return f'<div class="hls-stage" style="{_STYLE}">{body}</div>'
+    """A section's HTML (``body``: what its macros drew) in the stage's box."""
+    return forms.ui_macro("stage", forms.trusted(body))
 
 
 def error_html(text: str) -> str:
-    return wrap_html(f'<p class="hls-error" style="{ERROR_CSS}"><b>{esc(text)}</b></p>')
+    return forms.ui_macro("error", text)
 
 
 class Tables(Mapping[str, Any]):
@@ -248,7 +243,7 @@ def place_row(t: Mapping[str, pd.DataFrame]) -> dict[str, Any] | None:
     return rows.iloc[0].to_dict() if len(rows) else None
 
 
-OK_CSS = "color:#1b6e20"
+OK_CSS = forms.OK_STYLE
 
 
 def wide_layout() -> Any:

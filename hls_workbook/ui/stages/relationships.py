@@ -15,15 +15,15 @@ from hls_workbook.domain.model import (
     SupportKind,
     SupportStatus,
 )
+from hls_workbook.templating import PlainTable
+from hls_workbook.ui.forms import ERROR_STYLE, ui_macro
 from hls_workbook.ui.stages.markup import (
-    ERROR_CSS,
     MIN_GROUP,
     NAMED_PARTS,
     PART_LABELS,
     analysis_here,
     bullets,
     day_text,
-    esc,
     is_missing,
     join_words,
     labels_of,
@@ -70,9 +70,9 @@ def pulse_summary(t: Mapping[str, pd.DataFrame]) -> str:
     by_part = an.pulse_rounds(pulse, threshold=MIN_GROUP)
     if len(by_part):
         headers, cells = an.pulse_round_cells(by_part, answers=True)
-        out.append('<details><summary>By part of the system, round by round</summary>'
-                   + table_html(headers, cells, caption="Average scores (0-10) by part of "
-                                "the system") + "</details>")
+        table = PlainTable(list(headers), [list(c) for c in cells],
+                           "Average scores (0-10) by part of the system")
+        out.append(ui_macro("folded_table", "By part of the system, round by round", table))
     out.append(note_html(
         f"{answers} answers in round {latest}. '{privacy.HIDDEN_TEXT}' means fewer than "
         f"{MIN_GROUP} people answered. A part with fewer than {MIN_GROUP} answers is taken "
@@ -219,7 +219,7 @@ def _talk_wanted(t: Mapping[str, pd.DataFrame]) -> str:
     waiting = getattr(t, "talk_wishes", lambda: 0)()
     if not len(open_talk) and not waiting:
         return ""
-    return (f'<p style="{ERROR_CSS}"><b>{esc(TALK_WISH_TEXT)}</b></p>'
+    return (ui_macro("said", TALK_WISH_TEXT, style=ERROR_STYLE)
             + note_html("Asked anonymously in a check-in: nobody knows who, and nobody should "
                         "guess. Say in the team who can offer time, so whoever asked can come "
                         "to them; mark the request met once someone has."))

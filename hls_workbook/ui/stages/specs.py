@@ -17,6 +17,7 @@ from hls_workbook.domain.model import (
     model_for,
 )
 from hls_workbook.store.workbook import Workbook, check_place
+from hls_workbook.ui.forms import ui_macro
 from hls_workbook.ui.stages import markup
 from hls_workbook.ui.stages.check_view import CheckView
 from hls_workbook.ui.stages.markup import (
@@ -25,7 +26,6 @@ from hls_workbook.ui.stages.markup import (
     SectionSpec,
     Tables,
     analysis_here,
-    esc,
     load_analysis,
     note_html,
     para,
@@ -111,14 +111,11 @@ def _next(t: Mapping[str, pd.DataFrame]) -> str:
                     "learning has been shared. Every storyteller who asked has heard what "
                     "their story changed.")
     shown = todo.head(NEXT_LIMIT)
-    items = "".join(
-        f"<li>{esc(r['sentence'])}"
-        + note_html(f"{_overdue(r['overdue_days'])}. Where: {where_to(r['stage'], r['section'])}.")
-        + "</li>"
-        for r in shown.to_dict("records")
-    )
+    steps = [(r["sentence"],
+              f"{_overdue(r['overdue_days'])}. Where: {where_to(r['stage'], r['section'])}.")
+             for r in shown.to_dict("records")]
     out = [para(f"{plural(len(todo), 'thing needs', 'things need')} doing now, the most "
-                "overdue first."), f'<ol style="margin:0.2em 0">{items}</ol>']
+                "overdue first."), ui_macro("steps", steps)]
     if len(todo) > len(shown):
         place = getattr(t, "place", "") or "..."
         out.append(note_html(f"And {len(todo) - len(shown)} more: a coordinator can list them "

@@ -23,8 +23,8 @@ from hls_workbook.ui.stages.markup import (
     STAGES,
     Block,
     error_html,
-    esc,
     note_html,
+    para,
     stage_role,
     wrap_html,
 )
@@ -132,14 +132,10 @@ class Stage:
     def html(self) -> str:
         if self.error is not None:
             return error_html(self.error)
-        where = esc(workbook_location(self.wb)) if self.wb is not None else ""
-        if self.place_name is None:
-            head = (f"<p><b>{esc(self.place)}</b> is new here. Tell us about your place "
-                    "first, in <i>The place and its shared focus</i> (the first section of "
-                    f"<i>{STAGES['1_getting_started']}</i>). The rest can follow in any "
-                    "order.</p>")
-        else:
-            head = f"<p>Working on <b>{esc(self.place_name)}</b> ({esc(self.place)}).</p>"
+        where = workbook_location(self.wb) if self.wb is not None else ""
+        # A new place: where to describe it first (the first section of the first stage).
+        head = forms.ui_macro("stage_head", self.place, self.place_name,
+                              spec_for("place").title, STAGES["1_getting_started"])
         mode = ("Fill in a form and press Submit: nothing is saved until you do."
                 if self.interactive else
                 "This copy was run without forms: it shows the questions and what is recorded.")
@@ -148,12 +144,12 @@ class Stage:
             if self.walk:
                 parts.append(note_html(WALK_PROGRESS))
         else:
-            who = (f"Saves will say they came from: {esc(PART_LABELS[self.role])}. Never a "
+            who = (f"Saves will say they came from: {PART_LABELS[self.role]}. Never a "
                    "name." if self.role else
                    "Saves will not say which part of the system they came from.")
             parts = [head, note_html(who), note_html(mode), note_html(f"Workbook: {where}")]
         if self.role_warning:
-            parts.append(f'<p style="{ERROR_CSS}">{esc(self.role_warning)}</p>')
+            parts.append(para(self.role_warning, ERROR_CSS))
         return wrap_html("".join(parts))
 
     def _repr_html_(self) -> str:

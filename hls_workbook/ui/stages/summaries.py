@@ -22,6 +22,8 @@ from hls_workbook.domain.model import (
     Weekday,
     YesPartlyNo,
 )
+from hls_workbook.templating import text
+from hls_workbook.ui.forms import ui_macro
 from hls_workbook.ui.stages.markup import (
     AUDIENCE_LABELS,
     CHECK_AUDIENCES,
@@ -31,7 +33,6 @@ from hls_workbook.ui.stages.markup import (
     Tables,
     analysis_here,
     day_text,
-    esc,
     flags,
     is_missing,
     join_words,
@@ -61,7 +62,7 @@ def place_summary(t: Tables) -> str:
     if row is None:
         return para("Tell us about your place first: what people call it, and the problem that "
                     "matters most here. Everything else in the workbook hangs from this.")
-    out = [f"<p><b>{esc(row.get('name'))}</b>: {esc(row.get('shared_focus'))}</p>"]
+    out = [ui_macro("lead", row.get("name"), row.get("shared_focus"))]
     if not is_missing(row.get("why_it_matters")):
         out.append(para(str(row["why_it_matters"])))
     if not is_missing(row.get("started_on")):
@@ -379,22 +380,19 @@ def amplify_summary(t: Mapping[str, pd.DataFrame]) -> str:
                 "behind them:")]
     items = []
     for r in a.to_dict("records"):
-        voices_html = []
+        voices = []  # (who, about what: the words quoted)
         for vid in r["voices"]:  # links to stories the team may not use are already gone
             row = shown.get(int(vid))
             if row is None:
                 continue
-            who = roles.get(str(row.get("storyteller_role")), "Someone")
-            voices_html.append(
-                f"<li>{esc(row.get('shown_name') or who)}, about "
-                f"{esc(row.get('domain_of_change'))}: "
-                f"<q>{esc(shorten(row.get('story'), EXCERPT_CHARS))}</q></li>"
-            )
-        if not voices_html:
-            voices_html.append("<li>No story linked yet: whose experience shows this?</li>")
-        items.append(f"<li><b>{esc(r['title'])}</b>"
-                     f'<ul style="margin:0.1em 0">{"".join(voices_html)}</ul></li>')
-    out.append(f'<ul style="margin:0.2em 0">{"".join(items)}</ul>')
+            who = text(row.get("shown_name")) or roles.get(str(row.get("storyteller_role")),
+                                                            "Someone")
+            voices.append((f"{who}, about {text(row.get('domain_of_change'))}: ",
+                           shorten(row.get("story"), EXCERPT_CHARS)))
+        if not voices:
+            voices.append(("No story linked yet: whose experience shows this?",))
+        items.append((r["title"], voices))
+    out.append(ui_macro("amplified", items))
     out.append(note_html("Only stories the team may use are shown: never one that was withdrawn, "
                          "told in confidence, raised a safeguarding concern, or whose teller has "
                          "not yet said who may read it."))
@@ -414,19 +412,18 @@ def feedback_summary(t: Mapping[str, pd.DataFrame]) -> str:
                         f"{plural(len(told), 'note')} sent or closed."))
     else:
         kinds = {"decision": "decision", "learning": "learning"}
-        items = []
+        items = []  # (the story and what it shaped: its title quoted, when, the note)
         for r in waiting.to_dict("records"):
-            about = f" (about {esc(r['about'])})" if r["about"] else ""
+            about = f" (about {text(r['about'])})" if text(r["about"]) else ""
             state = (f"Note #{r['note']} is written, not sent yet." if r["note_status"]
                      else "No note yet.")
             when = f", on {day_text(r['shaped_on'])}" if not is_missing(r["shaped_on"]) else ""
-            items.append(
-                f"<li>Story #{r['voice']}{about} shaped {kinds[r['shaped_kind']]} "
-                f"#{r['shaped_id']}: <q>{esc(shorten(r['shaped_title'], 100))}</q>{when}. "
-                f"{esc(state)}</li>")
+            items.append((f"Story #{r['voice']}{about} shaped {kinds[r['shaped_kind']]} "
+                          f"#{r['shaped_id']}: ", shorten(r["shaped_title"], 100),
+                          f"{when}. {state}"))
         out.append(para(f"{plural(len(waiting), 'teller is', 'tellers are')} waiting to "
                         "hear what their story changed:"))
-        out.append(f'<ul style="margin:0.2em 0">{"".join(items)}</ul>')
+        out.append(ui_macro("quotes", items))
         out.append(para("Write each a note in the form below: choose the story and what it "
                         "shaped. Once they have heard, change it to 'Sent'."))
     out.append(note_html("Only stories whose teller said we may tell them what happened are "

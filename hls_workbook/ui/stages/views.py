@@ -15,11 +15,9 @@ from hls_workbook.domain.errors import WorkbookError
 from hls_workbook.store.workbook import Workbook
 from hls_workbook.ui import forms
 from hls_workbook.ui.stages.markup import (
-    OK_CSS,
     SectionSpec,
     Tables,
     error_html,
-    esc,
     load_analysis,
     note_html,
     wide_layout,
@@ -49,7 +47,7 @@ def summarise_section(spec: SectionSpec, wb: Workbook, place: str) -> tuple[str,
             f"({type(exc).__name__}). What is recorded is safe; tell whoever looks after the "
             "workbook."
         ), tables.read
-    return wrap_html(f'<h4 style="margin:0.4em 0">{esc(spec.heading)}</h4>{body}'), tables.read
+    return forms.ui_macro("summary", spec.heading, forms.trusted(body)), tables.read
 
 
 def plain_error(exc: BaseException) -> str:
@@ -59,8 +57,12 @@ def plain_error(exc: BaseException) -> str:
 
 #: How long the kernel must have been idle (no cell running) before summaries are drawn.
 IDLE_SECONDS = 0.15
-PLACEHOLDER = wrap_html('<h4 style="margin:0.4em 0">So far</h4>'
-                        + note_html("Working out what is recorded so far…"))
+
+
+def placeholder() -> str:
+    """What a summary shows until it is worked out."""
+    return forms.ui_macro("summary", "So far", forms.trusted(
+        note_html("Working out what is recorded so far…")))
 
 
 class _WhenIdle:
@@ -172,7 +174,7 @@ class SectionView:
         self.wb = wb
         self.place = place
         self._reads: frozenset[str] = frozenset()
-        self.summary = forms.styled(W.HTML, value=PLACEHOLDER)
+        self.summary = forms.styled(W.HTML, value=placeholder())
         WHEN_IDLE.add(self)
         parts: list[Any] = [self.summary]
         self.form: forms.RecordForm | None = None
@@ -241,7 +243,8 @@ def checkin_view(spec: SectionSpec, wb: Workbook, *, place: str,
     view = SectionView(spec, wb, place=place, role=role)
     form = view.form
     assert form is not None
-    view.talk = forms.styled(W.Checkbox, value=False, description=f"<b>{esc(TALK_LABEL)}</b>",
+    view.talk = forms.styled(W.Checkbox, value=False,
+                             description=forms.ui_macro("bold", TALK_LABEL),
                              description_allow_html=True, indent=False)
     view.talk_only = forms.styled(W.Button, description="Ask without a check-in",
                                   layout=wide_layout(),
@@ -249,8 +252,8 @@ def checkin_view(spec: SectionSpec, wb: Workbook, *, place: str,
     view.talk_message = forms.styled(W.HTML, layout=forms.shown_layout(False))
     box = forms.styled(W.VBox, children=[
         view.talk,
-        forms.styled(W.HTML, value=f'<div style="{forms.HELP_STYLE}">Nobody will know it was '
-                               "you: the team sees only that someone asked.</div>"),
+        forms.styled(W.HTML, value=forms.ui_macro(
+            "help", "Nobody will know it was you: the team sees only that someone asked.")),
         view.talk_only, view.talk_message,
     ], layout=forms.shared_layout(margin="0.9em 0 0 0"))
     children = list(form.widget.children)
@@ -273,7 +276,7 @@ def checkin_view(spec: SectionSpec, wb: Workbook, *, place: str,
 
     def ask_only(_button: Any = None) -> None:
         text = wish().strip()
-        view.talk_message.value = f'<div style="{OK_CSS}"><b>{esc(text)}</b></div>'
+        view.talk_message.value = forms.ui_macro("message", text, ok=True, strong=True)
         forms.show_if(view.talk_message, True)
 
     form.on_saved(saved)
