@@ -18,18 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hls_workbook import privacy
+from hls_workbook import privacy, templating
 from hls_workbook.analysis import funder as fa
 from hls_workbook.domain.errors import WorkbookError
+from hls_workbook.reporting.sections.html import Table
 
 AUDIENCE = "partners"
-
-_CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
-line-height:1.5;color:#1a1a1a}table{border-collapse:collapse;width:100%;margin:1rem 0}
-caption{text-align:left;font-weight:600;padding:.25rem 0}th,td{border:1px solid #888;
-padding:.3rem .5rem;text-align:left;vertical-align:top}td.n{text-align:right}
-.note{color:#444;font-size:.95rem}"""
-
 
 @dataclass(frozen=True, eq=False)
 class FunderPack:
@@ -146,93 +140,31 @@ def summary_text(pack: FunderPack) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _table(caption: str, head: list[str], rows: list[list[Any]], numeric: set[int] = frozenset()
-           ) -> str:
-    """A table with a caption and column headers; every cell escaped."""
-    e = privacy.escape
-    out = [f"<table><caption>{e(caption)}</caption><thead><tr>"]
-    out += [f'<th scope="col">{e(h)}</th>' for h in head]
-    out.append("</tr></thead><tbody>")
-    for row in rows:
-        out.append("<tr>" + "".join(
-            f'<td class="n">{e(c)}</td>' if i in numeric else f"<td>{e(c)}</td>"
-            for i, c in enumerate(row)) + "</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
+#: The page's template (package data), rendered through the one Jinja environment.
+TEMPLATE = "funder_pack/funder_pack.html.j2"
 
 
 def render_html(pack: FunderPack) -> str:
-    """The pack as one self-contained, accessible HTML page."""
-    e, v = privacy.escape, pack.view
-    title = f"Funding paperwork: {v.funder}, {pack.place_name}"
-    parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(title)}</title><style>{_CSS}</style></head><body><main>",
-        f"<h1>{e(title)}</h1>",
-        f"<p>For the year {pack.start:%d %B %Y} to {pack.end:%d %B %Y}. A starting point for "
-        "a conversation about proportion, not a verdict on anyone who asks or answers. "
-        "Hours are the team's estimates.</p>",
-        "<h2>What the paperwork costs</h2>",
-        "".join(f"<p>{e(s)}</p>" for s in v.sentences),
-        _table("This funder's paperwork against the sector's published figures",
-               ["Measure", v.funder, "Sector"], [
-                   ["Requirements", v.requirements, ""],
-                   ["Staff hours a year", _hours(v.hours_a_year)
-                    + (" (at least)" if v.hours_unknown else ""), ""],
-                   ["Staff cost a year", _money(v.cost_a_year), ""],
-                   ["Grant value a year", _money(v.grant_value), ""],
-                   ["Share of the grant", _pct(v.share_of_grant),
-                    f"{fa.SECTOR_SHARE * 100:.1f}% on average, up to "
-                    f"{fa.SECTOR_SHARE_HIGH * 100:.0f}% (NPC)"],
-                   ["Hours a year per grant", _hours(v.hours_per_grant),
-                    f"about {fa.SECTOR_HOURS_PER_GRANT:.0f} (Center for Effective "
-                    "Philanthropy)"],
-               ], numeric={1}),
-        "<h2>Each requirement</h2>",
-        _table("What this funder asks for, and which IVAR commitment it touches",
-               ["Requirement", "Times a year", "Hours a year", "Share of the grant",
-                "IVAR commitment", "Why that commitment"],
-               [[r["requirement"], f"{r['frequency_per_year']:g}"
-                 if not math.isnan(r["frequency_per_year"]) else "not known",
-                 _hours(r["hours_a_year"]), _pct(r["share_of_grant"]), r["commitment"],
-                 r["mapping_why"]] for r in v.items.to_dict("records")],
-               numeric={1, 2, 3}),
-        "<h2>Questions other funders ask too</h2>",
-    ]
-    if v.duplicates.empty:
-        parts.append("<p>None of this funder's questions is asked by another funder in our "
-                     "records.</p>")
-    else:
-        parts.append(_table(
-            "Requirements that ask the team the same thing as another funder's",
-            ["This funder asks", "Another funder", "Which asks", "Words in common",
-             "Overlap"],
+    """The pack as one self-contained, accessible HTML page: its tables and sentences here,
+    the page in its template (which escapes every value)."""
+    v = pack.view
+    duplicates = strip = change = None
+    if not v.duplicates.empty:
+        duplicates = Table.of(
+            ["This funder asks", "Another funder", "Which asks", "Words in common", "Overlap"],
             [[r["requirement"], r["other_funder"], r["other_requirement"], r["shared_words"],
               f"{r['similarity'] * 100:.0f}%"] for r in v.duplicates.to_dict("records")],
-            numeric={4}))
-    parts.append("<h2>IVAR's commitments</h2>")
-    parts.append(_table(
-        "How many of this funder's requirements touch each commitment",
-        ["Commitment", "Requirements", "Hours a year", "Which"],
-        [[r["commitment"], r["requirements"], _hours(r["hours_a_year"]), r["what"]]
-         for r in v.commitments.to_dict("records")], numeric={1, 2}))
-    parts.append("<h2>What we could strip away</h2>")
-    if v.strip_list.empty:
-        parts.append("<p>Nothing of this funder's is on the strip list.</p>")
-    else:
-        parts.append(_table(
-            f"The strip list: {_hours(v.hours_freed)} staff hours a year freed",
+            caption="Requirements that ask the team the same thing as another funder's",
+            numeric=[4])
+    if not v.strip_list.empty:
+        strip = Table.of(
             ["Rank", "Requirement", "What we propose", "Why", "Hours freed a year"],
             [[r["rank"], r["requirement"], r["action_label"], r["why"],
               _hours(r["hours_freed"]) if r["action"] != "simplify" or not math.isnan(
                   r["hours_freed"]) else "some"] for r in v.strip_list.to_dict("records")],
-            numeric={0, 4}))
-    parts.append("<h2>Change since a year ago</h2>")
-    if v.change is None:
-        parts.append("<p>No records of this funder's paperwork from a year before. Run the "
-                     "pack again next year to see what changed.</p>")
-    else:
+            caption=f"The strip list: {_hours(v.hours_freed)} staff hours a year freed",
+            numeric=[0, 4])
+    if v.change is not None:
         rows = []
         for r in v.change.to_dict("records"):
             if r["measure"] == "Share of the grant":
@@ -243,22 +175,48 @@ def render_html(pack: FunderPack) -> str:
             else:
                 rows.append([r["measure"], _hours(r["a_year_ago"]), _hours(r["now"]),
                              _signed(r["change"], _hours)])
-        parts.append(_table("A year ago and now", ["Measure", "A year ago", "Now", "Change"],
-                            rows, numeric={1, 2, 3}))
-    parts += [
-        "<h2>Where the figures come from</h2>",
-        f"<p>{e(fa.SECTOR_SOURCE)} Method: staff hours a year × staff cost an hour ÷ grant "
-        "value.</p>",
-        f"<p>{e(fa.IVAR_SOURCE)} Each requirement is mapped to one: "
-        + e(" ".join(fa.MAPPING_RULE)) + "</p>",
-        f"<p>Two requirements ask the same thing when at least "
-        f"{fa.SIMILAR_AT * 100:.0f}% of their words are shared (small words like 'the' and "
-        "'of' aside, plurals as singulars).</p>",
-        '<p class="note">Made by the HLS Workbook for partners: personal details are '
-        "removed from every requirement's text.</p>",
-        "</main></body></html>",
-    ]
-    return "\n".join(parts)
+        change = Table.of(["Measure", "A year ago", "Now", "Change"], rows,
+                          caption="A year ago and now", numeric=[1, 2, 3])
+    return templating.render(
+        TEMPLATE,
+        title=f"Funding paperwork: {v.funder}, {pack.place_name}",
+        period=f"{pack.start:%d %B %Y} to {pack.end:%d %B %Y}",
+        sentences=list(v.sentences),
+        sector=Table.of(
+            ["Measure", v.funder, "Sector"], [
+                ["Requirements", v.requirements, ""],
+                ["Staff hours a year", _hours(v.hours_a_year)
+                 + (" (at least)" if v.hours_unknown else ""), ""],
+                ["Staff cost a year", _money(v.cost_a_year), ""],
+                ["Grant value a year", _money(v.grant_value), ""],
+                ["Share of the grant", _pct(v.share_of_grant),
+                 f"{fa.SECTOR_SHARE * 100:.1f}% on average, up to "
+                 f"{fa.SECTOR_SHARE_HIGH * 100:.0f}% (NPC)"],
+                ["Hours a year per grant", _hours(v.hours_per_grant),
+                 f"about {fa.SECTOR_HOURS_PER_GRANT:.0f} (Center for Effective "
+                 "Philanthropy)"],
+            ], caption="This funder's paperwork against the sector's published figures",
+            numeric=[1]),
+        items=Table.of(
+            ["Requirement", "Times a year", "Hours a year", "Share of the grant",
+             "IVAR commitment", "Why that commitment"],
+            [[r["requirement"], f"{r['frequency_per_year']:g}"
+              if not math.isnan(r["frequency_per_year"]) else "not known",
+              _hours(r["hours_a_year"]), _pct(r["share_of_grant"]), r["commitment"],
+              r["mapping_why"]] for r in v.items.to_dict("records")],
+            caption="What this funder asks for, and which IVAR commitment it touches",
+            numeric=[1, 2, 3]),
+        duplicates=duplicates,
+        commitments=Table.of(
+            ["Commitment", "Requirements", "Hours a year", "Which"],
+            [[r["commitment"], r["requirements"], _hours(r["hours_a_year"]), r["what"]]
+             for r in v.commitments.to_dict("records")],
+            caption="How many of this funder's requirements touch each commitment",
+            numeric=[1, 2]),
+        strip=strip, change=change,
+        sector_source=fa.SECTOR_SOURCE, ivar_source=fa.IVAR_SOURCE,
+        mapping_rule=" ".join(fa.MAPPING_RULE), similar_at=f"{fa.SIMILAR_AT * 100:.0f}",
+    )
 
 
 def _slug(text: str) -> str:
