@@ -17,7 +17,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from hls_workbook import open_workbook
+from hls_workbook import open_workbook, templating
 from hls_workbook.store.workbook import SCHEMA_VERSION
 from hls_workbook.ui import forms
 from hls_workbook.ui.forms import drafts
@@ -367,7 +367,7 @@ def test_typing_while_a_draft_is_offered_is_kept_beside_it(wb, at_once):
     for box, draft in zip(boxes, third.offered, strict=True):
         label = box.children[0].value
         assert f"From <b>{forms.when_kept(draft.saved_at)}</b>" in label
-        assert forms.esc_html(draft.answers["story"]) in label  # told apart by their words
+        assert templating.escape(draft.answers["story"]) in label  # told apart by their words
     # Restore the older one: the other stays kept, and offered.
     boxes[1].children[1].children[0].click()
     assert third.controls["story"].input.value == SECRET

@@ -10,6 +10,7 @@ import sys
 import ipywidgets as W
 import pytest
 
+from hls_workbook import templating
 from hls_workbook.domain.errors import DatabaseError
 from hls_workbook.domain.model import RECORD_KINDS, Part
 from hls_workbook.ui import forms
@@ -75,7 +76,7 @@ def test_every_kind_gets_a_form(wb, kind):
             control = row.control
             shown = (control.input.description if meta.widget == "flag"  # beside the box
                      else row.label.value)
-            assert forms.esc_html(meta.label) in shown  # (escaped) label
+            assert templating.escape(meta.label) in shown  # (escaped) label
             if meta.required or meta.asked:
                 assert "(required)" in row.label.value
             assert row.message is None  # made when there is something to say

@@ -181,9 +181,6 @@ from hls_workbook.ui.forms.values import (
     describe as describe,
 )
 from hls_workbook.ui.forms.values import (
-    esc_html as esc_html,
-)
-from hls_workbook.ui.forms.values import (
     format_value as format_value,
 )
 from hls_workbook.ui.forms.values import (

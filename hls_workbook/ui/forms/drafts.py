@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as W
 
 from hls_workbook.domain.model import model_for
+from hls_workbook.ui.forms.html import ui_macro
 from hls_workbook.ui.forms.live import live_items
-from hls_workbook.ui.forms.values import esc_html, noun, shorten, when_kept
-from hls_workbook.ui.forms.widgets import HELP_STYLE, show_if, styled
+from hls_workbook.ui.forms.values import noun, shorten, when_kept
+from hls_workbook.ui.forms.widgets import show_if, styled
 
 if TYPE_CHECKING:
     from hls_workbook.store.workbook import Draft
@@ -312,11 +313,7 @@ class Drafts:
             rest = ("Restore one to carry on where you left off; "
                     + ("the other stays kept until you discard it." if len(offered) == 2
                        else "the others stay kept until you discard them."))
-        self.offer_text.value = (
-            f'<div role="status" style="{HELP_STYLE};padding:0.4em 0.8em;'
-            f'border-left:3px solid #0072b2;margin:0.3em 0"><b>{esc_html(text)}</b> '
-            f"{esc_html(rest)}</div>"
-        )
+        self.offer_text.value = ui_macro("draft_offer", text, rest)
         for at, (box, label, restore, discard) in enumerate(self._offer_rows):
             show_if(box, at < len(offered))
             if at >= len(offered):
@@ -325,10 +322,7 @@ class Drafts:
             restore.tooltip = f"Put the draft from {when} back into the form"
             discard.tooltip = f"Forget the draft from {when} for good"
             words = self._preview(offered[at])
-            label.value = ("" if len(offered) == 1 else
-                           f'<div style="{HELP_STYLE};margin:0.3em 0 0 0.8em">From '
-                           f"<b>{esc_html(when)}</b>"
-                           + (f": “{esc_html(words)}”" if words else "") + "</div>")
+            label.value = "" if len(offered) == 1 else ui_macro("draft_line", when, words)
             show_if(label, len(offered) > 1)
         show_if(self.offer_box, True)
 

@@ -56,11 +56,6 @@ def plural(kind: str) -> str:
     return PLURALS.get(model.kind, model.title_plural)
 
 
-#: Text escaped for HTML, as the templates escape it (kept for the drafts' notice, which
-#: still writes its markup by hand; everything else is drawn by the ui's macros).
-esc_html = escape
-
-
 def is_missing(value: Any) -> bool:
     """None, NaN, NaT or pandas' NA (without importing pandas)."""
     if value is None:
