@@ -382,9 +382,12 @@ class ThemeSections(HoldsParts, PulseParts):
                                    caption="The strip list" if rest <= 0 else
                                    f"The strip list: the {charts.bins.TOP_N} that would free "
                                    f"most hours, then the other {rest:,}")
-            # Each table is its chart's numbers: in the chart's fold, said once.
+            # The table is its chart's numbers: in the chart's fold, said once.
             out.append(self.figure_block(charts.burden_chart(audit), by_funder))  # not redone
-            out.append(self.figure_block(charts.strip_chart(audit), strip))
+            if strip is not None:
+                # A list of proposals, each with its reason: a table says it whole, where
+                # a chart of the same hours cut each requirement's name short.
+                out.append(strip)
         out.append(Heading("Values we share"))
         values = t["value"]
         if values.empty:
