@@ -48,81 +48,67 @@ def _report(db, audience: str, end: str = "2026-09-30") -> Report:
 
 
 def _pulse_table(html: str) -> list[list[str]]:
-    """The rows (header first) of the table of the pulse by part and round, each with its
-    statement (printed once, as the heading of its rows)."""
-    part = html[html.index("How each part of the system sees it"):]
+    """The rows (header first) of the pulse table: a statement a row, everyone's average
+    and each group's in the latest round."""
+    part = html[html.index("<caption>Behaviour pulse, round"):]
     parsed = Tables()
-    parsed.feed(part[part.index("<table>"):])
-    rows = [[c for c, _ in row] for row in parsed.tables[0] if row]
-    for before, row in zip(rows[1:], rows[2:], strict=False):
-        if len(row) < len(rows[0]):
-            row.insert(0, before[0])
-    return rows
+    parsed.feed("<table>" + part)
+    return [[c for c, _ in row] for row in parsed.tables[0] if row]
 
 
-def _groups_shown(rows: list[list[str]]) -> dict[tuple[str, str], str]:
-    """(group, round header) -> the average's cell, for the first statement's rows."""
-    header, body = rows[0], rows[1:]
-    first = body[0][0]
-    return {(row[1], header[j]): row[j] for row in body if row[0] == first
-            for j in range(2, len(header)) if header[j].startswith("Average")}
+def _first_row(rows: list[list[str]]) -> dict[str, str]:
+    """The first statement's cells by their column's heading."""
+    return dict(zip(rows[0], rows[1], strict=True))
+
+
+FOLDED = ("Other parts together: commissioners or funders, public services and people "
+          "with lived experience")
 
 
 def test_the_public_sees_no_group_below_the_threshold(pulse_db):
-    html = _report(pulse_db, "public").show("relationships").html
-    rows = _pulse_table(html)
-    assert not any(h.startswith("Answers") for h in rows[0])  # no counts in public
-    cells = _groups_shown(rows)
-    folded = ("Other parts together: commissioners or funders, public services and "
-              "people with lived experience")
-    q1, q2 = "Average, round 2026-Q1", "Average, round 2026-Q2"
-    assert cells[(folded, q1)] == f"{(4 * 5 + 2 * 2 + 9) / 8:.1f}"
+    # Round 2026-Q1 alone: three parts too small, taken together.
+    cells = _first_row(_pulse_table(_report(pulse_db, "public", "2026-03-31")
+                                    .show("relationships").html))
+    assert not any("answers" in h.lower() for h in cells)  # no counts in public
+    assert cells[FOLDED] == f"{(4 * 5 + 2 * 2 + 9) / 8:.1f}"
     for part in ("Commissioner or funder", "Public service", "People with lived experience"):
-        assert cells[(part, q1)] == "with other parts"
-    assert cells[("Charity", q1)] == "6.0" and cells[("Charity", q2)] == "8.0"
-    assert cells[("Commissioner or funder", q2)] == "5.0"
-    assert cells[("Charity", "Average, round 2026-Q3")] == "hidden"
-    # Every average shown in public sums up at least the threshold of answers.
-    for (group, head), cell in cells.items():
-        if re.fullmatch(r"\d+\.\d", cell):
-            n = _answers(group, head.removeprefix("Average, round "))
-            assert n >= 5, (group, head, n)
-    check_public_page(_report(pulse_db, "public").render_html())
-
-
-def _answers(group: str, period: str) -> int:
-    """How many answers a group shown gave in a round (from the hand-made data)."""
-    labels = Part.labels()
-    counts = ROUNDS[period]
-    if group.startswith("Other parts together"):
-        return sum(len(v) for k, v in counts.items() if labels[k].lower() in group.lower()
-                   or k in ("commissioner", "public_service", "lived_experience"))
-    return next(len(v) for k, v in counts.items() if labels[k] == group)
+        assert cells[part] == "with other parts"
+    assert cells["Charity"] == "6.0" and cells["Everyone"] == f"{69 / 14:.1f}"
+    # Round 2026-Q2: two parts of six answers each, with their change where both rounds
+    # showed them (the commissioners' 2026-Q1 answers were with other parts).
+    cells = _first_row(_pulse_table(_report(pulse_db, "public", "2026-06-30")
+                                    .show("relationships").html))
+    assert list(cells)[1:] == ["Everyone", "Change since round 2026-Q1",
+                               "Commissioner or funder", "Charity"]
+    assert cells["Charity"] == "8.0 (+2.0)" and cells["Commissioner or funder"] == "5.0"
+    assert cells["Everyone"] == "6.5" and cells["Change since round 2026-Q1"] == "+1.6"
+    # Round 2026-Q3: three answers in all, so nothing is shown.
+    report = _report(pulse_db, "public")
+    cells = _first_row(_pulse_table(report.show("relationships").html))
+    assert cells["Charity"] == "hidden" and cells["Everyone"] == "hidden"
+    assert cells["Change since round 2026-Q2"] == "–"
+    check_public_page(report.render_html())
 
 
 @pytest.mark.parametrize("audience", ["team", "partners"])
 def test_the_team_and_partners_see_every_part_and_its_answers(pulse_db, audience):
-    html = _report(pulse_db, audience).show("relationships").html
-    rows = _pulse_table(html)
-    header = rows[0]
-    assert header[2:] == ["Average, round 2026-Q1", "Answers, round 2026-Q1",
-                          "Average, round 2026-Q2", "Answers, round 2026-Q2",
-                          "Average, round 2026-Q3", "Answers, round 2026-Q3"]
-    body = [r for r in rows[1:] if r[0] == rows[1][0]]
-    by_group = {r[1]: r for r in body}
+    rows = _pulse_table(_report(pulse_db, audience, "2026-03-31").show("relationships").html)
+    cells = _first_row(rows)
     labels = Part.labels()
-    answered = {p for counts in ROUNDS.values() for p in counts}
-    for part in answered:  # every part that answered has its row
-        assert labels[part] in by_group
-    # Counts as they are, small ones included; the averages of too few stay hidden.
-    assert by_group["Charity"][6:8] == ["hidden", "3"]
-    folded = next(g for g in by_group if g.startswith("Other parts together"))
-    assert by_group[folded][2:4] == ["4.1", "8"]
-    assert by_group["Charity"][2:4] == ["6.0", "6"]
-    # Each part's own answers, folded or not: the team and partners see every count.
-    assert by_group["Public service"][2:4] == ["with other parts", "1"]
-    assert by_group["People with lived experience"][2:4] == ["with other parts", "2"]
-    assert by_group["Public service"][4:6] == ["–", "–"]  # no answers in 2026-Q2
+    answered = ROUNDS["2026-Q1"]
+    # Every part that answered has its column, with its own answers, folded or not.
+    for part, scores in answered.items():
+        what = "answer" if len(scores) == 1 else "answers"
+        assert f"{labels[part]} ({len(scores)} {what})" in cells
+    assert cells["Answers"] == "14"
+    assert cells[f"{FOLDED} (8 answers)"] == "4.1"
+    assert cells["Charity (6 answers)"] == "6.0"
+    assert cells["Public service (1 answer)"] == "with other parts"
+    # A later round too small in all: its counts as they are, its averages hidden.
+    cells = _first_row(_pulse_table(_report(pulse_db, audience).show("relationships").html))
+    assert cells["Charity (3 answers)"] == "hidden" and cells["Answers"] == "3"
+    assert cells["Everyone"] == "hidden"
+    assert len(rows) == 1 + 2  # a row for each of the two statements answered
 
 def _text(html: str) -> str:
     return html_mod.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
@@ -144,7 +130,7 @@ def test_no_pulse_no_part(tmp_path):
     with open_workbook(db, create=True) as wb:
         wb.set_place(PLACE, {"name": "Pulseville", "shared_focus": "Fewer people alone"})
     html = _report(db, "team").show("relationships").html
-    assert "How each part of the system sees it" not in html
+    assert "Behaviour pulse, round" not in html
 
 
 def test_the_stage_notebook_shows_the_team_report_s_table(pulse_db):
@@ -153,10 +139,9 @@ def test_the_stage_notebook_shows_the_team_report_s_table(pulse_db):
 
     with open_workbook(pulse_db) as wb:
         notebook = stages.summary_html("pulse", wb, place=PLACE)
-    table = notebook[notebook.index("By part of the system, round by round"):]
     parsed = Tables()
-    parsed.feed(table)
+    parsed.feed(notebook)
     in_notebook = [[c for c, _ in row] for row in parsed.tables[0] if row]
     in_report = _pulse_table(_report(pulse_db, "team").show("relationships").html)
     assert in_notebook == in_report
-    assert "with other parts" in notebook and ">hidden</td>" in notebook
+    assert ">hidden</td>" in notebook

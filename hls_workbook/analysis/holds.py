@@ -7,7 +7,8 @@
 - :func:`pulse_by_role`: the behaviour pulse by part of the system, round by round, with
   small groups folded together (or hidden) by the privacy rules;
 - :func:`pulse_rounds`: the same as one row per statement and group, one column per
-  round, as the reports and the stage notebook show it.
+  round; :func:`pulse_round_cells` words its latest round (a row a statement, a column a
+  group) as the reports and the stage notebook show it.
 
 Pure functions over the frames the gate hands on. Every figure is a prompt for a
 conversation about who is heard, never a score for a person or a part.
@@ -295,27 +296,72 @@ WITH_OTHERS = "with other parts"
 NO_ANSWERS = "–"
 
 
-def pulse_round_cells(table: pd.DataFrame, *, answers: bool
+def pulse_round_cells(table: pd.DataFrame, *, answers: bool,
+                      everyone: pd.DataFrame | None = None
                       ) -> tuple[list[str], list[list[str]]]:
-    """:func:`pulse_rounds` as the headers and rows of a table in words, so the reports
-    and the stage notebook say it the same way: an average to one decimal, "hidden",
-    "with other parts" or "–" (no answers); with ``answers``, a column of answer counts
-    after each round's averages (for readers who may see them: never the public)."""
+    """:func:`pulse_rounds` as the headers and rows of one compact table in words, so the
+    reports and the stage notebook say it the same way: one row per statement, one column
+    per group that answered in the latest round, each cell the group's average in that
+    round to one decimal with its change since the round before in brackets (when both
+    are shown), or "hidden", "with other parts" or "–" (no answers). Earlier rounds show
+    only as that change: a row per group and round made the table pages long in print.
+
+    ``everyone`` (:func:`~hls_workbook.analysis.latest_pulse` of the same round): its
+    average, change and answers first. With ``answers`` (for readers who may see them:
+    never the public), how many answered, in each group's heading (the fewest to the
+    most, as a statement or two may be skipped) and in a column for everyone."""
     rounds: list[str] = table.attrs.get("rounds", [])
-    headers = ["Statement", "Part of the system"]
-    for r in rounds:
-        headers.append(f"Average, round {r}")
+    if not rounds:
+        return ["Statement"], []
+    last = rounds[-1]
+    before = rounds[-2] if len(rounds) > 1 else None
+    latest = table[table[f"answers:{last}"] > 0]
+    groups = dict.fromkeys(sorted(
+        dict(zip(latest["group"], latest["group_label"], strict=True)).items(),
+        key=lambda g: (_part_order(FOLDED if g[0].startswith(FOLDED + ":") else g[0]), g[0])))
+    headers = ["Statement"]
+    statements = list(dict.fromkeys(table["statement"]))
+    labels = dict(zip(table["statement"], table["label"], strict=True))
+    overall: dict[str, list[str]] = {}
+    if everyone is not None and len(everyone):
+        previous = everyone["previous_period"].dropna()
+        headers += ["Everyone", f"Change since round {previous.iloc[0]}" if len(previous)
+                    else "Change"]
         if answers:
-            headers.append(f"Answers, round {r}")
-    rows = []
-    for row in table.to_dict("records"):
-        cells = [row["label"], row["group_label"]]
-        for r in rounds:
-            n, mean = int(row[f"answers:{r}"]), row[f"mean:{r}"]
-            cells.append(f"{mean:.1f}" if not pd.isna(mean) else WITH_OTHERS
-                         if row[f"folded:{r}"] else privacy.HIDDEN_TEXT if n else NO_ANSWERS)
+            headers.append("Answers")
+        for r in everyone.to_dict("records"):
+            hidden = bool(r["suppressed"]) or pd.isna(r["mean"])
+            cells = [privacy.HIDDEN_TEXT if hidden else f"{r['mean']:.1f}",
+                     NO_ANSWERS if hidden or pd.isna(r["change"]) else f"{r['change']:+.1f}"]
             if answers:
-                cells.append(f"{n:,}" if n else NO_ANSWERS)
+                cells.append(f"{int(r['responses']):,}")
+            overall[r["statement"]] = cells
+            labels.setdefault(r["statement"], r["label"])
+            if r["statement"] not in statements:
+                statements.append(r["statement"])
+    for (group, label) in groups:
+        n = latest.loc[latest["group"] == group, f"answers:{last}"]
+        few, many = int(n.min()), int(n.max())
+        counted = f"{few:,}" if few == many else f"{few:,} to {many:,}"
+        what = "answer" if many == 1 else "answers"
+        headers.append(f"{label} ({counted} {what})" if answers else label)
+    cells_of = {(r["statement"], r["group"]): r for r in table.to_dict("records")}
+    blank = [NO_ANSWERS] * (len(headers) - 1 - len(groups))
+    rows = []
+    for statement in statements:
+        cells = [labels[statement], *overall.get(statement, blank)]
+        for group, _label in groups:
+            r = cells_of.get((statement, group))
+            if r is None or not r[f"answers:{last}"]:
+                cells.append(NO_ANSWERS)
+                continue
+            mean = r[f"mean:{last}"]
+            if pd.isna(mean):
+                cells.append(WITH_OTHERS if r[f"folded:{last}"] else privacy.HIDDEN_TEXT)
+                continue
+            earlier = r[f"mean:{before}"] if before else math.nan
+            cells.append(f"{mean:.1f}" + ("" if pd.isna(earlier)
+                                          else f" ({mean - earlier:+.1f})"))
         rows.append(cells)
     return headers, rows
 

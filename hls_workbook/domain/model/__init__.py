@@ -23,6 +23,7 @@ from hls_workbook.domain.model.base import WIDGETS, FieldMeta, Record, field, to
 from hls_workbook.domain.model.choices import (
     PULSE_STATEMENTS,
     STATEMENT_PRACTICE,
+    STATEMENT_SHORT,
     Audience,
     BurdenAction,
     Cadence,
@@ -72,7 +73,8 @@ from hls_workbook.domain.model.relationships import (
 )
 
 __all__ = [
-    "FORM_ONLY_KINDS", "PULSE_STATEMENTS", "RECORD_KINDS", "STATEMENT_PRACTICE", "WIDGETS",
+    "FORM_ONLY_KINDS", "PULSE_STATEMENTS", "RECORD_KINDS", "STATEMENT_PRACTICE", "STATEMENT_SHORT",
+    "WIDGETS",
     "Audience", "BurdenAction", "BurdenItem", "Cadence", "Channel", "CheckIn", "CheckedKind",
     "Choice", "Clearance", "ClearanceDecision", "Contribution", "Decision", "Experiment",
     "ExperimentStatus", "Feedback", "FeedbackChannel", "FeedbackStatus", "FieldMeta",

@@ -284,6 +284,24 @@ Statement = Choice(
 )
 Statement._labels = {key: text for key, text in PULSE_STATEMENTS.values()}
 STATEMENT_PRACTICE = {key: pid for pid, (key, _text) in PULSE_STATEMENTS.items()}
+#: Each statement in a few plain words, for a chart's axis: one line on a phone (the whole
+#: statement wrapped to three lines made the pulse chart a page tall in print). Tables and
+#: forms say the whole statement.
+STATEMENT_SHORT: dict[str, str] = {
+    "equal_partners": "Equal partners",
+    "know_each_other": "Every part in the room",
+    "hard_conversations": "Hard issues talked through",
+    "honest_forum": "A place to be honest",
+    "heard_not_loudest": "Not only the loudest voice",
+    "shared_language": "Words we all understand",
+    "light_bureaucracy": "Paperwork in proportion",
+    "human_kind_honest": "Kind, honest, trusting",
+    "shared_values": "Shared values and goals",
+    "brave_in_practice": "Brave, living our values",
+    "leaders_trust": "Leaders support and trust",
+    "outside_support": "Outside support we need",
+    "time_for_feelings": "Time for feelings",
+}
 
 
 class ClearanceDecision(Choice):

@@ -3,8 +3,8 @@
 A big place's chart stays as readable, and as small, as a small place's: meetings or dates
 are grouped by week, month, quarter or year (:func:`time_bins`) so that there are never
 more than :data:`MAX_BARS` bars, and lists show the largest :data:`TOP_N` one by one.
-The charts (and the report's sections) read both as ``bins.MAX_BARS`` and ``bins.TOP_N``
-when they draw, so a test can lower them here, in one place.
+The charts (and the report's sections) read them as ``bins.MAX_BARS``, ``bins.MAX_ROWS``
+and ``bins.TOP_N`` when they draw, so a test can lower them here, in one place.
 """
 
 from __future__ import annotations
@@ -17,6 +17,10 @@ import pandas as pd
 #: bar per week (or month, quarter or year: the shortest that keeps within it), so that a
 #: big place's chart stays as readable, and as small, as a small place's.
 MAX_BARS = 40
+#: A chart whose numbers table has a row a bar (who spoke, meeting by meeting) has at most
+#: this many: more meetings are grouped by week, month... as above. Its table stays a few
+#: lines long (a row for each of 29 meetings took half a printed page).
+MAX_ROWS = 12
 #: Charts of series, funders or requirements show the largest this many one by one, and
 #: the rest together in one row.
 TOP_N = 15

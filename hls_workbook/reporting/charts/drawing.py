@@ -46,8 +46,11 @@ GREY = "#999999"
 #: The colour of bars that each have their name beside them (no legend needed).
 ONE_COLOUR = OKABE_ITO["blue"]
 #: A chart's size in inches (72 SVG units each): drawn for a phone's width (about 350 px),
-#: where one unit is about one pixel, and scaled up on wider screens and in print.
-WIDTH, HEIGHT = 5.0, 3.6
+#: where one unit is about one pixel, and scaled up on wider screens and in print. HEIGHT
+#: is a chart over time's (bars or a line across); charts of bars along are as tall as
+#: their bars need (1.5 in, and 0.3 to 0.45 in a bar), no taller: in print every inch
+#: is 1.4 cm of the page.
+WIDTH, HEIGHT = 5.0, 3.0
 #: The smallest text in a chart, and the size of a panel's heading (SVG units, about
 #: pixels on a phone): at least 11 px at 390 px wide.
 SMALL, LARGE = 11.5, 12.5
@@ -56,15 +59,18 @@ TOGETHER = "together"
 TOGETHER_LABEL = "Smaller groups, together"
 
 
-def new_figure(nrows: int = 1, width: float = WIDTH, height: float = HEIGHT) -> tuple[Any, Any]:
-    """A figure and its axes; two panels are stacked, so each keeps a phone's width."""
+def new_figure(nrows: int = 1, width: float = WIDTH, height: float = HEIGHT,
+               heights: list[float] | None = None) -> tuple[Any, Any]:
+    """A figure and its axes; two panels are stacked, so each keeps a phone's width.
+    ``heights``: each panel's height in inches (as tall as its bars need; the figure's
+    is their sum), instead of ``height`` each."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height * nrows if nrows > 1 else height),
-                 layout="constrained")
+    total = sum(heights) if heights else height * nrows if nrows > 1 else height
+    fig = Figure(figsize=(width, total), layout="constrained")
     FigureCanvasAgg(fig)
-    axes = fig.subplots(nrows, 1)
+    axes = fig.subplots(nrows, 1, height_ratios=heights)
     return fig, axes
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import math
 import textwrap
+from typing import Any
 
 import pandas as pd
 
 from hls_workbook import analysis
-from hls_workbook.analysis.portfolio import NOVELTY, RISKS
+from hls_workbook.analysis.portfolio import NOVELTY
 from hls_workbook.reporting.charts.drawing import (
     GREY,
     KIND_COLOURS,
@@ -18,7 +19,6 @@ from hls_workbook.reporting.charts.drawing import (
     OKABE_ITO,
     ONE_COLOUR,
     SMALL,
-    bar_labels,
     legend_above,
     new_figure,
     plain_axes,
@@ -42,7 +42,9 @@ def learning_chart(learning: pd.DataFrame | analysis.LearningHealth | None,
     reach = health.reach_by_part if health else analysis.reach_by_part(learning, shares)
     nobody = health.shared_with_nobody if health else int(
         analysis.learning_reach(learning, shares)["shared_with_nobody"].sum())
-    fig, (left, right) = new_figure(nrows=2)
+    # Each panel as tall as its bars need: three kinds, and a line or two a part.
+    fig, (left, right) = new_figure(nrows=2, heights=[1.0 + 0.3 * len(balance),
+                                                      1.0 + 0.42 * len(reach)])
     kinds = balance.iloc[::-1]  # horizontal bars: each kind's name on a line of its own
     left.barh(list(kinds["label"]), kinds["count"],
               color=[KIND_COLOURS.get(k, GREY) for k in kinds["kind"]])
@@ -102,21 +104,30 @@ def reviews_chart(experiments: pd.DataFrame | None, reviews: pd.DataFrame | None
         return nothing_yet("Reviews", "reviews of experiments have been")
     went = outcomes[outcomes["question"] == "went_to_plan"]
     dec = outcomes[outcomes["question"] == "decision"]
-    fig, (left, right) = new_figure(nrows=2)
+    # One panel, a line a decision, split by whether it went to plan: both answers in a
+    # chart a third as tall as two panels of bars.
+    r = reviews if reviews is not None and len(reviews) else pd.DataFrame(
+        columns=["went_to_plan", "decision"])
+    cross = pd.crosstab(r["decision"], r["went_to_plan"]).reindex(
+        index=list(dec["answer"]), columns=list(went["answer"]), fill_value=0)
+    fig, ax = new_figure(height=1.5 + 0.3 * len(cross))
+    y = list(range(len(cross)))[::-1]  # the first decision at the top
+    left = pd.Series(0, index=cross.index)
     colours = [OKABE_ITO["bluish_green"], OKABE_ITO["orange"], OKABE_ITO["vermillion"]]
-    bar_labels(left, left.bar(went["label"], went["count"], color=colours))
-    left.set_title("Did it go to plan?", fontsize=LARGE)
-    left.set_ylabel("Reviews")
-    whole_numbers(left)
-    whole_numbers(right)
-    steps = {"amplify": OKABE_ITO["bluish_green"], "adapt": OKABE_ITO["orange"],
-             "dampen": OKABE_ITO["sky_blue"], "stop": OKABE_ITO["vermillion"]}
-    bar_labels(right, right.bar([textwrap.fill(lbl.split(":")[0], 12) for lbl in dec["label"]],
-                                 dec["count"], color=[steps.get(a, OKABE_ITO["black"])
-                                                      for a in dec["answer"]]))
-    right.set_title("What we decided", fontsize=LARGE)
-    for ax in (left, right):
-        plain_axes(ax)
+    for answer, colour in zip(cross.columns, colours, strict=False):
+        _pieces(ax, y, cross[answer], left, colour, _PLAN[answer])
+        left = left + cross[answer]
+    for i, total in zip(y, left, strict=True):
+        if total:
+            ax.annotate(f"{total:.0f}", (total, i), va="center", xytext=(3, 0),
+                        textcoords="offset points")
+    ax.set_yticks(y)
+    ax.set_yticklabels([lbl.split(":")[0] for lbl in dec["label"]])
+    ax.set_xlabel("Reviews, by what we decided")
+    ax.set_xlim(0, max(1, int(left.max())) * 1.15)
+    whole_numbers(ax, "x")
+    legend_above(ax, ncols=3)
+    plain_axes(ax)
     not_to_plan = int(went.set_index("answer")["count"].get("partly", 0)
                       + went.set_index("answer")["count"].get("no", 0))
     if n == 0:
@@ -128,11 +139,12 @@ def reviews_chart(experiments: pd.DataFrame | None, reviews: pd.DataFrame | None
         if waiting:
             title += f"; {waiting} waiting for a review"
     median = done["days_to_review"].median()
-    alt = (f"Two bar charts of {count_of(n, 'review')} of experiments. Left: did it go to "
+    alt = (f"Bar chart of {count_of(n, 'review')} of experiments, a bar for each decision "
+           "about what to do next, split by whether the experiment went to plan. Went to "
            "plan? "
            + ", ".join(f"{lbl} {c}" for lbl, c in zip(went["label"], went["count"],
                                                       strict=True))
-           + ". Right: what we decided next: "
+           + ". What we decided next: "
            + ", ".join(f"{lbl.split(':')[0].lower()} {c}" for lbl, c in zip(dec["label"],
                                                                             dec["count"],
                                                                             strict=True))
@@ -141,45 +153,56 @@ def reviews_chart(experiments: pd.DataFrame | None, reviews: pd.DataFrame | None
               if not math.isnan(median) else "")
            + (f" {count_of(waiting, 'finished experiment')} "
               f"{'has' if waiting == 1 else 'have'} no review yet." if waiting else ""))
-    table = outcomes[["question", "label", "count"]].replace(
-        {"question": {"went_to_plan": "Went to plan", "decision": "What we decided"}}).rename(
-        columns={"question": "Question", "label": "Answer", "count": "Reviews"})
+    table = cross.rename(columns=_PLAN).reset_index(drop=True)
+    table.insert(0, "What we decided", list(dec["label"]))
+    table["Reviews"] = table[list(_PLAN.values())].sum(axis=1)
     return Chart(fig, title, alt, table)
 
 
-def portfolio_chart(experiments: pd.DataFrame | analysis.Portfolio | None) -> Chart:
-    """Left: experiments by the part of the system that proposed them. Right: risk, split by
-    whether they involve new people or a new setting. A spread, not a target. Pass the
-    experiment table or a Portfolio."""
-    p = experiments if isinstance(experiments, analysis.Portfolio) else (
-        analysis.experiment_portfolio(experiments))
+def _pieces(ax: Any, y: list[int], counts: pd.Series, left: pd.Series, colour: str,
+            label: str) -> None:
+    """One piece of horizontal stacked bars: a rectangle for each count above 0 (none for
+    0, so a chart draws what there is, whatever the number of categories)."""
+    drawn = (counts > 0).to_numpy()
+    if drawn.any():
+        ax.barh([i for i, d in zip(y, drawn, strict=True) if d], counts[drawn],
+                left=left[drawn], color=colour, label=label)
+
+
+#: Whether an experiment went to plan, as a legend and the numbers' headings say it.
+_PLAN = {"yes": "Went to plan", "partly": "Partly to plan", "no": "Not to plan"}
+
+
+def portfolio_chart(experiments: pd.DataFrame | None) -> Chart:
+    """Experiments by the part of the system that proposed them, each bar split by whether
+    they involve new people or a new setting: one panel, a line a part. How risky they are
+    is in the numbers (and each experiment's line of the log). A spread, not a target."""
+    p = analysis.experiment_portfolio(experiments)
     if p.total == 0:
         return nothing_yet("Experiments", "experiments have been")
-    fig, (left, right) = new_figure(nrows=2)
-    prop = p.by_proposer.iloc[::-1]
-    left.barh([textwrap.fill(lbl, 18) for lbl in prop["label"]], prop["count"],
-              color=ONE_COLOUR)  # named beside each bar: the colours are kept for the right
-    left.set_title("Whose idea", fontsize=LARGE)
-    left.set_xlabel("Experiments")
-    left.tick_params(axis="y", labelsize=SMALL)
-    cross = p.risk_by_novelty.pivot_table(index="risk", columns="novelty", values="count",
-                                          aggfunc="sum").reindex(
-        index=list(RISKS), columns=list(NOVELTY))
-    novelty_colours = [OKABE_ITO["vermillion"], OKABE_ITO["orange"], OKABE_ITO["sky_blue"], GREY]
-    bottom = pd.Series(0, index=cross.index)
-    for k, colour in zip(cross.columns, novelty_colours, strict=True):
-        if not cross[k].fillna(0).sum():
-            continue
-        right.bar([r.capitalize() for r in cross.index], cross[k], bottom=bottom, color=colour,
-                  label=NOVELTY[k])
-        bottom = bottom + cross[k]
-    right.set_title("How risky, and how new", fontsize=LARGE)
-    right.set_ylabel("Experiments")
-    whole_numbers(right)
-    whole_numbers(left, "x")
-    legend_above(right)
-    for ax in (left, right):
-        plain_axes(ax)
+    # Each part's own portfolio (the same counting), for its bar and its row of numbers.
+    e = experiments if experiments is not None else pd.DataFrame()
+    own = {part: analysis.experiment_portfolio(e[e["proposed_by"].astype("object") == part])
+           for part in p.by_proposer["part"]}
+    fig, ax = new_figure(height=1.5 + 0.42 * len(own))
+    y = list(range(len(own)))[::-1]  # the first part at the top
+    left = pd.Series(0.0, index=list(own))
+    # Two colours (something new, or not): the numbers split what is new four ways.
+    for label, kinds, colour in (("New people or a new setting", [k for k in NOVELTY
+                                                                   if k != "neither"],
+                                  OKABE_ITO["vermillion"]),
+                                 (NOVELTY["neither"], ["neither"], GREY)):
+        counts = pd.Series({part: float(q.by_novelty.set_index("novelty")["count"]
+                                        .reindex(kinds).fillna(0).sum())
+                            for part, q in own.items()})
+        _pieces(ax, y, counts, left, colour, label)
+        left = left + counts
+    ax.set_yticks(y)
+    ax.set_yticklabels([textwrap.fill(lbl, 18) for lbl in p.by_proposer["label"]])
+    ax.set_xlabel("Experiments, by whose idea")
+    whole_numbers(ax, "x")
+    legend_above(ax)
+    plain_axes(ax)
     parts = int((p.by_proposer["count"] > 0).sum())
     new = int(round(p.new_share * p.total))
     title = (f"{p.total} {'experiment' if p.total == 1 else 'experiments'} from {parts} "
@@ -193,14 +216,17 @@ def portfolio_chart(experiments: pd.DataFrame | analysis.Portfolio | None) -> Ch
                                                          strict=True) if c)
     risks = ", ".join(f"{lbl.lower()} {c}" for lbl, c in zip(p.by_risk["label"],
                                                              p.by_risk["count"], strict=True))
-    alt = (f"Two bar charts of {count_of(p.total, 'experiment')}. Left: whose idea they were "
-           f"({proposers}). Right: how risky they are ({risks}), split by whether they involve "
-           f"new people or a new setting. Where they are up to: {status}.")
-    table = pd.concat([
-        p.by_proposer.assign(group="Whose idea")[["group", "label", "count"]],
-        p.by_risk.assign(group="Risk")[["group", "label", "count"]],
-        p.by_novelty.assign(group="New people or setting")[["group", "label", "count"]],
-        p.by_status.assign(group="Where it is up to")[["group", "label", "count"]],
-    ], ignore_index=True).rename(columns={"group": "Group", "label": "Item",
-                                          "count": "Experiments"})
+    alt = (f"Bar chart of {count_of(p.total, 'experiment')} by whose idea they were "
+           f"({proposers}), each bar split by whether they involve new people or a new "
+           f"setting. How risky they are: {risks}. Where they are up to: {status}.")
+    # A row a part: what its bar draws, then how risky its experiments are (where they
+    # are up to is said by the cards above the chart).
+    table = pd.DataFrame({
+        "Whose idea": list(p.by_proposer["label"]),
+        **{NOVELTY[k]: [int(q.by_novelty.set_index("novelty")["count"].get(k, 0))
+                        for q in own.values()] for k in NOVELTY},
+        **{f"{lbl} risk": [int(q.by_risk.set_index("risk")["count"].get(r, 0))
+                           for q in own.values()]
+           for r, lbl in zip(p.by_risk["risk"], p.by_risk["label"], strict=True)},
+    })
     return Chart(fig, title, alt, table)

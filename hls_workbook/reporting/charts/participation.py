@@ -109,7 +109,7 @@ def participation_chart(
         wide[TOGETHER] = together
         parts = [*parts, TOGETHER]
         hidden[TOGETHER] = ~folded
-    if n > binning.MAX_BARS:
+    if n > binning.MAX_ROWS:  # a bar (and a row of numbers) a week, month...
         return _participation_by_period(wide, held, parts, title, summary.sentence + notes,
                                         first, last, hidden)
     fig, ax = new_figure()
@@ -149,10 +149,11 @@ def _share_table(wide: pd.DataFrame, hidden: pd.DataFrame) -> pd.DataFrame:
 def _participation_by_period(wide: pd.DataFrame, held: pd.Series, parts: list[str],
                              title: str, sentences: str, first: Any, last: Any,
                              hidden: pd.DataFrame) -> Chart:
-    """Too many meetings for a bar each: each bar is the average share of the meetings in
-    a week (or month...), so the chart keeps its size however many meetings there are.
+    """Too many meetings for a bar (and a row of numbers) each: each bar is the average
+    share of the meetings in a week (or month...), so the chart and its numbers keep
+    their size however many meetings there are.
     A part hidden in any meeting of a period is hidden (folded in) for the whole period."""
-    bins = time_bins(held.reindex(wide.index))
+    bins = time_bins(held.reindex(wide.index), limit=binning.MAX_ROWS)
     counted = (wide.sum(axis=1) > 0).to_numpy()  # meetings with no time counted are left out
     position = bins.position.to_numpy()[counted]
     per = wide[counted].groupby(position).mean()

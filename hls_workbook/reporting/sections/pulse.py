@@ -1,13 +1,14 @@
-"""The behaviour pulse by part of the system, round by round (issue 18, "Show what the
-data holds"): how differently each part sees the way we work together, and how that
-moves from round to round.
+"""The behaviour pulse by part of the system (issue 18, "Show what the data holds"): how
+differently each part sees the way we work together, and how that moved since the round
+before.
 
 Kept apart from :mod:`.themes` so that each module stays small; the relationships
-section calls :meth:`PulseParts.pulse_parts_part` under its pulse table. Averages come
-from :func:`hls_workbook.analysis.pulse_rounds`, which folds and hides small groups by
-the report's threshold for every audience (pulse answers are anonymous); only the
-answer counts depend on the audience: the public sees none, as for the pulse table
-above (two statements' counts differ by the few who skipped one).
+section shows :meth:`PulseParts.pulse_numbers` as the pulse chart's numbers, and
+:meth:`PulseParts.pulse_parts_part` under it. Averages come from
+:func:`hls_workbook.analysis.pulse_rounds`, which folds and hides small groups by the
+report's threshold for every audience (pulse answers are anonymous); only the answer
+counts depend on the audience: the public sees none (two statements' counts differ by
+the few who skipped one).
 """
 
 from __future__ import annotations
@@ -19,51 +20,48 @@ import pandas as pd
 from hls_workbook import analysis as an
 from hls_workbook import privacy
 from hls_workbook.reporting.sections.gated import GatedReport
-from hls_workbook.reporting.sections.html import Heading, Para, RawHtml, table_html
+from hls_workbook.reporting.sections.html import Para, Table
 
 
 class PulseParts(GatedReport):
-    """The report part that shows the pulse by part of the system and round."""
+    """The report part that shows the pulse by part of the system."""
 
     def pulse_rounds(self) -> pd.DataFrame:
+        # The latest round, and the one before for each group's change.
         return self.cached("pulse_rounds", lambda: an.pulse_rounds(
-            self.tables["pulse"], threshold=self.threshold))
+            self.tables["pulse"], threshold=self.threshold, last=2))
+
+    def pulse_numbers(self, latest: pd.DataFrame) -> Table:
+        """Every statement in one row: everyone's average (``latest``, as
+        :func:`~hls_workbook.analysis.latest_pulse` gives it) and each part of the
+        system's, with the change since the round before: the pulse chart's numbers."""
+        headers, rows = an.pulse_round_cells(self.pulse_rounds(), answers=not self.public,
+                                             everyone=latest)
+        period = latest["period"].iloc[0]
+        before = latest["previous_period"].dropna()
+        change = (f" (in brackets, the change since round {before.iloc[0]})"
+                  if len(before) else "")
+        return Table.of(headers, rows, numeric=[1, 2],
+                        counts=[] if self.public else [3],
+                        caption=f"Behaviour pulse, round {period}: everyone and each part of "
+                                f"the system{change}")
 
     def pulse_parts_part(self) -> list[Any]:
-        """A finding (where parts of the system see things most differently in the latest
-        round) and the table of every statement by group and round, as view models."""
+        """Where parts of the system see things most differently in the latest round, and
+        how small groups are folded, as view models."""
         table = self.pulse_rounds()
         if table.empty:
             return []
-        rounds: list[str] = table.attrs["rounds"]
-        # The public sees no answer counts (as for the pulse table above).
-        headers, rows = an.pulse_round_cells(table, answers=not self.public)
-        numeric = [i for i, h in enumerate(headers) if h.startswith("Average")]
-        counts = [i for i, h in enumerate(headers) if h.startswith("Answers")]
-        out: list[Any] = [Heading("How each part of the system sees it, round by round")]
-        gap = _widest_gap(table, rounds[-1])
+        out: list[Any] = []
+        gap = _widest_gap(table, table.attrs["rounds"][-1])
         if gap:
             out.append(Para(gap, "finding"))
         out.append(Para(
             f"Where a part of the system gave fewer than {self.threshold:,} "
-            "answers to a statement in a round, it is taken together with other parts. "
+            "answers to a statement, it is taken together with other parts. "
             f"Where even together there are too few, the average is "
             f"\u2018{privacy.HIDDEN_TEXT}\u2019. This way nobody\u2019s answers can be "
-            "recognised. These scores are for reflection, never for holding anyone to "
-            "account.", "note"))
-        caption = (f"The pulse by part of the system, round {rounds[0]}" if len(rounds) == 1
-                   else f"The pulse by part of the system, rounds {rounds[0]} to "
-                   f"{rounds[-1]}")
-        out.append(RawHtml("<details><summary>Every statement, by part of the system and "
-                           "round</summary>" + table_html(headers, rows, caption=caption,
-                                                          numeric=numeric, counts=counts,
-                                                          grouped=True)
-                           + "</details>"))
-        earlier = int(table.attrs.get("earlier", 0))
-        if earlier:
-            which = "round is" if earlier == 1 else "rounds are"
-            out.append(Para(f"This shows the latest {len(rounds)} rounds; {earlier:,} earlier "
-                            f"{which} in the workbook.", "note"))
+            "recognised.", "note"))
         return out
 
 

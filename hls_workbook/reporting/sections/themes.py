@@ -17,7 +17,6 @@ from hls_workbook.domain.model import (
     LearningKind,
     NextStep,
     Part,
-    Statement,
     StorytellerRole,
     SupportKind,
     SupportStatus,
@@ -351,29 +350,13 @@ class ThemeSections(HoldsParts, PulseParts):
             out.append(empty_para("No behaviour pulse answers for this period yet."))
         else:
             latest = an.latest_pulse(pulse, min_group=self.threshold)
-            labels = Statement.labels()
-            rows = []
-            for r in latest.to_dict("records"):
-                mean = privacy.HIDDEN_TEXT if r.get("suppressed") or missing(
-                    r.get("mean")) else f"{r['mean']:.1f}"
-                change = r.get("change")
-                change_text = "–" if missing(change) or r.get("suppressed") else f"{change:+.1f}"
-                rows.append([labels.get(r["statement"], r["statement"]), mean, change_text,
-                             self.count(r.get("responses"))])
-            period = latest["period"].iloc[0] if len(latest) else ""
-            headers = ["Statement", "Average (0-10)", "Change since last round", "Answers"]
-            if self.public:
-                # Two statements' answer counts differ by the few who skipped one: in
-                # public no count per statement, only averages of enough answers.
-                headers, rows = headers[:3], [r[:3] for r in rows]
             out.append(Para("Scores are how true people felt each statement was. They are for "
                             "reflection, never for holding anyone to account."))
-            # The table is the chart's numbers: in its fold, said once.
+            # One table of every statement, everyone's and each part's: the chart's
+            # numbers, in its fold, said once.
             out.append(self.figure_block(charts.pulse_chart(pulse, min_group=self.threshold,
                                                             latest=latest),
-                                         Table.of(headers, rows, numeric=[1, 2],
-                                                  counts=[] if self.public else [3],
-                                                  caption=f"Behaviour pulse, round {period}")))
+                                         self.pulse_numbers(latest)))
             out.extend(self.pulse_parts_part())
         out.append(Heading("Paperwork we could strip away"))
         burden = t["burden"]
@@ -399,9 +382,12 @@ class ThemeSections(HoldsParts, PulseParts):
                                    caption="The strip list" if rest <= 0 else
                                    f"The strip list: the {charts.bins.TOP_N} that would free "
                                    f"most hours, then the other {rest:,}")
-            # Each table is its chart's numbers: in the chart's fold, said once.
+            # The table is its chart's numbers: in the chart's fold, said once.
             out.append(self.figure_block(charts.burden_chart(audit), by_funder))  # not redone
-            out.append(self.figure_block(charts.strip_chart(audit), strip))
+            if strip is not None:
+                # A list of proposals, each with its reason: a table says it whole, where
+                # a chart of the same hours cut each requirement's name short.
+                out.append(strip)
         out.append(Heading("Values we share"))
         values = t["value"]
         if values.empty:

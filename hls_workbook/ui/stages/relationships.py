@@ -15,7 +15,6 @@ from hls_workbook.domain.model import (
     SupportKind,
     SupportStatus,
 )
-from hls_workbook.templating import PlainTable
 from hls_workbook.ui.forms import ERROR_STYLE, ui_macro
 from hls_workbook.ui.stages.markup import (
     MIN_GROUP,
@@ -57,22 +56,15 @@ def pulse_summary(t: Mapping[str, pd.DataFrame]) -> str:
     scores = an.pulse_scores(pulse, min_group=MIN_GROUP, by_role=True)
     if scores.empty:
         return para("No complete pulse answers yet.")
-    latest = an.latest_pulse(pulse, min_group=MIN_GROUP)["period"].iloc[0]
-    now = scores[(scores["period"] == latest) & (scores["role"] == "all")]
-    rows = [[r["label"], mean_text(r["mean"], privacy.HIDDEN_TEXT),
-             "" if is_missing(r["change"]) else f"{r['change']:+.1f}"]
-            for r in now.to_dict("records")]
+    everyone = an.latest_pulse(pulse, min_group=MIN_GROUP)
+    latest = everyone["period"].iloc[0]
     answers = int(pulse["period"].eq(latest).sum())
-    out = [table_html(["Statement", "Everyone", "Change"], rows,
-                      caption=f"Average scores (0-10), round {latest}")]
-    # By part of the system, round by round: the rule and the words of the reports
-    # (analysis.pulse_rounds), with the team's own answer counts.
-    by_part = an.pulse_rounds(pulse, threshold=MIN_GROUP)
-    if len(by_part):
-        headers, cells = an.pulse_round_cells(by_part, answers=True)
-        table = PlainTable(list(headers), [list(c) for c in cells],
-                           "Average scores (0-10) by part of the system")
-        out.append(ui_macro("folded_table", "By part of the system, round by round", table))
+    # Everyone and each part of the system, one row a statement: the rule and the words
+    # of the reports (analysis.pulse_rounds), with the team's own answer counts.
+    headers, cells = an.pulse_round_cells(an.pulse_rounds(pulse, threshold=MIN_GROUP, last=2),
+                                          answers=True, everyone=everyone)
+    out = [table_html(headers, cells, caption=f"Average scores (0-10), round {latest}, by "
+                      "part of the system (in brackets, the change since the round before)")]
     out.append(note_html(
         f"{answers} answers in round {latest}. '{privacy.HIDDEN_TEXT}' means fewer than "
         f"{MIN_GROUP} people answered. A part with fewer than {MIN_GROUP} answers is taken "
