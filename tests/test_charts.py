@@ -11,6 +11,7 @@ import sys
 import pandas as pd
 import pytest
 
+from hls_workbook import analysis as an
 from hls_workbook.reporting import charts
 from hls_workbook.reporting.charts import Chart
 
@@ -233,8 +234,14 @@ def test_demo_charts(demo_wb):
     assert len(made["rhythm"].table) == len(series)
     assert made["participation"].title.endswith("in the last 8 meetings")
     learning = demo_wb.table("learning", DEMO)
-    assert int(made["learning"].table.query("Group == 'What we recorded'")["Count"].sum()) \
-        == len(learning)
+    reach = an.reach_by_part(learning, demo_wb.table("share", DEMO))
+    shared = made["learning"].table.set_index("Part of the system")
+    assert shared["Pieces of learning shared with them"].to_dict() == dict(
+        zip(reach["label"], reach["learning_reached"], strict=True))
+    least = reach[reach["part"] != "other"].sort_values("learning_reached", kind="stable").iloc[0]
+    assert made["learning"].title == (f"{least['label']} heard the least: "
+                                      f"{least['learning_reached']} of {len(learning)} "
+                                      "pieces of learning")
     experiments = demo_wb.table("experiment", DEMO)
     assert made["portfolio"].title.startswith(f"{len(experiments)} experiments from ")
 
@@ -263,8 +270,8 @@ def test_sparse_data_reads_well(wb):
     assert made["pulse"].title == ("Behaviour pulse 2026-Q1: too few answers to show any "
                                    "statement yet")
     assert made["checkin"].title == "How heavy the work feels: too few check-ins to show yet"
-    assert made["learning"].title == ("No breakthroughs or disappointments recorded yet, "
-                                      "1 surprise")
+    assert made["learning"].title == ("1 piece of learning recorded, none shared with "
+                                      "another part of the system yet")
     assert "1 piece of learning" in made["learning"].alt_text
     assert made["reviews"].title == "No reviews yet: 1 finished experiment is waiting for one"
     assert made["portfolio"].title == ("1 experiment from 1 part of the system; 0 try new "

@@ -72,7 +72,7 @@ def _text(html: str) -> str:
 @pytest.mark.parametrize("audience", ["team", "partners", "public"])
 def test_learning_not_yet_heard_lists_the_parts_it_has_not_reached(holds_db, audience):
     text = _text(_section(holds_db, audience, "learning"))
-    assert "Who has not heard it yet" in text
+    assert "who has not heard it yet" in text
     assert "2 pieces of learning have not reached every part of the system." in text
     assert "Buses stop at seven People with lived experience" in text
     assert ("People come for soup Commissioners or funders, charities, community groups, "

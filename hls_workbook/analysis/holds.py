@@ -62,6 +62,12 @@ def _phrase(parts: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def _phrase_counted(parts: list[tuple[str, str]]) -> str:
+    """Parts with how many each gave: 'commissioners or funders (3) and charities (2)'."""
+    words = [part_plural(p) + (f" ({n})" if n else "") for p, n in parts]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def learning_not_heard(learning: pd.DataFrame | None, shares: pd.DataFrame | None
                        ) -> pd.DataFrame:
     """For each piece of learning, which of the five named parts of the system have not
@@ -305,6 +311,8 @@ def pulse_round_cells(table: pd.DataFrame, *, answers: bool,
     round to one decimal with its change since the round before in brackets (when both
     are shown), or "hidden", "with other parts" or "–" (no answers). Earlier rounds show
     only as that change: a row per group and round made the table pages long in print.
+    A part taken together with others on every statement has no column of its own: the
+    together column's heading names it (with ``answers``, with how many it gave).
 
     ``everyone`` (:func:`~hls_workbook.analysis.latest_pulse` of the same round): its
     average, change and answers first. With ``answers`` (for readers who may see them:
@@ -316,8 +324,14 @@ def pulse_round_cells(table: pd.DataFrame, *, answers: bool,
     last = rounds[-1]
     before = rounds[-2] if len(rounds) > 1 else None
     latest = table[table[f"answers:{last}"] > 0]
+    # A part taken together with others on every statement gets no column of its own: it
+    # would say "with other parts" all the way down (and made the table too wide for a
+    # page). The together column names it, with its own answers for readers who may see
+    # counts.
+    folded = latest.groupby("group")[f"folded:{last}"].all()
     groups = dict.fromkeys(sorted(
-        dict(zip(latest["group"], latest["group_label"], strict=True)).items(),
+        ((g, label) for g, label in zip(latest["group"], latest["group_label"], strict=True)
+         if not folded.get(g, False)),
         key=lambda g: (_part_order(FOLDED if g[0].startswith(FOLDED + ":") else g[0]), g[0])))
     headers = ["Statement"]
     statements = list(dict.fromkeys(table["statement"]))
@@ -339,12 +353,23 @@ def pulse_round_cells(table: pd.DataFrame, *, answers: bool,
             labels.setdefault(r["statement"], r["label"])
             if r["statement"] not in statements:
                 statements.append(r["statement"])
-    for (group, label) in groups:
+    def counted(group: str) -> tuple[str, int]:
         n = latest.loc[latest["group"] == group, f"answers:{last}"]
         few, many = int(n.min()), int(n.max())
-        counted = f"{few:,}" if few == many else f"{few:,} to {many:,}"
+        return (f"{few:,}" if few == many else f"{few:,} to {many:,}"), many
+
+    for (group, label) in groups:
+        if not answers:
+            headers.append(label)
+            continue
+        total, many = counted(group)
         what = "answer" if many == 1 else "answers"
-        headers.append(f"{label} ({counted} {what})" if answers else label)
+        if group.startswith(FOLDED + ":"):  # each part's own answers, in its words
+            parts = group.split(":", 1)[1].split("+")
+            label = f"{FOLDED_LABEL}: " + _phrase_counted(
+                [(p, counted(p)[0]) for p in parts if p in set(latest["group"])] or
+                [(p, "") for p in parts])
+        headers.append(f"{label} ({total} {what})")
     cells_of = {(r["statement"], r["group"]): r for r in table.to_dict("records")}
     blank = [NO_ANSWERS] * (len(headers) - 1 - len(groups))
     rows = []

@@ -14,8 +14,6 @@ from hls_workbook import analysis
 from hls_workbook.analysis.portfolio import NOVELTY
 from hls_workbook.reporting.charts.drawing import (
     GREY,
-    KIND_COLOURS,
-    LARGE,
     OKABE_ITO,
     ONE_COLOUR,
     SMALL,
@@ -30,10 +28,11 @@ from hls_workbook.reporting.charts.wording import count_of
 
 def learning_chart(learning: pd.DataFrame | analysis.LearningHealth | None,
                    shares: pd.DataFrame | None = None) -> Chart:
-    """Left: breakthroughs, disappointments and surprises recorded. Right: how many pieces
-    of learning reached each part of the system. A log without disappointments usually
-    means they are not being written down, not that there were none. Pass the learning
-    and shares tables, or a LearningHealth already worked out."""
+    """How many pieces of learning reached each part of the system: learning kept within
+    the team is learning lost to the rest of the local system. One panel: how many
+    breakthroughs, disappointments and surprises were recorded is said in the sentence
+    above the chart (a panel of three bars said it twice, and made the page longer in
+    print). Pass the learning and shares tables, or a LearningHealth already worked out."""
     health = learning if isinstance(learning, analysis.LearningHealth) else None
     balance = health.balance if health else analysis.learning_balance(learning)
     total = int(balance["count"].sum())
@@ -42,52 +41,37 @@ def learning_chart(learning: pd.DataFrame | analysis.LearningHealth | None,
     reach = health.reach_by_part if health else analysis.reach_by_part(learning, shares)
     nobody = health.shared_with_nobody if health else int(
         analysis.learning_reach(learning, shares)["shared_with_nobody"].sum())
-    # Each panel as tall as its bars need: three kinds, and a line or two a part.
-    fig, (left, right) = new_figure(nrows=2, heights=[1.0 + 0.3 * len(balance),
-                                                      1.0 + 0.42 * len(reach)])
-    kinds = balance.iloc[::-1]  # horizontal bars: each kind's name on a line of its own
-    left.barh(list(kinds["label"]), kinds["count"],
-              color=[KIND_COLOURS.get(k, GREY) for k in kinds["kind"]])
-    for i, value in enumerate(kinds["count"]):
-        left.annotate(f"{value:.0f}", (value, i), va="center", xytext=(3, 0),
-                      textcoords="offset points")
-    left.set_xlabel("Entries")
-    left.set_xlim(0, max(1, float(kinds["count"].max())) * 1.15)
-    whole_numbers(left, "x")
-    whole_numbers(right, "x")
-    left.set_title("What we recorded", fontsize=LARGE)
+    fig, ax = new_figure(height=1.0 + 0.42 * len(reach))
     # Each bar is named beside it: one colour says it all (a colour per part would make
     # nine in this chart).
-    right.barh([textwrap.fill(lbl, 18) for lbl in reach["label"][::-1]],
-               reach["learning_reached"][::-1], color=ONE_COLOUR)
-    right.set_xlabel("Pieces of learning shared with them")
-    right.set_title("Who we shared it with", fontsize=LARGE)
-    right.tick_params(axis="y", labelsize=SMALL)
-    for ax in (left, right):
-        plain_axes(ax)
-    counts = balance.set_index("kind")["count"]
-    b, d = int(counts.get("breakthrough", 0)), int(counts.get("disappointment", 0))
-    if b == d == 0:
-        title = (f"No breakthroughs or disappointments recorded yet, "
-                 f"{count_of(int(counts.get('surprise', 0)), 'surprise')}")
-    elif b > d:
-        title = f"More breakthroughs than disappointments recorded: {b} to {d}"
-    elif d > b:
-        title = f"More disappointments than breakthroughs recorded: {d} to {b}"
+    ax.barh([textwrap.fill(lbl, 18) for lbl in reach["label"][::-1]],
+            reach["learning_reached"][::-1], color=ONE_COLOUR)
+    for i, value in enumerate(reach["learning_reached"][::-1]):
+        ax.annotate(f"{value:.0f}", (value, i), va="center", xytext=(3, 0),
+                    textcoords="offset points")
+    ax.set_xlabel("Pieces of learning shared with them")
+    ax.set_xlim(0, max(1, float(reach["learning_reached"].max())) * 1.15)
+    ax.tick_params(axis="y", labelsize=SMALL)
+    whole_numbers(ax, "x")
+    plain_axes(ax)
+    named = reach[reach["part"] != "other"]  # "other" is a catch-all, not a part to tell
+    least = named.loc[named["learning_reached"].idxmin()] if len(named) else None
+    if int(reach["learning_reached"].max() if len(reach) else 0) == 0:
+        title = (f"{count_of(total, 'piece')} of learning recorded, none shared with another "
+                 "part of the system yet")
+    elif least is None or int(least["learning_reached"]) >= total:
+        title = f"Every part of the system heard all {count_of(total, 'piece')} of learning"
     else:
-        title = f"As many disappointments as breakthroughs recorded: {b} each"
+        title = (f"{least['label']} heard the least: {int(least['learning_reached'])} of "
+                 f"{count_of(total, 'piece')} of learning")
     reached = ", ".join(f"{lbl} {n}" for lbl, n in zip(reach["label"], reach["learning_reached"],
                                                        strict=True) if n)
-    alt = (f"Two bar charts. Left: {count_of(total, 'piece', 'pieces')} of learning: "
-           f"{count_of(b, 'breakthrough')}, {count_of(d, 'disappointment')} and "
-           f"{count_of(int(counts.get('surprise', 0)), 'surprise')}. Right: how many "
-           f"were shared with each part of the system: {reached or 'none yet'}. "
+    alt = (f"Bar chart of how many of the {count_of(total, 'piece')} of learning were shared "
+           f"with each part of the system: {reached or 'none yet'}. "
            f"{nobody} {'has' if nobody == 1 else 'have'} not been shared with anyone yet.")
-    table = pd.concat([
-        balance.assign(group="What we recorded")[["group", "label", "count"]],
-        reach.rename(columns={"learning_reached": "count"}).assign(
-            group="Shared with")[["group", "label", "count"]],
-    ], ignore_index=True).rename(columns={"group": "Group", "label": "Item", "count": "Count"})
+    table = reach.rename(columns={"label": "Part of the system",
+                                  "learning_reached": "Pieces of learning shared with them"}
+                         )[["Part of the system", "Pieces of learning shared with them"]]
     return Chart(fig, title, alt, table)  # pieces of learning are records, not people
 
 

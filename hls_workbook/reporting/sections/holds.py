@@ -1,5 +1,6 @@
 """Parts of the theme sections that show what the data holds (issue 18, "Close the
-learning loop"): learning not yet heard by a part of the system, the parts missing when
+learning loop"): learning not yet heard by a part of the system (a column of the learning
+timeline), the parts missing when
 decisions were taken, values in practice, pooled check-ins and words to avoid.
 
 Kept apart from :mod:`.themes` so that each module stays small. :class:`HoldsParts` reads
@@ -27,31 +28,24 @@ class HoldsParts(GatedReport):
     """Report parts built from the analyses of :mod:`hls_workbook.analysis.holds` and
     its neighbours, one method per part."""
 
-    def not_heard_part(self) -> list[Any]:
-        """Each piece of learning and the parts of the system it has not reached. Pieces
-        of learning are records, not people: shown in every report."""
+    def not_heard(self) -> tuple[list[Any], dict[Any, str]]:
+        """Who has not heard what we learned: a finding on how many pieces of learning
+        have not reached every part of the system, and for each piece (by id) the parts
+        it has not reached, in words, for the learning timeline's last column (one table,
+        not a second list of the same recent learning). Pieces of learning are records,
+        not people: shown in every report."""
         out = learning_not_heard(self.tables["learning"], self.tables["share"])
         if out.empty:
-            return []
+            return [], {}
         gaps = out[(out["not_heard_by"] != "") & out["title"].map(lambda t: not missing(t))]
-        head = Heading("Who has not heard it yet")
         if gaps.empty:
-            return [head, Para("Every part of the system has heard all we learned.",
-                               "finding")]
-        listed = gaps.head(self.log_limit)  # newest first
-        rows = [[day_text(r["recorded_on"]), r["title"], sentence_case(r["not_heard_by"])]
-                for r in listed.to_dict("records")]
+            return [Para("Every part of the system has heard all we learned.", "finding")], {}
         n = len(gaps)
         what = "piece of learning has" if n == 1 else "pieces of learning have"
-        caption = ("What we learned and who has not heard it" if len(listed) == n
-                   else f"The {len(listed)} most recent things we learned and who has not "
-                   "heard them")
-        return [head,
-                Para(f"{n:,} {what} not reached every part of the system. Who could we "
-                     "tell?", "finding"),
-                Table.of(["Recorded", "What we learned", "Not heard by"], rows,
-                         caption=caption),
-                *self.more(len(listed), n, "pieces of learning")]
+        finding = Para(f"{n:,} {what} not reached every part of the system. Who could we "
+                       "tell?", "finding")
+        return [finding], dict(zip(gaps["learning"], map(sentence_case, gaps["not_heard_by"]),
+                                   strict=True))
 
     def missing_at_decisions_part(self) -> list[Any]:
         """Each meeting where something was decided and the parts not in the room. Team

@@ -307,7 +307,6 @@ class ThemeSections(HoldsParts, PulseParts):
             n = health.shared_with_nobody
             what = "piece of learning has" if n == 1 else "pieces of learning have"
             out.append(Para(f"{n:,} {what} not been shared with anyone yet.", "note"))
-        out += self.not_heard_part()
         out.append(Heading("What we will amplify and celebrate"))
         amp = learning[learning["amplify"].fillna(False).astype(bool)]
         if amp.empty:
@@ -330,15 +329,17 @@ class ThemeSections(HoldsParts, PulseParts):
                 out.append(Points(items))
             out += self.more(len(latest), len(amp), "things to amplify")
         timeline = learning.sort_values("event_on").tail(self.log_limit)
+        finding, not_heard = self.not_heard()
         rows = [[day_text(r["event_on"]), kinds.get(r["kind_of_learning"], ""), r["title"],
-                 r.get("response") or ""]
+                 r.get("response") or "", not_heard.get(r["id"], "")]
                 for r in timeline.to_dict("records")]
-        out.append(Heading("Learning timeline"))
-        out.append(Table.of(["When", "Kind", "What", "What we will do"], rows,
-                              caption="Everything we learned, in order"
-                              if len(timeline) == len(learning)
-                              else f"The {len(timeline)} most recent things we learned, in "
-                              "order"))
+        out.append(Heading("Learning timeline, and who has not heard it yet"))
+        out += finding
+        out.append(Table.of(["When", "Kind", "What", "What we will do", "Not heard by"], rows,
+                            caption="Everything we learned, in order, and who has not heard "
+                            "it" if len(timeline) == len(learning)
+                            else f"The {len(timeline)} most recent things we learned, in "
+                            "order, and who has not heard them"))
         out += self.more(len(timeline), len(learning), "pieces of learning")
         return out
 
