@@ -11,6 +11,7 @@ import ast
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from hls_workbook import privacy
@@ -226,3 +227,39 @@ def test_demo_public_report_sentences_start_with_a_capital(demo_db):
     lower = re.findall(r"(?:^|[.!?] )((?:fewer|hidden|a hidden|at least)\b[^.]{0,40})", text)
     assert not lower, lower
     assert "How we protect people" in text
+
+
+@pytest.mark.parametrize("audience", ["team", "partners", "public"])
+def test_some_kinds_read_through_the_gate_as_among_all(demo_db, audience):
+    """The period before a report (At a glance) reads only what it compares: each of
+    those kinds comes out of the gate as it does when every kind is read."""
+    period = ("millbrook", "2026-04-01", "2026-06-30", audience)
+    whole = privacy.open_tables(str(demo_db), *period)
+    kinds = ["meeting_series", "meeting", "experiment", "review", "learning", "share"]
+    some = privacy.open_tables(str(demo_db), *period, kinds=kinds)
+    assert set(kinds) <= set(some) <= set(whole)
+    for kind in kinds:
+        assert len(whole[kind]), kind  # the demo has some of each in the period
+        pd.testing.assert_frame_equal(some[kind], whole[kind])
+        for key in ("audience", "threshold", "aggregate_only"):
+            assert some[kind].attrs["privacy"][key] == whole[kind].attrs["privacy"][key]
+
+
+def test_the_gates_tag_is_shared_not_copied_and_cannot_change(demo_db):
+    import copy
+    import json
+
+    tables = privacy.open_tables(str(demo_db), "millbrook", "2026-01-01", "2026-06-30",
+                                 "public")
+    pulse = tables["pulse"]
+    tag = pulse.attrs["privacy"]
+    assert tag["aggregate_only"] and tag["audience"] == "public" and tag["threshold"] == 5
+    # Every frame made from a gated frame carries the same tag, not a copy of it.
+    assert pulse.head(3).attrs["privacy"] is tag
+    assert pulse.copy(deep=True).attrs["privacy"] is tag
+    assert copy.deepcopy(tag) is tag
+    with pytest.raises(TypeError):
+        tag["aggregate_only"] = False
+    with pytest.raises(TypeError):
+        tag.update(aggregate_only=False)
+    assert json.loads(json.dumps(dict(pulse.attrs)))["privacy"] == dict(tag)

@@ -160,3 +160,29 @@ def test_only_a_first_column_of_short_words_is_marked_to_stay_on_one_line():
                           numeric=[1])
     assert [dates.cell_css(i) for i in range(2)] == ["short", "num"]
     assert [words.cell_css(i) for i in range(2)] == ["", "num"]
+
+
+def test_templates_are_kept_compiled_and_a_folder_that_fails_only_costs_time(tmp_path,
+                                                                              monkeypatch):
+    """Compiled templates are kept between processes (a report kernel and a stage
+    notebook load them rather than compile them); a cache that cannot be written to
+    leaves the page as it was."""
+    env = templating.environment()
+    cache = env.bytecode_cache
+    assert cache is not None
+    source, filename, _ = env.loader.get_source(env, templating.MACROS)
+    kept = cache.get_bucket(env, templating.MACROS, filename, source)
+    templating.macros()
+    assert kept.code is not None or cache.get_bucket(
+        env, templating.MACROS, filename, source).code is not None
+    expected = templating.macro("note", "Fish & chips", "empty")
+    monkeypatch.setattr(cache, "directory", str(tmp_path / "gone"))  # writing fails
+    templating.environment.cache_clear()
+    templating.macros.cache_clear()
+    try:
+        monkeypatch.setattr(templating, "_compiled_cache", lambda: cache)
+        assert templating.macro("note", "Fish & chips", "empty") == expected
+        assert "Fish &amp; chips" in expected
+    finally:
+        templating.environment.cache_clear()
+        templating.macros.cache_clear()

@@ -169,6 +169,34 @@ def _safe_shown_names(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+class Tag(dict):
+    """What the gate says of a frame it let through (audience, threshold, aggregate_only,
+    waiting), kept as ``df.attrs["privacy"]``: a dict that cannot be changed.
+
+    Read only, so it is shared rather than copied: pandas deep-copies a frame's
+    ``attrs`` into every frame made from it (``NDFrame.__finalize__``), thousands of
+    times a report, and a copy of this tag is the tag itself. Still a dict, so whatever
+    reads or writes ``attrs`` as JSON (``to_parquet``) reads it as before.
+    """
+
+    __slots__ = ()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Tag:
+        return self
+
+    def __copy__(self) -> Tag:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Tag, (dict(self),))
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("A frame's privacy tag cannot be changed: the gate sets it.")
+
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    clear = pop = popitem = setdefault = update = _read_only
+
+
 def apply(
     tables: Mapping[str, pd.DataFrame],
     audience: str | Audience | Policy,
@@ -256,12 +284,10 @@ def apply(
         if about and about in df:  # a record about a story that may not be shown is not
             df = df[df[about].map(_as_int).isin(visible_ids)]
         df.attrs = dict(df.attrs)
-        df.attrs["privacy"] = {
-            "audience": policy.audience,
-            "threshold": policy.effective_threshold,
-            "aggregate_only": not policy.may_see_rows_of(kind),
-            "waiting": waiting,
-        }
+        df.attrs["privacy"] = Tag(audience=policy.audience,
+                                  threshold=policy.effective_threshold,
+                                  aggregate_only=not policy.may_see_rows_of(kind),
+                                  waiting=waiting)
         out[key] = df
     return out
 
@@ -281,7 +307,13 @@ PERIOD_KINDS = ("voice", "meeting", "contribution", "decision", "review", "learn
                 "reflection", "pulse", "support", "checkin")
 
 
-def read_tables(wb: Any, place: str, start: Any, end: Any, *, as_of: Any = None
+#: The kinds :func:`apply` judges every other kind with: stories (links to a story, and
+#: records about one, go with it) and the checks of text before sharing.
+GATE_NEEDS = ("voice", "clearance")
+
+
+def read_tables(wb: Any, place: str, start: Any, end: Any, *, as_of: Any = None,
+                kinds: Iterable[str] | None = None, names: bool = True
                 ) -> tuple[dict[str, pd.DataFrame], set[str]]:
     """A place's records for a period, as read, and every name the place holds.
 
@@ -291,7 +323,11 @@ def read_tables(wb: Any, place: str, start: Any, end: Any, *, as_of: Any = None
     moment) reads the records as they stood then (a year ago's funding paperwork, say),
     except stories and checks of text, read as they are now (a withdrawal or a "hold
     back" made since still holds); names still come from every record held now.
+    ``kinds``: only these (default: every kind a report reads), with :data:`GATE_NEEDS`,
+    which the gate needs to judge them. ``names=False``: no names (an empty set), for
+    an audience that sees text as typed.
     """
+    wanted = None if kinds is None else {*kinds, *GATE_NEEDS}
     raw: dict[str, pd.DataFrame] = {}
 
     def read(kind: str, **period: Any) -> pd.DataFrame:
@@ -301,13 +337,20 @@ def read_tables(wb: Any, place: str, start: Any, end: Any, *, as_of: Any = None
         return df.assign(superseded_at=pd.NaT)  # each was the current version then
 
     for kind in WHOLE_KINDS:
-        raw[kind] = read(kind)
+        if wanted is None or kind in wanted:
+            raw[kind] = read(kind)
     for kind in PERIOD_KINDS:
-        raw[kind] = read(kind, start=start, end=end)
-    raw["experiment"] = _overlapping(raw["experiment"], start, end)
-    names = names_on_record({"partner": raw["partner"], "voice": wb.table("voice", place),
-                             "contribution": raw["contribution"]})
-    return raw, names
+        if wanted is None or kind in wanted:
+            raw[kind] = read(kind, start=start, end=end)
+    if "experiment" in raw:
+        raw["experiment"] = _overlapping(raw["experiment"], start, end)
+    if not names:
+        return raw, set()
+    partner = raw["partner"] if "partner" in raw else read("partner")
+    said = (raw["contribution"] if "contribution" in raw
+            else read("contribution", start=start, end=end))
+    return raw, names_on_record({"partner": partner, "voice": wb.table("voice", place),
+                                 "contribution": said})
 
 
 def _overlapping(df: pd.DataFrame, start: Any, end: Any) -> pd.DataFrame:
@@ -321,19 +364,24 @@ def _overlapping(df: pd.DataFrame, start: Any, end: Any) -> pd.DataFrame:
 
 
 def open_tables(db: Any, place: str, start: Any, end: Any, audience: str | Policy, *,
-                threshold: int = MIN_PUBLIC_THRESHOLD, as_of: Any = None
-                ) -> dict[str, pd.DataFrame]:
+                threshold: int = MIN_PUBLIC_THRESHOLD, as_of: Any = None,
+                kinds: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
     """A place's records for a period, as ``audience`` may see them: the gate, whole.
 
     Reports, summaries and exports meant to leave the team read through this (or
     :func:`read_tables` then :func:`apply`), never through the store directly. ``as_of``:
-    the records as they stood at that moment (see :func:`read_tables`).
+    the records as they stood at that moment (see :func:`read_tables`). ``kinds``: only
+    these, judged as they would be among all (the stories and checks of text the gate
+    needs are read too, and handed on as the audience may see them); what is waiting for
+    a check is then counted in these only.
     """
     from hls_workbook.store.workbook import open_workbook
 
     policy = Policy.of(audience, threshold)
     with open_workbook(db or None) as wb:
-        raw, names = read_tables(wb, place, start, end, as_of=as_of)
+        # Names are only needed to remove them from text an audience may not see as typed.
+        raw, names = read_tables(wb, place, start, end, as_of=as_of, kinds=kinds,
+                                 names=not policy.may_see_unredacted_text)
     return apply(raw, policy, names=names)
 
 

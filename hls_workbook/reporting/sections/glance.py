@@ -32,13 +32,23 @@ from hls_workbook.reporting.sections.wording import (
     whole_months,
 )
 
+#: What "What changed since the period before" compares: the team's own records, not
+#: counts of people (kind -> what is counted, the section it links to). The period before
+#: is read for these and the meeting series (the rhythm of meetings), no more.
+COMPARED = {"meeting": ("meetings held", "meetings"),
+            "experiment": ("experiments under way", "experiments"),
+            "review": ("experiments looked back on", "experiments"),
+            "learning": ("pieces of learning written down", "learning"),
+            "share": ("times learning was shared", "learning")}
+
 
 class AtAGlance(GatedReport):
     """The summary at the top of a report (its section key is "glance")."""
 
     def previous(self) -> tuple[dt.date, dt.date, dict[str, pd.DataFrame] | None]:
         """The period of the same length just before this one, read through the same gate
-        for the same audience (tables None: nothing to read it from)."""
+        for the same audience (tables None: nothing to read it from): only the kinds it
+        is compared by (:data:`COMPARED`), judged as among all."""
         end = self.start - dt.timedelta(days=1)
         months = whole_months(self.start, self.end)
         start = ((pd.Timestamp(self.start) - pd.DateOffset(months=months)).date() if months
@@ -48,7 +58,8 @@ class AtAGlance(GatedReport):
             if self.db is None:
                 return None
             policy = privacy.Policy.of(self.audience, self.threshold)
-            return privacy.open_tables(self.db, self.place, start, end, policy)
+            return privacy.open_tables(self.db, self.place, start, end, policy,
+                                       kinds=[*COMPARED, "meeting_series"])
 
         return start, end, self.cached("previous", read)
 
@@ -81,18 +92,11 @@ class AtAGlance(GatedReport):
         if before is None:
             return []
         now, then = self.tables, before
-        if not any(len(then[k]) for k in ("meeting", "experiment", "review", "learning",
-                                         "share")):
+        if not any(len(then[k]) for k in COMPARED):
             return [("Nothing was recorded for that period, so there is nothing to compare "
                      "with yet.", "meetings")]
         out = []
-        for kind, what, key in (
-            ("meeting", "meetings held", "meetings"),
-            ("experiment", "experiments under way", "experiments"),
-            ("review", "experiments looked back on", "experiments"),
-            ("learning", "pieces of learning written down", "learning"),
-            ("share", "times learning was shared", "learning"),
-        ):
+        for kind, (what, key) in COMPARED.items():
             if len(now[kind]) or len(then[kind]):
                 out.append((compare(len(now[kind]), len(then[kind]), what), key))
         r_now = self.rhythm().summary
