@@ -75,8 +75,13 @@ def test_learning_not_yet_heard_lists_the_parts_it_has_not_reached(holds_db, aud
     assert "who has not heard it yet" in text
     assert "2 pieces of learning have not reached every part of the system." in text
     assert "Buses stop at seven People with lived experience" in text
-    assert ("People come for soup Commissioners or funders, charities, community groups, "
-            "public services and people with lived experience") in text
+    # Heard by no part at all: said in three words, not a list of all five parts.
+    assert "People come for soup Every part of the system" in text
+    report = Report.load(db=str(holds_db), place=PLACE, start="2026-01-01", end="2026-06-30",
+                         audience=audience)
+    _, not_heard = report.not_heard()
+    assert sorted(not_heard.values()) == ["Every part of the system",
+                                          "People with lived experience"]
 
 
 @pytest.mark.parametrize("audience", ["team", "partners"])

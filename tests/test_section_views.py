@@ -186,3 +186,23 @@ def test_templates_are_kept_compiled_and_a_folder_that_fails_only_costs_time(tmp
     finally:
         templating.environment.cache_clear()
         templating.macros.cache_clear()
+
+
+def test_a_chart_s_numbers_go_under_it_only_when_their_cells_are_long():
+    """Printed beside the chart unless a row is a sentence or two columns hold long words
+    (where a narrow column would wrap every cell)."""
+    import pandas as pd
+
+    def wide(**columns):
+        return html.Figure("drawn", fold=Table(pd.DataFrame(columns))).wide
+
+    rhythm = {"Meeting": ["Tuesday partnership forum"], "Rhythm": ["weekly, Tuesday"],
+              "Held": ["24 of 26"], "Last met": ["30 June 2026"]}
+    assert not wide(**rhythm)
+    statement = "We know each other, and every part of the system is in the room."
+    assert wide(Statement=[statement], Everyone=["5.9"])
+    assert wide(Experiment=["Walk"], Happened=["Hardly anyone came, so we stopped"],
+                Keep=["A phone number that a person answers"])
+    assert not wide(Experiment=["Walk"], Happened=["Hardly anyone came, so we stopped"])
+    assert not html.Figure("drawn", fold=Table(pd.DataFrame())).wide
+    assert not html.Figure("drawn").wide

@@ -37,7 +37,7 @@ def pulse_chart(pulse: pd.DataFrame | None, *, min_group: int = 5,
     period = str(latest["period"].iloc[0])
     rows = latest.iloc[::-1].reset_index(drop=True)
     # A line a statement: the chart is as tall as its rows need, no more.
-    fig, ax = new_figure(height=max(2.2, 1.3 + 0.3 * len(rows)))
+    fig, ax = new_figure(height=max(2.2, 1.3 + 0.24 * len(rows)))
     # Plain words, never the practice's code (RC1, LB2...): readers do not know them. A
     # few words each (the numbers table says each statement whole), in the same order.
     labels = [mpl_text(STATEMENT_SHORT.get(key) or textwrap.shorten(str(lbl), 26,

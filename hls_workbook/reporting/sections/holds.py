@@ -17,7 +17,7 @@ import pandas as pd
 from hls_workbook import analysis as an
 from hls_workbook import privacy
 from hls_workbook.analysis import missing
-from hls_workbook.analysis.holds import decisions_without, learning_not_heard
+from hls_workbook.analysis.holds import NAMED_PARTS, decisions_without, learning_not_heard
 from hls_workbook.reporting.sections import html as markup
 from hls_workbook.reporting.sections.gated import GatedReport
 from hls_workbook.reporting.sections.html import Heading, Para, Table, names_text, sentence_case
@@ -44,8 +44,12 @@ class HoldsParts(GatedReport):
         what = "piece of learning has" if n == 1 else "pieces of learning have"
         finding = Para(f"{n:,} {what} not reached every part of the system. Who could we "
                        "tell?", "finding")
-        return [finding], dict(zip(gaps["learning"], map(sentence_case, gaps["not_heard_by"]),
-                                   strict=True))
+        # A piece nobody has heard yet says so in three words, not a list of every part.
+        words = [("Every part of the system" if len(parts) == len(NAMED_PARTS)
+                  else sentence_case(said))
+                 for parts, said in zip(gaps["parts_not_heard"], gaps["not_heard_by"],
+                                        strict=True)]
+        return [finding], dict(zip(gaps["learning"], words, strict=True))
 
     def missing_at_decisions_part(self) -> list[Any]:
         """Each meeting where something was decided and the parts not in the room. Team

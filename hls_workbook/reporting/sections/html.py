@@ -160,6 +160,12 @@ class RawHtml:
         return templating.trusted(self.text)
 
 
+#: In a chart's numbers, a first cell longer than this (in characters) is a sentence,
+#: and any other cell longer than LONG_CELL wraps in a column beside the chart.
+SENTENCE = 40
+LONG_CELL = 18
+
+
 @dataclass
 class Figure:
     """A chart and its numbers. ``state``: "drawn" (the chart, titled with its finding,
@@ -180,13 +186,17 @@ class Figure:
 
     @property
     def wide(self) -> bool:
-        """Its numbers are a table of three or more columns of words (a log): printed
-        under the chart, across the page, rather than beside it in a narrow column where
-        every cell would wrap."""
-        if not isinstance(self.fold, Table):
+        """Its numbers have sentences (a statement a row) or two or more columns of long
+        words: printed under the chart, across the page, rather than beside it where every
+        cell would wrap. Short cells (a rhythm, "24 of 26", a date) fit beside it."""
+        if not isinstance(self.fold, Table) or self.fold.frame.empty:
             return False
         marked = set(self.fold.numeric) | set(self.fold.counts)
-        return sum(1 for c in self.fold.frame.columns if c not in marked) >= 3
+        longest = {c: self.fold.frame[c].astype(str).str.len().max()
+                   for c in self.fold.frame.columns if c not in marked}
+        first, *rest = self.fold.frame.columns
+        return (longest.get(first, 0) > SENTENCE
+                or sum(1 for c in rest if longest.get(c, 0) > LONG_CELL) >= 2)
 
     @property
     def svg(self) -> Any:
