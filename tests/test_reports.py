@@ -452,7 +452,9 @@ def test_report_page_does_not_grow_with_the_data(two_sizes, monkeypatch):
     monkeypatch.setattr(charts.bins, "TOP_N", 2)
     monkeypatch.setattr(sections.html, "LIST_LIMIT", 4)
     small, big = (_page(two_sizes, p) for p in ("millbrook", "ashford-vale"))
-    assert len(big) < 1.05 * len(small)
+    # A few per cent more: a chart draws a bar for each part of the system with records
+    # (six at most), and three times the records fill in some the demo leaves empty.
+    assert len(big) < 1.06 * len(small)
     assert big.count('<blockquote class="story">') == 4
     assert re.search(r"This shows the 4 most recent of \d\d stories\. The workbook keeps "
                      "every one.", big)

@@ -206,3 +206,45 @@ def test_a_chart_s_numbers_go_under_it_only_when_their_cells_are_long():
     assert not wide(Experiment=["Walk"], Happened=["Hardly anyone came, so we stopped"])
     assert not html.Figure("drawn", fold=Table(pd.DataFrame())).wide
     assert not html.Figure("drawn").wide
+
+
+@pytest.mark.parametrize("audience", ["team", "partners", "public"])
+def test_asks_of_partners_are_listed_for_partners_and_summed_up_for_the_public(demo_db,
+                                                                             audience):
+    """The strip list and the support asked for are what partners act on: listed in full
+    for the team and partners; the public reads how many, where they stand, and where
+    the rest is, from the same records."""
+    report = _report(demo_db, audience)
+    data = report.data("relationships")
+    captions = [t.caption for t in data.every_table()]
+    listed = {"The strip list": any(c.startswith("The strip list") for c in captions),
+              "Support requests": "Support requests" in captions}
+    notes = " ".join(b.text for b in data.walk() if isinstance(b, Para))
+    support = report.tables["support"]
+    assert len(support) and len(report.audit().strip_list)
+    if audience == "public":
+        assert not any(listed.values())
+        assert f"The strip list has {len(report.audit().strip_list)} proposals" in notes
+        assert f"We asked for outside support {len(support)} times: " in notes
+        for status, n in support["status"].value_counts().items():
+            label = {"in_progress": "in progress"}.get(status, status)
+            assert f"{n} {label}" in notes
+    else:
+        assert all(listed.values())
+        assert "We asked for outside support" not in notes
+
+
+def test_the_support_sentence_counts_each_status_in_the_model_s_order():
+    import pandas as pd
+
+    from hls_workbook.domain.model import SupportStatus
+    from hls_workbook.reporting.sections.wording import support_sentence
+
+    labels = SupportStatus.labels()
+    said = support_sentence(pd.Series(["met", "open", "declined", "open"]), labels)
+    assert said.startswith("We asked for outside support 4 times: 2 open, 1 met and 1 "
+                           "declined.")
+    assert support_sentence(pd.Series(["in_progress"]), labels).startswith(
+        "We asked for outside support once; the request is in progress.")
+    assert support_sentence(pd.Series([None, None]), labels).startswith(
+        "We asked for outside support 2 times.")

@@ -48,6 +48,7 @@ from hls_workbook.reporting.sections.wording import (
     month_text,
     pct_text,
     rhythm_paras,
+    support_sentence,
 )
 
 PART_LABELS = Part.labels()
@@ -385,7 +386,15 @@ class ThemeSections(HoldsParts, PulseParts):
                                    f"most hours, then the other {rest:,}")
             # The table is its chart's numbers: in the chart's fold, said once.
             out.append(self.figure_block(charts.burden_chart(audit), by_funder))  # not redone
-            if strip is not None:
+            if strip is not None and self.public:
+                # What the team asks of its funders, requirement by requirement, is for
+                # the funders to act on: the public reads its total above and its first
+                # asks at the top; the partners' report has it whole.
+                out.append(Para(f"The strip list has {len(audit.strip_list):,} proposals; "
+                                "the largest are under \u201cWhat we ask of funders and "
+                                "partners\u201d at the top. Every one, with its reason, is "
+                                "in the partners\u2019 report.", "note"))
+            elif strip is not None:
                 # A list of proposals, each with its reason: a table says it whole, where
                 # a chart of the same hours cut each requirement's name short.
                 out.append(strip)
@@ -412,13 +421,18 @@ class ThemeSections(HoldsParts, PulseParts):
         else:
             kinds = SupportKind.labels()
             statuses = SupportStatus.labels()
-            latest = support.sort_values("requested_on").tail(self.log_limit)
-            rows = [[kinds.get(r["support_kind"], ""), r["description"],
-                     statuses.get(r["status"], "")]
-                    for r in latest.to_dict("records")]
-            out.append(Table.of(["Kind", "What we need", "Status"], rows,
-                                caption="Support requests"))
-            out += self.more(len(latest), len(support), "requests")
+            if self.public:
+                # Asks of partners, for partners to answer: the public reads how many
+                # there were and where they stand, in a sentence.
+                out.append(Para(support_sentence(support["status"], statuses), "finding"))
+            else:
+                latest = support.sort_values("requested_on").tail(self.log_limit)
+                rows = [[kinds.get(r["support_kind"], ""), r["description"],
+                         statuses.get(r["status"], "")]
+                        for r in latest.to_dict("records")]
+                out.append(Table.of(["Kind", "What we need", "Status"], rows,
+                                    caption="Support requests"))
+                out += self.more(len(latest), len(support), "requests")
         out.append(Heading("Looking after each other"))
         checkins = t["checkin"]
         trend = an.checkin_trend(checkins, min_group=self.threshold)
@@ -450,3 +464,4 @@ class ThemeSections(HoldsParts, PulseParts):
                          caption="The words we agreed, and what they mean"),
                 *self.more(len(rows), len(terms), "words", "the first {n}"),
                 *self.avoided_part()]
+

@@ -133,3 +133,21 @@ def money_text(v: Any) -> str:
 
 def pct_text(v: Any) -> str:
     return "–" if missing(v) else f"{100 * float(v):.1f}%"
+
+
+def support_sentence(statuses: pd.Series, labels: dict[str, str]) -> str:
+    """How many times the team asked for outside support, and where the asks stand, in
+    the model's order of statuses: "We asked for outside support 5 times: 2 open, 1 in
+    progress, 1 met and 1 declined." Requests are records, not people: counted as they
+    are."""
+    counts = statuses.value_counts()
+    parts = [f"{int(counts[k]):,} {labels[k].lower()}" for k in labels if counts.get(k, 0)]
+    n = len(statuses)
+    if n == 1 and parts:
+        said = f"We asked for outside support once; the request is {parts[0][2:]}."
+    elif parts:
+        said = (f"We asked for outside support {n:,} times: "
+                f"{', '.join(parts[:-1]) + ' and ' if len(parts) > 1 else ''}{parts[-1]}.")
+    else:
+        said = f"We asked for outside support {'once' if n == 1 else f'{n:,} times'}."
+    return f"{said} What we asked for is in the partners\u2019 report."
