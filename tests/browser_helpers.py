@@ -3,6 +3,13 @@
 Only the machine's own Chromium is used (never a downloaded one), always with flags that stop
 it from reaching the network; servers listen on 127.0.0.1 only. A test that needs something
 missing here is skipped with a sentence saying what to install.
+
+What every such test sets up the same way is here: the ``browser`` fixture (registered for
+every test module by conftest.py), a reader's page that records any request leaving the
+machine (:func:`open_page`, :func:`assert_stayed_local`), a workbook holding the place the
+servers show (:func:`workbook_with_place`), and a server started, waited for and stopped
+(:func:`server_env`, :func:`running`). What a test file starts (JupyterLab, the app) and
+how it finds its widgets stays in that file, and in browser_forms.py.
 """
 
 from __future__ import annotations
@@ -16,8 +23,9 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -121,3 +129,64 @@ def stop(proc: subprocess.Popen) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=5)
+
+
+#: The place every served workbook holds (:func:`workbook_with_place`).
+PLACE = "millbrook"
+#: Where a page may fetch from: this machine, and what it made itself.
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")
+
+
+def open_page(browser: Any, outside: list[str] | None = None, *, width: int = 1280,
+              height: int = 900, **context: Any) -> Any:
+    """A reader's page in a new browser context (British English, a minute to wait for
+    anything), every request it makes outside this machine added to ``outside``.
+    ``context``: more of Playwright's context options (``is_mobile``, ``has_touch``).
+    Close it with ``page.context.close()``."""
+    made = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB",
+                               **context)
+    made.set_default_timeout(60_000)
+    page = made.new_page()
+    if outside is not None:
+        page.on("request", lambda r: None if r.url.startswith(LOCAL) else outside.append(r.url))
+    return page
+
+
+def assert_stayed_local(outside: list[str]) -> None:
+    """No page asked anything of the internet (the requests :func:`open_page` recorded)."""
+    assert not outside, f"the page asked the internet for: {outside[:5]}"
+
+
+def workbook_with_place(db: Path, fill: Callable[[Any], None] | None = None) -> Path:
+    """A new workbook at ``db`` holding :data:`PLACE`, as a team that has described its
+    place has; ``fill(wb)`` adds what a test needs besides."""
+    from hls_workbook import open_workbook
+
+    with open_workbook(db, create=True) as wb:
+        wb.set_place(PLACE, {"name": "Millbrook", "shared_focus": "Nobody alone"})
+        if fill is not None:
+            fill(wb)
+    return db
+
+
+def server_env(**extra: str) -> dict[str, str]:
+    """A server's environment: this one without the workbook's own variables (a server
+    is told its workbook, never inherits one), charts drawn off screen, and ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HLS_WORKBOOK_")}
+    env.update({"MPLBACKEND": "Agg", **extra})
+    return env
+
+
+@contextlib.contextmanager
+def running(cmd: list[str], *, env: dict[str, str], cwd: Path, url: str, log: Path,
+            timeout: float = 60.0) -> Iterator[subprocess.Popen]:
+    """Start a server (``cmd``, in a process group of its own, its output in ``log``),
+    wait until ``url`` answers, and stop it, whatever happens, when the block ends."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    try:
+        wait_for_http(url, proc, timeout=timeout, log=log)
+        yield proc
+    finally:
+        stop(proc)

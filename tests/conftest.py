@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from .browser_helpers import browser  # noqa: F401 - a fixture for every test file
 from .pg import (  # noqa: F401 - fixtures and hooks for every test file
     backend,
     backend_location,

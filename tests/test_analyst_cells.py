@@ -101,6 +101,67 @@ def test_cells_move_only_to_a_section_the_notebook_has():
     assert [c.source for c in in_their_sections(cells)] == ["a", "x", "z", "b", "y"]
 
 
+def _failing(cells: list, at: int) -> nbformat.NotebookNode:
+    """The report notebook's cells as papermill leaves them when the cell ``at`` raised."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.from_dict(dict(c)) for c in cells])
+    nb.cells[at].metadata["papermill"] = {"exception": True}
+    return nb
+
+
+def test_a_failed_cell_is_named_by_the_section_its_metadata_says():
+    """The section a failed cell stopped in comes from the cells' metadata (``hls.section``,
+    ``hls.part``, ``section:<id>`` tags), never their code: an analyst's cell that fails
+    is named by its section too."""
+    from hls_workbook.reporting import sections
+    from hls_workbook.reporting.reports import _failed_section
+
+    cells = nbformat.read(notebooks_dir() / "report.ipynb", as_version=4).cells
+    where = [c.source for c in cells].index
+    title = {key: t for key, (t, _practices) in sections.SECTIONS.items()}
+    learning = where('learning_data = report.data("learning")')
+    assert _failed_section(_failing(cells, where(cells[2].source))) == "The introduction"
+    assert _failed_section(_failing(cells, where('glance_data = report.data("glance")'))) == (
+        title["glance"])
+    assert _failed_section(_failing(cells, where('report.show("protection")'))) == (
+        "How we protect people")
+    assert _failed_section(_failing(cells, learning)) == title["learning"]
+    assert _failed_section(_failing(cells, learning + 1)) == title["learning"]  # its cell
+    # An analyst's cells: between a section's two steps, tagged for a section (wherever it
+    # sits), tagged for a section there is not, and untagged at the end.
+    between = [*cells[:learning + 1], nbformat.v4.new_code_cell("raise ValueError"),
+               *cells[learning + 1:]]
+    assert _failed_section(_failing(between, learning + 1)) == title["learning"]
+    for tags, named in ((["section:learning"], title["learning"]),
+                        (["section:nowhere"], title["glossary"]), ([], title["glossary"])):
+        added = [*cells, nbformat.v4.new_code_cell("raise ValueError",
+                                                   metadata={"tags": tags})]
+        assert _failed_section(_failing(added, len(cells))) == named, tags
+    early = [cells[1], nbformat.v4.new_code_cell("raise ValueError",
+                                                 metadata={"tags": ["section:learning"]}),
+             *cells[2:]]
+    assert _failed_section(_failing(early, 1)) == title["learning"]
+    assert _failed_section(_failing(cells, 0)) == "The introduction"  # before any: the next
+    assert _failed_section(nbformat.v4.new_notebook(cells=list(cells))) == "unknown"
+    assert _failed_section(None) == "unknown"
+
+
+def test_a_failing_added_cell_names_its_section_in_the_report_s_error(demo_db, tmp_path):
+    from hls_workbook.domain.errors import ReportError
+    from hls_workbook.reporting import sections
+
+    nb = nbformat.read(notebooks_dir() / "report.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        'raise ValueError("our own cell broke")', metadata={"tags": ["section:learning"]}))
+    own = tmp_path / "our_report.ipynb"
+    nbformat.write(nb, own)
+    req = ReportRequest.make("millbrook", START, "2026-06-30", "partners", db=demo_db)
+    with ReportRunner(notebook=own) as runner, pytest.raises(ReportError) as err:
+        runner.run(req, tmp_path / "out")
+    learning = sections.SECTIONS["learning"][0]
+    assert f"stopped in the section '{learning}': ValueError: our own cell broke" in str(
+        err.value)
+
+
 def test_a_teams_own_report_notebook_from_new_report_is_made_with_report_notebook(
         demo_db, tmp_path):
     """`new-report` copies the report notebook; a cell added to the copy reaches the

@@ -11,9 +11,7 @@ the internet.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -40,47 +38,34 @@ from .browser_forms import (
     wait_saved_after,
     walk_to,
 )
-from .browser_helpers import (  # noqa: F401 - `browser` is a fixture
+from .browser_helpers import (
     AXE_JS,
+    PLACE,
     SCREENSHOTS,
-    browser,
+    assert_stayed_local,
     free_port,
-    stop,
-    wait_for_http,
+    open_page,
+    running,
+    server_env,
+    workbook_with_place,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
-
-PLACE = "millbrook"
 
 
 def _serve(tmp: Path, stage: str, fill=None):
     """`hls-workbook app STAGE` on a free port, with a new workbook: yields (url, db)."""
     pytest.importorskip("voila", reason="app mode needs Voila: pip install -e '.[app]'")
-    db = tmp / "workbook.db"
-    from hls_workbook import open_workbook
-
-    with open_workbook(db, create=True) as wb:
-        wb.set_place(PLACE, {"name": "Millbrook", "shared_focus": "Nobody alone"})
-        if fill is not None:
-            fill(wb)
+    db = workbook_with_place(tmp / "workbook.db", fill)
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HLS_WORKBOOK_")}
-    env.update({"JUPYTER_RUNTIME_DIR": str(tmp / "runtime"), "MPLBACKEND": "Agg",
-                "HLS_WORKBOOK_HEADLESS": "1"})  # the app must switch this off by itself
-    log = tmp / "voila.log"
+    env = server_env(JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+                     HLS_WORKBOOK_HEADLESS="1")  # the app must switch this off by itself
     cmd = [sys.executable, "-m", "hls_workbook.cli", "app", stage,
            "--db", str(db), "--place", PLACE, "--role", "community_group",
            "--port", str(port)]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, env=env, cwd=tmp, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for_http(url, proc, timeout=90, log=log)
+    with running(cmd, env=env, cwd=tmp, url=url, log=tmp / "voila.log", timeout=90):
         yield url, db
-    finally:
-        stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -104,18 +89,12 @@ def learning_app(tmp_path_factory: pytest.TempPathFactory):
                       _learning_to_check)
 
 
-def new_page(browser, url: str, outside: list[str],  # noqa: F811
-             ready: str = "New partner"):
-    """A reader's page of the app, with every request outside this machine recorded,
-    opened once the form headed ``ready`` is there."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    page.on("request", lambda r: outside.append(r.url)
-            if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
-            else None)
+def new_page(browser, url: str, outside: list[str], ready: str = "New partner"):
+    """A reader's page of the app (:func:`open_page`), opened once the form headed
+    ``ready`` is there: the app shows one section at a time, so on its page."""
+    page = open_page(browser, outside)
     page.goto(url)
-    reveal(page, form(page, ready))  # the app shows one section at a time
+    reveal(page, form(page, ready))
     return page
 
 
@@ -126,7 +105,7 @@ def partners(db: Path):
         return wb.table("partner", PLACE)
 
 
-def test_app_shows_no_code_and_saves_a_form(browser, app):  # noqa: F811
+def test_app_shows_no_code_and_saves_a_form(browser, app):
     url, db = app
     outside: list[str] = []
     page = new_page(browser, url, outside)
@@ -168,10 +147,10 @@ def test_app_shows_no_code_and_saves_a_form(browser, app):  # noqa: F811
         page.screenshot(path=str(SCREENSHOTS / "app_1_bad_value.png"))
     finally:
         page.context.close()
-    assert not outside, f"the app asked the internet for: {outside[:5]}"
+    assert_stayed_local(outside)
 
 
-def test_a_participant_walks_through_the_app_on_a_phone(browser, app):  # noqa: F811
+def test_a_participant_walks_through_the_app_on_a_phone(browser, app):
     """On a phone-sized screen: the start page asks who you are (the place and your part
     of the system, from lists), the contents bar moves between the sections' pages,
     progress counts the sections where something was saved, and a save is credited to the
@@ -180,13 +159,8 @@ def test_a_participant_walks_through_the_app_on_a_phone(browser, app):  # noqa: 
 
     url, db = app
     outside: list[str] = []
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB",
-                                  is_mobile=True, has_touch=True)
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    page.on("request", lambda r: outside.append(r.url)
-            if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
-            else None)
+    page = open_page(browser, outside, width=390, height=844, is_mobile=True, has_touch=True)
+    context = page.context
     try:
         page.goto(url)
         chooser = page.locator(".hls-chooser")
@@ -233,7 +207,7 @@ def test_a_participant_walks_through_the_app_on_a_phone(browser, app):  # noqa: 
         assert not f.is_visible()
     finally:
         context.close()
-    assert not outside, f"the app asked the internet for: {outside[:5]}"
+    assert_stayed_local(outside)
     # A quiet terminal: whoever started the app sees no warnings (a client that stops
     # answering pings, as a closed laptop does, is the one warning left).
     log = (db.parent / "voila.log").read_text(errors="replace")
@@ -242,7 +216,7 @@ def test_a_participant_walks_through_the_app_on_a_phone(browser, app):  # noqa: 
     assert not noisy, "\n".join(noisy[:5])
 
 
-def test_two_app_tabs_saving_at_once_lose_nothing(browser, app):  # noqa: F811
+def test_two_app_tabs_saving_at_once_lose_nothing(browser, app):
     url, db = app
     before = len(partners(db))
     outside: list[str] = []
@@ -266,26 +240,7 @@ def test_two_app_tabs_saving_at_once_lose_nothing(browser, app):  # noqa: F811
     expected = {f"Tab {n} group {i}" for n in range(2) for i in range(rounds)}
     assert expected <= names, f"lost: {sorted(expected - names)}"
     assert len(partners(db)) == before + 2 * rounds
-    assert not outside, f"the app asked the internet for: {outside[:5]}"
-
-
-def _partners_page(browser, url: str, outside: list[str]):  # noqa: F811
-    """A page of the app showing the partners' form: where the app walks through the
-    notebook a page at a time, its contents bar leads there."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    page.on("request", lambda r: outside.append(r.url)
-            if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
-            else None)
-    page.goto(url)
-    partners = form(page, "New partner")
-    step = page.locator("#hls-walk button", has_text="Partners")
-    partners.or_(step).first.wait_for()
-    if step.count():
-        step.first.click()
-    partners.wait_for()
-    return page
+    assert_stayed_local(outside)
 
 
 def listed(f, name: str):
@@ -295,7 +250,7 @@ def listed(f, name: str):
         "td", has_text=name)
 
 
-def test_two_app_tabs_see_each_others_saves(browser, app):  # noqa: F811
+def test_two_app_tabs_see_each_others_saves(browser, app):
     """Two people, each in their own tab (their own kernel): what one saves appears in the
     other's list within a few seconds, without a reload, and what the other is typing is
     left alone."""
@@ -303,7 +258,7 @@ def test_two_app_tabs_see_each_others_saves(browser, app):  # noqa: F811
 
     url, _db = app
     outside: list[str] = []
-    pages = [_partners_page(browser, url, outside) for _ in range(2)]
+    pages = [new_page(browser, url, outside) for _ in range(2)]
     try:
         a, b = (form(pg, "New partner") for pg in pages)
         type_text(b, "Organisation or group", "Half-typed by B")
@@ -321,7 +276,7 @@ def test_two_app_tabs_see_each_others_saves(browser, app):  # noqa: F811
     finally:
         for pg in pages:
             pg.context.close()
-    assert not outside, f"the app asked the internet for: {outside[:5]}"
+    assert_stayed_local(outside)
 
 
 def _draft(db: Path, role: str = "community_group"):
@@ -339,7 +294,7 @@ def _wait_for_draft(page, db: Path, role: str, story: str) -> None:
         page.wait_for_timeout(200)
 
 
-def test_a_story_needs_consent_and_survives_a_closed_tab(browser, app):  # noqa: F811
+def test_a_story_needs_consent_and_survives_a_closed_tab(browser, app):
     """A participant writes a story, is asked who may read it, closes the tab before
     submitting, comes back to the draft and submits it."""
     from playwright.sync_api import expect
@@ -392,10 +347,10 @@ def test_a_story_needs_consent_and_survives_a_closed_tab(browser, app):  # noqa:
         expect(form(page, "New story").get_by_text("You have a draft from")).to_have_count(0)
     finally:
         page.context.close()
-    assert not outside, f"the app asked the internet for: {outside[:5]}"
+    assert_stayed_local(outside)
 
 
-def test_typing_survives_another_page_or_part_chosen_midway(browser, app):  # noqa: F811
+def test_typing_survives_another_page_or_part_chosen_midway(browser, app):
     """Halfway through a story, a participant looks at another page of the walk and then
     chooses another part of the system: the words stay in the form, the draft follows the
     part chosen (none is left under the first), and in a new tab it is offered back once
@@ -452,17 +407,17 @@ def test_typing_survives_another_page_or_part_chosen_midway(browser, app):  # no
         assert _draft(db, "charity") is None and _draft(db, "community_group") is None
     finally:
         page.context.close()
-    assert not outside, f"the app asked the internet for: {outside[:5]}"
+    assert_stayed_local(outside)
 
 
-def test_the_app_refuses_code_from_the_page(browser, app, tmp_path):  # noqa: F811
+def test_the_app_refuses_code_from_the_page(browser, app, tmp_path):
     """Voila passes only widget messages to the kernel: a page cannot run code of its own.
     The test speaks to the page's own kernel channel: a harmless request is answered, a
     request to run code is dropped."""
     url, _db = app
     sockets: list[str] = []
-    context = browser.new_context()
-    page = context.new_page()
+    page = open_page(browser)
+    context = page.context
     page.on("websocket", lambda ws: sockets.append(ws.url))
     page.goto(url)
     form(page, "New partner").wait_for(state="attached", timeout=60_000)
@@ -497,7 +452,7 @@ def test_the_app_refuses_code_from_the_page(browser, app, tmp_path):  # noqa: F8
     assert not marker.exists()
 
 
-def test_app_checks_text_before_sharing(browser, learning_app):  # noqa: F811
+def test_app_checks_text_before_sharing(browser, learning_app):
     """In the app's "Check before sharing": one piece cleared as written, one put in other
     words. Both are saved in the database, and two fewer pieces wait."""
     url, db = learning_app
@@ -532,7 +487,7 @@ def test_app_checks_text_before_sharing(browser, learning_app):  # noqa: F811
     assert set(checks["checked_by"]) == {"Ade (coordinator)"}
     assert set(checks["recorded_by"]) == {"community_group"}
     assert set(checks["audience"]) == {"public"}
-    assert not outside, f"the app asked the internet for: {outside[:5]}"
+    assert_stayed_local(outside)
 
 
 def test_app_argv_keeps_code_hidden_and_local():

@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from .browser_forms import choose, form, nudge_score, submit, type_text, wait_saved
-from .browser_helpers import browser  # noqa: F401 - a fixture
+from .browser_helpers import open_page
 from .test_browser_lab import (
     SCORE,
     _options,
@@ -45,16 +45,13 @@ def shared_lab(tmp_path_factory: pytest.TempPathFactory):
     lab.close()
 
 
-def test_two_pages_on_one_notebook_share_its_form_and_see_a_save(browser, shared_lab):  # noqa: F811
+def test_two_pages_on_one_notebook_share_its_form_and_see_a_save(browser, shared_lab):
     from playwright.sync_api import expect
 
     pages = []
     try:
         for person in ("a", "b"):
-            context = browser.new_context(viewport={"width": 1200, "height": 900},
-                                          locale="en-GB")
-            context.set_default_timeout(60_000)
-            pages.append(context.new_page())
+            pages.append(open_page(browser, width=1200))
             open_notebook(pages[-1], shared_lab, NOTEBOOK, workspace=f"collab-{person}")
         a, b = pages
         run_all(a, runs_on_open=False)  # only A runs the cells

@@ -18,7 +18,6 @@ import os
 import re
 import secrets
 import shutil
-import subprocess
 import sys
 import time
 import urllib.request
@@ -49,19 +48,20 @@ from .browser_forms import (
     wait_saved,
     wait_saved_after,
 )
-from .browser_helpers import (  # noqa: F401 - `browser` is a fixture
+from .browser_helpers import (
     AXE_JS,
+    PLACE,
     ROOT,
     SCREENSHOTS,
-    browser,
+    assert_stayed_local,
     free_port,
-    stop,
-    wait_for_http,
+    open_page,
+    running,
+    server_env,
+    workbook_with_place,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
-
-PLACE = "millbrook"
 SCORE = "Score (0 = not at all, 10 = completely)"
 STAGES = ("1_getting_started", "2_experimentation", "3_learning",
           "4_relationships_and_support")
@@ -93,20 +93,14 @@ def start_lab(tmp: Path, *, collaborative: bool = False):
         shutil.copy(ROOT / "notebooks" / f"{stem}.ipynb", root / f"{stem}.ipynb")
     _write_form_notebook(root / "pulse_a.ipynb")
     _write_form_notebook(root / "pulse_b.ipynb")
-    db = tmp / "workbook.db"
-    from hls_workbook import open_workbook
-
-    with open_workbook(db, create=True) as wb:  # the team has described its place already
-        wb.set_place(PLACE, {"name": "Millbrook", "shared_focus": "Nobody alone"})
+    db = workbook_with_place(tmp / "workbook.db")  # the team has described its place
     settings = tmp / "settings"
     for rel, value in LAB_SETTINGS.items():
         path = settings / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(value))
-    env = lab_env(tmp, db)
     port = free_port()
     token = secrets.token_hex(16)
-    log = tmp / "lab.log"
     cmd = [
         sys.executable, "-m", "jupyterlab",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
@@ -120,34 +114,26 @@ def start_lab(tmp: Path, *, collaborative: bool = False):
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # CI runs as root in a throwaway machine
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, env=env, cwd=root, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(f"{base}/api/status?token={token}", proc, log=log)
+    with running(cmd, env=lab_env(tmp, db), cwd=root, url=f"{base}/api/status?token={token}",
+                 log=tmp / "lab.log"):
         yield base, token, root, db
-    finally:
-        stop(proc)
 
 
 def lab_env(tmp: Path, db: Path) -> dict[str, str]:
     """The server's environment: its own Jupyter folders in ``tmp``, the workbook."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HLS_WORKBOOK_")}
-    env.update({
-        "HLS_WORKBOOK_DB": str(db),
-        "JUPYTER_CONFIG_DIR": str(tmp / "config"),
-        "JUPYTER_DATA_DIR": str(tmp / "data"),  # its own trust database
-        "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
-        "JUPYTERLAB_SETTINGS_DIR": str(tmp / "settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces"),
-        "MPLBACKEND": "Agg",
+    return server_env(
+        HLS_WORKBOOK_DB=str(db),
+        JUPYTER_CONFIG_DIR=str(tmp / "config"),
+        JUPYTER_DATA_DIR=str(tmp / "data"),  # its own trust database
+        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
         # The package's JupyterLab extension (a stage notebook opens with its forms ready),
         # found where an installed wheel puts it or, in a checkout, in the package.
-        "JUPYTER_PATH": os.pathsep.join(
+        JUPYTER_PATH=os.pathsep.join(
             [str(templates_dir()), *filter(None, [os.environ.get("JUPYTER_PATH")])]),
-    })
-    return env
+    )
 
 
 def _write_form_notebook(path: Path) -> None:
@@ -166,17 +152,12 @@ def _write_form_notebook(path: Path) -> None:
 
 
 @pytest.fixture
-def page(browser, lab):  # noqa: F811
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
-    context.set_default_timeout(60_000)
-    pg = context.new_page()
+def page(browser, lab):
     outside: list[str] = []
-    pg.on("request", lambda r: outside.append(r.url)
-          if not r.url.startswith(("http://127.0.0.1", "data:", "blob:", "ws://127.0.0.1"))
-          else None)
+    pg = open_page(browser, outside, width=1366)
     yield pg
-    context.close()
-    assert not outside, f"the page tried to reach the internet: {outside[:5]}"
+    pg.context.close()
+    assert_stayed_local(outside)
 
 
 def open_notebook(page, lab, name: str, workspace: str | None = None) -> None:
@@ -260,6 +241,20 @@ def no_errors_shown(page) -> None:
     assert not texts, f"a cell showed an error: {texts}"
 
 
+#: The part of JupyterLab's page that scrolls through the open notebook.
+SCROLLER = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
+
+
+def open_stage(page, lab, stem: str) -> None:
+    """Open a stage notebook and run every cell; then check it as a person first sees
+    it: no error shown, every input named, and a screenshot of all of it to look at."""
+    open_notebook(page, lab, f"{stem}.ipynb")
+    run_all(page)
+    no_errors_shown(page)
+    full_screenshot(page, SCREENSHOTS / f"lab_{stem}.png", scroller=SCROLLER)
+    inputs_are_named(page, stem)
+
+
 def records(db: Path, kind: str):
     from hls_workbook import open_workbook
 
@@ -324,12 +319,7 @@ def test_a_participant_says_who_they_are_without_touching_code(page, lab):
 
 def test_stage_1_partner(page, lab):
     before = len(records(lab[3], "partner"))  # saved by the tests before this one
-    open_notebook(page, lab, "1_getting_started.ipynb")
-    run_all(page)
-    no_errors_shown(page)
-    full_screenshot(page, SCREENSHOTS / "lab_1_getting_started.png",
-                    scroller=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer")
-    inputs_are_named(page, "1_getting_started")
+    open_stage(page, lab, "1_getting_started")
     f = form(page, "New partner")
     f.scroll_into_view_if_needed()
     type_text(f, "Organisation or group", "Riverside Tenants' Group")
@@ -361,12 +351,7 @@ def test_stage_1_partner(page, lab):
 
 
 def test_stage_2_experiment(page, lab):
-    open_notebook(page, lab, "2_experimentation.ipynb")
-    run_all(page)
-    no_errors_shown(page)
-    full_screenshot(page, SCREENSHOTS / "lab_2_experimentation.png",
-                    scroller=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer")
-    inputs_are_named(page, "2_experimentation")
+    open_stage(page, lab, "2_experimentation")
     f = form(page, "New experiment")
     f.scroll_into_view_if_needed()
     type_text(f, "Name of the experiment", "Drop-in at the library")
@@ -383,12 +368,7 @@ def test_stage_2_experiment(page, lab):
 
 
 def test_stage_3_learning(page, lab):
-    open_notebook(page, lab, "3_learning.ipynb")
-    run_all(page)
-    no_errors_shown(page)
-    full_screenshot(page, SCREENSHOTS / "lab_3_learning.png",
-                    scroller=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer")
-    inputs_are_named(page, "3_learning")
+    open_stage(page, lab, "3_learning")
     f = form(page, "New piece of learning")
     f.scroll_into_view_if_needed()
     choose(f, "Kind of learning", "Disappointment")
@@ -426,8 +406,7 @@ def test_stage_3_check_before_sharing(page, lab):
     find_marked(check_section(page), "07700 900123")  # on whichever page it is
     before, cleared, reworded = clear_one_and_reword_one(page, "Sam (coordinator)",
                                                          "A neighbour found the group helped.")
-    full_screenshot(page, SCREENSHOTS / "lab_3_check_before_sharing.png",
-                    scroller=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer")
+    full_screenshot(page, SCREENSHOTS / "lab_3_check_before_sharing.png", scroller=SCROLLER)
     checks = records(db, "clearance")
     assert len(checks) == before_checks + 2
     new = checks.sort_values("id").tail(2)
@@ -453,12 +432,7 @@ def test_stage_4_pulse_round_with_a_score(page, lab):
     with open_workbook(lab[3]) as wb:  # a meeting for the tally to record
         wb.add("meeting", {"held_on": dt.date.today(), "kind_of_meeting": "partnership"},
                place=PLACE, by="charity")
-    open_notebook(page, lab, "4_relationships_and_support.ipynb")
-    run_all(page)
-    no_errors_shown(page)
-    full_screenshot(page, SCREENSHOTS / "lab_4_relationships_and_support.png",
-                    scroller=".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer")
-    inputs_are_named(page, "4_relationships_and_support")
+    open_stage(page, lab, "4_relationships_and_support")
     f = form(page, "New pulse round")
     f.scroll_into_view_if_needed()
     choose(f, "Your part of the system", "Charity")
@@ -540,14 +514,12 @@ def _wait_for_count(db: Path, kind: str, expected: int, timeout: float = 30.0) -
 # ---------------------------------------------------------------------------
 
 
-def test_two_pages_saving_at_once_lose_nothing(browser, lab):  # noqa: F811
+def test_two_pages_saving_at_once_lose_nothing(browser, lab):
     """Two browser pages (two kernels) submit into the same workbook, interleaved."""
     before = len(records(lab[3], "pulse"))
     pages = []
     for name in ("pulse_a.ipynb", "pulse_b.ipynb"):
-        context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
-        context.set_default_timeout(60_000)
-        pg = context.new_page()
+        pg = open_page(browser, width=1200)
         open_notebook(pg, lab, name)
         run_all(pg, runs_on_open=False)  # not a stage notebook
         pages.append(pg)

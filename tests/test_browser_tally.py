@@ -29,8 +29,8 @@ from .browser_forms import (
     type_text,
     walk_to,
 )
-from .browser_helpers import AXE_JS, SCREENSHOTS, browser  # noqa: F401 - a fixture
-from .test_browser_app import PLACE, _serve
+from .browser_helpers import AXE_JS, PLACE, SCREENSHOTS, assert_stayed_local, open_page
+from .test_browser_app import _serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -54,17 +54,13 @@ def _contributions(db: Path):
         return wb.table("contribution", PLACE), wb.table("meeting", PLACE)
 
 
-def test_app_tallies_two_speakers_and_saves_their_contributions(browser, tally_app):  # noqa: F811
+def test_app_tallies_two_speakers_and_saves_their_contributions(browser, tally_app):
     from playwright.sync_api import expect
 
     url, db = tally_app
     outside: list[str] = []
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    page.on("request", lambda r: outside.append(r.url)
-            if not r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))
-            else None)
+    page = open_page(browser, outside)
+    context = page.context
     try:
         page.goto(url)
         tally = reveal(page, form(page, HEADING))  # the app shows one section at a time
@@ -113,4 +109,4 @@ def test_app_tallies_two_speakers_and_saves_their_contributions(browser, tally_a
     ash, bo = saved["minutes"]
     assert ash == pytest.approx(0.1) and bo <= 0.1  # 3 to 9 seconds; a second or two
     assert set(saved["recorded_by"]) == {"community_group"}
-    assert not outside, f"the app asked the internet for: {outside[:5]}"
+    assert_stayed_local(outside)

@@ -13,8 +13,9 @@ import pytest
 from hls_workbook.ui import chooser, stages
 
 
-@pytest.fixture
-def stage(wb, db_path, monkeypatch):
+def _live_stage(wb, db_path, monkeypatch):
+    """A live stage for 'testville' as a charity, with a second place to choose: nothing
+    remembered from another test's session before or after."""
     monkeypatch.delenv("HLS_WORKBOOK_HEADLESS", raising=False)
     wb.set_place("elsewhere", {"name": "Elsewhere", "shared_focus": "Warm homes"})
     chooser.forget()
@@ -22,6 +23,11 @@ def stage(wb, db_path, monkeypatch):
     yield opened
     opened.close()
     chooser.forget()
+
+
+@pytest.fixture
+def stage(wb, db_path, monkeypatch):
+    yield from _live_stage(wb, db_path, monkeypatch)
 
 
 def _partner(slot, name: str) -> int:
@@ -132,14 +138,8 @@ def test_typing_survives_another_part_or_place_chosen_midway(stage, monkeypatch)
 @pytest.fixture
 def walk(wb, db_path, monkeypatch):
     """A stage as the app opens it (the guided walk: HLS_WORKBOOK_APP is set)."""
-    monkeypatch.delenv("HLS_WORKBOOK_HEADLESS", raising=False)
     monkeypatch.setenv("HLS_WORKBOOK_APP", "1")
-    wb.set_place("elsewhere", {"name": "Elsewhere", "shared_focus": "Warm homes"})
-    chooser.forget()
-    opened = stages.open_stage(str(db_path), "testville", "charity", interactive=True)
-    yield opened
-    opened.close()
-    chooser.forget()
+    yield from _live_stage(wb, db_path, monkeypatch)
 
 
 def test_in_the_app_sections_after_the_first_are_built_when_opened(walk):

@@ -14,6 +14,7 @@ import signal
 import sqlite3
 import time
 
+import ipywidgets as W
 import pytest
 import sqlalchemy as sa
 
@@ -88,6 +89,18 @@ def test_a_form_may_keep_more_than_one_draft_each_in_its_slot(wb):
     assert wb.save_draft(PLACE, "voice", None, "charity", {"story": "third"}, slot=None) == 1
     wb.drop_draft(PLACE, "voice", None, "charity")  # no slot: every draft of the form
     assert wb.drafts(PLACE, "voice", None, "charity") == []
+
+
+def test_several_drafts_of_a_form_are_dropped_at_once_and_no_others(wb):
+    for story in ("one", "two", "three", "four"):
+        wb.save_draft(PLACE, "voice", None, "charity", {"story": story}, slot=None)
+    wb.save_draft(PLACE, "voice", None, "commissioner", {"story": "theirs"}, slot=None)
+    wb.drop_draft(PLACE, "voice", None, "charity", [1, 3])
+    assert {d.slot: d.answers["story"] for d in wb.drafts(PLACE, "voice", None, "charity")
+            } == {2: "two", 4: "four"}
+    wb.drop_draft(PLACE, "voice", None, "charity", [])  # none named: none dropped
+    assert len(wb.drafts(PLACE, "voice", None, "charity")) == 2
+    assert wb.draft(PLACE, "voice", None, "commissioner").answers == {"story": "theirs"}
 
 
 def test_withdrawal_erases_a_storys_drafts_and_refuses_new_ones(wb):
@@ -415,6 +428,109 @@ def test_restoring_keeps_what_was_typed_meanwhile_as_a_draft(wb, monkeypatch):
     again.start_again()  # the New button: the restored draft goes, as typing does
     assert _stories(wb) == []
     again.close()
+
+
+def _ignored_again_and_again(wb, times: int) -> None:
+    """Someone opens the story form ``times`` times, each time types other words without
+    choosing Restore or Discard, and closes the tab: one more draft each time."""
+    for n in range(1, times + 1):
+        form = _story_form(wb)
+        assert len(form.offered) == n - 1
+        form.controls["story"].input.value = f"Words {n}"
+        form.close()
+
+
+def _offer_words(form: forms.RecordForm) -> str:
+    """Every word the offer puts on the page (the HTML of its widgets shown)."""
+    def shown(widget) -> list[str]:
+        if widget.layout.display == "none":
+            return []
+        own = [widget.value] if isinstance(widget, W.HTML) else []
+        return own + [t for child in getattr(widget, "children", ()) for t in shown(child)]
+    return " ".join(shown(form.offer_box))
+
+
+def _row_buttons(form: forms.RecordForm, draft_story: str):
+    """The Restore and Discard buttons of the draft shown with these words."""
+    for box, label, restore, discard in form._offer_rows:
+        if box.layout.display != "none" and f"“{draft_story}”" in label.value:
+            return restore, discard
+    raise AssertionError(f"no draft shown with {draft_story!r}")
+
+
+def test_ignoring_the_offer_again_and_again_loses_nothing_and_the_offer_stays_short(
+        wb, at_once):
+    """Every draft is kept however many pile up; the offer shows the most recent three in
+    full and the others as one line, shown and discarded only when the person asks."""
+    assert drafts.SHOWN_DRAFTS == 3
+    _ignored_again_and_again(wb, 6)
+    assert _stories(wb) == [f"Words {n}" for n in range(6, 0, -1)]  # nothing lost
+    form = _story_form(wb)
+    assert [d.answers["story"] for d in form.offered] == _stories(wb)
+    words = _offer_words(form)
+    assert "You have 6 unsent drafts of a new story, the most recent first" in words
+    assert all(f"“Words {n}”" in words for n in (6, 5, 4))
+    assert not any(f"Words {n}" in words for n in (3, 2, 1))  # folded away
+    assert "You also have 3 older drafts." in words and "kept until you discard them" in words
+    assert len(form._offer_rows) == 3  # the older ones' rows are made only when asked for
+    older_box, _, toggle, discard_older = form._older
+    assert toggle.description == "Show the 3 older drafts"
+    assert discard_older.layout.display == "none"  # not before they are seen
+
+    toggle.click()
+    words = _offer_words(form)
+    assert all(f"“Words {n}”" in words for n in range(1, 7))
+    rows = [r[0] for r in form._offer_rows]
+    assert form.offer_box.children == (form.offer_text, *rows[:3], older_box, *rows[3:])
+    assert toggle.description == "Hide the 3 older drafts"
+    assert discard_older.description == "Discard the 3 older drafts"
+    assert discard_older.layout.display != "none"
+
+    restore, _ = _row_buttons(form, "Words 2")  # an older one, restored
+    restore.click()
+    assert form.controls["story"].input.value == "Words 2"
+    assert "Your 5 other drafts are still kept" in form.status_text
+    assert [d.answers["story"] for d in form.offered] == [
+        "Words 6", "Words 5", "Words 4", "Words 3", "Words 1"]
+    assert discard_older.description == "Discard the 2 older drafts"
+    discard_older.click()  # the two older ones go; the recent three and the form's own stay
+    assert sorted(_stories(wb)) == ["Words 2", "Words 4", "Words 5", "Words 6"]
+    assert [d.answers["story"] for d in form.offered] == ["Words 6", "Words 5", "Words 4"]
+    assert older_box.layout.display == "none" and not form.older_shown
+    assert "older" not in _offer_words(form) and "Words 1" not in _offer_words(form)
+    form.close()
+
+
+def test_the_limit_of_drafts_shown_at_its_edges(wb, at_once):
+    """Three drafts: all shown, no line of older ones. A fourth: one older draft, said so;
+    discarding a recent one brings it up, and the line goes."""
+    for n in (1, 2, 3):
+        wb.save_draft(PLACE, "voice", None, "charity", {"story": f"Words {n}"}, slot=None)
+    form = _story_form(wb)
+    assert len(form.offered) == 3 and form._older is None
+    assert all(f"“Words {n}”" in _offer_words(form) for n in (1, 2, 3))
+    form.close()
+
+    wb.save_draft(PLACE, "voice", None, "charity", {"story": "Words 4"}, slot=None)
+    form = _story_form(wb)
+    words = _offer_words(form)
+    assert "You also have 1 older draft." in words and "kept until you discard it" in words
+    assert "Words 1" not in words
+    older_box, _, toggle, discard_older = form._older
+    assert toggle.description == "Show the older draft"
+    form.show_older_drafts()
+    assert discard_older.description == "Discard the older draft"
+    assert "“Words 1”" in _offer_words(form)
+    form.show_older_drafts(False)  # folded again
+    assert "Words 1" not in _offer_words(form)
+    _, discard = _row_buttons(form, "Words 3")
+    discard.click()  # a recent one discarded: the older one moves up, in full
+    assert _stories(wb) == ["Words 4", "Words 2", "Words 1"]
+    assert "“Words 1”" in _offer_words(form) and "older" not in _offer_words(form)
+    assert older_box.layout.display == "none"
+    form.discard_older_drafts()  # none beyond the three: nothing goes
+    assert len(_stories(wb)) == 3
+    form.close()
 
 
 def test_withdrawal_erases_both_drafts_of_a_storys_form(wb, at_once):

@@ -50,6 +50,7 @@ CALLS = [
     ("quote_item", [NASTY, NASTY, NASTY], 3),
     ("draft_offer", [NASTY, NASTY], 2),
     ("draft_line", [NASTY, NASTY], 2),
+    ("draft_older", [NASTY, NASTY], 2),
 ]
 
 

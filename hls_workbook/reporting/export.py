@@ -118,16 +118,27 @@ def _make_exporter() -> Any:
 SECTION_TAG = "section:"
 
 
+def own_section(cell: Any) -> str | None:
+    """The id of the section a cell is the section cell of (its ``hls.section`` metadata)."""
+    return cell.metadata.get("hls", {}).get("section", {}).get("id")
+
+
+def tagged_section(cell: Any) -> str | None:
+    """The id in a cell's first ``section:<id>`` tag (an analyst's cell), if it has one."""
+    tags = [t[len(SECTION_TAG):] for t in cell.metadata.get("tags", [])
+            if t.startswith(SECTION_TAG)]
+    return tags[0] if tags else None
+
+
 def in_their_sections(cells: list[Any]) -> list[Any]:
     """The cells in report order: each cell tagged for a section moved to follow that
     section's own cell (and any tagged before it), in the order the analyst wrote them.
     A tag naming no section of this notebook leaves its cell where it is."""
-    sections = {c.metadata.get("hls", {}).get("section", {}).get("id") for c in cells} - {None}
+    sections = {own_section(c) for c in cells} - {None}
 
     def target(cell: Any) -> str | None:
-        tags = [t[len(SECTION_TAG):] for t in cell.metadata.get("tags", [])
-                if t.startswith(SECTION_TAG)]
-        return tags[0] if tags and tags[0] in sections else None
+        tag = tagged_section(cell)
+        return tag if tag in sections else None
 
     moved: dict[str, list[Any]] = {}
     for cell in cells:
@@ -138,8 +149,7 @@ def in_their_sections(cells: list[Any]) -> list[Any]:
         if target(cell) is not None:
             continue
         ordered.append(cell)
-        own = cell.metadata.get("hls", {}).get("section", {}).get("id")
-        ordered += moved.get(own, [])
+        ordered += moved.get(own_section(cell), [])
     return ordered
 
 

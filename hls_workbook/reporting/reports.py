@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,9 @@ from hls_workbook.reporting.engine import (
 )
 from hls_workbook.reporting.export import (
     export_html,
+    own_section,
     print_pdf,
+    tagged_section,
     warm_in_background,
 )
 from hls_workbook.store.workbook import check_place, open_workbook, shown_location
@@ -388,23 +389,34 @@ def _write_notebook(nb: Any, path: Path, db: str = "") -> None:
 
 
 def _failed_section(nb: Any) -> str:
-    """The title of the section whose cell raised, from the partly run notebook."""
-    if nb is None:
+    """The title of the section (or part of the page) whose cell raised, in the partly run
+    notebook, read from the cells' metadata, never their code.
+
+    A cell tagged ``section:<id>`` (an analyst's, shown in that section wherever it
+    sits: :func:`.export.in_their_sections`) is that section's. Any other cell is the
+    section's or part's whose cell it is (``hls.section``, ``hls.part``), or else a step
+    leading up to the next one (a section's data step, an analyst's change to the data
+    between the two steps); after the last, it is the last one's.
+    """
+    cells = list(nb.cells) if nb is not None else []
+    failed = next((i for i, c in enumerate(cells)
+                   if c.metadata.get("papermill", {}).get("exception")), None)
+    if failed is None:
         return "unknown"
-    titles = {s.get("id"): s.get("title", s.get("id")) for c in nb.cells
-              if (s := c.metadata.get("hls", {}).get("section"))}
-    current = "the start of the report"
-    for cell in nb.cells:
-        section = cell.metadata.get("hls", {}).get("section")
-        if section:
-            current = section.get("title", current)
-        if cell.metadata.get("papermill", {}).get("exception"):
-            # A section's data step comes before its rendering cell, which holds the title.
-            wanted = re.search(r"""report\.data\(\s*["']([\w-]+)["']""", cell.source)
-            if wanted and wanted.group(1) in titles:
-                return titles[wanted.group(1)]
-            return current
-    return current
+
+    def title(cell: Any) -> str | None:
+        """The title of a section's or part's own cell (None for any other cell)."""
+        hls = cell.metadata.get("hls", {})
+        named = hls.get("section") or hls.get("part")
+        return str(named.get("title") or named.get("id")) if named else None
+
+    titles = {s: title(c) for c in cells if (s := own_section(c)) is not None}
+    tag = tagged_section(cells[failed])
+    if tag in titles:
+        return titles[tag]
+    ahead = (t for c in cells[failed:] if (t := title(c)))
+    behind = (t for c in reversed(cells[:failed]) if (t := title(c)))
+    return next(ahead, None) or next(behind, "the start of the report")
 
 
 def build_report(

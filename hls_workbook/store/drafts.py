@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,7 +117,9 @@ class Drafts:
         so neither is lost. The draft in ``slot`` is replaced; ``slot=None`` keeps it in
         the lowest slot holding none (what a form does at its first change; SQLite's write
         lock makes the choice and the save one step; two PostgreSQL writers choosing at
-        the same instant clash, and the form keeps its draft at the next change).
+        the same instant clash, and the form keeps its draft at the next change). Slots
+        have no upper limit: a draft goes only when the person discards it, submits it or
+        withdraws its story, never to make room (a form keeps its offer short instead).
 
         Drafts are the team's, like the records: never in a table, an export or a report.
         A draft of a withdrawn story is not kept (withdrawal erases its drafts too): returns
@@ -178,11 +180,15 @@ class Drafts:
         return next((d for d in found if slot is None or d.slot == slot), None)
 
     def drop_draft(self, place: str, kind: str, record: int | str | None,
-                   role: str | None, slot: int | None = None) -> None:
+                   role: str | None, slot: int | Collection[int] | None = None) -> None:
         """Forget a form's draft in ``slot`` (it was submitted, or the person discarded it);
-        ``slot=None``: every draft of the form."""
+        several slots: those drafts, at once; ``slot=None``: every draft of the form."""
         key = _draft_key(place, kind, record, role)
-        self.write(lambda c: c.execute(sa.delete(DRAFTS).where(*_draft_where(key, slot))))
+        if slot is None or isinstance(slot, int):
+            where = _draft_where(key, slot)
+        else:
+            where = [*_draft_where(key), DRAFTS.c.slot.in_([int(n) for n in slot])]
+        self.write(lambda c: c.execute(sa.delete(DRAFTS).where(*where)))
 
     def wish_to_talk(self, place: str, on: dt.date | None = None) -> None:
         """Keep an anonymous "I would like someone to talk to" for a place, to be raised as

@@ -22,7 +22,7 @@ empty state), and the charts of each topic: ``participation``, ``meetings``, ``b
 >>> from hls_workbook.reporting import charts
 >>> chart = charts.participation_chart(wb.table("contribution", "millbrook"),
 ...                                    wb.table("meeting", "millbrook"))
->>> html = f"<figure><figcaption>{chart.title}</figcaption>{charts.to_svg(chart)}</figure>"
+>>> svg = charts.to_svg(chart)  # an <svg> element; a report's figure macro puts its title above
 """
 
 from __future__ import annotations

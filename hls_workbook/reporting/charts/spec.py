@@ -9,7 +9,6 @@ handling reads ``Chart.people`` (see :class:`Chart`).
 from __future__ import annotations
 
 import base64
-import html
 import io
 import itertools
 import re
@@ -18,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from hls_workbook import templating
 from hls_workbook.privacy.numbers import HIDDEN_TEXT as HIDDEN
 from hls_workbook.reporting.charts.drawing import HEIGHT, WIDTH, readable
 
@@ -52,11 +52,8 @@ class Chart:
         return to_data_uri(self, dpi=dpi)
 
     def _repr_html_(self) -> str:
-        caption = html.escape(self.title)
-        if self.figure is None:
-            return f"<p><strong>{caption}</strong><br>{html.escape(self.alt_text)}</p>"
-        return (f'<figure><img src="{to_data_uri(self)}" alt="{html.escape(self.alt_text)}">'
-                f"<figcaption>{caption}</figcaption></figure>")
+        """The chart in a notebook: its PNG, alt text and title (the shared macros)."""
+        return templating.macro("chart_picture", self.title, self.alt_text, to_data_uri(self))
 
 
 def to_png(chart: Chart, dpi: int = 100) -> bytes:
@@ -117,7 +114,8 @@ def to_svg(chart: Chart, prefix: str | None = None) -> str:
     ``<title>``. Its ids start with a prefix of its own, so several charts can share a
     page (``prefix``, by default one this process has not used yet: a report passes its
     own, so that the same report is the same file); nothing in it refers to anything
-    outside it.
+    outside it. The element and its alt text are the shared macro ``chart_svg``'s
+    (``templates/macros.html.j2``), which escapes the text.
     """
     if chart.figure is None:
         return ""
@@ -153,13 +151,11 @@ def _inline_svg(svg: str, alt: str, prefix: str) -> str:
     svg = re.sub(r">\s+<", "><", svg)  # the indentation
     svg = re.sub(r"\s*\n\s*", " ", svg)  # paths over several lines
     head_end = svg.index(">")
-    head = svg[:head_end]
-    box = re.search(r'viewBox="([^"]+)"', head).group(1)
-    open_tag = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" class="chart-svg" '
-                f'role="img" aria-labelledby="{prefix}-alt" '
-                f'style="font-family: {FONTS}; stroke-linejoin: round; stroke-linecap: butt">')
-    return (open_tag + f'<title id="{prefix}-alt">{html.escape(alt)}</title>'
-            + svg[head_end + 1:].strip())
+    box = re.search(r'viewBox="([^"]+)"', svg[:head_end]).group(1)
+    drawing = svg[head_end + 1:].strip().removesuffix("</svg>")
+    # The element itself, and the alt text in it, are the shared macro's.
+    return templating.macro("chart_svg", templating.trusted(drawing), box, prefix,
+                            templating.trusted(FONTS), alt)
 
 
 #: A figure with more shapes than this (hundreds of meetings, at 100 times the demo's data),

@@ -38,6 +38,12 @@ DRAFT_VERSION = "_version"
 
 #: How many drafts are said in words ("You have two unsent drafts").
 _COUNTS = {2: "two", 3: "three", 4: "four", 5: "five"}
+#: The most recent drafts offered are shown in full, each with Restore and Discard, up to
+#: this many; older ones are said in one line ("You also have 4 older drafts"), shown on
+#: request, and can be discarded together. Someone who ignores the offer again and again
+#: and types on gets one more draft each time: none is dropped to make room (a draft goes
+#: only by its Discard, a submit or a withdrawal), so the offer stays short instead.
+SHOWN_DRAFTS = 3
 #: The characters of a draft's words shown beside it, to tell two drafts apart.
 PREVIEW_CHARS = 70
 
@@ -56,7 +62,8 @@ class Drafts:
     Submitting drops only the form's own draft: another one holds words that were never
     submitted, so it stays offered until it is discarded (as a mail program keeps every
     unsent draft until it is sent or deleted). Nothing is dropped that the person did not
-    submit, start again on or discard."""
+    submit, start again on or discard. However many there are, the offer shows the
+    ``SHOWN_DRAFTS`` most recent; the older ones wait behind "Show the older drafts"."""
 
     def _start_drafts(self) -> None:
         """The draft state of a new form (called by the form as it is built).
@@ -68,6 +75,9 @@ class Drafts:
         self.offered: list[Draft] = []  # drafts found, offered back, not taken (newest first)
         self.offer_box: W.Box | None = None  # made when there is first a draft to offer
         self._offer_rows: list[tuple[W.Box, W.HTML, W.Button, W.Button]] = []
+        # The line of older drafts: its words, Show/Hide and "Discard the older drafts".
+        self._older: tuple[W.Box, W.HTML, W.Button, W.Button] | None = None
+        self.older_shown = False  # the older drafts are shown in full
         self._draft_timer: asyncio.TimerHandle | None = None
         self._draft_pending = False  # typed since the draft was last kept
         self._draft_slot: int | None = None  # where the draft of what the form holds is
@@ -141,7 +151,10 @@ class Drafts:
             note += (f" It was written over version {version}; this {noun(self.kind)} is "
                      f"now at version {self.editing[1]}, so check every answer before "
                      "saving.")
-        if self.offered:
+        if len(self.offered) > SHOWN_DRAFTS:
+            note += (f" Your {len(self.offered)} other drafts are still kept, offered above "
+                     "until you discard them.")
+        elif self.offered:
             others = ", ".join(when_kept(d.saved_at) for d in self.offered)
             one = len(self.offered) == 1
             note += (f" Your other draft{'' if one else 's'} (from {others}) "
@@ -156,10 +169,26 @@ class Drafts:
         draft = draft if draft is not None else next(iter(self.offered), None)
         if draft is None or draft not in self.offered:
             return
-        self.offered = [d for d in self.offered if d.slot != draft.slot]
+        self._discard([draft])
+
+    def discard_older_drafts(self) -> None:
+        """Forget, for good, every draft offered beyond the ``SHOWN_DRAFTS`` most recent
+        (the button under them, there once they are shown). The recent ones are kept."""
+        self._discard(self.offered[SHOWN_DRAFTS:])
+
+    def show_older_drafts(self, shown: bool = True) -> None:
+        """Show the older drafts in full, each with Restore and Discard (or fold them)."""
+        self.older_shown = shown
+        self._show_offer()
+
+    def _discard(self, gone: list[Draft]) -> None:
+        slots = {d.slot for d in gone}
+        if not slots:
+            return
+        self.offered = [d for d in self.offered if d.slot not in slots]
         try:
             self.wb.drop_draft(self.place, self.kind, self._draft_record(), self.role,
-                               draft.slot)
+                               sorted(slots))
         except Exception:  # noqa: BLE001 - a draft left behind is offered again, not lost
             log.warning("could not drop a draft of the %s form", self.kind, exc_info=True)
         self._show_offer()
@@ -285,12 +314,28 @@ class Drafts:
         if at < len(self.offered):
             act(self.offered[at])
 
+    def _older_line(self) -> tuple[W.Box, W.HTML, W.Button, W.Button]:
+        """The line under the recent drafts saying how many older ones there are, with
+        Show/Hide and (once they are shown) a button discarding them all."""
+        words = styled(W.HTML)
+        toggle = styled(W.Button, description="Show the older drafts", icon="chevron-down")
+        toggle.on_click(lambda _b: self.show_older_drafts(not self.older_shown))
+        discard = styled(W.Button, description="Discard the older drafts")
+        discard.on_click(lambda _b: self.discard_older_drafts())
+        box = styled(W.VBox, children=[words, styled(W.HBox, children=[toggle, discard])])
+        return box, words, toggle, discard
+
     def _show_offer(self) -> None:
         offered = self.offered
+        older = len(offered) - SHOWN_DRAFTS
+        if older <= 0:
+            self.older_shown = False  # folded again when older drafts come back
         if not offered:
             if self.offer_box is not None:
                 show_if(self.offer_box, False)
                 self.offer_text.value = ""  # its words leave the page too
+                for _box, label, _restore, _discard in self._offer_rows:
+                    label.value = ""
             return
         if self.offer_box is None:
             self.offer_text = styled(W.HTML)
@@ -298,9 +343,17 @@ class Drafts:
             children = list(self.widget.children)
             children.insert(children.index(self.heading) + 1, self.offer_box)
             self.widget.children = tuple(children)
-        while len(self._offer_rows) < len(offered):
+        if older > 0 and self._older is None:
+            self._older = self._older_line()
+        # Rows are made as they are first shown: older drafts only once asked for.
+        shown = len(offered) if older <= 0 or self.older_shown else SHOWN_DRAFTS
+        while len(self._offer_rows) < shown:
             self._offer_rows.append(self._offer_row())
-            self.offer_box.children = (self.offer_text, *(r[0] for r in self._offer_rows))
+        rows = [r[0] for r in self._offer_rows]
+        line = () if self._older is None else (self._older[0],)
+        laid_out = (self.offer_text, *rows[:SHOWN_DRAFTS], *line, *rows[SHOWN_DRAFTS:])
+        if self.offer_box.children != laid_out:
+            self.offer_box.children = laid_out
         what = (f"a new {noun(self.kind)}" if self.editing is None
                 else f"changes to this {noun(self.kind)}")
         if len(offered) == 1:
@@ -314,9 +367,11 @@ class Drafts:
                     + ("the other stays kept until you discard it." if len(offered) == 2
                        else "the others stay kept until you discard them."))
         self.offer_text.value = ui_macro("draft_offer", text, rest)
+        self._show_older(older)
         for at, (box, label, restore, discard) in enumerate(self._offer_rows):
-            show_if(box, at < len(offered))
-            if at >= len(offered):
+            show_if(box, at < shown)
+            if at >= shown:
+                label.value = ""  # a draft no longer shown leaves the page
                 continue
             when = when_kept(offered[at].saved_at)
             restore.tooltip = f"Put the draft from {when} back into the form"
@@ -325,6 +380,31 @@ class Drafts:
             label.value = "" if len(offered) == 1 else ui_macro("draft_line", when, words)
             show_if(label, len(offered) > 1)
         show_if(self.offer_box, True)
+
+    def _show_older(self, older: int) -> None:
+        """The line of ``older`` drafts beyond the recent ones (hidden when there are none)."""
+        if self._older is None:
+            return
+        box, words, toggle, discard = self._older
+        show_if(box, older > 0)
+        if older <= 0:
+            words.value = ""
+            return
+        one = older == 1
+        name = "older draft" if one else f"{older} older drafts"
+        words.value = ui_macro("draft_older", f"You also have {'1' if one else older} "
+                               f"older draft{'' if one else 's'}.",
+                               f"Nothing is lost: {'it is' if one else 'they are'} kept "
+                               f"until you discard {'it' if one else 'them'}.")
+        if self.older_shown:
+            toggle.description, toggle.icon = f"Hide the {name}", "chevron-up"
+        else:
+            toggle.description, toggle.icon = f"Show the {name}", "chevron-down"
+        toggle.tooltip = ("Fold the older drafts away" if self.older_shown
+                          else "Show each older draft, with its own Restore and Discard")
+        discard.description = f"Discard the {name}"
+        discard.tooltip = f"Forget the {name} for good (the {SHOWN_DRAFTS} above are kept)"
+        show_if(discard, self.older_shown)  # only once the person has seen what goes
 
 
 def flush_drafts() -> None:

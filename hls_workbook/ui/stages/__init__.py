@@ -20,16 +20,17 @@ text waiting for a person's check before a report carries it outside the team, w
 suspected personal details marked, and saves each decision as it is made (see
 :mod:`hls_workbook.privacy.review`).
 
-Every piece of text a person typed is escaped with :func:`html.escape` before it reaches
-the HTML. Stories appear only when their teller agreed (see
-:func:`hls_workbook.privacy.visible_voices`); a withdrawn story, one told in confidence or
-one that raised a safeguarding concern is only ever counted. Pulse answers and check-ins
-are shown only as averages of at least :data:`MIN_GROUP` people. Problems are shown as
-plain sentences, never as tracebacks.
+Every piece of text a person typed is escaped once, where it meets the markup: every
+piece of HTML is drawn by a template macro, and the one Jinja environment
+(:mod:`hls_workbook.templating`) autoescapes what the macros are given. Stories appear
+only when their teller agreed (see :func:`hls_workbook.privacy.visible_voices`); a
+withdrawn story, one told in confidence or one that raised a safeguarding concern is only
+ever counted. Pulse answers and check-ins are shown only as averages of at least
+:data:`MIN_GROUP` people. Problems are shown as plain sentences, never as tracebacks.
 
 :data:`SECTIONS` lists every section with its notebook, title, record kind and the
 practice ids (PRACTICES.md) it serves. The stage notebooks are edited by hand; a test
-(tests/test_practices.py) checks that their section cells follow this li
+(tests/test_practices.py) checks that their section cells follow this list.
 
 The package, by concern: :mod:`.markup` (HTML builders, the tables a summary reads, the
 section spec), :mod:`.summaries` and :mod:`.relationships` (one summary per section),
@@ -96,9 +97,6 @@ from hls_workbook.ui.stages.markup import (
 )
 from hls_workbook.ui.stages.markup import (
     error_html as error_html,
-)
-from hls_workbook.ui.stages.markup import (
-    esc as esc,
 )
 from hls_workbook.ui.stages.markup import (
     flags as flags,

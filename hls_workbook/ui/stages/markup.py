@@ -97,11 +97,6 @@ def is_missing(value: Any) -> bool:
     return _missing(value)
 
 
-#: Text escaped as the templates escape it. Nothing here uses it (the macros escape); kept
-#: while the package re-exports it.
-esc = templating.escape
-
-
 def para(text: str, style: str = "") -> str:
     return templating.macro("note", text, "", style)
 
