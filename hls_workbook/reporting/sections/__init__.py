@@ -28,7 +28,6 @@ from hls_workbook.reporting.sections.html import (
     SectionData,
     Table,
     cards,
-    esc,
     frame_html,
     sentence_case,
     table_html,
@@ -40,5 +39,5 @@ from hls_workbook.reporting.sections.wording import rhythm_findings
 __all__ = [
     "LIST_LIMIT", "LOG_LIMIT", "PART_LABELS", "SECTIONS", "GatedReport", "Report", "Section",
     "SectionData", "Table",
-    "cards", "esc", "frame_html", "rhythm_findings", "sentence_case", "table_html",
+    "cards", "frame_html", "rhythm_findings", "sentence_case", "table_html",
 ]

@@ -23,12 +23,8 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from hls_workbook import privacy, templating
+from hls_workbook import templating
 from hls_workbook.analysis import missing
-
-#: HTML-escape one piece of typed text (None and NaN become ""), for code outside the
-#: templates that still writes HTML by hand.
-esc = privacy.escape
 
 #: A report lists at most this many records in one table (the most recent, or the first),
 #: and says how many more there are: the page stays the same size however much a place
