@@ -464,4 +464,3 @@ class ThemeSections(HoldsParts, PulseParts):
                          caption="The words we agreed, and what they mean"),
                 *self.more(len(rows), len(terms), "words", "the first {n}"),
                 *self.avoided_part()]
-
