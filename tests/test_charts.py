@@ -227,11 +227,11 @@ def test_demo_charts(demo_wb):
         assert is_png(chart.to_png(dpi=50)), name
     meetings = demo_wb.table("meeting", DEMO)
     series = demo_wb.table("meeting_series", DEMO)
-    linked = meetings["series"].notna().sum()
-    kept = int(made["rhythm"].table["Kept"].sum())
-    assert kept <= linked
-    assert made["rhythm"].title.startswith(f"We kept {kept} of ")
-    assert len(made["rhythm"].table) == len(series)
+    rhythm = an.meeting_rhythm(series, meetings).summary
+    assert made["rhythm"].table[["Meeting", "Planned", "Kept"]].values.tolist() == \
+        rhythm[["name", "expected", "kept"]].values.tolist()
+    assert len(rhythm) == len(series)
+    assert rhythm["kept"].sum() <= meetings["series"].notna().sum()
     assert made["participation"].title.endswith("in the last 8 meetings")
     learning = demo_wb.table("learning", DEMO)
     reach = an.reach_by_part(learning, demo_wb.table("share", DEMO))
@@ -242,8 +242,15 @@ def test_demo_charts(demo_wb):
     assert made["learning"].title == (f"{least['label']} heard the least: "
                                       f"{least['learning_reached']} of {len(learning)} "
                                       "pieces of learning")
+    # Every experiment once by how new it is, and once by its risk, in its proposer's row.
     experiments = demo_wb.table("experiment", DEMO)
-    assert made["portfolio"].title.startswith(f"{len(experiments)} experiments from ")
+    portfolio = made["portfolio"].table.set_index("Whose idea")
+    novelty = ["New people and a new setting", "New people only", "A new setting only",
+               "Neither"]
+    risk = ["Low risk", "Medium risk", "High risk"]
+    proposers = experiments["proposed_by"].map(an.PART_LABELS).value_counts()
+    assert portfolio[novelty].sum(axis=1).to_dict() == portfolio[risk].sum(axis=1).to_dict()
+    assert portfolio[novelty].sum(axis=1)[lambda n: n > 0].to_dict() == proposers.to_dict()
 
 
 @pytest.mark.filterwarnings("error")

@@ -4,12 +4,12 @@ hand-made workbook."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from hls_workbook import open_workbook
+from hls_workbook.analysis.holds import decisions_without
 from hls_workbook.reporting.sections import Report
+from hls_workbook.reporting.sections.html import Heading, Para
 
 from .privacy_helpers import clear_all
 
@@ -59,26 +59,27 @@ def holds_db(tmp_path_factory):
     return db
 
 
+def _report(db, audience: str) -> Report:
+    return Report.load(db=str(db), place=PLACE, start="2026-01-01", end="2026-06-30",
+                       audience=audience)
+
+
 def _section(db, audience: str, key: str) -> str:
-    report = Report.load(db=str(db), place=PLACE, start="2026-01-01", end="2026-06-30",
-                         audience=audience)
-    return report.show(key).html
+    return _report(db, audience).show(key).html
 
 
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+def _headings(data) -> list[str]:
+    return [b.text for b in data.walk() if isinstance(b, Heading)]
 
 
 @pytest.mark.parametrize("audience", ["team", "partners", "public"])
 def test_learning_not_yet_heard_lists_the_parts_it_has_not_reached(holds_db, audience):
-    text = _text(_section(holds_db, audience, "learning"))
-    assert "who has not heard it yet" in text
-    assert "2 pieces of learning have not reached every part of the system." in text
-    assert "Buses stop at seven People with lived experience" in text
-    # Heard by no part at all: said in three words, not a list of all five parts.
-    assert "People come for soup Every part of the system" in text
-    report = Report.load(db=str(holds_db), place=PLACE, start="2026-01-01", end="2026-06-30",
-                         audience=audience)
+    report = _report(holds_db, audience)
+    timeline = report.data("learning").table("Learning timeline")
+    assert timeline.frame[["What", "Not heard by"]].to_dict("records") == [
+        {"What": "Buses stop at seven", "Not heard by": "People with lived experience"},
+        # Heard by no part at all: said in three words, not a list of all five parts.
+        {"What": "People come for soup", "Not heard by": "Every part of the system"}]
     _, not_heard = report.not_heard()
     assert sorted(not_heard.values()) == ["Every part of the system",
                                           "People with lived experience"]
@@ -86,11 +87,20 @@ def test_learning_not_yet_heard_lists_the_parts_it_has_not_reached(holds_db, aud
 
 @pytest.mark.parametrize("audience", ["team", "partners"])
 def test_the_parts_missing_when_decisions_were_taken(holds_db, audience):
-    text = _text(_section(holds_db, audience, "meetings"))
-    assert "Who was missing when we decided" in text
-    assert ("At 1 of 1 meetings where we decided things, some parts of the system were not "
-            "in the room.") in text
-    assert "Community groups, public services and people with lived experience" in text
+    report = _report(holds_db, audience)
+    data = report.data("meetings")
+    assert "Who was missing when we decided" in _headings(data)
+    # One meeting with decisions, its attendance known, three parts not in the room.
+    [meeting] = decisions_without(report.tables["decision"], report.tables["meeting"]
+                                  ).to_dict("records")
+    assert meeting["attendance_given"] and meeting["decisions"] == 1
+    assert meeting["parts_missing"] == ["community_group", "public_service",
+                                        "lived_experience"]
+    table = data.table("Meetings where we decided things without every part")
+    assert table.frame.to_dict("records") == [
+        {"Meeting": "3 February 2026", "Decisions": "1",
+         "Not in the room": "Community groups, public services and people with lived "
+                            "experience"}]
 
 
 def test_the_public_report_does_not_say_who_was_missing_at_decisions(holds_db):
@@ -99,34 +109,44 @@ def test_the_public_report_does_not_say_who_was_missing_at_decisions(holds_db):
 
 @pytest.mark.parametrize("audience", ["team", "partners", "public"])
 def test_values_show_what_puts_them_into_practice(holds_db, audience):
-    html = _section(holds_db, audience, "relationships")
-    text = _text(html)
-    assert "Experiments" in text and "Learning" in text
-    assert re.search(r"Be kind .*? Charity 1 1 ", text)
-    assert re.search(r"Trust first .*? Charity 0 0 ", text)
-    assert "Agreed, but not yet seen in any experiment or learning: Trust first." in text
+    report = _report(holds_db, audience)
+    table = report.data("relationships").table("Our shared values")
+    shown = table.frame[["Value", "Signed up", "Experiments", "Learning"]]
+    assert shown.to_dict("records") == [
+        {"Value": "Be kind", "Signed up": "Charity", "Experiments": "1", "Learning": "1"},
+        {"Value": "Trust first", "Signed up": "Charity", "Experiments": "0", "Learning": "0"}]
+    # Agreed, but not yet seen in any experiment or learning: Trust first.
+    practice = report.values_in_practice()
+    assert practice.loc[~practice["in_practice"], "name"].tolist() == ["Trust first"]
 
 
 @pytest.mark.parametrize("audience", ["team", "partners", "public"])
 def test_small_months_of_check_ins_are_shown_taken_together(holds_db, audience):
-    text = _text(_section(holds_db, audience, "relationships"))
-    assert "Check-ins taken together over months" in text
-    assert "Most lately, in May 2026, the work felt 3.0 out of 10 heavy." in text
-    pooled = text[text.index("Check-ins taken together over months"):]
+    report = _report(holds_db, audience)
+    data = report.data("relationships")
+    pooled = data.table("Check-ins taken together over months")
+    heavy = "How heavy the work felt (0-10)"
     if audience == "public":  # only windows of enough check-ins, and no counts
-        assert ("How heavy the work felt (0-10) February to April 2026 5.0 May 2026 3.0 "
-                in pooled)
-        assert "January 2026" not in pooled
+        assert pooled.frame.to_dict("records") == [
+            {"Months together": "February to April 2026", heavy: "5.0"},
+            {"Months together": "May 2026", heavy: "3.0"}]
     else:
-        assert ("January 2026 hidden 1 February to April 2026 5.0 5 May 2026 3.0 6 "
-                in pooled)
+        assert pooled.frame.to_dict("records") == [
+            {"Months together": "January 2026", heavy: "hidden", "Check-ins": "1"},
+            {"Months together": "February to April 2026", heavy: "5.0", "Check-ins": "5"},
+            {"Months together": "May 2026", heavy: "3.0", "Check-ins": "6"}]
+        assert pooled.counts == ("Check-ins",)
+    # The headline is the latest window's, so that no hidden later month contradicts it.
+    latest = pooled.frame.iloc[-1]
+    findings = [b.text for b in data.walk() if isinstance(b, Para) and b.cls == "finding"]
+    assert [f for f in findings if latest["Months together"] in f and latest[heavy] in f]
 
 
 def test_the_team_sees_where_its_own_writing_uses_words_to_avoid(holds_db):
-    text = _text(_section(holds_db, "team", "glossary"))
-    assert "Our own writing uses words we agreed to avoid once." in text
-    assert re.search(r": Keep the drop-in for every client client People who use services ",
-                     text)
+    table = _report(holds_db, "team").data("glossary").table("Words to avoid")
+    assert table.frame.to_dict("records") == [
+        {"Where": "Decisions: Keep the drop-in for every client", "Word used": "client",
+         "Our word": "People who use services"}]
 
 
 @pytest.mark.parametrize("audience", ["partners", "public"])

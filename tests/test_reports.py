@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from hls_workbook import open_workbook
+from hls_workbook.analysis import PART_LABELS
 from hls_workbook.reporting.batch import build_batch
 from hls_workbook.reporting.export import chromium_path
 from hls_workbook.reporting.reports import (
@@ -22,6 +23,7 @@ from hls_workbook.reporting.reports import (
     ReportRequest,
     build_report,
 )
+from hls_workbook.reporting.sections.html import Figure, Para, Story
 
 from .privacy_helpers import clear_all
 
@@ -433,11 +435,23 @@ def two_sizes(tmp_path_factory):
     return db
 
 
-def _page(db, place, audience="team"):
+def _load(db, place, audience="team"):
     from hls_workbook.reporting.sections import Report
 
     return Report.load(db=str(db), place=place, start="2026-01-05", end="2026-07-06",
-                       audience=audience).render_html()
+                       audience=audience)
+
+
+def _page(db, place, audience="team"):
+    return _load(db, place, audience).render_html()
+
+
+def _note_after(data, table) -> str:
+    """The note under a table (or a figure's numbers) that lists only some records."""
+    blocks = list(data.walk())
+    at = next(i for i, b in enumerate(blocks)
+              if b is table or (isinstance(b, Figure) and b.fold is table))
+    return next(b.text for b in blocks[at + 1:] if isinstance(b, Para) and b.cls == "note")
 
 
 def test_report_page_does_not_grow_with_the_data(two_sizes, monkeypatch):
@@ -451,20 +465,52 @@ def test_report_page_does_not_grow_with_the_data(two_sizes, monkeypatch):
     monkeypatch.setattr(charts.bins, "MAX_BARS", 10)  # read where they are defined
     monkeypatch.setattr(charts.bins, "TOP_N", 2)
     monkeypatch.setattr(sections.html, "LIST_LIMIT", 4)
-    small, big = (_page(two_sizes, p) for p in ("millbrook", "ashford-vale"))
+    small = _page(two_sizes, "millbrook")
+    report = _load(two_sizes, "ashford-vale")
+    big = report.render_html()
     # A few per cent more: a chart draws a bar for each part of the system with records
     # (six at most), and three times the records fill in some the demo leaves empty.
     assert len(big) < 1.06 * len(small)
     assert big.count('<blockquote class="story">') == 4
-    assert re.search(r"This shows the 4 most recent of \d\d stories\. The workbook keeps "
-                     "every one.", big)
-    assert "The 4 most recent things we learned, in order" in big
-    assert "The 4 most recent experiments" in big
-    assert re.search(r"This shows the 4 most recent of \d\d pieces of learning\.", big)
-    assert "This shows the first 4 of 8 words." in big
-    assert re.search(r"and \d+ more</td>", big)  # partners: 4 named, then how many more
-    assert "Our regular meetings: the 2 that missed most, then the other 4" in big
-    assert "The strip list: the 2 that would free most hours, then the other" in big
+    # Each list of records shows the 4 most recent (or first), and its note counts them all.
+    voices = report.data("voices")
+    assert sum(isinstance(b, Story) for b in voices.walk()) == 4
+    stories = len(report.tables["voice"])
+    notes = [b.text for b in voices.walk() if isinstance(b, Para) and b.cls == "note"]
+    assert stories > 4 and [n for n in notes if f" of {stories:,} stories." in n]
+    for key, caption, kind in (("learning", "Learning timeline", "learning"),
+                               ("experiments", "most recent experiments", "experiment"),
+                               ("glossary", "The words we agreed", "glossary_term")):
+        data = report.data(key)
+        table = data.table(caption)
+        total = len(report.tables[kind])
+        assert len(table.frame) == 4 < total, key
+        assert f" of {total:,} " in _note_after(data, table), key
+    assert len(report.tables["glossary_term"]) == 8
+    # Partners: the first 4 of a part named, then how many more.
+    partners = report.data("place").table("Partners by part of the system").frame
+    by_part = report.tables["partner"]["part"].map(PART_LABELS).value_counts()
+    more = {part: n - 4 for part, n in by_part.items() if n > 4}
+    assert more
+    for part, names in zip(partners["Part of the system"], partners.iloc[:, 1], strict=True):
+        said = re.search(r" and ([\d,]+) more$", names)
+        expected = f"{more[part]:,}" if part in more else None
+        assert (said.group(1) if said else None) == expected, (part, names)
+    # The 2 regular meetings that missed most, then the other 4 taken together.
+    listing = report.data("meetings").table("Our regular meetings").frame
+    summary = report.rhythm().summary
+    rest = summary[~summary["name"].isin(listing["Meeting"].iloc[:2])]
+    assert len(listing) == 3 and len(rest) == 4
+    missed = summary.set_index("name")["missed"]
+    assert missed[listing["Meeting"].iloc[:2]].min() >= rest["missed"].max()
+    assert listing["Planned meetings held"].iloc[-1] == (f"{rest['kept'].sum()} of "
+                                                        f"{rest['expected'].sum()}")
+    # The strip list: the 2 that would free most hours, then the rest's hours together.
+    strip = report.data("relationships").table("The strip list").frame
+    freed = report.audit().strip_list["hours_freed"]
+    assert len(strip) == 3 and len(freed) > 3 and freed.iloc[:2].min() >= freed.iloc[2:].max()
+    assert strip["Hours a year it would free"].tolist() == [
+        f"{h:,.0f}" for h in (*freed.iloc[:2], freed.iloc[2:].sum())]
     assert "The other 1 funders" not in big and "One other funder" in big
     # Table by table, the big place's are no longer than the small place's, or than the
     # limits (a heading row, then 10 bars, 4 records, or the largest 2 and the rest).

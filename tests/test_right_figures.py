@@ -13,6 +13,7 @@ Each test here failed on the code before the fix.
 from __future__ import annotations
 
 import datetime as dt
+import html as html_text
 import re
 
 import pandas as pd
@@ -55,6 +56,23 @@ def forum(wb):
 
 def _rhythm(wb, **kw):
     return meeting_rhythm(wb.table("meeting_series", PLACE), wb.table("meeting", PLACE), **kw)
+
+
+def _notebook_table(page: str, caption: str) -> pd.DataFrame:
+    """The table of a stage notebook's summary whose caption starts with ``caption``, as
+    the text of its cells: the notebook's summaries are HTML only."""
+    def text(cell: str) -> str:
+        return html_text.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+
+    for table in re.findall(r"<table\b.*?</table>", page, flags=re.S):
+        found = re.search(r"<caption[^>]*>(.*?)</caption>", table, flags=re.S)
+        if found and text(found.group(1)).startswith(caption):
+            heads = [text(c) for c in re.findall(r"<th[^>]*>(.*?)</th>", table, flags=re.S)]
+            body = table[table.index("<tbody>"):]
+            rows = [[text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+                    for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)]
+            return pd.DataFrame(rows, columns=heads)
+    raise AssertionError(f"no table {caption!r} in the notebook's summary")
 
 
 # ---------------------------------------------------------------------------
@@ -128,18 +146,26 @@ def test_the_report_section_and_the_notebook_give_the_same_rhythm(forum, db_path
     monkeypatch.setattr(stages_markup, "current_day", lambda: TODAY)
     report = Report.load(db=str(db_path), place=PLACE, start="2026-01-01", end="2026-12-31",
                          audience="team")
-    html = report.show("meetings").html
-    assert "26 of 47 (1 on another day)" in html
-    assert "25 of 52" not in html and "of 52" not in html
+    # Counted up to today, not to the period's end (52 Tuesdays, 25 of them kept).
+    row = report.rhythm().summary.iloc[0]
+    assert row["counted_to"] == pd.Timestamp(TODAY)
+    assert (row["expected"], row["kept"], row["kept_other_day"]) == (47, 26, 1)
+    assert (row["days_since_last"], row["longest_gap_days"]) == (153, 153)
+    data = report.data("meetings")
+    table = data.table("Our regular meetings").frame
+    shown = {"Planned meetings held": "26 of 47 (1 on another day)", "Longest run": "26 in a row",
+             "Longest gap": "153 days"}
+    assert table.iloc[0][[*shown, "Last met"]].tolist() == [*shown.values(),
+                                                            "30 June 2026 (153 days ago)"]
     # Said once: the chart's title is the finding, the day it counts to included.
+    html = report.render("meetings", data).html
     assert "We kept 26 of 47 planned meetings up to 30 Nov 2026 (55%)" in html, html
-    assert "1 planned meeting was held on another day than agreed." in html
-    assert "Tuesday forum has not met since 30 June 2026 (153 days)" in html
-    assert "30 June 2026 (153 days ago)" in html
-    assert "153 days" in html
-    notebook = stages.summary_html("meeting_series", wb, place=PLACE)
-    assert "26 of 47 (1 on another day)" in notebook
-    assert "153 days" in notebook and "30 June 2026 (153 days ago)" in notebook
+    # The notebook's table gives the same figures.
+    notebook = _notebook_table(stages.summary_html("meeting_series", wb, place=PLACE),
+                               "Our regular meetings")
+    assert notebook.iloc[0][[*shown, "Last held"]].tolist() == table.iloc[0][
+        [*shown, "Last met"]].tolist()
+    assert notebook.iloc[0]["Missed"] == "21"
     how = stages.summary_html("how_we_meet", wb, place=PLACE)
     assert "We kept 26 of the 47 regular meetings we planned, up to today." in how
 
@@ -147,10 +173,12 @@ def test_the_report_section_and_the_notebook_give_the_same_rhythm(forum, db_path
 def test_a_report_for_a_past_period_counts_to_its_end(forum, db_path):
     report = Report.load(db=str(db_path), place=PLACE, start="2026-01-01", end="2026-08-31",
                          audience="public")
-    html = report.show("meetings").html
-    assert "26 of 34 (1 on another day)" in html
-    assert "up to 31 August 2026" in html
-    assert "has not met since 30 June 2026 (62 days)" in html
+    row = report.rhythm().summary.iloc[0]
+    assert row["counted_to"] == pd.Timestamp("2026-08-31")
+    assert (row["expected"], row["kept"], row["days_since_last"]) == (34, 26, 62)
+    table = report.data("meetings").table("Our regular meetings").frame
+    assert table.iloc[0][["Planned meetings held", "Last met"]].tolist() == [
+        "26 of 34 (1 on another day)", "30 June 2026 (62 days ago)"]
 
 
 # ---------------------------------------------------------------------------
@@ -207,17 +235,12 @@ def test_the_strip_table_and_chart_agree(wb, db_path):
     assert in_chart["Budget report"] == "Make it simpler"
     report = Report.load(db=str(db_path), place=PLACE, start="2026-01-01", end="2026-12-31",
                          audience="team")
-    html = report.show("relationships").html
-    strip = html[html.index("What we propose</th>"):]
-    strip = strip[:strip.index("</table>")]
-    cells = [re.sub(r"<[^>]+>", "", c).strip()
-             for c in re.findall(r"<td[^>]*>(.*?)</td>", strip, flags=re.S)]
-    rows = [cells[i:i + 5] for i in range(0, len(cells), 5)]
-    in_table = {r[0]: r[2] for r in rows}
-    assert in_table == in_chart
-    notebook = stages.summary_html("burden", wb, place=PLACE)
-    assert "Share one answer with every funder" in notebook
-    assert "Make it simpler" in notebook
+    strip = report.data("relationships").table("The strip list").frame
+    assert dict(zip(strip["Requirement"], strip["What we propose"], strict=True)) == in_chart
+    notebook = _notebook_table(stages.summary_html("burden", wb, place=PLACE),
+                               "Top of the strip list")
+    assert dict(zip(notebook["Requirement"], notebook["What we propose"], strict=True)) \
+        == in_chart
 
 
 # ---------------------------------------------------------------------------
@@ -233,24 +256,19 @@ def test_the_notebook_shows_check_in_counts_as_the_team_report_does(wb, db_path)
                 place=PLACE)
     report = Report.load(db=str(db_path), place=PLACE, start="2026-01-01", end="2026-12-31",
                          audience="team")
-    html = report.show("relationships").html
-    notebook = stages.summary_html("checkins", wb, place=PLACE)
-
-    def cells(text: str) -> list[str]:
-        part = text[text.index("Anonymous check-ins"):]
-        part = part[:part.index("</table>")]
-        return [re.sub(r"<[^>]+>", "", c).strip()
-                for c in re.findall(r"<td[^>]*>(.*?)</td>", part, flags=re.S)]
-
-    # Report: month, mean, count. Notebook: month, count, mean.
-    in_report = cells(html)
-    in_notebook = cells(notebook)
-    assert in_report == ["2026-10", "hidden", "1", "2026-11", "hidden", "3"]
-    assert in_notebook == ["2026-10", "1", "hidden", "2026-11", "3", "hidden"]
+    caption = "Anonymous check-ins"
+    in_report = report.data("relationships").table(caption).frame
+    in_notebook = _notebook_table(stages.summary_html("checkins", wb, place=PLACE), caption)
+    heavy = "How heavy the work felt (0-10)"
+    assert in_report.to_dict("records") == [
+        {"Month": "2026-10", heavy: "hidden", "Check-ins": "1"},
+        {"Month": "2026-11", heavy: "hidden", "Check-ins": "3"}]
+    # The notebook orders its columns otherwise (month, count, mean): the same cells.
+    assert in_notebook.to_dict("records") == in_report.to_dict("records")
     # The public still sees no small count.
     public = Report.load(db=str(db_path), place=PLACE, start="2026-01-01", end="2026-12-31",
-                         audience="public").show("relationships").html
-    assert cells(public)[2] == "hidden"
+                         audience="public").data("relationships").table(caption).frame
+    assert public["Check-ins"].tolist() == ["hidden", "hidden"]
 
 
 # ---------------------------------------------------------------------------

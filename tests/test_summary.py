@@ -8,6 +8,7 @@ of test_small_numbers).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -77,14 +78,30 @@ def test_the_summary_comes_first_and_its_links_resolve(two_periods, audience):
 
 
 def test_what_changed_is_said_with_its_direction(two_periods):
-    glance = visible_text(_glance(_report(two_periods, "partners").render_html()))
-    assert "What changed since the period before (1 July 2025 to 31 December 2025)" in glance
+    report = _report(two_periods, "partners")
+    start, end, before = report.previous()
+    assert (start, end) == (dt.date(2025, 7, 1), dt.date(2025, 12, 31))
+    compared = {k: (len(report.tables[k]), len(before[k])) for k in ("meeting", "experiment",
+                                                                      "learning")}
+    assert compared == {"meeting": (3, 1), "experiment": (0, 1), "learning": (2, 3)}
+    # Each change links to its section; reviews and sharing, none in either period, are
+    # left out.
+    assert [key for _, key in report.changes()] == ["meetings", "experiments", "learning"]
+    # The direction comes first, in words (the wording is the point: one each way).
+    glance = visible_text(_glance(report.render_html()))
     assert "More meetings held: 3, up from 1." in glance
     assert "Fewer pieces of learning written down: 2, down from 3." in glance
-    assert "Fewer experiments under way: 0, down from 1." in glance
-    # What we will do next (the latest learning's own words) and what we ask of funders.
-    assert "Do E again" in glance and "Do D again" in glance
-    assert "Kind Trust, on Quarterly return: stop asking for it" in glance
+    # What we will do next: the latest learning's own words, newest first.
+    assert report.plans() == [("Do E again", "learning"), ("Do D again", "learning")]
+    # What we ask of funders: the strip list's proposal, linked to where it is listed.
+    [ask] = report.audit().strip_list.to_dict("records")
+    assert (ask["funder"], ask["requirement"], ask["action_label"], ask["hours_freed"]) == (
+        "Kind Trust", "Quarterly return", "Stop asking for it", 40.0)
+    [(text, key)] = report.asks()
+    assert key == "relationships"
+    for said in (ask["funder"], ask["requirement"], ask["action_label"].lower(),
+                 f"{ask['hours_freed']:,.0f} hours"):
+        assert said in text, (said, text)
 
 
 def test_a_period_with_nothing_before_it_says_so(two_periods):
