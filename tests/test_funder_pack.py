@@ -273,6 +273,28 @@ def test_words_to_avoid_lists_where_each_was_used(wb, db_path):
     assert bad.exit_code == 1 and len(bad.output.strip().splitlines()) == 1
 
 
+def test_words_to_avoid_are_found_in_any_letters_and_in_many_records_at_once(wb, db_path):
+    """The texts are picked out all at once before each is searched word by word: a word
+    in text with other letters (a long s, a dotless i, which the pattern matches as s
+    and i) or in one record of many is still found, once per use."""
+    glossary(wb)
+    stories = ["A \u017fervice user said so.", "The P\u0131lot ran.", "Nothing here.",
+               "CLIENTS, clients and a client.", "Clientele only.", "  pilot  "] * 40
+    for n, story in enumerate(stories):
+        wb.add("learning", {"kind_of_learning": "surprise", "title": f"Note {n}",
+                            "observation": story, "event_on": TODAY, "recorded_on": TODAY},
+               place=PLACE)
+    tables = privacy.open_tables(str(db_path), PLACE, "1900-01-01", "2199-12-31", "team")
+    found = avoided_words(tables)
+    assert len(found) == 40 * 6
+    assert found.groupby("found").size().to_dict() == {
+        "\u017fervice user": 40, "P\u0131lot": 40, "CLIENTS": 40, "clients": 40,
+        "client": 40, "pilot": 40}
+    one = tables["learning"].iloc[[3]]  # a record alone gives what it gave among all
+    alone = avoided_words({**tables, "learning": one})
+    assert alone["found"].tolist() == ["CLIENTS", "clients", "client"]
+
+
 def test_no_glossary_no_words(wb):
     assert avoided_words({"glossary_term": pd.DataFrame(), "learning": pd.DataFrame()}).empty
     assert math.isnan(fa.funder_view(None, "X").share_of_grant)

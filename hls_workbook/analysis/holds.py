@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from hls_workbook import privacy
@@ -30,6 +31,7 @@ from hls_workbook.analysis._common import (
     empty,
     frame,
     ids,
+    lists_by_row,
     num,
     part_plural,
     period_key,
@@ -122,22 +124,35 @@ def decisions_without(decisions: pd.DataFrame | None, meetings: pd.DataFrame | N
     d = d.dropna(subset=["at"])
     if d.empty:
         return empty(_WITHOUT).astype({"held_on": "datetime64[ns]"})
-    grouped = d.groupby("at")["did"].agg(lambda s: sorted(int(i) for i in s))
-    m = m[m["mid"].isin(grouped.index)].sort_values(["held_on", "mid"], kind="stable")
+    # Each meeting's decisions, smallest id first: sorted once, cut where the meeting changes.
+    d = d.sort_values(["at", "did"], kind="stable")
+    at = d["at"].to_numpy(dtype="int64")
+    held, first = np.unique(at, return_index=True)
+    decided = [chunk.tolist() for chunk in np.split(d["did"].to_numpy(dtype="int64"),
+                                                    first[1:])]
+    m = m[m["mid"].isin(held)].sort_values(["held_on", "mid"], kind="stable")
     table = attendance_table(m["attendance"])
-    given = table.notna().any(axis=1)
-    counts = table[list(NAMED_PARTS)].apply(num)
-    rows = []
-    for i, mid in zip(m.index, m["mid"], strict=True):
-        known = bool(given[i])
-        present = [p for p in NAMED_PARTS if counts.at[i, p] > 0] if known else []
-        missing = [p for p in NAMED_PARTS if p not in present] if known else []
-        rows.append({"meeting": int(mid), "held_on": m.at[i, "held_on"],
-                     "decisions": len(grouped[mid]), "decision_ids": grouped[mid],
-                     "attendance_given": known, "parts_present": present,
-                     "parts_missing": missing,
-                     "missing": _phrase(missing) if known else "not recorded"})
-    out = pd.DataFrame(rows, columns=_WITHOUT)
+    known = table.notna().any(axis=1).to_numpy()
+    present = (table[list(NAMED_PARTS)].apply(num).to_numpy() > 0) & known[:, None]
+    absent = ~present & known[:, None]
+    parts_present = lists_by_row(pd.DataFrame(present, columns=NAMED_PARTS)).tolist()
+    parts_missing = lists_by_row(pd.DataFrame(absent, columns=NAMED_PARTS)).tolist()
+    said: dict[tuple[str, ...], str] = {}
+
+    def say(missing: list[str]) -> str:  # at most 32 ways to be missing: each said once
+        if tuple(missing) not in said:
+            said[tuple(missing)] = _phrase(missing)
+        return said[tuple(missing)]
+
+    at_meeting = [decided[i] for i in np.searchsorted(held, m["mid"].to_numpy(dtype="int64"))]
+    out = pd.DataFrame({
+        "meeting": m["mid"].to_numpy(dtype="int64"), "held_on": m["held_on"].to_numpy(),
+        "decisions": [len(ds) for ds in at_meeting], "decision_ids": at_meeting,
+        "attendance_given": known.astype(bool), "parts_present": parts_present,
+        "parts_missing": parts_missing,
+        "missing": [say(miss) if k else "not recorded"
+                    for k, miss in zip(known, parts_missing, strict=True)],
+    }, columns=_WITHOUT)
     out["held_on"] = out["held_on"].astype("datetime64[ns]")
     return out.reset_index(drop=True)
 

@@ -15,7 +15,9 @@ a phrase matches with any spacing or a hyphen between its words ("scale up",
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from itertools import accumulate
 
 import pandas as pd
 
@@ -31,19 +33,29 @@ _SKIP = ("glossary_term", "clearance")
 _ENDING = r"(?:s|es|ed|d|ing|'s|\u2019s|s'|s\u2019)?"
 
 
-def _word_pattern(word: str) -> str:
+#: The words of a phrase (a word may hold an apostrophe).
+_WORDS = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?")
+
+
+def _stem_and_endings(word: str) -> tuple[str, str]:
+    """A word as every form of it starts (lower case), and the endings that may follow."""
     w = word.casefold()
     if len(w) > 2 and w.endswith("y") and w[-2] not in "aeiou":
-        return re.escape(w[:-1]) + r"(?:y|ies|ied|ying|y's)"
+        return w[:-1], r"(?:y|ies|ied|ying|y's)"
     if len(w) > 2 and w.endswith("e"):
-        return re.escape(w[:-1]) + r"(?:e|es|ed|ing|e's)"
-    return re.escape(w) + _ENDING
+        return w[:-1], r"(?:e|es|ed|ing|e's)"
+    return w, _ENDING
+
+
+def _word_pattern(word: str) -> str:
+    stem, endings = _stem_and_endings(word)
+    return re.escape(stem) + endings
 
 
 def avoid_pattern(phrase: str) -> re.Pattern[str] | None:
     """The pattern that finds ``phrase`` and its inflections as whole words (None for a
     blank phrase)."""
-    parts = re.findall(r"[^\W_]+(?:['\u2019][^\W_]+)?", str(phrase))
+    parts = _WORDS.findall(str(phrase))
     if not parts:
         return None
     body = r"[\s\-]+".join(_word_pattern(p) for p in parts)
@@ -91,6 +103,61 @@ def _typed(value: object) -> str:
     return text(value) or ""
 
 
+def _typed_column(column: pd.Series) -> list[str]:
+    """:func:`_typed` for a whole column (a column of text holds only text and NaN)."""
+    if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
+        return [v.strip() if isinstance(v, str) else "" for v in column.tolist()]
+    return [_typed(v) for v in column.tolist()]
+
+
+def _stems(words: Iterable[str]) -> list[str] | None:
+    """What every use of each word starts with: the first letters of its first word, in
+    lower case (None when one of them is not plain ASCII)."""
+    stems = []
+    for word in words:
+        parts = _WORDS.findall(str(word))
+        if not parts:
+            continue
+        stem = _stem_and_endings(parts[0])[0]
+        if not stem.isascii():
+            return None
+        stems.append(stem)
+    return stems
+
+
+def _maybe_holding(values: list[str], stems: list[str] | None, anywhere: re.Pattern[str]
+                   ) -> set[int]:
+    """The positions in ``values`` of the texts that may hold a word to avoid: all that do,
+    and some that do not (each is then searched word by word).
+
+    Searching every text with the words' pattern is most of the time for a big place (a
+    regular expression tried at every character). A use of a word always holds its stem
+    (:func:`_stems`), and in plain ASCII text ``lower`` and ``find`` tell where at C speed,
+    all texts joined; text with other letters (where case follows other rules) and words
+    with other letters are searched with the pattern itself, as before."""
+    if stems is None:
+        return {i for i, v in enumerate(values) if v and anywhere.search(v)}
+    found: set[int] = set()
+    plain: list[int] = []
+    for i, v in enumerate(values):
+        if not v:
+            continue
+        if v.isascii():
+            plain.append(i)
+        elif anywhere.search(v):
+            found.add(i)
+    # Joined with a character no stem holds, so no stem runs from one text into the next.
+    joined = "\x00".join(values[i] for i in plain).lower()
+    starts = list(accumulate((len(values[i]) + 1 for i in plain), initial=0))
+    for stem in stems:
+        at = joined.find(stem)
+        while at >= 0:
+            k = bisect_right(starts, at) - 1
+            found.add(plain[k])
+            at = joined.find(stem, starts[k + 1])  # the next text
+    return found
+
+
 def avoided_words(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Every use of a word to avoid in the team's typed text.
 
@@ -106,22 +173,25 @@ def avoided_words(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         return empty(COLUMNS)
     patterns = [(avoid_pattern(w), w, t, m) for w, t, m in avoid.itertuples(index=False)]
     patterns = [p for p in patterns if p[0] is not None]
-    # One pass of all the words at once picks out the few texts that hold any of them;
-    # only those are searched word by word (a big place has tens of thousands of records).
     anywhere = re.compile("|".join(f"(?:{p[0].pattern})" for p in patterns), re.IGNORECASE)
+    stems = _stems(avoid["word"])
     rows = []
     for kind, df in by_kind.items():
         if kind in _SKIP or kind not in RECORD_KINDS or df is None or df.empty:
             continue
         model = model_for(kind)
         fields = [f for f in typed_fields(kind) if f in df]
+        if not fields:
+            continue
         summary = model.summary_field if model.summary_field in df else None
-        texts = {f: [_typed(v) for v in df[f].tolist()] for f in fields}
+        texts = {f: _typed_column(df[f]) for f in fields}
+        # The few texts that may hold a word are picked out at once (a big place has tens
+        # of thousands of records); only their records are searched word by word.
+        flat = [value for values in zip(*texts.values(), strict=True) for value in values]
+        maybe = sorted({i // len(fields) for i in _maybe_holding(flat, stems, anywhere)})
         ids = df["id"].tolist()
         titles = df[summary].tolist() if summary else [None] * len(df)
-        for i in range(len(df)):
-            if not any(texts[f][i] and anywhere.search(texts[f][i]) for f in fields):
-                continue
+        for i in maybe:
             title = text(titles[i]) if summary else None
             for field in fields:
                 value = texts[field][i]
