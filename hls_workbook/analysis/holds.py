@@ -39,6 +39,7 @@ from hls_workbook.analysis._common import (
 )
 from hls_workbook.analysis.learning import learning_reach
 from hls_workbook.domain.model import Statement
+from hls_workbook.domain.values import join_words
 from hls_workbook.privacy.policy import MIN_PUBLIC_THRESHOLD
 
 #: The parts of the system a piece of learning or a meeting could leave out: the five
@@ -58,16 +59,12 @@ _PULSE = ["period", "statement", "label", "role", "role_label", "folded_parts", 
 
 def _phrase(parts: list[str]) -> str:
     """Parts as words for a sentence: 'charities and community groups'."""
-    words = [part_plural(p) for p in parts]
-    if not words:
-        return ""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return join_words([part_plural(p) for p in parts])
 
 
 def _phrase_counted(parts: list[tuple[str, str]]) -> str:
     """Parts with how many each gave: 'commissioners or funders (3) and charities (2)'."""
-    words = [part_plural(p) + (f" ({n})" if n else "") for p, n in parts]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return join_words([part_plural(p) + (f" ({n})" if n else "") for p, n in parts])
 
 
 def learning_not_heard(learning: pd.DataFrame | None, shares: pd.DataFrame | None

@@ -28,6 +28,7 @@ import pandas as pd
 from hls_workbook.domain.errors import RecordError
 from hls_workbook.domain.kinds import as_date
 from hls_workbook.domain.model import Audience, ClearanceDecision, model_for
+from hls_workbook.domain.values import join_words
 from hls_workbook.domain.values import missing as _missing
 from hls_workbook.privacy.clearance import PENDING, SHARED_TEXT, as_text, pieces, status
 from hls_workbook.privacy.consent import _current
@@ -162,7 +163,7 @@ def details_sentence(details: Iterable[Detail]) -> str:
              for d in details]
     if not found:
         return ""
-    words = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]
+    words = join_words(found)
     return f"It may hold {words}."
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from hls_workbook import analysis as an
 from hls_workbook.analysis import missing
+from hls_workbook.domain.values import join_words
 from hls_workbook.reporting import charts
 from hls_workbook.reporting.sections.html import Para, blocks_html, sentence_case
 
@@ -146,8 +147,7 @@ def support_sentence(statuses: pd.Series, labels: dict[str, str]) -> str:
     if n == 1 and parts:
         said = f"We asked for outside support once; the request is {parts[0][2:]}."
     elif parts:
-        said = (f"We asked for outside support {n:,} times: "
-                f"{', '.join(parts[:-1]) + ' and ' if len(parts) > 1 else ''}{parts[-1]}.")
+        said = f"We asked for outside support {n:,} times: {join_words(parts)}."
     else:
         said = f"We asked for outside support {'once' if n == 1 else f'{n:,} times'}."
     return f"{said} What we asked for is in the partners\u2019 report."

@@ -26,6 +26,7 @@ from hls_workbook.domain.model import (
     Part,
     model_for,
 )
+from hls_workbook.domain.values import join_words as join_words
 from hls_workbook.store.workbook import Workbook
 from hls_workbook.ui import forms
 
@@ -124,13 +125,6 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 def labels_of(values: Iterable[Any], labels: Mapping[str, str]) -> list[str]:
     return [labels.get(str(v), str(v).replace("_", " ")) for v in values]
-
-
-def join_words(words: Sequence[str]) -> str:
-    words = list(words)
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def shorten(text: Any, limit: int = 120) -> str:
