@@ -11,7 +11,7 @@ import re
 import pytest
 
 from hls_workbook import open_workbook
-from hls_workbook.domain.model import Part
+from hls_workbook.domain.model import STATEMENT_SHORT, Part, Statement
 from hls_workbook.reporting.sections import Report
 
 from .privacy_helpers import clear_all
@@ -73,21 +73,22 @@ def test_the_public_sees_no_group_below_the_threshold(pulse_db):
     assert cells[FOLDED] == f"{(4 * 5 + 2 * 2 + 9) / 8:.1f}"
     # The parts taken together have no column of "with other parts" all the way down:
     # the together column names them.
-    assert list(cells)[1:] == ["Everyone", "Change", "Charity", FOLDED]
+    assert list(cells)[1:] == ["Everyone", "Charity", FOLDED]
     assert cells["Charity"] == "6.0" and cells["Everyone"] == f"{69 / 14:.1f}"
     # Round 2026-Q2: two parts of six answers each, with their change where both rounds
     # showed them (the commissioners' 2026-Q1 answers were with other parts).
     cells = _first_row(_pulse_table(_report(pulse_db, "public", "2026-06-30")
                                     .show("relationships").html))
-    assert list(cells)[1:] == ["Everyone", "Change since round 2026-Q1",
-                               "Commissioner or funder", "Charity"]
+    assert list(cells)[1:] == ["Everyone", "Commissioner or funder", "Charity"]
     assert cells["Charity"] == "8.0 (+2.0)" and cells["Commissioner or funder"] == "5.0"
-    assert cells["Everyone"] == "6.5" and cells["Change since round 2026-Q1"] == "+1.6"
+    assert cells["Everyone"] == "6.5 (+1.6)"  # everyone's change, as each part's
+    # The public reads the chart: each statement in the chart's few words, so the
+    # numbers fit beside it. Readers who act on each statement read it whole (below).
+    assert cells["Statement"] in STATEMENT_SHORT.values()
     # Round 2026-Q3: three answers in all, so nothing is shown.
     report = _report(pulse_db, "public")
     cells = _first_row(_pulse_table(report.show("relationships").html))
     assert cells["Charity"] == "hidden" and cells["Everyone"] == "hidden"
-    assert cells["Change since round 2026-Q2"] == "–"
     check_public_page(report.render_html())
 
 
@@ -100,11 +101,11 @@ def test_the_team_and_partners_see_every_part_and_its_answers(pulse_db, audience
     # way down made the table too wide for a page).
     together = ("Other parts together: commissioners or funders (5), public services (1) "
                 "and people with lived experience (2) (8 answers)")
-    assert list(cells)[1:] == ["Everyone", "Change", "Answers", "Charity (6 answers)",
-                               together]
+    assert list(cells)[1:] == ["Everyone", "Answers", "Charity (6 answers)", together]
     assert cells["Answers"] == "14"
     assert cells[together] == "4.1"
     assert cells["Charity (6 answers)"] == "6.0"
+    assert cells["Statement"] in Statement.labels().values()
     # A later round too small in all: its counts as they are, its averages hidden.
     cells = _first_row(_pulse_table(_report(pulse_db, audience).show("relationships").html))
     assert cells["Charity (3 answers)"] == "hidden" and cells["Answers"] == "3"

@@ -75,3 +75,43 @@ def test_long_logs_are_short_outside_the_team(pages):
                          re.S)
     assert timeline.group(0).count("<tr>") == 1 + 5
     assert "The 5 most recent experiments" in partners and "Every experiment" in team
+
+
+def _reviews_part(data):
+    """The blocks under "Looking back" in the experiments section's data."""
+    blocks = list(data.walk())
+    start = next(i for i, b in enumerate(blocks)
+                 if getattr(b, "text", "") == "Looking back: what happened")
+    return blocks[start + 1:]
+
+
+@pytest.mark.parametrize("audience", ["team", "public"])
+def test_reviews_listed_in_full_are_not_charted_again(demo_db, audience):
+    """The demo's 4 reviews are all in the table: their finding is said once, in words,
+    before the table, and no chart repeats them."""
+    report = Report.load(db=str(demo_db), place="millbrook", start="2026-01-01",
+                         end="2026-06-30", audience=audience)
+    reviews = report.tables["review"]
+    part = _reviews_part(report.data("experiments"))
+    assert not [b for b in part if type(b).__name__ == "Figure"]
+    kinds = [type(b).__name__ for b in part]
+    table = next(b for b in part if type(b).__name__ == "Table")
+    assert len(table.frame) == len(reviews) == 4
+    finding = part[kinds.index("Para")]
+    assert kinds.index("Para") < kinds.index("Table") and finding.cls == "finding"
+    not_to_plan = int(reviews["went_to_plan"].isin(["partly", "no"]).sum())
+    assert finding.text.startswith(f"{not_to_plan} of 4 reviews did not go fully to plan")
+
+
+def test_reviews_left_out_of_the_table_are_charted(demo_db, monkeypatch):
+    """When the table shows only the most recent reviews, the chart counts every one."""
+    from hls_workbook.reporting.sections import gated
+
+    monkeypatch.setattr(gated, "LOG_LIMIT", 2)
+    report = Report.load(db=str(demo_db), place="millbrook", start="2026-01-01",
+                         end="2026-06-30", audience="partners")
+    part = _reviews_part(report.data("experiments"))
+    [figure] = [b for b in part if type(b).__name__ == "Figure"]
+    assert figure.state == "drawn"
+    assert int(figure.fold.frame["Reviews"].astype(int).sum()) == len(report.tables["review"]) == 4
+    assert len(next(b for b in part if type(b).__name__ == "Table").frame) == 2

@@ -156,10 +156,15 @@ def test_a_grouped_table_names_each_group_once_over_its_rows():
 
 def test_only_a_first_column_of_short_words_is_marked_to_stay_on_one_line():
     dates = html.Table.of(["Meeting date", "Charity"], [["2026-01-06", 3]], numeric=[1])
-    words = html.Table.of(["Statement", "Average"], [["We work as equal partners.", 5]],
+    words = html.Table.of(["Statement", "Average"],
+                          [["We work as equal partners, not as competitors.", 5]],
                           numeric=[1])
+    # A statement in the pulse chart's few words (the public's pulse numbers) is short.
+    labels = html.Table.of(["Statement", "Average"], [["Not only the loudest voice", 5]],
+                           numeric=[1])
     assert [dates.cell_css(i) for i in range(2)] == ["short", "num"]
     assert [words.cell_css(i) for i in range(2)] == ["", "num"]
+    assert [labels.cell_css(i) for i in range(2)] == ["short", "num"]
 
 
 def test_templates_are_kept_compiled_and_a_folder_that_fails_only_costs_time(tmp_path,

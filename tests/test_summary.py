@@ -154,3 +154,17 @@ def test_the_public_demo_summary_states_no_number_the_body_does_not(demo_db):
     text = visible_text(glance)
     assert not re.search(rf"\d[\d,]*\s+(?:{PEOPLE})\b", text, re.I), text
     assert "hidden" not in text
+
+
+def test_the_public_summary_leaves_the_asks_to_the_partners_report(demo_db):
+    """What the team asks of funders is for them (the partners' report lists each ask);
+    the public summary keeps what was found, what changed and what comes next."""
+    headings = {}
+    for audience in ("partners", "public"):
+        report = Report.load(db=str(demo_db), place="millbrook", start="2026-01-01",
+                             end="2026-06-30", audience=audience)
+        assert report.asks()  # the demo's strip list asks for something
+        headings[audience] = [b.text for b in report.data("glance").walk()
+                              if type(b).__name__ == "Heading"]
+    assert "What we ask of funders and partners" in headings["partners"]
+    assert headings["public"] == headings["partners"][:3]

@@ -327,7 +327,7 @@ def pulse_round_cells(table: pd.DataFrame, *, answers: bool,
     together column's heading names it (with ``answers``, with how many it gave).
 
     ``everyone`` (:func:`~hls_workbook.analysis.latest_pulse` of the same round): its
-    average, change and answers first. With ``answers`` (for readers who may see them:
+    average (with its change, as each part's) and answers first. With ``answers`` (for readers who may see them:
     never the public), how many answered, in each group's heading (the fewest to the
     most, as a statement or two may be skipped) and in a column for everyone."""
     rounds: list[str] = table.attrs.get("rounds", [])
@@ -350,15 +350,14 @@ def pulse_round_cells(table: pd.DataFrame, *, answers: bool,
     labels = dict(zip(table["statement"], table["label"], strict=True))
     overall: dict[str, list[str]] = {}
     if everyone is not None and len(everyone):
-        previous = everyone["previous_period"].dropna()
-        headers += ["Everyone", f"Change since round {previous.iloc[0]}" if len(previous)
-                    else "Change"]
+        headers.append("Everyone")
         if answers:
             headers.append("Answers")
         for r in everyone.to_dict("records"):
             hidden = bool(r["suppressed"]) or pd.isna(r["mean"])
-            cells = [privacy.HIDDEN_TEXT if hidden else f"{r['mean']:.1f}",
-                     NO_ANSWERS if hidden or pd.isna(r["change"]) else f"{r['change']:+.1f}"]
+            # As each part's cell: the average, then its change in brackets.
+            cells = [privacy.HIDDEN_TEXT if hidden else f"{r['mean']:.1f}" + (
+                "" if pd.isna(r["change"]) else f" ({r['change']:+.1f})")]
             if answers:
                 cells.append(f"{int(r['responses']):,}")
             overall[r["statement"]] = cells

@@ -49,6 +49,7 @@ from hls_workbook.domain.model.choices import (
     SupportStatus,
     Weekday,
     YesPartlyNo,
+    statement_short,
 )
 from hls_workbook.domain.model.experimentation import Experiment, Review
 from hls_workbook.domain.model.getting_started import (
@@ -83,5 +84,5 @@ __all__ = [
     "PulseResponse", "PulseRound", "Record", "RecordError", "Reflection", "Review", "Share",
     "SharingAudience", "SignsSeen", "Statement", "StorytellerRole", "SupportKind",
     "SupportRequest", "SupportStatus", "ValueStatement", "Voice", "Weekday", "YesPartlyNo",
-    "clean_text", "field", "model_for", "today",
+    "clean_text", "field", "model_for", "statement_short", "today",
 ]

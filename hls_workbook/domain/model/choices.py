@@ -7,6 +7,7 @@ forms and the analysis share it.
 
 from __future__ import annotations
 
+import textwrap
 from enum import StrEnum
 
 
@@ -285,8 +286,8 @@ Statement = Choice(
 Statement._labels = {key: text for key, text in PULSE_STATEMENTS.values()}
 STATEMENT_PRACTICE = {key: pid for pid, (key, _text) in PULSE_STATEMENTS.items()}
 #: Each statement in a few plain words, for a chart's axis: one line on a phone (the whole
-#: statement wrapped to three lines made the pulse chart a page tall in print). Tables and
-#: forms say the whole statement.
+#: statement wrapped to three lines made the pulse chart a page tall in print). Forms, and
+#: the tables of readers who act on each statement (the team, partners), say it whole.
 STATEMENT_SHORT: dict[str, str] = {
     "equal_partners": "Equal partners",
     "know_each_other": "Every part in the room",
@@ -302,6 +303,12 @@ STATEMENT_SHORT: dict[str, str] = {
     "outside_support": "Outside support we need",
     "time_for_feelings": "Time for feelings",
 }
+
+
+def statement_short(key: str, label: str) -> str:
+    """A statement in a few words (:data:`STATEMENT_SHORT`); one not listed there, such
+    as a team's own, shortened to 26 characters."""
+    return STATEMENT_SHORT.get(key) or textwrap.shorten(str(label), 26, placeholder="\u2026")
 
 
 class ClearanceDecision(Choice):

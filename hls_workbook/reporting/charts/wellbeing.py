@@ -9,7 +9,7 @@ import textwrap
 import pandas as pd
 
 from hls_workbook import analysis
-from hls_workbook.domain.model import STATEMENT_SHORT
+from hls_workbook.domain.model import statement_short
 from hls_workbook.privacy.numbers import HIDDEN_TEXT as HIDDEN
 from hls_workbook.reporting.charts.drawing import (
     OKABE_ITO,
@@ -40,8 +40,7 @@ def pulse_chart(pulse: pd.DataFrame | None, *, min_group: int = 5,
     fig, ax = new_figure(height=max(2.2, 1.3 + 0.24 * len(rows)))
     # Plain words, never the practice's code (RC1, LB2...): readers do not know them. A
     # few words each (the numbers table says each statement whole), in the same order.
-    labels = [mpl_text(STATEMENT_SHORT.get(key) or textwrap.shorten(str(lbl), 26,
-                                                                    placeholder="…"))
+    labels = [mpl_text(statement_short(key, lbl))
               for key, lbl in zip(rows["statement"], rows["label"], strict=True)]
     positions = list(range(len(rows)))
     ax.barh(positions, rows["mean"].fillna(0.0), color=OKABE_ITO["blue"], label=period)

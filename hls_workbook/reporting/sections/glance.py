@@ -1,6 +1,6 @@
 """The summary "At a glance": the findings that matter most, what changed since the period
-before, what the team will do next and what it asks of funders and partners, each built
-from the same gated, suppressed figures as the section it links to.
+before, what the team will do next and (not for the public) what it asks of funders and
+partners, each built from the same gated, suppressed figures as the section it links to.
 """
 
 from __future__ import annotations
@@ -180,9 +180,12 @@ class AtAGlance(GatedReport):
                        "There is no earlier period to compare with."))
         blocks.append(("What we will do next", self.plans(),
                        "Nothing is planned in the records yet."))
-        ask = "What we will ask of funders and partners" if self.audience == "team" else (
-            "What we ask of funders and partners")
-        blocks.append((ask, self.asks(), "Nothing to ask for now."))
+        # The asks are for funders and partners (the issue's "for funders"): the public
+        # report sums them up in its own section and points to the partners' report.
+        if self.audience != "public":
+            ask = ("What we will ask of funders and partners" if self.audience == "team"
+                   else "What we ask of funders and partners")
+            blocks.append((ask, self.asks(), "Nothing to ask for now."))
         out: list[Any] = []
         for n, (heading, points, none) in enumerate(blocks):
             out.append(Heading(heading, id=f"glance-{n}"))

@@ -34,8 +34,9 @@ LIST_LIMIT = 30
 
 SECTION_TEMPLATE = "sections/section.html.j2"
 
-#: A first column whose cells are all this short (a date: "25 June 2026") prints unwrapped.
-SHORT_CELL = 12
+#: A first column whose cells are all this short (a date: "25 June 2026", a statement in
+#: the pulse chart's few words, 26 at most) prints unwrapped.
+SHORT_CELL = 26
 
 
 class Section:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from hls_workbook import analysis as an
 from hls_workbook import privacy
+from hls_workbook.domain.model import statement_short
 from hls_workbook.reporting.sections.gated import GatedReport
 from hls_workbook.reporting.sections.html import Para, Table
 
@@ -35,14 +36,22 @@ class PulseParts(GatedReport):
         """Every statement in one row: everyone's average (``latest``, as
         :func:`~hls_workbook.analysis.latest_pulse` gives it) and each part of the
         system's, with the change since the round before: the pulse chart's numbers."""
-        headers, rows = an.pulse_round_cells(self.pulse_rounds(), answers=not self.public,
-                                             everyone=latest)
+        table = self.pulse_rounds()
+        headers, rows = an.pulse_round_cells(table, answers=not self.public, everyone=latest)
+        if self.public:
+            # The public reads the chart, not each statement to act on: its numbers say
+            # each one as the chart does, in a few words, so they print beside the chart.
+            keys = dict(zip(table["label"], table["statement"], strict=True))
+            keys.update(zip(latest["label"], latest["statement"], strict=True))
+            rows = [[statement_short(keys.get(r[0], ""), r[0]), *r[1:]] for r in rows]
         period = latest["period"].iloc[0]
         before = latest["previous_period"].dropna()
         change = (f" (in brackets, the change since round {before.iloc[0]})"
                   if len(before) else "")
-        return Table.of(headers, rows, numeric=[1, 2],
-                        counts=[] if self.public else [3],
+        # Every column after the statement is a figure; "Answers" (never the public's)
+        # comes second, after everyone's average.
+        return Table.of(headers, rows, numeric=list(range(1, len(headers))),
+                        counts=[] if self.public else [2],
                         caption=f"Behaviour pulse, round {period}: everyone and each part of "
                                 f"the system{change}")
 

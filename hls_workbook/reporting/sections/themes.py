@@ -23,6 +23,7 @@ from hls_workbook.domain.model import (
     YesPartlyNo,
 )
 from hls_workbook.reporting import charts
+from hls_workbook.reporting.charts.wording import count_of
 from hls_workbook.reporting.sections import html as markup
 from hls_workbook.reporting.sections.holds import HoldsParts
 from hls_workbook.reporting.sections.html import (
@@ -264,6 +265,16 @@ class ThemeSections(HoldsParts, PulseParts):
             plan = YesPartlyNo.labels()
             steps = NextStep.labels()
             latest = reviews.sort_values("reviewed_on").tail(self.log_limit)
+            # Drawn only when the table leaves reviews out: a chart of the reviews by
+            # decision repeats a table that lists every one (say it once), so then its
+            # finding is said in words, before the table.
+            chart = (charts.reviews_chart(experiments, reviews)
+                     if len(latest) < len(reviews) else None)
+            if chart is None or chart.figure is None:  # else the chart's title says it
+                not_plan = int(reviews["went_to_plan"].isin(["partly", "no"]).sum())
+                out.append(Para(f"{not_plan:,} of {count_of(len(reviews), 'review')} "
+                                "did not go fully to plan. That is learning, not failure: "
+                                "each one told us something we did not know.", "finding"))
             rows = [[titles.get(r["experiment"], f"Experiment #{r['experiment']}"),
                      plan.get(r["went_to_plan"], ""), r.get("actual") or "",
                      r.get("sustain") or "", r.get("improve") or "",
@@ -273,14 +284,8 @@ class ThemeSections(HoldsParts, PulseParts):
                                    "What to keep", "What to change", "What we do next"],
                                   rows, caption="After-action reviews"))
             out += self.more(len(latest), len(reviews), "reviews")
-            chart = charts.reviews_chart(experiments, reviews)
-            drawn = chart.figure is not None
-            out.append(self.figure_block(chart))
-            if not drawn:  # else the chart's title says it
-                not_plan = int((reviews["went_to_plan"] != "yes").sum())
-                out.append(Para(f"{not_plan:,} of {len(reviews):,} did not go fully to plan. "
-                                "That is learning, not failure: each one told us something "
-                                "we did not know.", "finding"))
+            if chart is not None and chart.figure is not None:
+                out.append(self.figure_block(chart))
         waiting = self.health().needs_review
         if waiting:
             what = "experiment" if waiting == 1 else "experiments"
