@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -182,3 +183,22 @@ def test_help_still_shows_without_a_command():
     proc = subprocess.run([sys.executable, "-m", "hls_workbook.cli"], capture_output=True,
                           text=True, timeout=60)
     assert "Usage: hls-workbook" in proc.stdout and "import" in proc.stdout
+
+
+def test_a_command_ends_with_its_output_flushed_and_exit_handlers_run(tmp_path):
+    """`main` skips Python's slow teardown once a command is done (`cli._done`): the exit
+    handlers still run, what they and the command printed still arrives whole through a
+    pipe, and the exit code is the command's."""
+    out = tmp_path / "dictionary.md"
+    code = ("import atexit, sys\n"
+            "from hls_workbook.cli import main\n"
+            # Printed at exit into stdout's buffer, with no flush of its own.
+            "atexit.register(print, 'the exit handlers ran', end='')\n"
+            f"sys.argv = ['hls-workbook', 'dictionary', '--out', {str(out)!r}]\n"
+            "main()\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.endswith("the exit handlers ran")
+    assert out.read_text(encoding="utf-8").startswith("#")

@@ -14,7 +14,12 @@ import, new-notebook, dictionary); ``base`` holds what they share. Each lists it
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
 import sys
+import threading
+from typing import NoReturn
 
 import typer
 
@@ -58,7 +63,27 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a person
         typer.echo(f"Error: {exc}", err=True)
         sys.exit(2)
-    sys.exit(code if isinstance(code, int) else 0)
+    _done(code if isinstance(code, int) else 0)
+
+
+def _done(code: int) -> NoReturn:
+    """End the command once its work is written, without Python's teardown.
+
+    A report's command has loaded papermill, nbconvert, Jupyter's client and SQLAlchemy;
+    tearing them down, object by object, took about 0.3 s of every report (as mypy does
+    for the same reason, it is skipped). What must happen still does: threads still
+    running are waited for, the exit handlers run (temporary folders, logging), and
+    everything printed is flushed.
+    """
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()  # noqa: SLF001 - what interpreter shutdown would run first
+    for stream in (sys.stdout, sys.stderr):
+        # A reader that went away (`| head`), or a stream already closed.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 __all__ = ["app", "friendly", "main", "summary_text"]
