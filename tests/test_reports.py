@@ -15,7 +15,7 @@ import pytest
 
 from hls_workbook import open_workbook
 from hls_workbook.analysis import PART_LABELS
-from hls_workbook.reporting.batch import build_batch
+from hls_workbook.reporting.batch import read_manifest
 from hls_workbook.reporting.export import chromium_path
 from hls_workbook.reporting.reports import (
     AUDIENCES,
@@ -340,36 +340,31 @@ def _broken_places(tmp_path: Path) -> Path:
     return db
 
 
-def test_batch_survives_a_broken_place(tmp_path):
+def test_a_batch_survives_a_broken_place_and_says_so_in_its_exit_code(tmp_path):
+    """`hls-workbook batch` over three places, one of them broken: the other two are made,
+    the broken one's error names its place and section (and its notebook is kept for an
+    analyst), and the command says so in one line and exits with 1."""
     db = _broken_places(tmp_path)
-    seen = []
-    items = build_batch(None, "2026-01-01", "2026-07-31", ["partners"], db=db,
-                        out=tmp_path / "out", workers=2, on_done=seen.append)
-    assert [i.place for i in items] == ["ashford-vale", "kettering-cross", "millbrook"]
-    assert len(seen) == 3
-    broken = items[0]
-    assert not broken.ok
-    assert "ashford-vale" in broken.error
-    assert "stopped in the section" in broken.error
-    kept = tmp_path / "out" / "notebooks" / "ashford-vale_2026-01-01_2026-07-31_partners.ipynb"
-    assert kept.exists()
-    for item in items[1:]:
-        assert item.ok, item.error
-        assert item.html.exists()
-
-
-def test_batch_command_reports_failure_in_exit_code(tmp_path):
-    db = _broken_places(tmp_path)
+    out = tmp_path / "out"
     proc = subprocess.run(
         [sys.executable, "-m", "hls_workbook.cli", "batch", "--db", str(db), "--from",
-         "2026-01-01", "--to", "2026-07-31", "--place", "ashford-vale", "--place",
-         "millbrook", "--out", str(tmp_path / "out"), "--workers", "2"],
+         "2026-01-01", "--to", "2026-07-31", "--audience", "partners", "--out", str(out),
+         "--workers", "2"],
         capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 1
-    assert "1 of 2 reports made" in proc.stdout
+    assert "2 of 3 reports made" in proc.stdout
     assert "Failed: ashford-vale" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
+    entries = {e["place"]: e for e in read_manifest(out).values()}
+    assert sorted(entries) == ["ashford-vale", "kettering-cross", "millbrook"]
+    broken = entries["ashford-vale"]
+    assert broken["status"] == "failed" and "stopped in the section" in broken["error"]
+    kept = out / "notebooks" / "ashford-vale_2026-01-01_2026-07-31_partners.ipynb"
+    assert kept.exists()
+    for place in ("kettering-cross", "millbrook"):
+        assert entries[place]["status"] == "made", entries[place]
+        assert (out / entries[place]["file"]).exists()
 
 
 def test_pdf_is_printed_with_the_system_browser(demo_db, tmp_path):
