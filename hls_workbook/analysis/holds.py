@@ -327,9 +327,10 @@ def pulse_round_cells(table: pd.DataFrame, *, answers: bool,
     together column's heading names it (with ``answers``, with how many it gave).
 
     ``everyone`` (:func:`~hls_workbook.analysis.latest_pulse` of the same round): its
-    average (with its change, as each part's) and answers first. With ``answers`` (for readers who may see them:
-    never the public), how many answered, in each group's heading (the fewest to the
-    most, as a statement or two may be skipped) and in a column for everyone."""
+    average (with its change, as each part's) and answers first. With ``answers`` (for
+    readers who may see them: never the public), how many answered, in each group's
+    heading (the fewest to the most, as a statement or two may be skipped) and in a column
+    for everyone."""
     rounds: list[str] = table.attrs.get("rounds", [])
     if not rounds:
         return ["Statement"], []
