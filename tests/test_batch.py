@@ -155,3 +155,22 @@ def test_a_dask_batch_reads_a_postgresql_workbook(pg_workbook_url, tmp_path):
     again = build_batch(None, START, END, ["partners"], db=pg_workbook_url, out=out,
                         workers=2, dask="local", resume=True)
     assert {i.status for i in again} == {"skipped"}
+
+
+def test_a_mistyped_dask_address_is_known_at_once_and_a_listening_one_is_tried():
+    """A refused port or an unknown host is said in a moment (Dask's client would retry
+    for its whole 15 s); an address where something listens, or one that is not plain
+    TCP, is left to the client."""
+    import socket
+
+    from hls_workbook.reporting.batch import _refused
+
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        port = listening.getsockname()[1]
+        assert _refused(f"tcp://127.0.0.1:{port}") == ""
+        assert _refused(f"127.0.0.1:{port}") == ""  # Dask's default scheme
+    assert "refused" in _refused(f"tcp://127.0.0.1:{port}").lower()  # closed now
+    assert _refused("tcp://no-such-host.invalid:8786")
+    assert _refused("tls://127.0.0.1:9") == _refused("inproc://x") == ""

@@ -267,10 +267,38 @@ def _dask_client(address: str, workers: int) -> tuple[Any, Any]:
                                dashboard_address=None, silence_logs=40)
         return Client(cluster), cluster
     try:
+        refused = _refused(address)
+        if refused:
+            raise OSError(refused)
         return Client(address, timeout="15s"), None
     except (OSError, TimeoutError) as exc:
         raise ReportError(f"--dask: no Dask scheduler answered at {address} ({exc}). Check "
                           "the address, or use --dask local.") from None
+
+
+def _refused(address: str) -> str:
+    """Why no scheduler can be at a ``tcp://`` address, found at once ("" when one may be).
+
+    Dask's client tries a refused address again and again until its 15 s are up; a
+    mistyped host or port is known in a moment (refused, or no such host). A scheduler
+    that is slow to answer still gets the client's whole wait."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:  # not a port number: the client says what is wrong with it
+        return ""
+    if parts.scheme != "tcp" or not host or not port:
+        return ""
+    try:
+        with socket.create_connection((host, port), timeout=5):
+            return ""
+    except (ConnectionRefusedError, socket.gaierror) as exc:
+        return exc.strerror or str(exc)
+    except OSError:  # slow or filtered: the client's own wait decides
+        return ""
 
 
 def _run_dask(jobs: list[Job], out: Path, address: str, workers: int,
