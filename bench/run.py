@@ -747,48 +747,50 @@ HOW = """\
 #: Why a target is missed, from profiling (see the notes above for this run's figures).
 WHY = {
     "`hls-workbook report` / practical limit": (
-        "Report against its practical limit: the limit now is what the issue describes, "
-        "imports and all (bench/limit.py imports matplotlib and draws each figure once "
-        "with it, and defers nbformat's unused grammar as the report does; before, it "
-        "paid 2 s of import no report pays and drew hand-written SVG), about as long as "
-        "before. Timed one by one on this machine (1 December): the report spends about "
-        "2.0 s before its first cell (the kernel's start, 0.5 to 0.6 s, then its imports: "
-        "pandas, matplotlib, the package), about 2.3 s in the cells (reading and gating "
-        "the records 0.3 s, At a glance 0.5 s, drawing the charts about 0.7 s) and about "
-        "0.5 s after the last (the export, the kernel stopped); the limit spends 1.0 s "
-        "importing, 0.05 s reading and 0.8 s drawing. 1.5 x would take about 1.5 s off: "
-        "more than the cells' own work beyond drawing. The lever is the kernel's start and "
+        "Report against its practical limit. The limit is what the issue describes, "
+        "imports and all: bench/limit.py imports matplotlib and draws each figure once "
+        "with it, and defers nbformat's unused grammar as the report does. The ratio moves "
+        "with the machine: on 1 December, 1.93 x in a quiet run of the single reports "
+        "alone (report 4.71 s, limit 2.44 s) and 2.42 x in this full run, when every "
+        "figure of the report's was slower (the floor took 4.87 s here, 3.35 s that "
+        "morning). Timed one by one on a quiet machine, the report spends about 1.9 s "
+        "before its first cell (the kernel's start, about 0.5 s, then its imports: pandas, "
+        "matplotlib, SQLAlchemy, the package), about 2.0 s in the cells (reading and "
+        "gating 0.3 s, At a glance 0.3 s, the rest mostly drawing) and about 0.1 s after "
+        "the last (the export, the kernel stopped; Python's own teardown, 0.15 to 0.26 s, "
+        "is now skipped); the limit spends about 1.0 s importing, 0.05 s reading and 0.8 s "
+        "drawing. 1.5 x would take 0.6 to 1 s more off, most of it the kernel's start and "
         "imports, which a single report pays and a batch does not (a batch keeps its "
-        "kernels warm): a report served by a kernel already running. Smaller: At a glance "
-        "works out the meeting rhythm three times, and the second opening of the workbook "
-        "(the period before) compiles its queries again."),
+        "kernels warm): the lever is a report served by a kernel already running."),
     "Dask batch / local batch (2 workers each)": (
         "Dask against the local batch: each Dask worker is a process of its own that "
         "imports the package, papermill and nbconvert and starts its kernel before its "
-        "first report, where the local batch's threads share one process's imports. On "
-        "this run's machine every start and import was slower (the same commit's app page "
-        "took 2.0 s here against 1.22 s on 30 November, when this ratio was 1.15 x), and "
-        "over 20 places those starts weigh more. Starting the workers' kernels while the "
+        "first report, where the local batch's threads share one process's imports. Over "
+        "20 places those starts weigh more on a busy machine: 1.15 x on 30 November, "
+        "1.26 x and now 1.22 x on 1 December. Starting the workers' kernels while the "
         "cluster comes up is the lever."),
     "`make test` wall time": (
-        "The test suite: 1,689 tests, 61 more than on 30 November (8 min 52 s then, on a "
-        "quicker day of the same machine). Most of the time is real notebooks, reports, "
-        "PDFs and browsers, two at a time on two cores; the slowest files are the browser "
-        "walks and the reports at every audience."),
+        "The test suite: 1,694 tests. Most of the time is real notebooks, reports, PDFs "
+        "and browsers, two at a time on two cores (about 1,200 s of work; the pytest "
+        "workers keep about 1.6 cores busy). On 1 December it took 10 min 31 s on a clean "
+        "clone (`.ci/run`), 10 min 10 s with three workers, and 11.9 min inside this "
+        "benchmark run. Under 10 minutes would take about 2 minutes of that work off: the "
+        "browser walks (about 5 minutes in all) and the reports made for every audience by "
+        "several test files (each file makes its own) are where it is."),
     "`make bench` wall time": (
-        "`make bench` runs `make test` as one of its figures (10.9 min this run); the "
-        "benchmarks themselves took about 9 min. The run on 30 November (6.3 min) left "
-        "the tests out (`--skip-tests`)."),
+        "`make bench` runs `make test` as one of its figures (11.9 min this run); the "
+        "benchmarks themselves took about 9.5 min, 1.5 min of it rebuilding the scale "
+        "databases (their cache is keyed on the package's code, which changed). The run "
+        "on 30 November (6.3 min) left the tests out (`--skip-tests`)."),
     "100 x / 1 x time": (
         "100 x data: the analyses work on every meeting at once and the charts and tables "
         "keep their size (bars by week, the 15 largest and the rest, the 30 most recent "
         "records), so what still grows is reading the place's 83,000 records (about 0.5 s "
         "in process: sqlite's own fetch, then pandas' conversions, in the store; "
         "SQLAlchemy's row processing is no longer part of it) and working out the figures "
-        "over them (the pulse's 36,000 answers, speaking time, learning reach). The words "
-        "to avoid and the decisions without a part of the system no longer loop over every "
-        "record. See 'Where the time goes' for this run: the cell that grew most is the "
-        "next lever."),
+        "over them (the pulse's 36,000 answers, speaking time, learning reach). 1.49 x "
+        "earlier on 1 December, 1.55 x in this run. See 'Where the time goes' for this "
+        "run: the cell that grew most (reading, 1.2 s at 100 x) is the next lever."),
     "100 x peak memory (command + kernel)": (
         "100 x memory: the kernel holds its imports (~140 MB) and the place's tables "
         "(~30 MB at 100 x); the command holds papermill, nbconvert and the package "
@@ -818,7 +820,9 @@ WHY = {
         "(0.03 to 0.09 s a section in a kernel, 0.01 to 0.02 s out of one). The shared "
         "templates now load compiled. Building the pydantic models on first use "
         "(defer_build) would not help this ratio: the bare kernel imports the model too, "
-        "so both would gain the same, and the ratio of two smaller times grows."),
+        "so both would gain the same, and the ratio of two smaller times grows. 1.43 x "
+        "earlier on 1 December, 1.56 x in this run, whose kernel start alone took 0.74 s "
+        "(0.62 s then)."),
 }
 
 
