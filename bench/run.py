@@ -751,9 +751,9 @@ WHY = {
         "imports and all: bench/limit.py imports matplotlib and draws each figure once "
         "with it, and defers nbformat's unused grammar as the report does. The ratio moves "
         "with the machine: on 1 December, 1.93 x in a quiet run of the single reports "
-        "alone (report 4.71 s, limit 2.44 s) and 2.42 x in this full run, when every "
-        "figure of the report's was slower (the floor took 4.87 s here, 3.35 s that "
-        "morning). Timed one by one on a quiet machine, the report spends about 1.9 s "
+        "alone (report 4.71 s, limit 2.44 s) and 2.42 x in the full run at 07:42, when "
+        "every figure of the report's was slower (the floor took 4.87 s then, 3.35 s "
+        "that morning). Timed one by one on a quiet machine, the report spends about 1.9 s "
         "before its first cell (the kernel's start, about 0.5 s, then its imports: pandas, "
         "matplotlib, SQLAlchemy, the package), about 2.0 s in the cells (reading and "
         "gating 0.3 s, At a glance 0.3 s, the rest mostly drawing) and about 0.1 s after "
@@ -767,20 +767,21 @@ WHY = {
         "imports the package, papermill and nbconvert and starts its kernel before its "
         "first report, where the local batch's threads share one process's imports. Over "
         "20 places those starts weigh more on a busy machine: 1.15 x on 30 November, "
-        "1.26 x and now 1.22 x on 1 December. Starting the workers' kernels while the "
+        "1.26 x and 1.22 x on 1 December. Starting the workers' kernels while the "
         "cluster comes up is the lever."),
     "`make test` wall time": (
         "The test suite: 1,694 tests. Most of the time is real notebooks, reports, PDFs "
         "and browsers, two at a time on two cores (about 1,200 s of work; the pytest "
         "workers keep about 1.6 cores busy). On 1 December it took 10 min 31 s on a clean "
-        "clone (`.ci/run`), 10 min 10 s with three workers, and 11.9 min inside this "
-        "benchmark run. Under 10 minutes would take about 2 minutes of that work off: the "
+        "clone (`.ci/run`), 10 min 10 s with three workers, and 11.9 min inside the "
+        "benchmark run at 07:42. Under 10 minutes would take about 2 minutes of that work off: the "
         "browser walks (about 5 minutes in all) and the reports made for every audience by "
         "several test files (each file makes its own) are where it is."),
     "`make bench` wall time": (
-        "`make bench` runs `make test` as one of its figures (11.9 min this run); the "
-        "benchmarks themselves took about 9.5 min, 1.5 min of it rebuilding the scale "
-        "databases (their cache is keyed on the package's code, which changed). The run "
+        "`make bench` runs `make test` as one of its figures (11.9 min of the 21.4 min on "
+        "1 December at 07:42, when the benchmarks themselves took about 9.5 min, 1.5 min "
+        "of it rebuilding the scale databases: their cache is keyed on the package's code, "
+        "which had changed). The run "
         "on 30 November (6.3 min) left the tests out (`--skip-tests`)."),
     "100 x / 1 x time": (
         "100 x data: the analyses work on every meeting at once and the charts and tables "
@@ -789,8 +790,8 @@ WHY = {
         "in process: sqlite's own fetch, then pandas' conversions, in the store; "
         "SQLAlchemy's row processing is no longer part of it) and working out the figures "
         "over them (the pulse's 36,000 answers, speaking time, learning reach). 1.49 x "
-        "earlier on 1 December, 1.55 x in this run. See 'Where the time goes' for this "
-        "run: the cell that grew most (reading, 1.2 s at 100 x) is the next lever."),
+        "and 1.55 x on 1 December. See 'Where the time goes' for the run above: the cell "
+        "that grew most (reading the data, 1.2 s at 100 x at 07:42) is the next lever."),
     "100 x peak memory (command + kernel)": (
         "100 x memory: the kernel holds its imports (~140 MB) and the place's tables "
         "(~30 MB at 100 x); the command holds papermill, nbconvert and the package "
@@ -821,8 +822,8 @@ WHY = {
         "templates now load compiled. Building the pydantic models on first use "
         "(defer_build) would not help this ratio: the bare kernel imports the model too, "
         "so both would gain the same, and the ratio of two smaller times grows. 1.43 x "
-        "earlier on 1 December, 1.56 x in this run, whose kernel start alone took 0.74 s "
-        "(0.62 s then)."),
+        "and 1.56 x on 1 December (at 07:42 the kernel's start alone took 0.74 s, against "
+        "0.62 s at 04:49)."),
 }
 
 

@@ -393,12 +393,11 @@ class ThemeSections(HoldsParts, PulseParts):
             out.append(self.figure_block(charts.burden_chart(audit), by_funder))  # not redone
             if strip is not None and self.public:
                 # What the team asks of its funders, requirement by requirement, is for
-                # the funders to act on: the public reads its total above (and At a
-                # glance its largest asks); the partners' report has it whole.
-                n = len(audit.strip_list)
-                out.append(Para(f"The strip list has {n:,} "
-                                f"{'proposal' if n == 1 else 'proposals'}. Each, with its "
-                                "reason, is in the partners\u2019 report.", "note"))
+                # the funders to act on: the public reads its total above; the partners'
+                # report has it whole (and its At a glance the largest asks).
+                out.append(Para(f"The strip list has "
+                                f"{count_of(len(audit.strip_list), 'proposal')}. Each, with "
+                                "its reason, is in the partners\u2019 report.", "note"))
             elif strip is not None:
                 # A list of proposals, each with its reason: a table says it whole, where
                 # a chart of the same hours cut each requirement's name short.
