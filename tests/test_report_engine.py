@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import nbformat
@@ -102,6 +103,29 @@ def test_a_failed_report_names_its_section_and_the_next_gets_a_new_kernel(runner
     after = _look(_run(runner, "west", tmp_path))
     assert after["pid"] != before["pid"]
     assert "secret" not in after["names"]
+
+
+def test_a_kernel_closed_as_soon_as_it_starts_leaves_no_thread_behind(tmp_path):
+    """A report refused on its options closes the kernel started for it at once. No
+    heartbeat thread is started (the manager says whether the kernel lives): one stopped
+    before it had begun reopened its socket until zmq ran out ("Too many open files")."""
+    from jupyter_client.channels import HBChannel
+
+    from hls_workbook.reporting.engine import Kernel
+
+    failures: list[BaseException | None] = []
+    hook = threading.excepthook
+    threading.excepthook = lambda args: failures.append(args.exc_value)
+    before = set(threading.enumerate())
+    try:
+        for _ in range(2):
+            kernel = Kernel(tmp_path)
+            assert not [t for t in threading.enumerate() if isinstance(t, HBChannel)]
+            kernel.close()
+    finally:
+        threading.excepthook = hook
+    assert not failures
+    assert not [t for t in threading.enumerate() if t not in before and t.is_alive()]
 
 
 def test_reports_print_no_kernel_warnings(demo_db, tmp_path):

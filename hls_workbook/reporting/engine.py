@@ -240,7 +240,11 @@ class Kernel:
             raise
         atexit.register(self._at_exit)  # e.g. a batch stopped with Ctrl-C
         self.kc = self.km.client()
-        self.kc.start_channels()
+        # No heartbeat: the client asks its manager whether the kernel lives (the process
+        # itself). A heartbeat thread stopped before it had begun (a report refused on
+        # its options, just after this start) reopened its socket in a loop until zmq ran
+        # out of sockets ("Too many open files").
+        self.kc.start_channels(hb=False)
         # Queued now, run as soon as the kernel is up: the package's slow imports.
         self.kc.execute(_WARM_IMPORT, silent=True, store_history=False)
 
