@@ -45,7 +45,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -271,6 +271,16 @@ class Figure:
 class Results:
     figures: list[Figure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Minutes each part of the run took, in order (where `make bench`'s time goes).
+    parts: dict[str, float] = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def part(self, name: str) -> Iterator[None]:
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.parts[name] = (time.perf_counter() - began) / 60
 
     def add(self, group: str, what: str, value: str, target: str = "",
             met: bool | None = None, note: str = "") -> None:
@@ -645,7 +655,9 @@ def write_doc(results: Results, info: dict[str, str], took: float, args: Any) ->
         f"{args.batch_reps} for batches (1 worker and naive on the first {args.sample or 20} "
         f"places); scale 10 x {args.scale10_reps}, 100 x {args.scale100_reps}; 60 form "
         "submissions",
-        f"- The whole run took {took / 60:.1f} min.",
+        f"- The whole run took {took / 60:.1f} min"
+        + (": " + ", ".join(f"{name} {minutes:.1f}" for name, minutes in results.parts.items())
+           + "." if results.parts else "."),
         "",
         "| | what | measured | target | |",
         "|---|---|---|---|---|",
@@ -854,38 +866,51 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     _say(f"HLS Workbook benchmarks: {info['cpu']}, load {info['load']}")
     _say("Data (bench/.cache)")
-    places_db = _database(f"places{PLACES}", lambda p: _build_places(p, PLACES, 1))
+    results = Results()
+    with results.part("data"):
+        places_db = _database(f"places{PLACES}", lambda p: _build_places(p, PLACES, 1))
+        dbs = {1: places_db}
+        if "scale" in only or "forms" in only:
+            dbs[10] = _database("scale10", lambda p: _build_places(p, 1, 10))
+            dbs[100] = _database("scale100", lambda p: _build_places(p, 1, 100))
+        if "forms" in only:
+            forms_db = _database("forms100k", lambda p: _build_forms_db(p, dbs[100]))
     from hls_workbook.demo import place_names
 
     places = place_names(PLACES)
-    dbs = {1: places_db}
-    if "scale" in only or "forms" in only:
-        dbs[10] = _database("scale10", lambda p: _build_places(p, 1, 10))
-        dbs[100] = _database("scale100", lambda p: _build_places(p, 1, 100))
-    results = Results()
     with tempfile.TemporaryDirectory(prefix="hls-bench-") as folder:
         tmp = Path(folder)
         one: dict[str, Any] = {}
         if "single" in only or "scale" in only:
-            one = single(results, places_db, args.reps, args.naive_reps, tmp)
+            with results.part("single"):
+                one = single(results, places_db, args.reps, args.naive_reps, tmp)
         if "batch" in only:
-            batch(results, places_db, places, args.batch_reps, args.naive_batch_reps,
-                  args.sample, tmp)
+            with results.part("batch"):
+                batch(results, places_db, places, args.batch_reps, args.naive_batch_reps,
+                      args.sample, tmp)
         if "postgres" in only:
-            postgres(results, places_db, args.reps, tmp)
+            with results.part("PostgreSQL"):
+                postgres(results, places_db, args.reps, tmp)
         if "scale" in only:
-            scale(results, dbs, one, {10: args.scale10_reps, 100: args.scale100_reps}, tmp)
+            with results.part("scale"):
+                scale(results, dbs, one, {10: args.scale10_reps, 100: args.scale100_reps},
+                      tmp)
         if "forms" in only:
-            forms_db = _database("forms100k", lambda p: _build_forms_db(p, dbs[100]))
-            forms(results, forms_db, tmp)
+            with results.part("forms"):
+                forms(results, forms_db, tmp)
         if "stage" in only:
-            stage_notebook(results, places_db, args.reps, tmp)
-            import_profile(results)
+            with results.part("stage"):
+                stage_notebook(results, places_db, args.reps, tmp)
+                import_profile(results)
         if "app" in only:
-            app_page(results, places_db, max(args.reps, 5))
-            lab_page(results, places_db, args.reps)
+            with results.part("app and JupyterLab"):
+                app_page(results, places_db, max(args.reps, 5))
+                lab_page(results, places_db, args.reps)
     if not args.skip_tests:
-        tests(results)
+        with results.part("tests"):
+            tests(results)
+    _say("\nMinutes per part: " + ", ".join(f"{name} {minutes:.1f}"
+                                          for name, minutes in results.parts.items()))
     took = time.perf_counter() - began
     results.add("Bench", "`make bench` wall time", f"{took / 60:.1f} min", "< 10 min",
                 took < 600)
