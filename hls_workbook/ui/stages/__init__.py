@@ -105,9 +105,6 @@ from hls_workbook.ui.stages.markup import (
     is_missing as is_missing,
 )
 from hls_workbook.ui.stages.markup import (
-    join_words as join_words,
-)
-from hls_workbook.ui.stages.markup import (
     labels_of as labels_of,
 )
 from hls_workbook.ui.stages.markup import (

@@ -26,7 +26,6 @@ from hls_workbook.domain.model import (
     Part,
     model_for,
 )
-from hls_workbook.domain.values import join_words as join_words
 from hls_workbook.store.workbook import Workbook
 from hls_workbook.ui import forms
 

@@ -15,6 +15,7 @@ from hls_workbook.domain.model import (
     SupportKind,
     SupportStatus,
 )
+from hls_workbook.domain.values import join_words
 from hls_workbook.ui.forms import ERROR_STYLE, ui_macro
 from hls_workbook.ui.stages.markup import (
     MIN_GROUP,
@@ -24,7 +25,6 @@ from hls_workbook.ui.stages.markup import (
     bullets,
     day_text,
     is_missing,
-    join_words,
     labels_of,
     mean_text,
     note_html,

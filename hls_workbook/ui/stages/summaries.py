@@ -22,6 +22,7 @@ from hls_workbook.domain.model import (
     Weekday,
     YesPartlyNo,
 )
+from hls_workbook.domain.values import join_words
 from hls_workbook.templating import text
 from hls_workbook.ui.forms import ui_macro
 from hls_workbook.ui.stages.markup import (
@@ -35,7 +36,6 @@ from hls_workbook.ui.stages.markup import (
     day_text,
     flags,
     is_missing,
-    join_words,
     labels_of,
     note_html,
     para,
