@@ -23,7 +23,7 @@ from hls_workbook.reporting.charts.drawing import (
     whole_numbers,
 )
 from hls_workbook.reporting.charts.spec import Chart, nothing_yet
-from hls_workbook.reporting.charts.wording import count_of
+from hls_workbook.reporting.charts.wording import count_of, reviews_finding
 
 
 def learning_chart(learning: pd.DataFrame | analysis.LearningHealth | None,
@@ -118,8 +118,7 @@ def reviews_chart(experiments: pd.DataFrame | None, reviews: pd.DataFrame | None
         title = (f"No reviews yet: {count_of(waiting, 'finished experiment')} "
                  f"{'is' if waiting == 1 else 'are'} waiting for one")
     else:
-        title = (f"{not_to_plan} of {count_of(n, 'review')} found things did not fully go to "
-                 "plan: all of it is learning")
+        title = reviews_finding(not_to_plan, n)
         if waiting:
             title += f"; {waiting} waiting for a review"
     median = done["days_to_review"].median()

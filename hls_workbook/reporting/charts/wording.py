@@ -23,6 +23,14 @@ def count_of(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n:,} {plural or word + 's'}"
 
 
+def reviews_finding(not_to_plan: int, reviews: int) -> str:
+    """The reviews' finding, one wording for the chart's title and for the sentence said
+    instead of the chart: '3 of 4 reviews found things did not fully go to plan: all of
+    it is learning'."""
+    return (f"{not_to_plan:,} of {count_of(reviews, 'review')} found things did not fully "
+            "go to plan: all of it is learning")
+
+
 def month_label(month: str) -> str:
     """'2026-03' as 'Mar 2026'."""
     try:

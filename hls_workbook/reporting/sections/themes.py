@@ -23,7 +23,7 @@ from hls_workbook.domain.model import (
     YesPartlyNo,
 )
 from hls_workbook.reporting import charts
-from hls_workbook.reporting.charts.wording import count_of
+from hls_workbook.reporting.charts.wording import count_of, reviews_finding
 from hls_workbook.reporting.sections import html as markup
 from hls_workbook.reporting.sections.holds import HoldsParts
 from hls_workbook.reporting.sections.html import (
@@ -272,9 +272,7 @@ class ThemeSections(HoldsParts, PulseParts):
                      if len(latest) < len(reviews) else None)
             if chart is None or chart.figure is None:  # else the chart's title says it
                 not_plan = int(reviews["went_to_plan"].isin(["partly", "no"]).sum())
-                out.append(Para(f"{not_plan:,} of {count_of(len(reviews), 'review')} "
-                                "did not go fully to plan. That is learning, not failure: "
-                                "each one told us something we did not know.", "finding"))
+                out.append(Para(reviews_finding(not_plan, len(reviews)) + ".", "finding"))
             rows = [[titles.get(r["experiment"], f"Experiment #{r['experiment']}"),
                      plan.get(r["went_to_plan"], ""), r.get("actual") or "",
                      r.get("sustain") or "", r.get("improve") or "",
