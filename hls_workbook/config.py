@@ -43,17 +43,20 @@ def _checkout() -> Path | None:
 
 
 def project_root() -> Path:
-    """The working folder, holding data/, reports and an analyst's own notebooks/: the source
-    checkout when the package runs from one, else the current folder (an installed wheel).
+    """The working folder, holding data/, reports and an analyst's own notebooks/: the current
+    folder, or the source checkout when the package runs from one and the current folder is
+    in it (``make demo``, JupyterLab's kernels in its notebooks/).
 
-    A notebook's kernel runs in the notebook's folder: for a notebook in the working
-    folder's notebooks/ (where new-notebook puts it, beside data/), that is the working
-    folder's notebooks/, so its parent is the working folder.
+    From any other folder a checkout's command works there, as an installed wheel's does:
+    its database and its reports stay together, and a team's workbook never lands in the
+    checkout. A notebook's kernel runs in the notebook's folder: for a notebook in the
+    working folder's notebooks/ (where new-notebook puts it, beside data/), that is the
+    working folder's notebooks/, so its parent is the working folder.
     """
-    checkout = _checkout()
-    if checkout is not None:
-        return checkout
     here = Path.cwd()
+    checkout = _checkout()
+    if checkout is not None and (here == checkout or checkout in here.parents):
+        return checkout
     if here.name == "notebooks" and (here.parent / "data").is_dir():
         return here.parent
     return here

@@ -52,6 +52,28 @@ def test_init_sets_up_a_working_folder_and_keeps_a_teams_notebooks(tmp_path, mon
     assert _run("init", "--no-notebooks", "--db", "other.db").exit_code == 0
 
 
+def test_a_checkouts_command_run_elsewhere_works_in_that_folder(tmp_path, monkeypatch):
+    """Run from a checkout (as the tests are), a command started in another folder keeps
+    its database and its reports there, side by side, as an installed wheel's does; the
+    checkout is the working folder only from inside it."""
+    from hls_workbook import config
+
+    checkout = config._checkout()  # noqa: SLF001 - the tests run from a checkout
+    assert checkout is not None
+    before = {p: p.stat().st_mtime for p in (checkout / "data").glob("*.db")}
+    monkeypatch.chdir(tmp_path)
+    assert config.project_root() == tmp_path
+    result = _run("demo", "--no-reports")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "data" / "demo.db").exists()
+    assert {p: p.stat().st_mtime for p in (checkout / "data").glob("*.db")} == before
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")  # a kernel of the team's own notebook
+    assert config.default_db() == tmp_path / "data" / "workbook.db"
+    monkeypatch.chdir(checkout / "notebooks")  # a kernel of the checkout's notebooks
+    assert config.project_root() == checkout
+
+
 def test_init_refuses_a_place_without_focus_before_making_anything(tmp_path):
     result = runner.invoke(app, ["init", "--db", str(tmp_path / "t.db"), "--place", "x"])
     assert result.exit_code != 0 and "--focus" in result.output

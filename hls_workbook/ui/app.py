@@ -242,10 +242,11 @@ def run_app(
     from hls_workbook.store.workbook import open_workbook
 
     open_workbook(db or None).close()  # a missing database is refused here, never created
-    if db not in (None, ""):
-        text = str(db)
-        os.environ[config.DB_ENV] = text if config.is_url(text) else str(
-            Path(text).expanduser().resolve())
+    # The kernels run in the notebooks' folder, not here: they are told the database this
+    # command checked (given, or $HLS_WORKBOOK_DB, or this working folder's default).
+    text = config.resolve_db(db)
+    os.environ[config.DB_ENV] = text if config.is_url(text) else str(
+        Path(text).expanduser().resolve())
     # An app is for people filling in forms: never the headless, text-only mode; one page
     # per section, each section's forms built when its page is opened.
     os.environ.pop(config.HEADLESS_ENV, None)
