@@ -76,7 +76,8 @@ def full(wb):
     ids = {
         "ok": add_voice(wb, story="Priya Raman helped me. Ring 0161 496 0000.",
                         storyteller_name="Margaret Okafor", consent_naming="first_name",
-                        collected_by="Daniel Hughes", consent_audiences=["public"]),
+                        collected_by="Daniel Hughes", consent_audiences=["public"],
+                        consent_reviewed=True),
         "partners": add_voice(wb, story="Only partners may read this.",
                               consent_audiences=["partners"], pseudonym="Robin",
                               consent_naming="pseudonym"),
@@ -194,7 +195,8 @@ def test_missing_safety_flag_counts_as_set(wb):
     ],
 )
 def test_shown_name_follows_naming_consent(wb, naming, extra, expected):
-    add_voice(wb, consent_naming=naming, collected_by="Daniel Hughes", **extra)
+    add_voice(wb, consent_naming=naming, collected_by="Daniel Hughes", consent_reviewed=True,
+              **extra)
     for audience in ("partners", "public"):
         df = pv.visible_voices(voices(wb), audience)
         assert list(df["shown_name"]) == [expected]
@@ -202,6 +204,25 @@ def test_shown_name_follows_naming_consent(wb, naming, extra, expected):
         assert "Daniel" not in df.to_string()
         if naming != "full":
             assert "Okafor" not in df.to_string()
+
+
+@pytest.mark.parametrize("naming", ["full", "first_name"])
+def test_a_name_goes_beyond_the_team_only_once_the_story_was_read_back(wb, naming):
+    """A teller agreed to be named, but nobody has read the story back to them yet: the
+    team sees their name, partners and the public their part of the system."""
+    first = add_voice(wb, consent_naming=naming, storyteller_name="Margaret Okafor",
+                      story="Margaret Okafor here: the lunch club got me out again.")
+    add_voice(wb, consent_naming=naming, storyteller_name="Sam Lee", consent_reviewed=True)
+    team = pv.visible_voices(voices(wb), "team").set_index("id")["shown_name"]
+    assert team[first] == ("Margaret Okafor" if naming == "full" else "Margaret")
+    for audience in ("partners", "public"):
+        shown = pv.visible_voices(voices(wb), audience).set_index("id")["shown_name"]
+        assert shown[first] == "Someone who uses services"
+        assert list(shown.drop(first)) == ["Sam Lee" if naming == "full" else "Sam"]
+    # Nor is the name kept in the story's own words (as a read-back teller's would be).
+    story = pv.apply({"voice": voices(wb), "clearance": wb.table("clearance", PLACE)},
+                     "partners")["voice"].set_index("id").loc[first, "story"]
+    assert "Okafor" not in story and "Margaret" not in story
 
 
 def test_carer_without_naming_is_shown_by_role(wb):
@@ -399,7 +420,7 @@ def test_apply_on_an_empty_workbook(wb, audience):
 def test_storyteller_named_in_full_keeps_their_name_in_their_story(wb):
     add_voice(wb, story="I'm Margaret Okafor; Okafor is my husband's name. Ask Daniel.",
               storyteller_name="Margaret Okafor", consent_naming="full",
-              collected_by="Daniel Hughes")
+              collected_by="Daniel Hughes", consent_reviewed=True)
     add_voice(wb, story="Margaret Okafor told me about it.", storyteller_name="Sam Lee")
     clear_all(wb, PLACE)
     out = pv.apply({"voice": voices(wb), "clearance": wb.table("clearance", PLACE)},

@@ -93,15 +93,21 @@ def _role_label(role: Any) -> str:
     return labels.get(str(role), "Anonymous") if not _missing(role) else "Anonymous"
 
 
-def shown_name(row: Mapping[str, Any]) -> str:
+def shown_name(row: Mapping[str, Any], *, beyond_team: bool = False) -> str:
     """The name a story is shown under, as its teller agreed.
 
     none: the storyteller's role ("A carer or family member"), or "Anonymous";
     first_name: the first word of their name; pseudonym: the made-up name;
     full: their name. Where the name needed is missing, the role is shown.
+    ``beyond_team``: for partners and the public, their own name (first or full) only once
+    the story was read back to them and they agreed (``consent_reviewed``); until then
+    the role, so that no one's name goes out beside words they have not seen.
     """
     naming = row.get("consent_naming")
     name = _clean_name(row.get("storyteller_name"))
+    read_back = row.get("consent_reviewed")
+    if beyond_team and (_missing(read_back) or not bool(read_back)):
+        name = ""
     pseudonym = _clean_name(row.get("pseudonym"))
     fallback = _role_label(row.get("storyteller_role"))
     if naming == Naming.first_name.value and name:
@@ -138,9 +144,10 @@ def visible_voices(
         )
     allowed = df["consent_audiences"].map(lambda c: consent_allows(c, aud)).astype(bool)
     df = df[allowed].copy()
+    beyond = aud != Audience.team.value
     df["shown_name"] = pd.Series(
-        [shown_name(r) for r in df.to_dict("records")], index=df.index, dtype=object
-    )
+        [shown_name(r, beyond_team=beyond) for r in df.to_dict("records")], index=df.index,
+        dtype=object)
     if not keep_personal:
         df = df.drop(columns=[c for c in VOICE_PERSONAL if c in df])
     return df

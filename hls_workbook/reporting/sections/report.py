@@ -100,8 +100,11 @@ class Report(AtAGlance, ThemeSections):
         if self.audience == "team":
             rules.append("Names and other personal details are kept: do not forward it.")
         else:
-            rules.append("Names, contact details, addresses, dates of birth and other "
-                         "personal details found in the text are shown as "
+            rules.append("A story carries its teller's name only where they agreed to it and "
+                         "the story was read back to them; otherwise it says who they are, "
+                         "such as 'a carer or family member'.")
+            rules.append("Other names and personal details found in the text (contact "
+                         "details, addresses, dates of birth) are shown as "
                          f"'{privacy.REMOVED}'. Who spoke in meetings is shown by their part "
                          "of the system, never by name.")
         if self.audience == "partners":
