@@ -110,6 +110,18 @@ def test_a_period_with_nothing_before_it_says_so(two_periods):
     assert "Nothing was recorded for that period, so there is nothing to compare" in glance
 
 
+def test_an_idea_without_dates_does_not_make_the_period_before_look_busy(demo_db):
+    """The demo records nothing before January, but an idea with no dates is listed in
+    every period: it is no experiment tried then, so there is nothing to compare with
+    (not "More meetings held: 29, up from none")."""
+    report = Report.load(db=str(demo_db), place="millbrook", start="2026-01-01",
+                         end="2026-06-30", audience="partners")
+    _start, _end, before = report.previous()
+    assert len(before["experiment"]) and before["experiment"]["start_on"].isna().all()
+    assert report.changes() == [("Nothing was recorded for that period, so there is "
+                                 "nothing to compare with yet.", "meetings")]
+
+
 def test_the_previous_period_is_read_through_the_gate(two_periods, monkeypatch):
     from hls_workbook import privacy
 

@@ -36,10 +36,19 @@ from hls_workbook.reporting.sections.wording import (
 #: counts of people (kind -> what is counted, the section it links to). The period before
 #: is read for these and the meeting series (the rhythm of meetings), no more.
 COMPARED = {"meeting": ("meetings held", "meetings"),
-            "experiment": ("experiments under way", "experiments"),
+            "experiment": ("experiments tried", "experiments"),
             "review": ("experiments looked back on", "experiments"),
             "learning": ("pieces of learning written down", "learning"),
             "share": ("times learning was shared", "learning")}
+
+
+def _compared(kind: str, df: pd.DataFrame) -> int:
+    """How many of a kind a period holds, for "What changed": experiments tried in it (a
+    start date), not ideas without dates, which are listed in every period and so would
+    make any period before look busy."""
+    if kind == "experiment" and "start_on" in df:
+        return int(df["start_on"].notna().sum())
+    return len(df)
 
 
 class AtAGlance(GatedReport):
@@ -91,16 +100,17 @@ class AtAGlance(GatedReport):
         start, end, before = self.previous()
         if before is None:
             return []
-        now, then = self.tables, before
-        if not any(len(then[k]) for k in COMPARED):
+        now = {k: _compared(k, self.tables[k]) for k in COMPARED}
+        then = {k: _compared(k, before[k]) for k in COMPARED}
+        if not any(then.values()):
             return [("Nothing was recorded for that period, so there is nothing to compare "
                      "with yet.", "meetings")]
         out = []
         for kind, (what, key) in COMPARED.items():
-            if len(now[kind]) or len(then[kind]):
-                out.append((compare(len(now[kind]), len(then[kind]), what), key))
+            if now[kind] or then[kind]:
+                out.append((compare(now[kind], then[kind], what), key))
         r_now = self.rhythm().summary
-        r_then = an.meeting_rhythm(then["meeting_series"], then["meeting"], start=start,
+        r_then = an.meeting_rhythm(before["meeting_series"], before["meeting"], start=start,
                                    end=end).summary
         if len(r_now) and len(r_then) and int(r_now["expected"].sum()) and int(
                 r_then["expected"].sum()):
