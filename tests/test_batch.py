@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import sqlite3
 import subprocess
 import sys
 
@@ -26,15 +28,40 @@ def places_db(tmp_path_factory):
     return db, places
 
 
+@pytest.fixture(scope="module")
+def partners_batch(places_db, tmp_path_factory):
+    """The partners' reports of both places, made once by a local batch of 2 workers on
+    the module's database as built: (the batch's folder, its items). Read only: a test
+    that changes them works on copies (:func:`_copy`)."""
+    db, _places = places_db
+    out = tmp_path_factory.mktemp("partners-batch") / "out"
+    items = build_batch(None, START, END, ["partners"], db=db, out=out, workers=2)
+    return out, items
+
+
+def _copy(db, made, tmp_path):
+    """A copy of the database and of a batch's folder (files keep their times), to change."""
+    copy = tmp_path / "places.db"
+    source, target = sqlite3.connect(db), sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    out = tmp_path / "out"
+    shutil.copytree(made, out)
+    return copy, out
+
+
 def _manifest(out):
     return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
 
 
 def test_the_manifest_says_what_was_made_and_resume_skips_only_what_is_current(
-        places_db, tmp_path):
-    db, places = places_db
-    out = tmp_path / "out"
-    first = build_batch(None, START, END, ["partners"], db=db, out=out, workers=2)
+        places_db, partners_batch, tmp_path):
+    _db, places = places_db
+    made, first = partners_batch  # a local batch of 2 workers, into an empty folder
+    db, out = _copy(_db, made, tmp_path)
     assert [i.status for i in first] == ["made", "made"], [i.error for i in first]
     doc = _manifest(out)
     assert doc["format"] == "hls-workbook-batch"
@@ -87,11 +114,10 @@ def test_a_failed_report_is_in_the_manifest_with_its_error(places_db, tmp_path):
     assert again[0].status == "failed"
 
 
-def test_the_same_batch_on_a_local_dask_cluster(places_db, tmp_path):
+def test_the_same_batch_on_a_local_dask_cluster(places_db, partners_batch, tmp_path):
     pytest.importorskip("distributed")
     db, places = places_db
-    local = build_batch(None, START, END, ["partners"], db=db, out=tmp_path / "local",
-                        workers=2)
+    _made, local = partners_batch  # the same batch made by local workers
     out = tmp_path / "dask"
     items = build_batch(None, START, END, ["partners"], db=db, out=out, workers=2,
                         dask="local")
