@@ -47,17 +47,36 @@ AUDIENCE_LABEL = {"partners": "Partners across the local system", "public": "The
 
 
 @pytest.fixture(scope="module")
-def printed(demo_db, tmp_path_factory):
+def made(demo_db, tmp_path_factory):
+    """{audience: the build_report result} for the partners' and the public's reports,
+    each with its PDF."""
     if chromium_path() is None:
         pytest.skip("Chromium is not installed (make test installs it when run as root)")
     out = tmp_path_factory.mktemp("pdf")
-    pdfs = {}
+    results = {}
     for audience in MAX_PAGES:
         result = build_report("millbrook", "2026-01-01", "2026-06-30", audience,
                               db=demo_db, out=out / audience, pdf=True)
         assert result.pdf is not None, result.messages
-        pdfs[audience] = [page.extract_text() for page in PdfReader(result.pdf).pages]
-    return pdfs
+        results[audience] = result
+    return results
+
+
+@pytest.fixture(scope="module")
+def printed(made):
+    """{audience: the text of each page of its PDF}."""
+    return {audience: [page.extract_text() for page in PdfReader(result.pdf).pages]
+            for audience, result in made.items()}
+
+
+def test_pdf_is_printed_with_the_system_browser(made):
+    """build_report(pdf=True) prints a real PDF beside the HTML (this test was in
+    tests/test_reports.py, on a report of its own; these are the same call)."""
+    for audience, result in made.items():
+        assert result.pdf is not None, audience
+        assert result.pdf.read_bytes()[:5] == b"%PDF-", audience
+        assert result.html.exists(), audience
+        assert result.pdf.parent == result.html.parent, audience
 
 
 @pytest.mark.parametrize("audience", list(MAX_PAGES))

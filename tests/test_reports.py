@@ -367,14 +367,8 @@ def test_a_batch_survives_a_broken_place_and_says_so_in_its_exit_code(tmp_path):
         assert (out / entries[place]["file"]).exists()
 
 
-def test_pdf_is_printed_with_the_system_browser(demo_db, tmp_path):
-    if chromium_path() is None:
-        pytest.skip("Chromium is not installed (make test installs it when run as root)")
-    result = build_report("millbrook", "2026-01-01", "2026-03-31", "public", db=demo_db,
-                          out=tmp_path, pdf=True)
-    assert result.pdf is not None
-    assert result.pdf.read_bytes()[:5] == b"%PDF-"
-    assert result.html.exists()
+# A PDF printed with the system browser: tests/test_pdf.py (its two reports are made with
+# pdf=True, and test_pdf_is_printed_with_the_system_browser checks each is a PDF).
 
 
 def test_pdf_without_a_browser_still_makes_html(demo_db, tmp_path, monkeypatch):
