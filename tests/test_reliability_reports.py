@@ -118,7 +118,15 @@ def build_payload_place(wb, place: str = PAYLOAD_PLACE) -> int:
 
 
 @pytest.fixture(scope="module")
-def payload_reports(tmp_path_factory) -> dict[str, Path]:
+def runner() -> Iterator[ReportRunner]:
+    """One warm kernel for the module's reports (the payload place's and the privacy
+    place's): started once, not once for each place."""
+    with ReportRunner() as runner:
+        yield runner
+
+
+@pytest.fixture(scope="module")
+def payload_reports(runner, tmp_path_factory) -> dict[str, Path]:
     """Reports for every audience of the payload place (and the records count)."""
     tmp = tmp_path_factory.mktemp("payloads")
     db = tmp / "payloads.db"
@@ -127,10 +135,9 @@ def payload_reports(tmp_path_factory) -> dict[str, Path]:
         clear_all(wb, PAYLOAD_PLACE)  # cleared as typed: every payload reaches the page
     assert saved > 200
     out = tmp / "reports"
-    with ReportRunner() as runner:  # one warm kernel for the three reports
-        return {a: runner.run(ReportRequest.make(PAYLOAD_PLACE, START, END, a, db=db,
-                                                 title=TITLE), out).html
-                for a in ("team", "partners", "public")}
+    return {a: runner.run(ReportRequest.make(PAYLOAD_PLACE, START, END, a, db=db,
+                                             title=TITLE), out).html
+            for a in ("team", "partners", "public")}
 
 
 # ---------------------------------------------------------------------------
@@ -376,16 +383,15 @@ def build_privacy_place(wb, place: str = PRIVATE_PLACE) -> None:
 
 
 @pytest.fixture(scope="module")
-def privacy_reports(tmp_path_factory) -> dict[str, str]:
+def privacy_reports(runner, tmp_path_factory) -> dict[str, str]:
     tmp = tmp_path_factory.mktemp("privacy")
     db = tmp / "privacy.db"
     with open_workbook(db, create=True) as wb:
         build_privacy_place(wb)
         clear_all(wb, PRIVATE_PLACE)  # a person cleared every text: detection is the net
     out = tmp / "reports"
-    with ReportRunner() as runner:
-        return {a: runner.run(ReportRequest.make(PRIVATE_PLACE, START, END, a, db=db), out)
-                .html.read_text(encoding="utf-8") for a in ("team", "public")}
+    return {a: runner.run(ReportRequest.make(PRIVATE_PLACE, START, END, a, db=db), out)
+            .html.read_text(encoding="utf-8") for a in ("team", "public")}
 
 
 def visible_text(html: str) -> str:
