@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import fcntl
 import json
 import os
@@ -116,3 +117,49 @@ def demo_reports(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dic
     folder = _once(tmp_path_factory, "demo_reports", build)
     names = json.loads((folder / "made.json").read_text())
     return dict(zip(AUDIENCES, [folder / n for n in names], strict=True))
+
+
+#: The period the in-process report tests read the demo place for: January to June 2026.
+DEMO_PERIOD = {"start": "2026-01-01", "end": "2026-06-30"}
+
+
+def _load_demo(demo_db: Path, audience: str):
+    from hls_workbook.reporting.sections import Report
+
+    return Report.load(db=str(demo_db), place="millbrook", audience=audience, **DEMO_PERIOD)
+
+
+@pytest.fixture(scope="session")
+def demo_pages(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """{audience: the demo place's report page for January to June 2026}, rendered
+    in-process as the report notebook does (``Report.load(...).render_html()``): made once
+    per test run and shared between xdist workers as files. Only read."""
+    from hls_workbook.reporting.reports import AUDIENCES
+
+    def build(folder: Path) -> None:
+        for audience in AUDIENCES:
+            html = _load_demo(demo_db, audience).render_html()
+            (folder / f"{audience}.html").write_text(html, encoding="utf-8")
+
+    folder = _once(tmp_path_factory, "demo_pages", build)
+    return {a: (folder / f"{a}.html").read_text(encoding="utf-8") for a in AUDIENCES}
+
+
+@pytest.fixture(scope="session")
+def _demo_loaded(demo_db: Path) -> dict[str, object]:
+    """{audience: the demo's Report for January to June 2026 as loaded}, filled as asked:
+    never handed to a test itself (``demo_report`` hands out copies)."""
+    return {}
+
+
+@pytest.fixture
+def demo_report(demo_db: Path, _demo_loaded: dict[str, object]) -> Callable[[str], object]:
+    """``demo_report(audience)``: the demo place's Report for January to June 2026, as
+    ``Report.load`` gives it, for this test alone: a deep copy of one loaded once per
+    worker (its tables, caches and chart numbering its own), so a test may change it."""
+    def make(audience: str):
+        if audience not in _demo_loaded:
+            _demo_loaded[audience] = _load_demo(demo_db, audience)
+        return copy.deepcopy(_demo_loaded[audience])
+
+    return make

@@ -220,10 +220,8 @@ def test_privacy_package_names_load_on_first_use():
         assert getattr(p, name) is not None
 
 
-def test_demo_public_report_sentences_start_with_a_capital(demo_db):
-    report = Report.load(db=str(demo_db), place="millbrook", start="2026-01-01",
-                         end="2026-06-30", audience="public")
-    text = _text(report.render_html())
+def test_demo_public_report_sentences_start_with_a_capital(demo_pages):
+    text = _text(demo_pages["public"])
     lower = re.findall(r"(?:^|[.!?] )((?:fewer|hidden|a hidden|at least)\b[^.]{0,40})", text)
     assert not lower, lower
     assert "How we protect people" in text

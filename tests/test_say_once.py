@@ -14,10 +14,9 @@ from .test_small_numbers import visible_text
 
 
 @pytest.fixture(scope="module")
-def pages(demo_db):
-    return {a: Report.load(db=str(demo_db), place="millbrook", start="2026-01-01",
-                           end="2026-06-30", audience=a).render_html()
-            for a in ("team", "partners", "public")}
+def pages(demo_pages):
+    """Each audience's demo report page, January to June (made once per run: conftest)."""
+    return demo_pages
 
 
 @pytest.mark.parametrize("audience", ["team", "partners", "public"])
@@ -86,11 +85,10 @@ def _reviews_part(data):
 
 
 @pytest.mark.parametrize("audience", ["team", "public"])
-def test_reviews_listed_in_full_are_not_charted_again(demo_db, audience):
+def test_reviews_listed_in_full_are_not_charted_again(demo_report, audience):
     """The demo's 4 reviews are all in the table: their finding is said once, in words,
     before the table, and no chart repeats them."""
-    report = Report.load(db=str(demo_db), place="millbrook", start="2026-01-01",
-                         end="2026-06-30", audience=audience)
+    report = demo_report(audience)
     reviews = report.tables["review"]
     part = _reviews_part(report.data("experiments"))
     assert not [b for b in part if type(b).__name__ == "Figure"]

@@ -29,11 +29,6 @@ from hls_workbook.reporting.sections.html import (
 NASTY = '<script>alert("x")</script> & \'quoted\''
 
 
-def _report(demo_db, audience):
-    return Report.load(db=str(demo_db), place="millbrook", start="2026-01-01",
-                       end="2026-06-30", audience=audience)
-
-
 def _table_html(page: str, caption: str) -> str:
     """The one table of ``page`` with this caption."""
     found = re.findall(r"<table><caption>(.*?)</caption>(.*?)</table>", page, re.S)
@@ -68,8 +63,8 @@ def test_the_builders_render_through_the_same_macros():
     assert templating.environment() is templating.environment()  # one, made once
 
 
-def test_an_analyst_drops_a_row_and_sees_it_in_the_rendering(demo_db):
-    report = _report(demo_db, "partners")
+def test_an_analyst_drops_a_row_and_sees_it_in_the_rendering(demo_report):
+    report = demo_report("partners")
     data = report.data("learning")
     timeline = data.table("Learning timeline")
     before = len(timeline.frame)
@@ -82,8 +77,8 @@ def test_an_analyst_drops_a_row_and_sees_it_in_the_rendering(demo_db):
     assert f"<td>{gone}</td>" not in shown
 
 
-def test_a_section_renders_the_same_twice(demo_db):
-    report = _report(demo_db, "team")
+def test_a_section_renders_the_same_twice(demo_report):
+    report = demo_report("team")
     data = report.data("relationships")
     assert all(f.state == "drawn" for f in data.figures())
     first = report.render("relationships", data).html
@@ -91,8 +86,8 @@ def test_a_section_renders_the_same_twice(demo_db):
     assert first.count("<svg") == len(data.figures())
 
 
-def test_the_data_holds_only_what_the_public_may_see(demo_db):
-    report = _report(demo_db, "public")
+def test_the_data_holds_only_what_the_public_may_see(demo_db, demo_report):
+    report = demo_report("public")
     with open_workbook(demo_db) as wb:
         voices = wb.table("voice", "millbrook")
     public = voices["consent_audiences"].map(lambda a: "public" in list(a))
@@ -118,9 +113,9 @@ def test_a_section_that_does_not_exist_is_named():
         report.data("nonsense")
 
 
-def test_a_section_written_as_html_by_the_builders_is_kept(demo_db, monkeypatch):
+def test_a_section_written_as_html_by_the_builders_is_kept(demo_report, monkeypatch):
     """A section method that still returns the builders' HTML renders it as it is."""
-    report = _report(demo_db, "team")
+    report = demo_report("team")
     monkeypatch.setattr(Report, "glossary_section",
                         lambda self: html.table_html(["Word"], [["<b>"]]) + html.empty_note("x"))
     page = report.render("glossary").html
@@ -129,8 +124,8 @@ def test_a_section_written_as_html_by_the_builders_is_kept(demo_db, monkeypatch)
 
 
 @pytest.mark.parametrize("audience", ["team", "partners", "public"])
-def test_stories_are_a_log_short_outside_the_team(demo_db, audience):
-    report = _report(demo_db, audience)
+def test_stories_are_a_log_short_outside_the_team(demo_report, audience):
+    report = demo_report(audience)
     data = report.data("voices")
     stories = [b for b in data.walk() if isinstance(b, Story)]
     visible = len(report.tables["voice"])
@@ -214,12 +209,12 @@ def test_a_chart_s_numbers_go_under_it_only_when_their_cells_are_long():
 
 
 @pytest.mark.parametrize("audience", ["team", "partners", "public"])
-def test_asks_of_partners_are_listed_for_partners_and_summed_up_for_the_public(demo_db,
-                                                                             audience):
+def test_asks_of_partners_are_listed_for_partners_and_summed_up_for_the_public(demo_report,
+                                                                                 audience):
     """The strip list and the support asked for are what partners act on: listed in full
     for the team and partners; the public reads how many, where they stand, and where
     the rest is, from the same records."""
-    report = _report(demo_db, audience)
+    report = demo_report(audience)
     data = report.data("relationships")
     captions = [t.caption for t in data.every_table()]
     listed = {"The strip list": any(c.startswith("The strip list") for c in captions),

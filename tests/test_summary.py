@@ -149,10 +149,8 @@ def test_a_report_with_nothing_to_compare_with_still_has_a_summary(tmp_path):
     assert "Nothing is recorded for this period yet." in html
 
 
-def test_the_public_demo_summary_states_no_number_the_body_does_not(demo_db):
-    report = Report.load(db=str(demo_db), place="millbrook", start="2026-01-01",
-                         end="2026-06-30", audience="public")
-    html = report.render_html()
+def test_the_public_demo_summary_states_no_number_the_body_does_not(demo_pages):
+    html = demo_pages["public"]
     check_public_page(html)
     _links_resolve(html)
     glance = _glance(html)
@@ -168,13 +166,12 @@ def test_the_public_demo_summary_states_no_number_the_body_does_not(demo_db):
     assert "hidden" not in text
 
 
-def test_the_public_summary_leaves_the_asks_to_the_partners_report(demo_db):
+def test_the_public_summary_leaves_the_asks_to_the_partners_report(demo_report):
     """What the team asks of funders is for them (the partners' report lists each ask);
     the public summary keeps what was found, what changed and what comes next."""
     headings = {}
     for audience in ("partners", "public"):
-        report = Report.load(db=str(demo_db), place="millbrook", start="2026-01-01",
-                             end="2026-06-30", audience=audience)
+        report = demo_report(audience)
         assert report.asks()  # the demo's strip list asks for something
         headings[audience] = [b.text for b in report.data("glance").walk()
                               if type(b).__name__ == "Heading"]
