@@ -249,6 +249,12 @@ def open_stage(page, lab, stem: str) -> None:
     """Open a stage notebook and run every cell; then check it as a person first sees
     it: no error shown, every input named, and a screenshot of all of it to look at."""
     open_notebook(page, lab, f"{stem}.ipynb")
+    check_stage(page, stem)
+
+
+def check_stage(page, stem: str) -> None:
+    """The open stage notebook, once every cell has run (:func:`run_all`): no error
+    shown, every input named, and a screenshot of all of it to look at."""
     run_all(page)
     no_errors_shown(page)
     full_screenshot(page, SCREENSHOTS / f"lab_{stem}.png", scroller=SCROLLER)
@@ -267,9 +273,10 @@ def records(db: Path, kind: str):
 # ---------------------------------------------------------------------------
 
 
-def test_a_stage_notebook_opens_with_its_forms_ready(page, lab):
+def test_a_stage_notebook_opens_with_its_forms_ready_and_stage_2_experiment(page, lab):
     """Opening a stage notebook runs it, without Run All: the forms appear, the view stays
-    at the top, and the notebook is not marked as changed."""
+    at the top, and the notebook is not marked as changed. Then, on the same page (one
+    kernel, not two), stage 2 as each stage is tested: an experiment saved."""
     began = time.monotonic()
     open_notebook(page, lab, "2_experimentation.ipynb")
     page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .widget-button",
@@ -285,12 +292,29 @@ def test_a_stage_notebook_opens_with_its_forms_ready(page, lab):
     assert "jp-mod-dirty" not in (tab.get_attribute("class") or "")
     assert dirty.is_visible()
     print(f"JupyterLab: stage notebook opened to its first usable form in {usable:.1f} s")
+    check_stage(page, "2_experimentation")
+    f = form(page, "New experiment")
+    f.scroll_into_view_if_needed()
+    type_text(f, "Name of the experiment", "Drop-in at the library")
+    type_text(f, "What we hope will happen", "More people find help nearby.")
+    type_text(f, "Safe-to-fail limits", "Four Fridays; no more than £200.")
+    choose(f, "Whose idea", "Charity")
+    pick_date(f, "Start", "2026-03-06")
+    submit(f)
+    rid = wait_saved(f)
+    saved = records(lab[3], "experiment").set_index("id").loc[rid]
+    assert saved["title"] == "Drop-in at the library"
+    assert saved["proposed_by"] == "charity"
+    assert saved["start_on"].date() == dt.date(2026, 3, 6)
 
 
-def test_a_participant_says_who_they_are_without_touching_code(page, lab):
+def test_a_participant_says_who_they_are_without_touching_code_and_stage_1_partner(page,
+                                                                                 lab):
     """In JupyterLab, with no cell edited and no Run All: the participant picks their part
     of the system from the list at the top of the notebook, fills in a form and submits;
-    the save is credited to the part chosen, and the notebook is not marked as changed."""
+    the save is credited to the part chosen, and the notebook is not marked as changed.
+    Then, on the same page (one kernel, not two), stage 1 as each stage is tested: a
+    partner saved with a date, and a bad value refused beside its field."""
     from playwright.sync_api import expect
 
     open_notebook(page, lab, "1_getting_started.ipynb")
@@ -316,17 +340,14 @@ def test_a_participant_says_who_they_are_without_touching_code(page, lab):
     tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
     assert "jp-mod-dirty" not in (tab.get_attribute("class") or "")
 
-
-def test_stage_1_partner(page, lab):
-    before = len(records(lab[3], "partner"))  # saved by the tests before this one
-    open_stage(page, lab, "1_getting_started")
-    f = form(page, "New partner")
+    before = len(records(lab[3], "partner"))  # saved by the tests before and above
+    check_stage(page, "1_getting_started")
     f.scroll_into_view_if_needed()
     type_text(f, "Organisation or group", "Riverside Tenants' Group")
     choose(f, "Part of the system", "Community group")
     pick_date(f, "Joined on", "2026-02-03")
     submit(f)
-    rid = wait_saved(f)
+    rid = wait_saved_after(f, rid)  # a new confirmation, not the one above
     saved = records(lab[3], "partner").set_index("id").loc[rid]
     assert saved["organisation"] == "Riverside Tenants' Group"
     assert saved["part"] == "community_group"
@@ -350,47 +371,15 @@ def test_stage_1_partner(page, lab):
     page.screenshot(path=str(SCREENSHOTS / "lab_1_bad_value.png"))
 
 
-def test_stage_2_experiment(page, lab):
-    open_stage(page, lab, "2_experimentation")
-    f = form(page, "New experiment")
-    f.scroll_into_view_if_needed()
-    type_text(f, "Name of the experiment", "Drop-in at the library")
-    type_text(f, "What we hope will happen", "More people find help nearby.")
-    type_text(f, "Safe-to-fail limits", "Four Fridays; no more than £200.")
-    choose(f, "Whose idea", "Charity")
-    pick_date(f, "Start", "2026-03-06")
-    submit(f)
-    rid = wait_saved(f)
-    saved = records(lab[3], "experiment").set_index("id").loc[rid]
-    assert saved["title"] == "Drop-in at the library"
-    assert saved["proposed_by"] == "charity"
-    assert saved["start_on"].date() == dt.date(2026, 3, 6)
-
-
-def test_stage_3_learning(page, lab):
-    open_stage(page, lab, "3_learning")
-    f = form(page, "New piece of learning")
-    f.scroll_into_view_if_needed()
-    choose(f, "Kind of learning", "Disappointment")
-    type_text(f, "In a few words", "Nobody came in the rain")
-    type_text(f, "What we noticed", "The Friday drop-in was empty when it rained.")
-    pick_date(f, "When it happened", "2026-03-13")
-    submit(f)
-    rid = wait_saved(f)
-    saved = records(lab[3], "learning").set_index("id").loc[rid]
-    assert saved["title"] == "Nobody came in the rain"
-    assert saved["kind_of_learning"] == "disappointment"
-    assert saved["event_on"].date() == dt.date(2026, 3, 13)
-
-
 #: Text a person would not want shared as it is: a phone number, and a name on record.
 PRIVATE_TITLE = "Mrs Okafor rang 07700 900123"
 PRIVATE_TEXT = "Mrs Okafor said the Friday group helped; call her on 07700 900123."
 
 
-def test_stage_3_check_before_sharing(page, lab):
+def test_stage_3_check_before_sharing_and_learning(page, lab):
     """A person checks the text waiting to be shared: one piece cleared as written, one put
-    in other words. Both are saved, and two fewer pieces wait."""
+    in other words. Both are saved, and two fewer pieces wait. Then, on the same page (one
+    kernel, not two), stage 3 as each stage is tested: a piece of learning saved."""
     db = lab[3]
     from hls_workbook import open_workbook
 
@@ -400,9 +389,7 @@ def test_stage_3_check_before_sharing(page, lab):
                             "event_on": dt.date.today() - dt.timedelta(days=10)},
                place=PLACE, by="charity")
     before_checks = len(records(db, "clearance"))
-    open_notebook(page, lab, "3_learning.ipynb")
-    run_all(page)
-    no_errors_shown(page)
+    open_stage(page, lab, "3_learning")
     find_marked(check_section(page), "07700 900123")  # on whichever page it is
     before, cleared, reworded = clear_one_and_reword_one(page, "Sam (coordinator)",
                                                          "A neighbour found the group helped.")
@@ -418,6 +405,20 @@ def test_stage_3_check_before_sharing(page, lab):
     assert f"#{int(new['record_id'].iloc[0])}" in cleared
     assert f"#{int(new['record_id'].iloc[1])}" in reworded
     assert before >= 2
+
+    # Stage 3 as each stage is tested, once the text is checked: a piece of learning saved.
+    f = form(page, "New piece of learning")
+    f.scroll_into_view_if_needed()
+    choose(f, "Kind of learning", "Disappointment")
+    type_text(f, "In a few words", "Nobody came in the rain")
+    type_text(f, "What we noticed", "The Friday drop-in was empty when it rained.")
+    pick_date(f, "When it happened", "2026-03-13")
+    submit(f)
+    rid = wait_saved(f)
+    saved = records(lab[3], "learning").set_index("id").loc[rid]
+    assert saved["title"] == "Nobody came in the rain"
+    assert saved["kind_of_learning"] == "disappointment"
+    assert saved["event_on"].date() == dt.date(2026, 3, 13)
 
 
 def pd_isna(value) -> bool:
