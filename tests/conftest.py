@@ -97,6 +97,22 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
+    """A copy of the demo database for this test alone (it may change it): a consistent
+    copy made with SQLite's backup, demo_db itself untouched."""
+    import sqlite3
+
+    copy = tmp_path / "demo-copy.db"
+    source, target = sqlite3.connect(demo_db), sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return copy
+
+
+@pytest.fixture
 def demo_wb(demo_db: Path):
     from hls_workbook import open_workbook
 

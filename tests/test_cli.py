@@ -113,11 +113,11 @@ def test_demo_refuses_to_replace_a_real_workbook(tmp_path):
     assert "real places" in result.output
 
 
-def test_validate_finds_problems(tmp_path):
+def test_validate_finds_problems(demo_copy):
     import sqlite3
 
-    db = tmp_path / "d.db"
-    _run("demo", "--db", str(db), "--no-reports")
+    db = demo_copy  # the demo, as `demo` builds it (test_demo_builds_and_validates)
+    assert _run("validate", "--db", str(db)).exit_code == 0
     con = sqlite3.connect(db)
     con.execute("UPDATE pulse SET score = 14 WHERE id = (SELECT min(id) FROM pulse)")
     con.execute("UPDATE review SET experiment = 99999 WHERE id = (SELECT min(id) FROM review)")
@@ -165,10 +165,9 @@ def test_corrupt_database_gives_a_clear_line(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-def test_import_never_starts_a_workbook_by_mistake(tmp_path):
+def test_import_never_starts_a_workbook_by_mistake(demo_copy, tmp_path):
     """A mistyped --db is refused; --create starts a new workbook on purpose."""
-    demo, export_json, new = tmp_path / "demo.db", tmp_path / "out.json", tmp_path / "new.db"
-    _run("demo", "--db", str(demo), "--no-reports")
+    demo, export_json, new = demo_copy, tmp_path / "out.json", tmp_path / "new.db"
     assert _run("export", "--db", str(demo), "--place", "millbrook", "--format", "json",
                 "--out", str(export_json)).exit_code == 0
     refused = runner.invoke(app, ["import", str(export_json), "--db", str(new)])
