@@ -96,6 +96,20 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _once(tmp_path_factory, "demo", build) / "demo.db"
 
 
+@pytest.fixture(scope="session")
+def demo_again(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo built a second time into a database of its own (once per run): for the
+    tests that the same seed builds the same demo, against demo_db. Only read."""
+    def build(folder: Path) -> None:
+        from hls_workbook import open_workbook
+        from hls_workbook.demo import build_demo
+
+        with open_workbook(folder / "again.db", create=True) as book:
+            build_demo(book)
+
+    return _once(tmp_path_factory, "demo_again", build) / "again.db"
+
+
 @pytest.fixture
 def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
     """A copy of the demo database for this test alone (it may change it): a consistent

@@ -470,13 +470,10 @@ def test_demo_checks_most_text_and_leaves_some_waiting(demo_wb):
     assert not checks["text_sha256"].isna().any()
 
 
-def test_demo_checks_are_the_same_every_time(tmp_path):
-    from hls_workbook.demo import build_demo
-
+def test_demo_checks_are_the_same_every_time(demo_db, demo_again):
     found = []
-    for n in range(2):
-        with open_workbook(tmp_path / f"demo{n}.db", create=True) as book:
-            build_demo(book)
+    for db in (demo_db, demo_again):  # the demo built twice, each into its own database
+        with open_workbook(db) as book:
             df = book.table("clearance", "millbrook")
             found.append(df[["record_kind", "record_id", "field_name", "text_sha256",
                              "audience", "decision", "shared_text", "checked_on"]]
