@@ -9,6 +9,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
@@ -160,7 +161,8 @@ def _load_demo(demo_db: Path, audience: str):
 
 
 @pytest.fixture(scope="session")
-def demo_pages(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def demo_pages(demo_db: Path, tmp_path_factory: pytest.TempPathFactory
+               ) -> MappingProxyType[str, str]:
     """{audience: the demo place's report page for January to June 2026}, rendered
     in-process as the report notebook does (``Report.load(...).render_html()``): made once
     per test run and shared between xdist workers as files. Only read."""
@@ -172,7 +174,9 @@ def demo_pages(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
             (folder / f"{audience}.html").write_text(html, encoding="utf-8")
 
     folder = _once(tmp_path_factory, "demo_pages", build)
-    return {a: (folder / f"{a}.html").read_text(encoding="utf-8") for a in AUDIENCES}
+    # Read only: a test cannot put another page in place of one the next test reads.
+    return MappingProxyType({a: (folder / f"{a}.html").read_text(encoding="utf-8")
+                             for a in AUDIENCES})
 
 
 @pytest.fixture(scope="session")
