@@ -155,16 +155,17 @@ def test_the_report_section_and_the_notebook_give_the_same_rhythm(forum, db_path
     table = data.table("Our regular meetings").frame
     shown = {"Planned meetings held": "26 of 47 (1 on another day)", "Longest run": "26 in a row",
              "Longest gap": "153 days"}
-    assert table.iloc[0][[*shown, "Last met"]].tolist() == [*shown.values(),
-                                                            "30 June 2026 (153 days ago)"]
+    # Counted to a day, not "ago": the report is read long after the day it was made.
+    assert table.iloc[0][[*shown, "Last met"]].tolist() == [
+        *shown.values(), "30 June 2026 (153 days before 30 Nov)"]
     # Said once: the chart's title is the finding, the day it counts to included.
     html = report.render("meetings", data).html
     assert "We kept 26 of 47 planned meetings up to 30 Nov 2026 (55%)" in html, html
     # The notebook's table gives the same figures.
     notebook = _notebook_table(stages.summary_html("meeting_series", wb, place=PLACE),
                                "Our regular meetings")
-    assert notebook.iloc[0][[*shown, "Last held"]].tolist() == table.iloc[0][
-        [*shown, "Last met"]].tolist()
+    assert notebook.iloc[0][[*shown, "Last held"]].tolist() == [
+        *table.iloc[0][list(shown)].tolist(), "30 June 2026 (153 days ago)"]  # live: today
     assert notebook.iloc[0]["Missed"] == "21"
     how = stages.summary_html("how_we_meet", wb, place=PLACE)
     assert "We kept 26 of the 47 regular meetings we planned, up to today." in how
@@ -178,7 +179,7 @@ def test_a_report_for_a_past_period_counts_to_its_end(forum, db_path):
     assert (row["expected"], row["kept"], row["days_since_last"]) == (34, 26, 62)
     table = report.data("meetings").table("Our regular meetings").frame
     assert table.iloc[0][["Planned meetings held", "Last met"]].tolist() == [
-        "26 of 34 (1 on another day)", "30 June 2026 (62 days ago)"]
+        "26 of 34 (1 on another day)", "30 June 2026 (62 days before 31 Aug)"]
 
 
 # ---------------------------------------------------------------------------

@@ -152,7 +152,7 @@ class ThemeSections(HoldsParts, PulseParts):
                     kept_text(int(r["kept"]), int(r["expected"]), int(r["kept_other_day"])),
                     f"{int(r['longest_streak'])} in a row",
                     days_text(r["longest_gap_days"]),
-                    last_met(r["last_held_on"], r["days_since_last"]),
+                    last_met(r["last_held_on"], r["days_since_last"], r["counted_to"]),
                 ])
             if len(rest):
                 gap = rest["longest_gap_days"].max()
@@ -163,7 +163,7 @@ class ThemeSections(HoldsParts, PulseParts):
                                int(rest["kept_other_day"].sum())),
                     f"{int(rest['longest_streak'].max())} in a row",
                     days_text(gap),
-                    last_met(last, rest["days_since_last"].min()),
+                    last_met(last, rest["days_since_last"].min(), upto),
                 ])
             listing = Table.of(
                 ["Meeting", "Agreed rhythm", "Planned meetings held", "Longest run",

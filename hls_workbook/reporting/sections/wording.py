@@ -14,6 +14,7 @@ from hls_workbook import analysis as an
 from hls_workbook.analysis import missing
 from hls_workbook.domain.values import join_words
 from hls_workbook.reporting import charts
+from hls_workbook.reporting.charts.wording import short_date
 from hls_workbook.reporting.sections.html import Para, blocks_html, sentence_case
 
 
@@ -28,11 +29,15 @@ def kept_text(kept: int, expected: int, other_day: int) -> str:
     return text + (f" ({other_day:,} on another day)" if other_day else "")
 
 
-def last_met(last: Any, since: Any) -> str:
-    """When a series last met, and how many days ago (by the day meetings are counted to)."""
+def last_met(last: Any, since: Any, counted_to: Any) -> str:
+    """When a series last met, and how many days before the day meetings are counted to
+    (the period's end, or the day the report was made if earlier): '25 June 2026 (5 days
+    before 30 Jun)'. Not "ago": a report is read long after the day it was made."""
     if missing(last):
         return "not in this period"
-    return day_text(last) + ("" if missing(since) or since <= 0 else f" ({int(since):,} days ago)")
+    if missing(since) or since <= 0:
+        return day_text(last)
+    return f"{day_text(last)} ({int(since):,} days before {short_date(counted_to, 'the end')})"
 
 
 def rhythm_findings(summary: pd.DataFrame, titled: bool = False) -> str:
