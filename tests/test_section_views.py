@@ -248,3 +248,18 @@ def test_the_support_sentence_counts_each_status_in_the_model_s_order():
         "We asked for outside support once; the request is in progress.")
     assert support_sentence(pd.Series([None, None]), labels).startswith(
         "We asked for outside support 2 times.")
+
+
+def test_a_column_of_numbers_is_shown_with_the_same_decimals_in_every_row():
+    """A share of speaking time read '49.60', '12', '5.40', '0' down one column."""
+    import pandas as pd
+
+    from hls_workbook.reporting.sections.html import Table
+
+    frame = pd.DataFrame({"part": ["a", "b", "c", "d"], "share": [49.6, 12.0, 5.4, 0.0],
+                          "whole": [1.0, 2.0, float("nan"), 3.0],
+                          "fine": [1.234, 2.0, 3.5, 4.0]})
+    shown = Table.of_frame(frame).frame
+    assert shown["share"].tolist() == ["49.6", "12.0", "5.4", "0.0"]
+    assert shown["whole"].tolist() == ["1", "2", "–", "3"]
+    assert shown["fine"].tolist() == ["1.23", "2.00", "3.50", "4.00"]

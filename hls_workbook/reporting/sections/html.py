@@ -139,7 +139,9 @@ class Table:
         numeric = [i for i, c in enumerate(df.columns) if pd.api.types.is_numeric_dtype(df[c])
                    and not pd.api.types.is_bool_dtype(df[c])]
         count_idx = [i for i, c in enumerate(df.columns) if c in set(counts)]
-        rows = [[cell_text(v) for v in r] for r in df.itertuples(index=False)]
+        places = [_decimals(df[c]) for c in df.columns]
+        rows = [[cell_text(v, d) for v, d in zip(r, places, strict=True)]
+                for r in df.itertuples(index=False)]
         return cls.of([str(c).replace("_", " ") for c in df.columns], rows, caption=caption,
                       numeric=numeric, counts=count_idx)
 
@@ -373,9 +375,28 @@ def names_text(names: Sequence[Any]) -> str:
     return ", ".join(names[:limit]) + more
 
 
-def cell_text(v: Any) -> str:
+def cell_text(v: Any, decimals: int | None = None) -> str:
+    """A cell as a report shows it; a number with ``decimals`` places (None: as few as it
+    needs, up to two)."""
     if isinstance(v, bool | np.bool_):
         return "yes" if v else "no"
     if isinstance(v, float):
-        return "–" if math.isnan(v) else (f"{v:,.0f}" if v.is_integer() else f"{v:,.2f}")
+        if math.isnan(v):
+            return "–"
+        if decimals is None:
+            decimals = 0 if v.is_integer() else 2
+        return f"{v:,.{decimals}f}"
     return "" if v is None else str(v)
+
+
+def _decimals(column: pd.Series) -> int | None:
+    """The decimal places a column of numbers is shown with, the same in every row ('49.6',
+    '12.0', not '49.60', '12'): none for whole numbers, else one or two as its values
+    need. None for a column that is not of floats."""
+    if not pd.api.types.is_float_dtype(column):
+        return None
+    values = column.dropna()
+    for places in (0, 1):
+        if ((values.round(places) - values.round(2)).abs() < 1e-9).all():
+            return places
+    return 2
