@@ -153,3 +153,25 @@ def test_the_team_sees_where_its_own_writing_uses_words_to_avoid(holds_db):
 def test_partners_and_public_see_no_words_to_avoid(holds_db, audience):
     html = _section(holds_db, audience, "glossary")
     assert "Words we said we would avoid" not in html and "agreed to avoid" not in html
+
+
+def test_no_months_taken_together_means_no_table_that_says_so(demo_db):
+    """The demo's whole period ends with six days of July: one check-in, alone and hidden,
+    while every other month is shown on its own. No window takes months together, so no
+    table says it does (it listed every month again under "taken together")."""
+    import datetime as dt
+
+    from hls_workbook import analysis as an
+    from hls_workbook.demo import START, WEEKS
+    from hls_workbook.reporting.sections.html import Table
+
+    report = Report.load(db=str(demo_db), place="millbrook", start=START,
+                         end=START + dt.timedelta(weeks=WEEKS), audience="team")
+    pooled = an.pooled_checkins(report.tables["checkin"], min_group=report.threshold)
+    assert len(pooled) > 1 and (pooled["months"] == 1).all()
+    assert not pooled.iloc[-1]["shown"]
+    data = report.data("relationships")
+    captions = [b.caption for b in data.walk() if isinstance(b, Table)]
+    assert "Check-ins taken together over months" not in captions
+    assert not [b for b in data.walk() if isinstance(b, Para) and "check-ins" in b.text
+                and "taken together" in b.text]

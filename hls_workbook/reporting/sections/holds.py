@@ -114,7 +114,10 @@ class HoldsParts(GatedReport):
         pooled = an.pooled_checkins(checkins, min_group=self.threshold)
         if self.public:
             pooled = pooled[pooled["shown"]]
-        if pooled.empty:
+        if pooled.empty or not (pooled["months"] > 1).any():
+            # No window takes months together (a short last month, say, alone and hidden):
+            # the table would only repeat the months above under a heading that says it
+            # takes them together.
             return []
         rows = []
         for r in pooled.to_dict("records"):
