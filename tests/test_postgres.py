@@ -165,7 +165,9 @@ def test_init_validate_and_withdraw_by_url(pg_url, tmp_path, monkeypatch):
     monkeypatch.setenv("HLS_WORKBOOK_DB", pg_url)  # the environment variable takes a URL too
     with open_workbook() as wb:
         assert wb.get("voice", vid)["consent_withdrawn"] is True
-    assert list(tmp_path.iterdir()) == []
+    # The workbook is on the server: the working folder holds no database, only the
+    # stage notebooks init gives a team.
+    assert [p.name for p in tmp_path.iterdir()] == ["notebooks"]
 
 
 # ---------------------------------------------------------------------------

@@ -97,9 +97,10 @@ def build_payload_place(wb, place: str = PAYLOAD_PLACE) -> int:
                     data[meta.name] = [ids[meta.link][i]]
             P.one_link_of_each_pair(kind, data)
             if kind == "voice":
+                # Read back to the teller, so that a name (a payload) is shown as typed.
                 data.update(consent_audiences=["team", "partners", "public"],
                             consent_naming="full" if i % 2 else "pseudonym",
-                            collected_on=day(i))
+                            consent_reviewed=True, collected_on=day(i))
                 if not i % 2:  # a made-up name may not share words with the real one
                     data["storyteller_name"] = None
             if kind == "experiment":
