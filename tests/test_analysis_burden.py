@@ -113,8 +113,8 @@ def test_audit_totals_and_sentence(audit_wb):
     assert list(a.never_used["requirement"]) == ["Annual report"]
     assert a.sentence == (
         "5 funding requirements take at least 60 staff hours a year, at least 1.4% of the "
-        "grants (NPC found 4.5% on average). Hours are not known for one of them. The strip "
-        "list would free 36 hours a year."
+        "grants (New Philanthropy Capital found 4.5% on average). Hours are not known for "
+        "one of them. The strip list would free 36 hours a year."
     )
 
 

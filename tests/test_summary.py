@@ -177,3 +177,18 @@ def test_the_public_summary_leaves_the_asks_to_the_partners_report(demo_report):
                               if type(b).__name__ == "Heading"]
     assert "What we ask of funders and partners" in headings["partners"]
     assert headings["public"] == headings["partners"][:3]
+
+
+@pytest.mark.parametrize("audience", ["partners", "public"])
+def test_plans_from_reviews_say_what_will_be_done(demo_report, audience):
+    """A review's decision is said as a plan ("Change 'X' and try it again."), not as a
+    bare label beside a title ("Adapt: X.")."""
+    from hls_workbook.domain.model import NextStep
+
+    report = demo_report(audience)
+    from_reviews = [text for text, key in report.plans() if key == "experiments"]
+    assert from_reviews
+    labels = [label.split(":")[0] + ":" for label in NextStep.labels().values()]
+    for text in from_reviews:
+        assert not text.startswith(tuple(labels)), text
+        assert text.startswith(("Do more of", "Change", "Hold", "Stop")), text

@@ -283,7 +283,8 @@ def _burden_sentence(totals: dict[str, float | int | str], freed: float) -> str:
     sentence = f"{n} funding {what} take {at_least}{hours:,.0f} staff hours a year"
     share = float(totals["share_of_grant"])
     if not math.isnan(share):
-        sentence += f", {at_least}{share * 100:.1f}% of the grants (NPC found 4.5% on average)"
+        sentence += (f", {at_least}{share * 100:.1f}% of the grants (New Philanthropy Capital "
+                     "found 4.5% on average)")
     sentence += "."
     if unknown:
         sentence += (f" Hours are not known for {unknown} of them." if unknown > 1

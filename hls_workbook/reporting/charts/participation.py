@@ -101,8 +101,9 @@ def participation_chart(
         notes += " Not heard from in those meetings: " + ", ".join(
             part_label(p) for p in summary.parts_not_heard) + "."
     if not math.isnan(summary.median_gini):
-        notes += (f" The typical evenness of turn-taking (Gini) was {summary.median_gini:.2f}, "
-                  "where 0 means everyone spoke equally.")
+        notes += (" How unevenly people took turns, in a typical meeting: "
+                  f"{summary.median_gini:.2f}, where 0 means everyone spoke equally and 1 "
+                  "that one person did all the talking.")
     if folded.any():
         notes += (f" Parts of the system with fewer than {min_group} speakers in a meeting "
                   "are shown together with others, never on their own.")

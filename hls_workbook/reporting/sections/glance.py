@@ -42,6 +42,14 @@ COMPARED = {"meeting": ("meetings held", "meetings"),
             "share": ("times learning was shared", "learning")}
 
 
+#: What a review's decision means for its experiment, as a plan in words (the probe cycle:
+#: amplify, adapt, dampen, stop); not the bare label ("Adapt: Flexible grant reporting.").
+_DECIDED = {NextStep.amplify.value: "Do more of \u2018{title}\u2019.",
+            NextStep.adapt.value: "Change \u2018{title}\u2019 and try it again.",
+            NextStep.dampen.value: "Hold \u2018{title}\u2019 back for now.",
+            NextStep.stop.value: "Stop \u2018{title}\u2019: it taught us what we needed."}
+
+
 def _compared(kind: str, df: pd.DataFrame) -> int:
     """How many of a kind a period holds, for "What changed": experiments tried in it (a
     start date), not ideas without dates, which are listed in every period and so would
@@ -136,14 +144,15 @@ class AtAGlance(GatedReport):
                     for r in steps.head(3).to_dict("records")]
         out = []
         titles = dict(zip(t["experiment"]["id"], t["experiment"]["title"], strict=False))
-        steps = NextStep.labels()
         reviews = t["review"].sort_values("reviewed_on", ascending=False)
         for r in reviews.to_dict("records"):
             title = titles.get(r["experiment"])
             if missing(title) or missing(r.get("decision")):
                 continue  # its title waits for a check before it may be shared
-            label = steps.get(r["decision"], "")
-            out.append((f"{label.split(':')[0]}: {title}.", "experiments"))
+            said = _DECIDED.get(str(r["decision"]))
+            if said is None:
+                continue
+            out.append((said.format(title=title), "experiments"))
             if len(out) == 2:
                 break
         learning = t["learning"]
@@ -166,7 +175,7 @@ class AtAGlance(GatedReport):
             if r.get("action") == "keep":
                 continue
             hours = ("" if missing(r.get("hours_freed"))
-                     else f": it would free {float(r['hours_freed']):,.0f} hours a year")
+                     else f", which would free {float(r['hours_freed']):,.0f} hours a year")
             out.append((f"{r['funder']}, on {r['requirement']}: "
                         f"{str(r['action_label']).lower()}{hours}.", "relationships"))
         support = self.tables["support"]

@@ -375,7 +375,8 @@ class ThemeSections(HoldsParts, PulseParts):
                     for r in charts.top_funders(audit).to_dict("records")]
             by_funder = Table.of(["Funder", "Requirements", "Hours a year", "Cost a year",
                                     "Share of grant"], rows, numeric=[1, 2, 3, 4],
-                                   caption="What reporting costs, by funder (NPC method)")
+                                   caption="What reporting costs, by funder (New Philanthropy "
+                                           "Capital's method)")
             strip = None
             if len(audit.strip_list):
                 rows = [[r["requirement"], r["funder"], r["action_label"], r["why"],
