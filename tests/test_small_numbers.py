@@ -215,3 +215,17 @@ def test_the_demo_public_report_shows_no_number_both_shown_and_hidden(demo_pages
     starts = [m.group(1) for b in blocks
               for m in re.finditer(r"(?:^|[.!?]\s)\s*([a-z][\w-]*)", b)]
     assert blocks and not starts, f"sentences starting in lower case: {starts[:10]}"
+
+
+def test_a_hidden_chart_keeps_the_sections_own_numbers_and_headings(demo_report):
+    """The public demo's decisions chart would draw small counts: it is left out, and its
+    numbers are the section's own table (saying what is counted: "Decisions they
+    proposed"), small counts hidden, not the chart's bare "Proposed" and "Shaped"."""
+    from hls_workbook import privacy
+
+    data = demo_report("public").data("meetings")
+    hidden = [b for b in data.walk() if type(b).__name__ == "Figure" and b.state == "hidden"]
+    [decisions] = [f for f in hidden if "Decisions they proposed" in list(f.fold.frame)]
+    assert list(decisions.fold.frame) == ["Part of the system", "Decisions they proposed",
+                                          "Decisions their views shaped"]
+    assert privacy.HIDDEN_TEXT in decisions.fold.frame.to_numpy().ravel().tolist()

@@ -211,7 +211,10 @@ class GatedReport:
             result = privacy.suppress_counts(table, people, self.threshold)
             hidden = result.any_suppressed
             table = result.display
-        fold = numbers if not hidden else None
+        # The section's own numbers (already as the audience may see them, with its
+        # headings and caption) stand, drawn or not: a hidden chart's own table names its
+        # columns as the chart does ("Proposed") and would not say what it counts.
+        fold = numbers
         if fold is None and table is not None and len(table):
             # A hidden chart's title is left out with it: it states the counts it draws.
             caption = ("The numbers behind this chart, with small counts hidden" if hidden
