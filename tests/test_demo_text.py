@@ -13,8 +13,9 @@ from hls_workbook import analysis, open_workbook
 from hls_workbook.domain.values import missing
 
 PLACE = "millbrook"
-TEXT = {"voice": ["story", "why_it_matters"], "learning": ["response"],
-        "experiment": ["safe_to_fail_bounds"], "review": ["actual", "sustain", "improve"],
+TEXT = {"voice": ["story", "why_it_matters"], "learning": ["response", "implication"],
+        "experiment": ["safe_to_fail_bounds"],
+        "review": ["actual", "sustain", "improve", "intended", "why_difference"],
         "feedback": ["voice", "decision", "learning", "text", "status", "sent_on", "channel"]}
 
 
@@ -37,6 +38,23 @@ def test_every_next_step_limit_and_story_is_its_own(demo_wb):
     assert len(stories) >= 10 and len(set(stories)) == len(stories)
     sentences = [s for story in stories for s in re.split(r"(?<=[.!?])\s+", story)]
     assert len(set(sentences)) == len(sentences), "a sentence is in two stories"
+
+
+def test_what_learning_means_and_what_a_review_set_out_to_do_belong_to_it(demo_wb):
+    """Each piece of learning says what it means for us in words of its own title (not one
+    sentence for all 24), and a review says what its own experiment set out to do."""
+    learning = demo_wb.table("learning", PLACE)
+    meaning = dict(zip(learning["title"], learning["implication"], strict=True))
+    assert len(set(meaning.values())) == learning["title"].nunique() >= 8
+    for title, implication in zip(learning["title"], learning["implication"], strict=True):
+        assert meaning[title] == implication  # one title, one meaning
+    experiments = demo_wb.table("experiment", PLACE).set_index("id")
+    reviews = demo_wb.table("review", PLACE)
+    assert len(reviews) >= 3
+    for r in reviews.to_dict("records"):
+        assert r["intended"] == experiments.loc[r["experiment"], "intended_results"]
+    assert reviews.groupby("went_to_plan")["why_difference"].nunique().eq(1).all()
+    assert reviews["why_difference"].nunique() == reviews["went_to_plan"].nunique()
 
 
 def test_the_same_seed_builds_the_same_text(demo_wb, demo_again):

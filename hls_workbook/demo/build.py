@@ -30,12 +30,14 @@ from hls_workbook.demo.town import (
     NEXT_STEPS,
     PARTNERS,
     PERIODS,
+    REVIEW_FEELINGS,
     SAFE_TO_FAIL,
     START,
     STORIES,
     TOWNS,
     VALUES,
     WEEKS,
+    WHY_DIFFERENT,
 )
 from hls_workbook.domain.model import PULSE_STATEMENTS, Part
 from hls_workbook.store.workbook import Workbook
@@ -258,20 +260,20 @@ def build_demo(wb: Workbook, place: str = "millbrook", *, scale: int = 1, seed: 
             "status": status, "start_on": start, "end_on": end,
             "evidence_level": rng.randrange(1, 4),
         })
-        exp_rows.append((status, end))
+        exp_rows.append((status, end, intended))
     exp_ids = flush()
-    for eid, (status, end) in zip(exp_ids, exp_rows, strict=True):
+    for eid, (status, end, intended) in zip(exp_ids, exp_rows, strict=True):
         if status in ("ended", "stopped") and rng.random() < 0.8:
             went = _pick(rng, ["yes", "partly", "no"])
             add("review", {
                 "experiment": eid,
                 "reviewed_on": end + dt.timedelta(days=rng.randrange(3, 30)),
-                "intended": "To reach people who never come to us.",
+                "intended": intended,  # what the experiment set out to do
                 "actual": happened[went](),
                 "went_to_plan": went,
-                "why_difference": "The time of day mattered more than we thought.",
+                "why_difference": WHY_DIFFERENT[went],
                 "sustain": keep(), "improve": change(),
-                "feelings": "Nervous at first, proud by the end.",
+                "feelings": REVIEW_FEELINGS[went],
                 "who_else_should_know": "The partnership forum",
                 "signs_seen": {"yes": "amplify", "partly": "both", "no": "dampen"}[went],
                 "decision": {"yes": "amplify", "partly": "adapt", "no": "stop"}[went],
@@ -282,11 +284,11 @@ def build_demo(wb: Workbook, place: str = "millbrook", *, scale: int = 1, seed: 
     kinds = list(LEARNING)
     for i in range(24 * scale):
         kind = kinds[i % 3] if i % 8 else "surprise"
-        title, obs = LEARNING[kind][(i // 3) % len(LEARNING[kind])]
+        title, obs, implication = LEARNING[kind][(i // 3) % len(LEARNING[kind])]
         event = START + dt.timedelta(days=rng.randrange(0, WEEKS * 7 - 20))
         add("learning", {
             "kind_of_learning": kind, "title": title, "observation": obs,
-            "implication": "We should plan around the times people can actually come.",
+            "implication": implication,
             "context": f"Drop-ins in {town}, winter and spring.",
             "confidence": _pick(rng, ["low", "medium", "medium", "high"]),
             "response": next_steps(),

@@ -177,28 +177,37 @@ EXPERIMENTS = [
      "If reporting is a conversation", "learning will be shared sooner"),
 ]
 
+#: Learning of each kind: (title, what we saw, what it means for us), each its own.
 LEARNING = {
     "breakthrough": [
         ("People come back when they are greeted by name",
-         "Drop-in numbers doubled after volunteers started greeting people by name."),
+         "Drop-in numbers doubled after volunteers started greeting people by name.",
+         "Every volunteer learns the names of the regulars, and new ones are introduced."),
         ("One named worker cuts repeat visits",
-         "People with one named worker needed fewer appointments to sort their problem."),
+         "People with one named worker needed fewer appointments to sort their problem.",
+         "We should give people one person to ring, not a switchboard."),
         ("The shared form saved real time",
-         "Two charities said the shared form saved them a day a quarter."),
+         "Two charities said the shared form saved them a day a quarter.",
+         "Funders could accept one form from all of us; it is worth asking them."),
     ],
     "disappointment": [
         ("Nobody came to the evening session",
-         "We ran three evening sessions and nobody came. Buses stop at seven."),
+         "We ran three evening sessions and nobody came. Buses stop at seven.",
+         "We should plan around the times people can actually come, and the buses."),
         ("The app was not used",
-         "We built a sign-up page but people preferred to ring or drop in."),
+         "We built a sign-up page but people preferred to ring or drop in.",
+         "Ask people how they want to reach us before we build anything."),
         ("Referrals dried up in the summer",
-         "Referrals from the GP practice stopped when the link worker left."),
+         "Referrals from the GP practice stopped when the link worker left.",
+         "A link that rests on one person needs a second person who knows it."),
     ],
     "surprise": [
         ("Young people wanted to run it themselves",
-         "The Young Voices Group asked to run the walk-and-talk sessions themselves."),
+         "The Young Voices Group asked to run the walk-and-talk sessions themselves.",
+         "Hand more over: the people who use a session may run it better than we do."),
         ("The market stall reached older men",
-         "Most people who stopped at the market stall were older men living alone."),
+         "Most people who stopped at the market stall were older men living alone.",
+         "Go where people already are; older men rarely come to a drop-in."),
     ],
 }
 
@@ -258,6 +267,18 @@ HAPPENED = {
                "The funders liked it; the charities found it slow."],
     "no": ["Hardly anyone came.", "We could not find the volunteers to run it.",
            "People did not trust it enough to try it."],
+}
+#: Why what happened differed from the plan, and how the team felt, by whether it went to
+#: plan: a review's own words, not one sentence for every review.
+WHY_DIFFERENT = {
+    "yes": "Little did: we had asked people first, and they told their friends.",
+    "partly": "The time of day mattered more than we thought.",
+    "no": "We planned it around our week, not around the people we wanted to reach.",
+}
+REVIEW_FEELINGS = {
+    "yes": "Nervous at first, proud by the end.",
+    "partly": "Pleased with some of it, frustrated that the rest stalled.",
+    "no": "Disappointed, and a little relieved to stop; we learned a lot.",
 }
 #: What a review kept and what it would change: its own pair each time.
 KEEP = [
