@@ -43,7 +43,9 @@ def check_before_sharing(wb: Workbook, place: str) -> int:
             if row["kind"] == "voice" and row["field"] == "story" and stories < 2:
                 stories += 1
                 decision = "edited"
-                wording = "Someone told us: " + text.rsplit(". ", 1)[-1].strip()
+                # Shortened to the words the teller is happy to see shared, still in
+                # their own voice (it is signed with their name where they agreed).
+                wording = text.rsplit(". ", 1)[-1].strip()
             elif row["kind"] == "voice" and row["field"] == "why_it_matters" and held < 2:
                 held += 1
                 decision = "held"
