@@ -112,6 +112,19 @@ def legend_above(ax: Any, ncols: int = 2) -> None:
         ax.legend(handles, labels, loc="upper right", ncols=1, **style)
 
 
+def month_axis(ax: Any, first: Any, last: Any) -> None:
+    """A time axis in months a reader knows ("Feb", "Mar", the year once), not "2026-02",
+    from the first date drawn to the last (no month beyond what was counted)."""
+    pad = pd.Timedelta(days=4)
+    lo, hi = pd.Timestamp(first) - pad, pd.Timestamp(last) + pad
+    months = [m for m in pd.date_range(lo.normalize().replace(day=1), hi, freq="MS")
+              if lo <= m <= pd.Timestamp(last)]
+    ax.set_xticks(months)
+    ax.set_xticklabels([f"{m:%b %Y}" if i == 0 or m.month == 1 else f"{m:%b}"
+                        for i, m in enumerate(months)])
+    ax.set_xlim(lo, hi)
+
+
 def whole_numbers(ax: Any, axis: str = "y") -> None:
     from matplotlib.ticker import MaxNLocator
 

@@ -18,6 +18,7 @@ from hls_workbook.reporting.charts.drawing import (
     OKABE_ITO,
     bar_ticks,
     legend_above,
+    month_axis,
     mpl_text,
     new_figure,
     plain_axes,
@@ -74,7 +75,7 @@ def rhythm_chart(
     ax.set_yticklabels([mpl_text(textwrap.fill(n, 16)) for n in reversed(names)])
     ax.set_ylim(-0.7, len(names) - 0.3)
     legend_above(ax)
-    fig.autofmt_xdate()
+    month_axis(ax, exp["expected_on"].min(), exp["expected_on"].max())
     plain_axes(ax)
     title = _rhythm_title(summary)
     lines = [rhythm_line(row) for _, row in summary.iterrows()]
