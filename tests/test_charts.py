@@ -111,6 +111,11 @@ def test_burden_and_strip_chart_by_hand(wb):
     assert list(chart.table["Hours a year"]) == [24.0, 0.0]
     assert list(chart.table["Hours unknown"]) == [0, 1]
     assert is_png(chart.to_png())  # a '$' in a funder's name does not break the drawing
+    # The axis is drawn as far as the longest bar (24 h), not on under the notes beside it.
+    [ax] = chart.figure.axes
+    ticks = list(ax.get_xticks())
+    assert ticks[-1] >= 24 and (len(ticks) < 2 or ticks[-2] < 24)
+    assert ax.get_xlim()[1] > ticks[-1]
     from hls_workbook.analysis import burden_audit
 
     assert charts.burden_chart(burden_audit(t(wb, "burden"))).title == chart.title

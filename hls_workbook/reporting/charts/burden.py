@@ -16,6 +16,7 @@ from hls_workbook.reporting.charts.drawing import (
     GREY,
     OKABE_ITO,
     SMALL,
+    axis_to_data,
     mpl_text,
     new_figure,
     plain_axes,
@@ -95,6 +96,7 @@ def burden_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
         ax.text(hours.iloc[i] + top * 0.01, i, note, va="center", fontsize=SMALL)
     ax.set_xlim(0, top * 2.6)  # room for the note beside each bar
     ax.set_xlabel("Staff hours a year")
+    axis_to_data(ax, top)
     plain_axes(ax)
     at_least = "at least " if audit.hours_unknown else ""
     title = f"Funding paperwork takes {at_least}{audit.hours_a_year:,.0f} staff hours a year"
@@ -157,6 +159,7 @@ def strip_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
         ax.text(hours.iloc[i] + top * 0.01, i, note, va="center", fontsize=SMALL)
     ax.set_xlim(0, top * 1.9)  # room for the note beside each bar
     ax.set_xlabel("Staff hours a year it would free")
+    axis_to_data(ax, top)
     ax.tick_params(axis="y", labelsize=SMALL)
     plain_axes(ax)
     kept = int((s["action"] == "keep").sum())  # the team proposes to keep: frees nothing

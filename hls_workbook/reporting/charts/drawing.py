@@ -125,6 +125,19 @@ def month_axis(ax: Any, first: Any, last: Any) -> None:
     ax.set_xlim(lo, hi)
 
 
+def axis_to_data(ax: Any, top: float) -> None:
+    """An x axis drawn only as far as the longest bar (its ticks and line), where the plot
+    runs on to leave room for notes beside the bars: not an axis to 120 h for bars of 53."""
+    ticks = [t for t in ax.get_xticks() if t >= 0]
+    shown = [t for t in ticks if t <= top] or ticks[:1]
+    upto = next((t for t in ticks if t >= top), shown[-1])
+    if upto not in shown:
+        shown.append(upto)
+    ax.set_xticks(shown)
+    ax.spines["bottom"].set_bounds(0, shown[-1])
+    ax.set_xlabel(ax.get_xlabel(), loc="left")  # under the axis drawn, not the notes
+
+
 def whole_numbers(ax: Any, axis: str = "y") -> None:
     from matplotlib.ticker import MaxNLocator
 
