@@ -15,6 +15,7 @@ from hls_workbook.analysis import PART_LABELS, PARTS, part_label, part_plural, p
 from hls_workbook.reporting.charts import bins as binning
 from hls_workbook.reporting.charts.bins import time_bins
 from hls_workbook.reporting.charts.drawing import (
+    HEIGHT,
     OKABE_ITO,
     SMALL,
     TOGETHER,
@@ -165,10 +166,11 @@ def _participation_by_period(wide: pd.DataFrame, held: pd.Series, parts: list[st
             hid.any(axis=1), 0.0)
         hid[TOGETHER] = ~hid.any(axis=1)
     drawn = per.where(~hid.reindex(columns=per.columns, fill_value=False), 0.0)
-    fig, ax = new_figure()
+    # Taller than a chart over time: its legend of parts stands above it on a phone.
+    fig, ax = new_figure(height=HEIGHT + 1.0)
     stacked_bars(ax, drawn.reindex(range(len(bins.labels))), parts, scale=100)
     ax.set_ylim(0, 105)
-    ax.set_ylabel("Share of speaking (%), average of the meetings")
+    ax.set_ylabel("Share of speaking (%),\naverage of the meetings")
     ax.set_xlabel(bins.header)
     bar_ticks(ax, bins.labels, bins.unit)
     legend_above(ax)
