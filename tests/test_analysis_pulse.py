@@ -39,6 +39,13 @@ def test_period_order():
         "2025-Q4", "2026-07", "2026-Q3", "2026-10"]
 
 
+def test_a_round_is_said_as_a_reader_says_it():
+    from hls_workbook.analysis import round_label
+
+    assert [round_label(p) for p in ("2026-Q1", "2026-Q4", "2026-09", "spring")] == [
+        "January to March 2026", "October to December 2026", "September 2026", "spring"]
+
+
 def test_pulse_means_and_suppression(pulse_wb):
     p = pulse_scores(pulse_wb.table("pulse", PLACE))
     r = rows(p)

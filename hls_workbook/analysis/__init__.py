@@ -11,7 +11,15 @@ together, never a score for a person. Empty frames give empty results, not error
 ...                                wb.table("meeting", "millbrook")).sentence
 """
 
-from hls_workbook.analysis._common import PART_LABELS, PARTS, missing, part_label, part_plural, pct
+from hls_workbook.analysis._common import (
+    PART_LABELS,
+    PARTS,
+    missing,
+    part_label,
+    part_plural,
+    pct,
+    round_label,
+)
 from hls_workbook.analysis.burden import (
     BurdenAudit,
     burden_audit,
@@ -117,6 +125,7 @@ __all__ = [
     "part_label",
     "part_plural",
     "pct",
+    "round_label",
     "told_back",
     "values_in_practice",
     "waiting_to_tell",

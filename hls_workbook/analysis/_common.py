@@ -227,5 +227,21 @@ def period_key(period: Any) -> tuple[int, int, int]:
     return (year, int(m.group(3)), 0)
 
 
+def round_label(period: Any) -> str:
+    """A round as a reader says it: '2026-Q2' as 'April to June 2026', '2026-09' as
+    'September 2026'; anything else as it was typed."""
+    s = str(period)
+    m = re.match(r"^(\d{4})-(?:Q([1-4])|(\d{2}))$", s)
+    if not m:
+        return s
+    year = int(m.group(1))
+    if m.group(2):
+        first = (int(m.group(2)) - 1) * 3 + 1
+        return (f"{dt.date(year, first, 1):%B} to {dt.date(year, first + 2, 1):%B} "
+                f"{year}")
+    month = int(m.group(3))
+    return f"{dt.date(year, month, 1):%B %Y}" if 1 <= month <= 12 else s
+
+
 def empty(columns: Iterable[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})

@@ -77,8 +77,8 @@ class PlaceFigures:
         if not self.pulse_round:
             return "no answers yet"
         if math.isnan(self.pulse_mean):
-            return f"{privacy.HIDDEN_TEXT} (round {self.pulse_round})"
-        return f"{self.pulse_mean:.1f} out of 10 (round {self.pulse_round})"
+            return f"{privacy.HIDDEN_TEXT} ({an.round_label(self.pulse_round)})"
+        return f"{self.pulse_mean:.1f} out of 10 ({an.round_label(self.pulse_round)})"
 
 
 def place_figures(db: Any, place: str, start: dt.date, end: dt.date,

@@ -43,7 +43,8 @@ def pulse_chart(pulse: pd.DataFrame | None, *, min_group: int = 5,
     labels = [mpl_text(statement_short(key, lbl))
               for key, lbl in zip(rows["statement"], rows["label"], strict=True)]
     positions = list(range(len(rows)))
-    ax.barh(positions, rows["mean"].fillna(0.0), color=OKABE_ITO["blue"], label=period)
+    ax.barh(positions, rows["mean"].fillna(0.0), color=OKABE_ITO["blue"],
+           label=analysis.round_label(period))
     previous = rows["mean"] - rows["change"]
     has_prev = previous.notna()
     if has_prev.any():

@@ -46,14 +46,14 @@ class PulseParts(GatedReport):
             rows = [[statement_short(keys.get(r[0], ""), r[0]), *r[1:]] for r in rows]
         period = latest["period"].iloc[0]
         before = latest["previous_period"].dropna()
-        change = (f" (in brackets, the change since round {before.iloc[0]})"
+        change = (f" (in brackets, the change since {an.round_label(before.iloc[0])})"
                   if len(before) else "")
         # Every column after the statement is a figure; "Answers" (never the public's)
         # comes second, after everyone's average.
         return Table.of(headers, rows, numeric=list(range(1, len(headers))),
                         counts=[] if self.public else [2],
-                        caption=f"Behaviour pulse, round {period}: everyone and each part of "
-                                f"the system{change}")
+                        caption=f"Behaviour pulse, {an.round_label(period)}: everyone and "
+                                f"each part of the system{change}")
 
     def pulse_parts_part(self) -> list[Any]:
         """Where parts of the system see things most differently in the latest round, and
@@ -91,7 +91,7 @@ def _widest_gap(table: pd.DataFrame, r: str) -> str:
     if best is None or best[0] < 0.05:
         return ""
     _spread, _statement, low, high = best
-    return (f"In round {r}, parts of the system saw \u201c{low['label']}\u201d most "
+    return (f"In {an.round_label(r)}, parts of the system saw \u201c{low['label']}\u201d most "
             f"differently: from {low[f'mean:{r}']:.1f} ({low['group_label']}) to "
             f"{high[f'mean:{r}']:.1f} ({high['group_label']}) out of 10. What do they "
             "see that the others do not?")
