@@ -113,15 +113,16 @@ def legend_above(ax: Any, ncols: int = 2) -> None:
 
 
 def month_axis(ax: Any, first: Any, last: Any) -> None:
-    """A time axis in months a reader knows ("Feb", "Mar", the year once), not "2026-02",
+    """A time axis in months a reader knows ("Feb", "Mar", the year under them), not "2026-02",
     from the first date drawn to the last (no month beyond what was counted)."""
     pad = pd.Timedelta(days=4)
     lo, hi = pd.Timestamp(first) - pad, pd.Timestamp(last) + pad
     months = [m for m in pd.date_range(lo.normalize().replace(day=1), hi, freq="MS")
               if lo <= m <= pd.Timestamp(last)]
     ax.set_xticks(months)
-    ax.set_xticklabels([f"{m:%b %Y}" if i == 0 or m.month == 1 else f"{m:%b}"
-                        for i, m in enumerate(months)])
+    ax.set_xticklabels([f"{m:%b}" for m in months])
+    years = sorted({pd.Timestamp(first).year, pd.Timestamp(last).year})
+    ax.set_xlabel(" to ".join(str(y) for y in years))
     ax.set_xlim(lo, hi)
 
 

@@ -209,6 +209,7 @@ class ThemeSections(HoldsParts, PulseParts):
             if drawn:  # nothing drawn: the sentence above already says why, once
                 out.append(self.figure_block(chart))
         if len(t["decision"]):
+            out.append(Heading("Who proposed and shaped decisions"))
             # One suppression for the table and the chart's numbers: the same cells hidden.
             decisions = an.decision_balance(t["decision"])
             cells = self.counts(decisions, ["proposed", "shaped"])
