@@ -198,8 +198,9 @@ class GatedReport:
         as they are: see "Which numbers are counts of people" in :mod:`privacy`.
 
         ``numbers``: the section's own table of what the chart draws (built from the same
-        gated, suppressed figures), said once: in the chart's numbers fold when the chart
-        is drawn, in the open when it is not.
+        gated, suppressed figures: it is shown as it is, also under a chart left out for
+        its small counts), said once: in the chart's numbers fold when the chart is drawn
+        or hidden, in the open when nothing is drawn.
         """
         if chart is None or getattr(chart, "figure", None) is None:
             alt = getattr(chart, "alt_text", "") if chart is not None else ""
