@@ -325,3 +325,20 @@ def test_a_requirement_the_team_keeps_frees_nothing(wb):
     assert chart.title == "Stopping or sharing 1 requirement would free 8 hours a year"
     assert "The team proposes to keep 1 more requirement on the list." in chart.alt_text
 
+
+
+def test_a_proposal_to_simplify_frees_some_hours_not_unknown_ones(demo_report):
+    """The strip list said "unknown" for what simplifying frees, beside a sentence that
+    counts requirements whose own hours are unknown: two different things."""
+    report = demo_report("partners")
+    strip = report.data("relationships").table("The strip list").frame
+    listed = report.audit().strip_list.set_index("requirement")
+    simplify = [r for r in strip.to_dict("records")
+                if listed.loc[r["Requirement"], "action"] == "simplify"]
+    assert simplify
+    for row in simplify:
+        assert row["Hours a year it would free"] == "some: it depends on the simpler form"
+    # Stopping or sharing frees all of a requirement's own hours: unknown when they are.
+    for row in strip.to_dict("records"):
+        if row["Hours a year it would free"] == "unknown":
+            assert listed.loc[row["Requirement"], "action"] in ("stop", "share")

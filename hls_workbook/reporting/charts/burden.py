@@ -155,6 +155,7 @@ def strip_chart(burden: pd.DataFrame | analysis.BurdenAudit | None) -> Chart:
         else:
             note = (f"{row['action']}: {row['hours_freed']:,.0f} h"
                     if not math.isnan(row["hours_freed"])
+                    else f"{row['action']}: some hours" if row["action"] == "simplify"
                     else f"{row['action']}: hours unknown")
         ax.text(hours.iloc[i] + top * 0.01, i, note, va="center", fontsize=SMALL)
     ax.set_xlim(0, top * 1.9)  # room for the note beside each bar

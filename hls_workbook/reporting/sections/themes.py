@@ -42,6 +42,7 @@ from hls_workbook.reporting.sections.pulse import PulseParts
 from hls_workbook.reporting.sections.wording import (
     day_text,
     days_text,
+    freed_text,
     hours_text,
     kept_text,
     last_met,
@@ -381,7 +382,7 @@ class ThemeSections(HoldsParts, PulseParts):
             strip = None
             if len(audit.strip_list):
                 rows = [[r["requirement"], r["funder"], r["action_label"], r["why"],
-                         hours_text(r["hours_freed"])]
+                         freed_text(r["action"], r["hours_freed"])]
                         for r in charts.top_strip(audit).to_dict("records")]
                 rest = len(audit.strip_list) - charts.bins.TOP_N
                 strip = Table.of(["Requirement", "Funder", "What we propose", "Why",

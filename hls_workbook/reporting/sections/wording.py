@@ -133,6 +133,15 @@ def hours_text(h: Any) -> str:
     return "unknown" if missing(h) else f"{float(h):,.0f}"
 
 
+def freed_text(action: Any, hours: Any) -> str:
+    """The hours a year a strip-list proposal would free: simplifying frees some, how many
+    depends on the simpler form (not "unknown", which the audit says of a requirement's
+    own hours)."""
+    if missing(hours) and action == "simplify":
+        return "some: it depends on the simpler form"
+    return hours_text(hours)
+
+
 def money_text(v: Any) -> str:
     return "–" if missing(v) else f"£{float(v):,.0f}"
 
