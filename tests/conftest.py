@@ -14,6 +14,7 @@ from types import MappingProxyType
 import pytest
 
 from .browser_helpers import browser  # noqa: F401 - a fixture for every test file
+from .databases import copy_db
 from .pg import (  # noqa: F401 - fixtures and hooks for every test file
     backend,
     backend_location,
@@ -84,47 +85,36 @@ def _once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], No
     return folder
 
 
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database holding the demo place 'millbrook' (built once; do not write to it)."""
+def _build_demo(name: str) -> Callable[[Path], None]:
+    """What builds the demo into `name` in a folder (for :func:`_once`)."""
     def build(folder: Path) -> None:
         from hls_workbook import open_workbook
         from hls_workbook.demo import build_demo
 
-        with open_workbook(folder / "demo.db", create=True) as book:
+        with open_workbook(folder / name, create=True) as book:
             build_demo(book)
 
-    return _once(tmp_path_factory, "demo", build) / "demo.db"
+    return build
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database holding the demo place 'millbrook' (built once; do not write to it)."""
+    return _once(tmp_path_factory, "demo", _build_demo("demo.db")) / "demo.db"
 
 
 @pytest.fixture(scope="session")
 def demo_again(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo built a second time into a database of its own (once per run): for the
     tests that the same seed builds the same demo, against demo_db. Only read."""
-    def build(folder: Path) -> None:
-        from hls_workbook import open_workbook
-        from hls_workbook.demo import build_demo
-
-        with open_workbook(folder / "again.db", create=True) as book:
-            build_demo(book)
-
-    return _once(tmp_path_factory, "demo_again", build) / "again.db"
+    return _once(tmp_path_factory, "demo_again", _build_demo("again.db")) / "again.db"
 
 
 @pytest.fixture
 def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
     """A copy of the demo database for this test alone (it may change it): a consistent
     copy made with SQLite's backup, demo_db itself untouched."""
-    import sqlite3
-
-    copy = tmp_path / "demo-copy.db"
-    source, target = sqlite3.connect(demo_db), sqlite3.connect(copy)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    return copy
+    return copy_db(demo_db, tmp_path / "demo-copy.db")
 
 
 @pytest.fixture

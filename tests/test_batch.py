@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 
@@ -15,6 +14,8 @@ import pytest
 from hls_workbook.demo import build_demo_places
 from hls_workbook.reporting.batch import MANIFEST, build_batch, read_manifest
 from hls_workbook.store.workbook import open_workbook
+
+from .databases import copy_db
 
 START, END = "2026-01-01", "2026-03-31"
 
@@ -41,13 +42,7 @@ def partners_batch(places_db, tmp_path_factory):
 
 def _copy(db, made, tmp_path):
     """A copy of the database and of a batch's folder (files keep their times), to change."""
-    copy = tmp_path / "places.db"
-    source, target = sqlite3.connect(db), sqlite3.connect(copy)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
+    copy = copy_db(db, tmp_path / "places.db")
     out = tmp_path / "out"
     shutil.copytree(made, out)
     return copy, out

@@ -14,7 +14,6 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import os
-import sqlite3
 import subprocess
 import sys
 import time
@@ -27,6 +26,8 @@ import pytest
 
 from hls_workbook import open_workbook
 from hls_workbook.ui import stages
+
+from .databases import copy_db
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -45,17 +46,6 @@ UNASKED = "MARKER-NOBODY-ASKED-YET"
 SAFEGUARDING = "MARKER-SAFEGUARDING-CONCERN"
 VISIBLE = "MARKER-TEAM-MAY-READ"
 TODAY = dt.date.today()
-
-
-def copy_db(src: Path, dst: Path) -> Path:
-    """A consistent copy of a SQLite workbook (the WAL included), never touching `src`."""
-    source, target = sqlite3.connect(src), sqlite3.connect(dst)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    return dst
 
 
 def plant(db: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import copy_db
 from tests.test_notebooks import (
     ESCAPED,
     PLACE,
@@ -23,7 +24,6 @@ from tests.test_notebooks import (
     WIDGET_VIEW,
     WITHDRAWN,
     XSS,
-    copy_db,
     plant,
 )
 
